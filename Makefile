@@ -1,0 +1,42 @@
+# The README's two commands: `make demo` (the main job) and `make test` (every test).
+# Both bootstrap from nothing but python3 and make: a private uv in .tools/, then the
+# locked environment in .venv/.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+
+.PHONY: demo test setup lint clean bench-ingest
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	rm -rf demo-out && mkdir -p demo-out
+	FAUXHIRE_DB=sqlite:///demo-out/fauxhire.db $(RUN) fauxhire run examples/sample-world
+	FAUXHIRE_DB=sqlite:///demo-out/fauxhire.db $(RUN) fauxhire stats
+
+test: setup
+	$(RUN) ruff check src tests bench
+	$(RUN) lint-imports
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench
+	$(RUN) mypy src
+	$(RUN) lint-imports
+
+bench-ingest: setup
+	$(RUN) python bench/ingest --rows 1000000
+
+clean:
+	rm -rf .tools $(VENV) demo-out

@@ -1,0 +1,264 @@
+"""The command line: `fauxhire ingest`, `run`, `stats`, `quarantine list`.
+
+Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
+logs go to stderr, results to stdout, so output composes with other tools.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from fauxhire.errors import FauxhireError
+from fauxhire.ingest import FORMATS, IngestContext, get_format
+from fauxhire.services import (
+    FileResult,
+    ingest_files,
+    quarantine_entries,
+    resolve_joins,
+    run_folder,
+    store_stats,
+)
+from fauxhire.settings import Settings
+from fauxhire.store import Store
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
+app.add_typer(quarantine_app, name="quarantine")
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default ./fauxhire.db, or FAUXHIRE_DB)."),
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _settings(db: str | None) -> Settings:
+    settings = Settings()
+    if db:
+        settings = settings.model_copy(update={"db": db})
+    return settings
+
+
+def _setup_logging(level: str) -> None:
+    handler = RichHandler(console=err, show_path=False, show_time=False)
+    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(message)s", force=True)
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
+    settings = _settings(db)
+    _setup_logging(settings.log_level)
+    store = Store.open(settings.db)
+    try:
+        yield store, settings
+    finally:
+        store.close()
+
+
+class _Bar:
+    """Rich progress on stderr: one task per file, counting records and quarantined items."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: Any = None
+
+    def file_started(self, display: str) -> None:
+        self.task = self.progress.add_task(display, total=None)
+
+    def advanced(self, items: int) -> None:
+        self.progress.advance(self.task, items)
+
+    def file_finished(self, result: FileResult) -> None:
+        self.progress.update(
+            self.task,
+            total=result.records + result.quarantined,
+            completed=result.records + result.quarantined,
+            description=f"{result.file} [{result.status}]",
+        )
+
+
+@contextmanager
+def _progress() -> Iterator[_Bar]:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
+        yield _Bar(progress)
+
+
+def _print_results(results: list[FileResult]) -> None:
+    table = Table(title="Ingest")
+    for column in ("file", "format", "status", "records", "quarantined"):
+        table.add_column(
+            column, justify="right" if column in ("records", "quarantined") else "left"
+        )
+    for r in results:
+        table.add_row(r.file, r.format, r.status, str(r.records), str(r.quarantined))
+    out.print(table)
+    for r in results:
+        if r.error:
+            err.print(f"[red]refused[/red] {r.file}: {r.error}")
+
+
+@app.command()
+def ingest(
+    format: Annotated[str, typer.Argument(help=f"One of: {', '.join(FORMATS)}.")],
+    paths: Annotated[
+        list[Path], typer.Argument(exists=True, dir_okay=False, help="Files to ingest.")
+    ],
+    company: Annotated[
+        str | None,
+        typer.Option(
+            "--company", help="The member company the files came from (default: each file's name)."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Ingest files of one format into the store, then join them to what is already there."""
+    fmt = get_format(format)
+    with _store(db) as (store, settings), _progress() as bar:
+        context = IngestContext(
+            company_countries=store.company_countries(), max_field_bytes=settings.max_field_bytes
+        )
+        results = ingest_files(
+            store,
+            fmt,
+            paths,
+            company_id=company,
+            clock=_now,
+            context=context,
+            progress=bar,
+            chunk_size=settings.chunk_size,
+        )
+        resolve_joins(store)
+    _print_results(results)
+    if any(r.status == "refused" for r in results):
+        raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, file_okay=False, help="An input folder (FORMATS.md section 1)."
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Ingest an input folder, join the sources, and run every later stage that exists."""
+    with _store(db) as (store, settings), _progress() as bar:
+        results = run_folder(
+            store, folder, clock=_now, progress=bar, chunk_size=settings.chunk_size
+        )
+        joins = resolve_joins(store)
+    _print_results(results)
+    err.print(f"joined: {joins}")
+    if any(r.status == "refused" for r in results):
+        err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """What the store holds: totals, per source, per company, quarantined."""
+    with _store(db) as (store, _):
+        data = store_stats(store)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+        return
+    table = Table(title="fauxhire store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in (
+        "companies",
+        "applications",
+        "candidates",
+        "interviews",
+        "meeting_participants",
+        "signin_events",
+        "hires",
+        "employer_reports",
+        "indicators",
+        "intel_objects",
+        "ip_ranges",
+        "quarantined",
+    ):
+        table.add_row(key, str(data[key]))
+    out.print(table)
+    for title, section in (("by source", data["by_source"]), ("by company", data["by_company"])):
+        sub = Table(title=title)
+        sub.add_column(title.split()[-1])
+        sub.add_column("records")
+        for name, counts in section.items():
+            sub.add_row(str(name), ", ".join(f"{k} {v}" for k, v in counts.items()))
+        out.print(sub)
+    if data["quarantined_by_reason"]:
+        out.print(
+            "quarantined by reason: "
+            + ", ".join(f"{k} {v}" for k, v in data["quarantined_by_reason"].items())
+        )
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one entry a line.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Every quarantined record: file, location, field and reason."""
+    with _store(db) as (store, _):
+        entries = quarantine_entries(store, limit=limit)
+    if as_json:
+        for e in entries:
+            sys.stdout.write(json.dumps(e, default=str) + "\n")
+        return
+    table = Table(title=f"{len(entries)} quarantined")
+    for column in ("file", "location", "field", "code", "reason"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(e["file"], e["location"], e["field"], e["code"], e["reason"])
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except FauxhireError as exc:
+        err.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The whole exception tree of fauxhire.
+
+    FauxhireError                 root; every error we raise on purpose
+    ├── ConfigError               bad settings, unknown format name, bad database URL
+    ├── IngestError               one bad input record or file: source, location, field, reason
+    │   └── WrongFormatError      a whole file that is not the format it was given as
+    ├── RuleError                 a ruleset problem: rule id, path:line
+    ├── StoreError                a persistence operation failed: operation, wrapped cause
+    ├── NotFound                  an id that the store does not hold
+    └── PermissionDenied          the caller may not do this
+
+Each error carries a stable machine-readable ``code`` and its fields, so the CLI and the
+API translate them at the edge without parsing text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FauxhireError(Exception):
+    code = "fauxhire_error"
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "detail": self.detail}
+
+
+class ConfigError(FauxhireError):
+    code = "config_error"
+
+
+class IngestError(FauxhireError):
+    """A record (or file) that cannot be ingested, with where and why."""
+
+    code = "ingest_error"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str = "",
+        location: str = "",
+        field: str = "",
+        code: str | None = None,
+    ) -> None:
+        where = ":".join(part for part in (source, location) if part)
+        text = f"{where}: {reason}" if where else reason
+        if field:
+            text = f"{text} (field {field!r})"
+        super().__init__(text, source=source, location=location, field=field, reason=reason)
+        self.source = source
+        self.location = location
+        self.field = field
+        self.reason = reason
+        if code is not None:
+            self.code = code
+
+
+class WrongFormatError(IngestError):
+    code = "wrong_format"
+
+
+class RuleError(FauxhireError):
+    code = "rule_error"
+
+
+class StoreError(FauxhireError):
+    code = "store_error"
+
+    def __init__(self, operation: str, cause: BaseException | None = None) -> None:
+        text = f"store operation {operation!r} failed"
+        if cause is not None:
+            text = f"{text}: {cause}"
+        super().__init__(text, operation=operation)
+        self.operation = operation
+        self.__cause__ = cause
+
+
+class NotFound(FauxhireError):
+    code = "not_found"
+
+
+class PermissionDenied(FauxhireError):
+    code = "permission_denied"

@@ -1,0 +1,84 @@
+"""Source formats: one module per format, each turning one file into domain records.
+
+``FORMATS`` is the registry the services and the CLI use; ``FOLDER_LAYOUT`` is the order and
+the place of each format in an input folder (FORMATS.md section 1). Order matters: companies
+first (adapters use their countries), applications before the observations that join to them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from fauxhire.errors import ConfigError
+from fauxhire.ingest.base import Adapter, IngestContext, Item, Quarantined, SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    module: str
+    per_company: bool  # the file belongs to one member company, named by file name or --company
+    description: str
+
+    @property
+    def adapter(self) -> Adapter:
+        module = importlib.import_module(f"fauxhire.ingest.{self.module}")
+        adapter: Adapter = module.iter_records
+        return adapter
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("companies", "companies", False, "companies.csv: the company directory"),
+        Format("ipintel", "ipintel", False, "ipintel.csv: IP intelligence"),
+        Format("greenhouse", "greenhouse", True, "Greenhouse Harvest candidates (JSON)"),
+        Format("lever", "lever", True, "Lever opportunities (JSON)"),
+        Format("applications", "canonical", False, "canonical applications (JSON Lines)"),
+        Format("hr", "hr", True, "onboarding and payroll facts for hires (CSV)"),
+        Format("zoom", "zoom", True, "Zoom meeting participants (JSON)"),
+        Format("okta", "okta", True, "Okta System Log events (JSON)"),
+        Format("entra", "entra", True, "Microsoft Entra sign-in logs (JSON)"),
+        Format("reports", "reports", False, "first-hand employer reports (JSON Lines)"),
+        Format("stix", "stix", False, "STIX 2.1 bundles from partners"),
+    )
+}
+ALIASES = {"canonical": "applications", "intel": "stix"}
+
+# (format, glob inside the input folder), in ingest order.
+FOLDER_LAYOUT: tuple[tuple[str, str], ...] = (
+    ("companies", "companies.csv"),
+    ("ipintel", "ipintel.csv"),
+    ("greenhouse", "greenhouse/*.json"),
+    ("lever", "lever/*.json"),
+    ("applications", "applications/*.jsonl"),
+    ("hr", "hr/*.csv"),
+    ("zoom", "zoom/*.json"),
+    ("okta", "okta/*.json"),
+    ("entra", "entra/*.json"),
+    ("reports", "reports/*.jsonl"),
+    ("stix", "intel/*.json"),
+)
+
+
+def get_format(name: str) -> Format:
+    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in FORMATS:
+        known = ", ".join(FORMATS)
+        raise ConfigError(f"unknown format {name!r}; known formats: {known}", format=name)
+    return FORMATS[key]
+
+
+__all__ = [
+    "ALIASES",
+    "FOLDER_LAYOUT",
+    "FORMATS",
+    "Adapter",
+    "Format",
+    "IngestContext",
+    "Item",
+    "Quarantined",
+    "SourceFile",
+    "get_format",
+]

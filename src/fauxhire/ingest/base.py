@@ -1,0 +1,58 @@
+"""What every source adapter shares: the file it reads, the context, and the quarantine item.
+
+An adapter is a function ``iter_records(source, context)`` that yields domain records and
+``Quarantined`` items in file order. It reads one file and nothing else (no database, no
+network); the service decides what to do with what it yields. A file that is not the format
+at all raises ``WrongFormatError`` before anything is yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fauxhire.domain import Record
+
+DEFAULT_NON_INTERVIEW_STAGES = frozenset(
+    {"", "application review", "application received", "new lead"}
+)
+DEFAULT_MAX_FIELD_BYTES = 1_048_576  # one field larger than this is quarantined, not stored
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path
+    display: str  # how provenance names the file: relative to the input folder when there is one
+    company_id: str | None = None  # the member company the file came from
+
+
+@dataclass(frozen=True, slots=True)
+class IngestContext:
+    """What an adapter may know beyond its file, passed in so adapters stay pure and testable."""
+
+    company_countries: Mapping[str, str] = field(default_factory=dict)
+    non_interview_stages: frozenset[str] = DEFAULT_NON_INTERVIEW_STAGES
+    max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES
+
+    def is_interview_stage(self, stage: str | None) -> bool:
+        return (stage or "").strip().casefold() not in self.non_interview_stages
+
+    def country_of(self, company_id: str | None) -> str | None:
+        return self.company_countries.get(company_id or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A record that failed validation: where it is, which field, and why."""
+
+    file: str
+    location: str
+    field: str
+    reason: str
+    code: str = "invalid_record"
+    excerpt: str = ""  # the start of the raw record, for the analyst who fixes the source
+
+
+Item = Record | Quarantined
+Adapter = Callable[[SourceFile, IngestContext], Iterator[Item]]

@@ -1,0 +1,75 @@
+"""ipintel.csv (FORMATS.md section 3): a customer's IP intelligence, one network a row."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, ValidationError
+
+from fauxhire.domain import IpRange, Provenance
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.reading import iter_csv_rows
+from fauxhire.ingest.wire import Wire, quarantine_validation
+
+SOURCE_SYSTEM = "ipintel"
+
+
+def _network(value: str) -> str:
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False).with_prefixlen
+    except ValueError as exc:
+        raise ValueError("must be an IPv4 or IPv6 CIDR such as 198.51.100.0/24") from exc
+
+
+def _asn(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip().upper().removeprefix("AS")
+        return value or None
+    return value
+
+
+def _blank(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class IpIntelRow(Wire):
+    network: Annotated[str, AfterValidator(_network)]
+    asn: Annotated[int | None, BeforeValidator(_asn)] = None
+    as_org: Annotated[str | None, BeforeValidator(_blank)] = None
+    country: Annotated[str | None, BeforeValidator(_blank)] = None
+    kind: Literal[
+        "residential", "mobile", "business", "education", "hosting", "vpn", "proxy", "tor"
+    ]
+    provider: Annotated[str | None, BeforeValidator(_blank)] = None
+
+
+def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
+    rows = iter_csv_rows(
+        source,
+        required=("network", "kind"),
+        max_field_bytes=context.max_field_bytes,
+        expect="ipintel.csv (FORMATS.md section 3)",
+    )
+    for item in rows:
+        if isinstance(item, Quarantined):
+            yield item
+            continue
+        location, raw = item
+        if isinstance(raw.get("kind"), str):
+            raw = {**raw, "kind": raw["kind"].strip().lower()}
+        try:
+            row = IpIntelRow.model_validate(raw)
+        except ValidationError as exc:
+            yield quarantine_validation(exc, source, location, raw)
+            continue
+        yield IpRange(
+            network=row.network,
+            asn=row.asn,
+            as_org=row.as_org,
+            country=row.country.upper() if row.country else None,
+            kind=row.kind,
+            provider=row.provider,
+            provenance=Provenance(SOURCE_SYSTEM, source.display, location),
+        )

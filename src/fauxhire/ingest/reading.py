@@ -1,0 +1,260 @@
+"""Reading the containers every adapter shares: JSON (array, wrapped list, JSON Lines) and CSV.
+
+The readers turn every problem they can localise into a ``Quarantined`` item and keep going;
+only a file that cannot be read at all raises ``IngestError``. They tolerate a UTF-8 BOM, and
+they never let one oversized field through: it is quarantined with its name and size.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from fauxhire.errors import IngestError, WrongFormatError
+from fauxhire.ingest.base import Quarantined, SourceFile
+
+BOM = b"\xef\xbb\xbf"
+_SURROGATE = re.compile("[\udc80-\udcff]")
+EXCERPT_CHARS = 300
+
+csv.field_size_limit(sys.maxsize)  # we check sizes ourselves, so the error names the field
+
+
+def excerpt(raw: str | bytes) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    return text[:EXCERPT_CHARS]
+
+
+def largest_field(obj: Any, path: str = "") -> tuple[str, int]:
+    """The JSON pointer and size in bytes of the largest string inside ``obj``."""
+    if isinstance(obj, str):
+        return path, len(obj.encode("utf-8", "surrogatepass"))
+    best = (path, 0)
+    items: Iterable[tuple[str, Any]]
+    if isinstance(obj, dict):
+        items = obj.items()
+    elif isinstance(obj, list):
+        items = ((str(i), v) for i, v in enumerate(obj))
+    else:
+        return best
+    for name, value in items:
+        found = largest_field(value, f"{path}/{name}")
+        if found[1] > best[1]:
+            best = found
+    return best
+
+
+def oversized(obj: Any, limit: int, source: SourceFile, location: str) -> Quarantined | None:
+    pointer, size = largest_field(obj)
+    if size <= limit:
+        return None
+    return Quarantined(
+        source.display,
+        location,
+        pointer.lstrip("/") or "(record)",
+        f"field is {size} bytes, over the {limit}-byte limit",
+        code="field_too_large",
+    )
+
+
+def read_bytes(source: SourceFile) -> bytes:
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror}", source=source.display) from exc
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise IngestError("file is empty", source=source.display, code="empty_file")
+    return data
+
+
+def _line_col(data: bytes, pos: int) -> str:
+    line = data.count(b"\n", 0, pos) + 1
+    col = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
+    return f"line {line} col {col}"
+
+
+def iter_json_items(
+    source: SourceFile,
+    *,
+    list_keys: tuple[str, ...] = (),
+    max_field_bytes: int,
+    expect: str,
+) -> Iterator[tuple[str, Any] | Quarantined]:
+    """Yield ``(pointer_or_line, item)`` for each item of a JSON array, wrapped list or JSON Lines.
+
+    ``expect`` names the format for the error a wrong file gets.
+    """
+    data = read_bytes(source)
+    head = data.lstrip()[:1]
+    if head == b"[" or (head == b"{" and not _looks_like_json_lines(data)):
+        yield from _iter_document(data, source, list_keys, max_field_bytes, expect)
+    else:
+        yield from _iter_json_lines(data, source, max_field_bytes, expect)
+
+
+def _looks_like_json_lines(data: bytes) -> bool:
+    """Two or more top-level objects, one a line, is JSON Lines; one object is a document."""
+    first, _, rest = data.strip().partition(b"\n")
+    if not rest.strip():
+        return False
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _iter_document(
+    data: bytes, source: SourceFile, list_keys: tuple[str, ...], limit: int, expect: str
+) -> Iterator[tuple[str, Any] | Quarantined]:
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else "invalid or truncated JSON"
+        raise IngestError(
+            f"{reason}: {exc}",
+            source=source.display,
+            location=_line_col(data, exc.pos),
+            code="invalid_json",
+        ) from exc
+    prefix = ""
+    if isinstance(doc, dict):
+        key = next((k for k in list_keys if isinstance(doc.get(k), list)), None)
+        if key is None:
+            # A single object is a list of one, for formats whose items are objects.
+            items: list[Any] = [doc]
+            prefix = None  # type: ignore[assignment]
+        else:
+            items = doc[key]
+            prefix = f"/{key}"
+    elif isinstance(doc, list):
+        items = doc
+    else:
+        raise WrongFormatError(
+            f"expected {expect}: a JSON array or object, got a JSON {type(doc).__name__}",
+            source=source.display,
+        )
+    check_size = len(data) > limit
+    for index, item in enumerate(items):
+        location = "/" if prefix is None else f"{prefix}/{index}"
+        if check_size and (bad := oversized(item, limit, source, location)):
+            yield bad
+            continue
+        yield location, item
+
+
+def _iter_json_lines(
+    data: bytes, source: SourceFile, limit: int, expect: str
+) -> Iterator[tuple[str, Any] | Quarantined]:
+    parsed_any = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        location = f"line {number}"
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            if not parsed_any and number == 1 and not line.lstrip().startswith((b"{", b"[")):
+                raise WrongFormatError(
+                    f"expected {expect} (JSON), but the file does not start with JSON",
+                    source=source.display,
+                ) from exc
+            reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else f"invalid JSON line: {exc}"
+            yield Quarantined(source.display, location, "", reason, "invalid_json", excerpt(line))
+            continue
+        parsed_any = True
+        if len(line) > limit and (bad := oversized(item, limit, source, location)):
+            yield bad
+            continue
+        yield location, item
+
+
+def iter_csv_rows(
+    source: SourceFile,
+    *,
+    required: tuple[str, ...],
+    max_field_bytes: int,
+    expect: str,
+) -> Iterator[tuple[str, dict[str, str]] | Quarantined]:
+    """Yield ``("line N", row)`` for each CSV data row; bad rows are quarantined.
+
+    The header must name every required column (else the file is the wrong format). Columns
+    beyond the header's are a bad row; columns the header names that we do not know are kept
+    by the adapter as custom attributes.
+    """
+    read_bytes(source)  # empty and unreadable files fail here with their own message
+    with source.path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise IngestError("file is empty", source=source.display, code="empty_file") from None
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise WrongFormatError(
+                f"expected {expect} with columns {', '.join(required)}; "
+                f"the header lacks {', '.join(missing)}",
+                source=source.display,
+                location="line 1",
+            )
+        width = len(header)
+        while True:
+            location = f"line {reader.line_num + 1}"
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield Quarantined(source.display, location, "", f"malformed CSV: {exc}", "bad_csv")
+                continue
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != width:
+                yield Quarantined(
+                    source.display,
+                    location,
+                    "",
+                    f"row has {len(fields)} columns, the header has {width}",
+                    "bad_csv",
+                    excerpt(",".join(fields)),
+                )
+                continue
+            row = dict(zip(header, fields, strict=True))
+            if bad := _bad_text(row, source, location, max_field_bytes):
+                yield bad
+                continue
+            yield location, row
+
+
+def _bad_text(
+    row: dict[str, str], source: SourceFile, location: str, limit: int
+) -> Quarantined | None:
+    for name, value in row.items():
+        if _SURROGATE.search(value):
+            return Quarantined(source.display, location, name, "invalid UTF-8", "invalid_utf8")
+        if len(value) > limit:
+            return Quarantined(
+                source.display,
+                location,
+                name,
+                f"field is {len(value.encode('utf-8'))} bytes, over the {limit}-byte limit",
+                "field_too_large",
+            )
+    return None
+
+
+def relative_display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,68 @@
+"""Pydantic building blocks for validating wire formats and quarantining what fails."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from fauxhire.ingest.base import Quarantined, SourceFile
+from fauxhire.ingest.reading import excerpt
+
+
+def _utc(value: datetime) -> datetime:
+    """A timestamp without a zone is UTC (FORMATS.md common rules); all are stored in UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _epoch_ms(value: Any) -> Any:
+    """Lever sends epoch milliseconds; everyone else ISO 8601."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    return value
+
+
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+EpochOrIsoDatetime = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(_utc)]
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
+NonEmptyStr = Annotated[str, AfterValidator(lambda s: _non_empty(s))]
+
+
+def _non_empty(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+class Wire(BaseModel):
+    """A wire-format record: unknown fields are kept (``extra="allow"``), not dropped."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    def unknown_fields(self) -> dict[str, Any]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+def quarantine_validation(
+    exc: ValidationError, source: SourceFile, location: str, raw: Any
+) -> Quarantined:
+    """The first validation error as a quarantine item, naming the field and the reason."""
+    first = exc.errors(include_url=False)[0]
+    field = ".".join(str(p) for p in first["loc"])
+    reason = first["msg"]
+    if first["type"] == "missing":
+        reason = "required field is missing"
+    if len(exc.errors()) > 1:
+        reason = f"{reason} (and {len(exc.errors()) - 1} more problems)"
+    raw_text = raw if isinstance(raw, str | bytes) else repr(raw)
+    return Quarantined(source.display, location, field, reason, first["type"], excerpt(raw_text))

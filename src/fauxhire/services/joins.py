@@ -1,0 +1,150 @@
+"""Cross-source joins: observations and reports to the applications and hires they are about.
+
+Run after every ingest, in any order of arrival: each join fills only what is still unjoined,
+so it is idempotent, and a source that arrives later is joined when it arrives.
+
+- A meeting participant joins the candidate's application at that company by email, or failing
+  that by name when exactly one candidate of that company has that name; of the candidate's
+  applications, the one whose dates are nearest the meeting (FORMATS.md section 12).
+- An identity-provider event joins the hire whose work email it signs in with (through hr/).
+- An employer report joins the applications it names: candidate ids at the reporting company,
+  emails, phones and profile handles anywhere, names only at the reporting company.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from fauxhire.domain.normalise import name as name_norm
+from fauxhire.store import Store
+from fauxhire.store import schema as s
+
+HOST_ROLES = ("host", "co-host", "cohost")
+STRONG_KINDS = ("email", "phone", "linkedin", "github", "url")
+
+
+def resolve_joins(store: Store) -> dict[str, int]:
+    with store.transaction("resolve_joins") as conn:
+        meetings = _join_meetings(conn)
+        signins = _join_signins(conn)
+        reports = _join_reports(conn)
+    return {"meeting_participants": meetings, "signin_events": signins, "report_matches": reports}
+
+
+def _join_meetings(conn: Connection) -> int:
+    mp, app, val = s.meeting_participants, s.applications, s.applicant_values
+    pending = conn.execute(
+        select(
+            mp.c.key,
+            mp.c.company_id,
+            mp.c.email_key,
+            mp.c.user_name,
+            mp.c.start_time,
+            mp.c.join_time,
+        )
+        .where(mp.c.app_key.is_(None))
+        .where(or_(mp.c.role.is_(None), mp.c.role.notin_(HOST_ROLES)))
+    ).all()
+    joined = 0
+    for key, company, email_key, user_name, start, join in pending:
+        when = join or start
+        method, apps = None, []
+        if email_key:
+            apps = conn.execute(
+                select(app.c.key, app.c.candidate_id, app.c.applied_at, app.c.interviewed_at)
+                .join(val, val.c.app_key == app.c.key)
+                .where(app.c.company_id == company, val.c.kind == "email", val.c.key == email_key)
+            ).all()
+            method = "email"
+        if not apps and user_name:
+            name_value = name_norm.normalise(user_name)
+            if name_value is not None:
+                apps = conn.execute(
+                    select(
+                        app.c.key, app.c.candidate_id, app.c.applied_at, app.c.interviewed_at
+                    ).where(app.c.company_id == company, app.c.name_key == name_value.key)
+                ).all()
+                if len({a.candidate_id for a in apps}) != 1:
+                    apps = []  # ambiguous or unknown: a name alone must single one person out
+                method = "name"
+        if not apps:
+            continue
+        best = min(apps, key=lambda a: _distance(a.interviewed_at or a.applied_at, when))
+        conn.execute(
+            update(mp).where(mp.c.key == key).values(app_key=best.key, match_method=method)
+        )
+        conn.execute(update(app).where(app.c.key == best.key).values(has_meeting=True))
+        joined += 1
+    return joined
+
+
+def _distance(date: datetime, when: datetime | None) -> float:
+    if when is None:
+        return 0.0
+    return abs((when - date).total_seconds())
+
+
+def _join_signins(conn: Connection) -> int:
+    se, h = s.signin_events, s.hires
+    hire_key = (
+        select(h.c.key)
+        .where(h.c.company_id == se.c.company_id, h.c.work_email_key == se.c.user_key)
+        .limit(1)
+        .scalar_subquery()
+    )
+    result = conn.execute(
+        update(se)
+        .where(se.c.hire_key.is_(None), se.c.user_key.is_not(None))
+        .values(hire_key=hire_key)
+    )
+    return int(result.rowcount or 0)
+
+
+def _join_reports(conn: Connection) -> int:
+    """Recompute matches of every report: new applications may name an old report's subject."""
+    er, rsv, app, val, rm = (
+        s.employer_reports,
+        s.report_subject_values,
+        s.applications,
+        s.applicant_values,
+        s.report_matches,
+    )
+    matches: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for report_key, company, candidate_ids in conn.execute(
+        select(er.c.key, er.c.reporting_company_id, er.c.candidate_ids)
+    ):
+        if candidate_ids:
+            for (app_key,) in conn.execute(
+                select(app.c.key).where(
+                    app.c.company_id == company, app.c.candidate_id.in_(candidate_ids)
+                )
+            ):
+                matches[(report_key, app_key)].add("candidate_id")
+    by_value = conn.execute(
+        select(rsv.c.report_key, val.c.app_key, rsv.c.kind)
+        .join(val, and_(val.c.kind == rsv.c.kind, val.c.key == rsv.c.key))
+        .where(rsv.c.kind.in_(STRONG_KINDS))
+    )
+    for report_key, app_key, kind in by_value:
+        matches[(report_key, app_key)].add(kind)
+    by_name = conn.execute(
+        select(rsv.c.report_key, app.c.key)
+        .join(er, er.c.key == rsv.c.report_key)
+        .join(app, and_(app.c.company_id == er.c.reporting_company_id, app.c.name_key == rsv.c.key))
+        .where(rsv.c.kind == "name")
+    )
+    for report_key, app_key in by_name:
+        matches[(report_key, app_key)].add("name")
+    conn.execute(rm.delete())
+    if matches:
+        conn.execute(
+            rm.insert(),
+            [
+                {"report_key": r, "app_key": a, "matched_on": ",".join(sorted(on))}
+                for (r, a), on in sorted(matches.items())
+            ],
+        )
+    return len(matches)

@@ -1,0 +1,15 @@
+"""Settings from the environment (FAUXHIRE_ prefix) and the command line."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAUXHIRE_", extra="ignore")
+
+    db: str = Field("sqlite:///fauxhire.db", description="database URL: SQLite file or PostgreSQL")
+    chunk_size: int = Field(5000, ge=1, description="records committed per transaction in ingest")
+    max_field_bytes: int = Field(1_048_576, ge=1024, description="larger fields are quarantined")
+    log_level: str = Field("INFO", description="logging level on stderr")

@@ -1,0 +1,6 @@
+"""Persistence: an embedded SQLite file by default, PostgreSQL by URL, migrated by Alembic."""
+
+from fauxhire.store.database import make_engine, migrate, normalise_url
+from fauxhire.store.store import FileState, Store
+
+__all__ = ["FileState", "Store", "make_engine", "migrate", "normalise_url"]

@@ -1,0 +1,301 @@
+"""The tables. Every record table has a one-column text ``key`` (the record's natural key, its
+parts joined by KEY_SEP) so that upserts, child replacement and resumable ingest are simple and
+the same on both backends; the parts are also kept as columns for queries.
+
+Every record row keeps its provenance: source system, file, location in the file, the member
+company the file came from, and the ingest run (file_id) and time that wrote it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from fauxhire.store.types import JsonText, UtcDateTime
+
+KEY_SEP = "\x1f"
+
+metadata = MetaData()
+
+
+def _provenance() -> list[Column[object]]:
+    return [
+        Column("source_system", String(32), nullable=False),
+        Column("prov_file", Text, nullable=False),
+        Column("prov_location", Text, nullable=False),
+        Column("member_id", Text),
+        Column("file_id", Integer, ForeignKey("ingest_files.file_id"), nullable=False),
+        Column("ingested_at", UtcDateTime, nullable=False),
+        Column("content_hash", String(32), nullable=False),
+    ]
+
+
+ingest_files = Table(
+    "ingest_files",
+    metadata,
+    Column("file_id", Integer, primary_key=True, autoincrement=True),
+    Column("format", String(32), nullable=False),
+    Column("company_id", Text, nullable=False, default=""),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("display", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # started | done | refused
+    Column("items_done", Integer, nullable=False, default=0),
+    Column("records", Integer, nullable=False, default=0),
+    Column("quarantined", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    UniqueConstraint("format", "company_id", "sha256", name="uq_ingest_files_content"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("key", Text, primary_key=True),  # sha256, format, company, location, field
+    Column("file_id", Integer, ForeignKey("ingest_files.file_id"), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("excerpt", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("company_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("domain", Text),
+    Column("country", String(2), nullable=False),
+    Column("naics", String(6)),
+    Column("sector", String(8)),
+    Column("tags", JsonText, nullable=False),
+    Column("extra", JsonText, nullable=False),
+    *_provenance(),
+)
+
+ip_ranges = Table(
+    "ip_ranges",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("network", Text, nullable=False),
+    Column("asn", BigInteger),
+    Column("as_org", Text),
+    Column("country", String(2)),
+    Column("kind", String(16), nullable=False),
+    Column("provider", Text),
+    Column("extra", JsonText, nullable=False),
+    *_provenance(),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("company_id", Text, nullable=False),
+    Column("application_id", Text, nullable=False),
+    Column("candidate_id", Text, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+    Column("job_title", Text, nullable=False),
+    Column("stage", Text),
+    Column("status", Text),
+    Column("interviewed_at", UtcDateTime),
+    Column("stage_interview", Boolean, nullable=False),  # the ATS stage or date says interview
+    Column("has_meeting", Boolean, nullable=False, default=False),  # a meeting was joined to it
+    Column("source", Text),
+    Column("referred_by", Text),
+    Column("first_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("name_display", Text),
+    Column("name_key", Text),
+    Column("claimed_location", Text),
+    Column("resume_text", Text),
+    Column("education", JsonText, nullable=False),
+    Column("employment", JsonText, nullable=False),
+    Column("extra", JsonText, nullable=False),
+    *_provenance(),
+    Index("ix_applications_candidate", "company_id", "candidate_id"),
+    Index("ix_applications_name_key", "name_key"),
+)
+
+applicant_values = Table(
+    "applicant_values",
+    metadata,
+    Column("app_key", Text, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("display", Text, nullable=False),
+    Index("ix_applicant_values_kind_key", "kind", "key"),
+)
+
+meeting_participants = Table(
+    "meeting_participants",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("company_id", Text, nullable=False),
+    Column("meeting_id", Text, nullable=False),
+    Column("participant_key", Text, nullable=False),
+    Column("start_time", UtcDateTime),
+    Column("topic", Text),
+    Column("user_name", Text),
+    Column("email_display", Text),
+    Column("email_key", Text),
+    Column("role", Text),
+    Column("ip_address", Text),
+    Column("location", Text),
+    Column("camera", Text),
+    Column("device", Text),
+    Column("os", Text),
+    Column("pc_name", Text),
+    Column("join_time", UtcDateTime),
+    Column("leave_time", UtcDateTime),
+    Column("extra", JsonText, nullable=False),
+    Column("app_key", Text),  # the candidate's application this join was matched to
+    Column("match_method", String(16)),  # email | name
+    *_provenance(),
+    Index("ix_meeting_participants_app", "app_key"),
+)
+
+signin_events = Table(
+    "signin_events",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("company_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("observed_at", UtcDateTime, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("outcome", Text),
+    Column("user_display", Text),
+    Column("user_key", Text),
+    Column("user_display_name", Text),
+    Column("ip_address", Text),
+    Column("city", Text),
+    Column("state", Text),
+    Column("country", Text),
+    Column("user_agent", Text),
+    Column("device", Text),
+    Column("asn", BigInteger),
+    Column("as_org", Text),
+    Column("isp", Text),
+    Column("is_proxy", Boolean),
+    Column("risk_level", Text),
+    Column("risk_reasons", JsonText, nullable=False),
+    Column("behaviors", JsonText, nullable=False),
+    Column("ip_chain", JsonText, nullable=False),
+    Column("extra", JsonText, nullable=False),
+    Column("hire_key", Text),  # the hire whose work account this is, joined through hr
+    *_provenance(),
+    Index("ix_signin_events_user", "company_id", "user_key"),
+)
+
+hires = Table(
+    "hires",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("company_id", Text, nullable=False),
+    Column("employee_id", Text, nullable=False),
+    Column("candidate_id", Text, nullable=False),
+    Column("work_email_display", Text),
+    Column("work_email_key", Text),
+    Column("legal_name_display", Text),
+    Column("legal_name_key", Text),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("shipping_address_display", Text),
+    Column("shipping_address_key", Text),
+    Column("payout_method", String(16)),
+    Column("payout_account", Text),
+    Column("device_id", Text),
+    Column("extra", JsonText, nullable=False),
+    *_provenance(),
+    Index("ix_hires_work_email", "company_id", "work_email_key"),
+    Index("ix_hires_candidate", "company_id", "candidate_id"),
+)
+
+employer_reports = Table(
+    "employer_reports",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("report_id", Text, nullable=False),
+    Column("reporting_company_id", Text, nullable=False),
+    Column("reported_at", UtcDateTime, nullable=False),
+    Column("disposition", String(16), nullable=False),
+    Column("confidence", String(8), nullable=False),
+    Column("summary", Text),
+    Column("candidate_ids", JsonText, nullable=False),
+    Column("extra", JsonText, nullable=False),
+    *_provenance(),
+)
+
+report_subject_values = Table(
+    "report_subject_values",
+    metadata,
+    Column("report_key", Text, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("display", Text, nullable=False),
+)
+
+report_matches = Table(
+    "report_matches",
+    metadata,
+    Column("report_key", Text, primary_key=True),
+    Column("app_key", Text, primary_key=True),
+    Column("matched_on", Text, nullable=False),  # candidate_id | email | phone | ... | name
+    Index("ix_report_matches_app", "app_key"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("stix_id", Text, nullable=False),
+    Column("name", Text),
+    Column("pattern", Text, nullable=False),
+    Column("pattern_type", String(32), nullable=False),
+    Column("indicator_types", JsonText, nullable=False),
+    Column("valid_from", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime),
+    Column("confidence", Integer),
+    Column("created_by", Text),
+    Column("tlp", String(16)),
+    Column("description", Text),
+    Column("raw", JsonText, nullable=False),
+    *_provenance(),
+)
+
+indicator_observables = Table(
+    "indicator_observables",
+    metadata,
+    Column("indicator_key", Text, primary_key=True),
+    Column("path", Text, primary_key=True),
+    Column("value", Text, primary_key=True),
+    Index("ix_indicator_observables_value", "path", "value"),
+)
+
+intel_objects = Table(
+    "intel_objects",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("stix_id", Text, nullable=False),
+    Column("stix_type", String(64), nullable=False),
+    Column("raw", JsonText, nullable=False),
+    *_provenance(),
+)
