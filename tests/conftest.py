@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 
+from fauxhire.store import Store
+
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 PG_ENV = "FAUXHIRE_TEST_PG_URL"
+OpenStore = Callable[[str], Store]
 
 
 def pg_admin_url() -> str | None:
@@ -34,8 +38,9 @@ def _with_database(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
+@contextmanager
+def _fresh_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the configured server, dropped afterwards."""
     admin = pg_admin_url()
     assert admin is not None
     name = f"fauxhire_t_{uuid.uuid4().hex[:12]}"
@@ -44,8 +49,37 @@ def pg_url() -> Iterator[str]:
     try:
         yield _with_database(admin, name)
     finally:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(drop)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with _fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url_2() -> Iterator[str]:
+    """A second, independent PostgreSQL database for tests that compare two stores."""
+    with _fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def open_store() -> Iterator[Callable[[str], Store]]:
+    """Opens stores by URL and closes them all when the test ends."""
+    opened: list[Store] = []
+
+    def _open(url: str) -> Store:
+        store = Store.open(url)
+        opened.append(store)
+        return store
+
+    yield _open
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -54,3 +88,4 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
+

@@ -158,6 +158,7 @@ def ingest(
             context=context,
             progress=bar,
             chunk_size=settings.chunk_size,
+            workers=settings.workers,
         )
         resolve_joins(store)
     _print_results(results)

@@ -12,4 +12,5 @@ class Settings(BaseSettings):
     db: str = Field("sqlite:///fauxhire.db", description="database URL: SQLite file or PostgreSQL")
     chunk_size: int = Field(5000, ge=1, description="records committed per transaction in ingest")
     max_field_bytes: int = Field(1_048_576, ge=1024, description="larger fields are quarantined")
+    workers: int | None = Field(None, ge=1, description="processes parsing large files (cores)")
     log_level: str = Field("INFO", description="logging level on stderr")

@@ -20,6 +20,7 @@ class Format:
     module: str
     per_company: bool  # the file belongs to one member company, named by file name or --company
     description: str
+    line_oriented: bool = False  # one record a JSON line: large files may be parsed in parallel
 
     @property
     def adapter(self) -> Adapter:
@@ -35,12 +36,12 @@ FORMATS: dict[str, Format] = {
         Format("ipintel", "ipintel", False, "ipintel.csv: IP intelligence"),
         Format("greenhouse", "greenhouse", True, "Greenhouse Harvest candidates (JSON)"),
         Format("lever", "lever", True, "Lever opportunities (JSON)"),
-        Format("applications", "canonical", False, "canonical applications (JSON Lines)"),
+        Format("applications", "canonical", False, "canonical applications (JSON Lines)", True),
         Format("hr", "hr", True, "onboarding and payroll facts for hires (CSV)"),
         Format("zoom", "zoom", True, "Zoom meeting participants (JSON)"),
         Format("okta", "okta", True, "Okta System Log events (JSON)"),
         Format("entra", "entra", True, "Microsoft Entra sign-in logs (JSON)"),
-        Format("reports", "reports", False, "first-hand employer reports (JSON Lines)"),
+        Format("reports", "reports", False, "first-hand employer reports (JSON Lines)", True),
         Format("stix", "stix", False, "STIX 2.1 bundles from partners"),
     )
 }

@@ -25,6 +25,10 @@ class SourceFile:
     path: Path
     display: str  # how provenance names the file: relative to the input folder when there is one
     company_id: str | None = None  # the member company the file came from
+    # A shard of a JSON Lines file: the byte range to read and the number of its first line,
+    # so worker processes can parse parts of one large file and still name true lines.
+    byte_range: tuple[int, int] | None = None
+    first_line: int = 1
 
 
 @dataclass(frozen=True, slots=True)

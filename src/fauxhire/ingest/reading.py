@@ -11,6 +11,7 @@ import csv
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,52 @@ def read_bytes(source: SourceFile) -> bytes:
     return data
 
 
+def read_shard(source: SourceFile) -> bytes:
+    assert source.byte_range is not None
+    start, end = source.byte_range
+    with source.path.open("rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    return data[len(BOM) :] if start == 0 and data.startswith(BOM) else data
+
+
+def shard_json_lines(path: Path, target_bytes: int) -> list[tuple[int, int, int]]:
+    """Split a JSON Lines file at line ends into ``(start, end, first_line)`` byte ranges."""
+    shards = []
+    start, line = 0, 1
+    with path.open("rb") as fh:
+        while True:
+            fh.seek(start + target_bytes)
+            rest = fh.readline()
+            end = fh.tell() if rest else path.stat().st_size
+            if end <= start:
+                break
+            fh.seek(start)
+            line_count = fh.read(end - start).count(b"\n")
+            shards.append((start, end, line))
+            start, line = end, line + line_count
+    return shards
+
+
+def looks_like_json_lines(path: Path) -> bool:
+    """A whole JSON object on the first line and more after it: JSON Lines, not one document.
+
+    Cheap: reads two lines, so it can be asked of a file of any size.
+    """
+    with path.open("rb") as fh:
+        first = fh.readline().removeprefix(BOM).strip()
+        second = fh.readline().strip()
+        while not second and fh.peek(1):
+            second = fh.readline().strip()
+    if not first.startswith(b"{") or not second:
+        return False
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
 def _line_col(data: bytes, pos: int) -> str:
     line = data.count(b"\n", 0, pos) + 1
     col = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
@@ -92,24 +139,31 @@ def iter_json_items(
 
     ``expect`` names the format for the error a wrong file gets.
     """
-    data = read_bytes(source)
-    head = data.lstrip()[:1]
-    if head == b"[" or (head == b"{" and not _looks_like_json_lines(data)):
+    if source.byte_range is not None:
+        lines = read_shard(source).split(b"\n")
+        yield from _iter_json_lines(lines, source, max_field_bytes, expect)
+        return
+    head = _head(source)
+    if head == b"[" or (head == b"{" and not looks_like_json_lines(source.path)):
+        data = read_bytes(source)
         yield from _iter_document(data, source, list_keys, max_field_bytes, expect)
-    else:
-        yield from _iter_json_lines(data, source, max_field_bytes, expect)
+        return
+    # JSON Lines stream from disk, so a file of any size is read in constant memory.
+    with source.path.open("rb") as fh:
+        first = fh.readline().removeprefix(BOM)
+        yield from _iter_json_lines(chain((first,), fh), source, max_field_bytes, expect)
 
 
-def _looks_like_json_lines(data: bytes) -> bool:
-    """Two or more top-level objects, one a line, is JSON Lines; one object is a document."""
-    first, _, rest = data.strip().partition(b"\n")
-    if not rest.strip():
-        return False
+def _head(source: SourceFile) -> bytes:
+    """The first non-blank byte of a file; an empty or blank file is an error."""
     try:
-        orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+        with source.path.open("rb") as fh:
+            start = fh.read(1 << 16).removeprefix(BOM).lstrip()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror}", source=source.display) from exc
+    if not start:
+        return read_bytes(source).lstrip()[:1]  # raises for an empty file, or finds late data
+    return start[:1]
 
 
 def _iter_document(
@@ -152,10 +206,10 @@ def _iter_document(
 
 
 def _iter_json_lines(
-    data: bytes, source: SourceFile, limit: int, expect: str
+    lines: Iterable[bytes], source: SourceFile, limit: int, expect: str
 ) -> Iterator[tuple[str, Any] | Quarantined]:
-    parsed_any = False
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    parsed_any = source.first_line > 1  # only the first shard may refuse the whole file
+    for number, line in enumerate(lines, start=source.first_line):
         if not line.strip():
             continue
         location = f"line {number}"

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Protocol
 
-from fauxhire.domain import Record
 from fauxhire.errors import ConfigError, IngestError
 from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, Quarantined, SourceFile
-from fauxhire.ingest.reading import relative_display
+from fauxhire.ingest.reading import looks_like_json_lines, relative_display, shard_json_lines
 from fauxhire.store import Store
-from fauxhire.store.rows import record_key
+from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.writer import Prepared, Preparer
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -81,8 +85,13 @@ def ingest_files(
     context: IngestContext | None = None,
     progress: IngestProgress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    workers: int | None = None,
 ) -> list[FileResult]:
-    """Ingest files of one format. ``company_id`` overrides the company named by file names."""
+    """Ingest files of one format. ``company_id`` overrides the company named by file names.
+
+    ``workers`` processes parse large JSON Lines files (default: one per core).
+    """
+    workers = workers or os.cpu_count() or 1
     progress = progress or _Silent()
     if context is None:
         context = IngestContext(company_countries=store.company_countries())
@@ -91,7 +100,7 @@ def ingest_files(
         company = company_id or (path.stem if fmt.per_company else None)
         source = SourceFile(path, relative_display(path, root), company)
         progress.file_started(source.display)
-        result = _ingest_one(store, fmt, source, context, clock, progress, chunk_size)
+        result = _ingest_one(store, fmt, source, context, clock, progress, chunk_size, workers)
         progress.file_finished(result)
         _log_result(result)
         results.append(result)
@@ -111,6 +120,11 @@ def _log_result(result: FileResult) -> None:
         )
 
 
+Batch = list["Prepared | Quarantined"]
+SHARD_BYTES = 4 << 20  # about 5,000 applications: a unit of work for one worker process
+PARALLEL_MIN_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
+
+
 def _ingest_one(
     store: Store,
     fmt: Format,
@@ -119,13 +133,13 @@ def _ingest_one(
     clock: Clock,
     progress: IngestProgress,
     chunk_size: int,
+    workers: int,
 ) -> FileResult:
     try:
         sha256, size = sha256_of(source.path)
     except OSError as exc:
-        raise ConfigError(
-            f"cannot read {source.display}: {exc.strerror}", path=source.display
-        ) from exc
+        reason = f"cannot read {source.display}: {exc.strerror}"
+        raise ConfigError(reason, path=source.display) from exc
     state = store.begin_file(
         fmt=fmt.name,
         company_id=source.company_id,
@@ -136,14 +150,13 @@ def _ingest_one(
     )
     if state.status == "done":
         return FileResult(source.display, fmt.name, "skipped", state.records, state.quarantined)
-    writer = store.chunk_writer()
-    records: list[Record] = []
-    quarantined: list[tuple[str, Quarantined]] = []
     done_before = state.items_done if state.status == "started" else 0
-    n_records, n_quarantined, items = (
-        (state.records, state.quarantined, 0) if done_before else (0, 0, 0)
-    )
-    seen: set[tuple[type, str]] = set()
+    counts = [state.records, state.quarantined] if done_before else [0, 0]
+    writer = store.chunk_writer()
+    records: list[Prepared] = []
+    quarantined: list[tuple[str, Quarantined]] = []
+    seen: set[tuple[str, str]] = set()
+    items = 0
 
     def flush() -> None:
         store.write_chunk(
@@ -153,66 +166,127 @@ def _ingest_one(
             now=clock(),
             records=records,
             quarantined=quarantined,
-            progress=(items, n_records, n_quarantined),
+            progress=(items, counts[0], counts[1]),
         )
         progress.advanced(len(records) + len(quarantined))
         records.clear()
         quarantined.clear()
 
     try:
-        for item in fmt.adapter(source, context):
-            items += 1
-            if not isinstance(item, Quarantined):
-                identity = (type(item), record_key(item))
-                if identity in seen:
-                    item = _duplicate(item)
+        for batch in _batches(store, fmt, source, context, size, workers):
+            for item in batch:
+                items += 1
+                if not isinstance(item, Quarantined):
+                    identity = (item.table, item.key)
+                    if identity in seen:
+                        item = _duplicate(fmt, source, item)
+                    else:
+                        seen.add(identity)
+                if items <= done_before:
+                    continue  # committed by an earlier, interrupted run
+                if isinstance(item, Quarantined):
+                    key = quarantine_key(fmt.name, source.company_id, sha256, item)
+                    quarantined.append((key, item))
+                    counts[1] += 1
                 else:
-                    seen.add(identity)
-            if items <= done_before:
-                continue  # committed by an earlier, interrupted run
-            if isinstance(item, Quarantined):
-                quarantined.append(
-                    (quarantine_key(fmt.name, source.company_id, sha256, item), item)
-                )
-                n_quarantined += 1
-            else:
-                records.append(item)
-                n_records += 1
-            if len(records) + len(quarantined) >= chunk_size:
-                flush()
+                    records.append(item)
+                    counts[0] += 1
+                if len(records) + len(quarantined) >= chunk_size:
+                    flush()
     except IngestError as exc:
         flush()
-        return _refuse(
-            store, fmt, source, sha256, state.file_id, exc, clock, n_records, n_quarantined
-        )
+        return _refuse(store, fmt, source, sha256, state.file_id, exc, clock, *counts)
     flush()
     store.finish_file(state.file_id, status="done", now=clock())
-    return FileResult(
-        source.display, fmt.name, "done", n_records, n_quarantined, resumed_from=done_before
-    )
+    return FileResult(source.display, fmt.name, "done", *counts, resumed_from=done_before)
 
 
-def _duplicate(record: Record) -> Quarantined:
-    prov = record.provenance
+def _batches(
+    store: Store, fmt: Format, source: SourceFile, context: IngestContext, size: int, workers: int
+) -> Iterator[Batch]:
+    """The file's items in file order, records prepared as rows, in batches.
+
+    A large JSON Lines file is cut into shards parsed by worker processes, a bounded number
+    in flight so memory stays flat whatever the file's size; everything else is parsed here.
+    """
+    if (
+        workers > 1
+        and fmt.line_oriented
+        and size >= PARALLEL_MIN_BYTES
+        and looks_like_json_lines(source.path)
+    ):
+        yield from _parallel_batches(store.dialect, fmt, source, context, workers)
+        return
+    preparer = store.preparer()
+    batch: Batch = []
+    for item in fmt.adapter(source, context):
+        batch.append(item if isinstance(item, Quarantined) else preparer.prepare(item))
+        if len(batch) >= 1000:
+            yield batch
+            batch = []
+    yield batch
+
+
+_worker_state: dict[str, object] = {}
+
+
+def _init_worker(fmt_name: str, context: IngestContext, dialect: str) -> None:
+    from fauxhire.ingest import get_format
+    from fauxhire.store.writer import Preparer
+
+    _worker_state.update(fmt=get_format(fmt_name), context=context, preparer=Preparer(dialect))
+
+
+def _parse_shard(source: SourceFile) -> Batch:
+    fmt: Format = _worker_state["fmt"]  # type: ignore[assignment]
+    context: IngestContext = _worker_state["context"]  # type: ignore[assignment]
+    preparer: Preparer = _worker_state["preparer"]  # type: ignore[assignment]
+    return [
+        item if isinstance(item, Quarantined) else preparer.prepare(item)
+        for item in fmt.adapter(source, context)
+    ]
+
+
+def _parallel_batches(
+    dialect: str, fmt: Format, source: SourceFile, context: IngestContext, workers: int
+) -> Iterator[Batch]:
+    shards = [
+        replace(source, byte_range=(start, end), first_line=line)
+        for start, end, line in shard_json_lines(source.path, SHARD_BYTES)
+    ]
+    # spawn, not fork: the parent holds database connections a forked child must not share.
+    mp = multiprocessing.get_context("spawn")
+    with mp.Pool(workers, _init_worker, (fmt.name, context, dialect)) as pool:
+        pending: deque[AsyncResult[Batch]] = deque()
+        for shard in shards:
+            pending.append(pool.apply_async(_parse_shard, (shard,)))
+            if len(pending) >= 2 * workers + 1:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _duplicate(fmt: Format, source: SourceFile, record: Prepared) -> Quarantined:
+    shown = record.key.replace(KEY_SEP, "/")
     return Quarantined(
-        prov.file,
-        prov.location,
-        _KEY_FIELDS.get(type(record).__name__, "id"),
-        f"duplicate id {'/'.join(record.key)!r}: an earlier record in this file has it",
+        source.display,
+        record.location,
+        _KEY_FIELDS.get(record.table, "id"),
+        f"duplicate id {shown!r}: an earlier record in this file has it",
         "duplicate_id",
     )
 
 
 _KEY_FIELDS = {
-    "Company": "company_id",
-    "IpRange": "network",
-    "Application": "application_id",
-    "MeetingJoin": "participant_uuid",
-    "SignIn": "id",
-    "Hire": "employee_id",
-    "EmployerReport": "report_id",
-    "Indicator": "id",
-    "IntelObject": "id",
+    "companies": "company_id",
+    "ip_ranges": "network",
+    "applications": "application_id",
+    "meeting_participants": "participant_uuid",
+    "signin_events": "id",
+    "hires": "employee_id",
+    "employer_reports": "report_id",
+    "indicators": "id",
+    "intel_objects": "id",
 }
 
 
@@ -271,6 +345,7 @@ def run_folder(
     clock: Clock,
     progress: IngestProgress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    workers: int | None = None,
     on_format: Callable[[Format, Iterable[Path]], None] | None = None,
 ) -> list[FileResult]:
     """Ingest a whole input folder; the context is refreshed once companies are in."""
@@ -288,5 +363,6 @@ def run_folder(
             context=context,
             progress=progress,
             chunk_size=chunk_size,
+            workers=workers,
         )
     return results

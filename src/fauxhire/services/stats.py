@@ -66,11 +66,13 @@ def store_stats(store: Store) -> dict[str, Any]:
                 by_company.setdefault(member, {})[t.name] = n
         out["by_company"] = dict(sorted(by_company.items()))
         q = s.quarantine
-        out["quarantined_by_reason"] = dict(conn.execute(
-                select(q.c.code, func.count()).group_by(q.c.code).order_by(q.c.code)
-            ))
+        out["quarantined_by_reason"] = dict(
+            conn.execute(select(q.c.code, func.count()).group_by(q.c.code).order_by(q.c.code)).all()
+        )
         f = s.ingest_files
-        out["files"] = dict(conn.execute(select(f.c.status, func.count()).group_by(f.c.status)))
+        out["files"] = dict(
+            conn.execute(select(f.c.status, func.count()).group_by(f.c.status)).all()
+        )
     return out
 
 

@@ -24,19 +24,15 @@ from fauxhire.domain import (
     Record,
     SignIn,
     Value,
+    ValueKind,
 )
 from fauxhire.store import schema
 from fauxhire.store.schema import KEY_SEP
 
-PROVENANCE_COLUMNS = (
-    "source_system",
-    "prov_file",
-    "prov_location",
-    "member_id",
-    "file_id",
-    "ingested_at",
-    "content_hash",
-)
+# A prepared row is the record's own columns, then these; the writer appends file_id and time.
+PREPARED_TAIL = ("source_system", "prov_file", "prov_location", "member_id", "content_hash")
+WRITE_TAIL = ("file_id", "ingested_at")
+PROVENANCE_COLUMNS = PREPARED_TAIL + WRITE_TAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +43,10 @@ class Mapping:
     columns: tuple[str, ...]  # the record's own columns, "key" first
     to_row: Callable[[Any], tuple[Any, ...]]
     children: tuple[tuple[Table, Callable[[Any], list[tuple[Any, ...]]]], ...] = ()
+
+
+# Plain str per kind: str() of an enum member is slow, and this runs millions of times.
+_KIND = {kind: kind.value for kind in ValueKind}
 
 
 def record_key(record: Record) -> str:
@@ -106,7 +106,7 @@ def _application(r: Application) -> tuple[Any, ...]:
 
 def _applicant_values(r: Application) -> list[tuple[Any, ...]]:
     key = record_key(r)
-    return [(key, str(v.kind), v.key, v.display) for v in r.applicant.values()]
+    return [(key, _KIND[v.kind], v.key, v.display) for v in r.applicant.values()]
 
 
 def _meeting(r: MeetingJoin) -> tuple[Any, ...]:
@@ -197,7 +197,7 @@ def _report(r: EmployerReport) -> tuple[Any, ...]:
 
 def _report_values(r: EmployerReport) -> list[tuple[Any, ...]]:
     key = record_key(r)
-    return [(key, str(v.kind), v.key, v.display) for v in r.subject.values()]
+    return [(key, _KIND[v.kind], v.key, v.display) for v in r.subject.values()]
 
 
 def _indicator(r: Indicator) -> tuple[Any, ...]:

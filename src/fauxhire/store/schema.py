@@ -29,6 +29,9 @@ KEY_SEP = "\x1f"
 
 metadata = MetaData()
 
+# Child tables are WITHOUT ROWID on SQLite: their primary key is the table, one B-tree instead
+# of two, which roughly halves the cost of bulk ingest into them.
+
 
 def _provenance() -> list[Column[object]]:
     return [
@@ -143,6 +146,7 @@ applicant_values = Table(
     Column("key", Text, primary_key=True),
     Column("display", Text, nullable=False),
     Index("ix_applicant_values_kind_key", "kind", "key"),
+    sqlite_with_rowid=False,
 )
 
 meeting_participants = Table(
@@ -251,6 +255,7 @@ report_subject_values = Table(
     Column("kind", String(16), primary_key=True),
     Column("key", Text, primary_key=True),
     Column("display", Text, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 report_matches = Table(
@@ -260,6 +265,7 @@ report_matches = Table(
     Column("app_key", Text, primary_key=True),
     Column("matched_on", Text, nullable=False),  # candidate_id | email | phone | ... | name
     Index("ix_report_matches_app", "app_key"),
+    sqlite_with_rowid=False,
 )
 
 indicators = Table(
@@ -288,6 +294,7 @@ indicator_observables = Table(
     Column("path", Text, primary_key=True),
     Column("value", Text, primary_key=True),
     Index("ix_indicator_observables_value", "path", "value"),
+    sqlite_with_rowid=False,
 )
 
 intel_objects = Table(

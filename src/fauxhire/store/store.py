@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from fauxhire.domain import Record
 from fauxhire.errors import StoreError
 from fauxhire.ingest.base import Quarantined
 from fauxhire.store import schema
 from fauxhire.store.database import make_engine, migrate
-from fauxhire.store.writer import ChunkWriter
+from fauxhire.store.writer import ChunkWriter, Prepared, Preparer
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +107,7 @@ class Store:
         file_id: int,
         fmt: str,
         now: datetime,
-        records: Sequence[Record],
+        records: Sequence[Prepared],
         quarantined: Sequence[tuple[str, Quarantined]],
         progress: tuple[int, int, int],
     ) -> None:
@@ -125,6 +124,9 @@ class Store:
 
     def chunk_writer(self) -> ChunkWriter:
         return ChunkWriter(self.dialect)
+
+    def preparer(self) -> Preparer:
+        return Preparer(self.dialect)
 
     # -- reads -----------------------------------------------------------------------------
 

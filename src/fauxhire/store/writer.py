@@ -1,4 +1,8 @@
-"""Writing a chunk of records in one transaction, by the fastest path each backend has.
+"""Preparing records as driver-ready rows, and writing a chunk of them in one transaction.
+
+Preparing (row tuples, conversions, content hash) is pure CPU and runs wherever the records
+were parsed, in worker processes for large files. Writing runs in the one process that holds
+the connection.
 
 One chunk is atomic: its records, their child rows, its quarantine entries and the file's
 progress counter commit together or not at all. That is what makes a killed ingest safe to
@@ -16,7 +20,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Boolean, Connection, Date, Table
@@ -24,16 +28,26 @@ from sqlalchemy import Boolean, Connection, Date, Table
 from fauxhire.domain import Record
 from fauxhire.ingest.base import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS, PROVENANCE_COLUMNS, Mapping
+from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS, PREPARED_TAIL, WRITE_TAIL, record_key
 from fauxhire.store.types import JsonText, UtcDateTime
 
 DELETE_BATCH = 500
+Converters = list[tuple[int, Callable[[Any], Any]]]
 
 
-def content_hash(row: tuple[Any, ...]) -> str:
-    return hashlib.blake2b(
-        orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS), digest_size=16
-    ).hexdigest()
+class Prepared(NamedTuple):
+    """One record as rows: picklable, so worker processes can hand it to the writer."""
+
+    table: str
+    key: str
+    location: str
+    row: tuple[Any, ...]  # own columns, then PREPARED_TAIL
+    children: tuple[tuple[str, list[tuple[Any, ...]]], ...]
+
+
+def _hash(row: tuple[Any, ...]) -> str:
+    data = orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
@@ -47,11 +61,17 @@ def _json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _converters(
-    table: Table, columns: Sequence[str], dialect: str
-) -> list[tuple[int, Callable[[Any], Any]]]:
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _converters(table: Table, columns: Sequence[str], dialect: str) -> Converters:
     """Per-column conversions to what the raw driver accepts, computed once per table."""
-    out: list[tuple[int, Callable[[Any], Any]]] = []
+    out: Converters = []
     for index, name in enumerate(columns):
         col_type = table.c[name].type
         if isinstance(col_type, JsonText):
@@ -59,19 +79,50 @@ def _converters(
         elif dialect == "sqlite" and isinstance(col_type, UtcDateTime):
             out.append((index, _sqlite_datetime))
         elif dialect == "sqlite" and isinstance(col_type, Date):
-            out.append((index, lambda v: None if v is None else date.isoformat(v)))
+            out.append((index, _sqlite_date))
         elif dialect == "sqlite" and isinstance(col_type, Boolean):
-            out.append((index, lambda v: None if v is None else int(v)))
+            out.append((index, _sqlite_bool))
     return out
 
 
+def _apply(row: tuple[Any, ...], conv: Converters) -> tuple[Any, ...]:
+    values = list(row)
+    for index, fn in conv:
+        values[index] = fn(values[index])
+    return tuple(values)
+
+
+class Preparer:
+    """Turns records into ``Prepared`` rows for one backend."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self._conv: dict[type, Converters] = {}
+
+    def prepare(self, record: Record) -> Prepared:
+        mapping = MAPPINGS[type(record)]
+        conv = self._conv.get(type(record))
+        if conv is None:
+            conv = self._conv[type(record)] = _converters(
+                mapping.table, mapping.columns, self.dialect
+            )
+        own = _apply(mapping.to_row(record), conv) if conv else mapping.to_row(record)
+        prov = record.provenance
+        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(own))
+        children = tuple((child.name, rows(record)) for child, rows in mapping.children)
+        return Prepared(mapping.table.name, record_key(record), prov.location, row, children)
+
+
 class ChunkWriter:
-    """Writes chunks for one file; prepares its SQL once."""
+    """Writes chunks of prepared records for one backend; builds its SQL once."""
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         self._mark = "?" if dialect == "sqlite" else "%s"
-        self._conv: dict[str, list[tuple[int, Callable[[Any], Any]]]] = {}
+        self._sql: dict[tuple[str, str], str] = {}
+        self._quarantine_conv = _converters(
+            schema.quarantine, [c.name for c in schema.quarantine.columns], dialect
+        )
 
     def write(
         self,
@@ -80,22 +131,36 @@ class ChunkWriter:
         file_id: int,
         fmt: str,
         now: datetime,
-        records: Sequence[Record],
+        records: Sequence[Prepared],
         quarantined: Sequence[tuple[str, Quarantined]],
         progress: tuple[int, int, int],
     ) -> None:
-        by_type: dict[type, list[Record]] = defaultdict(list)
-        for record in records:
-            by_type[type(record)].append(record)
-        for record_type, group in by_type.items():
-            self._write_group(conn, MAPPINGS[record_type], group, file_id, now)
+        stamp: Any = _sqlite_datetime(now) if self.dialect == "sqlite" else now
+        by_table: dict[str, list[Prepared]] = defaultdict(list)
+        for prepared in records:
+            by_table[prepared.table].append(prepared)
+        for table_name, group in by_table.items():
+            self._write_group(conn, schema.metadata.tables[table_name], group, file_id, stamp)
         if quarantined:
             rows = [
-                (key, file_id, fmt, q.file, q.location, q.field, q.reason, q.code, q.excerpt, now)
+                _apply(
+                    (
+                        key,
+                        file_id,
+                        fmt,
+                        q.file,
+                        q.location,
+                        q.field,
+                        q.reason,
+                        q.code,
+                        q.excerpt,
+                        now,
+                    ),
+                    self._quarantine_conv,
+                )
                 for key, q in quarantined
             ]
-            columns = [c.name for c in schema.quarantine.columns]
-            self._insert(conn, schema.quarantine, rows, columns=columns, on_conflict="nothing")
+            self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
         items_done, n_records, n_quarantined = progress
         conn.execute(
             schema.ingest_files.update()
@@ -104,91 +169,75 @@ class ChunkWriter:
         )
 
     def _write_group(
-        self, conn: Connection, mapping: Mapping, group: list[Record], file_id: int, now: datetime
+        self, conn: Connection, table: Table, group: list[Prepared], file_id: int, stamp: Any
     ) -> None:
-        rows = []
-        for record in group:
-            own = mapping.to_row(record)
-            prov = record.provenance
-            rows.append(
-                (
-                    *own,
-                    prov.source_system,
-                    prov.file,
-                    prov.location,
-                    prov.company_id,
-                    file_id,
-                    now,
-                    content_hash(own),
-                )
-            )
-        keys = [row[0] for row in rows]
-        for child, _ in mapping.children:
-            parent_col = child.columns.keys()[0]
+        keys = [p.key for p in group]
+        for child_name, _ in group[0].children:
+            child = schema.metadata.tables[child_name]
+            parent_col = next(iter(child.columns)).name
             for start in range(0, len(keys), DELETE_BATCH):
                 batch = keys[start : start + DELETE_BATCH]
                 marks = ",".join([self._mark] * len(batch))
                 conn.exec_driver_sql(
                     f"DELETE FROM {child.name} WHERE {parent_col} IN ({marks})", tuple(batch)
                 )
-        columns = [*mapping.columns, *PROVENANCE_COLUMNS]
-        self._insert(conn, mapping.table, rows, columns=columns, on_conflict="update")
-        for child, child_rows in mapping.children:
-            flat = [row for record in group for row in child_rows(record)]
+        tail = (file_id, stamp)
+        self._insert(conn, table, [p.row + tail for p in group], on_conflict="update")
+        for index, (child_name, _) in enumerate(group[0].children):
+            flat = [row for p in group for row in p.children[index][1]]
             if flat:
-                self._insert(
-                    conn, child, flat, columns=list(child.columns.keys()), on_conflict="nothing"
-                )
+                self._insert(conn, schema.metadata.tables[child_name], flat, on_conflict="nothing")
 
-    def _insert(
-        self,
-        conn: Connection,
-        table: Table,
-        rows: list[tuple[Any, ...]],
-        *,
-        columns: list[str],
-        on_conflict: str,
-    ) -> None:
-        conv = self._conv.get(table.name)
-        if conv is None:
-            conv = self._conv[table.name] = _converters(table, columns, self.dialect)
-        if conv:
-            rows = [_apply(row, conv) for row in rows]
-        pk = [c.name for c in table.primary_key.columns]
-        conflict = f"ON CONFLICT ({', '.join(pk)}) DO NOTHING"
+    def _statement(self, table: Table, on_conflict: str) -> str:
+        cached = self._sql.get((table.name, on_conflict))
+        if cached is not None:
+            return cached
         if on_conflict == "update":
-            updated = [
-                c
-                for c in columns
-                if c not in pk and c not in JOIN_COLUMNS and c not in ("ingested_at", "file_id")
-            ]
-            sets = ", ".join(f"{c} = excluded.{c}" for c in updated)
+            mapping = next(m for m in MAPPINGS.values() if m.table is table)
+            columns = [*mapping.columns, *PREPARED_TAIL, *WRITE_TAIL]
+        else:
+            columns = [c.name for c in table.columns]
+        pk = ", ".join(c.name for c in table.primary_key.columns)
+        conflict = f"ON CONFLICT ({pk}) DO NOTHING"
+        if on_conflict == "update":
+            # Rewrite a record only when its content changed, so an unchanged record keeps
+            # its first ingest time and a repeated ingest is a true no-op. Join columns are
+            # filled by later joins and must survive an upsert.
+            keep = {*JOIN_COLUMNS, *(c.name for c in table.primary_key.columns)}
+            sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
             conflict = (
-                f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {sets}, "
-                f"ingested_at = excluded.ingested_at, file_id = excluded.file_id "
+                f"ON CONFLICT ({pk}) DO UPDATE SET {sets} "
                 f"WHERE {table.name}.content_hash <> excluded.content_hash"
             )
         names = ", ".join(columns)
         if self.dialect == "postgresql":
-            _copy_upsert(conn, table.name, names, rows, conflict)
-            return
-        marks = ", ".join([self._mark] * len(columns))
-        conn.exec_driver_sql(
-            f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}", rows
-        )
+            stage = f"stage_{table.name}"
+            statement = (
+                f"INSERT INTO {table.name} ({names}) SELECT DISTINCT ON ({pk}) {names} "
+                f"FROM {stage} {conflict}"
+            )
+        else:
+            marks = ", ".join([self._mark] * len(columns))
+            statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}"
+        self._sql[(table.name, on_conflict)] = statement
+        return statement
+
+    def _insert(
+        self, conn: Connection, table: Table, rows: list[tuple[Any, ...]], *, on_conflict: str
+    ) -> None:
+        statement = self._statement(table, on_conflict)
+        if self.dialect == "postgresql":
+            names = statement.split("(", 1)[1].split(")", 1)[0]
+            _copy(conn, table.name, names, rows)
+        conn.exec_driver_sql(statement, None if self.dialect == "postgresql" else rows)
 
 
-def _apply(row: tuple[Any, ...], conv: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
-    values = list(row)
-    for index, fn in conv:
-        values[index] = fn(values[index])
-    return tuple(values)
+def _copy(conn: Connection, table: str, names: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY rows into a per-session staging table emptied at every commit.
 
-
-def _copy_upsert(
-    conn: Connection, table: str, names: str, rows: Iterable[tuple[Any, ...]], conflict: str
-) -> None:
-    """COPY into a per-transaction staging table, then one set-based upsert."""
+    The INSERT ... SELECT DISTINCT ON that follows keeps one row a key: an ON CONFLICT DO
+    UPDATE may not touch the same row twice in one statement.
+    """
     stage = f"stage_{table}"
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) "
@@ -200,8 +249,3 @@ def _copy_upsert(
     with raw.cursor() as cur, cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    # DISTINCT ON keeps one row a key: ON CONFLICT DO UPDATE may not touch a row twice.
-    pk = conflict.split("(", 1)[1].split(")", 1)[0]
-    conn.exec_driver_sql(
-        f"INSERT INTO {table} ({names}) SELECT DISTINCT ON ({pk}) {names} FROM {stage} {conflict}"
-    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:26:37.881409
+Create Date: 2026-11-23 21:47:02.025693
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import fauxhire.store.types
+
 
 revision = "0001"
 down_revision = None
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.Column("key", sa.Text(), nullable=False),
         sa.Column("display", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("app_key", "kind", "key"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("applicant_values", schema=None) as batch_op:
         batch_op.create_index("ix_applicant_values_kind_key", ["kind", "key"], unique=False)
@@ -37,6 +39,7 @@ def upgrade() -> None:
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("indicator_key", "path", "value"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("indicator_observables", schema=None) as batch_op:
         batch_op.create_index("ix_indicator_observables_value", ["path", "value"], unique=False)
@@ -65,6 +68,7 @@ def upgrade() -> None:
         sa.Column("app_key", sa.Text(), nullable=False),
         sa.Column("matched_on", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("report_key", "app_key"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("report_matches", schema=None) as batch_op:
         batch_op.create_index("ix_report_matches_app", ["app_key"], unique=False)
@@ -76,6 +80,7 @@ def upgrade() -> None:
         sa.Column("key", sa.Text(), nullable=False),
         sa.Column("display", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("report_key", "kind", "key"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "applications",

@@ -1,0 +1,101 @@
+"""Web addresses, with LinkedIn and GitHub profiles recognised as accounts.
+
+The key folds what does not change which page or account is meant: scheme, ``www.``, case,
+query, fragment, trailing slash, percent-encoding. A LinkedIn profile (any subdomain,
+``/in/<handle>``) keys as ``linkedin.com/in/<handle>``; a GitHub account (``github.com/<handle>``,
+a repository under it, or ``<handle>.github.io``) keys as the bare handle, so both agree with the
+published hashing test vectors. The display is the text as given, trimmed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import unquote, urlsplit
+
+from fauxhire.domain.values import Value, ValueKind
+
+# github.com/<first path part> that is a GitHub page, not an account.
+_GITHUB_PAGES = frozenset({
+    "about", "apps", "blog", "collections", "contact", "customer-stories", "enterprise",
+    "explore", "features", "gist", "issues", "join", "login", "logout", "marketplace", "new",
+    "notifications", "orgs", "organizations", "pricing", "pulls", "readme", "search",
+    "security", "settings", "site", "sponsors", "team", "topics", "trending",
+})  # fmt: skip
+_GITHUB_HANDLE = re.compile(r"[a-z0-9][a-z0-9-]{0,38}")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_LABEL = re.compile(r"(?!-)[^\W_](?:[\w-]*[^\W_])?")
+
+
+def _host_and_path(text: str) -> tuple[str, str] | None:
+    """(host without ``www.``, path without trailing slash), lowercased; None if no host."""
+    if any(ch.isspace() for ch in text):
+        return None
+    has_scheme = _SCHEME.match(text) is not None
+    try:
+        parts = urlsplit(text if has_scheme else f"//{text}")
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:  # e.g. a bad port or an unbalanced "[" in the host
+        return None
+    if not has_scheme and "@" in parts.netloc:
+        return None  # an email address, not a web address
+    if not _is_host(host):
+        return None
+    host = host.removeprefix("www.")
+    return host, unquote(parts.path).rstrip("/").lower()
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        return len(labels) > 1 and all(_LABEL.fullmatch(label) for label in labels)
+    return True
+
+
+def _account(host: str, path: str) -> Value | None:
+    """The LinkedIn or GitHub account a (host, path) names, if any (display filled in later)."""
+    segments = [segment for segment in path.split("/") if segment]
+    if (host == "linkedin.com" or host.endswith(".linkedin.com")) and segments[:1] == ["in"]:
+        if len(segments) > 1:
+            return Value(ValueKind.LINKEDIN, "", f"linkedin.com/in/{segments[1]}")
+    elif host == "github.com" and segments and segments[0] not in _GITHUB_PAGES:
+        if _GITHUB_HANDLE.fullmatch(segments[0]):
+            return Value(ValueKind.GITHUB, "", segments[0])
+    elif host.endswith(".github.io") and host.count(".") == 2:
+        handle = host.removesuffix(".github.io")
+        if _GITHUB_HANDLE.fullmatch(handle):
+            return Value(ValueKind.GITHUB, "", handle)
+    return None
+
+
+def normalise(raw: str | None) -> Value | None:
+    """A web address as a value; None when blank, ValueError when it names no host."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not text:
+        return None
+    found = _host_and_path(text)
+    if found is None:
+        raise ValueError("not a web address: no host")
+    host, path = found
+    account = _account(host, path)
+    if account is not None:
+        return account._replace(display=text)
+    return Value(ValueKind.URL, text, f"{host}{path}")
+
+
+def github_handle(raw: str | None) -> Value | None:
+    """A GitHub account from a profile URL or a bare handle (``Example-Dev-0001``, ``@alex``)."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    handle = text.removeprefix("@").lower()
+    if _GITHUB_HANDLE.fullmatch(handle):
+        return Value(ValueKind.GITHUB, text, handle)
+    value = normalise(text)
+    if value is None or value.kind is not ValueKind.GITHUB:
+        raise ValueError("not a GitHub account")
+    return value

@@ -1,0 +1,144 @@
+"""Zoom meeting participants (FORMATS.md section 6): one MeetingJoin per participant.
+
+A file is ``zoom/<company_id>.json``: an array of meetings ``{meeting_id, topic, start_time,
+participants}``, each participant a Zoom dashboard participant object. Every participant is
+stored, hosts and interviewers included (``role`` says which); matching a join to the
+candidate is the services' job, not ours.
+
+Zoom blanks many fields for external participants (which is usually the candidate): empty
+strings are read as absent. When ``participant_uuid`` is blank too, the join gets a stable
+stand-in key, a SHA-1 of its name, join time, IP and place in the meeting, so re-ingesting the
+same file replaces the join instead of adding it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationError
+
+from fauxhire.domain import MeetingJoin, Provenance
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.reading import iter_json_items
+from fauxhire.ingest.sniff import require, require_company
+from fauxhire.ingest.values import ValueCollector
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+
+SOURCE_SYSTEM = "zoom"
+EXPECT = "Zoom meetings ([{meeting_id, topic, start_time, participants}], FORMATS.md section 6)"
+
+
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _id_text(value: Any) -> Any:
+    """Zoom meeting ids are numbers in some exports and strings in others."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(_blank_is_none)]
+Time = Annotated[UtcDatetime | None, BeforeValidator(_blank_is_none)]
+
+
+class Participant(Wire):
+    participant_uuid: Text = None
+    user_name: Text = None
+    email: Text = None
+    role: Text = None
+    ip_address: Text = None
+    location: Text = None
+    camera: Text = None
+    device: Text = None
+    os: Text = None
+    pc_name: Text = None
+    join_time: Time = None
+    leave_time: Time = None
+
+
+class Meeting(Wire):
+    meeting_id: Annotated[NonEmptyStr, BeforeValidator(_id_text)]
+    topic: Text = None
+    start_time: Time = None
+    participants: list[dict[str, Any]]  # validated one by one
+
+
+def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
+    company_id = require_company(source, "Zoom")
+    items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
+    checked = False
+    for item in items:
+        if isinstance(item, Quarantined):
+            yield item
+            continue
+        location, raw = item
+        if not checked:
+            require(raw, SOURCE_SYSTEM, source, EXPECT)
+            checked = True
+        try:
+            meeting = Meeting.model_validate(raw)
+        except ValidationError as exc:
+            yield quarantine_validation(exc, source, location, raw)
+            continue
+        for index, raw_participant in enumerate(meeting.participants):
+            here = _child(location, f"participants/{index}")
+            try:
+                participant = Participant.model_validate(raw_participant)
+            except ValidationError as exc:
+                yield quarantine_validation(exc, source, here, raw_participant)
+                continue
+            yield to_join(meeting, participant, index, company_id, source, here)
+
+
+def _child(location: str, pointer: str) -> str:
+    if location.startswith("line"):
+        return f"{location}, /{pointer}"
+    return f"{location.rstrip('/')}/{pointer}"
+
+
+def to_join(
+    meeting: Meeting,
+    participant: Participant,
+    index: int,
+    company_id: str,
+    source: SourceFile,
+    location: str,
+) -> MeetingJoin:
+    values = ValueCollector()
+    extra = participant.unknown_fields()
+    if meeting_extra := meeting.unknown_fields():
+        extra["meeting"] = meeting_extra
+    return MeetingJoin(
+        company_id=company_id,
+        meeting_id=meeting.meeting_id,
+        participant_key=participant.participant_uuid or stand_in_key(participant, index),
+        start_time=meeting.start_time,
+        topic=meeting.topic,
+        user_name=participant.user_name,
+        email=values.one_email(participant.email),
+        role=participant.role,
+        ip_address=values.one_ip(participant.ip_address),
+        location=participant.location,
+        camera=participant.camera,
+        device=participant.device,
+        os=participant.os,
+        pc_name=participant.pc_name,
+        join_time=participant.join_time,
+        leave_time=participant.leave_time,
+        provenance=Provenance(SOURCE_SYSTEM, source.display, location, company_id),
+        extra=values.extra(extra),
+    )
+
+
+def stand_in_key(participant: Participant, index: int) -> str:
+    """A key for a participant Zoom gave no uuid: the same input always gives the same key."""
+    join = participant.join_time.isoformat() if participant.join_time else ""
+    parts = (participant.user_name or "", join, participant.ip_address or "", str(index))
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False)
+    return f"sha1:{digest.hexdigest()}"

@@ -1,0 +1,123 @@
+"""SIGKILL at random points of a large ingest, then re-run: the store holds exactly the records
+of one clean ingest, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from fauxhire.store import Store
+from fauxhire.store import schema as s
+
+ROWS = 20_000
+CHUNK = 400
+
+
+def _write_file(path: Path) -> None:
+    rng = random.Random(11)
+    with path.open("w") as fh:
+        for i in range(ROWS):
+            if i % 997 == 0:
+                fh.write('{"company_id": "c-1", "application_id": "bad-%d"}\n' % i)
+                continue
+            row = {
+                "company_id": f"c-{i % 7}",
+                "application_id": f"a-{i}",
+                "candidate_id": f"p-{i // 2}",
+                "applied_at": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z",
+                "job_title": rng.choice(["Backend Engineer", "Payroll Specialist", "iOS Engineer"]),
+                "first_name": rng.choice(["Alex", "Sam", "Kim", "Lee"]),
+                "last_name": f"Person{i // 2}",
+                "emails": [f"person{i // 2}@example.com"],
+                "phones": [f"+1 512 555 {i % 10000:04d}"],
+                "urls": [f"https://github.com/person-{i // 2}"],
+                "resume_text": "Experienced engineer. " * rng.randint(5, 30),
+            }
+            fh.write(json.dumps(row) + "\n")
+
+
+def _command(path: Path, url: str) -> list[str]:
+    return [sys.executable, "-m", "fauxhire.cli", "ingest", "applications", str(path), "--db", url]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "FAUXHIRE_CHUNK_SIZE": str(CHUNK), "FAUXHIRE_LOG_LEVEL": "WARNING"}
+
+
+def _run(path: Path, url: str) -> None:
+    subprocess.run(_command(path, url), env=_env(), check=True, capture_output=True)
+
+
+def _snapshot(url: str) -> dict[str, Any]:
+    store = Store.open(url)
+    try:
+        app = s.applications
+        apps = store.rows(select(*[c for c in app.columns if c.name not in ("ingested_at", "file_id")]).order_by(app.c.key))
+        values = store.rows(select(s.applicant_values).order_by(*s.applicant_values.primary_key.columns))
+        quarantine = store.rows(select(s.quarantine.c.key, s.quarantine.c.reason).order_by(s.quarantine.c.key))
+        files = store.rows(select(s.ingest_files.c.status, s.ingest_files.c.records, s.ingest_files.c.quarantined))
+    finally:
+        store.close()
+    return {"apps": apps, "values": values, "quarantine": quarantine, "files": files}
+
+
+def _count(url: str) -> int:
+    store = Store.open(url)
+    try:
+        return store.count("applications")
+    finally:
+        store.close()
+
+
+def _kill_at_random_points(path: Path, url: str, rng: random.Random, kills: int) -> list[int]:
+    """Start the ingest and SIGKILL it at a random moment, several times in a row.
+
+    Returns the applications stored after each kill that landed while the process still ran.
+    """
+    after_kills = []
+    for _ in range(kills):
+        proc = subprocess.Popen(_command(path, url), env=_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(1.5, 3.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            after_kills.append(_count(url))
+        proc.wait()
+    return after_kills
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_killed_ingest_rerun_equals_one_clean_ingest(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    data = tmp_path / "apps.jsonl"
+    _write_file(data)
+    if backend == "sqlite":
+        clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+        killed_url = f"sqlite:///{tmp_path / 'killed.db'}"
+    else:
+        clean_url = request.getfixturevalue("pg_url")
+        killed_url = request.getfixturevalue("pg_url_2")
+
+    _run(data, clean_url)
+    clean = _snapshot(clean_url)
+    assert len(clean["apps"]) == ROWS - len(range(0, ROWS, 997))
+
+    after_kills = _kill_at_random_points(data, killed_url, random.Random(5), kills=3)
+    # At least one kill must have cut the ingest mid-way, with some chunks committed.
+    assert any(0 < n < len(clean["apps"]) for n in after_kills), after_kills
+
+    _run(data, killed_url)  # the same command again completes it
+    assert _snapshot(killed_url) == clean
