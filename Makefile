@@ -25,12 +25,12 @@ demo: setup
 	FAUXHIRE_DB=sqlite:///demo-out/fauxhire.db $(RUN) fauxhire stats
 
 test: setup
-	$(RUN) ruff check src tests bench
+	$(RUN) ruff check src tests bench bench/ingest
 	$(RUN) lint-imports
 	$(RUN) pytest
 
 lint: setup
-	$(RUN) ruff check src tests bench
+	$(RUN) ruff check src tests bench bench/ingest
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy src
 	$(RUN) lint-imports

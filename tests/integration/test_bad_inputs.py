@@ -38,37 +38,107 @@ class Case:
 
 
 CASES = [
-    Case("applications_truncated_line.jsonl", "applications", "done", 2,
-         (("invalid_json", "line 2", ""),)),
-    Case("applications_truncated_array.json", "applications", "refused", 0,
-         (("invalid_json", "line 1 col", ""),), "truncated"),
-    Case("applications_bad_utf8.jsonl", "applications", "done", 2,
-         (("invalid_json", "line 2", ""),), "UTF-8"),
+    Case(
+        "applications_truncated_line.jsonl",
+        "applications",
+        "done",
+        2,
+        (("invalid_json", "line 2", ""),),
+    ),
+    Case(
+        "applications_truncated_array.json",
+        "applications",
+        "refused",
+        0,
+        (("invalid_json", "line 1 col", ""),),
+        "truncated",
+    ),
+    Case(
+        "applications_bad_utf8.jsonl",
+        "applications",
+        "done",
+        2,
+        (("invalid_json", "line 2", ""),),
+        "UTF-8",
+    ),
     Case("applications_bom.jsonl", "applications", "done", 2, ()),
-    Case("applications_missing_field.jsonl", "applications", "done", 2,
-         (("missing", "line 2", "job_title"),), "required field is missing"),
-    Case("applications_wrong_type.jsonl", "applications", "done", 1,
-         (("list_type", "line 2", "emails"), ("datetime_from_date_parsing", "line 3", "applied_at"))),
-    Case("applications_duplicate_ids.jsonl", "applications", "done", 2,
-         (("duplicate_id", "line 3", "application_id"),), "duplicate id"),
-    Case("applications_huge_field.jsonl", "applications", "done", 2,
-         (("field_too_large", "line 2", "resume_text"),), "over the"),
+    Case(
+        "applications_missing_field.jsonl",
+        "applications",
+        "done",
+        2,
+        (("missing", "line 2", "job_title"),),
+        "required field is missing",
+    ),
+    Case(
+        "applications_wrong_type.jsonl",
+        "applications",
+        "done",
+        1,
+        (("list_type", "line 2", "emails"), ("datetime_from_date_parsing", "line 3", "applied_at")),
+    ),
+    Case(
+        "applications_duplicate_ids.jsonl",
+        "applications",
+        "done",
+        2,
+        (("duplicate_id", "line 3", "application_id"),),
+        "duplicate id",
+    ),
+    Case(
+        "applications_huge_field.jsonl",
+        "applications",
+        "done",
+        2,
+        (("field_too_large", "line 2", "resume_text"),),
+        "over the",
+    ),
     Case("empty.jsonl", "applications", "refused", 0, (("empty_file", "(file)", ""),), "empty"),
     Case("companies_bom.csv", "companies", "done", 2, ()),
-    Case("companies_bad_utf8.csv", "companies", "done", 2,
-         (("invalid_utf8", "line 3", "name"),), "UTF-8"),
-    Case("companies_missing_column.csv", "companies", "refused", 0,
-         (("wrong_format", "line 1", ""),), "lacks country"),
-    Case("companies_ragged.csv", "companies", "done", 2,
-         (("bad_csv", "line 3", ""), ("bad_csv", "line 4", "")), "columns"),
+    Case(
+        "companies_bad_utf8.csv",
+        "companies",
+        "done",
+        2,
+        (("invalid_utf8", "line 3", "name"),),
+        "UTF-8",
+    ),
+    Case(
+        "companies_missing_column.csv",
+        "companies",
+        "refused",
+        0,
+        (("wrong_format", "line 1", ""),),
+        "lacks country",
+    ),
+    Case(
+        "companies_ragged.csv",
+        "companies",
+        "done",
+        2,
+        (("bad_csv", "line 3", ""), ("bad_csv", "line 4", "")),
+        "columns",
+    ),
     Case("companies_extra_column.csv", "companies", "done", 1, ()),
-    Case("companies_wrong_type.csv", "companies", "done", 1,
-         (("value_error", "line 2", "country"), ("value_error", "line 3", "naics"))),
-    Case("okta_as_zoom.json", "zoom", "refused", 0,
-         (("wrong_format", "(file)", ""),), "expected Zoom"),
-    Case("stix_not_a_bundle.json", "stix", "refused", 0,
-         (("wrong_format", "(file)", ""),), "bundle"),
-]  # fmt: skip
+    Case(
+        "companies_wrong_type.csv",
+        "companies",
+        "done",
+        1,
+        (("value_error", "line 2", "country"), ("value_error", "line 3", "naics")),
+    ),
+    Case(
+        "okta_as_zoom.json",
+        "zoom",
+        "refused",
+        0,
+        (("wrong_format", "(file)", ""),),
+        "expected Zoom",
+    ),
+    Case(
+        "stix_not_a_bundle.json", "stix", "refused", 0, (("wrong_format", "(file)", ""),), "bundle"
+    ),
+]
 
 
 def _good_file(tmp_path: Path, fmt: str) -> Path:
@@ -82,7 +152,9 @@ def _good_file(tmp_path: Path, fmt: str) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.file)
-def test_bad_file_gets_its_error_and_loses_nothing_else(open_store: Callable[[str], Store], case: Case, tmp_path: Path) -> None:
+def test_bad_file_gets_its_error_and_loses_nothing_else(
+    open_store: Callable[[str], Store], case: Case, tmp_path: Path
+) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     fmt = get_format(case.format)
     good_fmt = "companies" if case.format == "companies" else "applications"
@@ -110,15 +182,21 @@ def test_bad_file_gets_its_error_and_loses_nothing_else(open_store: Callable[[st
         assert case.reason_has in text
 
     stats = store_stats(store)
-    tables = {"companies": "companies", "applications": "applications",
-              "zoom": "meeting_participants", "stix": "indicators"}  # fmt: skip
+    tables = {
+        "companies": "companies",
+        "applications": "applications",
+        "zoom": "meeting_participants",
+        "stix": "indicators",
+    }
     good_in_same_table = 1 if case.format == good_fmt else 0
     assert stats[tables[case.format]] == case.stored + good_in_same_table
     assert stats[tables[good_fmt]] >= 1  # the good file of the batch is whole
     assert stats["quarantined"] == len(case.errors)
 
 
-def test_extra_csv_column_is_kept_as_a_custom_attribute(open_store: Callable[[str], Store], tmp_path: Path) -> None:
+def test_extra_csv_column_is_kept_as_a_custom_attribute(
+    open_store: Callable[[str], Store], tmp_path: Path
+) -> None:
     from sqlalchemy import select
 
     from fauxhire.store import schema
@@ -129,7 +207,9 @@ def test_extra_csv_column_is_kept_as_a_custom_attribute(open_store: Callable[[st
     assert row["extra"] == {"crm_owner": "Dana"}
 
 
-def test_invalid_stix_object_is_quarantined_and_the_rest_goes_in(open_store: Callable[[str], Store], tmp_path: Path) -> None:
+def test_invalid_stix_object_is_quarantined_and_the_rest_goes_in(
+    open_store: Callable[[str], Store], tmp_path: Path
+) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     (result,) = ingest_files(
         store, get_format("stix"), [BAD / "stix_invalid_indicator.json"], clock=clock
@@ -142,7 +222,9 @@ def test_invalid_stix_object_is_quarantined_and_the_rest_goes_in(open_store: Cal
     assert stats["intel_objects"] > 10
 
 
-def test_reingesting_the_corpus_changes_nothing(open_store: Callable[[str], Store], tmp_path: Path) -> None:
+def test_reingesting_the_corpus_changes_nothing(
+    open_store: Callable[[str], Store], tmp_path: Path
+) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     files = sorted(BAD.glob("applications_*"))
     ingest_files(store, get_format("applications"), files, clock=clock)

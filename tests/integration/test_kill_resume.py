@@ -28,7 +28,7 @@ def _write_file(path: Path) -> None:
     with path.open("w") as fh:
         for i in range(ROWS):
             if i % 997 == 0:
-                fh.write('{"company_id": "c-1", "application_id": "bad-%d"}\n' % i)
+                fh.write(json.dumps({"company_id": "c-1", "application_id": f"bad-{i}"}) + "\n")
                 continue
             row = {
                 "company_id": f"c-{i % 7}",
@@ -62,10 +62,20 @@ def _snapshot(url: str) -> dict[str, Any]:
     store = Store.open(url)
     try:
         app = s.applications
-        apps = store.rows(select(*[c for c in app.columns if c.name not in ("ingested_at", "file_id")]).order_by(app.c.key))
-        values = store.rows(select(s.applicant_values).order_by(*s.applicant_values.primary_key.columns))
-        quarantine = store.rows(select(s.quarantine.c.key, s.quarantine.c.reason).order_by(s.quarantine.c.key))
-        files = store.rows(select(s.ingest_files.c.status, s.ingest_files.c.records, s.ingest_files.c.quarantined))
+        apps = store.rows(
+            select(*[c for c in app.columns if c.name not in ("ingested_at", "file_id")]).order_by(
+                app.c.key
+            )
+        )
+        values = store.rows(
+            select(s.applicant_values).order_by(*s.applicant_values.primary_key.columns)
+        )
+        quarantine = store.rows(
+            select(s.quarantine.c.key, s.quarantine.c.reason).order_by(s.quarantine.c.key)
+        )
+        files = store.rows(
+            select(s.ingest_files.c.status, s.ingest_files.c.records, s.ingest_files.c.quarantined)
+        )
     finally:
         store.close()
     return {"apps": apps, "values": values, "quarantine": quarantine, "files": files}
@@ -86,8 +96,9 @@ def _kill_at_random_points(path: Path, url: str, rng: random.Random, kills: int)
     """
     after_kills = []
     for _ in range(kills):
-        proc = subprocess.Popen(_command(path, url), env=_env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            _command(path, url), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(1.5, 3.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

@@ -56,8 +56,12 @@ def test_fields_survive_the_round_trip(open_store: Callable[[str], Store], db_ur
     assert gh["prov_file"] == "greenhouse/c-0001.json"
     assert gh["prov_location"] == "/0/applications/0"
     assert "backend services in Go" in gh["resume_text"]
-    values = {(r["kind"], r["key"]) for r in store.rows(
-        select(s.applicant_values).where(s.applicant_values.c.app_key == gh["key"]))}  # fmt: skip
+    values = {
+        (r["kind"], r["key"])
+        for r in store.rows(
+            select(s.applicant_values).where(s.applicant_values.c.app_ref == gh["id"])
+        )
+    }
     assert ("email", "alex.example.dev@example.com") in values
     assert ("phone", "+15125550147") in values
     assert ("github", "example-dev-0001") in values
@@ -96,7 +100,9 @@ def test_cross_source_joins(open_store: Callable[[str], Store], db_url: str) -> 
     ]
 
 
-def test_running_the_folder_again_changes_nothing(open_store: Callable[[str], Store], db_url: str) -> None:
+def test_running_the_folder_again_changes_nothing(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
     store = _load(open_store, db_url)
     before = store_stats(store)
     snapshot = store.rows(select(s.applications).order_by(s.applications.c.key))

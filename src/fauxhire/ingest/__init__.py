@@ -21,6 +21,7 @@ class Format:
     per_company: bool  # the file belongs to one member company, named by file name or --company
     description: str
     line_oriented: bool = False  # one record a JSON line: large files may be parsed in parallel
+    tables: tuple[str, ...] = ()  # where its records go, for bulk loads of large files
 
     @property
     def adapter(self) -> Adapter:
@@ -36,12 +37,26 @@ FORMATS: dict[str, Format] = {
         Format("ipintel", "ipintel", False, "ipintel.csv: IP intelligence"),
         Format("greenhouse", "greenhouse", True, "Greenhouse Harvest candidates (JSON)"),
         Format("lever", "lever", True, "Lever opportunities (JSON)"),
-        Format("applications", "canonical", False, "canonical applications (JSON Lines)", True),
+        Format(
+            "applications",
+            "canonical",
+            False,
+            "canonical applications (JSON Lines)",
+            line_oriented=True,
+            tables=("applications", "applicant_values"),
+        ),
         Format("hr", "hr", True, "onboarding and payroll facts for hires (CSV)"),
         Format("zoom", "zoom", True, "Zoom meeting participants (JSON)"),
         Format("okta", "okta", True, "Okta System Log events (JSON)"),
         Format("entra", "entra", True, "Microsoft Entra sign-in logs (JSON)"),
-        Format("reports", "reports", False, "first-hand employer reports (JSON Lines)", True),
+        Format(
+            "reports",
+            "reports",
+            False,
+            "first-hand employer reports (JSON Lines)",
+            line_oriented=True,
+            tables=("employer_reports", "report_subject_values"),
+        ),
         Format("stix", "stix", False, "STIX 2.1 bundles from partners"),
     )
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fauxhire.domain import Record
+from fauxhire.domain.quarantine import Quarantined as Quarantined
+from fauxhire.errors import IngestError
 
 DEFAULT_NON_INTERVIEW_STAGES = frozenset(
     {"", "application review", "application received", "new lead"}
@@ -46,17 +48,18 @@ class IngestContext:
         return self.company_countries.get(company_id or "")
 
 
-@dataclass(frozen=True, slots=True)
-class Quarantined:
-    """A record that failed validation: where it is, which field, and why."""
-
-    file: str
-    location: str
-    field: str
-    reason: str
-    code: str = "invalid_record"
-    excerpt: str = ""  # the start of the raw record, for the analyst who fixes the source
-
-
 Item = Record | Quarantined
 Adapter = Callable[[SourceFile, IngestContext], Iterator[Item]]
+
+
+def require_company(source: SourceFile, what: str) -> str:
+    """The member company a per-company file came from; these formats do not carry it."""
+    if not source.company_id:
+        raise IngestError(
+            f"{what} files do not name the employer: name the file <company_id>.json "
+            "or give the company (e.g. --company)",
+            source=source.display,
+            field="company_id",
+            code="company_required",
+        )
+    return source.company_id

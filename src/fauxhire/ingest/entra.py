@@ -18,11 +18,11 @@ from typing import Final
 from pydantic import ValidationError
 
 from fauxhire.domain import Provenance, SignIn
-from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require, require_company, unknown_tree
+from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation, unknown_tree
 
 SOURCE_SYSTEM: Final = "entra"
 EXPECT = (

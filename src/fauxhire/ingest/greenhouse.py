@@ -22,12 +22,12 @@ from pydantic import BeforeValidator, Field, ValidationError
 from fauxhire.domain import Applicant, Application, Provenance, Value
 from fauxhire.domain.normalise import location as loc
 from fauxhire.domain.normalise import name
-from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.resume import read_resumes
-from fauxhire.ingest.sniff import require, require_company, unknown_tree
+from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation, unknown_tree
 
 SOURCE_SYSTEM = "greenhouse"
 EXPECT = "Greenhouse Harvest v1 candidates (FORMATS.md section 4)"

@@ -9,8 +9,7 @@ from pydantic import BeforeValidator, ValidationError
 
 from fauxhire.domain import Hire, Provenance
 from fauxhire.domain.normalise import name
-from fauxhire.errors import IngestError
-from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_csv_rows
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import NonEmptyStr, OptionalDate, Wire, quarantine_validation
@@ -42,11 +41,7 @@ class HrRow(Wire):
 
 
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
-    if not source.company_id:
-        raise IngestError(
-            "an hr file needs its company: name it hr/<company_id>.csv or pass --company",
-            source=source.display,
-        )
+    company_id = require_company(source, "hr")
     rows = iter_csv_rows(
         source,
         required=("candidate_id", "employee_id", "work_email"),
@@ -65,7 +60,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             continue
         values = ValueCollector()
         yield Hire(
-            company_id=source.company_id,
+            company_id=company_id,
             candidate_id=row.candidate_id,
             employee_id=row.employee_id,
             work_email=values.one_email(row.work_email),
@@ -76,6 +71,6 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             payout_method=row.payout_method,
             payout_account=row.payout_account or None,
             device_id=row.device_id or None,
-            provenance=Provenance(SOURCE_SYSTEM, source.display, location, source.company_id),
+            provenance=Provenance(SOURCE_SYSTEM, source.display, location, company_id),
             extra=values.extra(row.unknown_fields()),
         )

@@ -25,11 +25,17 @@ from pydantic import ValidationError
 
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
-from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require, require_company, unknown_tree
+from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import EpochOrIsoDatetime, NonEmptyStr, Wire, quarantine_validation
+from fauxhire.ingest.wire import (
+    EpochOrIsoDatetime,
+    NonEmptyStr,
+    Wire,
+    quarantine_validation,
+    unknown_tree,
+)
 
 SOURCE_SYSTEM = "lever"
 EXPECT = "Lever opportunities ({data, hasNext, next} pages, an array, or JSON Lines)"

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from fauxhire.errors import IngestError, WrongFormatError
+from fauxhire.errors import WrongFormatError
 from fauxhire.ingest.base import SourceFile
 
 FORMAT_NAMES = {
@@ -90,39 +88,3 @@ def require(first_item: Any, expected: str, source: SourceFile, expect_text: str
     raise WrongFormatError(
         f"expected {expect_text}, but this looks like {looks}", source=source.display
     )
-
-
-def require_company(source: SourceFile, what: str) -> str:
-    """The member company a per-company file came from; these formats do not carry it."""
-    if not source.company_id:
-        raise IngestError(
-            f"{what} files do not name the employer: name the file <company_id>.json "
-            "or give the company (e.g. --company)",
-            source=source.display,
-            field="company_id",
-            code="company_required",
-        )
-    return source.company_id
-
-
-# The two helpers below are shared by the vendor adapters; they belong next to SourceFile
-# (base.py) and Wire (wire.py) and live here only until those modules take them.
-
-
-def unknown_tree(model: BaseModel) -> dict[str, Any]:
-    """The fields a wire model did not declare, at every depth, so ``extra`` loses nothing.
-
-    ``{"client": {"zone": "null"}}`` keeps an undeclared field of a declared nested object;
-    lists of nested objects keep one dict per item (empty where the item had nothing extra).
-    """
-    out: dict[str, Any] = dict(model.__pydantic_extra__ or {})
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            if inner := unknown_tree(value):
-                out[name] = inner
-        elif isinstance(value, list):
-            inners = [unknown_tree(v) if isinstance(v, BaseModel) else {} for v in value]
-            if any(inners):
-                out[name] = inners
-    return out

@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 import stix2
-from stix2patterns.inspector import INDEX_STAR  # type: ignore[import-untyped]
-from stix2patterns.v20.pattern import Pattern as Pattern20  # type: ignore[import-untyped]
-from stix2patterns.v21.pattern import Pattern as Pattern21  # type: ignore[import-untyped]
+from stix2patterns.inspector import INDEX_STAR
+from stix2patterns.v20.pattern import Pattern as Pattern20
+from stix2patterns.v21.pattern import Pattern as Pattern21
 from stix2validator import ValidationOptions, validate_instance
 
 from fauxhire.domain import Indicator, IntelObject, Provenance

@@ -66,3 +66,22 @@ def quarantine_validation(
         reason = f"{reason} (and {len(exc.errors()) - 1} more problems)"
     raw_text = raw if isinstance(raw, str | bytes) else repr(raw)
     return Quarantined(source.display, location, field, reason, first["type"], excerpt(raw_text))
+
+
+def unknown_tree(model: BaseModel) -> dict[str, Any]:
+    """The fields a wire model did not declare, at every depth, so ``extra`` loses nothing.
+
+    ``{"client": {"zone": "null"}}`` keeps an undeclared field of a declared nested object;
+    lists of nested objects keep one dict per item (empty where the item had nothing extra).
+    """
+    out: dict[str, Any] = dict(model.__pydantic_extra__ or {})
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            if inner := unknown_tree(value):
+                out[name] = inner
+        elif isinstance(value, list):
+            inners = [unknown_tree(v) if isinstance(v, BaseModel) else {} for v in value]
+            if any(inners):
+                out[name] = inners
+    return out

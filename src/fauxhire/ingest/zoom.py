@@ -20,9 +20,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ValidationError
 
 from fauxhire.domain import MeetingJoin, Provenance
-from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require, require_company
+from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
 

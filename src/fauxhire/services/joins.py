@@ -14,7 +14,9 @@ so it is idempotent, and a source that arrives later is joined when it arrives.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select, update
 
@@ -51,11 +53,12 @@ def _join_meetings(conn: Connection) -> int:
     joined = 0
     for key, company, email_key, user_name, start, join in pending:
         when = join or start
-        method, apps = None, []
+        method: str | None = None
+        apps: Sequence[Any] = []
         if email_key:
             apps = conn.execute(
                 select(app.c.key, app.c.candidate_id, app.c.applied_at, app.c.interviewed_at)
-                .join(val, val.c.app_key == app.c.key)
+                .join(val, val.c.app_ref == app.c.id)
                 .where(app.c.company_id == company, val.c.kind == "email", val.c.key == email_key)
             ).all()
             method = "email"
@@ -124,15 +127,17 @@ def _join_reports(conn: Connection) -> int:
             ):
                 matches[(report_key, app_key)].add("candidate_id")
     by_value = conn.execute(
-        select(rsv.c.report_key, val.c.app_key, rsv.c.kind)
+        select(er.c.key, app.c.key, rsv.c.kind)
+        .join(er, er.c.id == rsv.c.report_ref)
         .join(val, and_(val.c.kind == rsv.c.kind, val.c.key == rsv.c.key))
+        .join(app, app.c.id == val.c.app_ref)
         .where(rsv.c.kind.in_(STRONG_KINDS))
     )
     for report_key, app_key, kind in by_value:
         matches[(report_key, app_key)].add(kind)
     by_name = conn.execute(
-        select(rsv.c.report_key, app.c.key)
-        .join(er, er.c.key == rsv.c.report_key)
+        select(er.c.key, app.c.key)
+        .join(er, er.c.id == rsv.c.report_ref)
         .join(app, and_(app.c.company_id == er.c.reporting_company_id, app.c.name_key == rsv.c.key))
         .where(rsv.c.kind == "name")
     )

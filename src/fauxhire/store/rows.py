@@ -42,7 +42,8 @@ class Mapping:
     table: Table
     columns: tuple[str, ...]  # the record's own columns, "key" first
     to_row: Callable[[Any], tuple[Any, ...]]
-    children: tuple[tuple[Table, Callable[[Any], list[tuple[Any, ...]]]], ...] = ()
+    # Child rows carry the parent's text key first; the writer swaps in the parent's id.
+    children: tuple[tuple[Table, Callable[[Any], list[list[Any]]]], ...] = ()
 
 
 # Plain str per kind: str() of an enum member is slow, and this runs millions of times.
@@ -104,9 +105,13 @@ def _application(r: Application) -> tuple[Any, ...]:
     )
 
 
-def _applicant_values(r: Application) -> list[tuple[Any, ...]]:
+def _applicant_values(r: Application) -> list[list[Any]]:
+    # The name is not among them: it is on the application row (name_key), indexed there.
     key = record_key(r)
-    return [(key, _KIND[v.kind], v.key, v.display) for v in r.applicant.values()]
+    a = r.applicant
+    return [
+        [key, _KIND[v.kind], v.key, v.display] for v in a.emails + a.phones + a.addresses + a.urls
+    ]
 
 
 def _meeting(r: MeetingJoin) -> tuple[Any, ...]:
@@ -195,9 +200,9 @@ def _report(r: EmployerReport) -> tuple[Any, ...]:
     )
 
 
-def _report_values(r: EmployerReport) -> list[tuple[Any, ...]]:
+def _report_values(r: EmployerReport) -> list[list[Any]]:
     key = record_key(r)
-    return [(key, _KIND[v.kind], v.key, v.display) for v in r.subject.values()]
+    return [[key, _KIND[v.kind], v.key, v.display] for v in r.subject.values()]
 
 
 def _indicator(r: Indicator) -> tuple[Any, ...]:
@@ -218,9 +223,9 @@ def _indicator(r: Indicator) -> tuple[Any, ...]:
     )
 
 
-def _observables(r: Indicator) -> list[tuple[Any, ...]]:
+def _observables(r: Indicator) -> list[list[Any]]:
     key = record_key(r)
-    return sorted({(key, path, value) for path, value in r.observables})
+    return [[key, path, value] for path, value in sorted(set(r.observables))]
 
 
 def _intel(r: IntelObject) -> tuple[Any, ...]:
@@ -228,13 +233,13 @@ def _intel(r: IntelObject) -> tuple[Any, ...]:
 
 
 def _own_columns(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns if c.name not in PROVENANCE_COLUMNS)
+    return tuple(c.name for c in table.columns if c.name not in (*PROVENANCE_COLUMNS, "id"))
 
 
 def _mapping(
     table: Table,
     to_row: Callable[[Any], tuple[Any, ...]],
-    *children: tuple[Table, Callable[[Any], list[tuple[Any, ...]]]],
+    *children: tuple[Table, Callable[[Any], list[list[Any]]]],
 ) -> Mapping:
     return Mapping(table, _own_columns(table), to_row, tuple(children))
 

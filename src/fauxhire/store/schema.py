@@ -1,6 +1,6 @@
 """The tables. Every record table has a one-column text ``key`` (the record's natural key, its
-parts joined by KEY_SEP) so that upserts, child replacement and resumable ingest are simple and
-the same on both backends; the parts are also kept as columns for queries.
+parts joined by KEY_SEP) that upserts match on, the same on both backends, and an integer ``id``
+that child rows point at; the key's parts are also kept as columns for queries.
 
 Every record row keeps its provenance: source system, file, location in the file, the member
 company the file came from, and the ingest run (file_id) and time that wrote it.
@@ -31,6 +31,15 @@ metadata = MetaData()
 
 # Child tables are WITHOUT ROWID on SQLite: their primary key is the table, one B-tree instead
 # of two, which roughly halves the cost of bulk ingest into them.
+
+
+def _identity() -> list[Column[object]]:
+    """A surrogate integer id (child rows point at it: new ids are sequential, so child rows
+    are appended, not scattered, in bulk loads) and the unique natural key upserts match on."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("key", Text, nullable=False, unique=True),
+    ]
 
 
 def _provenance() -> list[Column[object]]:
@@ -82,7 +91,7 @@ quarantine = Table(
 companies = Table(
     "companies",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("company_id", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("domain", Text),
@@ -97,7 +106,7 @@ companies = Table(
 ip_ranges = Table(
     "ip_ranges",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("network", Text, nullable=False),
     Column("asn", BigInteger),
     Column("as_org", Text),
@@ -111,7 +120,7 @@ ip_ranges = Table(
 applications = Table(
     "applications",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("company_id", Text, nullable=False),
     Column("application_id", Text, nullable=False),
     Column("candidate_id", Text, nullable=False),
@@ -141,7 +150,7 @@ applications = Table(
 applicant_values = Table(
     "applicant_values",
     metadata,
-    Column("app_key", Text, primary_key=True),
+    Column("app_ref", Integer, primary_key=True),  # applications.id
     Column("kind", String(16), primary_key=True),
     Column("key", Text, primary_key=True),
     Column("display", Text, nullable=False),
@@ -152,7 +161,7 @@ applicant_values = Table(
 meeting_participants = Table(
     "meeting_participants",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("company_id", Text, nullable=False),
     Column("meeting_id", Text, nullable=False),
     Column("participant_key", Text, nullable=False),
@@ -180,7 +189,7 @@ meeting_participants = Table(
 signin_events = Table(
     "signin_events",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("company_id", Text, nullable=False),
     Column("event_id", Text, nullable=False),
     Column("observed_at", UtcDateTime, nullable=False),
@@ -212,7 +221,7 @@ signin_events = Table(
 hires = Table(
     "hires",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("company_id", Text, nullable=False),
     Column("employee_id", Text, nullable=False),
     Column("candidate_id", Text, nullable=False),
@@ -236,7 +245,7 @@ hires = Table(
 employer_reports = Table(
     "employer_reports",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("report_id", Text, nullable=False),
     Column("reporting_company_id", Text, nullable=False),
     Column("reported_at", UtcDateTime, nullable=False),
@@ -251,7 +260,7 @@ employer_reports = Table(
 report_subject_values = Table(
     "report_subject_values",
     metadata,
-    Column("report_key", Text, primary_key=True),
+    Column("report_ref", Integer, primary_key=True),  # employer_reports.id
     Column("kind", String(16), primary_key=True),
     Column("key", Text, primary_key=True),
     Column("display", Text, nullable=False),
@@ -271,7 +280,7 @@ report_matches = Table(
 indicators = Table(
     "indicators",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("stix_id", Text, nullable=False),
     Column("name", Text),
     Column("pattern", Text, nullable=False),
@@ -290,7 +299,7 @@ indicators = Table(
 indicator_observables = Table(
     "indicator_observables",
     metadata,
-    Column("indicator_key", Text, primary_key=True),
+    Column("indicator_ref", Integer, primary_key=True),  # indicators.id
     Column("path", Text, primary_key=True),
     Column("value", Text, primary_key=True),
     Index("ix_indicator_observables_value", "path", "value"),
@@ -300,7 +309,7 @@ indicator_observables = Table(
 intel_objects = Table(
     "intel_objects",
     metadata,
-    Column("key", Text, primary_key=True),
+    *_identity(),
     Column("stix_id", Text, nullable=False),
     Column("stix_type", String(64), nullable=False),
     Column("raw", JsonText, nullable=False),

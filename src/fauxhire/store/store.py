@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from fauxhire.domain.quarantine import Quarantined
 from fauxhire.errors import StoreError
-from fauxhire.ingest.base import Quarantined
 from fauxhire.store import schema
 from fauxhire.store.database import make_engine, migrate
 from fauxhire.store.writer import ChunkWriter, Prepared, Preparer
@@ -39,7 +41,29 @@ class Store:
         engine = make_engine(url)
         if migrate_schema:
             migrate(engine)
-        return cls(engine)
+        store = cls(engine)
+        store.ensure_indexes()  # a bulk load killed part-way leaves them dropped
+        return store
+
+    # -- secondary indexes -----------------------------------------------------------------
+
+    def drop_secondary_indexes(self, tables: Sequence[str]) -> None:
+        """Drop the lookup indexes of tables about to take a bulk load.
+
+        Building an index once over sorted data is several times cheaper than keeping it up to
+        date through a million scattered inserts. ``ensure_indexes`` builds them again, at the
+        end of the load or, if the load was killed, the next time the store is opened.
+        """
+        with self.transaction("drop_secondary_indexes") as conn:
+            for name in tables:
+                for index in schema.metadata.tables[name].indexes:
+                    index.drop(conn, checkfirst=True)
+
+    def ensure_indexes(self) -> None:
+        with self.transaction("ensure_indexes") as conn:
+            for table in schema.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -49,7 +73,8 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
+            # The bulk paths use the drivers' own cursors, whose errors SQLAlchemy never sees.
             raise StoreError(operation, exc) from exc
 
     # -- ingest runs -------------------------------------------------------------------

@@ -17,8 +17,10 @@ takes ``COPY`` into a staging table and one ``INSERT ... SELECT ... ON CONFLICT`
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
@@ -26,23 +28,36 @@ import orjson
 from sqlalchemy import Boolean, Connection, Date, Table
 
 from fauxhire.domain import Record
-from fauxhire.ingest.base import Quarantined
+from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
 from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS, PREPARED_TAIL, WRITE_TAIL, record_key
 from fauxhire.store.types import JsonText, UtcDateTime
 
-DELETE_BATCH = 500
+ID_BATCH = 1000  # keys a statement: well under SQLite's and psycopg's parameter limits
 Converters = list[tuple[int, Callable[[Any], Any]]]
 
 
 class Prepared(NamedTuple):
-    """One record as rows: picklable, so worker processes can hand it to the writer."""
+    """One record as rows of plain values, so worker processes can hand it to the writer as JSON
+    (several times cheaper than pickle); ``to_wire`` and ``from_wire`` make that trip."""
 
     table: str
     key: str
     location: str
     row: tuple[Any, ...]  # own columns, then PREPARED_TAIL
-    children: tuple[tuple[str, list[tuple[Any, ...]]], ...]
+    children: tuple[tuple[str, list[list[Any]]], ...]
+
+
+def to_wire(items: Sequence[Prepared | Quarantined]) -> bytes:
+    """Items as bytes for the trip from a worker process. marshal, not pickle or JSON: it
+    decodes several times faster, and both ends are this same interpreter and code."""
+    return marshal.dumps([
+        (0, *i) if isinstance(i, Prepared) else (1, *astuple(i)) for i in items
+    ])  # fmt: skip
+
+
+def from_wire(data: bytes) -> list[Prepared | Quarantined]:
+    return [Prepared(*i[1:]) if i[0] == 0 else Quarantined(*i[1:]) for i in marshal.loads(data)]
 
 
 def _hash(row: tuple[Any, ...]) -> str:
@@ -54,11 +69,18 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     # The text form SQLAlchemy's SQLite DateTime reads back: naive UTC with microseconds.
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _iso(value: datetime | None) -> str | None:
+    # Text PostgreSQL's COPY reads as timestamptz; plain values can cross process boundaries.
+    return None if value is None else value.isoformat()
 
 
 def _sqlite_date(value: date | None) -> str | None:
@@ -76,9 +98,9 @@ def _converters(table: Table, columns: Sequence[str], dialect: str) -> Converter
         col_type = table.c[name].type
         if isinstance(col_type, JsonText):
             out.append((index, _json))
-        elif dialect == "sqlite" and isinstance(col_type, UtcDateTime):
-            out.append((index, _sqlite_datetime))
-        elif dialect == "sqlite" and isinstance(col_type, Date):
+        elif isinstance(col_type, UtcDateTime):
+            out.append((index, _sqlite_datetime if dialect == "sqlite" else _iso))
+        elif isinstance(col_type, Date):
             out.append((index, _sqlite_date))
         elif dialect == "sqlite" and isinstance(col_type, Boolean):
             out.append((index, _sqlite_bool))
@@ -109,8 +131,9 @@ class Preparer:
         own = _apply(mapping.to_row(record), conv) if conv else mapping.to_row(record)
         prov = record.provenance
         row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(own))
-        children = tuple((child.name, rows(record)) for child, rows in mapping.children)
-        return Prepared(mapping.table.name, record_key(record), prov.location, row, children)
+        # str(): SQLAlchemy names are a str subclass that marshal refuses.
+        children = tuple((str(child.name), rows(record)) for child, rows in mapping.children)
+        return Prepared(str(mapping.table.name), record_key(record), prov.location, row, children)
 
 
 class ChunkWriter:
@@ -171,22 +194,42 @@ class ChunkWriter:
     def _write_group(
         self, conn: Connection, table: Table, group: list[Prepared], file_id: int, stamp: Any
     ) -> None:
-        keys = [p.key for p in group]
-        for child_name, _ in group[0].children:
+        tail = (file_id, stamp)
+        self._insert(conn, table, [(*p.row, *tail) for p in group], on_conflict="update")
+        if not group[0].children:
+            return
+        ids = self._ids(conn, table, [p.key for p in group])
+        for index, (child_name, _) in enumerate(group[0].children):
             child = schema.metadata.tables[child_name]
             parent_col = next(iter(child.columns)).name
-            for start in range(0, len(keys), DELETE_BATCH):
-                batch = keys[start : start + DELETE_BATCH]
+            refs = sorted(ids.values())
+            for start in range(0, len(refs), ID_BATCH):
+                batch = refs[start : start + ID_BATCH]
                 marks = ",".join([self._mark] * len(batch))
                 conn.exec_driver_sql(
                     f"DELETE FROM {child.name} WHERE {parent_col} IN ({marks})", tuple(batch)
                 )
-        tail = (file_id, stamp)
-        self._insert(conn, table, [p.row + tail for p in group], on_conflict="update")
-        for index, (child_name, _) in enumerate(group[0].children):
-            flat = [row for p in group for row in p.children[index][1]]
+            flat: list[list[Any]] = []
+            for p in group:
+                ref = ids[p.key]
+                rows = p.children[index][1]
+                for row in rows:
+                    row[0] = ref  # child rows are lists, made to have their parent's id set
+                flat += rows
             if flat:
-                self._insert(conn, schema.metadata.tables[child_name], flat, on_conflict="nothing")
+                self._insert(conn, child, flat, on_conflict="nothing")
+
+    def _ids(self, conn: Connection, table: Table, keys: list[str]) -> dict[str, int]:
+        """The ids of the records just upserted, by key (new or old, changed or not)."""
+        ids: dict[str, int] = {}
+        for start in range(0, len(keys), ID_BATCH):
+            batch = tuple(keys[start : start + ID_BATCH])
+            marks = ",".join([self._mark] * len(batch))
+            found = conn.exec_driver_sql(
+                f"SELECT key, id FROM {table.name} WHERE key IN ({marks})", batch
+            )
+            ids.update((key, ident) for key, ident in found)
+        return ids
 
     def _statement(self, table: Table, on_conflict: str) -> str:
         cached = self._sql.get((table.name, on_conflict))
@@ -197,13 +240,14 @@ class ChunkWriter:
             columns = [*mapping.columns, *PREPARED_TAIL, *WRITE_TAIL]
         else:
             columns = [c.name for c in table.columns]
-        pk = ", ".join(c.name for c in table.primary_key.columns)
+        unique = "key" if on_conflict == "update" else None
+        pk = unique or ", ".join(c.name for c in table.primary_key.columns)
         conflict = f"ON CONFLICT ({pk}) DO NOTHING"
         if on_conflict == "update":
             # Rewrite a record only when its content changed, so an unchanged record keeps
             # its first ingest time and a repeated ingest is a true no-op. Join columns are
             # filled by later joins and must survive an upsert.
-            keep = {*JOIN_COLUMNS, *(c.name for c in table.primary_key.columns)}
+            keep = {*JOIN_COLUMNS, "key"}
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
             conflict = (
                 f"ON CONFLICT ({pk}) DO UPDATE SET {sets} "
@@ -223,16 +267,21 @@ class ChunkWriter:
         return statement
 
     def _insert(
-        self, conn: Connection, table: Table, rows: list[tuple[Any, ...]], *, on_conflict: str
+        self, conn: Connection, table: Table, rows: Sequence[Sequence[Any]], *, on_conflict: str
     ) -> None:
         statement = self._statement(table, on_conflict)
         if self.dialect == "postgresql":
             names = statement.split("(", 1)[1].split(")", 1)[0]
             _copy(conn, table.name, names, rows)
-        conn.exec_driver_sql(statement, None if self.dialect == "postgresql" else rows)
+            conn.exec_driver_sql(statement)
+            return
+        # The driver's own executemany, in the connection's open transaction: SQLAlchemy adds
+        # nothing for raw SQL but a per-row check, and rows from workers arrive as lists.
+        raw: Any = conn.connection.dbapi_connection
+        raw.cursor().executemany(statement, rows)
 
 
-def _copy(conn: Connection, table: str, names: str, rows: Iterable[tuple[Any, ...]]) -> None:
+def _copy(conn: Connection, table: str, names: str, rows: Iterable[Sequence[Any]]) -> None:
     """COPY rows into a per-session staging table emptied at every commit.
 
     The INSERT ... SELECT DISTINCT ON that follows keeps one row a key: an ON CONFLICT DO
@@ -240,12 +289,11 @@ def _copy(conn: Connection, table: str, names: str, rows: Iterable[tuple[Any, ..
     """
     stage = f"stage_{table}"
     conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) "
-        "ON COMMIT DELETE ROWS"
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
+        f"AS SELECT {names} FROM {table} WITH NO DATA"
     )
     conn.exec_driver_sql(f"TRUNCATE {stage}")
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
+    raw: Any = conn.connection.dbapi_connection  # a psycopg Connection: COPY is its own API
     with raw.cursor() as cur, cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

@@ -45,6 +45,7 @@ _PHRASES: Final[dict[tuple[str, ...], str]] = {
     ("floor",): "fl",
 }
 _LONGEST: Final = max(len(words) for words in _PHRASES)
+_STARTS: Final = frozenset(words[0] for words in _PHRASES)  # most words start no phrase
 
 _DROPPED = re.compile(r"['.\u2019]")
 _JOINING_HYPHEN = re.compile(r"(?<=\d)-(?=\w)|(?<=\w)-(?=\d)")
@@ -57,6 +58,10 @@ def _replace_phrases(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
+        if words[i] not in _STARTS:
+            out.append(words[i])
+            i += 1
+            continue
         for size in range(min(_LONGEST, len(words) - i), 0, -1):
             replacement = _PHRASES.get(tuple(words[i : i + size]))
             if replacement is not None:

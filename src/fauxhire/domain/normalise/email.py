@@ -11,11 +11,13 @@ The display keeps the local part as written and lowercases the domain.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from fauxhire.domain.values import Value, ValueKind
 
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+_SPACE = re.compile(r"\s")
 
 
 def _strip_wrapping(text: str) -> str:
@@ -32,7 +34,7 @@ def _strip_wrapping(text: str) -> str:
 
 def _split(raw: str) -> tuple[str, str] | None:
     """(local, domain) of a trimmed, NFKC address; None when the raw text is blank."""
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if not text:
         return None
     text = _strip_wrapping(text)
@@ -41,7 +43,7 @@ def _split(raw: str) -> tuple[str, str] | None:
     local, domain = text.split("@")
     if not local or not domain:
         raise ValueError("an email address needs a local part and a domain")
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         raise ValueError("an email address has no spaces")
     if domain.startswith(".") or domain.endswith(".") or ".." in domain:
         raise ValueError("the email domain has an empty label")
@@ -50,8 +52,11 @@ def _split(raw: str) -> tuple[str, str] | None:
 
 def _key(local: str, domain: str) -> str:
     """The matching key of an address already split into its two parts."""
-    local = unicodedata.normalize("NFKC", local.casefold())
-    domain = unicodedata.normalize("NFKC", domain.casefold())
+    if local.isascii() and domain.isascii():  # NFKC is the identity on ASCII
+        local, domain = local.lower(), domain.lower()
+    else:
+        local = unicodedata.normalize("NFKC", local.casefold())
+        domain = unicodedata.normalize("NFKC", domain.casefold())
     untagged = local.split("+", 1)[0]
     if untagged:
         local = untagged
