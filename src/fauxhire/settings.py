@@ -10,7 +10,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAUXHIRE_", extra="ignore")
 
     db: str = Field("sqlite:///fauxhire.db", description="database URL: SQLite file or PostgreSQL")
-    chunk_size: int = Field(5000, ge=1, description="records committed per transaction in ingest")
+    chunk_size: int = Field(20000, ge=1, description="records committed per transaction in ingest")
     max_field_bytes: int = Field(1_048_576, ge=1024, description="larger fields are quarantined")
     workers: int | None = Field(None, ge=1, description="processes parsing large files (cores)")
     log_level: str = Field("INFO", description="logging level on stderr")

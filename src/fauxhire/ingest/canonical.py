@@ -47,6 +47,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         max_field_bytes=context.max_field_bytes,
         expect="canonical applications (JSON Lines, FORMATS.md section 5)",
+        raw_lines=True,
     )
     for item in items:
         if isinstance(item, Quarantined):
@@ -54,7 +55,10 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             continue
         location, raw = item
         try:
-            row = CanonicalApplication.model_validate(raw)
+            if isinstance(raw, bytes):
+                row = CanonicalApplication.model_validate_json(raw)
+            else:
+                row = CanonicalApplication.model_validate(raw)
         except ValidationError as exc:
             yield quarantine_validation(exc, source, location, raw)
             continue

@@ -134,14 +134,17 @@ def iter_json_items(
     list_keys: tuple[str, ...] = (),
     max_field_bytes: int,
     expect: str,
+    raw_lines: bool = False,
 ) -> Iterator[tuple[str, Any] | Quarantined]:
     """Yield ``(pointer_or_line, item)`` for each item of a JSON array, wrapped list or JSON Lines.
 
-    ``expect`` names the format for the error a wrong file gets.
+    ``expect`` names the format for the error a wrong file gets. With ``raw_lines`` a JSON
+    Lines item is its line's bytes, unparsed, for an adapter whose model parses JSON itself
+    (pydantic's ``model_validate_json`` is a third faster than parsing and then validating).
     """
     if source.byte_range is not None:
         lines = read_shard(source).split(b"\n")
-        yield from _iter_json_lines(lines, source, max_field_bytes, expect)
+        yield from _iter_json_lines(lines, source, max_field_bytes, expect, raw_lines)
         return
     head = _head(source)
     if head == b"[" or (head == b"{" and not looks_like_json_lines(source.path)):
@@ -151,7 +154,8 @@ def iter_json_items(
     # JSON Lines stream from disk, so a file of any size is read in constant memory.
     with source.path.open("rb") as fh:
         first = fh.readline().removeprefix(BOM)
-        yield from _iter_json_lines(chain((first,), fh), source, max_field_bytes, expect)
+        stream = chain((first,), fh)
+        yield from _iter_json_lines(stream, source, max_field_bytes, expect, raw_lines)
 
 
 def _head(source: SourceFile) -> bytes:
@@ -206,13 +210,22 @@ def _iter_document(
 
 
 def _iter_json_lines(
-    lines: Iterable[bytes], source: SourceFile, limit: int, expect: str
+    lines: Iterable[bytes], source: SourceFile, limit: int, expect: str, raw: bool = False
 ) -> Iterator[tuple[str, Any] | Quarantined]:
     parsed_any = source.first_line > 1  # only the first shard may refuse the whole file
     for number, line in enumerate(lines, start=source.first_line):
         if not line.strip():
             continue
         location = f"line {number}"
+        if raw and len(line) <= limit:
+            if not parsed_any and not line.lstrip().startswith((b"{", b"[")):
+                raise WrongFormatError(
+                    f"expected {expect} (JSON), but the file does not start with JSON",
+                    source=source.display,
+                )
+            parsed_any = True
+            yield location, line
+            continue
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:

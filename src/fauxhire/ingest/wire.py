@@ -60,6 +60,12 @@ def quarantine_validation(
     first = exc.errors(include_url=False)[0]
     field = ".".join(str(p) for p in first["loc"])
     reason = first["msg"]
+    if first["type"] == "json_invalid":  # a raw JSON line that pydantic parsed itself
+        text = str(first.get("ctx", {}).get("error", reason))
+        bad_text = "unicode" in text or "utf-8" in text.lower()
+        reason = "invalid UTF-8" if bad_text else f"invalid JSON line: {text}"
+        raw_text = raw if isinstance(raw, str | bytes) else repr(raw)
+        return Quarantined(source.display, location, "", reason, "invalid_json", excerpt(raw_text))
     if first["type"] == "missing":
         reason = "required field is missing"
     if len(exc.errors()) > 1:

@@ -31,7 +31,7 @@ from fauxhire.store.writer import Prepared, Preparer, from_wire, to_wire
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-DEFAULT_CHUNK = 5000
+DEFAULT_CHUNK = 20000
 
 
 class IngestProgress(Protocol):

@@ -51,9 +51,7 @@ class Prepared(NamedTuple):
 def to_wire(items: Sequence[Prepared | Quarantined]) -> bytes:
     """Items as bytes for the trip from a worker process. marshal, not pickle or JSON: it
     decodes several times faster, and both ends are this same interpreter and code."""
-    return marshal.dumps([
-        (0, *i) if isinstance(i, Prepared) else (1, *astuple(i)) for i in items
-    ])  # fmt: skip
+    return marshal.dumps([(0, *i) if isinstance(i, Prepared) else (1, *astuple(i)) for i in items])
 
 
 def from_wire(data: bytes) -> list[Prepared | Quarantined]:
@@ -195,20 +193,32 @@ class ChunkWriter:
         self, conn: Connection, table: Table, group: list[Prepared], file_id: int, stamp: Any
     ) -> None:
         tail = (file_id, stamp)
-        self._insert(conn, table, [(*p.row, *tail) for p in group], on_conflict="update")
-        if not group[0].children:
+        has_children = bool(group[0].children)
+        sqlite = self.dialect == "sqlite"
+        before = self._max_id(conn, table) if has_children and sqlite else None
+        written = self._insert(
+            conn,
+            table,
+            [(*p.row, *tail) for p in group],
+            on_conflict="update",
+            returning=has_children,
+        )
+        if not has_children:
             return
-        ids = self._ids(conn, table, [p.key for p in group])
+        if sqlite:
+            ids = self._new_ids(conn, table, group, before) if before is not None else None
+            fresh = ids is not None  # every parent is new: it has no old children to delete
+        else:
+            ids = {key: ident for key, ident, _ in written}
+            fresh = len(written) == len(group) and all(inserted for _, _, inserted in written)
+            if len(ids) < len(group):
+                ids = None  # some rows were unchanged and not returned: look them all up
+        if ids is None:
+            ids = self._ids(conn, table, [p.key for p in group])
         for index, (child_name, _) in enumerate(group[0].children):
             child = schema.metadata.tables[child_name]
-            parent_col = next(iter(child.columns)).name
-            refs = sorted(ids.values())
-            for start in range(0, len(refs), ID_BATCH):
-                batch = refs[start : start + ID_BATCH]
-                marks = ",".join([self._mark] * len(batch))
-                conn.exec_driver_sql(
-                    f"DELETE FROM {child.name} WHERE {parent_col} IN ({marks})", tuple(batch)
-                )
+            if not fresh:
+                self._delete_children(conn, child, sorted(ids.values()))
             flat: list[list[Any]] = []
             for p in group:
                 ref = ids[p.key]
@@ -217,7 +227,37 @@ class ChunkWriter:
                     row[0] = ref  # child rows are lists, made to have their parent's id set
                 flat += rows
             if flat:
-                self._insert(conn, child, flat, on_conflict="nothing")
+                self._insert(conn, child, flat, on_conflict="nothing", direct=fresh)
+
+    @staticmethod
+    def _max_id(conn: Connection, table: Table) -> int:
+        return int(
+            conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar_one()
+        )
+
+    @staticmethod
+    def _new_ids(
+        conn: Connection, table: Table, group: list[Prepared], before: int
+    ) -> dict[str, int] | None:
+        """The ids of a group that was inserted whole as new rows, without a lookup, or None.
+
+        SQLite gives a new row the largest id plus one, so when exactly len(group) rows above
+        ``before`` now exist, in one run, they are the group's, in order. Anything else (a key
+        that existed, another writer between our read and our write) falls back to a lookup.
+        """
+        count, low, high = conn.exec_driver_sql(
+            f"SELECT count(*), min(id), max(id) FROM {table.name} WHERE id > ?", (before,)
+        ).one()
+        if count != len(group) or low != before + 1 or high != before + len(group):
+            return None
+        return {p.key: before + 1 + i for i, p in enumerate(group)}
+
+    def _delete_children(self, conn: Connection, child: Table, refs: list[int]) -> None:
+        parent_col = next(iter(child.columns)).name
+        for start in range(0, len(refs), ID_BATCH):
+            batch = tuple(refs[start : start + ID_BATCH])
+            marks = ",".join([self._mark] * len(batch))
+            conn.exec_driver_sql(f"DELETE FROM {child.name} WHERE {parent_col} IN ({marks})", batch)
 
     def _ids(self, conn: Connection, table: Table, keys: list[str]) -> dict[str, int]:
         """The ids of the records just upserted, by key (new or old, changed or not)."""
@@ -267,33 +307,53 @@ class ChunkWriter:
         return statement
 
     def _insert(
-        self, conn: Connection, table: Table, rows: Sequence[Sequence[Any]], *, on_conflict: str
-    ) -> None:
+        self,
+        conn: Connection,
+        table: Table,
+        rows: Sequence[Sequence[Any]],
+        *,
+        on_conflict: str,
+        returning: bool = False,
+        direct: bool = False,
+    ) -> list[Any]:
+        """Insert rows; on PostgreSQL ``returning`` gives (key, id, inserted) of the rows
+        written, and ``direct`` copies straight into a table no row can conflict in."""
         statement = self._statement(table, on_conflict)
         if self.dialect == "postgresql":
             names = statement.split("(", 1)[1].split(")", 1)[0]
+            if direct:
+                _copy(conn, table.name, names, rows, stage=False)
+                return []
             _copy(conn, table.name, names, rows)
+            if returning:  # xmax = 0 only on a row this statement inserted, not updated
+                statement += " RETURNING key, id, (xmax = 0)"
+                return list(conn.exec_driver_sql(statement))
             conn.exec_driver_sql(statement)
-            return
+            return []
         # The driver's own executemany, in the connection's open transaction: SQLAlchemy adds
         # nothing for raw SQL but a per-row check, and rows from workers arrive as lists.
         raw: Any = conn.connection.dbapi_connection
         raw.cursor().executemany(statement, rows)
+        return []
 
 
-def _copy(conn: Connection, table: str, names: str, rows: Iterable[Sequence[Any]]) -> None:
+def _copy(
+    conn: Connection, table: str, names: str, rows: Iterable[Sequence[Any]], stage: bool = True
+) -> None:
     """COPY rows into a per-session staging table emptied at every commit.
 
     The INSERT ... SELECT DISTINCT ON that follows keeps one row a key: an ON CONFLICT DO
     UPDATE may not touch the same row twice in one statement.
     """
-    stage = f"stage_{table}"
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
-        f"AS SELECT {names} FROM {table} WITH NO DATA"
-    )
-    conn.exec_driver_sql(f"TRUNCATE {stage}")
+    target = table
+    if stage:
+        target = f"stage_{table}"
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DELETE ROWS "
+            f"AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        conn.exec_driver_sql(f"TRUNCATE {target}")
     raw: Any = conn.connection.dbapi_connection  # a psycopg Connection: COPY is its own API
-    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+    with raw.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
