@@ -93,3 +93,17 @@ def test_spot_checked_fields(
         assert spot["email"].lower() in emails, label
         if "resume_contains" in spot:
             assert spot["resume_contains"] in (row["resume_text"] or ""), label
+
+
+def test_join_counts_say_what_was_joined(
+    open_store: Callable[[str], Store], db_url: str, world: tuple[Path, Expected]
+) -> None:
+    root, expected = world
+    store = open_store(db_url)
+    run_folder(store, root, clock=clock)
+    first = resolve_joins(store)
+    assert first["signin_events"] == len(expected.signin_hires)  # not every event touched
+    assert first["meeting_participants"] == len(expected.meeting_matches)
+    again = resolve_joins(store)
+    assert again["signin_events"] == 0  # joins fill only what is still unjoined
+    assert again["meeting_participants"] == 0

@@ -98,9 +98,10 @@ def _join_signins(conn: Connection) -> int:
         .limit(1)
         .scalar_subquery()
     )
+    # Only events that find their hire are updated, so the count says how many were joined.
     result = conn.execute(
         update(se)
-        .where(se.c.hire_key.is_(None), se.c.user_key.is_not(None))
+        .where(se.c.hire_key.is_(None), se.c.user_key.is_not(None), hire_key.is_not(None))
         .values(hire_key=hire_key)
     )
     return int(result.rowcount or 0)
