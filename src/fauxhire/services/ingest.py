@@ -11,23 +11,21 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from fauxhire.errors import ConfigError, IngestError
 from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, Quarantined, SourceFile
-from fauxhire.ingest.reading import looks_like_json_lines, relative_display, shard_json_lines
+from fauxhire.ingest.reading import looks_like_json_lines, relative_display
+from fauxhire.services.shards import parallel_batches
 from fauxhire.store import Store
 from fauxhire.store.schema import KEY_SEP
-from fauxhire.store.writer import Prepared, Preparer, from_wire, to_wire
+from fauxhire.store.writer import Prepared
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -249,7 +247,7 @@ def _batches(
         and size >= PARALLEL_MIN_BYTES
         and looks_like_json_lines(source.path)
     ):
-        yield from _parallel_batches(store.dialect, fmt, source, context, workers)
+        yield from parallel_batches(store.dialect, fmt, source, context, workers, SHARD_BYTES)
         return
     preparer = store.preparer()
     batch: Batch = []
@@ -259,52 +257,6 @@ def _batches(
             yield batch
             batch = []
     yield batch
-
-
-_worker_state: dict[str, object] = {}
-
-
-def _init_worker(fmt_name: str, context: IngestContext, dialect: str) -> None:
-    from fauxhire.ingest import get_format
-    from fauxhire.store.writer import Preparer
-
-    _worker_state.update(fmt=get_format(fmt_name), context=context, preparer=Preparer(dialect))
-
-
-def _parse_shard(source: SourceFile) -> bytes:
-    gc.disable()  # see _no_cyclic_gc; this process does nothing else
-    fmt: Format = _worker_state["fmt"]  # type: ignore[assignment]
-    context: IngestContext = _worker_state["context"]  # type: ignore[assignment]
-    preparer: Preparer = _worker_state["preparer"]  # type: ignore[assignment]
-    return to_wire([
-        item if isinstance(item, Quarantined) else preparer.prepare(item)
-        for item in fmt.adapter(source, context)
-    ])  # fmt: skip
-
-
-def _parallel_batches(
-    dialect: str, fmt: Format, source: SourceFile, context: IngestContext, workers: int
-) -> Iterator[Batch]:
-    shards = [
-        replace(source, byte_range=(start, end), first_line=line)
-        for start, end, line in shard_json_lines(source.path, SHARD_BYTES)
-    ]
-    # spawn, not fork: the parent holds database connections a forked child must not share.
-    # An executor, not a Pool: a worker that dies breaks it loudly instead of hanging it.
-    executor = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(fmt.name, context, dialect),
-    )
-    with executor:
-        pending: deque[Future[bytes]] = deque()
-        for shard in shards:
-            pending.append(executor.submit(_parse_shard, shard))
-            if len(pending) >= 2 * workers + 1:
-                yield from_wire(pending.popleft().result())
-        while pending:
-            yield from_wire(pending.popleft().result())
 
 
 def _duplicate(fmt: Format, source: SourceFile, record: Prepared) -> Quarantined:
