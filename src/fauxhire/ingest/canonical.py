@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import ValidationError
-
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
 from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid
 
 SOURCE_SYSTEM = "canonical"
 
@@ -49,19 +47,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         expect="canonical applications (JSON Lines, FORMATS.md section 5)",
         raw_lines=True,
     )
-    for item in items:
+    for item in iter_valid(items, CanonicalApplication, source):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        try:
-            if isinstance(raw, bytes):
-                row = CanonicalApplication.model_validate_json(raw)
-            else:
-                row = CanonicalApplication.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, row = item
         if source.company_id and row.company_id != source.company_id:
             yield Quarantined(
                 source.display,

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import AfterValidator, ValidationError
+from pydantic import AfterValidator
 
 from fauxhire.domain import Company, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_csv_rows
-from fauxhire.ingest.wire import NonEmptyStr, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, Wire, iter_valid
 
 SOURCE_SYSTEM = "companies"
 COLUMNS = ("company_id", "name", "domain", "country", "naics", "tags")
@@ -50,16 +50,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         max_field_bytes=context.max_field_bytes,
         expect="companies.csv (FORMATS.md section 2)",
     )
-    for item in rows:
+    for item in iter_valid(rows, CompanyRow, source):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        try:
-            row = CompanyRow.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, row = item
         tags = tuple(t.strip().lower() for t in row.tags.split(";") if t.strip())
         yield Company(
             company_id=row.company_id,

@@ -15,14 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from pydantic import ValidationError
-
 from fauxhire.domain import Provenance, SignIn
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation, unknown_tree
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid, unknown_tree
 
 SOURCE_SYSTEM: Final = "entra"
 EXPECT = (
@@ -67,20 +64,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source, list_keys=("value",), max_field_bytes=context.max_field_bytes, expect=EXPECT
     )
-    checked = False
-    for item in items:
+    for item in iter_valid(items, GraphSignIn, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if not checked:
-            require(raw, SOURCE_SYSTEM, source, EXPECT)
-            checked = True
-        try:
-            event = GraphSignIn.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, event = item
         yield to_sign_in(event, company_id, source, location)
 
 

@@ -25,9 +25,15 @@ from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.resume import read_resumes
-from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation, unknown_tree
+from fauxhire.ingest.wire import (
+    NonEmptyStr,
+    UtcDatetime,
+    Wire,
+    iter_valid,
+    quarantine_validation,
+    unknown_tree,
+)
 
 SOURCE_SYSTEM = "greenhouse"
 EXPECT = "Greenhouse Harvest v1 candidates (FORMATS.md section 4)"
@@ -126,20 +132,11 @@ class GreenhouseCandidate(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
-    checked = False
-    for item in items:
+    for item in iter_valid(items, GreenhouseCandidate, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if not checked:
-            require(raw, SOURCE_SYSTEM, source, EXPECT)
-            checked = True
-        try:
-            candidate = GreenhouseCandidate.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, candidate = item
         if not candidate.applications:
             logger.debug(
                 "%s %s: candidate %s has no applications", source.display, location, candidate.id

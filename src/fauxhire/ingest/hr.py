@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BeforeValidator
 
 from fauxhire.domain import Hire, Provenance
 from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_csv_rows
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, OptionalDate, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, OptionalDate, Wire, iter_valid
 
 SOURCE_SYSTEM = "hr"
 
@@ -48,16 +48,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         max_field_bytes=context.max_field_bytes,
         expect="hr CSV (FORMATS.md section 8)",
     )
-    for item in rows:
+    for item in iter_valid(rows, HrRow, source):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        try:
-            row = HrRow.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, row = item
         values = ValueCollector()
         yield Hire(
             company_id=company_id,

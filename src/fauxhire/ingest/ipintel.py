@@ -6,12 +6,12 @@ import ipaddress
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BeforeValidator
 
 from fauxhire.domain import IpRange, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_csv_rows
-from fauxhire.ingest.wire import Wire, quarantine_validation
+from fauxhire.ingest.wire import Wire, iter_valid
 
 SOURCE_SYSTEM = "ipintel"
 
@@ -30,6 +30,10 @@ def _asn(value: object) -> object:
     return value
 
 
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def _blank(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -39,8 +43,9 @@ class IpIntelRow(Wire):
     asn: Annotated[int | None, BeforeValidator(_asn)] = None
     as_org: Annotated[str | None, BeforeValidator(_blank)] = None
     country: Annotated[str | None, BeforeValidator(_blank)] = None
-    kind: Literal[
-        "residential", "mobile", "business", "education", "hosting", "vpn", "proxy", "tor"
+    kind: Annotated[
+        Literal["residential", "mobile", "business", "education", "hosting", "vpn", "proxy", "tor"],
+        BeforeValidator(_lower),
     ]
     provider: Annotated[str | None, BeforeValidator(_blank)] = None
 
@@ -52,18 +57,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         max_field_bytes=context.max_field_bytes,
         expect="ipintel.csv (FORMATS.md section 3)",
     )
-    for item in rows:
+    for item in iter_valid(rows, IpIntelRow, source):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if isinstance(raw.get("kind"), str):
-            raw = {**raw, "kind": raw["kind"].strip().lower()}
-        try:
-            row = IpIntelRow.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, row = item
         yield IpRange(
             network=row.network,
             asn=row.asn,

@@ -21,19 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import ValidationError
-
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
     EpochOrIsoDatetime,
     NonEmptyStr,
     Wire,
-    quarantine_validation,
+    iter_valid,
     unknown_tree,
 )
 
@@ -98,20 +95,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source, list_keys=("data",), max_field_bytes=context.max_field_bytes, expect=EXPECT
     )
-    checked = False
-    for item in items:
+    for item in iter_valid(items, LeverOpportunity, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if not checked:
-            require(raw, SOURCE_SYSTEM, source, EXPECT)
-            checked = True
-        try:
-            opportunity = LeverOpportunity.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, opportunity = item
         yield to_application(opportunity, company_id, source, location, context)
 
 

@@ -18,15 +18,12 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from pydantic import ValidationError
-
 from fauxhire.domain import Provenance, SignIn
 from fauxhire.domain.normalise import location as loc
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation, unknown_tree
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid, unknown_tree
 
 SOURCE_SYSTEM: Final = "okta"
 EXPECT = "Okta System Log events (a LogEvent array or JSON Lines, FORMATS.md section 7)"
@@ -96,20 +93,11 @@ class LogEvent(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Okta")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
-    checked = False
-    for item in items:
+    for item in iter_valid(items, LogEvent, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if not checked:
-            require(raw, SOURCE_SYSTEM, source, EXPECT)
-            checked = True
-        try:
-            event = LogEvent.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, event = item
         yield to_sign_in(event, company_id, source, location)
 
 

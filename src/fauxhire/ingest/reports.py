@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from fauxhire.domain import EmployerReport, Provenance, ReportSubject
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid
 
 SOURCE_SYSTEM = "reports"
 
@@ -44,16 +44,11 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         max_field_bytes=context.max_field_bytes,
         expect="employer reports (JSON Lines, FORMATS.md section 9)",
     )
-    for item in items:
+    for item in iter_valid(items, ReportRow, source):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        try:
-            row = ReportRow.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, row = item
         values = ValueCollector()
         region = context.country_of(row.reporting_company_id)
         subject = ReportSubject(

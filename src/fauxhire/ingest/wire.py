@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from fauxhire.ingest.base import Quarantined, SourceFile
 from fauxhire.ingest.reading import excerpt
+from fauxhire.ingest.sniff import require
 
 
 def _utc(value: datetime) -> datetime:
@@ -91,3 +93,38 @@ def unknown_tree(model: BaseModel) -> dict[str, Any]:
             if any(inners):
                 out[name] = inners
     return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def iter_valid(
+    items: Iterable[tuple[str, Any] | Quarantined],
+    model: type[M],
+    source: SourceFile,
+    *,
+    fmt: str | None = None,
+    expect: str = "",
+) -> Iterator[tuple[str, M] | Quarantined]:
+    """Each ``(location, raw)`` item validated as ``model``; what fails is quarantined with its
+    field and reason, and the rest go on. With ``fmt``, a first item that plainly belongs to
+    another format refuses the whole file (see ``sniff.require``). Raw bytes (JSON lines read
+    unparsed) go straight to pydantic's own JSON parser."""
+    checked = fmt is None
+    for item in items:
+        if isinstance(item, Quarantined):
+            yield item
+            continue
+        location, raw = item
+        if not checked:
+            require(raw, fmt or "", source, expect)
+            checked = True
+        try:
+            if isinstance(raw, bytes):
+                row = model.model_validate_json(raw)
+            else:
+                row = model.model_validate(raw)
+        except ValidationError as exc:
+            yield quarantine_validation(exc, source, location, raw)
+            continue
+        yield location, row

@@ -22,9 +22,8 @@ from pydantic import BeforeValidator, ValidationError
 from fauxhire.domain import MeetingJoin, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.sniff import require
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, quarantine_validation
+from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid, quarantine_validation
 
 SOURCE_SYSTEM = "zoom"
 EXPECT = "Zoom meetings ([{meeting_id, topic, start_time, participants}], FORMATS.md section 6)"
@@ -72,20 +71,11 @@ class Meeting(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Zoom")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
-    checked = False
-    for item in items:
+    for item in iter_valid(items, Meeting, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, raw = item
-        if not checked:
-            require(raw, SOURCE_SYSTEM, source, EXPECT)
-            checked = True
-        try:
-            meeting = Meeting.model_validate(raw)
-        except ValidationError as exc:
-            yield quarantine_validation(exc, source, location, raw)
-            continue
+        location, meeting = item
         for index, raw_participant in enumerate(meeting.participants):
             here = _child(location, f"participants/{index}")
             try:
