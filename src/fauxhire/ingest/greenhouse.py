@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import Field
 
 from fauxhire.domain import Applicant, Application, Provenance, Value
 from fauxhire.domain.normalise import location as loc
@@ -27,11 +27,12 @@ from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.resume import read_resumes
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
+    IdText,
     NonEmptyStr,
     UtcDatetime,
     Wire,
+    iter_children,
     iter_valid,
-    quarantine_validation,
     unknown_tree,
 )
 
@@ -47,14 +48,7 @@ _URL_ANSWER = re.compile(
 )
 
 
-def _id_text(value: Any) -> Any:
-    """Harvest ids are integers; we keep every id as text."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-IdStr = Annotated[NonEmptyStr, BeforeValidator(_id_text)]
+IdStr = IdText  # Harvest ids are integers; we keep every id as text
 
 
 class Labelled(Wire):
@@ -141,22 +135,14 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             logger.debug(
                 "%s %s: candidate %s has no applications", source.display, location, candidate.id
             )
-        for index, raw_app in enumerate(candidate.applications):
-            app_location = _child(location, f"applications/{index}")
-            try:
-                app = GreenhouseApplication.model_validate(raw_app)
-            except ValidationError as exc:
-                bad = quarantine_validation(exc, source, app_location, raw_app)
-                yield dataclasses.replace(bad, field=f"applications.{index}.{bad.field}")
+        apps = iter_children(location, "applications", candidate.applications)
+        for index, found in enumerate(iter_valid(apps, GreenhouseApplication, source)):
+            if isinstance(found, Quarantined):
+                # Name the field from the candidate down, as the file a person opens shows it.
+                yield dataclasses.replace(found, field=f"applications.{index}.{found.field}")
                 continue
+            app_location, app = found
             yield to_application(candidate, app, company_id, source, app_location, context)
-
-
-def _child(location: str, pointer: str) -> str:
-    """A JSON pointer below an item's location ("/0/applications/1", "line 3, /applications/1")."""
-    if location.startswith("line"):
-        return f"{location}, /{pointer}"
-    return f"{location.rstrip('/')}/{pointer}"
 
 
 def to_application(

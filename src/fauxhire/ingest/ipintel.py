@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BeforeValidator
 from fauxhire.domain import IpRange, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_csv_rows
-from fauxhire.ingest.wire import Wire, iter_valid
+from fauxhire.ingest.wire import OptionalText, Wire, iter_valid
 
 SOURCE_SYSTEM = "ipintel"
 
@@ -34,20 +34,16 @@ def _lower(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def _blank(value: object) -> object:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
 class IpIntelRow(Wire):
     network: Annotated[str, AfterValidator(_network)]
     asn: Annotated[int | None, BeforeValidator(_asn)] = None
-    as_org: Annotated[str | None, BeforeValidator(_blank)] = None
-    country: Annotated[str | None, BeforeValidator(_blank)] = None
+    as_org: OptionalText = None
+    country: OptionalText = None
     kind: Annotated[
         Literal["residential", "mobile", "business", "education", "hosting", "vpn", "proxy", "tor"],
         BeforeValidator(_lower),
     ]
-    provider: Annotated[str | None, BeforeValidator(_blank)] = None
+    provider: OptionalText = None
 
 
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:

@@ -33,10 +33,20 @@ def _blank_is_none(value: Any) -> Any:
     return value
 
 
+def _id_text(value: Any) -> Any:
+    """Vendors send ids as numbers or strings; we keep every id as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 EpochOrIsoDatetime = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(_utc)]
 OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
 NonEmptyStr = Annotated[str, AfterValidator(lambda s: _non_empty(s))]
+IdText = Annotated[NonEmptyStr, BeforeValidator(_id_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_blank_is_none)]  # "" and "  " are None
+OptionalUtcDatetime = Annotated[UtcDatetime | None, BeforeValidator(_blank_is_none)]
 
 
 def _non_empty(value: str) -> str:
@@ -96,6 +106,19 @@ def unknown_tree(model: BaseModel) -> dict[str, Any]:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def child_location(location: str, pointer: str) -> str:
+    """A JSON pointer below an item's location ("/0/applications/1", "line 3, /applications/1")."""
+    if location.startswith("line"):
+        return f"{location}, /{pointer}"
+    return f"{location.rstrip('/')}/{pointer}"
+
+
+def iter_children(location: str, name: str, raws: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+    """The items of a nested list, each at its own location, ready for ``iter_valid``."""
+    for index, raw in enumerate(raws):
+        yield child_location(location, f"{name}/{index}"), raw
 
 
 def iter_valid(

@@ -15,35 +15,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, ValidationError
+from typing import Any
 
 from fauxhire.domain import MeetingJoin, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
-from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid, quarantine_validation
+from fauxhire.ingest.wire import (
+    IdText,
+    OptionalText,
+    OptionalUtcDatetime,
+    Wire,
+    iter_children,
+    iter_valid,
+)
 
 SOURCE_SYSTEM = "zoom"
 EXPECT = "Zoom meetings ([{meeting_id, topic, start_time, participants}], FORMATS.md section 6)"
 
 
-def _blank_is_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _id_text(value: Any) -> Any:
-    """Zoom meeting ids are numbers in some exports and strings in others."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Text = Annotated[str | None, BeforeValidator(_blank_is_none)]
-Time = Annotated[UtcDatetime | None, BeforeValidator(_blank_is_none)]
+Text = OptionalText
+Time = OptionalUtcDatetime
 
 
 class Participant(Wire):
@@ -62,7 +54,7 @@ class Participant(Wire):
 
 
 class Meeting(Wire):
-    meeting_id: Annotated[NonEmptyStr, BeforeValidator(_id_text)]
+    meeting_id: IdText  # a number in some exports, a string in others
     topic: Text = None
     start_time: Time = None
     participants: list[dict[str, Any]]  # validated one by one
@@ -76,20 +68,13 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             yield item
             continue
         location, meeting = item
-        for index, raw_participant in enumerate(meeting.participants):
-            here = _child(location, f"participants/{index}")
-            try:
-                participant = Participant.model_validate(raw_participant)
-            except ValidationError as exc:
-                yield quarantine_validation(exc, source, here, raw_participant)
+        participants = iter_children(location, "participants", meeting.participants)
+        for index, found in enumerate(iter_valid(participants, Participant, source)):
+            if isinstance(found, Quarantined):
+                yield found
                 continue
+            here, participant = found
             yield to_join(meeting, participant, index, company_id, source, here)
-
-
-def _child(location: str, pointer: str) -> str:
-    if location.startswith("line"):
-        return f"{location}, /{pointer}"
-    return f"{location.rstrip('/')}/{pointer}"
 
 
 def to_join(
