@@ -48,9 +48,6 @@ _URL_ANSWER = re.compile(
 )
 
 
-IdStr = IdText  # Harvest ids are integers; we keep every id as text
-
-
 class Labelled(Wire):
     """Harvest's ``{"value": ..., "type": ...}`` items (emails, phones, addresses, websites)."""
 
@@ -78,7 +75,7 @@ class JobSource(Wire):
 
 
 class Referrer(Wire):
-    id: IdStr | None = None
+    id: IdText | None = None
     name: str | None = None
     first_name: str | None = None
     last_name: str | None = None
@@ -95,8 +92,8 @@ class Place(Wire):
 
 
 class GreenhouseApplication(Wire):
-    id: IdStr
-    candidate_id: IdStr | None = None
+    id: IdText
+    candidate_id: IdText | None = None
     applied_at: UtcDatetime
     jobs: Annotated[list[Job], Field(min_length=1)]
     current_stage: Named | None = None
@@ -109,7 +106,7 @@ class GreenhouseApplication(Wire):
 
 
 class GreenhouseCandidate(Wire):
-    id: IdStr
+    id: IdText
     first_name: str | None = None
     last_name: str | None = None
     email_addresses: list[Labelled] | None = None
