@@ -55,6 +55,8 @@ _ZIP = re.compile(r"\d{5}(?:\d{4})?")
 
 
 def _replace_phrases(words: list[str]) -> list[str]:
+    if _STARTS.isdisjoint(words):  # most addresses: one set operation instead of a loop
+        return words
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -80,6 +82,8 @@ def _is_unit_id(word: str) -> bool:
 
 def _mark_units(words: list[str]) -> list[str]:
     """``apt 4b``, ``# 4b``, ``apt # 4b``, ``suite 4b`` -> ``unit 4b``; ``fl 78701`` is Florida."""
+    if _UNIT_WORDS.isdisjoint(words):
+        return words
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -100,8 +104,10 @@ def _mark_units(words: list[str]) -> list[str]:
 
 def key(raw: str) -> str:
     """The matching key of an address ("" when it has no letters or digits)."""
-    text = _ZIP_PLUS4.sub(r"\1", _DROPPED.sub("", fold(raw)))
-    text = _BREAKS.sub(",", _JOINING_HYPHEN.sub("", text))
+    text = _DROPPED.sub("", fold(raw))
+    if "-" in text:  # most addresses have none: skip two regex passes
+        text = _JOINING_HYPHEN.sub("", _ZIP_PLUS4.sub(r"\1", text))
+    text = _BREAKS.sub(",", text)
     # Commas stay as words until here so that no phrase or unit spans two parts.
     found = _mark_units(_replace_phrases(split_words(text, singles="#,")))
     return " ".join(word for word in found if word != ",")

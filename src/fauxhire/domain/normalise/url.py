@@ -29,6 +29,14 @@ _SPACE = re.compile(r"\s")
 # The common shape, "https://host/path?query", split without urlsplit (several times faster);
 # anything else (user info, ports, IPv6, no scheme) takes the general path.
 _PLAIN = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^?#]*)?(?:[?#].*)?", re.IGNORECASE | re.DOTALL)
+# The two profile shapes nearly every resume and ATS gives, keyed without the general path.
+_LINKEDIN_PLAIN = re.compile(
+    r"https?://(?:www\.)?linkedin\.com/in/([a-z0-9_-]+)/*(?:[?#].*)?", re.IGNORECASE | re.DOTALL
+)
+_GITHUB_PLAIN = re.compile(
+    r"https?://(?:www\.)?github\.com/([a-z0-9][a-z0-9-]{0,38})/*(?:[?#].*)?",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _host_and_path(text: str) -> tuple[str, str] | None:
@@ -92,6 +100,12 @@ def normalise(raw: str | None) -> Value | None:
     text = raw.strip()
     if not text:
         return None
+    plain = _LINKEDIN_PLAIN.fullmatch(text)
+    if plain is not None:
+        return Value(ValueKind.LINKEDIN, text, f"linkedin.com/in/{plain.group(1).lower()}")
+    plain = _GITHUB_PLAIN.fullmatch(text)
+    if plain is not None and (handle := plain.group(1).lower()) not in _GITHUB_PAGES:
+        return Value(ValueKind.GITHUB, text, handle)
     found = _host_and_path(text)
     if found is None:
         raise ValueError("not a web address: no host")
