@@ -1,4 +1,5 @@
-"""The store on both backends: migrations match the schema, writes atomic, upserts idempotent."""
+"""The store on both backends: migrations match the schema, writes atomic, upserts idempotent,
+stage outputs replaced whole."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.values import Value, ValueKind
 from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url
+from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -155,3 +157,52 @@ def test_database_urls(open_store: Callable[[str], Store]) -> None:
     assert normalise_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     with pytest.raises(ConfigError, match="unsupported database"):
         open_store("mysql://root@127.0.0.1/test")
+
+
+# -- stage outputs: links, assessments, reports -----------------------------------------
+
+
+def test_links_replace_the_previous_run_and_skip_vanished_applications(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    _write(store, _file(store), _app("a-1"), _app("a-2"))
+    out.replace_links(store, [out.Link("c-1", "a-1", "i-1", None)], now=NOW)
+    written = out.replace_links(
+        store,
+        [
+            out.Link("c-1", "a-1", "i-9", "n-1"),
+            out.Link("c-1", "a-2", "i-9", "n-1"),
+            out.Link("c-1", "a-404", "i-7", None),  # no such application in the store
+        ],
+        now=NOW,
+    )
+    assert written == 3
+    assert sorted(out.read_links(store)) == [
+        out.Link("c-1", "a-1", "i-9", "n-1"),
+        out.Link("c-1", "a-2", "i-9", "n-1"),
+    ]
+
+
+def test_assessments_round_trip_with_their_evidence(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    evidence = [{"indicator": "egress.vpn", "weight": 1.5, "detail": "Astrill", "sources": ["x"]}]
+    rows = [
+        out.AssessmentRow("identity", "i-1", "n-1", 0.91, "very likely", evidence, "1.0", "ab"),
+        out.AssessmentRow("network", "n-1", None, 0.97, "almost certain", []),
+    ]
+    out.replace_assessments(store, rows, now=NOW)
+    out.replace_assessments(store, rows[:1], now=NOW)
+    assert out.read_assessments(store) == rows[:1]
+    assert out.read_assessments(store, "network") == []
+
+
+def test_the_latest_report_wins(open_store: Callable[[str], Store], db_url: str) -> None:
+    store = open_store(db_url)
+    assert out.latest_report(store) is None
+    out.save_report(store, {"identities": 3}, {"anonymise": False}, now=NOW)
+    later = datetime(2026, 2, 1, tzinfo=UTC)
+    out.save_report(store, {"identities": 4, "us_share": {"interviews": 0.7}}, {}, now=later)
+    assert out.latest_report(store) == {"identities": 4, "us_share": {"interviews": 0.7}}

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -314,4 +315,42 @@ intel_objects = Table(
     Column("stix_type", String(64), nullable=False),
     Column("raw", JsonText, nullable=False),
     *_provenance(),
+)
+
+
+# -- What the later stages write: identity resolution, assessment, the report --------------
+# Evaluation reads these tables, whatever stage filled them, so their shape is settled here.
+
+links = Table(
+    "links",
+    metadata,
+    Column("app_key", Text, primary_key=True),  # applications.key
+    Column("identity_id", Text, nullable=False),
+    Column("network_id", Text),  # NULL: the identity belongs to no network
+    Column("linked_at", UtcDateTime, nullable=False),
+    Index("ix_links_identity", "identity_id"),
+    Index("ix_links_network", "network_id"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("subject_kind", String(16), primary_key=True),  # identity | network
+    Column("subject_id", Text, primary_key=True),
+    Column("network_id", Text),  # for an identity: its network, as in links
+    Column("probability", Float, nullable=False),
+    Column("level", String(32), nullable=False),  # FORMATS.md section 11
+    Column("evidence", JsonText, nullable=False),  # [{"indicator", "weight", "detail", "sources"}]
+    Column("ruleset_version", Text),
+    Column("ruleset_hash", Text),
+    Column("assessed_at", UtcDateTime, nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("report_id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("options", JsonText, nullable=False),  # period, minimum level, filters, anonymised
+    Column("figures", JsonText, nullable=False),  # report.json, FORMATS.md section 11
 )

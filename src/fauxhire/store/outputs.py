@@ -1,0 +1,122 @@
+"""What the later stages write and evaluation reads: links, assessments, reports.
+
+Each stage replaces its whole output in one transaction, so a reader never sees half of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import delete, insert, select
+
+from fauxhire.store import schema
+from fauxhire.store.store import Store
+
+BATCH = 10_000
+
+
+class Link(NamedTuple):
+    company_id: str
+    application_id: str
+    identity_id: str
+    network_id: str | None
+
+
+class AssessmentRow(NamedTuple):
+    subject_kind: str  # identity | network
+    subject_id: str
+    network_id: str | None
+    probability: float
+    level: str
+    evidence: list[dict[str, Any]]
+    ruleset_version: str | None = None
+    ruleset_hash: str | None = None
+
+
+def _app_key(company_id: str, application_id: str) -> str:
+    return f"{company_id}{schema.KEY_SEP}{application_id}"
+
+
+def replace_links(store: Store, links: Iterable[Link], *, now: datetime) -> int:
+    """Replace every link with ``links``; the number written."""
+    t = schema.links
+    written = 0
+    with store.transaction("replace_links") as conn:
+        conn.execute(delete(t))
+        batch: list[dict[str, Any]] = []
+        for link in links:
+            batch.append({
+                "app_key": _app_key(link.company_id, link.application_id),
+                "identity_id": link.identity_id,
+                "network_id": link.network_id,
+                "linked_at": now,
+            })  # fmt: skip
+            if len(batch) >= BATCH:
+                conn.execute(insert(t), batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            conn.execute(insert(t), batch)
+            written += len(batch)
+    return written
+
+
+def read_links(store: Store) -> list[Link]:
+    """The links of the applications in the store (a link to a vanished application is not)."""
+    t, a = schema.links, schema.applications
+    query = select(a.c.company_id, a.c.application_id, t.c.identity_id, t.c.network_id).join(
+        a, a.c.key == t.c.app_key
+    )
+    with store.transaction("read_links") as conn:
+        return [Link(*row) for row in conn.execute(query)]
+
+
+def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
+    t = schema.assessments
+    written = 0
+    with store.transaction("replace_assessments") as conn:
+        conn.execute(delete(t))
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append({**row._asdict(), "assessed_at": now})
+            if len(batch) >= BATCH:
+                conn.execute(insert(t), batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            conn.execute(insert(t), batch)
+            written += len(batch)
+    return written
+
+
+def read_assessments(store: Store, subject_kind: str | None = None) -> list[AssessmentRow]:
+    t = schema.assessments
+    columns = [t.c[name] for name in AssessmentRow._fields]
+    query = select(*columns)
+    if subject_kind is not None:
+        query = query.where(t.c.subject_kind == subject_kind)
+    with store.transaction("read_assessments") as conn:
+        return [AssessmentRow(*row) for row in conn.execute(query)]
+
+
+def save_report(
+    store: Store, figures: dict[str, Any], options: dict[str, Any], *, now: datetime
+) -> int:
+    """Keep a written report's figures (report.json); its id."""
+    with store.transaction("save_report") as conn:
+        result = conn.execute(
+            insert(schema.reports).values(created_at=now, options=options, figures=figures)
+        )
+        key: Sequence[Any] = result.inserted_primary_key or ()
+        return int(key[0])
+
+
+def latest_report(store: Store) -> dict[str, Any] | None:
+    """The figures of the report written last, or None when none was."""
+    t = schema.reports
+    query = select(t.c.figures).order_by(t.c.report_id.desc()).limit(1)
+    with store.transaction("latest_report") as conn:
+        found = conn.execute(query).scalar_one_or_none()
+    return dict(found) if found is not None else None
