@@ -20,9 +20,8 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 setup: $(VENV)/.synced
 
 demo: setup
-	rm -rf demo-out && mkdir -p demo-out
-	FAUXHIRE_DB=sqlite:///demo-out/fauxhire.db $(RUN) fauxhire run examples/sample-world
-	FAUXHIRE_DB=sqlite:///demo-out/fauxhire.db $(RUN) fauxhire stats
+	rm -rf demo-out
+	$(RUN) fauxhire demo --size small --seed 1 --out demo-out
 
 test: setup
 	$(RUN) ruff check src tests bench bench/ingest

@@ -1,0 +1,65 @@
+"""`fauxhire demo`: generate a world, run the whole pipeline on it, say what came out."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fauxhire.errors import ConfigError
+from fauxhire.services.ingest import Clock, FileResult, IngestProgress, run_folder
+from fauxhire.services.joins import resolve_joins
+from fauxhire.services.stats import store_stats
+from fauxhire.store import Store
+from fauxhire.world.generate import WorldSummary, generate
+from fauxhire.world.spec import WorldSpec
+
+MARKER = "world.json"  # in the truth folder: how we know a folder is a demo we may replace
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    world: WorldSummary
+    files: list[FileResult]
+    joins: dict[str, int]
+    stats: dict[str, Any]
+
+
+def prepare_out(out: Path) -> None:
+    """Empty a previous demo's folder; refuse to touch a folder that is not one."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / "truth" / MARKER).is_file():
+            raise ConfigError(
+                f"{out} exists and is not a demo folder (no truth/{MARKER}); "
+                "choose another --out or remove it",
+                path=str(out),
+            )
+        for part in ("input", "truth"):
+            shutil.rmtree(out / part, ignore_errors=True)
+        for db in out.glob("fauxhire.db*"):
+            db.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def generate_world(
+    spec: WorldSpec, out: Path, progress: Callable[[int], None] | None = None
+) -> WorldSummary:
+    return generate(spec, out / "input", out / "truth", progress=progress)
+
+
+def run_pipeline(
+    store: Store,
+    world: WorldSummary,
+    *,
+    clock: Clock,
+    progress: IngestProgress | None = None,
+    chunk_size: int,
+) -> DemoResult:
+    """Every stage that exists, in order, on the world's input folder."""
+    files = run_folder(
+        store, world.input_dir, clock=clock, progress=progress, chunk_size=chunk_size
+    )
+    joins = resolve_joins(store)
+    return DemoResult(world, files, joins, store_stats(store))

@@ -1,0 +1,215 @@
+"""The operation: operator networks of facilitators and workers, each worker running personas.
+
+Modelled on public reporting (Okta 2025, FBI and Mandiant advisories, Microsoft and Unit 42
+write-ups): personas apply widely and interview often; infrastructure is reused within a network
+at partial rates, so no single signal decides. Reuse: resume templates with names swapped,
+shared phones, email naming patterns, VPN and hosting egress, laptop-farm shipping addresses and
+egress IPs, shared payout accounts, referrals between personas, activity hours of UTC+8/+9,
+virtual cameras, and contact details that change mid-lifetime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from fauxhire.world import details, pools
+from fauxhire.world.applying import Ids, apply, hire
+from fauxhire.world.companies import Targets
+from fauxhire.world.model import Application, Company, Person
+from fauxhire.world.spec import WorldSpec
+
+_VIRTUAL_CAMERAS = ("OBS Virtual Camera", "ManyCam Virtual Webcam", "XSplit VCam")
+_ROLES = ("software_engineering", "mobile_development", "web_frontend", "data_ai")
+
+
+@dataclass(slots=True)
+class Network:
+    network_id: str
+    phones: list[str]
+    farm_addresses: list[str]
+    farm_ips: list[str]
+    payout_accounts: list[str]
+    template: str
+    email_style: int
+    pc_prefix: str
+    workers: list[str] = field(default_factory=list)
+    personas: list[Person] = field(default_factory=list)
+
+
+def make_operation(
+    spec: WorldSpec, companies: list[Company], ids: Ids
+) -> tuple[list[Network], list[Application]]:
+    rng = random.Random(f"{spec.seed}:operation")
+    targets = Targets(spec, companies, rng)
+    networks: list[Network] = []
+    personas: list[Person] = []
+    while len(personas) < spec.identities:
+        network = _network(rng, len(networks) + 1)
+        networks.append(network)
+        for _ in range(rng.randint(*spec.workers_per_network)):
+            worker = f"w-{sum(len(n.workers) for n in networks) + 1}"
+            network.workers.append(worker)
+            for _ in range(rng.randint(*spec.personas_per_worker)):
+                if len(personas) == spec.identities:
+                    break
+                persona = _persona(rng, spec, network, worker, len(personas))
+                network.personas.append(persona)
+                personas.append(persona)
+    apps: list[Application] = []
+    per_persona = spec.dprk_interviews * spec.scale / spec.dprk_interview_rate / len(personas)
+    for persona in personas:
+        network = next(n for n in networks if n.network_id == persona.network_id)
+        apps += _applications(rng, spec, ids, targets, network, persona, per_persona)
+    return networks, apps
+
+
+def _network(rng: random.Random, n: int) -> Network:
+    farm_places = rng.sample(pools.US_PLACES, 2)
+    return Network(
+        network_id=f"n-{n}",
+        phones=[
+            details.phone_for(rng.choice(pools.US_PLACES), 8_000_000 + n * 10 + i)
+            for i in range(rng.randint(1, 3))
+        ],
+        farm_addresses=[
+            details.address_for(p, 7_000_000 + n * 10 + i) for i, p in enumerate(farm_places)
+        ],
+        farm_ips=[
+            details.host_in(pools.RESIDENTIAL["US"], 5_000_000 + n * 10 + i)
+            for i in range(rng.randint(2, 4))
+        ],
+        payout_accounts=[
+            hashlib.blake2b(f"n{n}:{i}".encode(), digest_size=12).hexdigest()
+            for i in range(rng.randint(1, 3))
+        ],
+        template=rng.choice(details.TEMPLATES),
+        email_style=rng.randrange(4),
+        pc_prefix=f"DESKTOP-{rng.getrandbits(16):04X}",
+    )
+
+
+def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str, n: int) -> Person:
+    pool, first, last, common = details.draw_name(rng, spec.hard_case_rates["common_name"])
+    place = rng.choice(pools.US_PLACES) if rng.random() < 0.85 else rng.choice(pools.ABROAD_PLACES)
+    role = rng.choice(_ROLES)
+    title = pools.ROLE_TITLES[role][0]
+    employment, education = details.history(rng, title)
+    number = 3_000_000 + n
+    provider = rng.choice(("gmail.com", "outlook.com", "proton.me"))
+    emails = [details.email_for(first, last, number, network.email_style, provider)]
+    own_phone = details.phone_for(place, 6_000_000 + n)
+    phones = [rng.choice(network.phones)] if rng.random() < 0.35 else [own_phone]
+    # The template with the name swapped: near-duplicate resumes across the network's personas.
+    template_rng = random.Random(f"{network.network_id}:resume")
+    resume = details.resume_for(
+        template_rng, f"{first} {last}", title, employment, education, network.template
+    )
+    persona = Person(
+        identity_id=f"x-{n + 1}",
+        population="dprk",
+        name_pool=pool,
+        first=first,
+        last=last,
+        middle="",
+        place=place,
+        emails=emails,
+        phones=phones,
+        address=details.address_for(place, 4_000_000 + n),
+        urls=details.profile_urls(first, last, number, rng, True),
+        role=role,
+        resume=resume,
+        education=education,
+        employment=employment,
+        hard_cases={"common_name"} if common else set(),
+        network_id=network.network_id,
+        worker_id=worker,
+        active_offset=rng.choice((8, 9)),
+        camera=rng.choice(_VIRTUAL_CAMERAS) if rng.random() < 0.4 else "Integrated Webcam",
+        pc_name=network.pc_prefix if rng.random() < 0.5 else f"DESKTOP-{rng.getrandbits(16):04X}",
+    )
+    persona.egress = _egress(rng)
+    if rng.random() < 0.6:
+        persona.egress_ips = tuple(rng.sample(network.farm_ips, 1))
+    if rng.random() < 0.3:  # a new email and phone half-way through its lifetime
+        persona.later_emails = [
+            details.email_for(first, last, number + 500_000, network.email_style + 1, "gmail.com")
+        ]
+        persona.later_phones = [details.phone_for(place, 6_500_000 + n)]
+    return persona
+
+
+def _egress(rng: random.Random) -> tuple[pools.Egress, ...]:
+    """Where a persona's meetings and sign-ins come from: anonymisers at partial rates."""
+    choice = rng.random()
+    if choice < 0.45:
+        return (pools.VPNS[0] if rng.random() < 0.7 else rng.choice(pools.VPNS),)
+    if choice < 0.6:
+        return (rng.choice(pools.HOSTING),)
+    if choice < 0.75:
+        return (pools.RESIDENTIAL_PROXY,)
+    return (pools.RESIDENTIAL["US"],)
+
+
+def _applications(
+    rng: random.Random,
+    spec: WorldSpec,
+    ids: Ids,
+    targets: Targets,
+    network: Network,
+    persona: Person,
+    mean: float,
+) -> list[Application]:
+    # Lifetimes start later more often: the activity rises towards 2025.
+    span = (spec.end - spec.start).days
+    begin = spec.start + timedelta(days=int(span * (1 - rng.random() ** 1.6) * 0.8))
+    lifetime = min(int((spec.end - begin).days), rng.randint(150, 540))
+    count = max(5, round(rng.gauss(mean, mean * 0.35)))
+    apps = []
+    for i in range(count):
+        when = begin + timedelta(days=rng.randrange(lifetime), seconds=rng.randrange(86_400))
+        company = targets.pick(when.year)
+        others = [p for p in network.personas if p is not persona]
+        referrer = rng.choice(others).name if others and rng.random() < 0.08 else None
+        roles = pools.SECTORS[company.sector].dprk_roles
+        role = rng.choices(list(roles), list(roles.values()))[0]
+        interview = rng.random() < spec.dprk_interview_rate
+        late = persona.later_emails is not None and when > begin + timedelta(days=lifetime // 2)
+        app = apply(
+            rng,
+            ids,
+            persona,
+            company,
+            when,
+            role=role,
+            interview=interview,
+            source=rng.choice(pools.SOURCES),
+            referred_by=referrer,
+            drift=0.5,
+            late=late,
+        )
+        if interview and rng.random() < spec.dprk_hire_rate:
+            shipping = rng.choice(network.farm_addresses) if rng.random() < 0.7 else persona.address
+            account = (
+                rng.choice(network.payout_accounts)
+                if rng.random() < 0.6
+                else hashlib.blake2b(
+                    f"{persona.identity_id}:{i}".encode(), digest_size=12
+                ).hexdigest()
+            )
+            method = rng.choice(("payoneer", "wise", "crypto", "bank"))
+            hire(
+                rng,
+                ids,
+                app,
+                shipping=shipping,
+                payout=(method, account),
+                device=f"LT-{rng.getrandbits(24):06X}",
+            )
+        apps.append(app)
+    apps.sort(key=lambda a: a.applied_at)
+    persona.applications = len(apps)
+    persona.interviews = sum(a.interview for a in apps)
+    return apps
