@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
+from datetime import UTC, datetime
 
 from fauxhire.world.model import Application
 from fauxhire.world.sink import FolderSink
@@ -15,6 +17,7 @@ from fauxhire.world.sink import FolderSink
 ATTACHED = 0.4  # candidates who uploaded a resume file
 RICH_SHARE = 0.1  # of those, each of PDF and DOCX
 RICH_MAX = 150  # PDF and DOCX files per world, each
+_FIXED = datetime(2025, 7, 1, tzinfo=UTC)
 
 
 class ResumeFiles:
@@ -47,6 +50,7 @@ def _pdf(text: str) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF()
+    pdf.set_creation_date(_FIXED)  # the same seed must give the same bytes
     pdf.set_compression(False)
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
@@ -61,6 +65,18 @@ def _docx(text: str) -> bytes:
     document = Document()
     for line in text.splitlines():
         document.add_paragraph(line)
+    document.core_properties.created = document.core_properties.modified = _FIXED
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The archive with every member dated _FIXED: zipfile stamps members with the clock."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED.timetuple()[:6])
+            fixed.compress_type = info.compress_type
+            dst.writestr(fixed, src.read(info))
     return out.getvalue()
