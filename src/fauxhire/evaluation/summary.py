@@ -1,0 +1,118 @@
+"""An evaluation as rows for a terminal table: stage, measure, value, verdict."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from fauxhire.evaluation.metrics import PRF
+from fauxhire.evaluation.report import ReportScores
+from fauxhire.evaluation.scores import (
+    DetectionScores,
+    Evaluation,
+    HardCaseScores,
+    IdentityScores,
+    Missing,
+    NetworkScores,
+    Share,
+)
+
+
+class SummaryRow(NamedTuple):
+    stage: str
+    measure: str
+    value: str
+    verdict: str  # "pass", "FAIL", "missing" or "" where nothing is judged
+
+
+def summary_rows(evaluation: Evaluation) -> list[SummaryRow]:
+    cover = evaluation.applications
+    rows = [
+        SummaryRow(
+            "applications",
+            "in the store, of the truth's",
+            f"{cover.in_store} of {cover.truth} ({cover.unknown_to_truth} unknown to the truth)",
+            "",
+        )
+    ]
+    for name, stage in evaluation.stages().items():
+        if isinstance(stage, Missing):
+            rows.append(SummaryRow(name, "", stage.reason, "missing"))
+        else:
+            rows.extend(SummaryRow(name, *measure) for measure in _measures(stage))
+    return rows
+
+
+Measure = tuple[str, str, str]
+
+
+def _measures(
+    stage: IdentityScores | NetworkScores | DetectionScores | HardCaseScores | ReportScores,
+) -> list[Measure]:
+    if isinstance(stage, IdentityScores):
+        return [
+            ("pairwise P / R / F1", _prf(stage.pairwise), ""),
+            ("B-cubed P / R / F1", _prf(stage.bcubed), ""),
+            ("unlinked applications", f"{stage.unlinked} of {stage.applications}", ""),
+        ]
+    if isinstance(stage, NetworkScores):
+        return [
+            (f"B-cubed P / R / F1 over {stage.identities} dprk", _prf(stage.bcubed), ""),
+            ("legitimate identities in a network", _share(stage.legitimate_in_network), ""),
+        ]
+    if isinstance(stage, DetectionScores):
+        ap = "n/a" if stage.average_precision is None else f"{stage.average_precision:.3f}"
+        return [
+            (f"P / R / F1 at likely (>= {stage.threshold})", _prf(stage.flagged), ""),
+            ("average precision (PR-AUC)", ap, ""),
+            ("false positives among legitimate", _share(stage.false_positives), ""),
+            ("unassessed identities", f"{stage.unassessed} of {stage.identities}", ""),
+            *(
+                (f"false positives: {kind}", _share(share), "")
+                for kind, share in stage.false_positives_by_hard_case.items()
+            ),
+        ]
+    if isinstance(stage, HardCaseScores):
+        return [
+            *((f"wrongly merged: {k}", _share(s), "") for k, s in stage.by_kind.items()),
+            ("wrongly merged: any hard case", _share(stage.any), ""),
+            ("wrongly merged: no hard case", _share(stage.no_hard_case), ""),
+        ]
+    return _report_measures(stage)
+
+
+def _report_measures(report: ReportScores) -> list[Measure]:
+    rows: list[Measure] = []
+    for name, count in report.counts.items():
+        error = "n/a" if count.relative_error is None else f"{count.relative_error:.1%} off"
+        rows.append(
+            (name, f"{_num(count.predicted)} vs {_num(count.truth)}, {error}", _pass(count.passed))
+        )
+    for name, share in report.shares.items():
+        error = "n/a" if share.error_pp is None else f"{share.error_pp:.1f} pp off"
+        rows.append(
+            (name, f"{_num(share.predicted)} vs {_num(share.truth)}, {error}", _pass(share.passed))
+        )
+    for name, dist in report.distributions.items():
+        if dist.total_variation is None:
+            rows.append((name, "not in the stored report", ""))
+            continue
+        largest = f"largest {dist.largest_relative_error:.1%} ({dist.largest_key or '-'})"
+        rows.append((name, f"TV {dist.total_variation:.3f}, {largest}", ""))
+    rows.append(("all counts and shares", "", _pass(report.passed)))
+    return rows
+
+
+def _prf(scores: PRF) -> str:
+    return f"{scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}"
+
+
+def _share(share: Share) -> str:
+    return f"{share.count} of {share.total} ({share.rate:.1%})"
+
+
+def _num(value: float | None) -> str:
+    return "missing" if value is None else f"{value:g}"
+
+
+def _pass(passed: bool) -> str:
+    return "pass" if passed else "FAIL"
