@@ -1,4 +1,4 @@
-"""The command line: `fauxhire ingest`, `run`, `stats`, `quarantine list`.
+"""The command line: `fauxhire ingest`, `run`, `stats`, `quarantine list`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from fauxhire.errors import FauxhireError
+from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
     FileResult,
@@ -38,6 +39,7 @@ from fauxhire.services import (
     run_folder,
     store_stats,
 )
+from fauxhire.services.evaluate import evaluate_store
 from fauxhire.settings import Settings
 from fauxhire.store import Store
 
@@ -331,6 +333,46 @@ def _print_demo(result: Any, out_dir: Path, db: str) -> None:
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[
+        Path, typer.Option("--truth", help="The truth folder of a demo world (docs/truth.md).")
+    ],
+    json_file: Annotated[
+        str | None,
+        typer.Option(
+            "--json", metavar="FILE", help="Also write the result as JSON; '-': stdout, no table."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Score what the store holds (links, assessments, report) against a truth folder."""
+    with _store(db) as (store, _):
+        result = evaluate_store(store, truth)
+    text = json.dumps(result.to_json(), indent=2) + "\n"
+    if json_file == "-":
+        sys.stdout.write(text)
+        return
+    _print_evaluation(result)
+    if json_file:
+        Path(json_file).write_text(text, encoding="utf-8")
+        err.print(f"wrote {json_file}")
+
+
+_VERDICT_STYLE = {"pass": "green", "FAIL": "bold red", "missing": "yellow"}
+
+
+def _print_evaluation(result: Evaluation) -> None:
+    table = Table(title=f"Evaluation against {result.truth}")
+    for column in ("stage", "measure", "value", "verdict"):
+        table.add_column(column, overflow="fold")
+    for row in summary_rows(result):
+        style = _VERDICT_STYLE.get(row.verdict)
+        verdict = f"[{style}]{row.verdict}[/{style}]" if style else row.verdict
+        table.add_row(row.stage, row.measure, row.value, verdict)
     out.print(table)
 
 
