@@ -56,6 +56,15 @@ def world(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
     return tmp_path / "truth", tmp_path / "input", report
 
 
+def _with_outputs(
+    store: Store, links: list[Link], assessments: list[Any], report: dict[str, Any]
+) -> Store:
+    replace_links(store, links, now=NOW)
+    replace_assessments(store, assessments, now=NOW)
+    save_report(store, report, {}, now=NOW)
+    return store
+
+
 def _ingested(open_store: Callable[[str], Store], url: str, input_dir: Path) -> Store:
     store = open_store(url)
     results = run_folder(store, input_dir, clock=clock)
@@ -96,9 +105,7 @@ def test_outputs_built_from_the_truth_score_perfectly(
 ) -> None:
     truth, input_dir, report = world
     store = _ingested(open_store, db_url, input_dir)
-    replace_links(store, perfect_links(), now=NOW)
-    replace_assessments(store, perfect_assessments(), now=NOW)
-    save_report(store, report, {}, now=NOW)
+    _with_outputs(store, perfect_links(), perfect_assessments(), report)
 
     identities, networks, detection, hard_cases, figures = _scored(evaluate_store(store, truth))
     assert identities.unlinked == 0
@@ -113,8 +120,8 @@ def test_outputs_built_from_the_truth_score_perfectly(
     assert hard_cases.any.count == 0 and hard_cases.any.total == 6
     assert all(share.count == 0 for share in hard_cases.by_kind.values())
     assert figures.passed
-    assert all(check.relative_error == 0.0 for check in figures.counts.values())
-    assert all(check.error_pp == 0.0 for check in figures.shares.values())
+    assert all(check.error == 0.0 for check in figures.counts.values())
+    assert all(check.error == 0.0 for check in figures.shares.values())
     assert all(d.total_variation == 0.0 for d in figures.distributions.values())
 
 
@@ -159,9 +166,7 @@ def test_damaged_outputs_score_exactly_as_computed_by_hand(
 ) -> None:
     truth, input_dir, report = world
     store = _ingested(open_store, db_url, input_dir)
-    replace_links(store, _damaged_links(), now=NOW)
-    replace_assessments(store, _damaged_assessments(), now=NOW)
-    save_report(store, _times(report, 1.1), {}, now=NOW)
+    _with_outputs(store, _damaged_links(), _damaged_assessments(), _times(report, 1.1))
 
     identities, networks, detection, hard_cases, figures = _scored(evaluate_store(store, truth))
 
@@ -205,11 +210,9 @@ def test_damaged_outputs_score_exactly_as_computed_by_hand(
     assert (hard_cases.no_hard_case.count, hard_cases.no_hard_case.total) == (0, 6)
 
     assert not figures.passed
-    assert all(
-        not c.passed and c.relative_error == pytest.approx(0.1) for c in figures.counts.values()
-    )
+    assert all(not c.passed and c.error == pytest.approx(0.1) for c in figures.counts.values())
     assert all(not s.passed for s in figures.shares.values())  # every true share is 0.5 or more
-    assert figures.shares["us_share.interviews"].error_pp == pytest.approx(62.5 * 0.1)
+    assert figures.shares["us_share.interviews"].error == pytest.approx(62.5 * 0.1)
     country = figures.distributions["interviews_by_country"]
     assert country.total_variation == pytest.approx(0.0)  # scaled alike: the same shape
     assert country.largest_relative_error == pytest.approx(0.1)

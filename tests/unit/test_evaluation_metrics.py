@@ -17,7 +17,7 @@ from fauxhire.evaluation.metrics import (
     clustering,
     pairwise_scores,
 )
-from fauxhire.evaluation.report import CountCheck, ShareCheck, compare_distribution
+from fauxhire.evaluation.report import compare_distribution, count_check, share_check
 from fauxhire.evaluation.stages import LIKELY
 
 # -- brute force: the definitions, item by item and pair by pair ------------------------------
@@ -252,7 +252,7 @@ def test_distribution_largest_error_and_total_variation_by_hand() -> None:
     [(100, 103, True), (100, 97, True), (100, 104, False), (0, 0, True), (0, 1, False)],
 )
 def test_counts_pass_within_three_per_cent(truth: int, predicted: int, passed: bool) -> None:
-    assert CountCheck(truth, predicted).passed is passed
+    assert count_check(truth, predicted).passed is passed
 
 
 @pytest.mark.parametrize(
@@ -260,4 +260,4 @@ def test_counts_pass_within_three_per_cent(truth: int, predicted: int, passed: b
     [(0.60, 0.62, True), (0.60, 0.58, True), (0.60, 0.6201, False), (0.6, None, False)],
 )
 def test_shares_pass_within_two_points(truth: float, predicted: float | None, passed: bool) -> None:
-    assert ShareCheck(truth, predicted).passed is passed
+    assert share_check(truth, predicted).passed is passed

@@ -32,54 +32,47 @@ SHARE_TOLERANCE_PP = 2.0  # percentage points
 SLACK = 1e-9
 
 
+RELATIVE, POINTS = "relative_error", "error_pp"
+TOLERANCE = {RELATIVE: COUNT_TOLERANCE, POINTS: SHARE_TOLERANCE_PP}
+
+
 @dataclass(frozen=True, slots=True)
-class CountCheck:
+class FigureCheck:
+    """One count or share against the truth: its error, and whether that is within tolerance."""
+
     truth: float | None
     predicted: float | None
+    measure: str  # RELATIVE (counts: relative to the truth, or to 1 where it is 0) or POINTS
 
     @property
-    def relative_error(self) -> float | None:
+    def error(self) -> float | None:
         if self.truth is None or self.predicted is None:
             return None
-        return abs(self.predicted - self.truth) / max(abs(self.truth), 1.0)
+        difference = abs(self.predicted - self.truth)
+        if self.measure == POINTS:
+            return difference * 100
+        return difference / max(abs(self.truth), 1.0)
 
     @property
     def passed(self) -> bool:
-        error = self.relative_error
-        return error is not None and error <= COUNT_TOLERANCE + SLACK
+        error = self.error
+        return error is not None and error <= TOLERANCE[self.measure] + SLACK
 
     def to_json(self) -> dict[str, Any]:
         return {
             "truth": self.truth,
             "predicted": self.predicted,
-            "relative_error": self.relative_error,
+            self.measure: self.error,
             "pass": self.passed,
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ShareCheck:
-    truth: float | None
-    predicted: float | None
+def count_check(truth: float | None, predicted: float | None) -> FigureCheck:
+    return FigureCheck(truth, predicted, RELATIVE)
 
-    @property
-    def error_pp(self) -> float | None:
-        if self.truth is None or self.predicted is None:
-            return None
-        return abs(self.predicted - self.truth) * 100
 
-    @property
-    def passed(self) -> bool:
-        error = self.error_pp
-        return error is not None and error <= SHARE_TOLERANCE_PP + SLACK
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "truth": self.truth,
-            "predicted": self.predicted,
-            "error_pp": self.error_pp,
-            "pass": self.passed,
-        }
+def share_check(truth: float | None, predicted: float | None) -> FigureCheck:
+    return FigureCheck(truth, predicted, POINTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +93,8 @@ class DistributionCheck:
 
 @dataclass(frozen=True, slots=True)
 class ReportScores:
-    counts: dict[str, CountCheck]
-    shares: dict[str, ShareCheck]
+    counts: dict[str, FigureCheck]
+    shares: dict[str, FigureCheck]
     distributions: dict[str, DistributionCheck]
 
     @property
@@ -122,10 +115,10 @@ class ReportScores:
 def compare_report(predicted: dict[str, Any], truth: dict[str, Any]) -> ReportScores:
     return ReportScores(
         counts={
-            name: CountCheck(_number(truth, name), _number(predicted, name)) for name in COUNTS
+            name: count_check(_number(truth, name), _number(predicted, name)) for name in COUNTS
         },
         shares={
-            f"{group}.{name}": ShareCheck(
+            f"{group}.{name}": share_check(
                 _number(truth.get(group), name), _number(predicted.get(group), name)
             )
             for group, name in SHARES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from fauxhire.evaluation.metrics import PRF
-from fauxhire.evaluation.report import ReportScores
+from fauxhire.evaluation.report import RELATIVE, FigureCheck, ReportScores
 from fauxhire.evaluation.scores import (
     DetectionScores,
     Evaluation,
@@ -82,16 +82,9 @@ def _measures(
 
 def _report_measures(report: ReportScores) -> list[Measure]:
     rows: list[Measure] = []
-    for name, count in report.counts.items():
-        error = "n/a" if count.relative_error is None else f"{count.relative_error:.1%} off"
-        rows.append(
-            (name, f"{_num(count.predicted)} vs {_num(count.truth)}, {error}", _pass(count.passed))
-        )
-    for name, share in report.shares.items():
-        error = "n/a" if share.error_pp is None else f"{share.error_pp:.1f} pp off"
-        rows.append(
-            (name, f"{_num(share.predicted)} vs {_num(share.truth)}, {error}", _pass(share.passed))
-        )
+    for name, check in (*report.counts.items(), *report.shares.items()):
+        value = f"{_num(check.predicted)} vs {_num(check.truth)}, {_off(check)}"
+        rows.append((name, value, _pass(check.passed)))
     for name, dist in report.distributions.items():
         if dist.total_variation is None:
             rows.append((name, "not in the stored report", ""))
@@ -100,6 +93,12 @@ def _report_measures(report: ReportScores) -> list[Measure]:
         rows.append((name, f"TV {dist.total_variation:.3f}, {largest}", ""))
     rows.append(("all counts and shares", "", _pass(report.passed)))
     return rows
+
+
+def _off(check: FigureCheck) -> str:
+    if check.error is None:
+        return "n/a"
+    return f"{check.error:.1%} off" if check.measure == RELATIVE else f"{check.error:.1f} pp off"
 
 
 def _prf(scores: PRF) -> str:
