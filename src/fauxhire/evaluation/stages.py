@@ -143,8 +143,8 @@ def score_hard_cases(linked: pl.DataFrame, identities: pl.DataFrame) -> HardCase
         "population",
         pl.col("identity_id").is_in(wrong.implode()).alias("wrong"),
     )
-    # Hard cases are legitimate people by definition; were a dprk identity to carry one, it
-    # would still be judged here, since a merge is wrong whoever it happens to.
+    # docs/truth.md describes hard cases as legitimate people, but the demo generator also
+    # gives personas one (common_name); a merge is wrong whoever it happens to, so all count.
     with_cases = judged.filter(pl.col("hard_cases").list.len() > 0)
     return HardCaseScores(
         by_kind=_by_kind(with_cases, "wrong"),
