@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from fauxhire.domain.sectors import naics_sector
 from fauxhire.domain.values import Value
 
 Json = dict[str, Any]
@@ -44,14 +45,8 @@ class Company:
 
     @property
     def sector(self) -> str | None:
-        """The NAICS sector: the first two digits, with the combined sectors named as NAICS does."""
-        if not self.naics:
-            return None
-        two = self.naics[:2]
-        for low, high in (("31", "33"), ("44", "45"), ("48", "49")):
-            if low <= two <= high:
-                return f"{low}-{high}"
-        return two
+        """The NAICS sector (FORMATS.md section 12), None when the code is not known."""
+        return naics_sector(self.naics) if self.naics else None
 
 
 @dataclass(frozen=True, slots=True)

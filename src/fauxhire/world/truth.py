@@ -9,6 +9,7 @@ from typing import IO, Any
 
 import orjson
 
+from fauxhire.domain.sectors import is_tech, naics_sector
 from fauxhire.world.model import Application, Person
 from fauxhire.world.operation import Network
 
@@ -44,18 +45,6 @@ def _cases(person: Person) -> str:
 
 def half_year(app: Application) -> str:
     return f"{app.applied_at.year}-H{1 if app.applied_at.month <= 6 else 2}"
-
-
-def sector_code(naics: str) -> str:
-    head = naics[:2]
-    for low, high in (("31", "33"), ("44", "45"), ("48", "49")):
-        if low <= head <= high:
-            return f"{low}-{high}"
-    return head
-
-
-def is_tech(naics: str) -> bool:
-    return naics.startswith("51") or naics.startswith("5415")
 
 
 class TruthWriter:
@@ -150,11 +139,11 @@ def report_figures(
     interviews = [a for a in apps if a.interview]
     companies = {a.company.company_id: a.company for a in interviews}
     by_country = Counter(a.company.country for a in interviews)
-    by_sector = Counter(sector_code(a.company.naics) for a in interviews)
-    companies_by_sector = Counter(sector_code(c.naics) for c in companies.values())
+    by_sector = Counter(naics_sector(a.company.naics) for a in interviews)
+    companies_by_sector = Counter(naics_sector(c.naics) for c in companies.values())
     roles: dict[str, Counter[str]] = defaultdict(Counter)
     for a in interviews:
-        roles[sector_code(a.company.naics)][a.role] += 1
+        roles[naics_sector(a.company.naics)][a.role] += 1
     n_int, n_co = len(interviews), len(companies)
     return {
         "period": {"start": period[0], "end": period[1]},
