@@ -5,13 +5,14 @@ Each stage replaces its whole output in one transaction, so a reader never sees 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from fauxhire.store import schema
+from fauxhire.store.schema import join_key
 from fauxhire.store.store import Store
 
 BATCH = 10_000
@@ -35,32 +36,40 @@ class AssessmentRow(NamedTuple):
     ruleset_hash: str | None = None
 
 
-def _app_key(company_id: str, application_id: str) -> str:
-    return f"{company_id}{schema.KEY_SEP}{application_id}"
+def _replace_all(store: Store, table: Table, rows: Iterable[dict[str, Any]], operation: str) -> int:
+    """Delete every row of ``table`` and insert ``rows`` in batches, in one transaction."""
+    written = 0
+    with store.transaction(operation) as conn:
+        conn.execute(delete(table))
+        for batch in _batches(rows):
+            conn.execute(insert(table), batch)
+            written += len(batch)
+    return written
+
+
+def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def replace_links(store: Store, links: Iterable[Link], *, now: datetime) -> int:
     """Replace every link with ``links``; the number written."""
-    t = schema.links
-    written = 0
-    with store.transaction("replace_links") as conn:
-        conn.execute(delete(t))
-        batch: list[dict[str, Any]] = []
-        for link in links:
-            batch.append({
-                "app_key": _app_key(link.company_id, link.application_id),
-                "identity_id": link.identity_id,
-                "network_id": link.network_id,
-                "linked_at": now,
-            })  # fmt: skip
-            if len(batch) >= BATCH:
-                conn.execute(insert(t), batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            conn.execute(insert(t), batch)
-            written += len(batch)
-    return written
+    rows = (
+        {
+            "app_key": join_key((link.company_id, link.application_id)),
+            "identity_id": link.identity_id,
+            "network_id": link.network_id,
+            "linked_at": now,
+        }
+        for link in links
+    )
+    return _replace_all(store, schema.links, rows, "replace_links")
 
 
 def read_links(store: Store) -> list[Link]:
@@ -74,21 +83,9 @@ def read_links(store: Store) -> list[Link]:
 
 
 def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
-    t = schema.assessments
-    written = 0
-    with store.transaction("replace_assessments") as conn:
-        conn.execute(delete(t))
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append({**row._asdict(), "assessed_at": now})
-            if len(batch) >= BATCH:
-                conn.execute(insert(t), batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            conn.execute(insert(t), batch)
-            written += len(batch)
-    return written
+    """Replace every assessment with ``rows``; the number written."""
+    values = ({**row._asdict(), "assessed_at": now} for row in rows)
+    return _replace_all(store, schema.assessments, values, "replace_assessments")
 
 
 def read_assessments(store: Store, subject_kind: str | None = None) -> list[AssessmentRow]:

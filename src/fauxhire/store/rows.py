@@ -27,7 +27,7 @@ from fauxhire.domain import (
     ValueKind,
 )
 from fauxhire.store import schema
-from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.schema import join_key
 
 # A prepared row is the record's own columns, then these; the writer appends file_id and time.
 PREPARED_TAIL = ("source_system", "prov_file", "prov_location", "member_id", "content_hash")
@@ -51,7 +51,7 @@ _KIND = {kind: kind.value for kind in ValueKind}
 
 
 def record_key(record: Record) -> str:
-    return KEY_SEP.join(record.key)
+    return join_key(record.key)
 
 
 def _vals(value: Value | None) -> tuple[str | None, str | None]:

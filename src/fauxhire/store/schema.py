@@ -8,6 +8,8 @@ company the file came from, and the ingest run (file_id) and time that wrote it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -27,6 +29,12 @@ from sqlalchemy import (
 from fauxhire.store.types import JsonText, UtcDateTime
 
 KEY_SEP = "\x1f"
+
+
+def join_key(parts: Sequence[str]) -> str:
+    """The one-column text key of a record from its natural-key parts."""
+    return KEY_SEP.join(parts)
+
 
 metadata = MetaData()
 
