@@ -28,6 +28,7 @@ from fauxhire.ingest.resume import read_resumes
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
     IdText,
+    Labelled,
     NonEmptyStr,
     UtcDatetime,
     Wire,
@@ -46,13 +47,6 @@ logger = logging.getLogger(__name__)
 _URL_ANSWER = re.compile(
     r"^(?:https?://|www\.|(?:[\w-]+\.)*(?:linkedin|github)\.com/)\S+$", re.IGNORECASE
 )
-
-
-class Labelled(Wire):
-    """Harvest's ``{"value": ..., "type": ...}`` items (emails, phones, addresses, websites)."""
-
-    value: str | None = None
-    type: str | None = None
 
 
 class Attachment(Wire):

@@ -28,6 +28,7 @@ from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
     EpochOrIsoDatetime,
+    Labelled,
     NonEmptyStr,
     Wire,
     iter_valid,
@@ -38,11 +39,6 @@ SOURCE_SYSTEM = "lever"
 EXPECT = "Lever opportunities ({data, hasNext, next} pages, an array, or JSON Lines)"
 UNKNOWN_POSTING = "(unknown posting)"
 NEW_APPLICANT_STAGES = frozenset({"applicant-new", "new-applicant"})
-
-
-class Phone(Wire):
-    value: str | None = None
-    type: str | None = None
 
 
 class Stage(Wire):
@@ -77,7 +73,7 @@ class LeverOpportunity(Wire):
     contact: NonEmptyStr
     name: str | None = None
     emails: list[str] | None = None
-    phones: list[Phone] | None = None
+    phones: list[Labelled] | None = None
     links: list[str] | None = None
     location: str | None = None
     createdAt: EpochOrIsoDatetime

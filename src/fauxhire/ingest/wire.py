@@ -65,6 +65,14 @@ class Wire(BaseModel):
         return dict(self.__pydantic_extra__ or {})
 
 
+class Labelled(Wire):
+    """A ``{"value": ..., "type": ...}`` item, as Greenhouse and Lever write emails, phones,
+    addresses and links."""
+
+    value: str | None = None
+    type: str | None = None
+
+
 def quarantine_validation(
     exc: ValidationError, source: SourceFile, location: str, raw: Any
 ) -> Quarantined:
