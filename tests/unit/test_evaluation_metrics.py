@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fauxhire.domain.shapes import estimative_level
+from fauxhire.domain.shapes import estimative_level, level_floor
 from fauxhire.evaluation.metrics import (
     PRF,
     average_precision,
@@ -261,3 +261,15 @@ def test_counts_pass_within_three_per_cent(truth: int, predicted: int, passed: b
 )
 def test_shares_pass_within_two_points(truth: float, predicted: float | None, passed: bool) -> None:
     assert share_check(truth, predicted).passed is passed
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
+     "very likely", "almost certain"],
+)  # fmt: skip
+def test_each_level_starts_at_its_floor(term: str) -> None:
+    floor = level_floor(term)
+    assert estimative_level(floor) == term
+    if floor > 0:
+        assert estimative_level(floor - 1e-9) != term

@@ -56,6 +56,16 @@ _LEVELS = (
 )
 
 
+def level_floor(term: str) -> float:
+    """The lowest probability that earns ``term`` (0 for the lowest term)."""
+    floor = 0.0
+    for upper, name in (*_LEVELS, (1.0, "almost certain")):
+        if name == term:
+            return floor
+        floor = upper
+    raise ValueError(f"not an estimative term: {term!r}")
+
+
 def estimative_level(probability: float) -> str:
     """The ICD 203 term for a probability, with the bounds of FORMATS.md section 11."""
     for upper, term in _LEVELS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fauxhire.domain.shapes import level_floor
 from fauxhire.evaluation.metrics import (
     PRF,
     average_precision_frame,
@@ -27,8 +28,7 @@ from fauxhire.evaluation.scores import (
 
 APP_KEY = ("company_id", "application_id")
 _legitimate_plain = (pl.col("population") == "legitimate") & (pl.col("hard_cases").list.len() == 0)
-# The lower bound of "likely" in FORMATS.md section 11 (domain.shapes.estimative_level).
-LIKELY = 0.55
+LIKELY = level_floor("likely")  # FORMATS.md section 11
 
 
 def link_truth(applications: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
