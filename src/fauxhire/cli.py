@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,6 +42,9 @@ from fauxhire.services import (
 from fauxhire.services.evaluate import evaluate_store
 from fauxhire.settings import Settings
 from fauxhire.store import Store
+
+if TYPE_CHECKING:
+    from fauxhire.services.demo import DemoResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
@@ -304,10 +307,10 @@ def demo(
             progress=_OneBar(bar.progress, "ingest"),
             chunk_size=settings.chunk_size,
         )
-    _print_demo(result, out_dir, db)
+    _print_demo(result, db)
 
 
-def _print_demo(result: Any, out_dir: Path, db: str) -> None:
+def _print_demo(result: DemoResult, db: str) -> None:
     world, stats = result.world, result.stats
     totals = {k: v for k, v in stats.items() if isinstance(v, int) and k != "quarantined"}
     refused = [f for f in result.files if f.status == "refused"]

@@ -19,6 +19,8 @@ CANON_STAGES = {
     False: ("Application Received", "Application Review"),
     True: ("Phone Screen", "Technical Interview", "Final Interview"),
 }
+# Egress kinds an identity provider flags as a proxy or an anonymiser.
+ANONYMISING = frozenset({"vpn", "proxy", "hosting", "tor"})
 HR_HEADER = [
     "candidate_id",
     "employee_id",
@@ -252,7 +254,7 @@ def okta_event(
     rng: random.Random, app: Application, when: datetime, ip: str, egress: pools.Egress
 ) -> dict[str, Any]:
     assert app.hire is not None
-    flagged = egress.kind in ("vpn", "proxy", "hosting", "tor")
+    flagged = egress.kind in ANONYMISING
     return {
         "uuid": _uuid(rng),
         "published": iso(when, ms=True),
@@ -299,7 +301,7 @@ def entra_signin(
     rng: random.Random, app: Application, when: datetime, ip: str, egress: pools.Egress
 ) -> dict[str, Any]:
     assert app.hire is not None
-    flagged = egress.kind in ("vpn", "proxy", "hosting", "tor")
+    flagged = egress.kind in ANONYMISING
     return {
         "id": _uuid(rng),
         "createdDateTime": iso(when),

@@ -47,7 +47,7 @@ def generate(
     ids = Ids()
     companies = make_companies(spec, rng)
     sink, truth = FolderSink(input_dir), TruthWriter(truth_dir)
-    emitter = _Emitter(spec, sink, truth, ResumeFiles(sink, spec.seed))
+    emitter = _Emitter(spec, sink, truth, ResumeFiles(sink))
     _write_directory(sink, companies)
     networks, dprk_apps = make_operation(spec, companies, ids)
     emitter.emit(dprk_apps)

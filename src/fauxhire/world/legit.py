@@ -161,9 +161,10 @@ class Legit:
             local = abroad_ok and rng.random() < 0.6
             pool = self.by_country.get(person.place.country, self.abroad) if local else self.us
             choices.append(rng.choice(pool))
+        companies = list(dict.fromkeys(choices))  # one application per company
         apps = []
         hired = False
-        for company in dict.fromkeys(choices):  # one application per company, mostly
+        for company in companies:
             when = begin + timedelta(days=rng.randrange(60), seconds=rng.randrange(86_400))
             interview = rng.random() < spec.legit_interview_rate
             app = apply(
@@ -184,7 +185,7 @@ class Legit:
             apps.append(app)
         person.applications = len(apps)
         person.interviews = sum(a.interview for a in apps)
-        self.ids.forget(person.identity_id, list(dict.fromkeys(choices)))
+        self.ids.forget(person.identity_id, companies)
         return apps
 
     def _hire(self, rng: random.Random, app: Application) -> None:

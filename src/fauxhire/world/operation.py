@@ -60,9 +60,9 @@ def make_operation(
                 personas.append(persona)
     apps: list[Application] = []
     per_persona = spec.dprk_interviews * spec.scale / spec.dprk_interview_rate / len(personas)
-    for persona in personas:
-        network = next(n for n in networks if n.network_id == persona.network_id)
-        apps += _applications(rng, spec, ids, targets, network, persona, per_persona)
+    for network in networks:  # the order personas were made in
+        for persona in network.personas:
+            apps += _applications(rng, spec, ids, targets, network, persona, per_persona)
     return networks, apps
 
 
@@ -166,12 +166,12 @@ def _applications(
     span = (spec.end - spec.start).days
     begin = spec.start + timedelta(days=int(span * (1 - rng.random() ** 1.6) * 0.8))
     lifetime = min(int((spec.end - begin).days), rng.randint(150, 540))
+    others = [p for p in network.personas if p is not persona]  # who may refer it
     count = max(5, round(rng.gauss(mean, mean * 0.35)))
     apps = []
     for i in range(count):
         when = begin + timedelta(days=rng.randrange(lifetime), seconds=rng.randrange(86_400))
         company = targets.pick(when.year)
-        others = [p for p in network.personas if p is not persona]
         referrer = rng.choice(others).name if others and rng.random() < 0.08 else None
         roles = pools.SECTORS[company.sector].dprk_roles
         role = rng.choices(list(roles), list(roles.values()))[0]

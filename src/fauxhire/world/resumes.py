@@ -21,7 +21,7 @@ _FIXED = datetime(2025, 7, 1, tzinfo=UTC)
 
 
 class ResumeFiles:
-    def __init__(self, sink: FolderSink, seed: int) -> None:
+    def __init__(self, sink: FolderSink) -> None:
         self.sink = sink
         self.written = {"pdf": 0, "docx": 0, "txt": 0}
 

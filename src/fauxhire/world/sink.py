@@ -18,6 +18,8 @@ from typing import IO, Any
 
 import orjson
 
+from fauxhire.world.formats import HR_HEADER
+
 PARTITIONS = 64
 CANONICAL_LINES_PER_FILE = 250_000
 _GRAPH_SIGNINS = b"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns"
@@ -96,8 +98,6 @@ def _wrap(wrap: str, records: list[bytes]) -> bytes:
     if wrap == "lines":
         return b"\n".join(records) + b"\n"
     if wrap == "csv":
-        from fauxhire.world.formats import HR_HEADER
-
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HR_HEADER)

@@ -10,7 +10,6 @@ estimates of ordinary hiring data, stated here so that tests can hold the world 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,6 +95,3 @@ def spec_for(size: str | int, seed: int = 1) -> WorldSpec:
         raise ConfigError(f"--size {size!r}: use one of {names} or a number of applicants")
     legitimate, scale = PRESETS[size]
     return WorldSpec(seed=seed, legitimate=legitimate, scale=scale)
-
-
-Population = Literal["legitimate", "dprk"]
