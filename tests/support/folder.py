@@ -34,6 +34,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fauxhire.world.feeds import TLP_AMBER  # TLP 2.0 AMBER, as in the STIX sample
+from fauxhire.world.formats import HR_HEADER
+
 AppKey = tuple[str, str]  # (company_id, application_id)
 MeetingKey = tuple[str, str, str]  # (company_id, meeting_id, participant_uuid)
 SigninKey = tuple[str, str, str]  # (source_system, company_id, event_id)
@@ -125,24 +128,6 @@ SKILLS = (
 # fmt: on
 SOURCES = ("LinkedIn", "Indeed", "Jobs page on your website", "Referral", "Wellfound")
 
-# TLP 2.0 AMBER, as in samples/stix21_bundle_it_worker_network.json.
-TLP_AMBER = {
-    "type": "marking-definition",
-    "spec_version": "2.1",
-    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "created": "2022-10-01T00:00:00.000Z",
-    "name": "TLP:AMBER",
-    "extensions": {
-        "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {
-            "extension_type": "property-extension",
-            "tlp_2_0": "amber",
-        }
-    },
-}
-HR_HEADER = [
-    "candidate_id", "employee_id", "work_email", "legal_name", "start_date", "end_date",
-    "shipping_address", "payout_method", "payout_account", "device_id",
-]  # fmt: skip
 # network, asn, as_org, country, kind, provider: nested networks so "most specific wins" matters.
 IP_RANGES = (
     ("192.0.2.0/24", "64502", "example business isp", "US", "business", ""),

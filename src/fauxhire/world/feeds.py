@@ -23,7 +23,8 @@ from fauxhire.world.spec import WorldSpec
 
 # The demo community key of shared/samples/pii_hmac_test_vectors.json: a demo, never a secret.
 COMMUNITY_KEY = b"demo-community-key-v1-DO-NOT-USE"
-_TLP_AMBER = {
+# TLP 2.0 AMBER, as in shared/samples/stix21_bundle_it_worker_network.json.
+TLP_AMBER = {
     "type": "marking-definition",
     "spec_version": "2.1",
     "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
@@ -130,8 +131,8 @@ def stix_bundle(spec: WorldSpec, networks: list[Network], shared_ips: list[str])
         "name": "Partner threat-intel feed (demo)",
         "identity_class": "organization",
     }
-    mark = {"created_by_ref": partner["id"], "object_marking_refs": [_TLP_AMBER["id"]]}
-    objects: list[dict[str, Any]] = [_TLP_AMBER, partner]
+    mark = {"created_by_ref": partner["id"], "object_marking_refs": [TLP_AMBER["id"]]}
+    objects: list[dict[str, Any]] = [TLP_AMBER, partner]
     indicators: list[tuple[str, str, str, bool]] = []  # (name, type, pattern, stale)
     for network in networks:
         for persona in network.personas:
