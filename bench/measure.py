@@ -1,0 +1,95 @@
+"""Running a fauxhire command as a child and measuring it: wall time and peak memory.
+
+Shared by the benchmark scripts in bench/. Imports no fauxhire code.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import threading
+import time
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def fauxhire_command() -> list[str]:
+    """The installed entry point beside this interpreter or in the repo venv, else `-m`."""
+    for candidate in (
+        Path(sys.executable).parent / "fauxhire",
+        ROOT / ".venv" / "bin" / "fauxhire",
+    ):
+        if candidate.exists():
+            return [str(candidate)]
+    return [sys.executable, "-m", "fauxhire.cli"]
+
+
+class RssSampler:
+    """Peak summed RSS of a process and its descendants, sampled (needs psutil)."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        try:
+            import psutil  # type: ignore[import-untyped]
+        except ImportError:
+            self._thread = None
+            return
+        self._psutil: Any = psutil
+        self._pid = pid
+        self._interval = interval
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        psutil = self._psutil
+        try:
+            root = psutil.Process(self._pid)
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0
+            for proc in procs:
+                with suppress(psutil.Error):
+                    total += proc.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        return self.peak
+
+
+def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to our stderr."""
+    _say("running: " + " ".join(argv))
+    started = time.perf_counter()
+    # The child's stdout (its result table) goes to our stderr: our stdout is the result line.
+    child = subprocess.Popen(argv, stdout=sys.stderr, env=env)
+    sampler = RssSampler(child.pid)
+    code = child.wait()
+    seconds = time.perf_counter() - started
+    sampled = sampler.stop()
+    # ru_maxrss is KiB on Linux: the largest single descendant waited for so far.
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    if sys.platform == "darwin":
+        largest //= 1024  # bytes there
+    _say(
+        f"peak RSS: {sampled / 2**20:.1f} MiB sampled over the child's process tree, "
+        f"{largest / 2**20:.1f} MiB largest single process (getrusage)"
+    )
+    return seconds, max(sampled, largest) / 2**20, code
