@@ -7,6 +7,7 @@ import csv
 import hashlib
 import json
 import math
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -98,6 +99,11 @@ def test_truth_agrees_with_itself(full_scale: Path) -> None:
     per_identity = Counter(r["identity_id"] for r in apps)
     assert all(int(identities[i]["applications"]) == n for i, n in per_identity.items())
     assert len({(r["company_id"], r["application_id"]) for r in apps}) == len(apps)
+    # A candidate id is one person at one company: an ATS export keyed by it must not merge two.
+    owners: dict[tuple[str, str], set[str]] = {}
+    for r in apps:
+        owners.setdefault((r["company_id"], r["candidate_id"]), set()).add(r["identity_id"])
+    assert all(len(people) == 1 for people in owners.values())
     networks = _rows(full_scale / "truth" / "networks.csv")
     assert sum(int(n["identities"]) for n in networks) == 130
     assert all(r["network_id"] for r in apps if r["population"] == "dprk")
@@ -114,6 +120,11 @@ def test_demo_runs_the_pipeline_and_reads_everything(tmp_path: Path) -> None:
     stats = CliRunner().invoke(app, ["stats", "--json", "--db", f"sqlite:///{out}/fauxhire.db"])
     data = json.loads(stats.stdout)
     assert data["applications"] == len(truth)
+    with sqlite3.connect(out / "fauxhire.db") as conn:
+        stored = set(
+            conn.execute("SELECT company_id, application_id, candidate_id FROM applications")
+        )
+    assert stored == {(r["company_id"], r["application_id"], r["candidate_id"]) for r in truth}
     assert data["interviews"] == sum(r["interview"] == "1" for r in truth)
     assert data["hires"] == sum(r["hired"] == "1" for r in truth)
     assert data["quarantined"] == 0

@@ -19,6 +19,7 @@ class Ids:
     def __init__(self) -> None:
         self.applications = 0
         self.candidates: dict[tuple[str, str], str] = {}
+        self.candidates_made = 0  # not len(candidates): forget() shrinks it, ids must not repeat
         self.employees = 0
 
     def application(self, company: Company, rng: random.Random) -> str:
@@ -33,7 +34,8 @@ class Ids:
         key = (company.company_id, person.identity_id)
         found = self.candidates.get(key)
         if found is None:
-            n = len(self.candidates) + 1
+            self.candidates_made += 1
+            n = self.candidates_made
             found = str(70_000_000 + n) if company.ats == "greenhouse" else f"cand-{n}"
             self.candidates[key] = found
         return found
