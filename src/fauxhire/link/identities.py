@@ -1,0 +1,164 @@
+"""Identities: which applications are one presented person, across companies and time.
+
+The comparisons an analyst would make between two applications: the name (typos, initials and
+word order tolerated, common names weighed less), the contact details and profile handles they
+share (a value on five hundred applications, like a staffing agency's phone, weighed less), the
+postal address, the resume (its distinctive lines) and the history (employers and schools with
+their years). A persona changes email and phone mid-lifetime and drifts in how it writes
+things; no single comparison has to carry it.
+
+``application_records`` turns the store's columns into the records the engine compares.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from fauxhire.link.spec import Blocking, Comparison, LinkSpec, Requirement
+
+VALUE_COLUMNS = {
+    "email": "emails",
+    "phone": "phones",
+    "address": "addresses",
+    "linkedin": "handles",
+    "github": "handles",
+}
+LIST_COLUMNS = frozenset({"emails", "phones", "addresses", "handles", "resume", "history"})
+# Resume lines shorter than this are headings and boilerplate ("EXPERIENCE", "KEY SKILLS").
+MIN_RESUME_LINE = 24
+
+IDENTITY_SPEC = LinkSpec(
+    name="identity",
+    version="1",
+    comparisons=(
+        Comparison(
+            name="name",
+            column="name",
+            method="jaro_winkler",
+            thresholds=(1.0, 0.94, 0.85),
+            term_frequency=True,
+            label="names",
+        ),
+        Comparison(
+            name="email", column="emails", method="overlap", term_frequency=True, label="emails"
+        ),
+        Comparison(
+            name="phone", column="phones", method="overlap", term_frequency=True, label="phones"
+        ),
+        Comparison(
+            name="address",
+            column="addresses",
+            method="overlap",
+            term_frequency=True,
+            label="postal addresses",
+        ),
+        Comparison(
+            name="handle",
+            column="handles",
+            method="overlap",
+            term_frequency=True,
+            label="profile handles",
+        ),
+        Comparison(
+            name="resume",
+            column="resume",
+            method="jaccard",
+            thresholds=(0.7, 0.4, 0.15),
+            label="resume lines",
+        ),
+        Comparison(
+            name="history",
+            column="history",
+            method="jaccard",
+            thresholds=(0.99, 0.5),
+            label="employers and schools",
+        ),
+    ),
+    blocking=(
+        Blocking(columns=("emails",), max_block=500),
+        Blocking(columns=("phones",), max_block=500),
+        Blocking(columns=("addresses",), max_block=200),
+        Blocking(columns=("handles",), max_block=200),
+        Blocking(columns=("name",), max_block=60),
+        Blocking(columns=("resume",), max_block=60),
+    ),
+    list_columns=LIST_COLUMNS,
+    requirements=(
+        Requirement(
+            any_of=("name",),
+            missing_passes=True,
+            reason="an identity is one presented person: under another name it is another",
+        ),
+        Requirement(
+            any_of=("email", "phone", "address", "handle", "resume", "history"),
+            reason="a name alone is shared by strangers: something else must agree",
+        ),
+    ),
+    threshold=0.95,
+)
+
+
+def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+    """Records for IDENTITY_SPEC.
+
+    ``applications``: rec (the application's row id), name_key, resume_text, education and
+    employment (JSON text as stored). ``values``: rec, kind, key (the applicant's normalised
+    emails, phones, addresses and profile URLs).
+    """
+    listed = (
+        values.with_columns(
+            pl.col("kind").replace_strict(VALUE_COLUMNS, default=None).alias("column"),
+            pl.when(pl.col("kind").is_in(["linkedin", "github"]))
+            .then(pl.col("kind") + ":" + pl.col("key"))
+            .otherwise(pl.col("key"))
+            .alias("key"),
+        )
+        .drop_nulls("column")
+        .group_by("rec", "column")
+        .agg(pl.col("key").unique())
+        .pivot(on="column", index="rec", values="key")
+    )
+    for column in set(VALUE_COLUMNS.values()) - set(listed.columns):
+        listed = listed.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(column))
+    records = applications.select(
+        pl.col("rec").cast(pl.Int64),
+        pl.col("name_key").alias("name"),
+        _resume_lines(pl.col("resume_text")).alias("resume"),
+        _history(pl.col("education"), pl.col("employment")).alias("history"),
+    )
+    return records.join(listed, on="rec", how="left")
+
+
+def resume_lines(text: pl.Expr) -> pl.Expr:
+    """A resume's distinctive lines, case and spacing folded."""
+    return (
+        text.str.to_lowercase()
+        .str.replace_all(r"[ \t]+", " ")
+        .str.split("\n")
+        .list.eval(pl.element().str.strip_chars())
+        .list.eval(pl.element().filter(pl.element().str.len_chars() >= MIN_RESUME_LINE))
+    )
+
+
+def _resume_lines(text: pl.Expr) -> pl.Expr:
+    """The hashes of the distinctive lines: compared as sets, cheaper than text."""
+    return resume_lines(text).list.eval(pl.element().hash()).list.unique()
+
+
+_SCHOOLS = pl.List(pl.Struct({"school_name": pl.String, "end_date": pl.String}))
+_JOBS = pl.List(pl.Struct({"company_name": pl.String, "start_date": pl.String}))
+
+
+def _history(education: pl.Expr, employment: pl.Expr) -> pl.Expr:
+    """Employers and schools with their years: "initech:2019", "meadow state university:2012"."""
+
+    def entries(expr: pl.Expr, dtype: pl.DataType, name: str, date: str) -> pl.Expr:
+        return expr.str.json_decode(dtype).list.eval(
+            pl.element().struct.field(name).str.to_lowercase().str.strip_chars()
+            + ":"
+            + pl.element().struct.field(date).str.slice(0, 4).fill_null("")
+        )
+
+    schools = entries(education, _SCHOOLS, "school_name", "end_date")
+    jobs = entries(employment, _JOBS, "company_name", "start_date")
+    return pl.concat_list(schools, jobs).list.drop_nulls().list.unique()

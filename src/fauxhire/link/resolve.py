@@ -1,0 +1,116 @@
+"""One linking run: propose pairs, estimate the model, score, cluster.
+
+The steps are the engine's (``embedded``) and the model's; this module only orders them and
+keeps what an analyst needs afterwards: the model, every scored pair that linked, and the
+blocking report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from fauxhire.link import embedded
+from fauxhire.link.cluster import cluster
+from fauxhire.link.embedded import BlockingReport
+from fauxhire.link.model import Model, estimate, level_shares
+from fauxhire.link.spec import LinkSpec
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """An analyst's word on pairs of records: always together, or never."""
+
+    together: pl.DataFrame  # rec_a, rec_b
+    apart: pl.DataFrame  # rec_a, rec_b
+
+    @classmethod
+    def none(cls) -> Judgements:
+        empty = pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
+        return cls(together=empty, apart=empty)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    model: Model
+    links: pl.DataFrame  # the scored pairs at or above the threshold: rec_a, rec_b, levels, weight
+    clusters: pl.DataFrame  # rec, cluster (an integer, not yet a stable id)
+    blocking: BlockingReport
+    candidate_pairs: int
+
+
+def train(
+    records: pl.DataFrame, spec: LinkSpec, seed: int
+) -> tuple[Model, pl.DataFrame, BlockingReport]:
+    """Estimate the model on these records; also return their scored candidate pairs."""
+    pairs, report = embedded.candidate_pairs(records, spec)
+    frequencies = embedded.term_frequencies(records, spec)
+    compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
+    sample = embedded.compare(
+        embedded.random_pairs(records, spec.random_pairs, seed), records, spec
+    )
+    u = level_shares(*embedded.level_patterns(sample, spec), spec)
+    model = estimate(spec, *embedded.level_patterns(compared, spec), u, records.height)
+    return model, embedded.score(compared, model), report
+
+
+def resolve(
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    *,
+    seed: int = 0,
+    judgements: Judgements | None = None,
+) -> Resolution:
+    judgements = judgements or Judgements.none()
+    model, scored, report = train(records, spec, seed)
+    links = scored.filter(pl.col("probability") >= spec.threshold)
+    links = _with_judgements(links, judgements)
+    return Resolution(
+        model=model,
+        links=links,
+        clusters=clusters_of(records.get_column("rec"), links, judgements),
+        blocking=report,
+        candidate_pairs=scored.height,
+    )
+
+
+def _with_judgements(links: pl.DataFrame, judgements: Judgements) -> pl.DataFrame:
+    """Links minus the pairs judged apart, plus the pairs judged together (weight +inf)."""
+    links = links.join(judgements.apart, on=["rec_a", "rec_b"], how="anti")
+    confirmed = judgements.together.join(links, on=["rec_a", "rec_b"], how="anti")
+    if confirmed.height == 0:
+        return links
+    extra = confirmed.with_columns(
+        pl.lit(float("inf")).alias("weight"), pl.lit(1.0).alias("probability")
+    )
+    return pl.concat([links, extra], how="diagonal_relaxed")
+
+
+def clusters_of(recs: pl.Series, links: pl.DataFrame, judgements: Judgements) -> pl.DataFrame:
+    """Cluster numbers of records, given the pairs that link them."""
+    index = (
+        pl.DataFrame({"rec": recs})
+        .with_row_index("node")
+        .with_columns(pl.col("node").cast(pl.Int64))
+    )
+
+    def nodes(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        joined = frame.join(index, left_on="rec_a", right_on="rec").join(
+            index, left_on="rec_b", right_on="rec", suffix="_b"
+        )
+        return joined.get_column("node").to_numpy(), joined.get_column("node_b").to_numpy()
+
+    a, b = nodes(links)
+    weight = (
+        links.join(index, left_on="rec_a", right_on="rec")
+        .join(index, left_on="rec_b", right_on="rec", suffix="_b")
+        .get_column("weight")
+        .to_numpy()
+    )
+    apart_a, apart_b = nodes(judgements.apart)
+    labels = cluster(
+        len(recs), a, b, weight, list(zip(apart_a.tolist(), apart_b.tolist(), strict=True))
+    )
+    return index.select("rec", pl.Series("cluster", labels))

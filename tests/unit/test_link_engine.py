@@ -1,0 +1,134 @@
+"""The linking core on hand-made records: levels, requirements, EM, clusters, networks."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from fauxhire.link import embedded
+from fauxhire.link.cluster import cluster, spanning_edges
+from fauxhire.link.model import estimate, level_shares
+from fauxhire.link.networks import link_networks
+from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec, Requirement
+
+SPEC = LinkSpec(
+    name="t",
+    version="1",
+    comparisons=(
+        Comparison(name="name", column="name", method="jaro_winkler", thresholds=(1.0, 0.9)),
+        Comparison(name="email", column="emails", method="overlap", term_frequency=True),
+    ),
+    blocking=(Blocking(columns=("emails",)), Blocking(columns=("name",))),
+    list_columns=frozenset({"emails"}),
+    requirements=(Requirement(any_of=("name",), missing_passes=True),),
+)
+
+RECORDS = pl.DataFrame(
+    {
+        "rec": [1, 2, 3, 4],
+        "name": ["ann lee", "ann leee", "bob ray", None],
+        "emails": [["a@x"], ["a@x", "b@x"], ["a@x"], []],
+    }
+)
+
+
+def test_levels_grade_similarity_and_mark_missing() -> None:
+    pairs = pl.DataFrame({"rec_a": [1, 1, 1], "rec_b": [2, 3, 4]})
+    compared = embedded.compare(pairs, RECORDS, SPEC, embedded.term_frequencies(RECORDS, SPEC))
+    assert compared.get_column("lv_name").to_list() == [1, 0, MISSING]
+    assert compared.get_column("lv_email").to_list() == [1, 1, MISSING]
+    # a@x is on 3 of 4 records: its term frequency is 0.75
+    assert compared.get_column("tf_email").to_list()[0] == pytest.approx(0.75)
+
+
+def test_blocking_finds_shared_values_and_requirements_drop_other_names() -> None:
+    pairs, report = embedded.candidate_pairs(RECORDS, SPEC)
+    assert set(pairs.iter_rows()) == {(1, 2), (1, 3), (2, 3)}
+    assert report.pairs["emails"] == 3
+    compared = embedded.eligible(embedded.compare(pairs, RECORDS, SPEC), SPEC)
+    assert set(compared.select("rec_a", "rec_b").iter_rows()) == {(1, 2)}
+
+
+def test_blocks_over_the_cap_are_skipped_and_counted() -> None:
+    spec = SPEC.model_copy(update={"blocking": (Blocking(columns=("emails",), max_block=2),)})
+    pairs, report = embedded.candidate_pairs(RECORDS, spec)
+    assert pairs.height == 0
+    assert report.skipped_blocks["emails"] == 1 and report.skipped_records["emails"] == 3
+
+
+def test_em_recovers_m_from_a_mixture_with_known_u() -> None:
+    spec = LinkSpec(
+        name="em",
+        version="1",
+        comparisons=tuple(
+            Comparison(name=f"c{i}", column=f"c{i}", method="exact") for i in range(3)
+        ),
+        blocking=(Blocking(columns=("c0",)),),
+    )
+    rng = np.random.default_rng(1)
+    n_match, n_non = 3000, 7000
+    matches = (rng.random((n_match, 3)) < 0.9).astype(np.int8)
+    nons = (rng.random((n_non, 3)) < 0.05).astype(np.int8)
+    levels = np.vstack([matches, nons])
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    u = level_shares(nons, np.ones(n_non, dtype=np.int64), spec)
+    model = estimate(spec, patterns.astype(np.int8), counts.astype(np.int64), u, records=10_000)
+    assert model.match_share == pytest.approx(0.3, abs=0.03)
+    for m in model.m:
+        assert m[1] == pytest.approx(0.9, abs=0.03)
+    assert model.weight(0, 1) > 3 > 0 > model.weight(0, 0)
+    assert model.weight(0, MISSING) == 0.0
+
+
+def test_clusters_join_chains_but_never_a_pair_judged_apart() -> None:
+    a = np.array([0, 1, 3])
+    b = np.array([1, 2, 4])
+    weight = np.array([5.0, 1.0, 3.0])
+    labels = cluster(5, a, b, weight)
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4]
+    split = cluster(5, a, b, weight, apart=[(0, 2)])
+    assert split[0] == split[1] != split[2]  # the weaker link (1-2) gives way
+    assert split[3] == split[4]
+
+
+def test_spanning_edges_keep_the_strongest_tree() -> None:
+    a = np.array([0, 0, 1])
+    b = np.array([1, 2, 2])
+    chosen = spanning_edges(3, a, b, np.array([9.0, 1.0, 8.0]))
+    assert chosen.tolist() == [0, 2]
+
+
+def _observations(rows: list[tuple[int, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows, schema={"identity": pl.Int64, "kind": pl.String, "value": pl.String}, orient="row"
+    )
+
+
+def test_a_shared_payout_account_makes_a_network_an_agency_contact_does_not() -> None:
+    obs = _observations(
+        [(1, "payout", "acct-9"), (2, "payout", "acct-9")]
+        + [(10 + i, "phone", "+15550000") for i in range(20)]
+        + [(10 + i, "email", "jobs@agency.test") for i in range(20)]
+    )
+    found = link_networks(obs)
+    networks = dict(found.networks.iter_rows())
+    assert networks[1] == networks[2]
+    assert not any(10 <= identity < 30 for identity in networks)
+    evidence = found.edges.get_column("evidence").to_list()[0]
+    assert evidence[0]["kind"] == "payout" and evidence[0]["shared_by"] == 2
+
+
+def test_a_value_shared_by_more_than_its_cap_is_no_evidence() -> None:
+    obs = _observations(
+        [(i, "egress_ip", "10.0.0.1") for i in range(100)]
+        + [(0, "payout", "x"), (1, "payout", "x")]
+    )
+    found = link_networks(obs)
+    assert found.networks.height == 2  # only the payout pair; the NAT links nobody
+    assert all(e["kind"] == "payout" for e in found.edges.get_column("evidence").to_list()[0])
+
+
+def test_identities_split_apart_by_an_analyst_are_in_no_network_together() -> None:
+    obs = _observations([(1, "payout", "x"), (2, "payout", "x")])
+    assert link_networks(obs, apart=[(1, 2)]).networks.height == 0
