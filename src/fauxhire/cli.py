@@ -1,4 +1,5 @@
-"""The command line: `fauxhire ingest`, `run`, `stats`, `quarantine list`, `evaluate`.
+"""The command line: `fauxhire ingest`, `run`, `link`, `show`, `export`, `stats`, `quarantine
+list`, `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -40,8 +41,12 @@ from fauxhire.services import (
     store_stats,
 )
 from fauxhire.services.evaluate import evaluate_store
+from fauxhire.services.export import write_links_csv
+from fauxhire.services.link import LinkSummary, link_store
+from fauxhire.services.show import show_identity, show_network
 from fauxhire.settings import Settings
 from fauxhire.store import Store
+from fauxhire.store.schema import KEY_SEP
 
 if TYPE_CHECKING:
     from fauxhire.services.demo import DemoResult
@@ -49,6 +54,10 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
 app.add_typer(quarantine_app, name="quarantine")
+show_app = typer.Typer(no_args_is_help=True, help="Why records are linked: identities, networks.")
+app.add_typer(show_app, name="show")
+export_app = typer.Typer(no_args_is_help=True, help="Outputs in the formats of FORMATS.md 11.")
+app.add_typer(export_app, name="export")
 out = Console()
 err = Console(stderr=True)
 
@@ -187,10 +196,104 @@ def run(
             store, folder, clock=_now, progress=bar, chunk_size=settings.chunk_size
         )
         joins = resolve_joins(store)
+        linked = link_store(store, now=_now())
     _print_results(results)
     err.print(f"joined: {joins}")
+    _print_link(linked)
     if any(r.status == "refused" for r in results):
         err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
+
+
+@app.command()
+def link(db: DbOption = None) -> None:
+    """Resolve applications into identities and identities into networks, with evidence.
+
+    Ids stay stable across runs for identities and networks whose members did not change.
+    """
+    with _store(db) as (store, _):
+        linked = link_store(store, now=_now())
+    _print_link(linked)
+
+
+def _print_link(linked: LinkSummary) -> None:
+    out.print(
+        f"linked {linked.applications:,} applications into {linked.identities:,} identities "
+        f"({linked.multi_application_identities:,} with several applications) and "
+        f"{linked.networks:,} networks of {linked.networked_identities:,} identities"
+    )
+    err.print(f"timings (s): {linked.seconds}")
+
+
+@show_app.command("identity")
+def show_identity_command(identity_id: str, db: DbOption = None) -> None:
+    """The applications of an identity and the links that hold them together."""
+    with _store(db) as (store, _):
+        view = show_identity(store, identity_id)
+    table = Table(title=f"identity {identity_id}: {len(view.members)} applications")
+    for column in ("applied", "company", "application", "name", "job title", "network"):
+        table.add_column(column)
+    for m in view.members:
+        table.add_row(
+            str(m["applied_at"])[:10],
+            m["company_id"],
+            m["application_id"],
+            m["name_display"] or "",
+            m["job_title"],
+            m["network_id"] or "",
+        )
+    out.print(table)
+    _print_edges(view.edges, "identity")
+
+
+@show_app.command("network")
+def show_network_command(network_id: str, db: DbOption = None) -> None:
+    """The identities of a network and the infrastructure they share."""
+    with _store(db) as (store, _):
+        view = show_network(store, network_id)
+    table = Table(title=f"network {network_id}: {len(view.members)} identities")
+    for column in ("identity", "names", "companies"):
+        table.add_column(column)
+    for m in view.members:
+        table.add_row(m["identity_id"], ", ".join(m["names"]), str(m["companies"]))
+    out.print(table)
+    _print_edges(view.edges, "network")
+
+
+def _print_edges(edges: list[Any], stage: str) -> None:
+    """Each link in words: what agreed, how it was compared, what it weighed."""
+    out.print(f"{len(edges)} links hold it together (strongest first):")
+    for edge in edges:
+        if stage == "identity":
+            out.print(
+                f"- {_app_ref(edge.a)} ~ {_app_ref(edge.b)}: match weight "
+                f"{edge.score:+.1f} (probability {edge.probability:.4f})"
+            )
+            for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"])):
+                if item["level"] != -1:
+                    out.print(f"    {item['weight']:+6.1f}  {item['reading']}")
+        else:
+            out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}")
+            for item in sorted(edge.evidence, key=lambda e: -e["weight"]):
+                out.print(
+                    f"    {item['weight']:+5.2f}  shared {item['kind']} {item['value']!r} "
+                    f"(seen with {item['shared_by']} identities)"
+                )
+
+
+def _app_ref(key: str) -> str:
+    return "/".join(key.split(KEY_SEP))
+
+
+@export_app.command("links")
+def export_links(
+    out_file: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
+    db: DbOption = None,
+) -> None:
+    """One row an application: company_id, application_id, candidate_id, identity_id,
+    network_id (FORMATS.md section 11)."""
+    with _store(db) as (store, _):
+        written = write_links_csv(store, out_file)
+    err.print(f"wrote {written:,} links to {out_file}")
 
 
 @app.command()
@@ -329,7 +432,11 @@ def _print_demo(result: DemoResult, db: str) -> None:
                      f"{len(refused)} refused"),
         ("in store", ", ".join(f"{k} {v:,}" for k, v in totals.items())),
         ("joined", ", ".join(f"{k} {v:,}" for k, v in result.joins.items())),
-        ("identities, networks", "not built yet (identity resolution is issue 4)"),
+        ("identities, networks", f"{result.linked.identities:,} identities "
+                                 f"({result.linked.multi_application_identities:,} with several "
+                                 f"applications), {result.linked.networks:,} networks of "
+                                 f"{result.linked.networked_identities:,} identities"),
+        ("explain one", "fauxhire show identity ID / fauxhire show network ID"),
         ("assessments", "not built yet (assessment is issue 5)"),
         ("report", "not built yet (the campaign report is issue 6)"),
         ("score it", f"fauxhire evaluate --truth {world.truth_dir} --db {db}"),

@@ -11,6 +11,7 @@ from typing import Any
 from fauxhire.errors import ConfigError
 from fauxhire.services.ingest import Clock, FileResult, IngestProgress, run_folder
 from fauxhire.services.joins import resolve_joins
+from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.stats import store_stats
 from fauxhire.store import Store
 from fauxhire.world.generate import WorldSummary, generate
@@ -25,6 +26,7 @@ class DemoResult:
     files: list[FileResult]
     joins: dict[str, int]
     stats: dict[str, Any]
+    linked: LinkSummary
 
 
 def prepare_out(out: Path) -> None:
@@ -62,4 +64,5 @@ def run_pipeline(
         store, world.input_dir, clock=clock, progress=progress, chunk_size=chunk_size
     )
     joins = resolve_joins(store)
-    return DemoResult(world, files, joins, store_stats(store))
+    linked = link_store(store, now=clock())
+    return DemoResult(world, files, joins, store_stats(store), linked)

@@ -117,3 +117,64 @@ def latest_report(store: Store) -> dict[str, Any] | None:
     with store.transaction("latest_report") as conn:
         found = conn.execute(query).scalar_one_or_none()
     return dict(found) if found is not None else None
+
+
+class Edge(NamedTuple):
+    """A link that holds an identity or a network together, with its evidence."""
+
+    stage: str  # identity | network
+    a: str
+    b: str
+    group_id: str
+    score: float
+    probability: float | None
+    evidence: list[dict[str, Any]]
+
+
+def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:
+    """Replace the edges of one stage."""
+    written = 0
+    with store.transaction(f"replace_edges:{stage}") as conn:
+        conn.execute(delete(schema.link_edges).where(schema.link_edges.c.stage == stage))
+        for batch in _batches(edge._asdict() for edge in edges):
+            conn.execute(insert(schema.link_edges), batch)
+            written += len(batch)
+    return written
+
+
+def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
+    t = schema.link_edges
+    query = (
+        select(*(t.c[name] for name in Edge._fields))
+        .where(t.c.stage == stage, t.c.group_id == group_id)
+        .order_by(t.c.score.desc())
+    )
+    with store.transaction("read_edges") as conn:
+        return [Edge(*row) for row in conn.execute(query)]
+
+
+def save_link_run(
+    store: Store,
+    *,
+    mode: str,
+    spec: dict[str, Any],
+    model: dict[str, Any],
+    summary: dict[str, Any],
+    now: datetime,
+) -> int:
+    with store.transaction("save_link_run") as conn:
+        result = conn.execute(
+            insert(schema.link_runs).values(
+                created_at=now, mode=mode, spec=spec, model=model, summary=summary
+            )
+        )
+        key: Sequence[Any] = result.inserted_primary_key or ()
+        return int(key[0])
+
+
+def latest_link_run(store: Store) -> dict[str, Any] | None:
+    t = schema.link_runs
+    query = select(t).order_by(t.c.run_id.desc()).limit(1)
+    with store.transaction("latest_link_run") as conn:
+        row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None

@@ -340,6 +340,47 @@ links = Table(
     Index("ix_links_network", "network_id"),
 )
 
+link_edges = Table(
+    "link_edges",
+    metadata,
+    # The links that hold each identity and network together, with their evidence: for an
+    # identity, a spanning tree of its strongest application pairs (n - 1 edges, not n^2); for a
+    # network, every identity pair whose shared infrastructure passed the threshold.
+    Column("stage", String(16), primary_key=True),  # identity | network
+    Column("a", Text, primary_key=True),  # identity: applications.key; network: identity id
+    Column("b", Text, primary_key=True),
+    Column("group_id", Text, nullable=False),  # the identity or network the edge holds together
+    Column("score", Float, nullable=False),  # identity: match weight (log2 odds); network: sum
+    Column("probability", Float),  # identity only
+    Column("evidence", JsonText, nullable=False),
+    Index("ix_link_edges_group", "stage", "group_id"),
+)
+
+link_runs = Table(
+    "link_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("mode", String(16), nullable=False),  # full | incremental
+    Column("spec", JsonText, nullable=False),  # spec names and versions
+    Column("model", JsonText, nullable=False),  # the estimated m, u and match share
+    Column("summary", JsonText, nullable=False),  # counts: pairs, links, identities, networks
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    # An analyst's word, kept with who and when; every later run respects it.
+    Column("judgement_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # together | apart | network_apart
+    Column("a", Text, nullable=False),  # together/apart: applications.key; network_apart: identity
+    Column("b", Text, nullable=False),
+    Column("analyst", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("kind", "a", "b", name="uq_judgements_pair"),
+)
+
 assessments = Table(
     "assessments",
     metadata,

@@ -1,0 +1,378 @@
+"""Identity and network resolution over the whole store: read, link, keep ids stable, write.
+
+The linking itself (fauxhire.link) works on frames; this module feeds it from the store,
+turns its integer clusters into ids that survive re-runs (an identity keeps its id while its
+applications stay together), and writes the links with their evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fauxhire.domain.normalise import name as name_normaliser
+from fauxhire.link.cluster import spanning_edges
+from fauxhire.link.embedded import level_column, weight_column
+from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
+from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
+from fauxhire.link.resolve import Judgements, Resolution, resolve
+from fauxhire.store import outputs
+from fauxhire.store.frames import read_frame
+from fauxhire.store.judgements import read_judgements
+from fauxhire.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkSummary:
+    applications: int = 0
+    identities: int = 0
+    multi_application_identities: int = 0
+    networks: int = 0
+    networked_identities: int = 0
+    candidate_pairs: int = 0
+    identity_links: int = 0
+    network_links: int = 0
+    judgements: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    blocking: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> LinkSummary:
+    """Resolve every application into identities and networks, and write the result."""
+    now = now or datetime.now(UTC)
+    summary = LinkSummary()
+    clock = _Clock(summary)
+    apps = read_frame(store, "applications")
+    values = read_frame(store, "applicant_values")
+    summary.applications = apps.height
+    records = application_records(apps, values)
+    judgements = read_judgements(store)
+    summary.judgements = len(judgements)
+    by_key = apps.select("key", "rec")
+    clock.lap("read")
+
+    resolution = resolve(records, IDENTITY_SPEC, seed=seed, judgements=_pairs(judgements, by_key))
+    previous = _previous_links(store, apps)
+    identity_ids = _stable_ids(
+        resolution.clusters.rename({"cluster": "group"}),
+        previous.select("rec", pl.col("identity_id").alias("old")),
+        "i",
+    )
+    identities = resolution.clusters.join(identity_ids, left_on="cluster", right_on="group")
+    summary.candidate_pairs = resolution.candidate_pairs
+    summary.identity_links = resolution.links.height
+    summary.blocking = resolution.blocking.__dict__
+    clock.lap("identities")
+
+    identity_number = identities.select("rec", "cluster")
+    observations, referrals = _observations(store, apps, values, identity_number)
+    network = link_networks(
+        observations, NETWORK_SPEC, referrals, _network_apart(judgements, identities)
+    )
+    per_identity = identities.select("cluster", "id").unique()
+    network_ids = _stable_ids(
+        network.networks.rename({"identity": "rec", "network": "group"}),
+        _previous_networks(previous, identities),
+        "net",
+    )
+    clock.lap("networks")
+
+    links = (
+        identities.join(apps.select("rec", "company_id", "application_id"), on="rec")
+        .join(network.networks, left_on="cluster", right_on="identity", how="left")
+        .join(
+            network_ids.rename({"id": "network_id"}),
+            left_on="network",
+            right_on="group",
+            how="left",
+        )
+    )
+    outputs.replace_links(
+        store,
+        (
+            outputs.Link(company, application, identity, net)
+            for company, application, identity, net in links.select(
+                "company_id", "application_id", "id", "network_id"
+            ).iter_rows()
+        ),
+        now=now,
+    )
+    outputs.replace_edges(store, "identity", _identity_edges(resolution, identities, apps))
+    outputs.replace_edges(store, "network", _network_edges(network, per_identity, network_ids))
+    summary.identities = per_identity.height
+    sizes = identities.group_by("cluster").len()
+    summary.multi_application_identities = sizes.filter(pl.col("len") > 1).height
+    summary.networks = network.networks.get_column("network").n_unique()
+    summary.networked_identities = network.networks.height
+    summary.network_links = network.edges.height
+    clock.lap("write")
+    outputs.save_link_run(
+        store,
+        mode="full",
+        spec={
+            "identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version],
+            "network": [NETWORK_SPEC.name, NETWORK_SPEC.version],
+        },
+        model=resolution.model.to_json(),
+        summary=summary.to_json(),
+        now=now,
+    )
+    return summary
+
+
+class _Clock:
+    def __init__(self, summary: LinkSummary) -> None:
+        self.summary = summary
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.summary.seconds[name] = round(now - self.last, 3)
+        log.info("link: %s took %.1f s", name, now - self.last)
+        self.last = now
+
+
+def _pairs(judgements: list[Any], by_key: pl.DataFrame) -> Judgements:
+    """Application-key judgements as record pairs (rec_a < rec_b)."""
+
+    def frame(kind: str) -> pl.DataFrame:
+        rows = [(j.a, j.b) for j in judgements if j.kind == kind]
+        pairs = pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String}, orient="row")
+        joined = pairs.join(by_key, left_on="a", right_on="key").join(
+            by_key, left_on="b", right_on="key", suffix="_b"
+        )
+        return joined.select(
+            pl.min_horizontal("rec", "rec_b").alias("rec_a"),
+            pl.max_horizontal("rec", "rec_b").alias("rec_b"),
+        ).unique()
+
+    return Judgements(together=frame("together"), apart=frame("apart"))
+
+
+def _previous_links(store: Store, apps: pl.DataFrame) -> pl.DataFrame:
+    rows = outputs.read_links(store)
+    previous = pl.DataFrame(
+        [(r.company_id, r.application_id, r.identity_id, r.network_id) for r in rows],
+        schema={
+            "company_id": pl.String,
+            "application_id": pl.String,
+            "identity_id": pl.String,
+            "network_id": pl.String,
+        },
+        orient="row",
+    )
+    return previous.join(
+        apps.select("rec", "company_id", "application_id"), on=["company_id", "application_id"]
+    )
+
+
+def _previous_networks(previous: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+    """(rec = identity cluster number, old = its previous network id) for the vote."""
+    return (
+        previous.drop_nulls("network_id")
+        .join(identities.select("rec", "cluster"), on="rec")
+        .select(pl.col("cluster").alias("rec"), pl.col("network_id").alias("old"))
+    )
+
+
+def _stable_ids(groups: pl.DataFrame, previous: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    """An id for every group (rec, group): the old id most of its members had, where no
+    other group has a better claim to it; else a new one numbered after every old id."""
+    votes = (
+        groups.join(previous, on="rec")
+        .group_by("group", "old")
+        .len()
+        .sort(["len", "group", "old"], descending=[True, False, False])
+    )
+    kept = votes.unique("old", keep="first", maintain_order=True).unique(
+        "group", keep="first", maintain_order=True
+    )
+    used = previous.get_column("old").str.extract(r"-(\d+)$").cast(pl.Int64).max()
+    start = int(used or 0) + 1  # type: ignore[arg-type]
+    fresh = (
+        groups.select("group")
+        .unique()
+        .join(kept, on="group", how="anti")
+        .sort("group")
+        .with_row_index("n", offset=start)
+        .select("group", (pl.lit(f"{prefix}-") + pl.col("n").cast(pl.String)).alias("id"))
+    )
+    return pl.concat([kept.select("group", pl.col("old").alias("id")), fresh])
+
+
+def _observations(
+    store: Store,
+    apps: pl.DataFrame,
+    values: pl.DataFrame,
+    identities: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(identity, kind, value) of the infrastructure each identity was seen with, and the
+    referrals resolved to the identities they may name."""
+    by_app = apps.select("rec", "key", "company_id", "candidate_id").join(identities, on="rec")
+    contact = values.filter(pl.col("kind").is_in(["phone", "email"])).select(
+        "rec", "kind", pl.col("key").alias("value")
+    )
+    hires = read_frame(store, "hires").join(
+        by_app.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"]
+    )
+    homes = values.filter(pl.col("kind") == "address").select(
+        "rec", pl.col("key").alias("shipping_address_key")
+    )
+    home_of_identity = homes.join(identities, on="rec").select("cluster", "shipping_address_key")
+    shipping = (
+        hires.join(identities, on="rec")
+        .drop_nulls("shipping_address_key")
+        .join(home_of_identity, on=["cluster", "shipping_address_key"], how="anti")
+        .select(
+            "rec", pl.lit("shipping").alias("kind"), pl.col("shipping_address_key").alias("value")
+        )
+    )
+    payout = hires.drop_nulls("payout_account").select(
+        "rec",
+        pl.lit("payout").alias("kind"),
+        pl.col("payout_account").alias("value"),  # one account, whatever method it is paid by
+    )
+    meetings = read_frame(store, "meetings").join(
+        by_app.select(pl.col("key").alias("app_key"), "rec"), on="app_key"
+    )
+    signins = read_frame(store, "signins").join(
+        hires.select(pl.col("key").alias("hire_key"), "rec"), on="hire_key"
+    )
+    egress = pl.concat(
+        [meetings.select("rec", "ip_address"), signins.select("rec", "ip_address")]
+    ).select("rec", pl.lit("egress_ip").alias("kind"), pl.col("ip_address").alias("value"))
+    device = meetings.select(
+        "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
+    )
+    resume = (
+        apps.select("rec", resume_lines(pl.col("resume_text")).list.unique().alias("value"))
+        .explode("value")
+        .select("rec", pl.lit("resume").alias("kind"), "value")
+    )
+    observations = (
+        pl.concat([contact, shipping, payout, egress, device, resume])
+        .drop_nulls("value")
+        .filter(pl.col("value") != "")
+        .join(identities, on="rec")
+        .select(pl.col("cluster").alias("identity"), "kind", "value")
+        .unique()
+    )
+    return observations, _referrals(apps, identities)
+
+
+def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+    """Referred identity, the identities whose name the referral gives, and the name."""
+    referred = apps.drop_nulls("referred_by").filter(pl.col("referred_by") != "")
+    names = referred.get_column("referred_by").unique().to_list()
+    keys = pl.DataFrame(
+        {"referred_by": names, "name_key": [name_normaliser.key(n) for n in names]},
+        schema={"referred_by": pl.String, "name_key": pl.String},
+    )
+    named = (
+        apps.select("rec", "name_key")
+        .join(identities, on="rec")
+        .select(pl.col("cluster").alias("referrer"), "name_key")
+        .unique()
+    )
+    return (
+        referred.select("rec", "referred_by")
+        .join(identities, on="rec")
+        .join(keys, on="referred_by")
+        .join(named, on="name_key")
+        .select(
+            pl.col("cluster").alias("identity"), "referrer", pl.col("referred_by").alias("value")
+        )
+        .unique()
+    )
+
+
+def _network_apart(judgements: list[Any], identities: pl.DataFrame) -> list[tuple[int, int]]:
+    """Identity pairs split apart by an analyst, as this run's identity numbers."""
+    number = dict(identities.select("id", "cluster").unique().iter_rows())
+    return [
+        (number[j.a], number[j.b])
+        for j in judgements
+        if j.kind == "network_apart" and j.a in number and j.b in number
+    ]
+
+
+def _identity_edges(
+    resolution: Resolution, identities: pl.DataFrame, apps: pl.DataFrame
+) -> list[outputs.Edge]:
+    links = resolution.links
+    index = identities.select("rec").with_row_index("node")
+    joined = links.join(index, left_on="rec_a", right_on="rec").join(
+        index, left_on="rec_b", right_on="rec", suffix="_b"
+    )
+    chosen = spanning_edges(
+        identities.height,
+        joined.get_column("node").to_numpy().astype(np.int64),
+        joined.get_column("node_b").to_numpy().astype(np.int64),
+        joined.get_column("weight").to_numpy(),
+    )
+    tree = joined[chosen.tolist()] if len(chosen) else joined.head(0)
+    keys = apps.select("rec", "key")
+    tree = (
+        tree.join(keys, left_on="rec_a", right_on="rec")
+        .join(keys, left_on="rec_b", right_on="rec", suffix="_b")
+        .join(identities.select("rec", "id"), left_on="rec_a", right_on="rec")
+    )
+    comparisons = IDENTITY_SPEC.comparisons
+    out = []
+    for row in tree.iter_rows(named=True):
+        evidence = [
+            {
+                "comparison": c.name,
+                "level": row[level_column(c)],
+                "reading": c.describe(row[level_column(c)]),
+                "weight": round(row[weight_column(c)], 3),
+            }
+            for c in comparisons
+        ]
+        probability = row["probability"]
+        out.append(
+            outputs.Edge(
+                "identity",
+                row["key"],
+                row["key_b"],
+                row["id"],
+                float(row["weight"]),
+                probability,
+                evidence,
+            )
+        )
+    return out
+
+
+def _network_edges(
+    network: NetworkLinks, per_identity: pl.DataFrame, network_ids: pl.DataFrame
+) -> list[outputs.Edge]:
+    named = (
+        network.edges.join(per_identity, left_on="identity_a", right_on="cluster")
+        .join(per_identity, left_on="identity_b", right_on="cluster", suffix="_b")
+        .join(network.networks, left_on="identity_a", right_on="identity")
+        .join(network_ids, left_on="network", right_on="group", suffix="_net")
+    )
+    return [
+        outputs.Edge(
+            "network",
+            row["id"],
+            row["id_b"],
+            row["id_net"],
+            float(row["score"]),
+            None,
+            row["evidence"],
+        )
+        for row in named.iter_rows(named=True)
+    ]

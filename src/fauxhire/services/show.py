@@ -1,0 +1,76 @@
+"""What an analyst reads about one identity or network: its members and why they are linked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from fauxhire.errors import NotFound
+from fauxhire.store import outputs, schema
+from fauxhire.store.store import Store
+
+
+@dataclass(frozen=True)
+class GroupView:
+    kind: str  # identity | network
+    group_id: str
+    members: list[dict[str, Any]]
+    edges: list[outputs.Edge]
+
+
+def show_identity(store: Store, identity_id: str) -> GroupView:
+    a, links = schema.applications, schema.links
+    query = (
+        select(
+            a.c.key,
+            a.c.company_id,
+            a.c.application_id,
+            a.c.name_display,
+            a.c.applied_at,
+            a.c.job_title,
+            links.c.network_id,
+        )
+        .join(links, links.c.app_key == a.c.key)
+        .where(links.c.identity_id == identity_id)
+        .order_by(a.c.applied_at)
+    )
+    with store.transaction("show_identity") as conn:
+        members = [dict(row) for row in conn.execute(query).mappings()]
+    if not members:
+        raise NotFound(f"no identity {identity_id!r} in the store", identity_id=identity_id)
+    return GroupView(
+        "identity", identity_id, members, outputs.read_edges(store, "identity", identity_id)
+    )
+
+
+def show_network(store: Store, network_id: str) -> GroupView:
+    a, links = schema.applications, schema.links
+    query = (
+        select(links.c.identity_id, a.c.name_display, a.c.company_id)
+        .join(a, a.c.key == links.c.app_key)
+        .where(links.c.network_id == network_id)
+    )
+    with store.transaction("show_network") as conn:
+        rows = conn.execute(query).all()
+    if not rows:
+        raise NotFound(f"no network {network_id!r} in the store", network_id=network_id)
+    members: dict[str, dict[str, Any]] = {}
+    for identity, name, company in rows:
+        entry = members.setdefault(
+            identity, {"identity_id": identity, "names": set(), "companies": set()}
+        )
+        entry["names"].add(name)
+        entry["companies"].add(company)
+    listed = [
+        {
+            "identity_id": m["identity_id"],
+            "names": sorted(n for n in m["names"] if n),
+            "companies": len(m["companies"]),
+        }
+        for m in sorted(members.values(), key=lambda m: m["identity_id"])
+    ]
+    return GroupView(
+        "network", network_id, listed, outputs.read_edges(store, "network", network_id)
+    )

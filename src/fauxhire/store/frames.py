@@ -1,0 +1,72 @@
+"""Whole tables read as polars frames, for the stages that work on every record at once.
+
+Linking compares millions of applications with columnar operations; reading them row by row
+into objects would cost more than the linking. One query a frame, through the raw driver.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import text
+
+from fauxhire.store.store import Store
+
+_QUERIES = {
+    "applications": (
+        "SELECT id AS rec, key, company_id, application_id, candidate_id, name_key, "
+        "name_display, resume_text, education, employment, referred_by FROM applications"
+    ),
+    "applicant_values": "SELECT app_ref AS rec, kind, key FROM applicant_values",
+    "hires": (
+        "SELECT key, company_id, candidate_id, payout_method, payout_account, "
+        "shipping_address_key FROM hires"
+    ),
+    "meetings": (
+        "SELECT app_key, ip_address, pc_name FROM meeting_participants WHERE app_key IS NOT NULL"
+    ),
+    "signins": "SELECT hire_key, ip_address FROM signin_events WHERE hire_key IS NOT NULL",
+}
+_SCHEMAS: dict[str, dict[str, Any]] = {
+    "applications": {
+        "rec": pl.Int64,
+        **dict.fromkeys(
+            (
+                "key",
+                "company_id",
+                "application_id",
+                "candidate_id",
+                "name_key",
+                "name_display",
+                "resume_text",
+                "education",
+                "employment",
+                "referred_by",
+            ),
+            pl.String,
+        ),
+    },
+    "applicant_values": {"rec": pl.Int64, "kind": pl.String, "key": pl.String},
+    "hires": dict.fromkeys(
+        (
+            "key",
+            "company_id",
+            "candidate_id",
+            "payout_method",
+            "payout_account",
+            "shipping_address_key",
+        ),
+        pl.String,
+    ),
+    "meetings": dict.fromkeys(("app_key", "ip_address", "pc_name"), pl.String),
+    "signins": dict.fromkeys(("hire_key", "ip_address"), pl.String),
+}
+
+
+def read_frame(store: Store, name: str) -> pl.DataFrame:
+    """One of the named frames (``applications``, ``applicant_values``, ``hires``,
+    ``meetings``, ``signins``)."""
+    with store.transaction(f"read_frame:{name}") as conn:
+        rows = conn.execute(text(_QUERIES[name])).all()
+    return pl.DataFrame(rows, schema=_SCHEMAS[name], orient="row")

@@ -1,0 +1,45 @@
+"""Analysts' judgements on links: kept with who and when, read by every linking run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from fauxhire.store import schema
+from fauxhire.store.store import Store
+
+KINDS = ("together", "apart", "network_apart")
+
+
+class Judgement(NamedTuple):
+    kind: str  # together | apart (application keys) | network_apart (identity ids)
+    a: str
+    b: str
+    analyst: str
+    reason: str
+    created_at: datetime
+
+
+def add_judgements(store: Store, judgements: Iterable[Judgement]) -> int:
+    """Store judgements; one already given on the same pair keeps its first author and time."""
+    rows = [j._asdict() for j in judgements]
+    if not rows:
+        return 0
+    dialect = store.engine.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(schema.judgements).on_conflict_do_nothing(index_elements=["kind", "a", "b"])
+    with store.transaction("add_judgements") as conn:
+        result = conn.execute(statement, rows)
+    return int(result.rowcount or 0)
+
+
+def read_judgements(store: Store) -> list[Judgement]:
+    t = schema.judgements
+    query = select(*(t.c[name] for name in Judgement._fields)).order_by(t.c.judgement_id)
+    with store.transaction("read_judgements") as conn:
+        return [Judgement(*row) for row in conn.execute(query)]
