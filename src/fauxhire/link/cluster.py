@@ -10,6 +10,7 @@ edge, strongest first, refusing any union that would join a separated pair.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,28 @@ def components(nodes: int, a: Ints, b: Ints) -> Ints:
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(nodes, nodes))
     _, labels = connected_components(graph, directed=False)
     return labels.astype(np.int64)
+
+
+def positions(ids: Ints, values: Ints) -> Ints:
+    """Where each of ``values`` stands in ``ids`` (unique, any order; every value present)."""
+    order = np.argsort(ids, kind="stable")
+    return order[np.searchsorted(ids[order], values)]
+
+
+def cluster_ids(
+    ids: Ints,
+    a: Ints,
+    b: Ints,
+    weight: npt.NDArray[np.float64],
+    apart: Sequence[tuple[int, int]] = (),
+) -> Ints:
+    """``cluster`` over records named by id rather than position: a label per id, in order.
+    Pairs of ``apart`` naming an id not among ``ids`` are ignored."""
+    known = set(ids.tolist()) if apart else set()
+    kept = [(x, y) for x, y in apart if x in known and y in known]
+    flat = np.array([v for pair in kept for v in pair], dtype=np.int64)
+    at = positions(ids, flat).reshape(-1, 2).tolist() if kept else []
+    return cluster(len(ids), positions(ids, a), positions(ids, b), weight, [(x, y) for x, y in at])
 
 
 def cluster(

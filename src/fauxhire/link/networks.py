@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from fauxhire.link.cluster import cluster
+from fauxhire.link.cluster import cluster_ids
 
 
 class Signal(BaseModel):
@@ -173,29 +173,18 @@ def _links(found: pl.DataFrame, spec: NetworkSpec, apart: list[tuple[int, int]])
         .filter(pl.col("score") >= spec.threshold - 1e-9)
         .sort("identity_a", "identity_b")
     )
-    ids = pl.concat([edges.get_column("identity_a"), edges.get_column("identity_b")]).unique()
-    ids = ids.sort()
-    index = pl.DataFrame({"identity": ids}).with_row_index("node")
-
-    def nodes(column: str) -> np.ndarray:
-        return (
-            edges.select(pl.col(column).alias("identity"))
-            .join(index, on="identity", how="left", maintain_order="left")
-            .get_column("node")
-            .to_numpy()
-            .astype(np.int64)
-        )
-
-    node_of = dict(zip(ids.to_list(), range(ids.len()), strict=True))
-    apart_nodes = [(node_of[x], node_of[y]) for x, y in apart if x in node_of and y in node_of]
-    labels = cluster(
-        ids.len(),
-        nodes("identity_a"),
-        nodes("identity_b"),
+    ids = pl.concat([edges.get_column("identity_a"), edges.get_column("identity_b")])
+    ids = ids.unique().sort()
+    labels = cluster_ids(
+        ids.to_numpy().astype(np.int64),
+        edges.get_column("identity_a").to_numpy().astype(np.int64),
+        edges.get_column("identity_b").to_numpy().astype(np.int64),
         edges.get_column("score").to_numpy(),
-        apart_nodes,
+        apart,
     )
-    networks = index.select("identity", pl.Series("network", labels, dtype=pl.Int64))
+    networks = pl.DataFrame(
+        {"identity": ids, "network": labels}, schema_overrides={"network": pl.Int64}
+    )
     # A network is two or more identities: one split off alone is in none.
     networks = networks.filter(pl.len().over("network") >= 2)
     edges = edges.join(networks, left_on="identity_a", right_on="identity").join(

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from fauxhire.link import embedded
-from fauxhire.link.cluster import cluster
+from fauxhire.link.cluster import cluster_ids
 from fauxhire.link.embedded import BlockingReport
 from fauxhire.link.model import Model, estimate, level_shares
 from fauxhire.link.spec import LinkSpec
@@ -90,27 +90,12 @@ def _with_judgements(links: pl.DataFrame, judgements: Judgements) -> pl.DataFram
 
 def clusters_of(recs: pl.Series, links: pl.DataFrame, judgements: Judgements) -> pl.DataFrame:
     """Cluster numbers of records, given the pairs that link them."""
-    index = (
-        pl.DataFrame({"rec": recs})
-        .with_row_index("node")
-        .with_columns(pl.col("node").cast(pl.Int64))
+    ids = recs.to_numpy().astype(np.int64)
+    labels = cluster_ids(
+        ids,
+        links.get_column("rec_a").to_numpy().astype(np.int64),
+        links.get_column("rec_b").to_numpy().astype(np.int64),
+        links.get_column("weight").to_numpy(),
+        list(judgements.apart.select("rec_a", "rec_b").iter_rows()),
     )
-
-    def nodes(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        joined = frame.join(index, left_on="rec_a", right_on="rec").join(
-            index, left_on="rec_b", right_on="rec", suffix="_b"
-        )
-        return joined.get_column("node").to_numpy(), joined.get_column("node_b").to_numpy()
-
-    a, b = nodes(links)
-    weight = (
-        links.join(index, left_on="rec_a", right_on="rec")
-        .join(index, left_on="rec_b", right_on="rec", suffix="_b")
-        .get_column("weight")
-        .to_numpy()
-    )
-    apart_a, apart_b = nodes(judgements.apart)
-    labels = cluster(
-        len(recs), a, b, weight, list(zip(apart_a.tolist(), apart_b.tolist(), strict=True))
-    )
-    return index.select("rec", pl.Series("cluster", labels))
+    return pl.DataFrame({"rec": recs, "cluster": labels})

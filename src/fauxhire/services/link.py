@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from fauxhire.domain.normalise import name as name_normaliser
-from fauxhire.link.cluster import spanning_edges
+from fauxhire.link.cluster import positions, spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
 from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
@@ -311,17 +311,14 @@ def _identity_edges(
     resolution: Resolution, identities: pl.DataFrame, apps: pl.DataFrame
 ) -> list[outputs.Edge]:
     links = resolution.links
-    index = identities.select("rec").with_row_index("node")
-    joined = links.join(index, left_on="rec_a", right_on="rec").join(
-        index, left_on="rec_b", right_on="rec", suffix="_b"
-    )
+    ids = identities.get_column("rec").to_numpy().astype(np.int64)
     chosen = spanning_edges(
-        identities.height,
-        joined.get_column("node").to_numpy().astype(np.int64),
-        joined.get_column("node_b").to_numpy().astype(np.int64),
-        joined.get_column("weight").to_numpy(),
+        len(ids),
+        positions(ids, links.get_column("rec_a").to_numpy().astype(np.int64)),
+        positions(ids, links.get_column("rec_b").to_numpy().astype(np.int64)),
+        links.get_column("weight").to_numpy(),
     )
-    tree = joined[chosen.tolist()] if len(chosen) else joined.head(0)
+    tree = links[chosen.tolist()] if len(chosen) else links.head(0)
     keys = apps.select("rec", "key")
     tree = (
         tree.join(keys, left_on="rec_a", right_on="rec")
