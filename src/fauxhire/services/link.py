@@ -63,7 +63,7 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
     clock.lap("read")
 
     resolution = resolve(records, IDENTITY_SPEC, seed=seed, judgements=_pairs(judgements, by_key))
-    previous = _previous_links(store, apps)
+    previous = read_frame(store, "links")  # rec, identity_id, network_id
     identity_ids = _stable_ids(
         resolution.clusters.rename({"cluster": "group"}),
         previous.select("rec", pl.col("identity_id").alias("old")),
@@ -158,23 +158,6 @@ def _pairs(judgements: list[Any], by_key: pl.DataFrame) -> Judgements:
         ).unique()
 
     return Judgements(together=frame("together"), apart=frame("apart"))
-
-
-def _previous_links(store: Store, apps: pl.DataFrame) -> pl.DataFrame:
-    rows = outputs.read_links(store)
-    previous = pl.DataFrame(
-        [(r.company_id, r.application_id, r.identity_id, r.network_id) for r in rows],
-        schema={
-            "company_id": pl.String,
-            "application_id": pl.String,
-            "identity_id": pl.String,
-            "network_id": pl.String,
-        },
-        orient="row",
-    )
-    return previous.join(
-        apps.select("rec", "company_id", "application_id"), on=["company_id", "application_id"]
-    )
 
 
 def _previous_networks(previous: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:

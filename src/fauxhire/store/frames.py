@@ -27,6 +27,10 @@ _QUERIES = {
         "SELECT app_key, ip_address, pc_name FROM meeting_participants WHERE app_key IS NOT NULL"
     ),
     "signins": "SELECT hire_key, ip_address FROM signin_events WHERE hire_key IS NOT NULL",
+    "links": (
+        "SELECT a.id AS rec, l.identity_id, l.network_id "
+        "FROM links l JOIN applications a ON a.key = l.app_key"
+    ),
 }
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "applications": {
@@ -61,12 +65,13 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "meetings": dict.fromkeys(("app_key", "ip_address", "pc_name"), pl.String),
     "signins": dict.fromkeys(("hire_key", "ip_address"), pl.String),
+    "links": {"rec": pl.Int64, "identity_id": pl.String, "network_id": pl.String},
 }
 
 
 def read_frame(store: Store, name: str) -> pl.DataFrame:
     """One of the named frames (``applications``, ``applicant_values``, ``hires``,
-    ``meetings``, ``signins``)."""
+    ``meetings``, ``signins``, ``links``)."""
     with store.transaction(f"read_frame:{name}") as conn:
         rows = conn.execute(text(_QUERIES[name])).all()
     return pl.DataFrame(rows, schema=_SCHEMAS[name], orient="row")

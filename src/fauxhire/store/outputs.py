@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import ColumnElement, Table, delete, insert, select
 
 from fauxhire.store import schema
 from fauxhire.store.schema import join_key
@@ -36,11 +36,18 @@ class AssessmentRow(NamedTuple):
     ruleset_hash: str | None = None
 
 
-def _replace_all(store: Store, table: Table, rows: Iterable[dict[str, Any]], operation: str) -> int:
-    """Delete every row of ``table`` and insert ``rows`` in batches, in one transaction."""
+def _replace_all(
+    store: Store,
+    table: Table,
+    rows: Iterable[dict[str, Any]],
+    operation: str,
+    where: ColumnElement[bool] | None = None,
+) -> int:
+    """Delete every row of ``table`` (those matching ``where``, if given) and insert ``rows``
+    in batches, in one transaction."""
     written = 0
     with store.transaction(operation) as conn:
-        conn.execute(delete(table))
+        conn.execute(delete(table) if where is None else delete(table).where(where))
         for batch in _batches(rows):
             conn.execute(insert(table), batch)
             written += len(batch)
@@ -133,13 +140,9 @@ class Edge(NamedTuple):
 
 def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:
     """Replace the edges of one stage."""
-    written = 0
-    with store.transaction(f"replace_edges:{stage}") as conn:
-        conn.execute(delete(schema.link_edges).where(schema.link_edges.c.stage == stage))
-        for batch in _batches(edge._asdict() for edge in edges):
-            conn.execute(insert(schema.link_edges), batch)
-            written += len(batch)
-    return written
+    t = schema.link_edges
+    rows = (edge._asdict() for edge in edges)
+    return _replace_all(store, t, rows, f"replace_edges:{stage}", where=t.c.stage == stage)
 
 
 def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
@@ -170,11 +173,3 @@ def save_link_run(
         )
         key: Sequence[Any] = result.inserted_primary_key or ()
         return int(key[0])
-
-
-def latest_link_run(store: Store) -> dict[str, Any] | None:
-    t = schema.link_runs
-    query = select(t).order_by(t.c.run_id.desc()).limit(1)
-    with store.transaction("latest_link_run") as conn:
-        row = conn.execute(query).mappings().first()
-    return dict(row) if row is not None else None
