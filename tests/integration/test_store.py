@@ -17,6 +17,7 @@ from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url
 from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
+from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -206,3 +207,28 @@ def test_the_latest_report_wins(open_store: Callable[[str], Store], db_url: str)
     later = datetime(2026, 2, 1, tzinfo=UTC)
     out.save_report(store, {"identities": 4, "us_share": {"interviews": 0.7}}, {}, now=later)
     assert out.latest_report(store) == {"identities": 4, "us_share": {"interviews": 0.7}}
+
+
+def test_edges_replace_only_their_own_stage(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    evidence = [{"kind": "payout", "value": "x", "shared_by": 2, "weight": 1.0}]
+    network = out.Edge("network", "i-1", "i-2", "net-1", 1.0, None, evidence)
+    out.replace_edges(store, "network", [network])
+    identity = out.Edge("identity", "c\x1fa-1", "c\x1fa-2", "i-1", 30.5, 0.99, [])
+    out.replace_edges(store, "identity", [identity])
+    out.replace_edges(store, "identity", [identity._replace(score=31.0)])
+    assert out.read_edges(store, "network", "net-1") == [network]
+    assert out.read_edges(store, "identity", "i-1") == [identity._replace(score=31.0)]
+
+
+def test_a_judgement_given_twice_keeps_its_first_author(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    first = Judgement("apart", "c\x1fa-1", "c\x1fa-2", "ana", "different people", NOW)
+    again = first._replace(analyst="bo", created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    assert add_judgements(store, [first]) == 1
+    assert add_judgements(store, [again]) == 0
+    assert read_judgements(store) == [first]

@@ -32,10 +32,14 @@ def add_judgements(store: Store, judgements: Iterable[Judgement]) -> int:
         return 0
     dialect = store.engine.dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(schema.judgements).on_conflict_do_nothing(index_elements=["kind", "a", "b"])
+    # RETURNING counts what went in: a many-row rowcount is -1 on psycopg.
+    statement = (
+        insert(schema.judgements)
+        .on_conflict_do_nothing(index_elements=["kind", "a", "b"])
+        .returning(schema.judgements.c.judgement_id)
+    )
     with store.transaction("add_judgements") as conn:
-        result = conn.execute(statement, rows)
-    return int(result.rowcount or 0)
+        return len(conn.execute(statement, rows).all())
 
 
 def read_judgements(store: Store) -> list[Judgement]:
