@@ -46,7 +46,7 @@ from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
 from fauxhire.settings import Settings
 from fauxhire.store import Store
-from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.schema import split_key
 
 if TYPE_CHECKING:
     from fauxhire.services.demo import DemoResult
@@ -281,7 +281,7 @@ def _print_edges(edges: list[Any], stage: str) -> None:
 
 
 def _app_ref(key: str) -> str:
-    return "/".join(key.split(KEY_SEP))
+    return "/".join(split_key(key))
 
 
 @export_app.command("links")

@@ -51,8 +51,8 @@ class Model:
     def weight_table(self) -> list[Floats]:
         """Per comparison, the weight of each level, indexed level + 1 (MISSING at 0)."""
         return [
-            np.array([0.0, *(math.log2(mi / ui) for mi, ui in zip(m, u, strict=True))])
-            for m, u in zip(self.m, self.u, strict=True)
+            np.array([self.weight(index, level) for level in range(MISSING, len(m))])
+            for index, m in enumerate(self.m)
         ]
 
     def to_json(self) -> dict[str, object]:
@@ -116,7 +116,7 @@ def estimate(
     counts = candidate_counts.astype(np.float64)
     log_u = _log_probabilities(candidate_levels, u)
     iterations = 0
-    for iterations in range(1, spec.em_iterations + 1):  # noqa: B007 (kept for the model)
+    for iterations in range(1, spec.em_iterations + 1):  # noqa: B007 (read after the loop)
         log_m = _log_probabilities(candidate_levels, m)
         log_odds = math.log(share / (1 - share)) + log_m - log_u
         posterior = 1 / (1 + np.exp(-np.clip(log_odds, -700, 700)))

@@ -32,7 +32,6 @@ class Signal(BaseModel):
     family: str
     weight: float = Field(gt=0)  # worth when two or three identities share the value
     cap: int = Field(ge=2)  # shared by more identities than this: no evidence
-    label: str
 
 
 class NetworkSpec(BaseModel):
@@ -53,20 +52,15 @@ NETWORK_SPEC = NetworkSpec(
     version="1",
     threshold=1.0,
     signals=(
-        Signal(kind="payout", family="money", weight=1.0, cap=10, label="payout account"),
-        Signal(
-            kind="shipping",
-            family="logistics",
-            weight=1.0,
-            cap=10,
-            label="shipping address that is not the hire's home",
-        ),
-        Signal(kind="phone", family="contact", weight=0.6, cap=60, label="phone"),
-        Signal(kind="email", family="contact", weight=0.6, cap=60, label="email"),
-        Signal(kind="egress_ip", family="egress", weight=0.5, cap=60, label="egress IP"),
-        Signal(kind="device", family="device", weight=0.5, cap=60, label="meeting device name"),
-        Signal(kind="resume", family="resume", weight=0.6, cap=80, label="resume line"),
-        Signal(kind="referral", family="referral", weight=0.6, cap=3, label="referral"),
+        Signal(kind="payout", family="money", weight=1.0, cap=10),
+        # Only a shipping address that is not the hire's own home: a drop address.
+        Signal(kind="shipping", family="logistics", weight=1.0, cap=10),
+        Signal(kind="phone", family="contact", weight=0.6, cap=60),
+        Signal(kind="email", family="contact", weight=0.6, cap=60),
+        Signal(kind="egress_ip", family="egress", weight=0.5, cap=60),
+        Signal(kind="device", family="device", weight=0.5, cap=60),
+        Signal(kind="resume", family="resume", weight=0.6, cap=80),
+        Signal(kind="referral", family="referral", weight=0.6, cap=3),
     ),
 )
 

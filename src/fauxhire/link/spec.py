@@ -143,10 +143,3 @@ class LinkSpec(BaseModel):
                     f"{comparison.column!r}"
                 )
         return self
-
-    @property
-    def columns(self) -> list[str]:
-        """Every record column the spec reads."""
-        seen = [c.column for c in self.comparisons]
-        seen += [col for rule in self.blocking for col in rule.columns]
-        return list(dict.fromkeys(seen))

@@ -36,6 +36,11 @@ def join_key(parts: Sequence[str]) -> str:
     return KEY_SEP.join(parts)
 
 
+def split_key(key: str) -> list[str]:
+    """The natural-key parts of a record's text key."""
+    return key.split(KEY_SEP)
+
+
 metadata = MetaData()
 
 # Child tables are WITHOUT ROWID on SQLite: their primary key is the table, one B-tree instead
