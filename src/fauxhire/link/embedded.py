@@ -230,7 +230,9 @@ def eligible(compared: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
 def level_patterns(compared: pl.DataFrame, spec: LinkSpec) -> tuple[np.ndarray, np.ndarray]:
     """(distinct level patterns as an int8 matrix, how many pairs have each): what EM needs."""
     names = [level_column(c) for c in spec.comparisons]
-    counted = compared.group_by(names).len()
+    # Sorted: group_by's order varies between runs, and EM sums in pattern order, so an
+    # unsorted table gives weights that differ in the last bits from run to run.
+    counted = compared.group_by(names).len().sort(names)
     return counted.select(names).to_numpy().astype(np.int8), counted.get_column("len").to_numpy()
 
 

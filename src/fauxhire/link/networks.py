@@ -148,7 +148,7 @@ def _referral_pairs(referrals: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
 def _links(found: pl.DataFrame, spec: NetworkSpec, apart: list[tuple[int, int]]) -> NetworkLinks:
     # The strongest value of each family counts: five template lines are one resume signal.
     best = (
-        found.sort("worth", descending=True)
+        found.sort(["worth", "kind", "value"], descending=[True, False, False])
         .group_by("identity_a", "identity_b", "family", maintain_order=True)
         .agg(pl.all().first(), pl.len().alias("values"))
     )
