@@ -42,20 +42,9 @@ from typing import Any
 import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from data import FIELDS  # the records' columns, as data.py writes them
 from splink import ColumnExpression, DuckDBAPI, Linker, SettingsCreator, block_on
 
-FIELDS = (
-    "given_name",
-    "surname",
-    "street_number",
-    "address_1",
-    "address_2",
-    "suburb",
-    "postcode",
-    "state",
-    "date_of_birth",
-    "soc_sec_id",
-)
 SPLINK_MAJOR = int(version("splink").split(".")[0])
 SWAPPED_NAMES = "l.given_name = r.surname and l.surname = r.given_name"
 
