@@ -268,9 +268,10 @@ def _print_edges(edges: list[Any], stage: str) -> None:
                 f"- {_app_ref(edge.a)} ~ {_app_ref(edge.b)}: match weight "
                 f"{edge.score:+.1f} (probability {edge.probability:.4f})"
             )
-            for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"])):
+            for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
                 if item["level"] != -1:
-                    out.print(f"    {item['weight']:+6.1f}  {item['reading']}")
+                    weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
+                    out.print(f"    {weight:>6}  {item['reading']}")
         else:
             out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}")
             for item in sorted(edge.evidence, key=lambda e: -e["weight"]):

@@ -290,6 +290,14 @@ def _network_apart(judgements: list[Any], identities: pl.DataFrame) -> list[tupl
     ]
 
 
+_JUDGED_TOGETHER = {
+    "comparison": "judgement",
+    "level": None,
+    "reading": "judged together by an analyst (fauxhire judge list)",
+    "weight": None,
+}
+
+
 def _identity_edges(
     resolution: Resolution, identities: pl.DataFrame, apps: pl.DataFrame
 ) -> list[outputs.Edge]:
@@ -319,7 +327,8 @@ def _identity_edges(
                 "weight": round(row[weight_column(c)], 3),
             }
             for c in comparisons
-        ]
+            if row[level_column(c)] is not None
+        ] or [_JUDGED_TOGETHER]  # a pair the model did not link: an analyst's word holds it
         probability = row["probability"]
         out.append(
             outputs.Edge(
