@@ -8,7 +8,7 @@ import pytest
 
 from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster, spanning_edges
-from fauxhire.link.model import estimate, level_shares
+from fauxhire.link.model import RuleSample, estimate, level_shares
 from fauxhire.link.networks import link_networks
 from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec, Requirement
 
@@ -44,7 +44,7 @@ def test_levels_grade_similarity_and_mark_missing() -> None:
 
 def test_blocking_finds_shared_values_and_requirements_drop_other_names() -> None:
     pairs, report = embedded.candidate_pairs(RECORDS, SPEC)
-    assert set(pairs.iter_rows()) == {(1, 2), (1, 3), (2, 3)}
+    assert set(pairs.select("rec_a", "rec_b").iter_rows()) == {(1, 2), (1, 3), (2, 3)}
     assert report.pairs["emails"] == 3
     compared = embedded.eligible(embedded.compare(pairs, RECORDS, SPEC), SPEC)
     assert set(compared.select("rec_a", "rec_b").iter_rows()) == {(1, 2)}
@@ -57,28 +57,85 @@ def test_blocks_over_the_cap_are_skipped_and_counted() -> None:
     assert report.skipped_blocks["emails"] == 1 and report.skipped_records["emails"] == 3
 
 
-def test_em_recovers_m_from_a_mixture_with_known_u() -> None:
+def test_em_recovers_m_rule_by_rule_though_blocked_non_matches_agree() -> None:
+    # Rule A blocks on c0, rule B on c1: every pair a rule proposes agrees on its column,
+    # matches and non-matches alike. u from random pairs says agreeing on c0 happens 5% of
+    # the time; EM over all pairs at once would take each blocked non-match for a match.
+    comparisons = tuple(Comparison(name=f"c{i}", column=f"c{i}", method="exact") for i in range(3))
     spec = LinkSpec(
         name="em",
         version="1",
-        comparisons=tuple(
-            Comparison(name=f"c{i}", column=f"c{i}", method="exact") for i in range(3)
-        ),
-        blocking=(Blocking(columns=("c0",)),),
+        comparisons=comparisons,
+        blocking=(Blocking(columns=("c0",)), Blocking(columns=("c1",))),
     )
     rng = np.random.default_rng(1)
-    n_match, n_non = 3000, 7000
-    matches = (rng.random((n_match, 3)) < 0.9).astype(np.int8)
-    nons = (rng.random((n_non, 3)) < 0.05).astype(np.int8)
-    levels = np.vstack([matches, nons])
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
-    u = level_shares(nons, np.ones(n_non, dtype=np.int64), spec)
-    model = estimate(spec, patterns.astype(np.int8), counts.astype(np.int64), u, records=10_000)
-    assert model.match_share == pytest.approx(0.3, abs=0.03)
+    matches = (rng.random((4000, 3)) < 0.9).astype(np.int8)
+    matches = matches[(matches[:, 0] == 1) | (matches[:, 1] == 1)]
+    non_a = (rng.random((20_000, 3)) < 0.05).astype(np.int8)
+    non_a[:, 0] = 1
+    non_b = (rng.random((20_000, 3)) < 0.05).astype(np.int8)
+    non_b[:, 1] = 1
+
+    def patterns(
+        levels: np.ndarray, mask: int | list[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        levels = levels.copy()
+        if mask is not None:
+            levels[:, mask] = MISSING
+        distinct, counts = np.unique(levels, axis=0, return_counts=True)
+        return distinct.astype(np.int8), counts.astype(np.int64)
+
+    # Each rule sees the pairs it proposed; matches found by both count once, under rule A,
+    # and those only B found are known to disagree on c0: it says nothing there.
+    by_a = np.vstack([matches[matches[:, 0] == 1], non_a])
+    by_b = np.vstack([matches[matches[:, 1] == 1], non_b])
+    first_b = np.vstack([matches[matches[:, 0] == 0], non_b])
+    random = (rng.random((100_000, 3)) < 0.05).astype(np.int8)
+    u = level_shares(*patterns(random), spec)
+    samples = [
+        RuleSample(patterns(by_a, mask=0), patterns(by_a, mask=0)),
+        RuleSample(patterns(by_b, mask=1), patterns(first_b, mask=[0, 1])),
+    ]
+    model = estimate(spec, samples, u, possible_pairs=1e8)
     for m in model.m:
         assert m[1] == pytest.approx(0.9, abs=0.03)
+    every = len(matches) + len(non_a) + len(non_b)
+    assert model.match_share == pytest.approx(len(matches) / every, rel=0.05)
+    assert model.pair_prior == pytest.approx(len(matches) / 1e8, rel=0.05)
     assert model.weight(0, 1) > 3 > 0 > model.weight(0, 0)
     assert model.weight(0, MISSING) == 0.0
+    # Without leaving out what each rule fixes, the blocked non-matches pass for matches.
+    unmasked = [
+        RuleSample(patterns(by_a), patterns(by_a)),
+        RuleSample(patterns(by_b), patterns(first_b)),
+    ]
+    assert estimate(spec, unmasked, u, possible_pairs=1e8).match_share > 0.5
+
+
+def test_pairs_remember_the_rules_that_found_them_and_train_by_rule() -> None:
+    spec = SPEC.model_copy(
+        update={
+            "blocking": (
+                Blocking(columns=("emails",)),
+                Blocking(columns=("name",), trains=False),
+            )
+        }
+    )
+    records = pl.DataFrame(
+        {
+            "rec": [1, 2, 3],
+            "name": ["ann lee", "ann lee", "bob ray"],
+            "emails": [["a@x"], ["a@x"], ["a@x"]],
+        }
+    )
+    pairs, _ = embedded.candidate_pairs(records, spec)
+    assert {(a, b): r for a, b, r in pairs.iter_rows()} == {(1, 2): 3, (1, 3): 1, (2, 3): 1}
+    compared = embedded.compare(pairs, records, spec)
+    (by_email,) = embedded.training_samples(compared, spec)  # the name rule does not train
+    levels, counts = by_email.proposed
+    assert counts.sum() == 3
+    assert (levels[:, 1] == MISSING).all()  # emails agree by construction: masked
+    assert sorted(levels[:, 0].tolist()) == [0, 2]  # bob ray; ann lee twice
 
 
 def test_clusters_join_chains_but_never_a_pair_judged_apart() -> None:

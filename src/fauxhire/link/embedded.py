@@ -18,7 +18,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from fauxhire.link.model import Model
+from fauxhire.link.model import Model, Patterns, RuleSample
 from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec
 
 _SCORERS = {
@@ -47,18 +47,42 @@ def tf_column(comparison: Comparison) -> str:
 def candidate_pairs(
     records: pl.DataFrame, spec: LinkSpec, new: pl.Series | None = None
 ) -> tuple[pl.DataFrame, BlockingReport]:
-    """Distinct pairs (rec_a < rec_b) that agree on any blocking rule.
+    """Distinct pairs (rec_a < rec_b) that agree on any blocking rule, with ``rules``: a bit
+    per rule that proposed the pair (bit i for ``spec.blocking[i]``).
 
     With ``new``, only pairs with at least one record in it: what an incremental batch adds.
     """
     report = BlockingReport()
-    found = []
-    for rule in spec.blocking:
+    found = [_empty_pairs().with_columns(pl.lit(0, dtype=pl.Int64).alias("rules"))]
+    for bit, rule in enumerate(spec.blocking):
         pairs = _block(records, rule, spec.list_columns, new, report)
         report.pairs[rule.name] = pairs.height
-        found.append(pairs)
-    pairs = pl.concat(found).unique() if found else _empty_pairs()
-    return pairs.sort("rec_a", "rec_b"), report
+        found.append(pairs.with_columns(pl.lit(1 << bit, dtype=pl.Int64).alias("rules")))
+    # Each rule's pairs are distinct, so the sum of its bits is their union.
+    pairs = pl.concat(found).group_by("rec_a", "rec_b").agg(pl.col("rules").sum())
+    return across_sources(pairs, records, spec).sort("rec_a", "rec_b"), report
+
+
+def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
+    """The pairs that join two sources, when the spec links sources; else all of them."""
+    if spec.across is None:
+        return pairs
+    source = records.select("rec", pl.col(spec.across).alias("source"))
+    return (
+        pairs.join(source, left_on="rec_a", right_on="rec")
+        .join(source, left_on="rec_b", right_on="rec", suffix="_b")
+        .filter(pl.col("source") != pl.col("source_b"))
+        .select(pairs.columns)
+    )
+
+
+def possible_pairs(records: pl.DataFrame, spec: LinkSpec) -> float:
+    """How many pairs the spec could compare at all: the denominator of a random pair's prior."""
+    n = float(records.height)
+    if spec.across is None:
+        return n * (n - 1) / 2
+    sizes = records.group_by(spec.across).len().get_column("len").cast(pl.Float64)
+    return (n * n - float((sizes * sizes).sum())) / 2
 
 
 def _block(
@@ -95,18 +119,21 @@ def _empty_pairs() -> pl.DataFrame:
     return pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
 
 
-def random_pairs(records: pl.DataFrame, count: int, seed: int) -> pl.DataFrame:
-    """``count`` pairs of distinct records drawn uniformly: to estimate u (nearly no matches)."""
+def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFrame:
+    """About ``spec.random_pairs`` pairs of distinct records drawn uniformly, from the pairs
+    the spec compares: to estimate u (nearly no matches)."""
     recs = records.get_column("rec").to_numpy()
     if len(recs) < 2:
         return _empty_pairs()
     rng = np.random.default_rng(seed)
+    count = spec.random_pairs
     a = rng.integers(0, len(recs), count)
     b = rng.integers(0, len(recs) - 1, count)
     b = b + (b >= a)  # never a record with itself
-    return pl.DataFrame(
+    pairs = pl.DataFrame(
         {"rec_a": recs[a], "rec_b": recs[b]}, schema={"rec_a": pl.Int64, "rec_b": pl.Int64}
     )
+    return across_sources(pairs, records, spec)
 
 
 def compare(
@@ -227,13 +254,48 @@ def eligible(compared: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
     return compared
 
 
-def level_patterns(compared: pl.DataFrame, spec: LinkSpec) -> tuple[np.ndarray, np.ndarray]:
+def level_patterns(compared: pl.DataFrame, spec: LinkSpec) -> Patterns:
     """(distinct level patterns as an int8 matrix, how many pairs have each): what EM needs."""
     names = [level_column(c) for c in spec.comparisons]
     # Sorted: group_by's order varies between runs, and EM sums in pattern order, so an
     # unsorted table gives weights that differ in the last bits from run to run.
     counted = compared.group_by(names).len().sort(names)
-    return counted.select(names).to_numpy().astype(np.int8), counted.get_column("len").to_numpy()
+    levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
+    return levels, counted.get_column("len").to_numpy().astype(np.int64)
+
+
+def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]:
+    """Per blocking rule that trains the model, the level patterns of the pairs it proposed,
+    the comparisons it fixes set to MISSING (``model.estimate`` says why); and of those no
+    earlier training rule proposed, whose matches and non-matches alike disagree on what
+    those rules fix, so that is left out too."""
+    out = []
+    earlier_bits, earlier_fixed = 0, frozenset[str]()
+    rules = pl.col("rules")
+    for bit, rule in enumerate(spec.blocking):
+        if not rule.trains:
+            continue
+        fixed = spec.fixed_by(rule)
+        mine = compared.filter((rules & (1 << bit)) != 0)
+        first = mine.filter((rules & earlier_bits) == 0)
+        out.append(
+            RuleSample(
+                level_patterns(_without(mine, spec, fixed), spec),
+                level_patterns(_without(first, spec, fixed | earlier_fixed), spec),
+            )
+        )
+        earlier_bits |= 1 << bit
+        earlier_fixed |= fixed
+    return out
+
+
+def _without(compared: pl.DataFrame, spec: LinkSpec, names: frozenset[str]) -> pl.DataFrame:
+    """The pairs with these comparisons' levels set to MISSING."""
+    return compared.with_columns(
+        pl.lit(MISSING, dtype=pl.Int8).alias(level_column(c))
+        for c in spec.comparisons
+        if c.name in names
+    )
 
 
 def weight_column(comparison: Comparison) -> str:

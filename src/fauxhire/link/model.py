@@ -3,9 +3,9 @@
 For every comparison level, m is its probability among true matches and u among non-matches;
 its match weight is log2(m / u), summed over comparisons with the prior odds to a pair's total.
 u comes from pairs drawn at random (nearly all non-matches); m and the share of matches among
-candidate pairs (lambda) come from expectation-maximisation over the candidate pairs. Both work
-on counts of level patterns, not on pairs, so this module never sees a record and runs the same
-whatever engine counted the patterns.
+candidate pairs (lambda) come from expectation-maximisation, blocking rule by blocking rule.
+Both work on counts of level patterns, not on pairs, so this module never sees a record and
+runs the same whatever engine counted the patterns.
 
 Pure numpy; no I/O.
 """
@@ -86,59 +86,138 @@ class Model:
         )
 
 
+Patterns = tuple[Levels, npt.NDArray[np.int64]]  # distinct level patterns, pairs of each
+
+
 def level_shares(levels: Levels, counts: npt.NDArray[np.int64], spec: LinkSpec) -> list[Floats]:
     """Per comparison, the share of each level among the pairs where neither side is missing."""
+    return [
+        _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
+        for totals in _level_totals(levels, counts.astype(np.float64), spec)
+    ]
+
+
+def _level_totals(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
+    """Per comparison, the (weighted) count of pairs at each level, missing sides left out."""
     out = []
     for index, comparison in enumerate(spec.comparisons):
         column = levels[:, index]
         present = column != MISSING
-        totals = np.bincount(
-            column[present].astype(np.int64),
-            weights=counts[present],
-            minlength=comparison.levels + 1,
+        out.append(
+            np.bincount(
+                column[present].astype(np.int64),
+                weights=counts[present],
+                minlength=comparison.levels + 1,
+            ).astype(np.float64)
         )
-        out.append(_bounded(totals / max(totals.sum(), 1.0), spec.probability_floor))
     return out
 
 
+@dataclass(frozen=True)
+class RuleSample:
+    """The level patterns of the pairs one training blocking rule proposed, the comparisons it
+    fixes set to MISSING: all of them (to estimate m), and those no earlier training rule
+    proposed (to count matches once)."""
+
+    proposed: Patterns
+    first_proposed: Patterns
+
+
 def estimate(
-    spec: LinkSpec,
-    candidate_levels: Levels,
-    candidate_counts: npt.NDArray[np.int64],
-    u: list[Floats],
-    records: int,
+    spec: LinkSpec, samples: list[RuleSample], u: list[Floats], possible_pairs: float
 ) -> Model:
-    """m and lambda by EM over the candidate pairs' level patterns, u held fixed; the prior
-    of a random pair from lambda, the candidate count and the ``records`` they come from."""
+    """m by EM rule by rule, u held fixed; lambda and the prior of a random pair.
+
+    Among pairs that share a date of birth the non-matches share it too, so there the date says
+    nothing, and u (from random pairs) would call every such pair a match. So each training
+    rule's sample leaves out the comparisons the rule fixes, and a comparison's m pools the
+    expected matches of every sample that sees it, as Splink does rule by rule. The matches
+    among the candidates are then counted once, each pair in the sample of the first rule that
+    proposed it, with the share of matches among those pairs; lambda is their share of the
+    candidates, and the prior their share of the ``possible_pairs``.
+    """
     floor = spec.probability_floor
-    m = [_initial_m(c.levels, floor) for c in spec.comparisons]
-    share = 0.1
-    counts = candidate_counts.astype(np.float64)
-    log_u = _log_probabilities(candidate_levels, u)
+    pooled = [np.zeros(c.levels + 1) for c in spec.comparisons]
     iterations = 0
-    for iterations in range(1, spec.em_iterations + 1):  # noqa: B007 (read after the loop)
-        log_m = _log_probabilities(candidate_levels, m)
-        log_odds = math.log(share / (1 - share)) + log_m - log_u
-        posterior = 1 / (1 + np.exp(-np.clip(log_odds, -700, 700)))
-        weighted = counts * posterior
-        new_share = float(weighted.sum() / counts.sum())
-        new_m = level_shares(candidate_levels, weighted.astype(np.float64), spec)
-        moved = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
-        m = new_m
-        share = min(max(new_share, floor), 1 - floor)
-        if moved < 1e-5:
-            break
-    all_pairs = max(records * (records - 1) / 2, 1.0)
-    expected_matches = share * float(counts.sum())
-    prior = min(max(expected_matches / all_pairs, 1e-15), 1 - floor)
+    for sample in samples:
+        totals, used = _expected_match_levels(spec, *sample.proposed, u)
+        iterations = max(iterations, used)
+        for index, total in enumerate(totals):
+            pooled[index] += total
+    # A comparison no sample saw (its only rule proposed nothing) keeps the starting belief.
+    m = [
+        _bounded(total / total.sum(), floor) if total.sum() > 0 else _initial_m(c.levels, floor)
+        for c, total in zip(spec.comparisons, pooled, strict=True)
+    ]
+    matches = candidates = 0.0
+    for sample in samples:
+        # Lambda of the pairs this rule proposed first, not of all it proposed: the matches
+        # an earlier rule found are gone from them, and most of their non-matches are not.
+        share = _match_share(sample.first_proposed, m, u, spec)
+        levels, counts = sample.first_proposed
+        weights = counts.astype(np.float64)
+        matches += float(
+            (weights * _posterior(levels, m, _log_probabilities(levels, u), share)).sum()
+        )
+        candidates += float(weights.sum())
+    match_share = min(max(matches / candidates, floor), 1 - floor) if candidates else floor
+    prior = min(max(matches / max(possible_pairs, 1.0), 1e-15), 1 - floor)
     return Model(
         spec=spec,
         m=tuple(tuple(float(x) for x in row) for row in m),
         u=tuple(tuple(float(x) for x in row) for row in u),
-        match_share=share,
+        match_share=match_share,
         iterations=iterations,
         pair_prior=prior,
     )
+
+
+def _expected_match_levels(
+    spec: LinkSpec, levels: Levels, counts: npt.NDArray[np.int64], u: list[Floats]
+) -> tuple[list[Floats], int]:
+    """EM over one sample: per comparison, the expected count of matches at each level."""
+    if counts.sum() == 0:
+        return [np.zeros(c.levels + 1) for c in spec.comparisons], 0
+    floor = spec.probability_floor
+    m = [_initial_m(c.levels, floor) for c in spec.comparisons]
+    share = 0.1
+    weights = counts.astype(np.float64)
+    log_u = _log_probabilities(levels, u)
+    totals = _level_totals(levels, weights, spec)
+    iterations = 0
+    for iterations in range(1, spec.em_iterations + 1):  # noqa: B007 (read after the loop)
+        posterior = _posterior(levels, m, log_u, share)
+        expected = weights * posterior
+        totals = _level_totals(levels, expected, spec)
+        new_m = [_bounded(t / max(t.sum(), 1.0), floor) for t in totals]
+        moved = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
+        m = new_m
+        share = min(max(float(expected.sum() / weights.sum()), floor), 1 - floor)
+        if moved < 1e-5:
+            break
+    return totals, iterations
+
+
+def _match_share(sample: Patterns, m: list[Floats], u: list[Floats], spec: LinkSpec) -> float:
+    """Lambda by EM with m and u fixed: the share of matches among a sample's pairs."""
+    levels, counts = sample
+    weights = counts.astype(np.float64)
+    if weights.sum() == 0:
+        return spec.probability_floor
+    log_u = _log_probabilities(levels, u)
+    share = 0.1
+    for _ in range(200):
+        new = float((weights * _posterior(levels, m, log_u, share)).sum() / weights.sum())
+        new = min(max(new, spec.probability_floor), 1 - spec.probability_floor)
+        if abs(new - share) < 1e-7:
+            return new
+        share = new
+    return share
+
+
+def _posterior(levels: Levels, m: list[Floats], log_u: Floats, share: float) -> Floats:
+    log_odds = math.log(share / (1 - share)) + _log_probabilities(levels, m) - log_u
+    return 1 / (1 + np.exp(-np.clip(log_odds, -700, 700)))
 
 
 def _initial_m(levels: int, floor: float) -> Floats:

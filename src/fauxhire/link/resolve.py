@@ -48,11 +48,10 @@ def train(
     pairs, report = embedded.candidate_pairs(records, spec)
     frequencies = embedded.term_frequencies(records, spec)
     compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
-    sample = embedded.compare(
-        embedded.random_pairs(records, spec.random_pairs, seed), records, spec
-    )
+    sample = embedded.compare(embedded.random_pairs(records, spec, seed), records, spec)
     u = level_shares(*embedded.level_patterns(sample, spec), spec)
-    model = estimate(spec, *embedded.level_patterns(compared, spec), u, records.height)
+    samples = embedded.training_samples(compared, spec)
+    model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
     return model, embedded.score(compared, model), report
 
 

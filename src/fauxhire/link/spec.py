@@ -83,6 +83,15 @@ class Blocking(BaseModel):
 
     columns: tuple[str, ...] = Field(min_length=1)
     max_block: int = Field(default=200, ge=2)
+    # Whether its pairs also train the model (m by EM). A loose rule (one postcode) finds the
+    # odd match the strict ones miss, but its many non-matches that agree on the rule's own
+    # columns would let EM mistake "same postcode" for "same person": such a rule proposes
+    # pairs to score and teaches nothing.
+    trains: bool = True
+    # The comparisons its pairs agree on by construction, which say nothing among them; by
+    # default those on the rule's own columns. Name them when the rule blocks on a derived
+    # column (names in either order) that stands for compared ones.
+    fixes: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -119,6 +128,9 @@ class LinkSpec(BaseModel):
     list_columns: frozenset[str] = frozenset()  # columns that hold lists of values
     requirements: tuple[Requirement, ...] = ()
     threshold: float = Field(default=0.9, gt=0, lt=1)  # match probability that links a pair
+    # Linking sources rather than deduplicating one: only pairs whose records differ in this
+    # column are compared (one company's ATS against a partner's list; FEBRL 4's files).
+    across: str | None = None
     random_pairs: int = Field(default=1_000_000, ge=1000)  # sampled to estimate u
     em_iterations: int = Field(default=25, ge=1)
     # Estimated probabilities are kept inside (floor, 1 - floor): a level never seen among
@@ -130,6 +142,21 @@ class LinkSpec(BaseModel):
         names = [c.name for c in self.comparisons]
         if len(set(names)) != len(names):
             raise ValueError("comparison names must be unique")
+        if len(self.blocking) > 62:
+            raise ValueError("at most 62 blocking rules")  # a bit each in an Int64
+        for rule in self.blocking:
+            unknown = set(rule.fixes or ()) - set(names)
+            if unknown:
+                raise ValueError(f"blocking {rule.name!r} fixes unknown comparisons: {unknown}")
+        training = [rule for rule in self.blocking if rule.trains]
+        if not training:
+            raise ValueError("at least one blocking rule must train the model")
+        for name in names:
+            if all(name in self.fixed_by(rule) for rule in training):
+                raise ValueError(
+                    f"comparison {name!r} is fixed by every training rule: nothing can "
+                    "estimate how often matches agree on it"
+                )
         for requirement in self.requirements:
             unknown = set(requirement.any_of) - set(names)
             if unknown:
@@ -143,3 +170,9 @@ class LinkSpec(BaseModel):
                     f"{comparison.column!r}"
                 )
         return self
+
+    def fixed_by(self, rule: Blocking) -> frozenset[str]:
+        """Names of the comparisons a blocking rule's pairs agree on by construction."""
+        if rule.fixes is not None:
+            return frozenset(rule.fixes)
+        return frozenset(c.name for c in self.comparisons if c.column in rule.columns)
