@@ -1,5 +1,5 @@
-"""The command line: `fauxhire ingest`, `run`, `link`, `show`, `export`, `stats`, `quarantine
-list`, `demo`, `evaluate`.
+"""The command line: `fauxhire ingest`, `run`, `link`, `judge`, `show`, `export`, `stats`,
+`quarantine list`, `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -7,10 +7,11 @@ logs go to stderr, results to stdout, so output composes with other tools.
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
     FileResult,
     ingest_files,
+    judge,
     quarantine_entries,
     resolve_joins,
     run_folder,
@@ -46,7 +48,6 @@ from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
 from fauxhire.settings import Settings
 from fauxhire.store import Store
-from fauxhire.store.schema import split_key
 
 if TYPE_CHECKING:
     from fauxhire.services.demo import DemoResult
@@ -58,6 +59,11 @@ show_app = typer.Typer(no_args_is_help=True, help="Why records are linked: ident
 app.add_typer(show_app, name="show")
 export_app = typer.Typer(no_args_is_help=True, help="Outputs in the formats of FORMATS.md 11.")
 app.add_typer(export_app, name="export")
+judge_app = typer.Typer(
+    no_args_is_help=True,
+    help="An analyst's word on links, kept with who, when and why; every later run keeps it.",
+)
+app.add_typer(judge_app, name="judge")
 out = Console()
 err = Console(stderr=True)
 
@@ -265,7 +271,7 @@ def _print_edges(edges: list[Any], stage: str) -> None:
     for edge in edges:
         if stage == "identity":
             out.print(
-                f"- {_app_ref(edge.a)} ~ {_app_ref(edge.b)}: match weight "
+                f"- {judge.app_ref(edge.a)} ~ {judge.app_ref(edge.b)}: match weight "
                 f"{edge.score:+.1f} (probability {edge.probability:.4f})"
             )
             for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
@@ -281,8 +287,116 @@ def _print_edges(edges: list[Any], stage: str) -> None:
                 )
 
 
-def _app_ref(key: str) -> str:
-    return "/".join(split_key(key))
+AppArgument = Annotated[
+    str, typer.Argument(help="company_id/application_id, as `fauxhire show identity` lists it.")
+]
+ReasonOption = Annotated[
+    str, typer.Option("--reason", help="Why: kept with the judgement for whoever reads it next.")
+]
+AnalystOption = Annotated[
+    str | None, typer.Option("--analyst", help="Who judges (default: the OS user).")
+]
+LinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--link/--no-link", help="Re-run linking to show the effect, or only record the judgement."
+    ),
+]
+
+
+@judge_app.command("confirm")
+def judge_confirm(
+    app_a: AppArgument,
+    app_b: AppArgument,
+    reason: ReasonOption,
+    analyst: AnalystOption = None,
+    relink: LinkOption = True,
+    db: DbOption = None,
+) -> None:
+    """Two applications are one identity: every later run keeps them together."""
+    _judge(judge.confirm, (app_a, app_b), reason, analyst, relink, db)
+
+
+@judge_app.command("split")
+def judge_split(
+    application: AppArgument,
+    reason: ReasonOption,
+    analyst: AnalystOption = None,
+    relink: LinkOption = True,
+    db: DbOption = None,
+) -> None:
+    """An application is not its identity's person: keep it apart from the identity's others."""
+    _judge(judge.split, (application,), reason, analyst, relink, db)
+
+
+@judge_app.command("split-network")
+def judge_split_network(
+    identity_id: Annotated[str, typer.Argument(help="An identity id, as i-123.")],
+    reason: ReasonOption,
+    analyst: AnalystOption = None,
+    relink: LinkOption = True,
+    db: DbOption = None,
+) -> None:
+    """An identity is not run by its network: keep it apart from the network's others."""
+    _judge(judge.split_network, (identity_id,), reason, analyst, relink, db)
+
+
+@judge_app.command("list")
+def judge_list(db: DbOption = None) -> None:
+    """Every judgement: kind, the pair, who, why and when."""
+    with _store(db) as (store, _):
+        judgements = judge.list_judgements(store)
+    table = Table(title=f"{len(judgements)} judgements")
+    for column in ("kind", "a", "b", "analyst", "reason", "when"):
+        table.add_column(column, overflow="fold")
+    for j in judgements:
+        when = j.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        table.add_row(j.kind, j.a, j.b, j.analyst, j.reason, when)
+    out.print(table)
+
+
+def _judge(
+    decide: Callable[..., judge.Decision],
+    subjects: tuple[str, ...],
+    reason: str,
+    analyst: str | None,
+    relink: bool,
+    db: str | None,
+) -> None:
+    """Record a judgement on the subjects, re-link unless told not to, and say what moved."""
+    who = analyst if analyst is not None else _os_user()
+    with _store(db) as (store, _):
+        decision = decide(store, *subjects, analyst=who, reason=reason, now=_now())
+        before = judge.placements(store, decision.watched)
+        linked = link_store(store, now=_now()) if relink else None
+        after = judge.placements(store, decision.watched) if relink else before
+    given = len(decision.judgements)
+    out.print(
+        f"recorded {given} {decision.judgements[0].kind} judgement{'s' * (given != 1)} by "
+        f"{who}: {decision.added} new, {given - decision.added} already given"
+    )
+    if linked is None:
+        out.print("not linked (--no-link): the next `fauxhire link` applies them")
+        return
+    _print_link(linked)
+    for was, now in zip(before, after, strict=True):
+        out.print(
+            f"{was.ref}: {_moved('identity', was.identity_id, now.identity_id)}, "
+            f"{_moved('network', was.network_id, now.network_id)}"
+        )
+
+
+def _moved(what: str, was: str | None, now: str | None) -> str:
+    if was == now:
+        return f"still {what} {now or 'none'}"
+    return f"{what} {was or 'none'} -> {now or 'none'}"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        return ""
 
 
 @export_app.command("links")

@@ -7,6 +7,8 @@
     ├── RuleError                 a ruleset problem: rule id, path:line
     ├── StoreError                a persistence operation failed: operation, wrapped cause
     ├── NotFound                  an id that the store does not hold
+    ├── JudgementRefused          an analyst's judgement that would say nothing: a record
+    │                             already alone, an identity in no network, one record twice
     └── PermissionDenied          the caller may not do this
 
 Each error carries a stable machine-readable ``code`` and its fields, so the CLI and the
@@ -83,6 +85,10 @@ class StoreError(FauxhireError):
 
 class NotFound(FauxhireError):
     code = "not_found"
+
+
+class JudgementRefused(FauxhireError):
+    code = "judgement_refused"
 
 
 class PermissionDenied(FauxhireError):
