@@ -95,9 +95,7 @@ def _spec(mode: str) -> LinkSpec:
             Blocking(columns=("soc_sec_id",), max_block=1000),
             Blocking(columns=("street_number", "address_1"), max_block=1000),
             Blocking(columns=("postcode", "surname"), max_block=1000),
-            # Loose rules: the odd match the strict ones miss; they do not train the model.
-            Blocking(columns=("postcode",), max_block=200, trains=False),
-            Blocking(columns=("state", "address_1"), max_block=200, trains=False),
+            Blocking(columns=("postcode", "given_name"), max_block=1000),
         ),
         threshold=0.5,
         random_pairs=1_000_000,

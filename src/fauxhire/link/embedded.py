@@ -1,9 +1,11 @@
 """The embedded engine: blocking, comparison and scoring on one machine, with polars.
 
-Every step is a columnar operation over all pairs at once (joins, list set operations,
-rapidfuzz's multi-threaded ``cpdist`` for string similarity), so a million records take
-seconds, not a Python loop each. The distributed engine of docs/linking-at-scale.md implements
-the same four operations; the model and the clustering consume only what they return.
+Every step is a columnar operation over all pairs at once: pairs are record positions made
+by run-length arithmetic within blocks, single values are integer codes, string similarity is
+rapidfuzz's multi-threaded ``cpdist`` once per distinct pair of values (``vectors``), lists
+use polars' set operations. A million records take seconds, not a Python loop each. The
+distributed engine of docs/linking-at-scale.md implements the same operations; the model and
+the clustering consume only what they return.
 
 Records are a polars frame with an integer ``rec`` column and the spec's columns; list columns
 hold lists of strings (or of integers, for hashed text).
@@ -11,17 +13,31 @@ hold lists of strings (or of integers, for hashed text).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
-from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from fauxhire.link.model import Model, Patterns, RuleSample
 from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec
+from fauxhire.link.vectors import (
+    Encoded,
+    Ints,
+    RecordIndex,
+    Scorer,
+    encode,
+    pair_keys,
+    pairs_within_blocks,
+    similarity_of_codes,
+    split_keys,
+)
 
-_SCORERS = {
+Floats = npt.NDArray[np.float64]
+
+_SCORERS: dict[str, Scorer] = {
     "jaro_winkler": JaroWinkler.normalized_similarity,
     "levenshtein": Levenshtein.normalized_similarity,
 }
@@ -48,19 +64,34 @@ def candidate_pairs(
     records: pl.DataFrame, spec: LinkSpec, new: pl.Series | None = None
 ) -> tuple[pl.DataFrame, BlockingReport]:
     """Distinct pairs (rec_a < rec_b) that agree on any blocking rule, with ``rules``: a bit
-    per rule that proposed the pair (bit i for ``spec.blocking[i]``).
+    per rule that proposed the pair (bit i for ``spec.blocking[i]``). Sorted by (rec_a, rec_b).
 
     With ``new``, only pairs with at least one record in it: what an incremental batch adds.
     """
     report = BlockingReport()
-    found = [_empty_pairs().with_columns(pl.lit(0, dtype=pl.Int64).alias("rules"))]
+    records = records.sort("rec")  # positions in rec order: a < b means rec_a < rec_b
+    is_new = None
+    if new is not None:
+        is_new = np.zeros(records.height, dtype=bool)
+        is_new[RecordIndex(records.get_column("rec")).positions(new)] = True
+    keys, bits = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     for bit, rule in enumerate(spec.blocking):
-        pairs = _block(records, rule, spec.list_columns, new, report)
-        report.pairs[rule.name] = pairs.height
-        found.append(pairs.with_columns(pl.lit(1 << bit, dtype=pl.Int64).alias("rules")))
-    # Each rule's pairs are distinct, so the sum of its bits is their union.
-    pairs = pl.concat(found).group_by("rec_a", "rec_b").agg(pl.col("rules").sum())
-    return across_sources(pairs, records, spec).sort("rec_a", "rec_b"), report
+        found = _block(records, rule, spec.list_columns, is_new, report)
+        report.pairs[rule.name] = len(found)
+        keys.append(found)
+        bits.append(np.full(len(found), 1 << bit, dtype=np.int64))
+    # The union: sorted by pair, each pair's bits OR-ed over its run.
+    by_pair = pl.DataFrame({"key": np.concatenate(keys), "rules": np.concatenate(bits)}).sort("key")
+    key = by_pair.get_column("key").to_numpy()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    rules = np.bitwise_or.reduceat(by_pair.get_column("rules").to_numpy(), starts)
+    a, b = split_keys(key[starts])
+    recs = records.get_column("rec").to_numpy().astype(np.int64)
+    pairs = pl.DataFrame(
+        {"rec_a": recs[a], "rec_b": recs[b], "rules": rules if len(key) else key},
+        schema={"rec_a": pl.Int64, "rec_b": pl.Int64, "rules": pl.Int64},
+    )
+    return across_sources(pairs, records, spec), report
 
 
 def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
@@ -89,10 +120,11 @@ def _block(
     records: pl.DataFrame,
     rule: Blocking,
     list_columns: frozenset[str],
-    new: pl.Series | None,
+    is_new: npt.NDArray[np.bool_] | None,
     report: BlockingReport,
-) -> pl.DataFrame:
-    keyed = records.select("rec", *rule.columns)
+) -> Ints:
+    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once."""
+    keyed = records.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), *rule.columns)
     for column in rule.columns:
         if column in list_columns:
             keyed = keyed.explode(column)
@@ -100,19 +132,28 @@ def _block(
     for column in rule.columns:
         if keyed.schema[column] == pl.String:
             keyed = keyed.filter(pl.col(column) != "")
-    keyed = keyed.unique().select("rec", pl.struct(rule.columns).hash().alias("block"))
+    keyed = keyed.unique().select("pos", pl.struct(rule.columns).hash().alias("block"))
     sizes = keyed.group_by("block").len()
     too_big = sizes.filter(pl.col("len") > rule.max_block)
     report.skipped_blocks[rule.name] = too_big.height
     report.skipped_records[rule.name] = int(too_big.get_column("len").sum() or 0)
     keep = sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= rule.max_block))
     keyed = keyed.join(keep.select("block"), on="block")
-    left = keyed if new is None else keyed.filter(pl.col("rec").is_in(new.implode()))
-    joined = left.join(keyed, on="block", suffix="_b").filter(pl.col("rec") != pl.col("rec_b"))
-    return joined.select(
-        pl.min_horizontal("rec", "rec_b").alias("rec_a"),
-        pl.max_horizontal("rec", "rec_b").alias("rec_b"),
-    ).unique()
+    if is_new is not None:  # only the blocks that hold a new record
+        fresh = keyed.filter(pl.Series(is_new).gather(keyed.get_column("pos")))
+        keyed = keyed.join(fresh.select("block").unique(), on="block")
+    keyed = keyed.sort("block", "pos")
+    a, b = pairs_within_blocks(
+        keyed.get_column("block").to_numpy().astype(np.int64, copy=False),
+        keyed.get_column("pos").to_numpy(),
+    )
+    if is_new is not None:
+        mine = is_new[a] | is_new[b]
+        a, b = a[mine], b[mine]
+    found = pair_keys(a, b)
+    if any(column in list_columns for column in rule.columns):
+        found = np.unique(found)  # two shared emails put a pair in two blocks
+    return found
 
 
 def _empty_pairs() -> pl.DataFrame:
@@ -144,29 +185,86 @@ def compare(
 ) -> pl.DataFrame:
     """The pairs with one level column per comparison (Int8), and with ``frequencies`` (from
     ``term_frequencies``) the rarity of the shared value where a comparison weighs it."""
-    columns = list(dict.fromkeys(c.column for c in spec.comparisons))
-    side = records.select("rec", *columns)
-    joined = pairs.join(side, left_on="rec_a", right_on="rec", how="left").join(
-        side, left_on="rec_b", right_on="rec", how="left", suffix="_b"
-    )
-    levels = [_levels(joined, c).alias(level_column(c)) for c in spec.comparisons]
-    out = pairs.with_columns(levels)
-    if frequencies:
-        for comparison in spec.comparisons:
-            if comparison.term_frequency:
-                shared = _shared_frequency(joined, comparison, spec, frequencies)
-                out = out.with_columns(shared.alias(tf_column(comparison)))
+    index = RecordIndex(records.get_column("rec"))
+    a = index.positions(pairs.get_column("rec_a"))
+    b = index.positions(pairs.get_column("rec_b"))
+    frequencies = frequencies or {}
+    added = _single_value_levels(a, b, records, spec, frequencies)
+    added += _list_levels(a, b, records, spec, frequencies)
+    order = [level_column(c) for c in spec.comparisons]
+    order += [tf_column(c) for c in spec.comparisons if frequencies and c.term_frequency]
+    by_name = {series.name: series for series in added}
+    return pairs.with_columns(by_name[name] for name in order)
+
+
+def _single_value_levels(
+    a: Ints, b: Ints, records: pl.DataFrame, spec: LinkSpec, frequencies: dict[str, pl.DataFrame]
+) -> list[pl.Series]:
+    """Levels (and shared-value tf) of the comparisons of single-value columns, from codes."""
+    out = []
+    encoded: dict[str, Encoded] = {}
+    for comparison in spec.comparisons:
+        if comparison.column in spec.list_columns:
+            continue
+        if comparison.column not in encoded:
+            encoded[comparison.column] = encode(records.get_column(comparison.column))
+        column = encoded[comparison.column]
+        ca, cb = column.codes[a], column.codes[b]
+        out.append(pl.Series(level_column(comparison), _coded_levels(ca, cb, column, comparison)))
+        tf = column.frequencies(frequencies.get(comparison.column))
+        if comparison.term_frequency and tf is not None:
+            shared = np.where((ca == cb) & (ca >= 0), tf[np.maximum(ca, 0)], np.nan)
+            out.append(pl.Series(tf_column(comparison), shared).fill_nan(None))
     return out
 
 
-def _levels(joined: pl.DataFrame, comparison: Comparison) -> pl.Series:
-    a, b = joined.get_column(comparison.column), joined.get_column(f"{comparison.column}_b")
+def _list_levels(
+    a: Ints, b: Ints, records: pl.DataFrame, spec: LinkSpec, frequencies: dict[str, pl.DataFrame]
+) -> list[pl.Series]:
+    """Levels (and rarest shared value's tf) of the comparisons of list columns."""
+    listed = [c for c in spec.comparisons if c.column in spec.list_columns]
+    if not listed:
+        return []
+    columns = list(dict.fromkeys(c.column for c in listed))
+    side = records.select(*columns)
+    joined = pl.concat([side[a], side[b].rename({c: f"{c}_b" for c in columns})], how="horizontal")
+    out = []
+    for comparison in listed:
+        out.append(_set_levels(joined, comparison).alias(level_column(comparison)))
+        if comparison.term_frequency and comparison.column in frequencies:
+            shared = _shared_frequency(joined, comparison, frequencies)
+            out.append(shared.alias(tf_column(comparison)))
+    return out
+
+
+def _coded_levels(
+    a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], column: Encoded, comparison: Comparison
+) -> npt.NDArray[np.int8]:
+    """Levels of a single-value comparison from the codes of both sides."""
+    present = (a >= 0) & (b >= 0)
+    same = present & (a == b)
+    levels = np.where(present, 0, MISSING).astype(np.int8)
+    levels[same] = comparison.levels  # equal values meet every threshold
     if comparison.method == "exact":
-        present = a.is_not_null() & b.is_not_null() & (a != "") & (b != "")
-        agree = (a == b).cast(pl.Int8)
-        return pl.select(pl.when(present).then(agree).otherwise(MISSING)).to_series().cast(pl.Int8)
-    if comparison.method in _SCORERS:
-        return _graded_strings(a, b, comparison)
+        return levels
+    differ = np.flatnonzero(present & ~same)
+    if len(differ):
+        similarity = similarity_of_codes(
+            a[differ],
+            b[differ],
+            column.values,
+            _SCORERS[comparison.method],
+            cutoff=min(comparison.thresholds) - 1e-6,
+        )
+        graded = np.zeros(len(differ), dtype=np.int8)
+        for threshold in comparison.thresholds:
+            graded += similarity >= np.float32(threshold) - np.float32(1e-6)
+        levels[differ] = graded
+    return levels
+
+
+def _set_levels(joined: pl.DataFrame, comparison: Comparison) -> pl.Series:
+    a, b = joined.get_column(comparison.column), joined.get_column(f"{comparison.column}_b")
     frame = pl.DataFrame({"a": a, "b": b})
     present = (pl.col("a").list.len() > 0) & (pl.col("b").list.len() > 0)
     inter = pl.col("a").list.set_intersection("b").list.len()
@@ -178,23 +276,6 @@ def _levels(joined: pl.DataFrame, comparison: Comparison) -> pl.Series:
         level = pl.sum_horizontal([(share >= t).cast(pl.Int8) for t in comparison.thresholds])
     expr = pl.when(present.fill_null(False)).then(level).otherwise(MISSING)
     return frame.select(expr.cast(pl.Int8)).to_series()
-
-
-def _graded_strings(a: pl.Series, b: pl.Series, comparison: Comparison) -> pl.Series:
-    present = (a.is_not_null() & b.is_not_null() & (a != "") & (b != "")).fill_null(False)
-    mask = present.to_numpy()
-    levels = np.full(len(a), MISSING, dtype=np.int8)
-    if mask.any():
-        left = a.filter(present).to_list()
-        right = b.filter(present).to_list()
-        similarity = process.cpdist(
-            left, right, scorer=_SCORERS[comparison.method], workers=-1, dtype=np.float32
-        )
-        graded = np.zeros(len(left), dtype=np.int8)
-        for threshold in comparison.thresholds:
-            graded += similarity >= np.float32(threshold) - np.float32(1e-6)
-        levels[mask] = graded
-    return pl.Series(levels, dtype=pl.Int8)
 
 
 def term_frequencies(records: pl.DataFrame, spec: LinkSpec) -> dict[str, pl.DataFrame]:
@@ -214,28 +295,22 @@ def term_frequencies(records: pl.DataFrame, spec: LinkSpec) -> dict[str, pl.Data
 
 
 def _shared_frequency(
-    joined: pl.DataFrame,
-    comparison: Comparison,
-    spec: LinkSpec,
-    frequencies: dict[str, pl.DataFrame],
+    joined: pl.DataFrame, comparison: Comparison, frequencies: dict[str, pl.DataFrame]
 ) -> pl.Series:
-    """The tf of the value both sides share (the rarest one, for lists); null if none."""
+    """Of a list comparison, the tf of the rarest value both sides share; null if none."""
     tf = frequencies[comparison.column]
     a, b = pl.col(comparison.column), pl.col(f"{comparison.column}_b")
     indexed = joined.select(pl.int_range(pl.len()).alias("row"), a, b)
-    if comparison.column in spec.list_columns:
-        shared = (
-            indexed.select("row", a.list.set_intersection(b).alias("value"))
-            .explode("value")
-            .join(tf, on="value")
-            .group_by("row")
-            .agg(pl.col("tf").min())
-        )
-    else:
-        shared = indexed.filter(a == b).select("row", a.alias("value")).join(tf, on="value")
+    shared = (
+        indexed.select("row", a.list.set_intersection(b).alias("value"))
+        .explode("value")
+        .join(tf, on="value")
+        .group_by("row")
+        .agg(pl.col("tf").min())
+    )
     return (
         indexed.select("row")
-        .join(shared.select("row", "tf"), on="row", how="left", maintain_order="left")
+        .join(shared, on="row", how="left", maintain_order="left")
         .get_column("tf")
     )
 
@@ -269,19 +344,25 @@ def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]
     the comparisons it fixes set to MISSING (``model.estimate`` says why); and of those no
     earlier training rule proposed, whose matches and non-matches alike disagree on what
     those rules fix, so that is left out too."""
+    names = [level_column(c) for c in spec.comparisons]
+    # One pass over the pairs: patterns with the set of rules that proposed them. The rest
+    # is arithmetic on at most a few thousand rows.
+    counted = compared.group_by(*names, "rules").len()
+    levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
+    rules = counted.get_column("rules").to_numpy()
+    counts = counted.get_column("len").to_numpy().astype(np.int64)
     out = []
     earlier_bits, earlier_fixed = 0, frozenset[str]()
-    rules = pl.col("rules")
     for bit, rule in enumerate(spec.blocking):
         if not rule.trains:
             continue
         fixed = spec.fixed_by(rule)
-        mine = compared.filter((rules & (1 << bit)) != 0)
-        first = mine.filter((rules & earlier_bits) == 0)
+        mine = (rules & (1 << bit)) != 0
+        first = mine & ((rules & earlier_bits) == 0)
         out.append(
             RuleSample(
-                level_patterns(_without(mine, spec, fixed), spec),
-                level_patterns(_without(first, spec, fixed | earlier_fixed), spec),
+                _patterns(levels[mine], counts[mine], _masked(spec, fixed)),
+                _patterns(levels[first], counts[first], _masked(spec, fixed | earlier_fixed)),
             )
         )
         earlier_bits |= 1 << bit
@@ -289,29 +370,48 @@ def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]
     return out
 
 
-def _without(compared: pl.DataFrame, spec: LinkSpec, names: frozenset[str]) -> pl.DataFrame:
-    """The pairs with these comparisons' levels set to MISSING."""
-    return compared.with_columns(
-        pl.lit(MISSING, dtype=pl.Int8).alias(level_column(c))
-        for c in spec.comparisons
-        if c.name in names
-    )
+def _masked(spec: LinkSpec, names: frozenset[str]) -> list[int]:
+    return [index for index, c in enumerate(spec.comparisons) if c.name in names]
+
+
+def _patterns(levels: npt.NDArray[np.int8], counts: Ints, masked: list[int]) -> Patterns:
+    """Distinct patterns, sorted, with the masked comparisons set to MISSING, and counts."""
+    levels = levels.copy()
+    levels[:, masked] = MISSING
+    if len(levels) == 0:
+        return levels, counts
+    distinct, inverse = np.unique(levels, axis=0, return_inverse=True)
+    return distinct, np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
 
 
 def weight_column(comparison: Comparison) -> str:
     return f"w_{comparison.name}"
 
 
-def score(compared: pl.DataFrame, model: Model) -> pl.DataFrame:
+def score(compared: pl.DataFrame, model: Model, at_least: float | None = None) -> pl.DataFrame:
     """The pairs with each comparison's weight (``w_<name>``), their sum with the prior
-    (``weight``, log2 odds of a match) and the match ``probability``."""
-    spec = model.spec
+    (``weight``, log2 odds of a match) and the match ``probability``; with ``at_least``, only
+    the pairs whose probability reaches it (the per-comparison weights of tens of millions of
+    candidates that will not link are never built)."""
     total = np.full(compared.height, model.prior_weight)
-    parts = []
+    for _, weight in _weights(compared, model):
+        total += weight
+    if at_least is not None:
+        keep = _probability(total) >= at_least
+        compared, total = compared.filter(pl.Series(keep)), total[keep]
+    parts = [pl.Series(name, weight) for name, weight in _weights(compared, model)]
+    return compared.with_columns(
+        *parts, pl.Series("weight", total), pl.Series("probability", _probability(total))
+    )
+
+
+def _weights(compared: pl.DataFrame, model: Model) -> Iterator[tuple[str, Floats]]:
+    """Per comparison, its weight column's name and every pair's weight."""
+    spec = model.spec
     for index, (comparison, table) in enumerate(
         zip(spec.comparisons, model.weight_table(), strict=True)
     ):
-        levels = compared.get_column(level_column(comparison)).to_numpy().astype(np.int64)
+        levels = compared.get_column(level_column(comparison)).to_numpy().astype(np.intp)
         weight = table[levels + 1]
         name = tf_column(comparison)
         if comparison.term_frequency and name in compared.columns:
@@ -321,11 +421,9 @@ def score(compared: pl.DataFrame, model: Model) -> pl.DataFrame:
             top = (levels == comparison.levels) & ~np.isnan(tf)
             u_top = model.u[index][comparison.levels]
             floor = spec.probability_floor
-            weight = weight.copy()
             weight[top] += np.log2(u_top / np.clip(tf[top], floor, 1.0))
-        total += weight
-        parts.append(pl.Series(weight_column(comparison), weight))
-    probability = 1 / (1 + np.exp2(-np.clip(total, -1000, 1000)))
-    return compared.with_columns(
-        *parts, pl.Series("weight", total), pl.Series("probability", probability)
-    )
+        yield weight_column(comparison), weight
+
+
+def _probability(weight: Floats) -> Floats:
+    return 1 / (1 + np.exp2(-np.clip(weight, -1000, 1000)))

@@ -229,7 +229,7 @@ def _initial_m(levels: int, floor: float) -> Floats:
 
 def _bounded(shares: Floats, floor: float) -> Floats:
     bounded = np.clip(shares, floor, 1 - floor)
-    return bounded / bounded.sum()
+    return np.asarray(bounded / bounded.sum(), dtype=np.float64)
 
 
 def _log_probabilities(levels: Levels, table: list[Floats]) -> Floats:

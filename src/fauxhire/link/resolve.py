@@ -44,7 +44,7 @@ class Resolution:
 def train(
     records: pl.DataFrame, spec: LinkSpec, seed: int
 ) -> tuple[Model, pl.DataFrame, BlockingReport]:
-    """Estimate the model on these records; also return their scored candidate pairs."""
+    """Estimate the model on these records; also return their compared candidate pairs."""
     pairs, report = embedded.candidate_pairs(records, spec)
     frequencies = embedded.term_frequencies(records, spec)
     compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
@@ -52,7 +52,7 @@ def train(
     u = level_shares(*embedded.level_patterns(sample, spec), spec)
     samples = embedded.training_samples(compared, spec)
     model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
-    return model, embedded.score(compared, model), report
+    return model, compared, report
 
 
 def resolve(
@@ -63,15 +63,14 @@ def resolve(
     judgements: Judgements | None = None,
 ) -> Resolution:
     judgements = judgements or Judgements.none()
-    model, scored, report = train(records, spec, seed)
-    links = scored.filter(pl.col("probability") >= spec.threshold)
-    links = _with_judgements(links, judgements)
+    model, compared, report = train(records, spec, seed)
+    links = _with_judgements(embedded.score(compared, model, spec.threshold), judgements)
     return Resolution(
         model=model,
         links=links,
         clusters=clusters_of(records.get_column("rec"), links, judgements),
         blocking=report,
-        candidate_pairs=scored.height,
+        candidate_pairs=compared.height,
     )
 
 
