@@ -44,6 +44,7 @@ from fauxhire.services import (
 )
 from fauxhire.services.evaluate import evaluate_store
 from fauxhire.services.export import write_links_csv
+from fauxhire.services.increment import IncrementSummary, link_new
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
 from fauxhire.settings import Settings
@@ -211,14 +212,37 @@ def run(
 
 
 @app.command()
-def link(db: DbOption = None) -> None:
+def link(
+    db: DbOption = None,
+    new: Annotated[
+        bool,
+        typer.Option(
+            "--new",
+            help="Link only the applications stored since the last run into its identities, "
+            "with its model: seconds for a batch. Networks wait for the next full run.",
+        ),
+    ] = False,
+) -> None:
     """Resolve applications into identities and identities into networks, with evidence.
 
     Ids stay stable across runs for identities and networks whose members did not change.
     """
     with _store(db) as (store, _):
+        if new:
+            _print_increment(link_new(store, now=_now()))
+            return
         linked = link_store(store, now=_now())
     _print_link(linked)
+
+
+def _print_increment(linked: IncrementSummary) -> None:
+    out.print(
+        f"linked {linked.applications:,} new applications: {linked.joined_existing:,} joined "
+        f"an existing identity, {linked.new_identities:,} new identities, "
+        f"{linked.merged_identities:,} identities merged "
+        f"(compared with {linked.compared_with:,} stored applications)"
+    )
+    err.print(f"timings (s): {linked.seconds}")
 
 
 def _print_link(linked: LinkSummary) -> None:

@@ -278,9 +278,13 @@ def _set_levels(joined: pl.DataFrame, comparison: Comparison) -> pl.Series:
     return frame.select(expr.cast(pl.Int8)).to_series()
 
 
-def term_frequencies(records: pl.DataFrame, spec: LinkSpec) -> dict[str, pl.DataFrame]:
-    """Per weighed column, each value's share of the records that hold it (value, tf)."""
-    total = max(records.height, 1)
+def term_frequencies(
+    records: pl.DataFrame, spec: LinkSpec, total: int | None = None
+) -> dict[str, pl.DataFrame]:
+    """Per weighed column, each value's share of the records that hold it (value, tf): of
+    these records, or of ``total`` when they are the part of a larger set that holds every
+    value counted (an incremental batch with every record sharing one of its values)."""
+    total = max(records.height if total is None else total, 1)
     out: dict[str, pl.DataFrame] = {}
     for comparison in spec.comparisons:
         if not comparison.term_frequency or comparison.column in out:

@@ -21,7 +21,7 @@ from fauxhire.link.cluster import positions, spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
 from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
-from fauxhire.link.resolve import Judgements, Resolution, resolve
+from fauxhire.link.resolve import Judgements, resolve
 from fauxhire.store import outputs
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import read_judgements
@@ -41,6 +41,10 @@ class LinkSummary:
     identity_links: int = 0
     network_links: int = 0
     judgements: int = 0
+    # Where an incremental run picks up: the last application row linked, and the highest
+    # identity number given.
+    max_rec: int = 0
+    last_identity: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     blocking: dict[str, Any] = field(default_factory=dict)
 
@@ -108,9 +112,11 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         ),
         now=now,
     )
-    outputs.replace_edges(store, "identity", _identity_edges(resolution, identities, apps))
+    outputs.replace_edges(store, "identity", identity_edges(resolution.links, identities, apps))
     outputs.replace_edges(store, "network", _network_edges(network, per_identity, network_ids))
     summary.identities = per_identity.height
+    summary.max_rec = int(apps.get_column("rec").max() or 0)  # type: ignore[arg-type]
+    summary.last_identity = highest_id_number(per_identity.get_column("id"))
     sizes = identities.group_by("cluster").len()
     summary.multi_application_identities = sizes.filter(pl.col("len") > 1).height
     summary.networks = network.networks.get_column("network").n_unique()
@@ -169,6 +175,12 @@ def _previous_networks(previous: pl.DataFrame, identities: pl.DataFrame) -> pl.D
     )
 
 
+def highest_id_number(ids: pl.Series) -> int:
+    """The highest number among ids like ``i-12``; 0 when there are none."""
+    found = ids.str.extract(r"-(\d+)$").cast(pl.Int64).max()
+    return int(found or 0)  # type: ignore[arg-type]
+
+
 def _stable_ids(groups: pl.DataFrame, previous: pl.DataFrame, prefix: str) -> pl.DataFrame:
     """An id for every group (rec, group): the old id most of its members had, where no
     other group has a better claim to it; else a new one numbered after every old id."""
@@ -181,8 +193,7 @@ def _stable_ids(groups: pl.DataFrame, previous: pl.DataFrame, prefix: str) -> pl
     kept = votes.unique("old", keep="first", maintain_order=True).unique(
         "group", keep="first", maintain_order=True
     )
-    used = previous.get_column("old").str.extract(r"-(\d+)$").cast(pl.Int64).max()
-    start = int(used or 0) + 1  # type: ignore[arg-type]
+    start = highest_id_number(previous.get_column("old")) + 1
     fresh = (
         groups.select("group")
         .unique()
@@ -298,10 +309,11 @@ _JUDGED_TOGETHER = {
 }
 
 
-def _identity_edges(
-    resolution: Resolution, identities: pl.DataFrame, apps: pl.DataFrame
+def identity_edges(
+    links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame
 ) -> list[outputs.Edge]:
-    links = resolution.links
+    """The strongest links that hold each identity together (a maximum spanning forest of
+    ``links`` over the records of ``identities``: rec, id), with their evidence."""
     ids = identities.get_column("rec").to_numpy().astype(np.int64)
     chosen = spanning_edges(
         len(ids),

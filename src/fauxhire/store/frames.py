@@ -6,6 +6,7 @@ into objects would cost more than the linking. One query a frame, through the ra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -74,4 +75,9 @@ def read_frame(store: Store, name: str) -> pl.DataFrame:
     ``meetings``, ``signins``, ``links``)."""
     with store.transaction(f"read_frame:{name}") as conn:
         rows = conn.execute(text(_QUERIES[name])).all()
+    return frame_of(name, rows)
+
+
+def frame_of(name: str, rows: Sequence[Any]) -> pl.DataFrame:
+    """Rows in the columns of the named frame, as a frame of its schema."""
     return pl.DataFrame(rows, schema=_SCHEMAS[name], orient="row")

@@ -126,6 +126,22 @@ def latest_report(store: Store) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
+class LinkRun(NamedTuple):
+    run_id: int
+    mode: str  # full | incremental
+    model: dict[str, Any]
+    summary: dict[str, Any]
+
+
+def latest_link_run(store: Store) -> LinkRun | None:
+    """The link run saved last, or None before the first."""
+    t = schema.link_runs
+    query = select(t.c.run_id, t.c.mode, t.c.model, t.c.summary).order_by(t.c.run_id.desc())
+    with store.transaction("latest_link_run") as conn:
+        row = conn.execute(query.limit(1)).first()
+    return LinkRun(int(row[0]), row[1], dict(row[2]), dict(row[3])) if row else None
+
+
 class Edge(NamedTuple):
     """A link that holds an identity or a network together, with its evidence."""
 

@@ -1,0 +1,251 @@
+"""Incremental linking: a batch of new applications joins the identities already resolved.
+
+A full run (``services.link``) estimates the model and resolves every application. Between
+full runs, new applications arrive by the thousand; this links them in seconds by reusing that
+run's model and reading only what they can link to: the existing applications that hold one
+of their emails, phones, addresses or profile handles, or their name (store.subsets). A new
+application joins the identity it links to; one that links two identities merges them (the
+larger keeps its id, and analysts' "apart" judgements still hold); one that links to nothing
+starts an identity, numbered after every id given so far. Ids of untouched identities do not
+move.
+
+What waits for the next full run: blocking on resume lines (they are not indexed, so a new
+application whose only tie is its resume text joins nothing yet), re-estimating the model, and
+networks. A new application inherits the network of the identity it joins; a new identity is
+in no network until the next ``fauxhire link`` weighs its infrastructure.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fauxhire.errors import NotFound
+from fauxhire.link import embedded
+from fauxhire.link.cluster import cluster
+from fauxhire.link.identities import IDENTITY_SPEC, VALUE_COLUMNS, application_records
+from fauxhire.link.model import Model
+from fauxhire.services.link import identity_edges
+from fauxhire.store import outputs, subsets
+from fauxhire.store.judgements import Judgement, read_judgements
+from fauxhire.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IncrementSummary:
+    applications: int = 0  # new applications linked
+    compared_with: int = 0  # existing applications that share a value or name with them
+    candidate_pairs: int = 0
+    links: int = 0
+    joined_existing: int = 0  # new applications now in an identity that existed before
+    new_identities: int = 0
+    merged_identities: int = 0  # existing identities merged into another by a new link
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
+    """Link the applications stored since the last link run into its identities."""
+    now = now or datetime.now(UTC)
+    started = time.perf_counter()
+    summary = IncrementSummary()
+    run = outputs.latest_link_run(store)
+    if run is None:
+        raise NotFound("no link run yet: run `fauxhire link` once before linking new batches")
+    model = Model.from_json(IDENTITY_SPEC, run.model)
+    new_apps = subsets.applications_after(store, int(run.summary.get("max_rec", 0)))
+    summary.applications = new_apps.height
+    if new_apps.height == 0:
+        return summary
+    apps, values, related = _with_related(store, new_apps)
+    summary.compared_with = len(related)
+    new = new_apps.get_column("rec")
+    total = int(run.summary.get("applications", 0)) + new_apps.height
+    links = _scored_links(apps, values, new, model, total, summary)
+    previous = subsets.links_of(store, related)
+    judgements = read_judgements(store)
+    members, merged, networks = _identities_after(
+        store, links, new, previous, apps, judgements, int(run.summary.get("last_identity", 0))
+    )
+    fresh = members.join(new_apps.select("rec", "key"), on="rec")
+    added = subsets.add_links(
+        store,
+        (
+            (key, identity, networks.get(identity))
+            for key, identity in fresh.select("key", "id").iter_rows()
+        ),
+        {old: (kept, networks.get(kept)) for old, kept in merged.items()},
+        identity_edges(links, members, apps),
+        now=now,
+    )
+    old_ids = set(previous.get_column("identity_id").to_list())
+    summary.joined_existing = fresh.filter(pl.col("id").is_in(list(old_ids))).height
+    started_now = fresh.filter(~pl.col("id").is_in(list(old_ids)))
+    summary.new_identities = started_now.get_column("id").n_unique()
+    summary.merged_identities = len(merged)
+    summary.seconds["total"] = round(time.perf_counter() - started, 3)
+    outputs.save_link_run(
+        store,
+        mode="incremental",
+        spec={"identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version]},
+        model=run.model,
+        summary={
+            **summary.to_json(),
+            "applications": total,
+            "max_rec": int(new.max() or 0),  # type: ignore[arg-type]
+            "last_identity": _last_identity(fresh, int(run.summary.get("last_identity", 0))),
+        },
+        now=now,
+    )
+    log.info("link --new: %d applications, %d links written", added, summary.links)
+    return summary
+
+
+def _with_related(
+    store: Store, new_apps: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """The new applications with the existing ones they could link to, their values, and
+    the row ids of those existing ones."""
+    recs = new_apps.get_column("rec").to_list()
+    new_values = subsets.values_of(store, recs)
+    shared = subsets.holders_of_values(
+        store, new_values.filter(pl.col("kind").is_in(list(VALUE_COLUMNS))).select("kind", "key")
+    )
+    names = new_apps.get_column("name_key").drop_nulls().unique().to_list()
+    related = set(shared.get_column("rec").to_list()) | set(subsets.holders_of_names(store, names))
+    related -= set(recs)
+    ordered = sorted(related)
+    apps = pl.concat([new_apps, subsets.applications_by_rec(store, ordered)])
+    values = pl.concat([new_values, subsets.values_of(store, ordered)])
+    return apps, values, ordered
+
+
+def _scored_links(
+    apps: pl.DataFrame,
+    values: pl.DataFrame,
+    new: pl.Series,
+    model: Model,
+    total: int,
+    summary: IncrementSummary,
+) -> pl.DataFrame:
+    """The pairs with a new application that the full run's model links."""
+    spec = IDENTITY_SPEC
+    records = application_records(apps, values)
+    # Every holder of a value a new record holds is here, so a value's block and its count
+    # are the store's; its share is of every application in the store.
+    pairs, _ = embedded.candidate_pairs(records, spec, new=new)
+    frequencies = embedded.term_frequencies(records, spec, total=total)
+    compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
+    summary.candidate_pairs = compared.height
+    links = embedded.score(compared, model, spec.threshold)
+    summary.links = links.height
+    return links
+
+
+def _identities_after(
+    store: Store,
+    links: pl.DataFrame,
+    new: pl.Series,
+    previous: pl.DataFrame,
+    apps: pl.DataFrame,
+    judgements: list[Judgement],
+    last_identity: int,
+) -> tuple[pl.DataFrame, dict[str, str], dict[str, str | None]]:
+    """(rec, id) of the new and related applications after the batch, the identities merged
+    (old id to kept id), and the network of each kept identity.
+
+    The nodes clustered are the new applications and the existing identities they touch;
+    analysts' judgements are kept: together adds a link, apart forbids a merge."""
+    new_recs = new.to_list()
+    old_ids = sorted(set(previous.get_column("identity_id").to_list()))
+    node_of_new = {rec: i for i, rec in enumerate(new_recs)}
+    node_of_id = {identity: len(new_recs) + i for i, identity in enumerate(old_ids)}
+    node_of_rec = dict(node_of_new)
+    node_of_rec |= {
+        rec: node_of_id[identity]
+        for rec, identity in previous.select("rec", "identity_id").iter_rows()
+    }
+    key_to_rec = dict(apps.select("key", "rec").iter_rows())
+    edges = [
+        (node_of_rec[a], node_of_rec[b], weight)
+        for a, b, weight in links.select("rec_a", "rec_b", "weight").iter_rows()
+    ]
+    for j in judgements:
+        ends = (key_to_rec.get(j.a), key_to_rec.get(j.b))
+        if j.kind == "together" and all(end in node_of_rec for end in ends):
+            edges.append((node_of_rec[ends[0]], node_of_rec[ends[1]], float("inf")))
+    apart = _apart_nodes(store, judgements, key_to_rec, node_of_new, node_of_id)
+    count = len(new_recs) + len(old_ids)
+    a = np.array([e[0] for e in edges], dtype=np.int64)
+    b = np.array([e[1] for e in edges], dtype=np.int64)
+    w = np.array([e[2] for e in edges], dtype=np.float64)
+    labels = cluster(count, a, b, w, apart)
+    sizes = subsets.identity_sizes(store, old_ids)
+    network_of = dict(
+        previous.select("identity_id", "network_id").unique("identity_id").iter_rows()
+    )
+    groups: dict[int, list[str]] = {}
+    for identity, n in node_of_id.items():
+        groups.setdefault(int(labels[n]), []).append(identity)
+    kept_of: dict[int, str] = {}
+    merged: dict[str, str] = {}
+    networks: dict[str, str | None] = {}
+    for label, identities in groups.items():
+        ranked = sorted(identities, key=lambda i: (-sizes.get(i, 0), _number(i)))
+        kept_of[label] = ranked[0]
+        found = [network_of.get(i) for i in ranked if network_of.get(i)]
+        networks[ranked[0]] = found[0] if found else None
+        merged.update(dict.fromkeys(ranked[1:], ranked[0]))
+    next_number = last_identity
+    ids = []
+    for rec in new_recs:
+        label = int(labels[node_of_new[rec]])
+        if label not in kept_of:
+            next_number += 1
+            kept_of[label] = f"i-{next_number}"
+        ids.append(kept_of[label])
+    members = pl.DataFrame({"rec": new_recs, "id": ids}, schema={"rec": pl.Int64, "id": pl.String})
+    old_members = previous.select("rec", pl.col("identity_id").replace(merged).alias("id"))
+    return pl.concat([members, old_members]), merged, networks
+
+
+def _apart_nodes(
+    store: Store,
+    judgements: list[Judgement],
+    key_to_rec: dict[str, int],
+    node_of_new: dict[int, int],
+    node_of_id: dict[str, int],
+) -> list[tuple[int, int]]:
+    """Apart judgements as pairs of nodes: a new application's, or an existing identity's
+    (an existing application anywhere in the store stands for its identity)."""
+    apart = [j for j in judgements if j.kind == "apart"]
+    identity_of_key = subsets.links_of_keys(store, sorted({k for j in apart for k in (j.a, j.b)}))
+
+    def node(key: str) -> int | None:
+        rec = key_to_rec.get(key)
+        if rec is not None and rec in node_of_new:
+            return node_of_new[rec]
+        identity = identity_of_key.get(key)
+        return node_of_id.get(identity) if identity else None
+
+    pairs = [(node(j.a), node(j.b)) for j in apart]
+    return [(x, y) for x, y in pairs if x is not None and y is not None and x != y]
+
+
+def _number(identity: str) -> int:
+    return int(identity.rsplit("-", 1)[-1])
+
+
+def _last_identity(fresh: pl.DataFrame, last: int) -> int:
+    numbers = [_number(i) for i in fresh.get_column("id").unique().to_list()]
+    return max([last, *numbers])

@@ -1,0 +1,129 @@
+"""Reads and writes of the few records an incremental link touches, through indexes.
+
+A batch of a thousand new applications must link into a store of a million in seconds, so
+nothing here reads a whole table: new applications come after the last run's watermark (row
+ids only grow), the existing records worth comparing are found by the values and names the
+new ones hold (``ix_applicant_values_kind_key``, ``ix_applications_name_key``), and their
+identities by their links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import bindparam, insert, text, update
+
+from fauxhire.store import schema
+from fauxhire.store.frames import frame_of
+from fauxhire.store.outputs import Edge
+from fauxhire.store.store import Store
+
+_CHUNK = 5000  # bound parameters a statement, well under SQLite's and psycopg's limits
+
+_APPLICATIONS = (
+    "SELECT id AS rec, key, company_id, application_id, candidate_id, name_key, "
+    "name_display, resume_text, education, employment, referred_by FROM applications"
+)
+
+
+def applications_after(store: Store, rec: int) -> pl.DataFrame:
+    """Applications stored after row ``rec`` (the last linked), as the applications frame."""
+    with store.transaction("applications_after") as conn:
+        rows = conn.execute(text(f"{_APPLICATIONS} WHERE id > :rec"), {"rec": rec}).all()
+    return frame_of("applications", rows)
+
+
+def applications_by_rec(store: Store, recs: Sequence[int]) -> pl.DataFrame:
+    rows = _chunked(store, f"{_APPLICATIONS} WHERE id IN :recs", "recs", recs)
+    return frame_of("applications", rows)
+
+
+def values_of(store: Store, recs: Sequence[int]) -> pl.DataFrame:
+    """The applicant values (rec, kind, key) of these applications."""
+    query = "SELECT app_ref AS rec, kind, key FROM applicant_values WHERE app_ref IN :recs"
+    return frame_of("applicant_values", _chunked(store, query, "recs", recs))
+
+
+def holders_of_values(store: Store, values: pl.DataFrame) -> pl.DataFrame:
+    """Every application holding any of these (kind, key) values: rec, kind, key."""
+    rows: list[Any] = []
+    query = (
+        "SELECT app_ref AS rec, kind, key FROM applicant_values WHERE kind = :kind AND key IN :keys"
+    )
+    for (kind,), group in values.group_by("kind"):
+        keys = group.get_column("key").unique().to_list()
+        rows += _chunked(store, query, "keys", keys, kind=kind)
+    return frame_of("applicant_values", rows)
+
+
+def holders_of_names(store: Store, name_keys: Sequence[str]) -> list[int]:
+    """Row ids of the applications under any of these name keys."""
+    query = "SELECT id FROM applications WHERE name_key IN :names"
+    return [row[0] for row in _chunked(store, query, "names", name_keys)]
+
+
+def links_of(store: Store, recs: Sequence[int]) -> pl.DataFrame:
+    """rec, identity_id, network_id of these applications, where linked."""
+    query = (
+        "SELECT a.id AS rec, l.identity_id, l.network_id FROM applications a "
+        "JOIN links l ON l.app_key = a.key WHERE a.id IN :recs"
+    )
+    return frame_of("links", _chunked(store, query, "recs", recs))
+
+
+def links_of_keys(store: Store, keys: Sequence[str]) -> dict[str, str]:
+    """Application key to identity id, for these application keys."""
+    query = "SELECT app_key, identity_id FROM links WHERE app_key IN :keys"
+    return {str(key): str(identity) for key, identity in _chunked(store, query, "keys", keys)}
+
+
+def identity_sizes(store: Store, identity_ids: Sequence[str]) -> dict[str, int]:
+    query = "SELECT identity_id, COUNT(*) FROM links WHERE identity_id IN :ids GROUP BY identity_id"
+    return {identity: int(n) for identity, n in _chunked(store, query, "ids", identity_ids)}
+
+
+def add_links(
+    store: Store,
+    links: Iterable[tuple[str, str, str | None]],
+    merged: dict[str, tuple[str, str | None]],
+    edges: Iterable[Edge],
+    *,
+    now: datetime,
+) -> int:
+    """In one transaction: the new applications' links (app key, identity, network), the
+    identities merged into others renamed (old id to kept id and its network) in links and
+    edges, and the new identity edges. The number of links added."""
+    rows = [
+        {"app_key": key, "identity_id": identity, "network_id": network, "linked_at": now}
+        for key, identity, network in links
+    ]
+    t, e = schema.links, schema.link_edges
+    with store.transaction("add_links") as conn:
+        for old, (kept, network) in merged.items():
+            conn.execute(
+                update(t).where(t.c.identity_id == old).values(identity_id=kept, network_id=network)
+            )
+            conn.execute(
+                update(e).where(e.c.stage == "identity", e.c.group_id == old).values(group_id=kept)
+            )
+        if rows:
+            conn.execute(insert(t), rows)
+        edge_rows = [edge._asdict() for edge in edges]
+        if edge_rows:
+            conn.execute(insert(e), edge_rows)
+    return len(rows)
+
+
+def _chunked(
+    store: Store, query: str, name: str, values: Sequence[Any], **params: Any
+) -> list[Any]:
+    statement = text(query).bindparams(bindparam(name, expanding=True))
+    rows: list[Any] = []
+    with store.transaction(f"subset:{name}") as conn:
+        for start in range(0, len(values), _CHUNK):
+            chunk = list(values[start : start + _CHUNK])
+            rows += conn.execute(statement, {name: chunk, **params}).all()
+    return rows

@@ -1,0 +1,122 @@
+"""Incremental linking: applications ingested after a full run join its identities.
+
+A demo world's canonical applications are split: the first part goes in with everything else
+and is linked in full; the rest is ingested afterwards and linked with `fauxhire link --new`.
+The result is scored against the world's truth and against a full run on the same store.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from fauxhire.cli import app
+from fauxhire.errors import NotFound
+from fauxhire.services.increment import link_new
+from fauxhire.store import Store
+from fauxhire.store.frames import read_frame
+
+runner = CliRunner()
+LATER = 0.15  # the share of canonical applications that arrive after the full run
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("linknew")
+    world = root / "world"
+    result = runner.invoke(app, ["demo", "--size", "small", "--seed", "2", "--out", str(world)])
+    assert result.exit_code == 0, result.output
+    folder = root / "input"
+    shutil.copytree(world / "input", folder)
+    shutil.copytree(world / "truth", root / "truth")
+    source = folder / "applications" / "part-0001.jsonl"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = int(len(lines) * (1 - LATER))
+    source.write_text("".join(lines[:cut]), encoding="utf-8")
+    (root / "later.jsonl").write_text("".join(lines[cut:]), encoding="utf-8")
+    db = root / "fauxhire.db"
+    result = runner.invoke(app, ["run", str(folder), "--db", f"sqlite:///{db}"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _db(root: Path) -> list[str]:
+    return ["--db", f"sqlite:///{root / 'fauxhire.db'}"]
+
+
+def _identities(root: Path) -> pl.DataFrame:
+    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    try:
+        return read_frame(store, "links").select("rec", "identity_id")
+    finally:
+        store.close()
+
+
+def test_a_new_batch_joins_the_identities_and_leaves_the_rest_alone(store_path: Path) -> None:
+    root = store_path
+    before = _identities(root)
+    result = runner.invoke(app, ["ingest", "applications", str(root / "later.jsonl"), *_db(root)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["link", "--new", *_db(root)])
+    assert result.exit_code == 0, result.output
+    after = _identities(root)
+    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    try:
+        applications = read_frame(store, "applications").height
+    finally:
+        store.close()
+    assert after.height == applications > before.height  # every new application is linked
+    joined = after.join(before, on="rec", suffix="_before")
+    moved = joined.filter(pl.col("identity_id") != pl.col("identity_id_before"))
+    # Only merges move an existing application, and a batch of 15% merges few identities.
+    assert moved.get_column("identity_id_before").n_unique() <= 0.01 * before.height
+    new_rows = after.join(before, on="rec", how="anti")
+    assert new_rows.get_column("identity_id").is_in(before.get_column("identity_id")).any()
+
+    report = root / "eval.json"
+    result = runner.invoke(
+        app, ["evaluate", "--truth", str(root / "truth"), "--json", str(report), *_db(root)]
+    )
+    assert result.exit_code == 0, result.output
+    identities = json.loads(report.read_text())["stages"]["identities"]
+    assert identities["pairwise"]["f1"] >= 0.98
+    assert identities["bcubed"]["f1"] >= 0.98
+
+    # A full run on the same store agrees with what the increment built.
+    result = runner.invoke(app, ["link", *_db(root)])
+    assert result.exit_code == 0, result.output
+    full = _identities(root)
+    assert _pairwise_agreement(after, full) >= 0.99
+
+
+def test_nothing_new_links_nothing(store_path: Path) -> None:
+    store = Store.open(f"sqlite:///{store_path / 'fauxhire.db'}")
+    try:
+        assert link_new(store).applications == 0
+    finally:
+        store.close()
+
+
+def test_new_batches_need_a_full_run_first(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["link", "--new", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, NotFound)
+    assert "run `fauxhire link` once" in result.exception.message
+
+
+def _pairwise_agreement(one: pl.DataFrame, other: pl.DataFrame) -> float:
+    """F1 of the pairs of records put together by ``one`` against those of ``other``."""
+
+    def pairs(frame: pl.DataFrame, by: list[str]) -> int:
+        sizes = frame.group_by(by).len().get_column("len")
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    both = one.join(other, on="rec", suffix="_other")
+    common = pairs(both, ["identity_id", "identity_id_other"])
+    a, b = pairs(both, ["identity_id"]), pairs(both, ["identity_id_other"])
+    return 2 * common / (a + b) if a + b else 1.0
