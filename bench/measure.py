@@ -74,12 +74,19 @@ class RssSampler:
         return self.peak
 
 
-def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to our stderr."""
+def run_measured(
+    argv: list[str], env: dict[str, str], stderr: Any = None
+) -> tuple[float, float, int]:
+    """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to our stderr, its
+    stderr to ``stderr`` (a file) when given.
+
+    The peak is the larger of the sampled process tree and getrusage's largest child waited
+    for so far in this process: run one measured child per benchmark process, or read the
+    later ones' peaks from ``RssSampler`` alone."""
     _say("running: " + " ".join(argv))
     started = time.perf_counter()
     # The child's stdout (its result table) goes to our stderr: our stdout is the result line.
-    child = subprocess.Popen(argv, stdout=sys.stderr, env=env)
+    child = subprocess.Popen(argv, stdout=sys.stderr, stderr=stderr, env=env)
     sampler = RssSampler(child.pid)
     code = child.wait()
     seconds = time.perf_counter() - started

@@ -6,9 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -64,6 +62,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and _at_head(engine):
+        return  # every command opens the store: no alembic (a second of imports) when current
+    from alembic import command
+    from alembic.config import Config
+
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines are noise to users
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -73,3 +76,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config, revision)
     except SQLAlchemyError as exc:
         raise StoreError("migrate", exc) from exc
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the store is at the newest migration (revision ids are the files' numbers)."""
+    head = max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("0*_*.py"))
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return False  # a new store: no version table yet
+    return current == head
