@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,6 +18,7 @@ from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url
 from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
+from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -183,6 +185,25 @@ def test_links_replace_the_previous_run_and_skip_vanished_applications(
         out.Link("c-1", "a-1", "i-9", "n-1"),
         out.Link("c-1", "a-2", "i-9", "n-1"),
     ]
+
+
+def test_frames_read_whole_tables_as_typed_columns(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    empty = read_frame(store, "links")  # nothing yet: still the frame's types
+    assert empty.height == 0 and empty.schema["rec"] == pl.Int64
+    _write(store, _file(store), _app("a-1"), _app("a-2", email="b@example.com"))
+    out.replace_links(store, [out.Link("c-1", "a-2", "i-3", None)], now=NOW)
+    apps = read_frame(store, "applications").sort("application_id")
+    assert apps.get_column("application_id").to_list() == ["a-1", "a-2"]
+    assert apps.get_column("name_key").to_list() == ["alex example"] * 2
+    assert apps.schema["rec"] == pl.Int64 and apps.schema["referred_by"] == pl.String
+    values = read_frame(store, "applicant_values").filter(pl.col("kind") == "email")
+    assert sorted(values.get_column("key").to_list()) == ["a@example.com", "b@example.com"]
+    links = read_frame(store, "links")
+    a2 = apps.filter(pl.col("application_id") == "a-2").get_column("rec").item()
+    assert links.rows() == [(a2, "i-3", None)]
 
 
 def test_assessments_round_trip_with_their_evidence(

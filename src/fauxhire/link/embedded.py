@@ -13,7 +13,7 @@ hold lists of strings (or of integers, for hashed text).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,7 @@ import polars as pl
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from fauxhire.link.model import Model, Patterns, RuleSample
-from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec
+from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec, Requirement
 from fauxhire.link.vectors import (
     Encoded,
     Ints,
@@ -182,28 +182,64 @@ def compare(
     records: pl.DataFrame,
     spec: LinkSpec,
     frequencies: dict[str, pl.DataFrame] | None = None,
+    comparisons: Sequence[Comparison] | None = None,
 ) -> pl.DataFrame:
     """The pairs with one level column per comparison (Int8), and with ``frequencies`` (from
-    ``term_frequencies``) the rarity of the shared value where a comparison weighs it."""
+    ``term_frequencies``) the rarity of the shared value where a comparison weighs it; of
+    ``comparisons`` only, when given."""
     index = RecordIndex(records.get_column("rec"))
     a = index.positions(pairs.get_column("rec_a"))
     b = index.positions(pairs.get_column("rec_b"))
     frequencies = frequencies or {}
-    added = _single_value_levels(a, b, records, spec, frequencies)
-    added += _list_levels(a, b, records, spec, frequencies)
-    order = [level_column(c) for c in spec.comparisons]
-    order += [tf_column(c) for c in spec.comparisons if frequencies and c.term_frequency]
+    chosen = list(spec.comparisons if comparisons is None else comparisons)
+    added = _single_value_levels(a, b, records, spec, chosen, frequencies)
+    added += _list_levels(a, b, records, spec, chosen, frequencies)
+    order = [level_column(c) for c in chosen]
+    order += [tf_column(c) for c in chosen if frequencies and c.term_frequency]
     by_name = {series.name: series for series in added}
     return pairs.with_columns(by_name[name] for name in order)
 
 
+def compare_eligible(
+    pairs: pl.DataFrame,
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    frequencies: dict[str, pl.DataFrame] | None = None,
+) -> pl.DataFrame:
+    """``eligible(compare(...))``, cheapest first: requirements whose comparisons read only
+    single-value columns (integer codes) drop their failing pairs before the list columns
+    are gathered for the rest. On a million applications, the shared resume lines of common
+    templates propose pairs under other names by the million; the name alone rules them out.
+    """
+    early = [
+        requirement
+        for requirement in spec.requirements
+        if all(spec.comparison(name).column not in spec.list_columns for name in requirement.any_of)
+    ]
+    first = [c for c in spec.comparisons if any(c.name in r.any_of for r in early)]
+    if not first:
+        return eligible(compare(pairs, records, spec, frequencies), spec)
+    screened = eligible(compare(pairs, records, spec, frequencies, first), spec, early)
+    rest = [c for c in spec.comparisons if c not in first]
+    compared = compare(screened.select(pairs.columns), records, spec, frequencies, rest)
+    levels = [level_column(c) for c in spec.comparisons]
+    tf = [tf_column(c) for c in spec.comparisons if frequencies and c.term_frequency]
+    both = pl.concat([screened, compared.drop(pairs.columns)], how="horizontal")
+    return eligible(both.select(*pairs.columns, *levels, *tf), spec)
+
+
 def _single_value_levels(
-    a: Ints, b: Ints, records: pl.DataFrame, spec: LinkSpec, frequencies: dict[str, pl.DataFrame]
+    a: Ints,
+    b: Ints,
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    comparisons: list[Comparison],
+    frequencies: dict[str, pl.DataFrame],
 ) -> list[pl.Series]:
     """Levels (and shared-value tf) of the comparisons of single-value columns, from codes."""
     out = []
     encoded: dict[str, Encoded] = {}
-    for comparison in spec.comparisons:
+    for comparison in comparisons:
         if comparison.column in spec.list_columns:
             continue
         if comparison.column not in encoded:
@@ -219,10 +255,15 @@ def _single_value_levels(
 
 
 def _list_levels(
-    a: Ints, b: Ints, records: pl.DataFrame, spec: LinkSpec, frequencies: dict[str, pl.DataFrame]
+    a: Ints,
+    b: Ints,
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    comparisons: list[Comparison],
+    frequencies: dict[str, pl.DataFrame],
 ) -> list[pl.Series]:
     """Levels (and rarest shared value's tf) of the comparisons of list columns."""
-    listed = [c for c in spec.comparisons if c.column in spec.list_columns]
+    listed = [c for c in comparisons if c.column in spec.list_columns]
     if not listed:
         return []
     columns = list(dict.fromkeys(c.column for c in listed))
@@ -319,10 +360,12 @@ def _shared_frequency(
     )
 
 
-def eligible(compared: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
-    """The compared pairs that meet every requirement of the spec."""
+def eligible(
+    compared: pl.DataFrame, spec: LinkSpec, requirements: Sequence[Requirement] | None = None
+) -> pl.DataFrame:
+    """The compared pairs that meet every requirement of the spec (or of ``requirements``)."""
     by_name = {c.name: c for c in spec.comparisons}
-    for requirement in spec.requirements:
+    for requirement in spec.requirements if requirements is None else requirements:
         passes = []
         for name in requirement.any_of:
             level = pl.col(level_column(by_name[name]))

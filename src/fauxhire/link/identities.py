@@ -80,7 +80,11 @@ IDENTITY_SPEC = LinkSpec(
         Blocking(columns=("addresses",), max_block=200),
         Blocking(columns=("handles",), max_block=200),
         Blocking(columns=("name",), max_block=60),
-        Blocking(columns=("resume",), max_block=60),
+        # A shared resume line proposes a pair only under names that start alike: a persona
+        # keeps its resume while its name drifts by a typo, and lines of a common template
+        # shared by thousands of strangers would otherwise propose millions of pairs that the
+        # name requirement throws away.
+        Blocking(columns=("resume", "name_start"), max_block=60, fixes=("resume", "name")),
     ),
     list_columns=LIST_COLUMNS,
     requirements=(
@@ -123,6 +127,7 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
     records = applications.select(
         pl.col("rec").cast(pl.Int64),
         pl.col("name_key").alias("name"),
+        pl.col("name_key").str.slice(0, 2).alias("name_start"),
         _resume_lines(pl.col("resume_text")).alias("resume"),
         _history(pl.col("education"), pl.col("employment")).alias("history"),
     )

@@ -47,7 +47,7 @@ def train(
     """Estimate the model on these records; also return their compared candidate pairs."""
     pairs, report = embedded.candidate_pairs(records, spec)
     frequencies = embedded.term_frequencies(records, spec)
-    compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
+    compared = embedded.compare_eligible(pairs, records, spec, frequencies)
     sample = embedded.compare(embedded.random_pairs(records, spec, seed), records, spec)
     u = level_shares(*embedded.level_patterns(sample, spec), spec)
     samples = embedded.training_samples(compared, spec)

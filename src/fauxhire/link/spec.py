@@ -171,6 +171,9 @@ class LinkSpec(BaseModel):
                 )
         return self
 
+    def comparison(self, name: str) -> Comparison:
+        return next(c for c in self.comparisons if c.name == name)
+
     def fixed_by(self, rule: Blocking) -> frozenset[str]:
         """Names of the comparisons a blocking rule's pairs agree on by construction."""
         if rule.fixes is not None:

@@ -145,7 +145,7 @@ def _scored_links(
     # are the store's; its share is of every application in the store.
     pairs, _ = embedded.candidate_pairs(records, spec, new=new)
     frequencies = embedded.term_frequencies(records, spec, total=total)
-    compared = embedded.eligible(embedded.compare(pairs, records, spec, frequencies), spec)
+    compared = embedded.compare_eligible(pairs, records, spec, frequencies)
     summary.candidate_pairs = compared.height
     links = embedded.score(compared, model, spec.threshold)
     summary.links = links.height

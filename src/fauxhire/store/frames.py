@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import text
 
+from fauxhire.store.columnar import read_columns
 from fauxhire.store.store import Store
 
 _QUERIES = {
@@ -72,10 +72,8 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
 
 def read_frame(store: Store, name: str) -> pl.DataFrame:
     """One of the named frames (``applications``, ``applicant_values``, ``hires``,
-    ``meetings``, ``signins``, ``links``)."""
-    with store.transaction(f"read_frame:{name}") as conn:
-        rows = conn.execute(text(_QUERIES[name])).all()
-    return frame_of(name, rows)
+    ``meetings``, ``signins``, ``links``), read as columns (``columnar``)."""
+    return read_columns(store, _QUERIES[name], _SCHEMAS[name], f"read_frame:{name}")
 
 
 def frame_of(name: str, rows: Sequence[Any]) -> pl.DataFrame:
