@@ -28,6 +28,7 @@ from fauxhire.link.vectors import (
     Ints,
     RecordIndex,
     Scorer,
+    distinct,
     encode,
     pair_keys,
     pairs_within_blocks,
@@ -152,7 +153,7 @@ def _block(
         a, b = a[mine], b[mine]
     found = pair_keys(a, b)
     if any(column in list_columns for column in rule.columns):
-        found = np.unique(found)  # two shared emails put a pair in two blocks
+        found = distinct(found)  # two shared emails put a pair in two blocks
     return found
 
 
@@ -427,8 +428,8 @@ def _patterns(levels: npt.NDArray[np.int8], counts: Ints, masked: list[int]) -> 
     levels[:, masked] = MISSING
     if len(levels) == 0:
         return levels, counts
-    distinct, inverse = np.unique(levels, axis=0, return_inverse=True)
-    return distinct, np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
+    rows, inverse = np.unique(levels, axis=0, return_inverse=True)
+    return rows, np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
 
 
 def weight_column(comparison: Comparison) -> str:

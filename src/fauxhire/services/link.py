@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import orjson
 import polars as pl
 
 from fauxhire.domain.normalise import name as name_normaliser
@@ -22,6 +23,7 @@ from fauxhire.link.embedded import level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
 from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
 from fauxhire.link.resolve import Judgements, resolve
+from fauxhire.link.spec import MISSING
 from fauxhire.store import outputs
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import read_judgements
@@ -313,7 +315,8 @@ def identity_edges(
     links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame
 ) -> list[outputs.Edge]:
     """The strongest links that hold each identity together (a maximum spanning forest of
-    ``links`` over the records of ``identities``: rec, id), with their evidence."""
+    ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
+    built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
     ids = identities.get_column("rec").to_numpy().astype(np.int64)
     chosen = spanning_edges(
         len(ids),
@@ -327,33 +330,39 @@ def identity_edges(
         tree.join(keys, left_on="rec_a", right_on="rec")
         .join(keys, left_on="rec_b", right_on="rec", suffix="_b")
         .join(identities.select("rec", "id"), left_on="rec_a", right_on="rec")
+        .with_columns(_evidence_json().alias("evidence"))
     )
-    comparisons = IDENTITY_SPEC.comparisons
-    out = []
-    for row in tree.iter_rows(named=True):
-        evidence = [
-            {
-                "comparison": c.name,
-                "level": row[level_column(c)],
-                "reading": c.describe(row[level_column(c)]),
-                "weight": round(row[weight_column(c)], 3),
-            }
-            for c in comparisons
-            if row[level_column(c)] is not None
-        ] or [_JUDGED_TOGETHER]  # a pair the model did not link: an analyst's word holds it
-        probability = row["probability"]
-        out.append(
-            outputs.Edge(
-                "identity",
-                row["key"],
-                row["key_b"],
-                row["id"],
-                float(row["weight"]),
-                probability,
-                evidence,
-            )
+    return [
+        outputs.Edge("identity", a, b, group, float(score), probability, evidence)
+        for a, b, group, score, probability, evidence in tree.select(
+            "key", "key_b", "id", "weight", "probability", "evidence"
+        ).iter_rows()
+    ]
+
+
+def _evidence_json() -> pl.Expr:
+    """Per edge, the JSON list of what each comparison found: its level, an analyst's reading
+    of it and its weight. A pair the model did not link (no levels) is held by an analyst's
+    word alone."""
+    parts = []
+    for c in IDENTITY_SPEC.comparisons:
+        level = pl.col(level_column(c))
+        readings = {value: c.describe(value) for value in range(MISSING, c.levels + 1)}
+        parts.append(
+            pl.struct(
+                pl.lit(c.name).alias("comparison"),
+                level.alias("level"),
+                level.replace_strict(readings, return_dtype=pl.String).alias("reading"),
+                pl.col(weight_column(c)).round(3).alias("weight"),
+            ).struct.json_encode()
         )
-    return out
+    judged = orjson.dumps([_JUDGED_TOGETHER]).decode()
+    listed = pl.lit("[") + pl.concat_str(parts, separator=",") + pl.lit("]")
+    return (
+        pl.when(pl.col(level_column(IDENTITY_SPEC.comparisons[0])).is_null())
+        .then(pl.lit(judged))
+        .otherwise(listed)
+    )
 
 
 def _network_edges(

@@ -43,7 +43,7 @@ def read_columns(store: Store, query: str, schema: dict[str, Any], operation: st
 
 @contextmanager
 def _postgresql(store: Store, operation: str) -> Iterator[Any]:
-    import adbc_driver_postgresql.dbapi as postgresql
+    import adbc_driver_postgresql.dbapi as postgresql  # type: ignore[import-untyped]
 
     url = make_url(store.engine.url).set(drivername="postgresql")
     try:

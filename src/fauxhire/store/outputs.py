@@ -9,11 +9,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import ColumnElement, Table, delete, insert, select
 
 from fauxhire.store import schema
 from fauxhire.store.schema import join_key
 from fauxhire.store.store import Store
+from fauxhire.store.types import JsonText
+from fauxhire.store.writer import apply_converters, converters, insert_rows
 
 BATCH = 10_000
 
@@ -43,13 +46,20 @@ def _replace_all(
     operation: str,
     where: ColumnElement[bool] | None = None,
 ) -> int:
-    """Delete every row of ``table`` (those matching ``where``, if given) and insert ``rows``
-    in batches, in one transaction."""
+    """Delete every row of ``table`` (those matching ``where``, if given) and insert ``rows``,
+    in one transaction, through the driver's own bulk path: a million links through
+    SQLAlchemy's executemany took 14 s of per-row parameter processing."""
+    columns = [column.name for column in table.columns if column.name in _written(table)]
+    conv = [
+        (index, _json_text if isinstance(table.c[columns[index]].type, JsonText) else fn)
+        for index, fn in converters(table, columns, store.dialect)
+    ]
     written = 0
     with store.transaction(operation) as conn:
         conn.execute(delete(table) if where is None else delete(table).where(where))
         for batch in _batches(rows):
-            conn.execute(insert(table), batch)
+            tuples = [apply_converters(tuple(row[c] for c in columns), conv) for row in batch]
+            insert_rows(conn, table, columns, tuples, store.dialect)
             written += len(batch)
     return written
 
@@ -63,6 +73,18 @@ def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
             batch = []
     if batch:
         yield batch
+
+
+def _written(table: Table) -> set[str]:
+    """The columns a stage output writes: all but an autoincrement key."""
+    return {c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)}
+
+
+def _json_text(value: Any) -> str | None:
+    """JSON text of a value; a value built as JSON text already (evidence in bulk) as it is."""
+    if value is None or isinstance(value, str):
+        return value
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def replace_links(store: Store, links: Iterable[Link], *, now: datetime) -> int:
@@ -151,7 +173,7 @@ class Edge(NamedTuple):
     group_id: str
     score: float
     probability: float | None
-    evidence: list[dict[str, Any]]
+    evidence: list[dict[str, Any]] | str  # its JSON text, when built in bulk
 
 
 def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:

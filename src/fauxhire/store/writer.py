@@ -89,7 +89,7 @@ def _sqlite_bool(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _converters(table: Table, columns: Sequence[str], dialect: str) -> Converters:
+def converters(table: Table, columns: Sequence[str], dialect: str) -> Converters:
     """Per-column conversions to what the raw driver accepts, computed once per table."""
     out: Converters = []
     for index, name in enumerate(columns):
@@ -105,7 +105,7 @@ def _converters(table: Table, columns: Sequence[str], dialect: str) -> Converter
     return out
 
 
-def _apply(row: tuple[Any, ...], conv: Converters) -> tuple[Any, ...]:
+def apply_converters(row: tuple[Any, ...], conv: Converters) -> tuple[Any, ...]:
     values = list(row)
     for index, fn in conv:
         values[index] = fn(values[index])
@@ -123,10 +123,10 @@ class Preparer:
         mapping = MAPPINGS[type(record)]
         conv = self._conv.get(type(record))
         if conv is None:
-            conv = self._conv[type(record)] = _converters(
+            conv = self._conv[type(record)] = converters(
                 mapping.table, mapping.columns, self.dialect
             )
-        own = _apply(mapping.to_row(record), conv) if conv else mapping.to_row(record)
+        own = apply_converters(mapping.to_row(record), conv) if conv else mapping.to_row(record)
         prov = record.provenance
         row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(own))
         # str(): SQLAlchemy names are a str subclass that marshal refuses.
@@ -141,7 +141,7 @@ class ChunkWriter:
         self.dialect = dialect
         self._mark = "?" if dialect == "sqlite" else "%s"
         self._sql: dict[tuple[str, str], str] = {}
-        self._quarantine_conv = _converters(
+        self._quarantine_conv = converters(
             schema.quarantine, [c.name for c in schema.quarantine.columns], dialect
         )
 
@@ -164,7 +164,7 @@ class ChunkWriter:
             self._write_group(conn, schema.metadata.tables[table_name], group, file_id, stamp)
         if quarantined:
             rows = [
-                _apply(
+                apply_converters(
                     (
                         key,
                         file_id,
@@ -322,9 +322,9 @@ class ChunkWriter:
         if self.dialect == "postgresql":
             names = statement.split("(", 1)[1].split(")", 1)[0]
             if direct:
-                _copy(conn, table.name, names, rows, stage=False)
+                copy_rows(conn, table.name, names, rows, stage=False)
                 return []
-            _copy(conn, table.name, names, rows)
+            copy_rows(conn, table.name, names, rows)
             if returning:  # xmax = 0 only on a row this statement inserted, not updated
                 statement += " RETURNING key, id, (xmax = 0)"
                 return list(conn.exec_driver_sql(statement))
@@ -337,7 +337,25 @@ class ChunkWriter:
         return []
 
 
-def _copy(
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    dialect: str,
+) -> None:
+    """Plain inserts of driver-ready rows into a table none of them conflicts in: COPY on
+    PostgreSQL, the driver's executemany on SQLite."""
+    names = ", ".join(columns)
+    if dialect == "postgresql":
+        copy_rows(conn, table.name, names, rows, stage=False)
+        return
+    marks = ", ".join("?" * len(columns))
+    raw: Any = conn.connection.dbapi_connection
+    raw.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+def copy_rows(
     conn: Connection, table: str, names: str, rows: Iterable[Sequence[Any]], stage: bool = True
 ) -> None:
     """COPY rows into a per-session staging table emptied at every commit.
