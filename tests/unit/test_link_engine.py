@@ -189,3 +189,47 @@ def test_a_value_shared_by_more_than_its_cap_is_no_evidence() -> None:
 def test_identities_split_apart_by_an_analyst_are_in_no_network_together() -> None:
     obs = _observations([(1, "payout", "x"), (2, "payout", "x")])
     assert link_networks(obs, apart=[(1, 2)]).networks.height == 0
+
+
+def test_a_value_the_whole_network_holds_counts_in_full_for_joining_one_more() -> None:
+    # 1..19 are one network (a chain of shared payout accounts); all twenty share a template
+    # line nobody else has; 20 shares only that line and a device name with 5. Pair by pair the
+    # line (held by twenty) is weak; counted outside the network it is as rare as a pair's.
+    obs = _observations(
+        [(i + d, "payout", f"acct-{i}") for i in range(1, 19) for d in (0, 1)]
+        + [(i, "resume", "airflow, sap, workday, pytorch, swift") for i in range(1, 21)]
+        + [(5, "device", "DESKTOP-5941"), (20, "device", "DESKTOP-5941")]
+    )
+    networks = dict(link_networks(obs).networks.iter_rows())
+    assert networks[20] == networks[1]
+
+
+def test_a_common_value_stays_common_however_groups_form() -> None:
+    # An agency's phone held by 60 people, two of whom a network holds, joins nobody to it.
+    obs = _observations(
+        [(i, "payout", "acct") for i in range(1, 4)]
+        + [(i, "phone", "+15550000") for i in range(2, 62)]
+        + [(61, "device", "DESKTOP-1"), (1, "device", "DESKTOP-1")]
+    )
+    networks = dict(link_networks(obs).networks.iter_rows())
+    assert set(networks) == {1, 2, 3}
+
+
+def test_one_person_split_in_two_is_not_a_network() -> None:
+    line = "a line only this person writes"
+    obs = _observations(
+        [
+            (i, kind, value)
+            for i in (1, 2)
+            for kind, value in (
+                ("email", "a.b@mail.test"),
+                ("phone", "+15551234"),
+                ("resume", line),
+            )
+        ]
+    )
+    assert link_networks(obs).networks.height == 0
+    # ... but both halves join a network a second person shares a payout account with.
+    more = pl.concat([obs, _observations([(2, "payout", "x"), (3, "payout", "x")])])
+    networks = dict(link_networks(more).networks.iter_rows())
+    assert networks[1] == networks[2] == networks[3]

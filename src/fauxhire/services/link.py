@@ -7,6 +7,7 @@ applications stay together), and writes the links with their evidence.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass, field
@@ -226,9 +227,12 @@ def _observations(
         "rec", pl.col("key").alias("shipping_address_key")
     )
     home_of_identity = homes.join(identities, on="rec").select("cluster", "shipping_address_key")
+    # A drop address: not the identity's home. With no home on record (an ATS that keeps no
+    # postal address), a laptop shipped to an address may well be shipped home: no evidence.
     shipping = (
         hires.join(identities, on="rec")
         .drop_nulls("shipping_address_key")
+        .join(home_of_identity.select("cluster").unique(), on="cluster", how="semi")
         .join(home_of_identity, on=["cluster", "shipping_address_key"], how="anti")
         .select(
             "rec", pl.lit("shipping").alias("kind"), pl.col("shipping_address_key").alias("value")
@@ -248,16 +252,16 @@ def _observations(
     egress = pl.concat(
         [meetings.select("rec", "ip_address"), signins.select("rec", "ip_address")]
     ).select("rec", pl.lit("egress_ip").alias("kind"), pl.col("ip_address").alias("value"))
+    egress = egress.join(
+        _shared_by_design(egress.get_column("value"), read_frame(store, "ip_ranges")),
+        on="value",
+        how="anti",
+    )
     device = meetings.select(
         "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
     )
-    resume = (
-        apps.select("rec", resume_lines(pl.col("resume_text")).list.unique().alias("value"))
-        .explode("value")
-        .select("rec", pl.lit("resume").alias("kind"), "value")
-    )
     observations = (
-        pl.concat([contact, shipping, payout, egress, device, resume])
+        pl.concat([contact, shipping, payout, egress, device, _resume(apps, identities)])
         .drop_nulls("value")
         .filter(pl.col("value") != "")
         .join(identities, on="rec")
@@ -265,6 +269,65 @@ def _observations(
         .unique()
     )
     return observations, _referrals(apps, identities)
+
+
+# Egress that many unrelated people share by design: a VPN's or proxy's exits, cloud hosts,
+# mobile carrier NAT, a campus or office NAT. Two identities meeting from one of them is chance.
+SHARED_EGRESS = frozenset({"vpn", "proxy", "tor", "hosting", "mobile", "education", "business"})
+# A dated entry ("Initech, Data Engineer, 2019-present"; "Lake University, B.Sc., 2016"):
+# one's own history, which colleagues and classmates share; not a template.
+_DATED = r", (?:19|20)\d\d(?:-(?:(?:19|20)\d\d|present))?$"
+
+
+def _resume(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+    """(rec, kind, value) of the resume lines an identity presents: those in at least half of
+    its resumes (an added line in one of fifty is drift, not the template), dated history
+    entries left out."""
+    lines = (
+        apps.drop_nulls("resume_text")
+        .select("rec", resume_lines(pl.col("resume_text")).list.unique().alias("value"))
+        .join(identities, on="rec")
+        .with_columns(pl.col("rec").n_unique().over("cluster").alias("resumes"))
+        .explode("value")
+        .drop_nulls("value")
+        .filter(~pl.col("value").str.contains(_DATED))
+    )
+    held = pl.col("rec").n_unique().over("cluster", "value")
+    return lines.filter(2 * held >= pl.col("resumes")).select(
+        "rec", pl.lit("resume").alias("kind"), "value"
+    )
+
+
+def _shared_by_design(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
+    """value: the IPv4 addresses of ``ips`` inside a range whose kind is in SHARED_EGRESS."""
+    spans = []
+    for network, kind in ranges.iter_rows():
+        try:
+            net = ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            continue
+        if kind in SHARED_EGRESS and net.version == 4:
+            spans.append((int(net.network_address), int(net.broadcast_address)))
+    bounds = pl.DataFrame(spans, schema={"low": pl.Int64, "high": pl.Int64}, orient="row")
+    octets = pl.col("value").str.split(".")
+    numbered = (
+        ips.unique()
+        .to_frame("value")
+        .filter(pl.col("value").str.contains(r"^\d{1,3}(?:\.\d{1,3}){3}$"))
+        .with_columns(
+            (
+                octets.list.get(0).cast(pl.Int64) * 16_777_216
+                + octets.list.get(1).cast(pl.Int64) * 65_536
+                + octets.list.get(2).cast(pl.Int64) * 256
+                + octets.list.get(3).cast(pl.Int64)
+            ).alias("number")
+        )
+        .sort("number")
+    )
+    inside = numbered.join_asof(
+        bounds.sort("low"), left_on="number", right_on="low", strategy="backward"
+    )
+    return inside.filter(pl.col("number") <= pl.col("high")).select("value")
 
 
 def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:

@@ -32,6 +32,7 @@ _QUERIES = {
         "SELECT a.id AS rec, l.identity_id, l.network_id "
         "FROM links l JOIN applications a ON a.key = l.app_key"
     ),
+    "ip_ranges": "SELECT network, kind FROM ip_ranges",
 }
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "applications": {
@@ -67,12 +68,13 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
     "meetings": dict.fromkeys(("app_key", "ip_address", "pc_name"), pl.String),
     "signins": dict.fromkeys(("hire_key", "ip_address"), pl.String),
     "links": {"rec": pl.Int64, "identity_id": pl.String, "network_id": pl.String},
+    "ip_ranges": {"network": pl.String, "kind": pl.String},
 }
 
 
 def read_frame(store: Store, name: str) -> pl.DataFrame:
     """One of the named frames (``applications``, ``applicant_values``, ``hires``,
-    ``meetings``, ``signins``, ``links``), read as columns (``columnar``)."""
+    ``meetings``, ``signins``, ``links``, ``ip_ranges``), read as columns (``columnar``)."""
     return read_columns(store, _QUERIES[name], _SCHEMAS[name], f"read_frame:{name}")
 
 
