@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from fauxhire.errors import StoreError
 from fauxhire.store.store import Store
 
+_SLICE = 100_000
+
 
 def read_columns(store: Store, query: str, schema: dict[str, Any], operation: str) -> pl.DataFrame:
     """The result of one query as a frame of this schema (its columns in the query's order)."""
@@ -31,14 +33,17 @@ def read_columns(store: Store, query: str, schema: dict[str, Any], operation: st
         assert isinstance(frame, pl.DataFrame)
         # An empty result or an all-NULL column has no type of its own: give it the frame's.
         return frame.select(pl.col(column).cast(dtype) for column, dtype in schema.items())
+    parts = [pl.DataFrame(schema=schema)]
     with store.transaction(operation) as conn:
         cursor = conn.connection.cursor()  # the driver's own: tuples, no Row objects
         try:
             cursor.execute(query)
-            rows = cursor.fetchall()
+            # In slices: a million rows of Python tuples at once would double the peak memory.
+            while rows := cursor.fetchmany(_SLICE):
+                parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
         finally:
             cursor.close()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.concat(parts, rechunk=True)
 
 
 @contextmanager
