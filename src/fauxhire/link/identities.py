@@ -24,6 +24,9 @@ VALUE_COLUMNS = {
     "github": "handles",
 }
 LIST_COLUMNS = frozenset({"emails", "phones", "addresses", "handles", "resume", "history"})
+# A contact value under more distinct names than this is no evidence that two applications
+# are one person (application_records says why).
+MAX_NAMES_PER_VALUE = 5
 # Resume lines shorter than this are headings and boilerplate ("EXPERIENCE", "KEY SKILLS").
 MIN_RESUME_LINE = 24
 
@@ -109,7 +112,7 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
     employment (JSON text as stored). ``values``: rec, kind, key (the applicant's normalised
     emails, phones, addresses and profile URLs).
     """
-    listed = (
+    keyed = (
         values.with_columns(
             pl.col("kind").replace_strict(VALUE_COLUMNS, default=None).alias("column"),
             pl.when(pl.col("kind").is_in(["linkedin", "github"]))
@@ -118,6 +121,16 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
             .alias("key"),
         )
         .drop_nulls("column")
+        .join(applications.select("rec", "name_key"), on="rec", how="left")
+    )
+    # A contact used under many names is an organisation's, not a person's: a staffing
+    # agency's phone and mailbox on sixty candidates, a network's shared number. Among a
+    # million applications such a value is still rare, so its term frequency alone would
+    # weigh it as strongly as a personal email, and two of its people with similar names
+    # would merge. A persona's own values carry its name and a few typos of it.
+    names = pl.col("name_key").n_unique().over("column", "key")
+    listed = (
+        keyed.filter(names <= MAX_NAMES_PER_VALUE)
         .group_by("rec", "column")
         .agg(pl.col("key").unique())
         .pivot(on="column", index="rec", values="key")
