@@ -67,12 +67,13 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
     summary.applications = new_apps.height
     if new_apps.height == 0:
         return summary
-    apps, values, related = _with_related(store, new_apps)
-    summary.compared_with = len(related)
-    new = new_apps.get_column("rec")
     total = int(run.summary.get("applications", 0)) + new_apps.height
-    links = _scored_links(apps, values, new, model, total, summary)
-    previous = subsets.links_of(store, related)
+    related = _with_related(store, new_apps, total)
+    apps = related.apps
+    summary.compared_with = len(related.recs)
+    new = new_apps.get_column("rec")
+    links = _scored_links(related, new, model, summary)
+    previous = subsets.links_of(store, related.recs)
     judgements = read_judgements(store)
     members, merged, networks = _identities_after(
         store, links, new, previous, apps, judgements, int(run.summary.get("last_identity", 0))
@@ -111,41 +112,77 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
     return summary
 
 
-def _with_related(
-    store: Store, new_apps: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
-    """The new applications with the existing ones they could link to, their values, and
-    the row ids of those existing ones."""
+@dataclass(frozen=True)
+class _Related:
+    apps: pl.DataFrame  # the new applications and the stored ones they could link to
+    values: pl.DataFrame  # their values (rec, kind, key)
+    recs: list[int]  # the row ids of the stored ones
+    frequencies: dict[str, pl.DataFrame]  # per weighed column: value, tf (of the store)
+
+
+def _with_related(store: Store, new_apps: pl.DataFrame, total: int) -> _Related:
+    """The stored applications that share a value or a name with a new one, read whole.
+
+    A value or name held by more applications than its blocking rule's cap makes no pairs in
+    a full run; here its holders are not even read (common names and agency phones brought in
+    a third of a million-application store). The counts of every value and name of the batch,
+    read from the indexes, give the term frequencies a full run would."""
     recs = new_apps.get_column("rec").to_list()
-    new_values = subsets.values_of(store, recs)
-    shared = subsets.holders_of_values(
-        store, new_values.filter(pl.col("kind").is_in(list(VALUE_COLUMNS))).select("kind", "key")
+    new_values = subsets.values_of(store, recs).filter(pl.col("kind").is_in(list(VALUE_COLUMNS)))
+    counts = subsets.value_counts(store, new_values.select("kind", "key")).with_columns(
+        pl.col("kind").replace_strict(VALUE_COLUMNS).alias("column")
     )
+    caps = pl.DataFrame(
+        {"column": list(_CAPS), "cap": list(_CAPS.values())},
+        schema={"column": pl.String, "cap": pl.Int64},
+    )
+    counts = counts.join(caps, on="column")
+    kept = counts.filter(pl.col("holders") <= pl.col("cap")).select("kind", "key")
+    shared = subsets.holders_of_values(store, kept)
     names = new_apps.get_column("name_key").drop_nulls().unique().to_list()
-    related = set(shared.get_column("rec").to_list()) | set(subsets.holders_of_names(store, names))
+    named = subsets.name_counts(store, names)
+    few = named.filter(pl.col("holders") <= _CAPS["name"]).get_column("name_key").to_list()
+    related = set(shared.get_column("rec").to_list()) | set(subsets.holders_of_names(store, few))
     related -= set(recs)
     ordered = sorted(related)
     apps = pl.concat([new_apps, subsets.applications_by_rec(store, ordered)])
-    values = pl.concat([new_values, subsets.values_of(store, ordered)])
-    return apps, values, ordered
+    values = pl.concat(
+        [new_values.join(kept, on=["kind", "key"]), subsets.values_of(store, ordered)]
+    )
+    return _Related(apps, values, ordered, _frequencies(counts, named, total))
+
+
+# Blocking caps of the single-column rules: values held more widely make no pairs.
+_CAPS = {
+    rule.columns[0]: rule.max_block for rule in IDENTITY_SPEC.blocking if len(rule.columns) == 1
+}
+
+
+def _frequencies(counts: pl.DataFrame, named: pl.DataFrame, total: int) -> dict[str, pl.DataFrame]:
+    """Per weighed column, each value of the batch and its share of the store's applications,
+    spelled as application_records spells it (profile handles with their site)."""
+    share = (pl.col("holders") / max(total, 1)).alias("tf")
+    handle = pl.col("kind").is_in(["linkedin", "github"])
+    spelled = counts.with_columns(
+        pl.when(handle).then(pl.col("kind") + ":" + pl.col("key")).otherwise("key").alias("value")
+    )
+    out = {
+        str(column): group.select("value", share) for (column,), group in spelled.group_by("column")
+    }
+    out["name"] = named.select(pl.col("name_key").alias("value"), share)
+    return out
 
 
 def _scored_links(
-    apps: pl.DataFrame,
-    values: pl.DataFrame,
-    new: pl.Series,
-    model: Model,
-    total: int,
-    summary: IncrementSummary,
+    related: _Related, new: pl.Series, model: Model, summary: IncrementSummary
 ) -> pl.DataFrame:
     """The pairs with a new application that the full run's model links."""
     spec = IDENTITY_SPEC
-    records = application_records(apps, values)
-    # Every holder of a value a new record holds is here, so a value's block and its count
-    # are the store's; its share is of every application in the store.
+    records = application_records(related.apps, related.values)
+    # Every holder of a value a new record holds is here (under the caps), so its block is
+    # the store's; its frequency is the store's count.
     pairs, _ = embedded.candidate_pairs(records, spec, new=new)
-    frequencies = embedded.term_frequencies(records, spec, total=total)
-    compared = embedded.compare_eligible(pairs, records, spec, frequencies)
+    compared = embedded.compare_eligible(pairs, records, spec, related.frequencies)
     summary.candidate_pairs = compared.height
     links = embedded.score(compared, model, spec.threshold)
     summary.links = links.height

@@ -59,6 +59,28 @@ def holders_of_values(store: Store, values: pl.DataFrame) -> pl.DataFrame:
     return frame_of("applicant_values", rows)
 
 
+def value_counts(store: Store, values: pl.DataFrame) -> pl.DataFrame:
+    """kind, key, holders: how many applications hold each of these (kind, key) values (an
+    index-only count: the values are not read)."""
+    rows: list[Any] = []
+    query = (
+        "SELECT kind, key, COUNT(*) FROM applicant_values "
+        "WHERE kind = :kind AND key IN :keys GROUP BY kind, key"
+    )
+    for (kind,), group in values.group_by("kind"):
+        keys = group.get_column("key").unique().to_list()
+        rows += _chunked(store, query, "keys", keys, kind=kind)
+    schema = {"kind": pl.String, "key": pl.String, "holders": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def name_counts(store: Store, name_keys: Sequence[str]) -> pl.DataFrame:
+    """name_key, holders: how many applications are under each of these name keys."""
+    query = "SELECT name_key, COUNT(*) FROM applications WHERE name_key IN :names GROUP BY name_key"
+    rows = _chunked(store, query, "names", name_keys)
+    return pl.DataFrame(rows, schema={"name_key": pl.String, "holders": pl.Int64}, orient="row")
+
+
 def holders_of_names(store: Store, name_keys: Sequence[str]) -> list[int]:
     """Row ids of the applications under any of these name keys."""
     query = "SELECT id FROM applications WHERE name_key IN :names"
