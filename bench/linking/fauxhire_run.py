@@ -35,6 +35,11 @@ from fauxhire.link.spec import Blocking, Comparison, LinkSpec
 NAME_LEVELS = (1.0, 0.92, 0.88, 0.7)  # Splink's NameComparison: exact, then Jaro-Winkler
 
 
+# A shared first letter says little of the names' similarity; a rule on the date and one says
+# nothing of the date.
+_DOB = ("date_of_birth",)
+
+
 def _spec(mode: str) -> LinkSpec:
     return LinkSpec(
         name="febrl",
@@ -90,8 +95,15 @@ def _spec(mode: str) -> LinkSpec:
         ),
         blocking=(
             # Names in either order: a swapped given name and surname is one of FEBRL's errors.
-            Blocking(columns=("name_pair",), max_block=1000, fixes=("given_name", "surname")),
-            Blocking(columns=("date_of_birth",), max_block=1000),
+            Blocking(columns=("name_pair",), max_block=100, fixes=("given_name", "surname")),
+            # A date of birth alone makes blocks that grow with the records (a day holds one
+            # record in 30,000): with a first letter of either name, or both in either order,
+            # or the postcode, they stay small and still catch a duplicate whose names and
+            # identifiers were all mistyped.
+            Blocking(columns=("date_of_birth", "given_initial"), max_block=1000, fixes=_DOB),
+            Blocking(columns=("date_of_birth", "surname_initial"), max_block=1000, fixes=_DOB),
+            Blocking(columns=("date_of_birth", "initials"), max_block=1000, fixes=_DOB),
+            Blocking(columns=("date_of_birth", "postcode"), max_block=1000),
             Blocking(columns=("soc_sec_id",), max_block=1000),
             Blocking(columns=("street_number", "address_1"), max_block=1000),
             Blocking(columns=("postcode", "surname"), max_block=1000),
@@ -114,6 +126,12 @@ def records_of(path: Path, mode: str) -> pl.DataFrame:
         .then(None)
         .otherwise(pair)
         .alias("name_pair"),
+        given.str.slice(0, 1).replace("", None).alias("given_initial"),
+        surname.str.slice(0, 1).replace("", None).alias("surname_initial"),
+        pl.concat_str(
+            pl.min_horizontal(given.str.slice(0, 1), surname.str.slice(0, 1)),
+            pl.max_horizontal(given.str.slice(0, 1), surname.str.slice(0, 1)),
+        ).alias("initials"),
     )
 
 
