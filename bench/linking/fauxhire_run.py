@@ -14,9 +14,9 @@ splink_run.py reports it.
 The spec is fauxhire's reading of FEBRL's fields, written once and used unchanged for FEBRL 3,
 FEBRL 4 and the synthetic sets. It compares what Splink's FEBRL example compares (both names,
 date of birth, soc_sec_id, street number, postcode), with the same kinds of levels (exact,
-then near misses), plus the first address line and the suburb; names and postcodes weigh an
-exact agreement by the value's rarity, as Splink's term-frequency adjustments do. Its blocking
-rules are Splink's "scalable" set: no rule whose blocks grow with the data.
+then near misses), plus the first address line; names and postcodes weigh an exact agreement
+by the value's rarity, as Splink's term-frequency adjustments do. Its blocking rules keep
+blocks small as the records grow (README.md in this folder).
 """
 
 from __future__ import annotations
