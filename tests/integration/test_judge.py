@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
@@ -105,6 +106,26 @@ def test_a_split_identity_leaves_its_network_and_later_runs_keep_it_out(
         assert moved[1] != network
         assert moved[1] is None or moved[1] not in {after[ref][1] for ref in others}
         link_store(store, now=NOW)
+
+
+def test_a_split_from_a_network_holds_when_the_identities_ids_change(
+    url: str, store: Store
+) -> None:
+    before = _placed(store)
+    members = _members(before)
+    network = next(net for _, net in before.values() if net is not None)
+    in_network = sorted({identity for identity, net in before.values() if net == network})
+    identity = in_network[0]
+    _judge(url, "split-network", identity, "--reason", "a known contractor", "--no-link")
+    # Every identity gets a new id (as a merge or a rebuilt store would give): the judgement
+    # names applications, so the next run still keeps the identity out of the network.
+    with store.transaction("rename") as conn:
+        conn.execute(text("UPDATE links SET identity_id = identity_id || '-renamed'"))
+    link_store(store, now=NOW)
+    after = _placed(store)
+    moved = after[members[identity][0]]
+    others = [members[i][0] for i in in_network[1:]]
+    assert moved[1] is None or moved[1] not in {after[ref][1] for ref in others}
 
 
 def test_a_confirmed_pair_shares_an_identity_after_linking(url: str, store: Store) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, select
+from sqlalchemy import Column, Connection, func, select
 
 from fauxhire.errors import JudgementRefused, NotFound
 from fauxhire.store import schema
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 from fauxhire.store.store import Store
 
-APPLICATION_KINDS = ("together", "apart")  # their a and b are application keys
+APPLICATION_KINDS = ("together", "apart", "network_apart")  # their a and b: application keys
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def split_network(
     store: Store, identity_id: str, *, analyst: str, reason: str, now: datetime
 ) -> Decision:
     """An identity is not run by the network it was linked into: ``network_apart`` from each
-    other identity of that network."""
+    other identity of that network. Each identity is named by one of its applications (its
+    first key), not its id: ids move when identities merge, an application stays itself."""
     links = schema.links
     with store.transaction("judge_split_network") as conn:
         rows = conn.execute(
@@ -98,18 +99,26 @@ def split_network(
         if not rows:
             raise NotFound(f"no identity {identity_id!r} in the store", identity_id=identity_id)
         network = rows[0].network_id
-        others = (
-            _others(conn, links.c.identity_id, links.c.network_id, network, identity_id)
-            if network is not None
-            else []
-        )
+        others = _first_applications(conn, network, identity_id) if network is not None else []
     if not others:
         raise JudgementRefused(
             f"identity {identity_id} is in no network: nothing to split it from",
             identity_id=identity_id,
         )
-    pairs = [_pair("network_apart", identity_id, o, analyst, reason, now) for o in others]
-    return _record(store, pairs, watched=[rows[0].app_key])
+    own = rows[0].app_key
+    pairs = [_pair("network_apart", own, o, analyst, reason, now) for o in others]
+    return _record(store, pairs, watched=[own])
+
+
+def _first_applications(conn: Connection, network: str, own: str) -> list[str]:
+    """The first application key of each other identity of a network."""
+    links = schema.links
+    query = (
+        select(func.min(links.c.app_key))
+        .where(links.c.network_id == network, links.c.identity_id != own)
+        .group_by(links.c.identity_id)
+    )
+    return sorted(conn.execute(query).scalars())
 
 
 def placements(store: Store, keys: list[str]) -> list[Placement]:

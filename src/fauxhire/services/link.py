@@ -85,7 +85,7 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
     identity_number = identities.select("rec", "cluster")
     observations, referrals = _observations(store, apps, values, identity_number)
     network = link_networks(
-        observations, NETWORK_SPEC, referrals, _network_apart(judgements, identities)
+        observations, NETWORK_SPEC, referrals, _network_apart(judgements, identities, by_key)
     )
     per_identity = identities.select("cluster", "id").unique()
     network_ids = _stable_ids(
@@ -370,13 +370,21 @@ def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _network_apart(judgements: list[Any], identities: pl.DataFrame) -> list[tuple[int, int]]:
-    """Identity pairs split apart by an analyst, as this run's identity numbers."""
-    number = dict(identities.select("id", "cluster").unique().iter_rows())
+def _network_apart(
+    judgements: list[Any], identities: pl.DataFrame, by_key: pl.DataFrame
+) -> list[tuple[int, int]]:
+    """Identity pairs split apart by an analyst, as this run's identity numbers: each side is
+    named by one of its applications, so the judgement follows the identity that holds it
+    whatever id it has now."""
+    cluster_of_key = dict(
+        by_key.join(identities.select("rec", "cluster"), on="rec")
+        .select("key", "cluster")
+        .iter_rows()
+    )
     return [
-        (number[j.a], number[j.b])
+        (cluster_of_key[j.a], cluster_of_key[j.b])
         for j in judgements
-        if j.kind == "network_apart" and j.a in number and j.b in number
+        if j.kind == "network_apart" and j.a in cluster_of_key and j.b in cluster_of_key
     ]
 
 

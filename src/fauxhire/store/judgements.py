@@ -17,7 +17,8 @@ KINDS = ("together", "apart", "network_apart")
 
 
 class Judgement(NamedTuple):
-    kind: str  # together | apart (application keys) | network_apart (identity ids)
+    kind: str  # together | apart | network_apart; a and b: application keys (for
+    # network_apart, one application of each identity: it follows the identity across ids)
     a: str
     b: str
     analyst: str

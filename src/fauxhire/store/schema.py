@@ -378,7 +378,7 @@ judgements = Table(
     # An analyst's word, kept with who and when; every later run respects it.
     Column("judgement_id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(16), nullable=False),  # together | apart | network_apart
-    Column("a", Text, nullable=False),  # together/apart: applications.key; network_apart: identity
+    Column("a", Text, nullable=False),  # applications.key (network_apart: one of each identity)
     Column("b", Text, nullable=False),
     Column("analyst", Text, nullable=False),
     Column("reason", Text, nullable=False),
