@@ -88,20 +88,26 @@ def test_a_split_application_leaves_its_identity_and_later_runs_keep_it_out(
         link_store(store, now=NOW)
 
 
-def test_a_split_identity_leaves_its_network_and_later_runs_keep_it_out(
-    url: str, store: Store
-) -> None:
+def _a_networked_identity(store: Store) -> tuple[str, str, str, list[str]]:
+    """A network, its first identity, one application of it, and one of each other."""
     before = _placed(store)
     members = _members(before)
     network = next(net for _, net in before.values() if net is not None)
     in_network = sorted({identity for identity, net in before.values() if net == network})
     identity = in_network[0]
-    others = [members[i][0] for i in in_network[1:]]  # one application of each other identity
+    others = [members[i][0] for i in in_network[1:]]
+    return network, identity, members[identity][0], others
+
+
+def test_a_split_identity_leaves_its_network_and_later_runs_keep_it_out(
+    url: str, store: Store
+) -> None:
+    network, identity, own, others = _a_networked_identity(store)
     printed = _judge(url, "split-network", identity, "--reason", "a known contractor")
     assert f"network {network} -> " in printed
     for _ in range(2):
         after = _placed(store)
-        moved = after[members[identity][0]]
+        moved = after[own]
         assert moved[0] == identity  # its applications did not change: it keeps its id
         assert moved[1] != network
         assert moved[1] is None or moved[1] not in {after[ref][1] for ref in others}
@@ -111,11 +117,7 @@ def test_a_split_identity_leaves_its_network_and_later_runs_keep_it_out(
 def test_a_split_from_a_network_holds_when_the_identities_ids_change(
     url: str, store: Store
 ) -> None:
-    before = _placed(store)
-    members = _members(before)
-    network = next(net for _, net in before.values() if net is not None)
-    in_network = sorted({identity for identity, net in before.values() if net == network})
-    identity = in_network[0]
+    _, identity, own, others = _a_networked_identity(store)
     _judge(url, "split-network", identity, "--reason", "a known contractor", "--no-link")
     # Every identity gets a new id (as a merge or a rebuilt store would give): the judgement
     # names applications, so the next run still keeps the identity out of the network.
@@ -123,8 +125,7 @@ def test_a_split_from_a_network_holds_when_the_identities_ids_change(
         conn.execute(text("UPDATE links SET identity_id = identity_id || '-renamed'"))
     link_store(store, now=NOW)
     after = _placed(store)
-    moved = after[members[identity][0]]
-    others = [members[i][0] for i in in_network[1:]]
+    moved = after[own]
     assert moved[1] is None or moved[1] not in {after[ref][1] for ref in others}
 
 
