@@ -15,11 +15,12 @@ from sqlalchemy import inspect, select
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.values import Value, ValueKind
 from fauxhire.errors import ConfigError, StoreError
-from fauxhire.store import Store, normalise_url
+from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
+from fauxhire.store.schema import join_key
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -204,6 +205,49 @@ def test_frames_read_whole_tables_as_typed_columns(
     links = read_frame(store, "links")
     a2 = apps.filter(pl.col("application_id") == "a-2").get_column("rec").item()
     assert links.rows() == [(a2, "i-3", None)]
+
+
+def test_an_incremental_batch_reads_only_what_it_shares_and_adds_its_links(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    _write(
+        store,
+        _file(store),
+        _app("a-1", email="x@example.com"),
+        _app("a-2", email="x@example.com"),
+        _app("a-3", email="y@example.com"),
+    )
+    recs = dict(read_frame(store, "applications").select("application_id", "rec").iter_rows())
+    out.replace_links(
+        store,
+        [out.Link("c-1", "a-1", "i-1", "n-1"), out.Link("c-1", "a-2", "i-2", None)],
+        now=NOW,
+    )
+    asked = pl.DataFrame({"kind": ["email", "email"], "key": ["x@example.com", "z@example.com"]})
+    counts = subsets.value_counts(store, asked)
+    assert counts.rows() == [("email", "x@example.com", 2)]
+    holders = subsets.holders_of_values(store, asked).get_column("rec").sort().to_list()
+    assert holders == sorted([recs["a-1"], recs["a-2"]])
+    assert subsets.name_counts(store, ["alex example", "nobody"]).rows() == [("alex example", 3)]
+    after = subsets.applications_after(store, recs["a-2"])
+    assert after.get_column("application_id").to_list() == ["a-3"]
+    linked = subsets.links_of(store, [recs["a-1"], recs["a-3"]])
+    assert linked.rows() == [(recs["a-1"], "i-1", "n-1")]
+    added = subsets.add_links(
+        store,
+        [(join_key(("c-1", "a-3")), "i-1", "n-1")],
+        {"i-2": ("i-1", "n-1")},  # a-3 linked a-1 and a-2: i-2 merges into i-1
+        [],
+        now=NOW,
+    )
+    assert added == 1
+    assert sorted(out.read_links(store)) == [
+        out.Link("c-1", "a-1", "i-1", "n-1"),
+        out.Link("c-1", "a-2", "i-1", "n-1"),
+        out.Link("c-1", "a-3", "i-1", "n-1"),
+    ]
+    assert subsets.identity_sizes(store, ["i-1", "i-2"]) == {"i-1": 3}
 
 
 def test_assessments_round_trip_with_their_evidence(
