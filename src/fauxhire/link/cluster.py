@@ -18,6 +18,8 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from fauxhire.link.vectors import RecordIndex
+
 Ints = npt.NDArray[np.int64]
 
 
@@ -26,12 +28,6 @@ def components(nodes: int, a: Ints, b: Ints) -> Ints:
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(nodes, nodes))
     _, labels = connected_components(graph, directed=False)
     return labels.astype(np.int64)
-
-
-def positions(ids: Ints, values: Ints) -> Ints:
-    """Where each of ``values`` stands in ``ids`` (unique, any order; every value present)."""
-    order = np.argsort(ids, kind="stable")
-    return order[np.searchsorted(ids[order], values)]
 
 
 def cluster_ids(
@@ -46,8 +42,11 @@ def cluster_ids(
     known = set(ids.tolist()) if apart else set()
     kept = [(x, y) for x, y in apart if x in known and y in known]
     flat = np.array([v for pair in kept for v in pair], dtype=np.int64)
-    at = positions(ids, flat).reshape(-1, 2).tolist() if kept else []
-    return cluster(len(ids), positions(ids, a), positions(ids, b), weight, [(x, y) for x, y in at])
+    index = RecordIndex(ids)
+    at = index.positions(flat).reshape(-1, 2).tolist() if kept else []
+    return cluster(
+        len(ids), index.positions(a), index.positions(b), weight, [(x, y) for x, y in at]
+    )
 
 
 def cluster(

@@ -248,8 +248,12 @@ def _single_value_levels(
         column = encoded[comparison.column]
         ca, cb = column.codes[a], column.codes[b]
         out.append(pl.Series(level_column(comparison), _coded_levels(ca, cb, column, comparison)))
-        tf = column.frequencies(frequencies.get(comparison.column))
-        if comparison.term_frequency and tf is not None:
+        tf = (
+            column.frequencies(frequencies.get(comparison.column))
+            if comparison.term_frequency
+            else None
+        )
+        if tf is not None:
             shared = np.where((ca == cb) & (ca >= 0), tf[np.maximum(ca, 0)], np.nan)
             out.append(pl.Series(tf_column(comparison), shared).fill_nan(None))
     return out
@@ -332,13 +336,9 @@ def _set_levels(joined: pl.DataFrame, comparison: Comparison) -> pl.Series:
     return frame.select(expr.cast(pl.Int8)).to_series()
 
 
-def term_frequencies(
-    records: pl.DataFrame, spec: LinkSpec, total: int | None = None
-) -> dict[str, pl.DataFrame]:
-    """Per weighed column, each value's share of the records that hold it (value, tf): of
-    these records, or of ``total`` when they are the part of a larger set that holds every
-    value counted (an incremental batch with every record sharing one of its values)."""
-    total = max(records.height if total is None else total, 1)
+def term_frequencies(records: pl.DataFrame, spec: LinkSpec) -> dict[str, pl.DataFrame]:
+    """Per weighed column, each value's share of the records that hold it (value, tf)."""
+    total = max(records.height, 1)
     out: dict[str, pl.DataFrame] = {}
     for comparison in spec.comparisons:
         if not comparison.term_frequency or comparison.column in out:

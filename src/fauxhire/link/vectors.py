@@ -30,8 +30,9 @@ _LOW32 = np.int64(0xFFFFFFFF)
 class RecordIndex:
     """Where each record id stands in a records frame: its row position."""
 
-    def __init__(self, recs: pl.Series) -> None:
-        ids = recs.to_numpy().astype(np.int64, copy=False)
+    def __init__(self, recs: pl.Series | Ints) -> None:
+        ids = recs.to_numpy() if isinstance(recs, pl.Series) else recs
+        ids = ids.astype(np.int64, copy=False)
         self.size = len(ids)
         self._low = int(ids.min()) if len(ids) else 0
         span = int(ids.max()) - self._low + 1 if len(ids) else 0

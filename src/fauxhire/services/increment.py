@@ -31,7 +31,7 @@ from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster
 from fauxhire.link.identities import IDENTITY_SPEC, VALUE_COLUMNS, application_records
 from fauxhire.link.model import Model
-from fauxhire.services.link import identity_edges
+from fauxhire.services.link import highest_id_number, id_number, identity_edges
 from fauxhire.store import outputs, subsets
 from fauxhire.store.judgements import Judgement, read_judgements
 from fauxhire.store.store import Store
@@ -104,7 +104,9 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
             **summary.to_json(),
             "applications": total,
             "max_rec": int(new.max() or 0),  # type: ignore[arg-type]
-            "last_identity": _last_identity(fresh, int(run.summary.get("last_identity", 0))),
+            "last_identity": max(
+                int(run.summary.get("last_identity", 0)), highest_id_number(fresh.get_column("id"))
+            ),
         },
         now=now,
     )
@@ -238,7 +240,7 @@ def _identities_after(
     merged: dict[str, str] = {}
     networks: dict[str, str | None] = {}
     for label, identities in groups.items():
-        ranked = sorted(identities, key=lambda i: (-sizes.get(i, 0), _number(i)))
+        ranked = sorted(identities, key=lambda i: (-sizes.get(i, 0), id_number(i)))
         kept_of[label] = ranked[0]
         found = [network_of.get(i) for i in ranked if network_of.get(i)]
         networks[ranked[0]] = found[0] if found else None
@@ -277,12 +279,3 @@ def _apart_nodes(
 
     pairs = [(node(j.a), node(j.b)) for j in apart]
     return [(x, y) for x, y in pairs if x is not None and y is not None and x != y]
-
-
-def _number(identity: str) -> int:
-    return int(identity.rsplit("-", 1)[-1])
-
-
-def _last_identity(fresh: pl.DataFrame, last: int) -> int:
-    numbers = [_number(i) for i in fresh.get_column("id").unique().to_list()]
-    return max([last, *numbers])

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import orjson
 import polars as pl
 
 from fauxhire.domain.normalise import name as name_normaliser
-from fauxhire.link.cluster import positions, spanning_edges
+from fauxhire.link.cluster import spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
 from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
 from fauxhire.link.resolve import Judgements, resolve
 from fauxhire.link.spec import MISSING
+from fauxhire.link.vectors import RecordIndex
 from fauxhire.store import outputs
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import read_judgements
@@ -178,10 +179,19 @@ def _previous_networks(previous: pl.DataFrame, identities: pl.DataFrame) -> pl.D
     )
 
 
+_ID_NUMBER = r"-(\d+)$"  # ids are a prefix and a number: i-12, net-3
+
+
 def highest_id_number(ids: pl.Series) -> int:
     """The highest number among ids like ``i-12``; 0 when there are none."""
-    found = ids.str.extract(r"-(\d+)$").cast(pl.Int64).max()
+    found = ids.str.extract(_ID_NUMBER).cast(pl.Int64).max()
     return int(found or 0)  # type: ignore[arg-type]
+
+
+def id_number(identity: str) -> int:
+    """The number of one id like ``i-12``."""
+    found = re.search(_ID_NUMBER, identity)
+    return int(found.group(1)) if found else 0
 
 
 def _stable_ids(groups: pl.DataFrame, previous: pl.DataFrame, prefix: str) -> pl.DataFrame:
@@ -402,11 +412,11 @@ def identity_edges(
     """The strongest links that hold each identity together (a maximum spanning forest of
     ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
     built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
-    ids = identities.get_column("rec").to_numpy().astype(np.int64)
+    index = RecordIndex(identities.get_column("rec"))
     chosen = spanning_edges(
-        len(ids),
-        positions(ids, links.get_column("rec_a").to_numpy().astype(np.int64)),
-        positions(ids, links.get_column("rec_b").to_numpy().astype(np.int64)),
+        index.size,
+        index.positions(links.get_column("rec_a")),
+        index.positions(links.get_column("rec_b")),
         links.get_column("weight").to_numpy(),
     )
     tree = links[chosen.tolist()] if len(chosen) else links.head(0)

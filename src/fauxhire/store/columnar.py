@@ -59,7 +59,7 @@ def _postgresql(store: Store, operation: str) -> Iterator[Any]:
         yield connection
     except StoreError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # the driver's own error types, from the query
         raise StoreError(operation, exc) from exc
     finally:
         connection.close()

@@ -14,7 +14,7 @@ import polars as pl
 from fauxhire.store.columnar import read_columns
 from fauxhire.store.store import Store
 
-_QUERIES = {
+QUERIES = {
     "applications": (
         "SELECT id AS rec, key, company_id, application_id, candidate_id, name_key, "
         "name_display, resume_text, education, employment, referred_by FROM applications"
@@ -75,7 +75,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
 def read_frame(store: Store, name: str) -> pl.DataFrame:
     """One of the named frames (``applications``, ``applicant_values``, ``hires``,
     ``meetings``, ``signins``, ``links``, ``ip_ranges``), read as columns (``columnar``)."""
-    return read_columns(store, _QUERIES[name], _SCHEMAS[name], f"read_frame:{name}")
+    return read_columns(store, QUERIES[name], _SCHEMAS[name], f"read_frame:{name}")
 
 
 def frame_of(name: str, rows: Sequence[Any]) -> pl.DataFrame:

@@ -17,16 +17,13 @@ import polars as pl
 from sqlalchemy import bindparam, insert, text, update
 
 from fauxhire.store import schema
-from fauxhire.store.frames import frame_of
+from fauxhire.store.frames import QUERIES, frame_of
 from fauxhire.store.outputs import Edge
 from fauxhire.store.store import Store
 
 _CHUNK = 5000  # bound parameters a statement, well under SQLite's and psycopg's limits
 
-_APPLICATIONS = (
-    "SELECT id AS rec, key, company_id, application_id, candidate_id, name_key, "
-    "name_display, resume_text, education, employment, referred_by FROM applications"
-)
+_APPLICATIONS = QUERIES["applications"]
 
 
 def applications_after(store: Store, rec: int) -> pl.DataFrame:
