@@ -5,7 +5,7 @@ Shared by the benchmark scripts in bench/. Imports no fauxhire code.
 
 from __future__ import annotations
 
-import resource
+import os
 import subprocess
 import sys
 import threading
@@ -75,28 +75,29 @@ class RssSampler:
 
 
 def run_measured(
-    argv: list[str], env: dict[str, str], stderr: Any = None
+    argv: list[str], env: dict[str, str], stderr: Any = None, stdout: Any = None
 ) -> tuple[float, float, int]:
-    """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to our stderr, its
-    stderr to ``stderr`` (a file) when given.
-
-    The peak is the larger of the sampled process tree and getrusage's largest child waited
-    for so far in this process: run one measured child per benchmark process, or read the
-    later ones' peaks from ``RssSampler`` alone."""
+    """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to ``stdout`` (our
+    stderr by default: our stdout is the result line), its stderr to ``stderr``."""
     _say("running: " + " ".join(argv))
     started = time.perf_counter()
-    # The child's stdout (its result table) goes to our stderr: our stdout is the result line.
-    child = subprocess.Popen(argv, stdout=sys.stderr, stderr=stderr, env=env)
+    child = subprocess.Popen(argv, stdout=stdout or sys.stderr, stderr=stderr, env=env)
     sampler = RssSampler(child.pid)
-    code = child.wait()
+    code, largest = wait_measured(child)
     seconds = time.perf_counter() - started
     sampled = sampler.stop()
-    # ru_maxrss is KiB on Linux: the largest single descendant waited for so far.
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    if sys.platform == "darwin":
-        largest //= 1024  # bytes there
     _say(
         f"peak RSS: {sampled / 2**20:.1f} MiB sampled over the child's process tree, "
-        f"{largest / 2**20:.1f} MiB largest single process (getrusage)"
+        f"{largest / 2**20:.1f} MiB largest single process (wait4)"
     )
     return seconds, max(sampled, largest) / 2**20, code
+
+
+def wait_measured(child: subprocess.Popen[Any]) -> tuple[int, int]:
+    """Wait for a child: its exit code and the peak RSS in bytes of its largest process.
+
+    From wait4 on this child, not getrusage of all children, whose maximum would carry one
+    child's peak over to the next one measured in the same run."""
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)

@@ -115,23 +115,23 @@ def _spec(mode: str) -> LinkSpec:
     )
 
 
-def records_of(path: Path, mode: str) -> pl.DataFrame:
+def records_of(path: Path) -> pl.DataFrame:
     """The records with an integer ``rec`` and the derived blocking columns."""
     frame = pl.read_parquet(path)  # rec_id, FEBRL's ten fields, in link mode source
     given, surname = pl.col("given_name").fill_null(""), pl.col("surname").fill_null("")
     pair = pl.when(given <= surname).then(given + "|" + surname).otherwise(surname + "|" + given)
+    first, last = given.str.slice(0, 1), surname.str.slice(0, 1)
     return frame.with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("rec"),
         pl.when(pl.col("given_name").is_null() | pl.col("surname").is_null())
         .then(None)
         .otherwise(pair)
         .alias("name_pair"),
-        given.str.slice(0, 1).replace("", None).alias("given_initial"),
-        surname.str.slice(0, 1).replace("", None).alias("surname_initial"),
-        pl.concat_str(
-            pl.min_horizontal(given.str.slice(0, 1), surname.str.slice(0, 1)),
-            pl.max_horizontal(given.str.slice(0, 1), surname.str.slice(0, 1)),
-        ).alias("initials"),
+        first.replace("", None).alias("given_initial"),
+        last.replace("", None).alias("surname_initial"),
+        pl.concat_str(pl.min_horizontal(first, last), pl.max_horizontal(first, last)).alias(
+            "initials"
+        ),
     )
 
 
@@ -144,7 +144,7 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     stages: dict[str, float] = {}
-    records = records_of(args.records, args.mode)
+    records = records_of(args.records)
     stages["read"] = time.perf_counter() - started
     spec = _spec(args.mode)
     resolution = resolve(records, spec, seed=args.seed)
