@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.errors import NotFound
+from fauxhire.evaluation.metrics import pairwise_scores
 from fauxhire.services.increment import link_new
 from fauxhire.store import Store
 from fauxhire.store.frames import read_frame
@@ -110,13 +111,9 @@ def test_new_batches_need_a_full_run_first(tmp_path: Path) -> None:
 
 
 def _pairwise_agreement(one: pl.DataFrame, other: pl.DataFrame) -> float:
-    """F1 of the pairs of records put together by ``one`` against those of ``other``."""
-
-    def pairs(frame: pl.DataFrame, by: list[str]) -> int:
-        sizes = frame.group_by(by).len().get_column("len")
-        return int((sizes * (sizes - 1) // 2).sum())
-
+    """Pairwise F1 of the identities of ``one`` against those of ``other``."""
     both = one.join(other, on="rec", suffix="_other")
-    common = pairs(both, ["identity_id", "identity_id_other"])
-    a, b = pairs(both, ["identity_id"]), pairs(both, ["identity_id_other"])
-    return 2 * common / (a + b) if a + b else 1.0
+    items = both.select(
+        pl.col("identity_id_other").alias("truth"), pl.col("identity_id").alias("predicted")
+    )
+    return pairwise_scores(items).f1
