@@ -527,13 +527,23 @@ def demo(
         Path, typer.Option("--out", help="Where the input folder, truth folder and store go.")
     ] = Path("demo-out"),
     db: DbOption = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Override a world setting (repeatable): dprk_hire_rate=0.1, "
+            "hard_case_rates.vpn=0.05, personas_per_worker=2,5.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a demo world (input and truth folders), run the whole pipeline on it, and
-    print a summary. The store is OUT/fauxhire.db unless --db says otherwise."""
+    print a summary. The store is OUT/fauxhire.db unless --db says otherwise; --set changes
+    the world's settings (src/fauxhire/world/spec.py) and the truth's world.json records it."""
     from fauxhire.services.demo import generate_world, prepare_out, run_pipeline
     from fauxhire.world.spec import spec_for
 
-    spec = spec_for(size, seed)
+    spec = spec_for(size, seed, overrides or ())
     prepare_out(out_dir)
     db = db or f"sqlite:///{(out_dir / 'fauxhire.db').resolve()}"
     # One line per ingested file is noise for a world of thousands of files.

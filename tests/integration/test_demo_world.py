@@ -15,6 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
+from fauxhire.errors import ConfigError
+from fauxhire.services.demo import generate_world
 from fauxhire.world.generate import generate
 from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec, spec_for
 
@@ -145,3 +147,20 @@ def test_sizes() -> None:
     assert spec_for("1000000").scale == 1.0
     with pytest.raises(Exception, match="--size"):
         spec_for("huge")
+
+
+def test_a_world_with_overrides_records_them_in_world_json(tmp_path: Path) -> None:
+    spec = spec_for("300", 2, ["dprk_hire_rate=0.2", "hard_case_rates.vpn=0.1"])
+    generate_world(spec, tmp_path)
+    world = json.loads((tmp_path / "truth" / "world.json").read_text())
+    assert world["overrides"] == {"dprk_hire_rate": 0.2, "hard_case_rates.vpn": 0.1}
+    assert world["spec"]["dprk_hire_rate"] == 0.2
+    assert world["spec"]["hard_case_rates"]["vpn"] == 0.1
+
+
+def test_a_bad_override_stops_demo_before_it_touches_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--set", "dprk_hire_rate=2"])
+    assert isinstance(result.exception, ConfigError)  # main() prints it as one line, exit 1
+    assert result.exception.message.startswith("--set dprk_hire_rate=2: dprk_hire_rate: ")
+    assert not out.exists()

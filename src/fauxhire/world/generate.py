@@ -21,7 +21,7 @@ from fauxhire.world.model import Application, Company, Person
 from fauxhire.world.operation import make_operation
 from fauxhire.world.resumes import ResumeFiles
 from fauxhire.world.sink import FolderSink
-from fauxhire.world.spec import WorldSpec
+from fauxhire.world.spec import WorldSpec, overrides_of
 from fauxhire.world.truth import TruthWriter, report_figures
 
 VERSION = 1
@@ -70,7 +70,12 @@ def generate(
     sink.finish()
     period = (spec.start.date().isoformat(), (spec.end - timedelta(days=1)).date().isoformat())
     report = report_figures(dprk_apps, len(personas), period)
-    truth.finish(networks, report, {"version": VERSION, "spec": spec.model_dump(mode="json")})
+    world = {
+        "version": VERSION,
+        "spec": spec.model_dump(mode="json"),
+        "overrides": overrides_of(spec),
+    }
+    truth.finish(networks, report, world)
     return WorldSummary(
         input_dir,
         truth_dir,

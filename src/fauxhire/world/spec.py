@@ -9,9 +9,22 @@ estimates of ordinary hiring data, stated here so that tests can hold the world 
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
 
 from fauxhire.errors import ConfigError
 
@@ -34,42 +47,60 @@ HARD_CASE_RATES: dict[str, float] = {
 }
 
 
+Rate = Annotated[float, Field(ge=0, le=1)]
+
+
+def _ordered(bounds: tuple[int, int]) -> tuple[int, int]:
+    if bounds[0] > bounds[1]:
+        raise ValueError("the low end is above the high end")
+    return bounds
+
+
+Range = Annotated[tuple[PositiveInt, PositiveInt], AfterValidator(_ordered)]
+
+
 class WorldSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     seed: int = 1
     legitimate: int = Field(gt=0, description="legitimate applicants (people)")
     scale: float = Field(gt=0, le=1, description="the operation's size, 1 = full scale")
-    start: datetime = datetime(2021, 1, 1, tzinfo=UTC)
-    end: datetime = datetime(2025, 7, 1, tzinfo=UTC)
+    start: AwareDatetime = datetime(2021, 1, 1, tzinfo=UTC)
+    end: AwareDatetime = datetime(2025, 7, 1, tzinfo=UTC)
 
     # The operation at full scale.
-    dprk_identities: int = 130
-    dprk_interviews: int = 6_500
-    dprk_companies: int = 5_000
-    dprk_us_share: float = 0.73  # of interviews
-    dprk_non_tech_share: float = 0.5  # of companies
-    dprk_interview_rate: float = 0.6  # applications that reach an interview
-    dprk_hire_rate: float = 0.05  # interviews that end in a hire
-    personas_per_worker: tuple[int, int] = (3, 7)
-    workers_per_network: tuple[int, int] = (2, 4)
-    ai_share_by_year: dict[int, float] = {2021: 0.04, 2022: 0.05, 2023: 0.12, 2024: 0.25,
+    dprk_identities: PositiveInt = 130
+    dprk_interviews: PositiveInt = 6_500
+    dprk_companies: PositiveInt = 5_000
+    dprk_us_share: Rate = 0.73  # of interviews
+    dprk_non_tech_share: Rate = 0.5  # of companies
+    dprk_interview_rate: Rate = 0.6  # applications that reach an interview
+    dprk_hire_rate: Rate = 0.05  # interviews that end in a hire
+    personas_per_worker: Range = (3, 7)
+    workers_per_network: Range = (2, 4)
+    ai_share_by_year: dict[int, Rate] = {2021: 0.04, 2022: 0.05, 2023: 0.12, 2024: 0.25,
                                           2025: 0.3}  # fmt: skip
 
     # Legitimate hiring.
-    companies_per_applicant: tuple[int, int] = (1, 4)
-    legit_interview_rate: float = 0.15
-    legit_hire_rate: float = 0.12  # of interviews
-    us_applicant_share: float = 0.75
-    us_company_share: float = 0.62
-    hard_case_rates: dict[str, float] = dict(HARD_CASE_RATES)
-    wrong_reports: float = 0.01  # of legitimate hires reported wrongly
-    cleared_reports: float = 0.3  # of wrong reports later cleared
+    companies_per_applicant: Range = (1, 4)
+    legit_interview_rate: Rate = 0.15
+    legit_hire_rate: Rate = 0.12  # of interviews
+    us_applicant_share: Rate = 0.75
+    us_company_share: Rate = 0.62
+    hard_case_rates: dict[str, Rate] = dict(HARD_CASE_RATES)
+    wrong_reports: Rate = 0.01  # of legitimate hires reported wrongly
+    cleared_reports: Rate = 0.3  # of wrong reports later cleared
 
     # Inputs: how companies hold their data.
-    ats_weights: dict[str, float] = {"greenhouse": 0.2, "lever": 0.15, "canonical": 0.65}
-    idp_weights: dict[str, float] = {"okta": 0.6, "entra": 0.4}
-    zoom_share: float = 0.8  # companies whose meeting logs are in the folder
+    ats_weights: dict[str, NonNegativeFloat] = {"greenhouse": 0.2, "lever": 0.15, "canonical": 0.65}
+    idp_weights: dict[str, NonNegativeFloat] = {"okta": 0.6, "entra": 0.4}
+    zoom_share: Rate = 0.8  # companies whose meeting logs are in the folder
+
+    @model_validator(mode="after")
+    def _period(self) -> WorldSpec:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
 
     @property
     def companies(self) -> int:
@@ -81,17 +112,109 @@ class WorldSpec(BaseModel):
         return max(4, round(self.dprk_identities * self.scale))
 
 
-def spec_for(size: str | int, seed: int = 1) -> WorldSpec:
+def spec_for(size: str | int, seed: int = 1, overrides: Sequence[str] = ()) -> WorldSpec:
     """The spec of a named size or of SIZE legitimate applicants (the operation at full scale
-    from 100,000 applicants, smaller below)."""
+    from 100,000 applicants, smaller below), with ``overrides`` applied (see ``with_overrides``)."""
     if isinstance(size, str) and size.isdigit():
         size = int(size)
     if isinstance(size, int):
         if size < 100:
             raise ConfigError(f"--size {size}: a world needs at least 100 applicants")
-        return WorldSpec(seed=seed, legitimate=size, scale=min(1.0, max(0.15, size / 100_000)))
-    if size not in PRESETS:
+        spec = WorldSpec(seed=seed, legitimate=size, scale=min(1.0, max(0.15, size / 100_000)))
+    elif size in PRESETS:
+        legitimate, scale = PRESETS[size]
+        spec = WorldSpec(seed=seed, legitimate=legitimate, scale=scale)
+    else:
         names = ", ".join(PRESETS)
         raise ConfigError(f"--size {size!r}: use one of {names} or a number of applicants")
-    legitimate, scale = PRESETS[size]
-    return WorldSpec(seed=seed, legitimate=legitimate, scale=scale)
+    return with_overrides(spec, overrides)
+
+
+# Dict settings whose entries --set may add, not only change: a year of the AI share.
+_OPEN_DICTS = frozenset({"ai_share_by_year"})
+
+
+def with_overrides(spec: WorldSpec, pairs: Sequence[str]) -> WorldSpec:
+    """``spec`` with each ``KEY=VALUE`` of ``--set`` applied, validated as the spec's own fields.
+
+    KEY is a field (``dprk_hire_rate``) or one entry of a dict field (``hard_case_rates.vpn``);
+    a tuple's VALUE is comma-separated (``personas_per_worker=2,5``). A later pair for the same
+    KEY wins. An unknown KEY or a bad VALUE is a ``ConfigError`` naming the option and why.
+    """
+    if not pairs:
+        return spec
+    merged = spec.model_dump()
+    given: dict[str, str] = {}  # KEY: the option that set it, for error messages
+    for pair in pairs:
+        given[_apply(merged, pair)] = pair
+    try:
+        return WorldSpec(**merged)
+    except ValidationError as exc:
+        raise _invalid(exc, given) from None
+
+
+def _apply(merged: dict[str, Any], pair: str) -> str:
+    """Put one ``KEY=VALUE`` into ``merged`` (the spec's fields, unvalidated); return KEY."""
+    key, eq, value = pair.partition("=")
+    field, dot, entry = key.strip().partition(".")
+    if not eq or not field:
+        raise ConfigError(f"--set {pair}: expected KEY=VALUE", option=pair)
+    if field not in merged:
+        raise ConfigError(f"--set {pair}: {_unknown(field, merged)}", option=pair)
+    current = merged[field]
+    if isinstance(current, dict):
+        if not dot:
+            raise ConfigError(
+                f"--set {pair}: {field} is a table; set one entry as {field}.KEY=VALUE",
+                option=pair,
+            )
+        known = {str(k): k for k in current}
+        if entry not in known and field not in _OPEN_DICTS:
+            raise ConfigError(f"--set {pair}: {_unknown(entry, known, field)}", option=pair)
+        merged[field] = {**current, known.get(entry, entry): value}
+        return f"{field}.{entry}"
+    if dot:
+        raise ConfigError(f"--set {pair}: {field} has no entries", option=pair)
+    merged[field] = (
+        tuple(v.strip() for v in value.split(",")) if isinstance(current, tuple) else value
+    )
+    return field
+
+
+def _invalid(exc: ValidationError, given: dict[str, str]) -> ConfigError:
+    """Every problem pydantic found, each with the options that caused it (all of them for a
+    problem between fields, such as start after end)."""
+    reasons, blamed = [], set()
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        hits = {p for k, p in given.items() if where == k or where.startswith(f"{k}.")}
+        blamed |= hits or set(given.values())
+        reasons.append(f"{where}: {error['msg']}" if where else error["msg"])
+    options = [p for p in given.values() if p in blamed]  # in the order given
+    named = " ".join(f"--set {p}" for p in options)
+    return ConfigError(f"{named}: {'; '.join(reasons)}", option=options, reason=reasons)
+
+
+def _unknown(name: str, known: Any, within: str = "") -> str:
+    what = f"no {within} entry {name!r}" if within else f"no setting {name!r}"
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        return f"{what}; did you mean {close[0]!r}?"
+    return f"{what}; use one of {', '.join(known)}"
+
+
+def overrides_of(spec: WorldSpec) -> dict[str, Any]:
+    """The settings of ``spec`` that depart from the calibrated defaults, named as ``--set``
+    names them. Seed and size (``legitimate``, ``scale``) choose the world, not its calibration,
+    and are left out."""
+    chosen = {"seed": spec.seed, "legitimate": spec.legitimate, "scale": spec.scale}
+    default = WorldSpec(**chosen).model_dump(mode="json")
+    departed: dict[str, Any] = {}
+    for name, value in spec.model_dump(mode="json").items():
+        if isinstance(value, dict):
+            departed.update(
+                (f"{name}.{k}", v) for k, v in value.items() if default[name].get(k) != v
+            )
+        elif value != default[name]:
+            departed[name] = value
+    return departed
