@@ -196,6 +196,16 @@ def test_damaged_outputs_score_exactly_as_computed_by_hand(
     assert detection.false_positives_by_hard_case["agency"].count == 1
     assert detection.false_positives_by_hard_case["shared_address"].count == 0
     assert detection.false_positives_no_hard_case.count == 0
+    # Calibration over the 17: x-01..x-04 at 0.99 and 9 legitimate at 0.01 are off by 0.01;
+    # x-05 at 0.01 and p-01 at 0.99 by 0.99; p-09 and p-11 at 0 by nothing.
+    calibrated = detection.calibration
+    assert calibrated.brier == pytest.approx((13 * 0.01**2 + 2 * 0.99**2) / 17)
+    low, high = calibrated.bins[0], calibrated.bins[-1]
+    assert (low.count, low.observed) == (12, pytest.approx(1 / 12))
+    assert (high.count, high.mean_predicted, high.observed) == (5, pytest.approx(0.99), 0.8)
+    # ECE: 12 · |0.1/12 - 1/12| + 5 · |0.99 - 0.8|, over 17.
+    assert calibrated.expected_calibration_error == pytest.approx((0.9 + 0.95) / 17)
+    assert calibrated.by_level["almost no chance"].count == 12
 
     wrong = {kind: (s.count, s.total) for kind, s in hard_cases.by_kind.items()}
     assert wrong == {

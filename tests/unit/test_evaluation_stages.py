@@ -1,14 +1,26 @@
 """The stage rules that the integration world does not reach: majority votes and their ties,
-assessments of identities that hold several true ones, and a missing network stage."""
+assessments of identities that hold several true ones, a missing network stage, and detection's
+calibration and verdicts against its targets."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from fauxhire.evaluation import Missing, Truth, evaluate, make_predictions
+from fauxhire.evaluation import (
+    Evaluation,
+    Missing,
+    SummaryRow,
+    Truth,
+    evaluate,
+    make_predictions,
+    summary_rows,
+)
+from fauxhire.evaluation.metrics import PRF
+from fauxhire.evaluation.scores import Coverage, DetectionScores, Share
 from fauxhire.evaluation.stages import link_truth, score_detection, score_networks
 
 IDENTITIES = pl.DataFrame(
@@ -95,3 +107,61 @@ def test_links_without_any_network_mean_the_network_stage_is_missing() -> None:
     assert "no link carries a network" in result.networks.reason
     assert not isinstance(result.identities, Missing)
     assert isinstance(result.detection, Missing)
+
+
+def _detected() -> DetectionScores:
+    """x-1 0.6 (+), x-2 0.9 (+), x-3 0 (+, unassessed), p-1 0.6 (-, a vpn hard case)."""
+    links = _links([
+        ("a0", "i-1", None), ("a1", "i-1", None), ("a2", "i-2", None),
+        ("a3", "i-3", None), ("a4", "i-3", None), ("a5", "i-4", None), ("a6", "i-2", None),
+    ])  # fmt: skip
+    probabilities = pl.DataFrame(
+        {"identity_id": ["i-1", "i-2", "i-3"], "probability": [0.2, 0.6, 0.9]}
+    )
+    return score_detection(link_truth(APPLICATIONS, links), IDENTITIES, probabilities)
+
+
+def test_detection_is_calibrated_over_every_scored_identity_the_unassessed_at_zero() -> None:
+    data = _detected().to_json()
+    # Brier: (0.4² + 0.1² + 1² + 0.6²) / 4 = 1.53 / 4.
+    assert data["brier"] == pytest.approx(1.53 / 4)
+    filled = [b for b in data["reliability"] if b["count"]]
+    assert [(b["low"], b["count"], b["observed"]) for b in filled] == [
+        (0.0, 1, 1.0),  # x-3 at 0
+        (0.6, 2, 0.5),  # x-1 and p-1 at 0.6
+        (0.9, 1, 1.0),  # x-2 at 0.9
+    ]
+    assert [b["mean_predicted"] for b in filled] == pytest.approx([0.0, 0.6, 0.9])
+    # ECE: (1 · |0 - 1| + 2 · |0.6 - 0.5| + 1 · |0.9 - 1|) / 4.
+    assert data["expected_calibration_error"] == pytest.approx(1.3 / 4)
+    levels = {row["level"]: (row["count"], row["observed"]) for row in data["reliability_by_level"]}
+    assert levels["almost no chance"] == (1, 1.0)
+    assert levels["likely"] == (2, 0.5)
+    assert levels["very likely"] == (1, 1.0)
+    assert levels["almost certain"] == (0, None)
+
+
+def test_the_summary_judges_detection_against_its_targets() -> None:
+    rows = {row.measure: row for row in _detection_rows(_detected())}
+    verdicts = {measure.split(",")[0]: row.verdict for measure, row in rows.items()}
+    assert verdicts["precision at likely (>= 0.55)"] == "FAIL"  # 2/3 < 0.95
+    assert verdicts["recall at likely"] == "FAIL"  # 2/3 < 0.90
+    assert verdicts["false positives among legitimate"] == "FAIL"  # 1 of 1 > 0.1%
+    assert verdicts["false positives: vpn"] == "FAIL"  # 1 of 1 > 1%
+    assert verdicts["Brier score (0 is perfect)"] == ""  # described, not judged
+    assert verdicts["expected calibration error (10 bins)"] == ""
+    assert rows["Brier score (0 is perfect)"].value == "0.3825"
+    perfect = replace(
+        _detected(),
+        flagged=PRF(1.0, 0.9),
+        false_positives=Share(1, 1000),
+        false_positives_by_hard_case={"vpn": Share(1, 100)},
+    )
+    assert {row.verdict for row in _detection_rows(perfect)} == {"pass", ""}
+
+
+def _detection_rows(scores: DetectionScores) -> list[SummaryRow]:
+    evaluation = Evaluation(
+        Path("t"), Coverage(7, 7, 0), Missing("-"), Missing("-"), scores, Missing("-"), Missing("-")
+    )
+    return [row for row in summary_rows(evaluation) if row.stage == "detection"]

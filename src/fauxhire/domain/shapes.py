@@ -54,6 +54,8 @@ _LEVELS = (
     (0.80, "likely"),
     (0.95, "very likely"),
 )
+# Every term, the lowest first; each begins at its ``level_floor``.
+ESTIMATIVE_TERMS = (*(term for _, term in _LEVELS), "almost certain")
 
 
 def level_floor(term: str) -> float:

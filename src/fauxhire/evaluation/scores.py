@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fauxhire.evaluation.calibration import Calibration
 from fauxhire.evaluation.metrics import PRF
 from fauxhire.evaluation.report import ReportScores
 
@@ -73,6 +74,13 @@ class NetworkScores:
         }
 
 
+# The detection stage's targets (the assessment issue): flagging at "likely" or higher.
+PRECISION_TARGET = 0.95  # at least
+RECALL_TARGET = 0.90  # at least
+FALSE_POSITIVE_TARGET = 0.001  # at most, of all legitimate identities
+HARD_CASE_FALSE_POSITIVE_TARGET = 0.01  # at most, of the identities of each hard-case kind
+
+
 @dataclass(frozen=True, slots=True)
 class DetectionScores:
     """Each true identity scored by its highest assessed probability; positive = dprk."""
@@ -84,6 +92,7 @@ class DetectionScores:
     flagged: PRF  # precision and recall of "likely or higher"
     average_precision: float | None  # None without positives
     false_positives: Share  # flagged legitimate identities, of all legitimate ones
+    calibration: Calibration  # over every scored identity, the unassessed at 0
     false_positives_by_hard_case: dict[str, Share] = field(default_factory=dict)
     false_positives_no_hard_case: Share = Share(0, 0)
 
@@ -104,6 +113,7 @@ class DetectionScores:
                 kind: share.to_json() for kind, share in self.false_positives_by_hard_case.items()
             },
             "false_positives_no_hard_case": self.false_positives_no_hard_case.to_json(),
+            **self.calibration.to_json(),
         }
 
 

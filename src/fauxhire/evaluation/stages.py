@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from fauxhire.domain.shapes import level_floor
+from fauxhire.evaluation.calibration import calibration
 from fauxhire.evaluation.metrics import (
     PRF,
     average_precision_frame,
@@ -122,6 +123,7 @@ def score_detection(
         ),
         average_precision=average_precision_frame(scored.select("score", "positive")),
         false_positives=_share(legitimate, "flagged"),
+        calibration=calibration(scored.select("score", "positive")),
         false_positives_by_hard_case=_by_kind(legitimate, "flagged"),
         false_positives_no_hard_case=_share(scored.filter(_legitimate_plain), "flagged"),
     )

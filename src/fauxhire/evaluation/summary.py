@@ -7,6 +7,10 @@ from typing import NamedTuple
 from fauxhire.evaluation.metrics import PRF
 from fauxhire.evaluation.report import RELATIVE, FigureCheck, ReportScores
 from fauxhire.evaluation.scores import (
+    FALSE_POSITIVE_TARGET,
+    HARD_CASE_FALSE_POSITIVE_TARGET,
+    PRECISION_TARGET,
+    RECALL_TARGET,
     DetectionScores,
     Evaluation,
     HardCaseScores,
@@ -60,17 +64,7 @@ def _measures(
             ("legitimate identities in a network", _share(stage.legitimate_in_network), ""),
         ]
     if isinstance(stage, DetectionScores):
-        ap = "n/a" if stage.average_precision is None else f"{stage.average_precision:.3f}"
-        return [
-            (f"P / R / F1 at likely (>= {stage.threshold})", _prf(stage.flagged), ""),
-            ("average precision (PR-AUC)", ap, ""),
-            ("false positives among legitimate", _share(stage.false_positives), ""),
-            ("unassessed identities", f"{stage.unassessed} of {stage.identities}", ""),
-            *(
-                (f"false positives: {kind}", _share(share), "")
-                for kind, share in stage.false_positives_by_hard_case.items()
-            ),
-        ]
+        return _detection_measures(stage)
     if isinstance(stage, HardCaseScores):
         return [
             *((f"wrongly merged: {k}", _share(s), "") for k, s in stage.by_kind.items()),
@@ -78,6 +72,45 @@ def _measures(
             ("wrongly merged: no hard case", _share(stage.no_hard_case), ""),
         ]
     return _report_measures(stage)
+
+
+def _detection_measures(stage: DetectionScores) -> list[Measure]:
+    flagged, calibrated = stage.flagged, stage.calibration
+    hard_case_target = f"target <= {HARD_CASE_FALSE_POSITIVE_TARGET:.1%}"
+    return [
+        (
+            f"precision at likely (>= {stage.threshold}), target >= {PRECISION_TARGET}",
+            f"{flagged.precision:.3f}",
+            _pass(flagged.precision >= PRECISION_TARGET),
+        ),
+        (
+            f"recall at likely, target >= {RECALL_TARGET}",
+            f"{flagged.recall:.3f}",
+            _pass(flagged.recall >= RECALL_TARGET),
+        ),
+        ("F1 at likely", f"{flagged.f1:.3f}", ""),
+        ("average precision (PR-AUC)", _optional(stage.average_precision), ""),
+        ("Brier score (0 is perfect)", _optional(calibrated.brier, ".4f"), ""),
+        (
+            "expected calibration error (10 bins)",
+            _optional(calibrated.expected_calibration_error, ".4f"),
+            "",
+        ),
+        (
+            f"false positives among legitimate, target <= {FALSE_POSITIVE_TARGET:.1%}",
+            _share(stage.false_positives, ".2%"),  # 0.05% is not 0.1%, and passes
+            _pass(stage.false_positives.rate <= FALSE_POSITIVE_TARGET),
+        ),
+        ("unassessed identities", f"{stage.unassessed} of {stage.identities}", ""),
+        *(
+            (
+                f"false positives: {kind}, {hard_case_target}",
+                _share(share),
+                _pass(share.rate <= HARD_CASE_FALSE_POSITIVE_TARGET),
+            )
+            for kind, share in stage.false_positives_by_hard_case.items()
+        ),
+    ]
 
 
 def _report_measures(report: ReportScores) -> list[Measure]:
@@ -105,12 +138,16 @@ def _prf(scores: PRF) -> str:
     return f"{scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}"
 
 
-def _share(share: Share) -> str:
-    return f"{share.count} of {share.total} ({share.rate:.1%})"
+def _share(share: Share, spec: str = ".1%") -> str:
+    return f"{share.count} of {share.total} ({share.rate:{spec}})"
 
 
 def _num(value: float | None) -> str:
     return "missing" if value is None else f"{value:g}"
+
+
+def _optional(value: float | None, spec: str = ".3f") -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def _pass(passed: bool) -> str:
