@@ -1,0 +1,77 @@
+"""What every detector module shares: its table entry and the share-of-records pattern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+from fauxhire.assess.facts import fired
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    params: type[BaseModel]
+    run: Callable[..., pl.DataFrame]
+    reads: tuple[str, ...]
+    against: bool = False
+    stage: Literal["own", "context"] = "own"  # context: also given the others' evidence
+
+
+def share_of_records(
+    frame: pl.DataFrame,
+    hit: pl.Expr,
+    value: pl.Expr,
+    *,
+    min_records: int,
+    min_share: float,
+    full_share: float,
+) -> pl.DataFrame:
+    """Fire on identities where ``hit`` holds for at least ``min_records`` of their records and
+    at least ``min_share`` of them; full strength at ``full_share`` of them."""
+    per_identity = (
+        frame.with_columns(hit.fill_null(False).alias("_hit"))
+        .group_by("identity_id")
+        .agg(
+            pl.len().alias("_total"),
+            pl.col("_hit").sum().alias("_hits"),
+            value.filter(pl.col("_hit")).drop_nulls().unique().sort().alias("values"),
+            pl.col("source").filter(pl.col("_hit")).alias("sources"),
+        )
+        .with_columns((pl.col("_hits") / pl.col("_total")).alias("_share"))
+        .filter((pl.col("_hits") >= min_records) & (pl.col("_share") >= min_share))
+        .with_columns((pl.col("_share") / full_share).alias("strength"))
+    )
+    return fired(per_identity)
+
+
+def shared_across_identities(
+    frame: pl.DataFrame, column: str, *, min_identities: int, min_companies: int
+) -> pl.DataFrame:
+    """Fire on identities holding a ``column`` value that at least ``min_identities``
+    identities at ``min_companies`` companies hold: the value and how many share it."""
+    held = frame.drop_nulls(column).filter(pl.col(column) != "")
+    spread = held.group_by(column).agg(
+        pl.col("identity_id").n_unique().alias("_identities"),
+        pl.col("company_id").n_unique().alias("_companies"),
+    )
+    shared = spread.filter(
+        (pl.col("_identities") >= min_identities) & (pl.col("_companies") >= min_companies)
+    )
+    hits = held.join(shared, on=column)
+    per_identity = hits.group_by("identity_id").agg(
+        (pl.col(column) + " (" + pl.col("_identities").cast(pl.String) + " identities)")
+        .unique()
+        .sort()
+        .alias("values"),
+        pl.col("source").alias("sources"),
+        pl.lit(1.0).alias("strength"),
+    )
+    return fired(per_identity)

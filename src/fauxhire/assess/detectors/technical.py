@@ -1,0 +1,305 @@
+"""Technical detectors: the infrastructure an identity connects through, works on, and is paid by.
+
+Each is a fact about networks, devices, addresses and accounts; none about the person's origin.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from pydantic import Field
+
+from fauxhire.assess.detectors._base import (
+    Entry,
+    Params,
+    share_of_records,
+    shared_across_identities,
+)
+from fauxhire.assess.facts import Facts, fired
+
+ANONYMISING = ["vpn", "proxy", "tor", "hosting"]
+# Egress many unrelated people share by design: two identities on one of them is chance.
+SHARED_BY_DESIGN = ["vpn", "proxy", "tor", "hosting", "mobile", "education", "business"]
+
+
+class KindParams(Params):
+    kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING), min_length=1)
+    min_records: int = Field(1, ge=1)
+    min_share: float = Field(0.2, gt=0, le=1)
+    full_share: float = Field(0.6, gt=0, le=1)
+
+
+def egress_kind(facts: Facts, params: KindParams) -> pl.DataFrame:
+    """Meetings and sign-ins whose IP is of one of ``kinds`` (vpn, proxy, tor, hosting), by IP
+    intelligence (ipintel.csv, then the reference data fauxhire ships). Strength: the share of
+    the identity's meetings and sign-ins through them, full at ``full_share``."""
+    return share_of_records(
+        facts.egress,
+        pl.col("kind").is_in(params.kinds),
+        pl.coalesce(pl.col("provider"), pl.col("kind")),
+        min_records=params.min_records,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class ProviderParams(Params):
+    providers: list[str] = Field(min_length=1)
+    min_records: int = Field(1, ge=1)
+    min_share: float = Field(0.2, gt=0, le=1)
+    full_share: float = Field(0.6, gt=0, le=1)
+
+
+def egress_provider(facts: Facts, params: ProviderParams) -> pl.DataFrame:
+    """Meetings and sign-ins through a named anonymiser (``providers``, matched without case).
+    Strength: the share of the identity's meetings and sign-ins through it."""
+    wanted = [provider.lower() for provider in params.providers]
+    return share_of_records(
+        facts.egress,
+        pl.col("provider").str.to_lowercase().is_in(wanted),
+        pl.col("provider"),
+        min_records=params.min_records,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class CountryParams(Params):
+    min_records: int = Field(2, ge=1)
+    min_share: float = Field(0.3, gt=0, le=1)
+    full_share: float = Field(0.8, gt=0, le=1)
+
+
+def egress_country(facts: Facts, params: CountryParams) -> pl.DataFrame:
+    """Meetings and sign-ins egressing in another country than the one the applications claim
+    as home. Only records where both countries are known count."""
+    known = facts.egress.drop_nulls(["country", "claimed_country"])
+    return share_of_records(
+        known,
+        pl.col("country") != pl.col("claimed_country"),
+        pl.col("country") + " (claims " + pl.col("claimed_country") + ")",
+        min_records=params.min_records,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class SharedIpParams(Params):
+    exclude_kinds: list[str] = Field(default_factory=lambda: list(SHARED_BY_DESIGN))
+    min_identities: int = Field(2, ge=2)
+    min_companies: int = Field(2, ge=2)
+
+
+def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
+    """One egress IP used by several identities at different companies (a laptop farm's
+    connection). IPs of kinds that many people share by design (VPN exits, mobile carriers,
+    campus and office NAT: ``exclude_kinds``) are left out."""
+    own = facts.egress.filter(
+        pl.col("kind").is_null() | ~pl.col("kind").is_in(params.exclude_kinds)
+    ).rename({"ip": "egress_ip"})
+    return shared_across_identities(
+        own,
+        "egress_ip",
+        min_identities=params.min_identities,
+        min_companies=params.min_companies,
+    )
+
+
+class SharedParams(Params):
+    min_identities: int = Field(2, ge=2)
+    min_companies: int = Field(2, ge=1)
+
+
+def shared_shipping(facts: Facts, params: SharedParams) -> pl.DataFrame:
+    """A shipping address for company equipment shared by hires of different identities at
+    different companies."""
+    return shared_across_identities(
+        facts.hires,
+        "shipping_key",
+        min_identities=params.min_identities,
+        min_companies=params.min_companies,
+    )
+
+
+def shared_payout(facts: Facts, params: SharedParams) -> pl.DataFrame:
+    """A payout account (the employer's keyed fingerprint) shared by hires of different
+    identities."""
+    return shared_across_identities(
+        facts.hires,
+        "payout_account",
+        min_identities=params.min_identities,
+        min_companies=params.min_companies,
+    )
+
+
+class NoParams(Params):
+    pass
+
+
+def shipping_not_home(facts: Facts, params: NoParams) -> pl.DataFrame:
+    """Equipment shipped to an address that none of the identity's applications gives as home.
+    Identities with no home address on record are not judged."""
+    homes = facts.contacts.filter(pl.col("kind") == "address").select(
+        "identity_id", pl.col("key").alias("shipping_key"), pl.lit(True).alias("_home")
+    )
+    with_home = facts.hires.drop_nulls("shipping_key").join(
+        homes.select("identity_id").unique(), on="identity_id", how="semi"
+    )
+    checked = with_home.join(homes.unique(), on=["identity_id", "shipping_key"], how="left")
+    return share_of_records(
+        checked,
+        pl.col("_home").is_null(),
+        pl.col("shipping_key"),
+        min_records=1,
+        min_share=0.01,
+        full_share=1.0,
+    )
+
+
+def legal_name_differs(facts: Facts, params: NoParams) -> pl.DataFrame:
+    """A hire's legal name on the payroll shares no word with the name the applications gave:
+    paid in another name. Compared for equality of words only."""
+    hires = facts.hires.drop_nulls(["legal_name_key", "name_key"])
+    words = hires.with_columns(
+        pl.col("legal_name_key").str.split(" ").alias("_legal"),
+        pl.col("name_key").str.split(" ").alias("_applied"),
+    ).with_columns(
+        (pl.col("_legal").list.set_intersection("_applied").list.len() == 0).alias("_other")
+    )
+    return share_of_records(
+        words,
+        pl.col("_other"),
+        pl.col("legal_name_key"),
+        min_records=1,
+        min_share=0.01,
+        full_share=1.0,
+    )
+
+
+class CameraParams(Params):
+    patterns: list[str] = Field(min_length=1)
+    min_share: float = Field(0.01, gt=0, le=1)
+    full_share: float = Field(0.5, gt=0, le=1)
+
+
+def virtual_camera(facts: Facts, params: CameraParams) -> pl.DataFrame:
+    """Interview meetings joined with a virtual camera (software that feeds any video as the
+    camera: ``patterns``, matched without case)."""
+    pattern = "(?i)" + "|".join(_escape(p) for p in params.patterns)
+    return share_of_records(
+        facts.meetings,
+        pl.col("camera").str.contains(pattern),
+        pl.col("camera"),
+        min_records=1,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class RiskParams(Params):
+    levels: list[str] = Field(default_factory=lambda: ["medium", "high"])
+    min_share: float = Field(0.2, gt=0, le=1)
+    full_share: float = Field(0.6, gt=0, le=1)
+
+
+def idp_risk(facts: Facts, params: RiskParams) -> pl.DataFrame:
+    """Sign-ins the identity provider itself rated risky (risk level in ``levels``), flagged as
+    through a proxy, or gave risk reasons for (anonymised IP, anomalous location)."""
+    reasons = pl.col("risk_reasons").fill_null("[]")
+    risky = (
+        pl.col("risk_level").str.to_lowercase().is_in(params.levels)
+        | pl.col("is_proxy").fill_null(False)
+        | ~reasons.is_in(["[]", ""])
+    )
+    value = (
+        pl.when(reasons.is_in(["[]", ""]))
+        .then("risk " + pl.col("risk_level").fill_null("?"))
+        .otherwise(reasons.str.replace_all(r'[\[\]"]', ""))
+    )
+    return share_of_records(
+        facts.signins,
+        risky,
+        value,
+        min_records=1,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class HoursParams(Params):
+    offsets: list[float] = Field(default_factory=lambda: [8.0, 9.0])
+    day_start: float = Field(8.0, ge=0, lt=24)
+    day_end: float = Field(19.0, gt=0, le=24)
+    min_records: int = Field(4, ge=1)
+    min_share: float = Field(0.5, gt=0, le=1)
+    full_share: float = Field(0.8, gt=0, le=1)
+
+
+def activity_hours(facts: Facts, params: HoursParams) -> pl.DataFrame:
+    """Sign-ins at night in the claimed home's time zone that fall in the working day of
+    UTC+8/+9 (``offsets``). Sign-ins whose claimed zone is unknown are not judged."""
+    utc = pl.col("observed_at").dt.hour() + pl.col("observed_at").dt.minute() / 60
+
+    def daytime(hour: pl.Expr) -> pl.Expr:
+        return (hour >= params.day_start) & (hour < params.day_end)
+
+    abroad = pl.any_horizontal([daytime((utc + offset) % 24) for offset in params.offsets])
+    judged = facts.signins.drop_nulls("local_hour")
+    return share_of_records(
+        judged,
+        ~daytime(pl.col("local_hour")) & abroad,
+        pl.col("local_hour").floor().cast(pl.Int32).cast(pl.String) + ":00 local",
+        min_records=params.min_records,
+        min_share=params.min_share,
+        full_share=params.full_share,
+    )
+
+
+class PartnerParams(Params):
+    stale_factor: float = Field(0.25, ge=0, le=1)
+    shared_egress_factor: float = Field(0.25, ge=0, le=1)
+
+
+def partner_match(facts: Facts, params: PartnerParams) -> pl.DataFrame:
+    """A match against partner intelligence (a STIX indicator's keyed-hash e-mail, phone or
+    IP). Strength: the indicator's confidence, reduced for an expired indicator and for an IP
+    that many people share by design (campus, office, VPN)."""
+    partner = facts.partner.with_columns(
+        (
+            pl.col("confidence").fill_null(50.0)
+            / 100
+            * pl.when(pl.col("stale")).then(params.stale_factor).otherwise(1.0)
+            * pl.when(pl.col("shared_egress")).then(params.shared_egress_factor).otherwise(1.0)
+        ).alias("_strength")
+    )
+    per_identity = partner.group_by("identity_id").agg(
+        pl.col("_strength").max().alias("strength"),
+        pl.col("matched").unique().sort().alias("values"),
+        pl.col("source").alias("sources"),
+    )
+    return fired(per_identity)
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in text)
+
+
+DETECTORS = {
+    "egress_kind": Entry(KindParams, egress_kind, ("egress.kind", "egress.provider")),
+    "egress_provider": Entry(ProviderParams, egress_provider, ("egress.provider",)),
+    "egress_country": Entry(
+        CountryParams, egress_country, ("egress.country", "egress.claimed_country")
+    ),
+    "shared_egress_ip": Entry(SharedIpParams, shared_egress_ip, ("egress.ip", "egress.kind")),
+    "shared_shipping": Entry(SharedParams, shared_shipping, ("hires.shipping_key",)),
+    "shared_payout": Entry(SharedParams, shared_payout, ("hires.payout_account",)),
+    "shipping_not_home": Entry(NoParams, shipping_not_home, ("hires.shipping_key", "contacts.key")),
+    "legal_name_differs": Entry(
+        NoParams, legal_name_differs, ("hires.legal_name_key", "hires.name_key")
+    ),
+    "virtual_camera": Entry(CameraParams, virtual_camera, ("meetings.camera",)),
+    "idp_risk": Entry(
+        RiskParams, idp_risk, ("signins.risk_level", "signins.risk_reasons", "signins.is_proxy")
+    ),
+    "activity_hours": Entry(HoursParams, activity_hours, ("signins.observed_at", "signins.zone")),
+    "partner_match": Entry(PartnerParams, partner_match, ("partner.matched", "partner.confidence")),
+}

@@ -1,0 +1,184 @@
+"""From facts and a ruleset to a probability, a level and the evidence, for every identity and
+network.
+
+The model is a sum of log-odds: start at the ruleset's prior, add each indicator's weight times
+the strength it fired with. Two passes: first the indicators on an identity's own records;
+then the context indicators, which read the first pass's result of the identities tied to it.
+Weights for evidence are never negative, so an indicator firing never lowers a probability;
+only the indicators of evidence against (a clearance) have negative weights.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
+from fauxhire.assess.facts import Facts
+from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
+from fauxhire.domain.shapes import level_floor
+
+_BREAKS = [0.05, 0.20, 0.45, 0.55, 0.80, 0.95]  # FORMATS.md section 11
+_TERMS = [
+    "almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
+    "very likely", "almost certain",
+]  # fmt: skip
+LIKELY = level_floor("likely")
+_CONTRIBUTIONS = {
+    "identity_id": pl.String,
+    "indicator": pl.String,
+    "family": pl.String,
+    "weight": pl.Float64,
+    "detail": pl.String,
+    "sources": pl.List(pl.String),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """identities: identity_id, network_id, probability, level, evidence (JSON text);
+    networks: network_id, probability, level, evidence; contributions: one row an indicator
+    that fired on an identity (identity_id, indicator, family, weight, detail, sources)."""
+
+    identities: pl.DataFrame
+    networks: pl.DataFrame
+    contributions: pl.DataFrame
+
+
+def assess(
+    facts: Facts, loaded: LoadedRuleset, detectors: dict[str, Detector] = DETECTORS
+) -> Assessed:
+    ruleset = loaded.ruleset
+    start = logit(ruleset.prior)
+    subjects = facts.applications.group_by("identity_id").agg(
+        pl.col("network_id").drop_nulls().first()
+    )
+    chosen = [(i, detectors[i.detector]) for i in ruleset.active]
+    own = _contributions(
+        facts, [(i, d) for i, d in chosen if d.stage == "own"], None, ruleset.sources_shown
+    )
+    gains = subjects.join(
+        own.group_by("identity_id").agg(pl.col("weight").sum().alias("gain")),
+        on="identity_id",
+        how="left",
+    ).with_columns(pl.col("gain").fill_null(0.0))
+    first_pass = gains.with_columns(
+        (_probability(pl.lit(start) + pl.col("gain")) >= LIKELY).alias("flagged")
+    )
+    context = _contributions(
+        facts, [(i, d) for i, d in chosen if d.stage == "context"], first_pass,
+        ruleset.sources_shown,
+    )  # fmt: skip
+    contributions = pl.concat([own, context])
+    identities = _subjects(subjects, contributions, start, "identity_id")
+    networks = _networks(subjects, own, logit(ruleset.network_prior), ruleset.active)
+    return Assessed(identities, networks, contributions)
+
+
+def _contributions(
+    facts: Facts,
+    chosen: list[tuple[Indicator, Detector]],
+    own: pl.DataFrame | None,
+    shown: int,
+) -> pl.DataFrame:
+    parts = [pl.DataFrame(schema=_CONTRIBUTIONS)]
+    for indicator, detector in chosen:
+        hits = run_detector(detector, facts, indicator.params, own)
+        if hits.height == 0:
+            continue
+        parts.append(
+            hits.with_columns(
+                pl.col("values").list.head(shown).list.join("; ").alias("_values"),
+                pl.col("sources").list.len().cast(pl.String).alias("_count"),
+            ).select(
+                "identity_id",
+                pl.lit(indicator.id).alias("indicator"),
+                pl.lit(indicator.family).alias("family"),
+                (pl.lit(indicator.weight) * pl.col("strength")).alias("weight"),
+                _filled(indicator.detail).alias("detail"),
+                pl.col("sources").list.head(shown),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _filled(template: str) -> pl.Expr:
+    """The indicator's sentence with {values} and {count} filled in, row by row."""
+    parts = re.split(r"(\{values\}|\{count\})", template)
+    columns = {"{values}": pl.col("_values"), "{count}": pl.col("_count")}
+    return pl.concat_str([columns.get(part, pl.lit(part)) for part in parts if part])
+
+
+def _subjects(
+    subjects: pl.DataFrame, contributions: pl.DataFrame, start: float, key: str
+) -> pl.DataFrame:
+    """Every subject with its probability, level and evidence (strongest first)."""
+    evidence = (
+        contributions.filter(pl.col("weight") != 0)
+        .sort("weight", descending=True)
+        .group_by(key, maintain_order=True)
+        .agg(
+            pl.col("weight").sum().alias("_total"),
+            pl.struct("indicator", pl.col("weight").round(4), "detail", "sources")
+            .struct.json_encode()
+            .alias("_items"),
+        )
+        .with_columns(("[" + pl.col("_items").list.join(",") + "]").alias("evidence"))
+        .select(key, "_total", "evidence")
+    )
+    scored = subjects.join(evidence, on=key, how="left").with_columns(
+        _probability(pl.lit(start) + pl.col("_total").fill_null(0.0)).alias("probability"),
+        pl.col("evidence").fill_null("[]"),
+    )
+    return scored.with_columns(level(pl.col("probability")).alias("level")).drop("_total")
+
+
+def _networks(
+    subjects: pl.DataFrame, own: pl.DataFrame, start: float, indicators: list[Indicator]
+) -> pl.DataFrame:
+    """A network's evidence: for each indicator of evidence for, the strongest of its members'
+    (a network is as suspect as what its best-evidenced members show, not their sum: members
+    are tied by the infrastructure the indicators see, so adding them would count it twice).
+    Evidence against one member does not clear the network."""
+    members = subjects.drop_nulls("network_id")
+    sizes = members.group_by("network_id").agg(pl.len().alias("_members"))
+    titles = pl.DataFrame(
+        {"indicator": [i.id for i in indicators], "_title": [i.title for i in indicators]}
+    )
+    per_indicator = (
+        own.filter(pl.col("weight") > 0)
+        .join(members, on="identity_id")
+        .group_by("network_id", "indicator")
+        .agg(
+            pl.col("weight").max(),
+            pl.len().alias("_n"),
+            ("identity:" + pl.col("identity_id")).sort().alias("sources"),
+        )
+        .join(sizes, on="network_id")
+        .join(titles, on="indicator", how="left")
+        .select(
+            "network_id",
+            "indicator",
+            "weight",
+            (
+                pl.col("_n").cast(pl.String) + " of " + pl.col("_members").cast(pl.String)
+                + " identities: " + pl.col("_title").fill_null(pl.col("indicator"))
+            ).alias("detail"),
+            pl.col("sources").list.head(20),
+        )
+    )  # fmt: skip
+    return _subjects(sizes.select("network_id"), per_indicator, start, "network_id")
+
+
+def _probability(logodds: pl.Expr) -> pl.Expr:
+    return 1.0 / (1.0 + (-logodds).exp())
+
+
+def level(probability: pl.Expr) -> pl.Expr:
+    """The ICD 203 term of FORMATS.md section 11 for each probability."""
+    chain = pl.when(probability < _BREAKS[0]).then(pl.lit(_TERMS[0]))
+    for upper, term in zip(_BREAKS[1:], _TERMS[1:-1], strict=True):
+        chain = chain.when(probability < upper).then(pl.lit(term))
+    return chain.otherwise(pl.lit(_TERMS[-1]))

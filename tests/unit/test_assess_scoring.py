@@ -1,0 +1,300 @@
+"""The assessment's guarantees, table-driven on hand-built facts under the shipped ruleset:
+no single technical or behavioural observation makes a clean identity `likely`; a confirmed,
+high-confidence employer report does; a firing indicator never lowers a probability."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.facts import Facts
+from fauxhire.assess.ruleset import LoadedRuleset, parse_ruleset
+from fauxhire.assess.score import LIKELY, assess
+
+T0 = datetime(2024, 3, 4, tzinfo=UTC)
+
+
+def _ruleset() -> LoadedRuleset:
+    text = resources.files("fauxhire.assess").joinpath("rules/default.yaml").read_text()
+    loaded, problems = parse_ruleset(text, "default.yaml", DETECTORS)
+    assert loaded is not None, problems
+    return loaded
+
+
+RULESET = _ruleset()
+
+
+def _app(identity: str, n: int, **extra: Any) -> dict[str, Any]:
+    row = {
+        "identity_id": identity,
+        "network_id": None,
+        "app_key": f"c-{n}\x1fa-{identity}-{n}",
+        "source": f"application:c-{n}/a-{identity}-{n}",
+        "company_id": f"c-{n}",
+        "applied_at": T0 + timedelta(days=n),
+        "claimed_country": "US",
+        "referred_by": None,
+        "name_key": f"example {identity}",
+        "resume_text": None,
+    }
+    return {**row, **extra}
+
+
+def _egress(identity: str, n: int, **extra: Any) -> dict[str, Any]:
+    row = {
+        "identity_id": identity,
+        "source": f"meeting:{identity}-{n}",
+        "channel": "meeting",
+        "company_id": f"c-{n}",
+        "ip": f"23.112.0.{n}",
+        "kind": "residential",
+        "provider": None,
+        "country": "US",
+        "claimed_country": "US",
+    }
+    return {**row, **extra}
+
+
+def _hire(identity: str, n: int, **extra: Any) -> dict[str, Any]:
+    row = {
+        "identity_id": identity,
+        "source": f"hire:{identity}-{n}",
+        "company_id": f"c-{n}",
+        "shipping_key": f"1 home st {identity}",
+        "payout_account": f"acct-{identity}",
+        "legal_name_key": f"example {identity}",
+        "name_key": f"example {identity}",
+    }
+    return {**row, **extra}
+
+
+def _home(identity: str) -> dict[str, Any]:
+    return {
+        "identity_id": identity,
+        "app_key": "k",
+        "applied_at": T0,
+        "kind": "address",
+        "key": f"1 home st {identity}",
+    }
+
+
+def _facts(identity: str, case: str) -> Facts:
+    """One identity, clean but for ``case``; a bystander identity where a case needs two."""
+    apps = [_app(identity, 1), _app(identity, 2)]
+    frames: dict[str, list[dict[str, Any]]] = {
+        "applications": apps,
+        "egress": [_egress(identity, n) for n in range(1, 5)],
+        "hires": [_hire(identity, 1)],
+        "contacts": [_home(identity)],
+    }
+    if case == "vpn":
+        frames["egress"] = [_egress(identity, n, kind="vpn", provider="NordVPN") for n in (1, 2)]
+    elif case == "astrill":
+        frames["egress"] = [
+            _egress(identity, n, kind="vpn", provider="Astrill VPN") for n in (1, 2)
+        ]
+    elif case == "abroad":
+        frames["egress"] = [_egress(identity, n, country="JP") for n in range(1, 5)]
+    elif case == "shared_ip":
+        frames["egress"].append(_egress("bystander", 9, ip="23.112.0.1"))
+    elif case == "shared_shipping":
+        frames["hires"].append(_hire("bystander", 9, shipping_key=f"1 home st {identity}"))
+    elif case == "shipping_away":
+        frames["hires"] = [_hire(identity, 1, shipping_key="9 other rd")]
+    elif case == "shared_payout":
+        frames["hires"].append(_hire("bystander", 9, payout_account=f"acct-{identity}"))
+    elif case == "other_name":
+        frames["hires"] = [_hire(identity, 1, legal_name_key="someone else")]
+    elif case == "camera":
+        frames["meetings"] = [
+            {"identity_id": identity, "source": "meeting:m", "camera": "OBS Virtual Camera"}
+        ]
+    elif case == "idp":
+        frames["signins"] = [_signin(identity, n, risk_level="high") for n in range(4)]
+    elif case == "hours":
+        frames["signins"] = [_signin(identity, n, hour=2, local_hour=21.0) for n in range(6)]
+    elif case == "partner":
+        frames["partner"] = [_partner(identity)]
+    elif case == "volume":
+        frames["applications"] = [_app(identity, n) for n in range(40)]
+    elif case == "resume":
+        text = "principal engineer who scaled payments platforms to ten million users daily"
+        frames["applications"] = [
+            _app(identity, 1, resume_text=text),
+            _app("bystander", 9, resume_text=text, name_key="other bystander"),
+        ]
+    elif case == "switch":
+        frames["contacts"] = [
+            _contact(identity, n, "old@example.com" if n < 3 else "new@example.com")
+            for n in range(6)
+        ]
+    elif case == "home_varies":
+        frames["applications"] = [_app(identity, 1), _app(identity, 2, claimed_country="GB")]
+    elif case == "report_confirmed_high":
+        frames["reports"] = [_report(identity, "confirmed_fraud", "high")]
+    elif case == "report_suspected_high":
+        frames["reports"] = [_report(identity, "suspected", "high")]
+    elif case != "clean":
+        raise AssertionError(case)
+    return Facts.make(**{name: pl.DataFrame(rows) for name, rows in frames.items()})
+
+
+def _signin(identity: str, n: int, **extra: Any) -> dict[str, Any]:
+    hour = extra.pop("hour", 15)
+    row = {
+        "identity_id": identity,
+        "source": f"signin:{identity}-{n}",
+        "observed_at": T0 + timedelta(days=n, hours=hour),
+        "zone": "America/New_York",
+        "local_hour": float((hour - 5) % 24),
+        "risk_level": "low",
+        "risk_reasons": "[]",
+        "behaviors": "{}",
+        "is_proxy": False,
+    }
+    return {**row, **extra}
+
+
+def _contact(identity: str, n: int, email: str) -> dict[str, Any]:
+    return {
+        "identity_id": identity,
+        "app_key": f"a-{n}",
+        "source": f"application:a-{n}",
+        "applied_at": T0 + timedelta(days=10 * n),
+        "kind": "email",
+        "key": email,
+    }
+
+
+def _partner(identity: str) -> dict[str, Any]:
+    return {
+        "identity_id": identity,
+        "source": "indicator:indicator--1",
+        "matched": "email (keyed hash)",
+        "confidence": 80.0,
+        "stale": False,
+        "shared_egress": False,
+    }
+
+
+def _report(identity: str, disposition: str, confidence: str) -> dict[str, Any]:
+    return {
+        "identity_id": identity,
+        "source": "report:r-1",
+        "company_id": "c-1",
+        "disposition": disposition,
+        "confidence": confidence,
+    }
+
+
+def _assessed(case: str) -> tuple[float, set[str]]:
+    result = assess(_facts("i-1", case), RULESET)
+    row = result.identities.filter(pl.col("identity_id") == "i-1").row(0, named=True)
+    fired = result.contributions.filter(pl.col("identity_id") == "i-1")
+    return row["probability"], set(fired.get_column("indicator").to_list())
+
+
+SINGLE_OBSERVATIONS = {
+    # case: the indicators it may fire (one observation can be two: Astrill is a VPN)
+    "vpn": {"anonymiser-egress"},
+    "astrill": {"anonymiser-egress", "astrill-egress"},
+    "abroad": {"egress-country-mismatch"},
+    "shared_ip": {"shared-egress-ip"},
+    "shared_shipping": {"shared-shipping-address"},
+    "shipping_away": {"shipping-not-home"},
+    "shared_payout": {"shared-payout-account"},
+    "other_name": {"legal-name-differs"},
+    "camera": {"virtual-camera"},
+    "idp": {"idp-risk"},
+    "hours": {"offset-activity-hours"},
+    "partner": {"partner-intel-match"},
+    "volume": {"application-volume"},
+    "resume": {"resume-reuse"},
+    "switch": {"contact-switch"},
+    "home_varies": {"claimed-home-varies"},
+}
+
+
+def test_a_clean_identity_is_almost_no_chance() -> None:
+    probability, fired = _assessed("clean")
+    assert fired == set()
+    assert probability < 0.05
+
+
+@pytest.mark.parametrize("case", sorted(SINGLE_OBSERVATIONS))
+def test_no_single_observation_lifts_a_clean_identity_to_likely(case: str) -> None:
+    probability, fired = _assessed(case)
+    assert fired, f"{case}: nothing fired; the case does not test what it says"
+    assert fired <= SINGLE_OBSERVATIONS[case]
+    assert probability < LIKELY
+
+
+def test_every_technical_and_behavioural_indicator_has_a_case() -> None:
+    covered = set().union(*SINGLE_OBSERVATIONS.values())
+    wanted = {i.id for i in RULESET.ruleset.active if i.family in ("technical", "behavioural")}
+    assert wanted <= covered
+
+
+def test_a_confirmed_high_confidence_report_lifts_to_likely() -> None:
+    probability, fired = _assessed("report_confirmed_high")
+    assert fired == {"employer-report"}
+    assert probability >= LIKELY
+
+
+def test_a_suspicion_alone_does_not() -> None:
+    probability, fired = _assessed("report_suspected_high")
+    assert fired == {"employer-report"}
+    assert probability < LIKELY
+
+
+def _without(indicator_id: str) -> LoadedRuleset:
+    ruleset = RULESET.ruleset
+    indicators = [
+        i.model_copy(update={"enabled": False}) if i.id == indicator_id else i
+        for i in ruleset.indicators
+    ]
+    return LoadedRuleset(
+        ruleset.model_copy(update={"indicators": indicators}), "test", "sha256:test"
+    )
+
+
+def _merged(cases: list[str]) -> Facts:
+    frames: dict[str, pl.DataFrame] = {}
+    for case in cases:
+        facts = _facts("i-1", case)
+        for name in ("applications", "egress", "hires", "contacts", "meetings", "signins",
+                     "partner", "reports"):  # fmt: skip
+            frame = getattr(facts, name)
+            frames[name] = pl.concat([frames[name], frame]) if name in frames else frame
+    return Facts.make(**{name: frame.unique() for name, frame in frames.items()})
+
+
+EVIDENCE_FOR = sorted(i.id for i in RULESET.ruleset.active if i.weight > 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*sorted(SINGLE_OBSERVATIONS), "report_suspected_high"]),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(EVIDENCE_FOR),
+)
+def test_a_firing_indicator_never_lowers_the_probability(cases: list[str], dropped: str) -> None:
+    """Any mix of observations, assessed with and without one indicator of evidence for: with
+    it, the probability is never lower (context indicators included: a peer's gain only grows
+    it)."""
+    facts = _merged(cases)
+    with_it = assess(facts, RULESET).identities
+    without = assess(facts, _without(dropped)).identities
+    both = with_it.join(without, on="identity_id", suffix="_without")
+    assert both.height == with_it.height
+    assert (both["probability"] >= both["probability_without"] - 1e-12).all()
