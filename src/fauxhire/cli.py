@@ -1,5 +1,5 @@
-"""The command line: `fauxhire ingest`, `run`, `link`, `judge`, `show`, `export`, `stats`,
-`quarantine list`, `demo`, `evaluate`.
+"""The command line: `fauxhire ingest`, `run`, `link`, `judge`, `disposition`, `show`, `export`,
+`stats`, `quarantine list`, `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -35,6 +36,7 @@ from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
     FileResult,
+    dispositions,
     ingest_files,
     judge,
     quarantine_entries,
@@ -65,6 +67,12 @@ judge_app = typer.Typer(
     help="An analyst's word on links, kept with who, when and why; every later run keeps it.",
 )
 app.add_typer(judge_app, name="judge")
+disposition_app = typer.Typer(
+    no_args_is_help=True,
+    help="An analyst's finding on an identity, confirmed or cleared, kept with who, when and "
+    "why; the assessment uses it on its next run.",
+)
+app.add_typer(disposition_app, name="disposition")
 out = Console()
 err = Console(stderr=True)
 
@@ -421,6 +429,96 @@ def _os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment or the password database
         return ""
+
+
+IdentityArgument = Annotated[
+    str, typer.Argument(help="An identity id, as i-123 (`fauxhire show identity` shows it).")
+]
+FindingOption = Annotated[
+    str, typer.Option("--reason", help="Why: what the investigation found, kept with it.")
+]
+
+
+@disposition_app.command("confirm")
+def disposition_confirm(
+    identity_id: IdentityArgument,
+    reason: FindingOption,
+    analyst: AnalystOption = None,
+    db: DbOption = None,
+) -> None:
+    """The identity is linked to scheme infrastructure, confirmed by investigation."""
+    _dispose(identity_id, "confirmed", reason, analyst, db)
+
+
+@disposition_app.command("clear")
+def disposition_clear(
+    identity_id: IdentityArgument,
+    reason: FindingOption,
+    analyst: AnalystOption = None,
+    db: DbOption = None,
+) -> None:
+    """The identity was investigated and is not fraudulent."""
+    _dispose(identity_id, "cleared", reason, analyst, db)
+
+
+@disposition_app.command("list")
+def disposition_list(db: DbOption = None) -> None:
+    """Every identity with a disposition: the latest (it decides), who, why, when, and any
+    earlier one on its applications that it overrules."""
+    with _store(db) as (store, _):
+        standings = dispositions.list_dispositions(store)
+    conflicts = sum(1 for s in standings if s.overruled)
+    table = Table(title=f"dispositions on {len(standings)} identities, {conflicts} in conflict")
+    for column in ("identity", "disposition", "analyst", "reason", "when", "given on", "conflict"):
+        table.add_column(column, overflow="fold")
+    for s in standings:
+        d = s.decided
+        conflict = "; ".join(
+            f"overrules {o.disposition} by {o.analyst} {_when(o.created_at)} (on {o.subject_id})"
+            for o in s.overruled
+        )
+        table.add_row(
+            s.identity_id,
+            d.disposition,
+            escape(d.analyst),
+            escape(d.reason),
+            _when(d.created_at),
+            d.subject_id,
+            escape(conflict),
+        )
+    out.print(table)
+
+
+def _dispose(
+    identity_id: str, disposition: str, reason: str, analyst: str | None, db: str | None
+) -> None:
+    who = analyst if analyst is not None else _os_user()
+    with _store(db) as (store, _):
+        done = dispositions.dispose(
+            store, identity_id, disposition, analyst=who, reason=reason, now=_now()
+        )
+    out.print(f"recorded disposition {done.disposition_id}: {_given(done.given)}", markup=False)
+    out.print(
+        f"held by the {done.applications} applications of {identity_id}: it follows them when "
+        "linking re-runs and ids change"
+    )
+    if done.before is not None:
+        was = done.before.decided
+        verb = "overrules" if was.disposition != disposition else "agrees with"
+        out.print(f"it {verb} {_given(was)}", markup=False)
+    out.print("the assessment uses it on its next run (`fauxhire assess`)", markup=False)
+
+
+def _given(given: dispositions.Given) -> str:
+    """A disposition in words: what, who, when, on which identity id, why."""
+    return (
+        f"{given.disposition} by {given.analyst} {_when(given.created_at)} "
+        f"(on {given.subject_id}): {given.reason}"
+    )
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @export_app.command("links")

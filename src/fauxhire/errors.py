@@ -8,7 +8,9 @@
     ├── StoreError                a persistence operation failed: operation, wrapped cause
     ├── NotFound                  an id that the store does not hold
     ├── JudgementRefused          an analyst's judgement that would say nothing: a record
-    │                             already alone, an identity in no network, one record twice
+    │                             already alone, an identity in no network, one record twice,
+    │                             a disposition that is neither confirmed nor cleared or
+    │                             has no reason
     └── PermissionDenied          the caller may not do this
 
 Each error carries a stable machine-readable ``code`` and its fields, so the CLI and the

@@ -386,6 +386,35 @@ judgements = Table(
     UniqueConstraint("kind", "a", "b", name="uq_judgements_pair"),
 )
 
+dispositions = Table(
+    "dispositions",
+    metadata,
+    # An analyst's finding on an identity, kept with who, why and when. It is held by the
+    # identity's applications (disposition_applications), not its id: ids move on a relink.
+    Column("disposition_id", Integer, primary_key=True, autoincrement=True),
+    Column("disposition", String(16), nullable=False),  # confirmed | cleared
+    Column("subject_id", Text, nullable=False),  # the identity id when disposed: display only
+    Column("analyst", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+disposition_applications = Table(
+    "disposition_applications",
+    metadata,
+    # Every application of the identity when it was disposed: whichever identity holds any of
+    # them after a relink carries the disposition.
+    Column(
+        "disposition_id",
+        Integer,
+        ForeignKey("dispositions.disposition_id"),
+        primary_key=True,
+    ),
+    Column("app_key", Text, primary_key=True),  # applications.key
+    Index("ix_disposition_applications_app", "app_key"),
+    sqlite_with_rowid=False,
+)
+
 assessments = Table(
     "assessments",
     metadata,
