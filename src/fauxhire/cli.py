@@ -1,5 +1,5 @@
-"""The command line: `fauxhire ingest`, `run`, `link`, `judge`, `disposition`, `show`, `export`,
-`stats`, `quarantine list`, `demo`, `evaluate`.
+"""The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
+`rules`, `show`, `export`, `stats`, `quarantine list`, `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -53,6 +53,7 @@ from fauxhire.settings import Settings
 from fauxhire.store import Store
 
 if TYPE_CHECKING:
+    from fauxhire.services.assess import AssessSummary
     from fauxhire.services.demo import DemoResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -212,9 +213,11 @@ def run(
         )
         joins = resolve_joins(store)
         linked = link_store(store, now=_now())
+        assessed = _assess(store, settings)
     _print_results(results)
     err.print(f"joined: {joins}")
     _print_link(linked)
+    _print_assess(assessed)
     if any(r.status == "refused" for r in results):
         err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
 
@@ -533,6 +536,101 @@ def export_links(
     err.print(f"wrote {written:,} links to {out_file}")
 
 
+@export_app.command("assessments")
+def export_assessments(
+    out_file: Annotated[Path, typer.Option("--out", help="The JSON Lines file to write.")],
+    min_level: Annotated[
+        str, typer.Option("--min-level", help="Only identities at this level or higher.")
+    ] = "almost no chance",
+    db: DbOption = None,
+) -> None:
+    """One object an identity: identity_id, network_id, probability, level and evidence
+    (FORMATS.md section 11), strongest first; with the ruleset version and hash."""
+    from fauxhire.domain.shapes import level_floor
+    from fauxhire.services.export import write_assessments_jsonl
+
+    try:
+        floor = level_floor(min_level)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--min-level") from exc
+    with _store(db) as (store, _):
+        written = write_assessments_jsonl(store, out_file, min_probability=floor)
+    err.print(f"wrote {written:,} identity assessments to {out_file}")
+
+
+@app.command()
+def assess(db: DbOption = None) -> None:
+    """Assess every identity and network: a probability, its ICD 203 level and the evidence,
+    under the ruleset (the one shipped, or FAUXHIRE_RULESET). A recommendation for review."""
+    with _store(db) as (store, settings):
+        summary = _assess(store, settings)
+    _print_assess(summary)
+
+
+def _assess(store: Store, settings: Settings) -> AssessSummary:
+    from fauxhire.services.assess import assess_store, load_ruleset
+
+    key = settings.community_key.get_secret_value().encode() if settings.community_key else None
+    return assess_store(
+        store, now=_now(), ruleset=load_ruleset(settings.ruleset), community_key=key
+    )
+
+
+def _print_assess(summary: AssessSummary) -> None:
+    out.print(
+        f"assessed {summary.identities:,} identities and {summary.networks:,} networks under "
+        f"{summary.ruleset} in {summary.seconds:.1f} s: {summary.flagged_identities:,} "
+        f"identities and {summary.flagged_networks:,} networks likely or higher, for review"
+    )
+    out.print(", ".join(f"{level} {count:,}" for level, count in summary.by_level.items()))
+
+
+rules_app = typer.Typer(no_args_is_help=True, help="The assessment ruleset: check it, document it.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+def rules_check(
+    file: Annotated[Path, typer.Argument(help="A ruleset YAML file.")],
+) -> None:
+    """Report every problem of a ruleset with its file:line; exit 1 if any is an error."""
+    from fauxhire.services.rules import check_file
+
+    loaded, problems = check_file(file)
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        out.print(f"[{style}]{escape(str(problem))}[/{style}]")
+    if loaded is None:
+        errors = sum(p.severity == "error" for p in problems)
+        err.print(f"{file}: {errors} error(s)")
+        raise typer.Exit(1)
+    out.print(
+        f"{file}: ok, {loaded.label}, {len(loaded.ruleset.active)} active indicators, "
+        f"{loaded.content_hash}"
+    )
+
+
+@rules_app.command("docs")
+def rules_docs(
+    file: Annotated[
+        Path | None, typer.Option("--ruleset", help="A ruleset file (default: the one in use).")
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write Markdown here (default: stdout).")
+    ] = None,
+) -> None:
+    """The indicator reference, generated from the ruleset: ids, weights, what each reads."""
+    from fauxhire.services.assess import load_ruleset
+    from fauxhire.services.rules import render_docs
+
+    text = render_docs(load_ruleset(file or Settings().ruleset))
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    out_file.write_text(text, encoding="utf-8")
+    err.print(f"wrote {out_file}")
+
+
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -684,7 +782,9 @@ def _print_demo(result: DemoResult, db: str) -> None:
                                  f"applications), {result.linked.networks:,} networks of "
                                  f"{result.linked.networked_identities:,} identities"),
         ("explain one", "fauxhire show identity ID / fauxhire show network ID"),
-        ("assessments", "not built yet (assessment is issue 5)"),
+        ("assessments", f"{result.assessed.flagged_identities:,} identities and "
+                        f"{result.assessed.flagged_networks:,} networks likely or higher, for "
+                        f"review ({result.assessed.ruleset}); fauxhire export assessments"),
         ("report", "not built yet (the campaign report is issue 6)"),
         ("score it", f"fauxhire evaluate --truth {world.truth_dir} --db {db}"),
     ]  # fmt: skip

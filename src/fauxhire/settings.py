@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,3 +16,11 @@ class Settings(BaseSettings):
     max_field_bytes: int = Field(1_048_576, ge=1024, description="larger fields are quarantined")
     workers: int | None = Field(None, ge=1, description="processes parsing large files (cores)")
     log_level: str = Field("INFO", description="logging level on stderr")
+    ruleset: Path | None = Field(
+        None, description="a private assessment ruleset (YAML) replacing the one shipped"
+    )
+    community_key: SecretStr | None = Field(
+        None,
+        description="the sharing community's key for keyed hashes of contact details "
+        "(HMAC-SHA256); without it, partner indicators given as keyed hashes cannot match",
+    )

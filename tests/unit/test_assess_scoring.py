@@ -54,6 +54,7 @@ def _egress(identity: str, n: int, **extra: Any) -> dict[str, Any]:
         "channel": "meeting",
         "company_id": f"c-{n}",
         "ip": f"23.112.0.{n}",
+        "at": T0 + timedelta(days=n),
         "kind": "residential",
         "provider": None,
         "country": "US",

@@ -29,7 +29,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     # Where a meeting join or a sign-in came from, with what IP intelligence says of it.
     "egress": {
-        "identity_id": _S, "source": _S, "channel": _S, "company_id": _S, "ip": _S,
+        "identity_id": _S, "source": _S, "channel": _S, "company_id": _S, "ip": _S, "at": _T,
         "kind": _S, "provider": _S, "country": _S, "claimed_country": _S,
     },
     "meetings": {"identity_id": _S, "source": _S, "camera": _S},

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from fauxhire.errors import ConfigError
+from fauxhire.services.assess import AssessSummary, assess_store
 from fauxhire.services.ingest import Clock, FileResult, IngestProgress, run_folder
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.stats import store_stats
 from fauxhire.store import Store
+from fauxhire.world.feeds import COMMUNITY_KEY
 from fauxhire.world.generate import WorldSummary, generate
 from fauxhire.world.spec import WorldSpec
 
@@ -27,6 +29,7 @@ class DemoResult:
     joins: dict[str, int]
     stats: dict[str, Any]
     linked: LinkSummary
+    assessed: AssessSummary
 
 
 def prepare_out(out: Path) -> None:
@@ -65,4 +68,7 @@ def run_pipeline(
     )
     joins = resolve_joins(store)
     linked = link_store(store, now=clock())
-    return DemoResult(world, files, joins, store_stats(store), linked)
+    # The demo's partner feed hashes contact details under the demo community key
+    # (shared/samples/pii_hmac_test_vectors.json); a real deployment configures its own.
+    assessed = assess_store(store, now=clock(), community_key=COMMUNITY_KEY)
+    return DemoResult(world, files, joins, store_stats(store), linked, assessed)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from fauxhire.evaluation import Evaluation, Predictions, evaluate, load_truth, make_predictions
 from fauxhire.store import Store
 from fauxhire.store import schema as s
-from fauxhire.store.outputs import latest_report, read_assessments, read_links
+from fauxhire.store.outputs import latest_report, read_links
 
 log = logging.getLogger(__name__)
 
@@ -31,5 +31,10 @@ def read_predictions(store: Store) -> Predictions:
     a = s.applications
     with store.transaction("evaluate_applications") as conn:
         applications = conn.execute(select(a.c.company_id, a.c.application_id)).all()
-    probabilities = [(r.subject_id, r.probability) for r in read_assessments(store, "identity")]
+    t = s.assessments
+    with store.transaction("evaluate_assessments") as conn:
+        # Only what scoring needs: parsing every identity's evidence JSON would dominate.
+        probabilities = conn.execute(
+            select(t.c.subject_id, t.c.probability).where(t.c.subject_kind == "identity")
+        ).all()
     return make_predictions(applications, read_links(store), probabilities, latest_report(store))

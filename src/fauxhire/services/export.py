@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import orjson
 from sqlalchemy import select
 
 from fauxhire.store import schema
@@ -37,5 +38,38 @@ def write_links_csv(store: Store, path: Path) -> int:
         writer.writerow(LINK_COLUMNS)
         for row in conn.execute(query):
             writer.writerow(["" if value is None else value for value in row])
+            written += 1
+    return written
+
+
+def write_assessments_jsonl(store: Store, path: Path, *, min_probability: float = 0.0) -> int:
+    """One object an identity (FORMATS.md 11), strongest first, with the ruleset that made it
+    (extra keys: ``ruleset``, ``ruleset_hash``, ``assessed_at``, for replay)."""
+    t = schema.assessments
+    query = (
+        select(
+            t.c.subject_id, t.c.network_id, t.c.probability, t.c.level, t.c.evidence,
+            t.c.ruleset_version, t.c.ruleset_hash, t.c.assessed_at,
+        )
+        .where(t.c.subject_kind == "identity", t.c.probability >= min_probability)
+        .order_by(t.c.probability.desc(), t.c.subject_id)
+    )  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with store.transaction("export_assessments") as conn, path.open("wb") as fh:
+        for identity, network, probability, level, evidence, version, digest, at in conn.execute(
+            query
+        ):
+            record = {
+                "identity_id": identity,
+                "network_id": network,
+                "probability": round(probability, 6),
+                "level": level,
+                "evidence": evidence,
+                "ruleset": version,
+                "ruleset_hash": digest,
+                "assessed_at": at.isoformat() if at is not None else None,
+            }
+            fh.write(orjson.dumps(record) + b"\n")
             written += 1
     return written

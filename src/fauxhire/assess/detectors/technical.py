@@ -64,6 +64,7 @@ def egress_provider(facts: Facts, params: ProviderParams) -> pl.DataFrame:
 
 
 class CountryParams(Params):
+    ignore_kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING))
     min_records: int = Field(2, ge=1)
     min_share: float = Field(0.3, gt=0, le=1)
     full_share: float = Field(0.8, gt=0, le=1)
@@ -71,8 +72,12 @@ class CountryParams(Params):
 
 def egress_country(facts: Facts, params: CountryParams) -> pl.DataFrame:
     """Meetings and sign-ins egressing in another country than the one the applications claim
-    as home. Only records where both countries are known count."""
-    known = facts.egress.drop_nulls(["country", "claimed_country"])
+    as home. Only records where both countries are known count, and not those through an
+    anonymiser (``ignore_kinds``): a VPN's exit country is the VPN's choice, and that egress
+    is weighed by anonymiser-egress already."""
+    known = facts.egress.drop_nulls(["country", "claimed_country"]).filter(
+        pl.col("kind").is_null() | ~pl.col("kind").is_in(params.ignore_kinds)
+    )
     return share_of_records(
         known,
         pl.col("country") != pl.col("claimed_country"),
@@ -85,23 +90,61 @@ def egress_country(facts: Facts, params: CountryParams) -> pl.DataFrame:
 
 class SharedIpParams(Params):
     exclude_kinds: list[str] = Field(default_factory=lambda: list(SHARED_BY_DESIGN))
+    window_days: int = Field(60, ge=1, description="identities on the IP within this time")
     min_identities: int = Field(2, ge=2)
+    full_identities: int = Field(3, ge=2, description="identities for full strength")
     min_companies: int = Field(2, ge=2)
 
 
 def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
-    """One egress IP used by several identities at different companies (a laptop farm's
-    connection). IPs of kinds that many people share by design (VPN exits, mobile carriers,
-    campus and office NAT: ``exclude_kinds``) are left out."""
-    own = facts.egress.filter(
+    """One egress IP used by several identities at different companies within
+    ``window_days`` (a laptop farm's connection). Residential addresses are reassigned over
+    the years, so only use close in time counts; strength grows with the identities on it,
+    full at ``full_identities``. IPs of kinds many people share by design (VPN exits, mobile
+    carriers, campus and office NAT: ``exclude_kinds``) are left out."""
+    own = facts.egress.drop_nulls(["ip", "at"]).filter(
         pl.col("kind").is_null() | ~pl.col("kind").is_in(params.exclude_kinds)
-    ).rename({"ip": "egress_ip"})
-    return shared_across_identities(
-        own,
-        "egress_ip",
-        min_identities=params.min_identities,
-        min_companies=params.min_companies,
     )
+    days = pl.col("at").dt.epoch("d")
+    # Two bucketings half a window apart: any two uses within half a window share a bucket.
+    buckets = pl.concat(
+        [
+            own.with_columns(
+                (days // params.window_days).alias("_bucket"), pl.lit(0).alias("_shift")
+            ),
+            own.with_columns(
+                ((days + params.window_days // 2) // params.window_days).alias("_bucket"),
+                pl.lit(1).alias("_shift"),
+            ),
+        ]
+    )
+    spread = (
+        buckets.group_by("ip", "_shift", "_bucket")
+        .agg(
+            pl.col("identity_id").n_unique().alias("_identities"),
+            pl.col("company_id").n_unique().alias("_companies"),
+        )
+        .filter(
+            (pl.col("_identities") >= params.min_identities)
+            & (pl.col("_companies") >= params.min_companies)
+        )
+        .group_by("ip")
+        .agg(pl.col("_identities").max())
+    )
+    span = max(1, params.full_identities - 1)
+    per_identity = (
+        own.join(spread, on="ip")
+        .group_by("identity_id")
+        .agg(
+            ((pl.col("_identities").max() - 1) / span).alias("strength"),
+            (pl.col("ip") + " (" + pl.col("_identities").cast(pl.String) + " identities)")
+            .unique()
+            .sort()
+            .alias("values"),
+            pl.col("source").alias("sources"),
+        )
+    )
+    return fired(per_identity)
 
 
 class SharedParams(Params):
@@ -197,13 +240,16 @@ def virtual_camera(facts: Facts, params: CameraParams) -> pl.DataFrame:
 
 class RiskParams(Params):
     levels: list[str] = Field(default_factory=lambda: ["medium", "high"])
+    ignore_kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING))
     min_share: float = Field(0.2, gt=0, le=1)
     full_share: float = Field(0.6, gt=0, le=1)
 
 
 def idp_risk(facts: Facts, params: RiskParams) -> pl.DataFrame:
     """Sign-ins the identity provider itself rated risky (risk level in ``levels``), flagged as
-    through a proxy, or gave risk reasons for (anonymised IP, anomalous location)."""
+    through a proxy, or gave risk reasons for (anonymised IP, anomalous location). Sign-ins
+    whose egress IP intelligence already knows as an anonymiser (``ignore_kinds``) are left
+    out: their risk is that same egress, weighed by anonymiser-egress."""
     reasons = pl.col("risk_reasons").fill_null("[]")
     risky = (
         pl.col("risk_level").str.to_lowercase().is_in(params.levels)
@@ -215,8 +261,9 @@ def idp_risk(facts: Facts, params: RiskParams) -> pl.DataFrame:
         .then("risk " + pl.col("risk_level").fill_null("?"))
         .otherwise(reasons.str.replace_all(r'[\[\]"]', ""))
     )
+    anonymised = facts.egress.filter(pl.col("kind").is_in(params.ignore_kinds)).select("source")
     return share_of_records(
-        facts.signins,
+        facts.signins.join(anonymised, on="source", how="anti"),
         risky,
         value,
         min_records=1,

@@ -1,0 +1,325 @@
+"""The store's linked records as the facts the assessment reads, enriched on the way.
+
+Enrichment: IP intelligence for every meeting and sign-in IP (the store's ipintel ranges, then
+the reference data fauxhire ships), the country and time zone of each claimed home, keyed
+hashes of contact details for partner feeds that share them that way. Each frame is read with
+one query (``store/columnar.py``) and shaped with polars: a million applications are read,
+not iterated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+import polars as pl
+
+from fauxhire.assess.detectors.technical import SHARED_BY_DESIGN
+from fauxhire.assess.facts import Facts
+from fauxhire.domain import ipintel, timezones
+from fauxhire.domain.normalise import name as name_norm
+from fauxhire.domain.normalise.location import country_of
+from fauxhire.store import Store
+from fauxhire.store.columnar import read_columns
+from fauxhire.store.dispositions import current_dispositions
+
+_S = pl.String
+_LINKED_APPS = "JOIN links l ON l.app_key = a.key"
+# A hire's applications: the hr row names the candidate within its company.
+_HIRED_APPS = (
+    "JOIN applications a ON a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
+    + _LINKED_APPS
+)
+QUERIES: dict[str, tuple[str, dict[str, pl.DataType]]] = {
+    "applications": (
+        "SELECT a.id, l.identity_id, l.network_id, a.key, a.company_id, a.applied_at, "
+        f"a.claimed_location, a.referred_by, a.name_key, a.resume_text FROM applications a "
+        f"{_LINKED_APPS}",
+        {"rec": pl.Int64} | dict.fromkeys(
+            ("identity_id", "network_id", "app_key", "company_id", "applied_at",
+             "claimed_location", "referred_by", "name_key", "resume_text"), _S),
+    ),
+    # Joined to applications in polars: in SQLite the join of three million values through
+    # the links' text keys took half a minute.
+    "contacts": (
+        "SELECT app_ref, kind, key FROM applicant_values "
+        "WHERE kind IN ('email', 'phone', 'address')",
+        {"rec": pl.Int64, "kind": _S, "key": _S},
+    ),
+    "meetings": (
+        "SELECT l.identity_id, m.key, m.company_id, m.ip_address, m.camera, "
+        "COALESCE(m.join_time, m.start_time) "
+        "FROM meeting_participants m JOIN links l ON l.app_key = m.app_key",
+        dict.fromkeys(("identity_id", "source", "company_id", "ip", "camera", "at"), _S),
+    ),
+    "signins": (
+        "SELECT l.identity_id, s.key, s.company_id, s.observed_at, s.ip_address, s.country, "
+        "CAST(s.asn AS TEXT), s.risk_level, s.risk_reasons, s.behaviors, "
+        "CASE WHEN s.is_proxy THEN 'y' ELSE 'n' END, a.claimed_location "
+        f"FROM signin_events s JOIN hires h ON h.key = s.hire_key {_HIRED_APPS}",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "observed_at", "ip", "event_country",
+             "asn", "risk_level", "risk_reasons", "behaviors", "is_proxy",
+             "claimed_location"), _S),
+    ),
+    "hires": (
+        "SELECT l.identity_id, h.key, h.company_id, h.shipping_address_key, h.payout_account, "
+        f"h.legal_name_key, a.name_key FROM hires h {_HIRED_APPS}",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "shipping_key", "payout_account",
+             "legal_name_key", "name_key"), _S),
+    ),
+    "reports": (
+        "SELECT l.identity_id, r.key, r.reporting_company_id, r.disposition, r.confidence, "
+        "m.matched_on FROM report_matches m JOIN employer_reports r ON r.key = m.report_key "
+        "JOIN links l ON l.app_key = m.app_key",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "disposition", "confidence", "matched_on"),
+            _S),
+    ),
+    "observables": (
+        "SELECT i.stix_id, i.valid_until, CAST(i.confidence AS TEXT), o.path, o.value "
+        "FROM indicator_observables o JOIN indicators i ON i.id = o.indicator_ref",
+        dict.fromkeys(("stix_id", "valid_until", "confidence", "path", "value"), _S),
+    ),
+    "ip_ranges": (
+        "SELECT network, CAST(asn AS TEXT), as_org, country, kind, provider FROM ip_ranges",
+        dict.fromkeys(("network", "asn", "as_org", "country", "kind", "provider"), _S),
+    ),
+    "edges": (
+        "SELECT a, b, score FROM link_edges WHERE stage = 'network'",
+        {"a": _S, "b": _S, "score": pl.Float64},
+    ),
+}  # fmt: skip
+
+
+def read_facts(store: Store, *, now: datetime, community_key: bytes | None = None) -> Facts:
+    frames = {name: _read(store, name) for name in QUERIES}
+    places = _places(
+        pl.concat(
+            [
+                frames["applications"].select("claimed_location"),
+                frames["signins"].select("claimed_location"),
+            ]
+        ).get_column("claimed_location")
+    )
+    applications = (
+        frames["applications"]
+        .join(places, on="claimed_location", how="left")
+        .with_columns(
+            _utc(pl.col("applied_at")),
+            _name_keys(frames["applications"].get_column("referred_by")),
+            _reference("application", pl.col("app_key")),
+        )
+    )
+    contacts = frames["contacts"].join(
+        applications.select("rec", "identity_id", "app_key", "source", "applied_at"), on="rec"
+    )
+    claimed = applications.group_by("identity_id").agg(
+        pl.col("claimed_country").drop_nulls().mode().first()
+    )
+    ranges = pl.concat(
+        [
+            frames["ip_ranges"].with_columns(
+                pl.col("asn").cast(pl.Int64, strict=False), pl.lit("ipintel").alias("source")
+            ),
+            ipintel.reference_ranges(),
+        ],
+        how="diagonal_relaxed",
+    )
+    meetings = frames["meetings"].with_columns(
+        _reference("meeting", pl.col("source")),
+        pl.lit("meeting").alias("channel"),
+        _utc(pl.col("at")),
+    )
+    signins = (
+        frames["signins"]
+        .unique("source")
+        .with_columns(
+            _reference("signin", pl.col("source")),
+            pl.lit("signin").alias("channel"),
+            _utc(pl.col("observed_at")),
+        )
+    )
+    egress = _egress(meetings, signins, ranges).join(claimed, on="identity_id", how="left")
+    return Facts.make(
+        applications=applications.with_columns(pl.col("referred_by_key").alias("referred_by")),
+        contacts=contacts,
+        egress=egress,
+        meetings=meetings,
+        signins=_signins(signins, places),
+        hires=frames["hires"].unique("source").with_columns(_reference("hire", pl.col("source"))),
+        reports=_reports(frames["reports"]),
+        partner=_partner(frames["observables"], contacts, egress, now, community_key),
+        edges=frames["edges"],
+        dispositions=current_dispositions(store),
+    )
+
+
+def _read(store: Store, name: str) -> pl.DataFrame:
+    query, schema = QUERIES[name]
+    return read_columns(store, query, schema, f"assess:{name}")
+
+
+def _reference(table: str, key: pl.Expr) -> pl.Expr:
+    """How an assessment cites a record: ``application:c-0042/a-9`` (the key's parts)."""
+    return (table + ":" + key.str.replace_all("\x1f", "/", literal=True)).alias("source")
+
+
+def _utc(column: pl.Expr) -> pl.Expr:
+    """Stored times as UTC datetimes: SQLite hands text, PostgreSQL timestamps as text here."""
+    return (
+        column.str.slice(0, 19)
+        .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
+        .dt.replace_time_zone("UTC")
+    )
+
+
+def _places(locations: pl.Series) -> pl.DataFrame:
+    """claimed_location -> claimed_country, zone; each distinct text read once."""
+    distinct = locations.drop_nulls().unique().to_list()
+    return pl.DataFrame(
+        {
+            "claimed_location": distinct,
+            "claimed_country": [country_of(text) for text in distinct],
+            "zone": [timezones.zone_of(text) for text in distinct],
+        },
+        schema={"claimed_location": _S, "claimed_country": _S, "zone": _S},
+    )
+
+
+def _name_keys(names: pl.Series) -> pl.Expr:
+    """The referral's name as a name key, so it compares with the applications' keys."""
+    distinct = names.drop_nulls().unique().to_list()
+    keyed = {text: name_norm.key(text) or None for text in distinct}
+    return (
+        pl.col("referred_by")
+        .replace_strict(keyed, default=None, return_dtype=_S)
+        .alias("referred_by_key")
+    )
+
+
+def _egress(meetings: pl.DataFrame, signins: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+    seen = pl.concat(
+        [
+            meetings.select("identity_id", "source", "channel", "company_id", "ip", "at",
+                            pl.lit(None, _S).alias("event_country"), pl.lit(None, _S).alias("asn")),
+            signins.select("identity_id", "source", "channel", "company_id", "ip",
+                           pl.col("observed_at").alias("at"), "event_country", "asn"),
+        ]
+    ).drop_nulls("ip").with_columns(pl.col("asn").cast(pl.Int64, strict=False))  # fmt: skip
+    known = ipintel.lookup(seen.get_column("ip"), ranges)
+    # Where no network is known, the identity provider's AS number may still say hosting or VPN.
+    by_asn = ipintel.by_asn(seen.get_column("asn").drop_nulls()).select(
+        "asn", pl.col("kind").alias("_asn_kind"), pl.col("provider").alias("_asn_provider")
+    )
+    return (
+        seen.join(known.select("ip", "kind", "provider", "country"), on="ip", how="left")
+        .join(by_asn, on="asn", how="left")
+        .with_columns(
+            pl.coalesce("kind", "_asn_kind").alias("kind"),
+            pl.when(pl.col("kind").is_null())
+            .then(pl.col("_asn_provider"))
+            .otherwise(pl.col("provider"))
+            .alias("provider"),
+            pl.coalesce("country", pl.col("event_country").str.to_uppercase()).alias("country"),
+        )
+    )
+
+
+def _signins(signins: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:
+    timed = signins.join(
+        places.select("claimed_location", "zone"), on="claimed_location", how="left"
+    ).with_columns(
+        (pl.col("is_proxy") == "y").alias("is_proxy"),
+    )
+    return timezones.with_local_hour(timed, "observed_at", "zone", "local_hour")
+
+
+def _reports(reports: pl.DataFrame) -> pl.DataFrame:
+    """A report belongs to the identity holding the application it names by candidate id at
+    the reporting company; failing that, by e-mail, when at most two identities hold it. A
+    phone or a name alone is no tie: agencies and households share them."""
+    by_candidate = reports.filter(pl.col("matched_on").str.contains("candidate_id"))
+    rest = reports.join(by_candidate.select("source"), on="source", how="anti").filter(
+        pl.col("matched_on").str.contains("email")
+    )
+    by_email = rest.filter(pl.col("identity_id").n_unique().over("source") <= 2)
+    return (
+        pl.concat([by_candidate, by_email])
+        .unique(["identity_id", "source"])
+        .with_columns(_reference("report", pl.col("source")))
+    )
+
+
+def _partner(
+    observables: pl.DataFrame,
+    contacts: pl.DataFrame,
+    egress: pl.DataFrame,
+    now: datetime,
+    community_key: bytes | None,
+) -> pl.DataFrame:
+    """Identities matching a partner indicator: its IP in their egress, its e-mail among their
+    contacts, or its keyed hash among the keyed hashes of their contacts."""
+    indicators = observables.with_columns(
+        (_utc(pl.col("valid_until")) < now).fill_null(False).alias("stale"),
+        pl.col("confidence").cast(pl.Float64, strict=False),
+        ("indicator:" + pl.col("stix_id")).alias("source"),
+    )
+    ips = indicators.filter(
+        pl.col("path").str.ends_with("-addr:value") & ~pl.col("path").str.starts_with("email")
+    )
+    by_ip = (
+        egress.join(ips, left_on="ip", right_on="value")
+        .select(
+            "identity_id",
+            "source_right",
+            ("ip " + pl.col("ip")).alias("matched"),
+            "confidence",
+            "stale",
+            pl.col("kind").is_in(SHARED_BY_DESIGN).fill_null(False).alias("shared_egress"),
+        )
+        .rename({"source_right": "source"})
+    )
+    emails = indicators.filter(pl.col("path") == "email-addr:value").with_columns(
+        pl.col("value").str.to_lowercase()
+    )
+    by_email = (
+        contacts.filter(pl.col("kind") == "email")
+        .join(emails, left_on="key", right_on="value")
+        .select(
+            "identity_id",
+            "source",
+            ("email " + pl.col("key")).alias("matched"),
+            "confidence",
+            "stale",
+            pl.lit(False).alias("shared_egress"),
+        )
+    )
+    parts = [by_ip, by_email]
+    hashed = indicators.filter(pl.col("path") == "hashed-identifier:hmac_sha256")
+    if community_key is not None and hashed.height:
+        parts.append(_by_hash(hashed, contacts, community_key))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _by_hash(hashed: pl.DataFrame, contacts: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    """Contacts whose keyed hash (HMAC-SHA256 of "kind:normalised value" under the community
+    key, shared/samples/pii_hmac_test_vectors.json) a partner indicator gives."""
+    values = (
+        contacts.filter(pl.col("kind").is_in(["email", "phone"])).select("kind", "key").unique()
+    )
+    digests = [
+        hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        for kind, value in values.iter_rows()
+    ]
+    keyed = values.with_columns(pl.Series("digest", digests, dtype=_S))
+    return (
+        contacts.join(keyed, on=["kind", "key"])
+        .join(hashed, left_on="digest", right_on="value")
+        .select(
+            "identity_id", "source", (pl.col("kind") + " (keyed hash)").alias("matched"),
+            "confidence", "stale", pl.lit(False).alias("shared_egress"),
+        )
+    )  # fmt: skip
