@@ -179,11 +179,20 @@ def _utc(column: pl.Expr) -> pl.Expr:
 def _places(locations: pl.Series) -> pl.DataFrame:
     """claimed_location -> claimed_country, zone; each distinct text read once."""
     distinct = locations.drop_nulls().unique().to_list()
+    zones = [timezones.zone_of(text) for text in distinct]
+    # "Berlin, DE" reads as Delaware to country_of (the US state convention of "City, XX");
+    # the zone's city table knows Berlin, so a zone's country wins where there is one.
+    country_of_zone = {
+        zone: country for country, names in timezones.country_zones().items() for zone in names
+    }
     return pl.DataFrame(
         {
             "claimed_location": distinct,
-            "claimed_country": [country_of(text) for text in distinct],
-            "zone": [timezones.zone_of(text) for text in distinct],
+            "claimed_country": [
+                country_of_zone.get(zone or "") or country_of(text)
+                for zone, text in zip(zones, distinct, strict=True)
+            ],
+            "zone": zones,
         },
         schema={"claimed_location": _S, "claimed_country": _S, "zone": _S},
     )
