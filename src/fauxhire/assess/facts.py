@@ -108,8 +108,9 @@ def fired(frame: pl.DataFrame) -> pl.DataFrame:
         frame.select(
             pl.col("identity_id").cast(pl.String),
             pl.col("strength").cast(pl.Float64).clip(0.0, 1.0),
-            pl.col("values").cast(pl.List(pl.String)).list.unique(maintain_order=True),
-            pl.col("sources").cast(pl.List(pl.String)).list.unique(maintain_order=True),
+            # Sorted: the evidence of one store under one ruleset is the same on every run.
+            pl.col("values").cast(pl.List(pl.String)).list.unique().list.sort(),
+            pl.col("sources").cast(pl.List(pl.String)).list.unique().list.sort(),
         )
         .filter(pl.col("strength") > 0)
         .drop_nulls("identity_id")

@@ -178,7 +178,7 @@ def _semantic_problems(
             # A firing indicator never lowers the probability: monotone by construction.
             add((*at, "weight"), "this detector is evidence for: its weight must be >= 0")
         if (
-            indicator.family in ("technical", "behavioural")
+            indicator.family in ("technical", "behavioural", "network")
             and indicator.enabled
             and start + indicator.weight >= likely
         ):

@@ -117,7 +117,7 @@ def _subjects(
     """Every subject with its probability, level and evidence (strongest first)."""
     evidence = (
         contributions.filter(pl.col("weight") != 0)
-        .sort("weight", descending=True)
+        .sort(["weight", "indicator"], descending=[True, False])
         .group_by(key, maintain_order=True)
         .agg(
             pl.col("weight").sum().alias("_total"),
