@@ -41,6 +41,11 @@ from fauxhire.domain.normalise import ip as ip_norm
 
 KINDS: Final = ("residential", "mobile", "business", "education", "hosting", "vpn", "proxy", "tor")
 ANONYMISERS: Final = ("vpn", "proxy", "tor")  # kinds whose rows name a provider
+# Kinds that hide where a person is: anonymisers and rented servers.
+HIDING: Final = (*ANONYMISERS, "hosting")
+# Egress that many unrelated people share by design: a VPN's or proxy's exits, cloud hosts,
+# mobile carrier NAT, a campus or office NAT. Two identities on one of them is chance.
+SHARED_BY_DESIGN: Final = (*HIDING, "mobile", "education", "business")
 SOURCES: Final = ("ipintel", "reference")  # in order of precedence on equal prefix length
 FACTS: Final = ("asn", "as_org", "country", "kind", "provider", "source")
 RANGES_SCHEMA: Final[dict[str, pl.DataType]] = {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fauxhire.domain.resumes import resume_lines
 from fauxhire.link.spec import Blocking, Comparison, LinkSpec, Requirement
 
 VALUE_COLUMNS = {
@@ -27,8 +28,6 @@ LIST_COLUMNS = frozenset({"emails", "phones", "addresses", "handles", "resume", 
 # A contact value under more distinct names than this is no evidence that two applications
 # are one person (application_records says why).
 MAX_NAMES_PER_VALUE = 5
-# Resume lines shorter than this are headings and boilerplate ("EXPERIENCE", "KEY SKILLS").
-MIN_RESUME_LINE = 24
 
 IDENTITY_SPEC = LinkSpec(
     name="identity",
@@ -156,17 +155,6 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
 
 
 _SLICE = 100_000
-
-
-def resume_lines(text: pl.Expr) -> pl.Expr:
-    """A resume's distinctive lines, case and spacing folded."""
-    return (
-        text.str.to_lowercase()
-        .str.replace_all(r"[ \t]+", " ")
-        .str.split("\n")
-        .list.eval(pl.element().str.strip_chars())
-        .list.eval(pl.element().filter(pl.element().str.len_chars() >= MIN_RESUME_LINE))
-    )
 
 
 def _resume_lines(text: pl.Expr) -> pl.Expr:

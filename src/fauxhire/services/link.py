@@ -7,7 +7,6 @@ applications stay together), and writes the links with their evidence.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import time
@@ -18,10 +17,12 @@ from typing import Any
 import orjson
 import polars as pl
 
+from fauxhire.domain import ipintel
 from fauxhire.domain.normalise import name as name_normaliser
+from fauxhire.domain.resumes import DATED_LINE, resume_lines
 from fauxhire.link.cluster import spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
-from fauxhire.link.identities import IDENTITY_SPEC, application_records, resume_lines
+from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
 from fauxhire.link.resolve import Judgements, resolve
 from fauxhire.link.spec import MISSING
@@ -281,14 +282,6 @@ def _observations(
     return observations, _referrals(apps, identities)
 
 
-# Egress that many unrelated people share by design: a VPN's or proxy's exits, cloud hosts,
-# mobile carrier NAT, a campus or office NAT. Two identities meeting from one of them is chance.
-SHARED_EGRESS = frozenset({"vpn", "proxy", "tor", "hosting", "mobile", "education", "business"})
-# A dated entry ("Initech, Data Engineer, 2019-present"; "Lake University, B.Sc., 2016"):
-# one's own history, which colleagues and classmates share; not a template.
-_DATED = r", (?:19|20)\d\d(?:-(?:(?:19|20)\d\d|present))?$"
-
-
 def _resume(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
     """(rec, kind, value) of the resume lines an identity presents: those in at least half of
     its resumes (an added line in one of fifty is drift, not the template), dated history
@@ -314,7 +307,7 @@ def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("rec").n_unique().over("cluster").alias("resumes"))
         .explode("value")
         .drop_nulls("value")
-        .filter(~pl.col("value").str.contains(_DATED))
+        .filter(~pl.col("value").str.contains(DATED_LINE))
     )
     held = pl.col("rec").n_unique().over("cluster", "value")
     return lines.filter(2 * held >= pl.col("resumes")).select(
@@ -323,35 +316,12 @@ def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
 
 
 def _shared_by_design(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
-    """value: the IPv4 addresses of ``ips`` inside a range whose kind is in SHARED_EGRESS."""
-    spans = []
-    for network, kind in ranges.iter_rows():
-        try:
-            net = ipaddress.ip_network(network, strict=False)
-        except ValueError:
-            continue
-        if kind in SHARED_EGRESS and net.version == 4:
-            spans.append((int(net.network_address), int(net.broadcast_address)))
-    bounds = pl.DataFrame(spans, schema={"low": pl.Int64, "high": pl.Int64}, orient="row")
-    octets = pl.col("value").str.split(".")
-    numbered = (
-        ips.unique()
-        .to_frame("value")
-        .filter(pl.col("value").str.contains(r"^\d{1,3}(?:\.\d{1,3}){3}$"))
-        .with_columns(
-            (
-                octets.list.get(0).cast(pl.Int64) * 16_777_216
-                + octets.list.get(1).cast(pl.Int64) * 65_536
-                + octets.list.get(2).cast(pl.Int64) * 256
-                + octets.list.get(3).cast(pl.Int64)
-            ).alias("number")
-        )
-        .sort("number")
+    """value: the addresses of ``ips`` whose most specific range is of a kind that many
+    people share by design (``ipintel.SHARED_BY_DESIGN``)."""
+    known = ipintel.lookup(ips, ranges)
+    return known.filter(pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN)).select(
+        pl.col("ip").alias("value")
     )
-    inside = numbered.join_asof(
-        bounds.sort("low"), left_on="number", right_on="low", strategy="backward"
-    )
-    return inside.filter(pl.col("number") <= pl.col("high")).select("value")
 
 
 def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:

@@ -7,11 +7,10 @@ from pydantic import Field
 
 from fauxhire.assess.detectors._base import Entry, Params, share_of_records
 from fauxhire.assess.facts import Facts, fired
+from fauxhire.domain.resumes import DATED_LINE, resume_lines
 
 # Lines shorter than this are headings and fragments every resume has.
 _MIN_LINE = 25
-# A dated history line ("Initech, Data Engineer, 2019-present"): colleagues share those.
-_DATED = r", (?:19|20)\d\d(?:-(?:(?:19|20)\d\d|present))?$"
 
 
 class VolumeParams(Params):
@@ -52,19 +51,11 @@ def resume_reuse(facts: Facts, params: ResumeParams) -> pl.DataFrame:
         "identity_id", "name_key", "source", "resume_text"
     )
     lines = (
-        apps.with_columns(
-            pl.col("resume_text")
-            .str.to_lowercase()
-            .str.replace_all(r"[ \t]+", " ")
-            .str.split("\n")
-            .alias("line")
-        )
+        apps.with_columns(resume_lines(pl.col("resume_text"), _MIN_LINE).alias("line"))
         .drop("resume_text")
         .explode("line")
-        .with_columns(pl.col("line").str.strip_chars())
-        .filter(
-            (pl.col("line").str.len_chars() >= _MIN_LINE) & ~pl.col("line").str.contains(_DATED)
-        )
+        .drop_nulls("line")
+        .filter(~pl.col("line").str.contains(DATED_LINE))
         .unique(["identity_id", "line"])
     )
     spread = lines.group_by("line").agg(
