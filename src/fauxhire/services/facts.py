@@ -15,96 +15,20 @@ from datetime import datetime
 
 import polars as pl
 
-from fauxhire.assess.detectors.technical import SHARED_BY_DESIGN
 from fauxhire.assess.facts import Facts
 from fauxhire.domain import ipintel, timezones
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.domain.normalise.location import country_of
 from fauxhire.store import Store
-from fauxhire.store.columnar import read_columns
 from fauxhire.store.dispositions import current_dispositions
+from fauxhire.store.frames import FACT_QUERIES, read_fact_frame
+from fauxhire.store.schema import KEY_SEP
 
 _S = pl.String
-_LINKED_APPS = "JOIN links l ON l.app_key = a.key"
-# A hire's applications: the hr row names the candidate within its company.
-_HIRED_APPS = (
-    "JOIN applications a ON a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
-    + _LINKED_APPS
-)
-QUERIES: dict[str, tuple[str, dict[str, pl.DataType]]] = {
-    "applications": (
-        "SELECT a.id AS rec, l.identity_id, l.network_id, a.key AS app_key, a.company_id, "
-        "CAST(a.applied_at AS TEXT) AS applied_at, a.claimed_location, a.referred_by, "
-        f"a.name_key, a.resume_text FROM applications a "
-        f"{_LINKED_APPS}",
-        {"rec": pl.Int64} | dict.fromkeys(
-            ("identity_id", "network_id", "app_key", "company_id", "applied_at",
-             "claimed_location", "referred_by", "name_key", "resume_text"), _S),
-    ),
-    # Every column is named as its frame's schema: PostgreSQL's Arrow columns keep the query's
-    # names. Times are read as text, as SQLite gives them. Contacts are joined to applications
-    # in polars: in SQLite the join of three million values through
-    # the links' text keys took half a minute.
-    "contacts": (
-        "SELECT app_ref AS rec, kind, key FROM applicant_values "
-        "WHERE kind IN ('email', 'phone', 'address')",
-        {"rec": pl.Int64, "kind": _S, "key": _S},
-    ),
-    "meetings": (
-        "SELECT l.identity_id, m.key AS source, m.company_id, m.ip_address AS ip, m.camera, "
-        "CAST(COALESCE(m.join_time, m.start_time) AS TEXT) AS at "
-        "FROM meeting_participants m JOIN links l ON l.app_key = m.app_key",
-        dict.fromkeys(("identity_id", "source", "company_id", "ip", "camera", "at"), _S),
-    ),
-    "signins": (
-        "SELECT l.identity_id, s.key AS source, s.company_id, "
-        "CAST(s.observed_at AS TEXT) AS observed_at, s.ip_address AS ip, "
-        "s.country AS event_country, CAST(s.asn AS TEXT) AS asn, s.risk_level, "
-        "CAST(s.risk_reasons AS TEXT) AS risk_reasons, CAST(s.behaviors AS TEXT) AS behaviors, "
-        "CASE WHEN s.is_proxy THEN 'y' ELSE 'n' END AS is_proxy, a.claimed_location "
-        f"FROM signin_events s JOIN hires h ON h.key = s.hire_key {_HIRED_APPS}",
-        dict.fromkeys(
-            ("identity_id", "source", "company_id", "observed_at", "ip", "event_country",
-             "asn", "risk_level", "risk_reasons", "behaviors", "is_proxy",
-             "claimed_location"), _S),
-    ),
-    "hires": (
-        "SELECT l.identity_id, h.key AS source, h.company_id, "
-        "h.shipping_address_key AS shipping_key, h.payout_account, h.legal_name_key, "
-        f"a.name_key FROM hires h {_HIRED_APPS}",
-        dict.fromkeys(
-            ("identity_id", "source", "company_id", "shipping_key", "payout_account",
-             "legal_name_key", "name_key"), _S),
-    ),
-    "reports": (
-        "SELECT l.identity_id, r.key AS source, r.reporting_company_id AS company_id, "
-        "r.disposition, r.confidence, m.matched_on FROM report_matches m "
-        "JOIN employer_reports r ON r.key = m.report_key "
-        "JOIN links l ON l.app_key = m.app_key",
-        dict.fromkeys(
-            ("identity_id", "source", "company_id", "disposition", "confidence", "matched_on"),
-            _S),
-    ),
-    "observables": (
-        "SELECT i.stix_id, CAST(i.valid_until AS TEXT) AS valid_until, "
-        "CAST(i.confidence AS TEXT) AS confidence, o.path, o.value "
-        "FROM indicator_observables o JOIN indicators i ON i.id = o.indicator_ref",
-        dict.fromkeys(("stix_id", "valid_until", "confidence", "path", "value"), _S),
-    ),
-    "ip_ranges": (
-        "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider "
-        "FROM ip_ranges",
-        dict.fromkeys(("network", "asn", "as_org", "country", "kind", "provider"), _S),
-    ),
-    "edges": (
-        "SELECT a, b, score FROM link_edges WHERE stage = 'network'",
-        {"a": _S, "b": _S, "score": pl.Float64},
-    ),
-}  # fmt: skip
 
 
 def read_facts(store: Store, *, now: datetime, community_key: bytes | None = None) -> Facts:
-    frames = {name: _read(store, name) for name in QUERIES}
+    frames = {name: read_fact_frame(store, name) for name in FACT_QUERIES}
     places = _places(
         pl.concat(
             [
@@ -118,7 +42,7 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
         .join(places, on="claimed_location", how="left")
         .with_columns(
             _utc(pl.col("applied_at")),
-            _name_keys(frames["applications"].get_column("referred_by")),
+            _name_keys(frames["applications"].get_column("referred_by")),  # as a name key
             _reference("application", pl.col("app_key")),
         )
     )
@@ -153,7 +77,7 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
     )
     egress = _egress(meetings, signins, ranges).join(claimed, on="identity_id", how="left")
     return Facts.make(
-        applications=applications.with_columns(pl.col("referred_by_key").alias("referred_by")),
+        applications=applications,
         contacts=contacts,
         egress=egress,
         meetings=meetings,
@@ -166,14 +90,9 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
     )
 
 
-def _read(store: Store, name: str) -> pl.DataFrame:
-    query, schema = QUERIES[name]
-    return read_columns(store, query, schema, f"assess:{name}")
-
-
 def _reference(table: str, key: pl.Expr) -> pl.Expr:
     """How an assessment cites a record: ``application:c-0042/a-9`` (the key's parts)."""
-    return (table + ":" + key.str.replace_all("\x1f", "/", literal=True)).alias("source")
+    return (table + ":" + key.str.replace_all(KEY_SEP, "/", literal=True)).alias("source")
 
 
 def _utc(column: pl.Expr) -> pl.Expr:
@@ -214,7 +133,7 @@ def _name_keys(names: pl.Series) -> pl.Expr:
     return (
         pl.col("referred_by")
         .replace_strict(keyed, default=None, return_dtype=_S)
-        .alias("referred_by_key")
+        .alias("referred_by")
     )
 
 
@@ -296,7 +215,7 @@ def _partner(
             ("ip " + pl.col("ip")).alias("matched"),
             "confidence",
             "stale",
-            pl.col("kind").is_in(SHARED_BY_DESIGN).fill_null(False).alias("shared_egress"),
+            pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN).fill_null(False).alias("shared_egress"),
         )
         .rename({"source_right": "source"})
     )

@@ -81,3 +81,89 @@ def read_frame(store: Store, name: str) -> pl.DataFrame:
 def frame_of(name: str, rows: Sequence[Any]) -> pl.DataFrame:
     """Rows in the columns of the named frame, as a frame of its schema."""
     return pl.DataFrame(rows, schema=_SCHEMAS[name], orient="row")
+
+
+_S = pl.String
+_LINKED_APPS = "JOIN links l ON l.app_key = a.key"
+# A hire's applications: the hr row names the candidate within its company.
+_HIRED_APPS = (
+    "JOIN applications a ON a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
+    + _LINKED_APPS
+)
+# What the assessment reads (services/facts.py): the linked records, each row tied to its
+# identity. Every column is named as its frame's schema: PostgreSQL's Arrow columns keep the
+# query's names. Times are read as text, as SQLite gives them.
+FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "applications": (
+        "SELECT a.id AS rec, l.identity_id, l.network_id, a.key AS app_key, a.company_id, "
+        "CAST(a.applied_at AS TEXT) AS applied_at, a.claimed_location, a.referred_by, "
+        f"a.name_key, a.resume_text FROM applications a "
+        f"{_LINKED_APPS}",
+        {"rec": pl.Int64} | dict.fromkeys(
+            ("identity_id", "network_id", "app_key", "company_id", "applied_at",
+             "claimed_location", "referred_by", "name_key", "resume_text"), _S),
+    ),
+    # Contacts are joined to applications in polars: in SQLite the join of three million
+    # values through the links' text keys took half a minute.
+    "contacts": (
+        "SELECT app_ref AS rec, kind, key FROM applicant_values "
+        "WHERE kind IN ('email', 'phone', 'address')",
+        {"rec": pl.Int64, "kind": _S, "key": _S},
+    ),
+    "meetings": (
+        "SELECT l.identity_id, m.key AS source, m.company_id, m.ip_address AS ip, m.camera, "
+        "CAST(COALESCE(m.join_time, m.start_time) AS TEXT) AS at "
+        "FROM meeting_participants m JOIN links l ON l.app_key = m.app_key",
+        dict.fromkeys(("identity_id", "source", "company_id", "ip", "camera", "at"), _S),
+    ),
+    "signins": (
+        "SELECT l.identity_id, s.key AS source, s.company_id, "
+        "CAST(s.observed_at AS TEXT) AS observed_at, s.ip_address AS ip, "
+        "s.country AS event_country, CAST(s.asn AS TEXT) AS asn, s.risk_level, "
+        "CAST(s.risk_reasons AS TEXT) AS risk_reasons, CAST(s.behaviors AS TEXT) AS behaviors, "
+        "CASE WHEN s.is_proxy THEN 'y' ELSE 'n' END AS is_proxy, a.claimed_location "
+        f"FROM signin_events s JOIN hires h ON h.key = s.hire_key {_HIRED_APPS}",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "observed_at", "ip", "event_country",
+             "asn", "risk_level", "risk_reasons", "behaviors", "is_proxy",
+             "claimed_location"), _S),
+    ),
+    "hires": (
+        "SELECT l.identity_id, h.key AS source, h.company_id, "
+        "h.shipping_address_key AS shipping_key, h.payout_account, h.legal_name_key, "
+        f"a.name_key FROM hires h {_HIRED_APPS}",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "shipping_key", "payout_account",
+             "legal_name_key", "name_key"), _S),
+    ),
+    "reports": (
+        "SELECT l.identity_id, r.key AS source, r.reporting_company_id AS company_id, "
+        "r.disposition, r.confidence, m.matched_on FROM report_matches m "
+        "JOIN employer_reports r ON r.key = m.report_key "
+        "JOIN links l ON l.app_key = m.app_key",
+        dict.fromkeys(
+            ("identity_id", "source", "company_id", "disposition", "confidence", "matched_on"),
+            _S),
+    ),
+    "observables": (
+        "SELECT i.stix_id, CAST(i.valid_until AS TEXT) AS valid_until, "
+        "CAST(i.confidence AS TEXT) AS confidence, o.path, o.value "
+        "FROM indicator_observables o JOIN indicators i ON i.id = o.indicator_ref",
+        dict.fromkeys(("stix_id", "valid_until", "confidence", "path", "value"), _S),
+    ),
+    "ip_ranges": (
+        "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider "
+        "FROM ip_ranges",
+        dict.fromkeys(("network", "asn", "as_org", "country", "kind", "provider"), _S),
+    ),
+    "edges": (
+        "SELECT a, b, score FROM link_edges WHERE stage = 'network'",
+        {"a": _S, "b": _S, "score": pl.Float64},
+    ),
+}  # fmt: skip
+
+
+def read_fact_frame(store: Store, name: str) -> pl.DataFrame:
+    """One of the frames of ``FACT_QUERIES``, read as columns."""
+    query, schema = FACT_QUERIES[name]
+    return read_columns(store, query, schema, f"assess:{name}")
