@@ -299,3 +299,12 @@ def test_a_firing_indicator_never_lowers_the_probability(cases: list[str], dropp
     both = with_it.join(without, on="identity_id", suffix="_without")
     assert both.height == with_it.height
     assert (both["probability"] >= both["probability_without"] - 1e-12).all()
+
+
+def test_levels_are_the_domains_estimative_terms() -> None:
+    from fauxhire.assess.score import level
+    from fauxhire.domain.shapes import estimative_level
+
+    edges = [0.0, 0.049, 0.05, 0.19, 0.2, 0.449, 0.45, 0.549, 0.55, 0.79, 0.8, 0.949, 0.95, 1.0]
+    got = pl.DataFrame({"p": edges}).select(level(pl.col("p"))).to_series().to_list()
+    assert got == [estimative_level(p) for p in edges]

@@ -115,7 +115,3 @@ def fired(frame: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("strength") > 0)
         .drop_nulls("identity_id")
     )
-
-
-def nothing() -> pl.DataFrame:
-    return pl.DataFrame(schema=FIRED_SCHEMA)

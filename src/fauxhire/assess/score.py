@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import polars as pl
 
 from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
 from fauxhire.assess.facts import Facts
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
-from fauxhire.domain.shapes import level_floor
+from fauxhire.domain.shapes import ESTIMATIVE_TERMS, level_floor
 
-_BREAKS = [0.05, 0.20, 0.45, 0.55, 0.80, 0.95]  # FORMATS.md section 11
-_TERMS = [
-    "almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
-    "very likely", "almost certain",
-]  # fmt: skip
 LIKELY = level_floor("likely")
 _CONTRIBUTIONS = {
     "identity_id": pl.String,
@@ -40,32 +36,34 @@ _CONTRIBUTIONS = {
 class Assessed:
     """identities: identity_id, network_id, probability, level, evidence (JSON text);
     networks: network_id, probability, level, evidence; contributions: one row an indicator
-    that fired on an identity (identity_id, indicator, family, weight, detail, sources)."""
+    that fired on an identity (identity_id, indicator, family, weight, detail, sources);
+    first_pass: what the context indicators read (identity_id, network_id, gain from the
+    identity's own records, and whether that alone made it ``flagged``)."""
 
     identities: pl.DataFrame
     networks: pl.DataFrame
     contributions: pl.DataFrame
+    first_pass: pl.DataFrame
 
 
-def assess(
-    facts: Facts, loaded: LoadedRuleset, detectors: dict[str, Detector] = DETECTORS
-) -> Assessed:
+def assess(facts: Facts, loaded: LoadedRuleset) -> Assessed:
     ruleset = loaded.ruleset
     start = logit(ruleset.prior)
     subjects = facts.applications.group_by("identity_id").agg(
         pl.col("network_id").drop_nulls().first()
     )
-    chosen = [(i, detectors[i.detector]) for i in ruleset.active]
+    chosen = [(i, DETECTORS[i.detector]) for i in ruleset.active]
     own = _contributions(
         facts, [(i, d) for i, d in chosen if d.stage == "own"], None, ruleset.sources_shown
     )
-    gains = subjects.join(
-        own.group_by("identity_id").agg(pl.col("weight").sum().alias("gain")),
-        on="identity_id",
-        how="left",
-    ).with_columns(pl.col("gain").fill_null(0.0))
-    first_pass = gains.with_columns(
-        (_probability(pl.lit(start) + pl.col("gain")) >= LIKELY).alias("flagged")
+    first_pass = (
+        subjects.join(
+            own.group_by("identity_id").agg(pl.col("weight").sum().alias("gain")),
+            on="identity_id",
+            how="left",
+        )
+        .with_columns(pl.col("gain").fill_null(0.0))
+        .with_columns((probability(pl.lit(start) + pl.col("gain")) >= LIKELY).alias("flagged"))
     )
     context = _contributions(
         facts, [(i, d) for i, d in chosen if d.stage == "context"], first_pass,
@@ -74,7 +72,7 @@ def assess(
     contributions = pl.concat([own, context])
     identities = _subjects(subjects, contributions, start, "identity_id")
     networks = _networks(subjects, own, logit(ruleset.network_prior), ruleset.active)
-    return Assessed(identities, networks, contributions)
+    return Assessed(identities, networks, contributions, first_pass)
 
 
 def _contributions(
@@ -129,7 +127,7 @@ def _subjects(
         .select(key, "_total", "evidence")
     )
     scored = subjects.join(evidence, on=key, how="left").with_columns(
-        _probability(pl.lit(start) + pl.col("_total").fill_null(0.0)).alias("probability"),
+        probability(pl.lit(start) + pl.col("_total").fill_null(0.0)).alias("probability"),
         pl.col("evidence").fill_null("[]"),
     )
     return scored.with_columns(level(pl.col("probability")).alias("level")).drop("_total")
@@ -172,13 +170,14 @@ def _networks(
     return _subjects(sizes.select("network_id"), per_indicator, start, "network_id")
 
 
-def _probability(logodds: pl.Expr) -> pl.Expr:
+def probability(logodds: pl.Expr) -> pl.Expr:
     return 1.0 / (1.0 + (-logodds).exp())
 
 
-def level(probability: pl.Expr) -> pl.Expr:
+def level(chance: pl.Expr) -> pl.Expr:
     """The ICD 203 term of FORMATS.md section 11 for each probability."""
-    chain = pl.when(probability < _BREAKS[0]).then(pl.lit(_TERMS[0]))
-    for upper, term in zip(_BREAKS[1:], _TERMS[1:-1], strict=True):
-        chain = chain.when(probability < upper).then(pl.lit(term))
-    return chain.otherwise(pl.lit(_TERMS[-1]))
+    lowest, *higher = ESTIMATIVE_TERMS
+    chain = pl.when(chance < level_floor(higher[0])).then(pl.lit(lowest))
+    for term, above in pairwise(higher):
+        chain = chain.when(chance < level_floor(above)).then(pl.lit(term))
+    return chain.otherwise(pl.lit(higher[-1]))

@@ -8,42 +8,20 @@ says how much each indicator counts. ``own`` detectors see one identity's own re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
-from pydantic import BaseModel
 
 from fauxhire.assess.detectors import behavioural, context, firsthand, technical
+from fauxhire.assess.detectors._base import Entry as Detector
 from fauxhire.assess.facts import Facts
 
-
-@dataclass(frozen=True, slots=True)
-class Detector:
-    name: str
-    params: type[BaseModel]
-    run: Callable[..., pl.DataFrame]  # (facts, params) or, for context, (facts, params, own)
-    reads: tuple[str, ...]  # the facts columns it reads: the fairness test checks them
-    stage: Literal["own", "context"] = "own"
-    against: bool = False  # evidence against: its weight is <= 0
-
-    @property
-    def describe(self) -> str:
-        return (self.run.__doc__ or "").strip()
-
-
-def _from(module: Any) -> list[Detector]:
-    return [
-        Detector(name, entry.params, entry.run, entry.reads, entry.stage, entry.against)
-        for name, entry in module.DETECTORS.items()
-    ]
-
+__all__ = ["DETECTORS", "Detector", "run_detector"]
 
 DETECTORS: dict[str, Detector] = {
-    detector.name: detector
+    name: detector
     for module in (technical, behavioural, firsthand, context)
-    for detector in _from(module)
+    for name, detector in module.DETECTORS.items()
 }
 
 

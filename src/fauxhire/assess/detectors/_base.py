@@ -16,13 +16,23 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class NoParams(Params):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """A detector, as its module's ``DETECTORS`` table names it."""
+
     params: type[BaseModel]
-    run: Callable[..., pl.DataFrame]
-    reads: tuple[str, ...]
-    against: bool = False
+    run: Callable[..., pl.DataFrame]  # (facts, params) or, for context, (facts, params, own)
+    reads: tuple[str, ...]  # the facts columns it reads: the fairness test checks them
+    against: bool = False  # evidence against (a clearance): its weight is <= 0
     stage: Literal["own", "context"] = "own"  # context: also given the others' evidence
+
+    @property
+    def describe(self) -> str:
+        return (self.run.__doc__ or "").strip()
 
 
 def share_of_records(
@@ -42,7 +52,7 @@ def share_of_records(
         .agg(
             pl.len().alias("_total"),
             pl.col("_hit").sum().alias("_hits"),
-            value.filter(pl.col("_hit")).drop_nulls().unique().sort().alias("values"),
+            value.filter(pl.col("_hit")).drop_nulls().alias("values"),
             pl.col("source").filter(pl.col("_hit")).alias("sources"),
         )
         .with_columns((pl.col("_hits") / pl.col("_total")).alias("_share"))
@@ -67,10 +77,9 @@ def shared_across_identities(
     )
     hits = held.join(shared, on=column)
     per_identity = hits.group_by("identity_id").agg(
-        (pl.col(column) + " (" + pl.col("_identities").cast(pl.String) + " identities)")
-        .unique()
-        .sort()
-        .alias("values"),
+        (pl.col(column) + " (" + pl.col("_identities").cast(pl.String) + " identities)").alias(
+            "values"
+        ),
         pl.col("source").alias("sources"),
         pl.lit(1.0).alias("strength"),
     )

@@ -4,8 +4,8 @@ An operator network is identities tied by shared infrastructure (``link/networks
 tied is itself a technical fact (``network_links``); and what is known of one identity informs
 the others in proportion to how strongly they are tied (``network_context``), as a referral
 by or of a flagged identity does (``referral_flagged``). The context detectors run after the
-others and see their result, ``own``: each identity's ``gain`` (log-odds from its own records)
-and whether that alone made it ``flagged`` (likely or higher).
+others and see their result, ``own``: each identity's ``network_id``, its ``gain`` (log-odds
+from its own records) and whether that alone made it ``flagged`` (likely or higher).
 """
 
 from __future__ import annotations
@@ -63,12 +63,8 @@ def network_context(facts: Facts, params: ContextParams, own: pl.DataFrame) -> p
     """The strongest own evidence of another identity in the same network, in proportion to
     this identity's tie to the network: tie strength times the peer's own log-odds over
     ``full_gain``."""
-    members = (
-        facts.applications.drop_nulls("network_id")
-        .select("identity_id", "network_id")
-        .unique()
-        .join(own.select("identity_id", pl.col("gain").clip(0.0)), on="identity_id", how="left")
-        .with_columns(pl.col("gain").fill_null(0.0))
+    members = own.drop_nulls("network_id").select(
+        "identity_id", "network_id", pl.col("gain").clip(0.0)
     )
     ranked = members.sort("gain", descending=True)
     top = ranked.group_by("network_id", maintain_order=True).agg(
@@ -142,7 +138,7 @@ def referral_flagged(facts: Facts, params: ReferralParams, own: pl.DataFrame) ->
         .group_by("identity_id")
         .agg(
             pl.lit(1.0).alias("strength"),
-            pl.col("value").unique().sort().alias("values"),
+            pl.col("value").alias("values"),
             pl.col("source").alias("sources"),
         )
     )

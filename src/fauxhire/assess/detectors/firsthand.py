@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from pydantic import Field
 
-from fauxhire.assess.detectors._base import Entry, Params
+from fauxhire.assess.detectors._base import Entry, NoParams, Params
 from fauxhire.assess.facts import Facts, fired
 
 
@@ -65,17 +65,10 @@ def _reports(reports: pl.DataFrame) -> pl.DataFrame:
             + pl.col("confidence")
             + ") by "
             + pl.col("company_id").fill_null("?")
-        )
-        .unique()
-        .sort()
-        .alias("values"),
+        ).alias("values"),
         pl.col("source").alias("sources"),
     )
     return fired(per_identity)
-
-
-class NoParams(Params):
-    pass
 
 
 def analyst_confirmed(facts: Facts, params: NoParams) -> pl.DataFrame:

@@ -5,24 +5,24 @@ Each is a fact about networks, devices, addresses and accounts; none about the p
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 from pydantic import Field
 
 from fauxhire.assess.detectors._base import (
     Entry,
+    NoParams,
     Params,
     share_of_records,
     shared_across_identities,
 )
 from fauxhire.assess.facts import Facts, fired
-
-ANONYMISING = ["vpn", "proxy", "tor", "hosting"]
-# Egress many unrelated people share by design: two identities on one of them is chance.
-SHARED_BY_DESIGN = ["vpn", "proxy", "tor", "hosting", "mobile", "education", "business"]
+from fauxhire.domain.ipintel import HIDING, SHARED_BY_DESIGN
 
 
 class KindParams(Params):
-    kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING), min_length=1)
+    kinds: list[str] = Field(default_factory=lambda: list(HIDING), min_length=1)
     min_records: int = Field(1, ge=1)
     min_share: float = Field(0.2, gt=0, le=1)
     full_share: float = Field(0.6, gt=0, le=1)
@@ -64,7 +64,7 @@ def egress_provider(facts: Facts, params: ProviderParams) -> pl.DataFrame:
 
 
 class CountryParams(Params):
-    ignore_kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING))
+    ignore_kinds: list[str] = Field(default_factory=lambda: list(HIDING))
     min_records: int = Field(2, ge=1)
     min_share: float = Field(0.3, gt=0, le=1)
     full_share: float = Field(0.8, gt=0, le=1)
@@ -137,10 +137,9 @@ def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
         .group_by("identity_id")
         .agg(
             ((pl.col("_identities").max() - 1) / span).alias("strength"),
-            (pl.col("ip") + " (" + pl.col("_identities").cast(pl.String) + " identities)")
-            .unique()
-            .sort()
-            .alias("values"),
+            (pl.col("ip") + " (" + pl.col("_identities").cast(pl.String) + " identities)").alias(
+                "values"
+            ),
             pl.col("source").alias("sources"),
         )
     )
@@ -172,10 +171,6 @@ def shared_payout(facts: Facts, params: SharedParams) -> pl.DataFrame:
         min_identities=params.min_identities,
         min_companies=params.min_companies,
     )
-
-
-class NoParams(Params):
-    pass
 
 
 def shipping_not_home(facts: Facts, params: NoParams) -> pl.DataFrame:
@@ -227,7 +222,7 @@ class CameraParams(Params):
 def virtual_camera(facts: Facts, params: CameraParams) -> pl.DataFrame:
     """Interview meetings joined with a virtual camera (software that feeds any video as the
     camera: ``patterns``, matched without case)."""
-    pattern = "(?i)" + "|".join(_escape(p) for p in params.patterns)
+    pattern = "(?i)" + "|".join(re.escape(p) for p in params.patterns)
     return share_of_records(
         facts.meetings,
         pl.col("camera").str.contains(pattern),
@@ -240,7 +235,7 @@ def virtual_camera(facts: Facts, params: CameraParams) -> pl.DataFrame:
 
 class RiskParams(Params):
     levels: list[str] = Field(default_factory=lambda: ["medium", "high"])
-    ignore_kinds: list[str] = Field(default_factory=lambda: list(ANONYMISING))
+    ignore_kinds: list[str] = Field(default_factory=lambda: list(HIDING))
     min_share: float = Field(0.2, gt=0, le=1)
     full_share: float = Field(0.6, gt=0, le=1)
 
@@ -320,14 +315,10 @@ def partner_match(facts: Facts, params: PartnerParams) -> pl.DataFrame:
     )
     per_identity = partner.group_by("identity_id").agg(
         pl.col("_strength").max().alias("strength"),
-        pl.col("matched").unique().sort().alias("values"),
+        pl.col("matched").alias("values"),
         pl.col("source").alias("sources"),
     )
     return fired(per_identity)
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in text)
 
 
 DETECTORS = {
