@@ -594,9 +594,9 @@ def rules_check(
     file: Annotated[Path, typer.Argument(help="A ruleset YAML file.")],
 ) -> None:
     """Report every problem of a ruleset with its file:line; exit 1 if any is an error."""
-    from fauxhire.services.rules import check_file
+    from fauxhire.services.assess import check_ruleset_file
 
-    loaded, problems = check_file(file)
+    loaded, problems = check_ruleset_file(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         out.print(f"[{style}]{escape(str(problem))}[/{style}]")

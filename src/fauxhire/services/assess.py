@@ -44,17 +44,24 @@ def check_ruleset_text(text: str, source: str) -> tuple[LoadedRuleset | None, li
     return parse_ruleset(text, source, DETECTORS)
 
 
+def check_ruleset_file(path: Path) -> tuple[LoadedRuleset | None, list[Problem]]:
+    return check_ruleset_text(_read(path), str(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read the ruleset: {exc}", path=str(path)) from exc
+
+
 def load_ruleset(path: Path | None = None) -> LoadedRuleset:
     """The ruleset at ``path`` (a private one), or the one fauxhire ships."""
     if path is None:
         text = resources.files("fauxhire.assess").joinpath("rules/default.yaml").read_text()
         source = BUILTIN
     else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RuleError(f"{path}: cannot read the ruleset: {exc}", path=str(path)) from exc
-        source = str(path)
+        text, source = _read(path), str(path)
     loaded, problems = check_ruleset_text(text, source)
     if loaded is None:
         errors = [str(p) for p in problems if p.severity == "error"]

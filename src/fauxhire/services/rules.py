@@ -1,24 +1,12 @@
-"""`fauxhire rules check FILE` and `fauxhire rules docs`: a ruleset's problems, and the
-indicator reference written from the ruleset itself (so the docs never drift from the rules).
+"""`fauxhire rules docs`: the indicator reference written from the ruleset itself, so the docs
+never drift from the rules (`rules check` is ``services.assess.check_ruleset_file``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fauxhire.assess.detectors import DETECTORS
-from fauxhire.assess.ruleset import LoadedRuleset, Problem, logit
+from fauxhire.assess.ruleset import LoadedRuleset, logit
 from fauxhire.domain.shapes import level_floor
-from fauxhire.errors import RuleError
-from fauxhire.services.assess import check_ruleset_text
-
-
-def check_file(path: Path) -> tuple[LoadedRuleset | None, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read the ruleset: {exc}", path=str(path)) from exc
-    return check_ruleset_text(text, str(path))
 
 
 def render_docs(loaded: LoadedRuleset) -> str:
