@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 
 from fauxhire.store import schema
 from fauxhire.store.store import Store
@@ -48,7 +48,9 @@ def write_assessments_jsonl(store: Store, path: Path, *, min_probability: float 
     t = schema.assessments
     query = (
         select(
-            t.c.subject_id, t.c.network_id, t.c.probability, t.c.level, t.c.evidence,
+            t.c.subject_id, t.c.network_id, t.c.probability, t.c.level,
+            # The stored JSON text as it is: parsing it only to write it out again is waste.
+            type_coerce(t.c.evidence, Text),
             t.c.ruleset_version, t.c.ruleset_hash, t.c.assessed_at,
         )
         .where(t.c.subject_kind == "identity", t.c.probability >= min_probability)
@@ -65,7 +67,7 @@ def write_assessments_jsonl(store: Store, path: Path, *, min_probability: float 
                 "network_id": network,
                 "probability": round(probability, 6),
                 "level": level,
-                "evidence": evidence,
+                "evidence": orjson.Fragment(evidence),
                 "ruleset": version,
                 "ruleset_hash": digest,
                 "assessed_at": at.isoformat() if at is not None else None,
