@@ -5,7 +5,9 @@ Shared by the benchmark scripts in bench/. Imports no fauxhire code.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
@@ -79,14 +81,14 @@ def run_measured(
 ) -> tuple[float, float, int]:
     """(seconds, peak RSS MiB, exit code) of one child; its stdout goes to ``stdout`` (our
     stderr by default: our stdout is the result line), its stderr to ``stderr``."""
-    _say("running: " + " ".join(argv))
+    say("running: " + " ".join(argv))
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=stdout or sys.stderr, stderr=stderr, env=env)
     sampler = RssSampler(child.pid)
     code, largest = wait_measured(child)
     seconds = time.perf_counter() - started
     sampled = sampler.stop()
-    _say(
+    say(
         f"peak RSS: {sampled / 2**20:.1f} MiB sampled over the child's process tree, "
         f"{largest / 2**20:.1f} MiB largest single process (wait4)"
     )
@@ -101,3 +103,31 @@ def wait_measured(child: subprocess.Popen[Any]) -> tuple[int, int]:
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     return child.returncode, usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
+def run_logged(argv: list[str], env: dict[str, str], log: Path) -> tuple[float, float, str]:
+    """(seconds, peak RSS MiB, output) of one child run at log level INFO, its stdout and
+    stderr kept in ``log`` for the timings it logs; a failure stops the benchmark."""
+    with log.open("w") as fh:
+        seconds, peak, code = run_measured(
+            argv, {**env, "FAUXHIRE_LOG_LEVEL": "INFO"}, stderr=fh, stdout=fh
+        )
+    text = log.read_text()
+    if code != 0:
+        sys.stderr.write(text)
+        raise SystemExit(f"{' '.join(argv)} failed with exit status {code}")
+    return seconds, peak, text
+
+
+def copy_store(world: Path, work: Path, env: dict[str, str]) -> tuple[list[str], int]:
+    """A copy of WORLD/fauxhire.db in ``work`` (the world is left as it is): the ``--db``
+    arguments that name it, and how many applications it holds."""
+    db = work / "fauxhire.db"
+    say(f"copying {world / 'fauxhire.db'} to {db}")
+    shutil.copyfile(world / "fauxhire.db", db)
+    url = ["--db", f"sqlite:///{db}"]
+    stats = subprocess.run(
+        [*fauxhire_command(), "stats", "--json", *url],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    return url, int(json.loads(stats.stdout)["applications"])
