@@ -88,3 +88,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small linked and assessed demo world (600 applicants, seed 5: one operator network),
+    built once a session for every module that needs one. Read it as it is; a test that
+    writes works on a copy of its store."""
+    from typer.testing import CliRunner
+
+    from fauxhire.cli import app
+
+    out = tmp_path_factory.mktemp("demo600") / "demo"
+    result = CliRunner().invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out

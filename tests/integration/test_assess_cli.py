@@ -40,13 +40,10 @@ SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")
 SHIPPED_IDS = [i["id"] for i in yaml.safe_load(SHIPPED_TEXT)["indicators"]]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small linked world, built once; each test assesses a copy of its store."""
-    out = tmp_path_factory.mktemp("assessworld") / "demo"
-    result = runner.invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def world(demo_world: Path) -> Path:
+    """The session's small linked world; each test assesses a copy of its store."""
+    return demo_world
 
 
 @pytest.fixture(autouse=True)

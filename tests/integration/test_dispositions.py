@@ -32,13 +32,10 @@ T1 = datetime(2025, 6, 2, 9, tzinfo=UTC)  # before the clock of any run of this 
 T2 = T1 + timedelta(hours=1)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small linked world (one operator network), built once; each test disposes a copy."""
-    out = tmp_path_factory.mktemp("dispositionworld") / "demo"
-    result = runner.invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def world(demo_world: Path) -> Path:
+    """The session's small linked world (one operator network); each test disposes a copy."""
+    return demo_world
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

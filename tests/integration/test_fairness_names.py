@@ -30,11 +30,9 @@ from fauxhire.assess.facts import Facts
 from fauxhire.assess.score import LIKELY, assess
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.services.assess import load_ruleset
-from fauxhire.services.demo import generate_world, run_pipeline
 from fauxhire.services.facts import read_facts
 from fauxhire.store import Store
 from fauxhire.world.feeds import COMMUNITY_KEY  # the demo worlds' partner-match key
-from fauxhire.world.spec import spec_for
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
@@ -48,16 +46,14 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    out = tmp_path_factory.mktemp("fairnames") / "demo"
-    summary = generate_world(spec_for(600, 5), out)
-    store = Store.open(f"sqlite:///{out / 'fauxhire.db'}")
+def world(demo_world: Path) -> World:
+    """The facts of the session's small world, read as they are (nothing is written)."""
+    store = Store.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
     try:
-        run_pipeline(store, summary, clock=lambda: NOW, chunk_size=20_000)
         facts = read_facts(store, now=NOW, community_key=COMMUNITY_KEY)
     finally:
         store.close()
-    pool, population = _truth_of(facts, out / "truth")
+    pool, population = _truth_of(facts, demo_world / "truth")
     return World(facts, pool, population)
 
 

@@ -28,13 +28,10 @@ NOW = datetime(2026, 11, 24, tzinfo=UTC)
 Placed = dict[str, tuple[str, str | None]]  # company_id/application_id -> identity, network
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small linked world (one operator network), built once; each test judges a copy."""
-    out = tmp_path_factory.mktemp("judgeworld") / "demo"
-    result = runner.invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out / "fauxhire.db"
+@pytest.fixture
+def world(demo_world: Path) -> Path:
+    """The session's small linked world (one operator network); each test judges a copy."""
+    return demo_world / "fauxhire.db"
 
 
 @pytest.fixture
