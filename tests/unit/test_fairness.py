@@ -130,6 +130,10 @@ def test_rules_check_refuses_a_param_named_for_an_origin(attribute: str) -> None
         "{kinds: [vpn, nationality]}",  # as a value the detector would accept
         "{kinds: [vpn, Country-Of-Birth]}",  # case and hyphens folded
         "{kinds: [vpn], min_share: 0.2, full_share: 0.6, name_pool: [pool-1, pool-3]}",
+        "{kinds: [vpn], by_nationality: true}",  # inside a compound key
+        "{kinds: [vpn], exclude_name_pool: [pool-1]}",
+        "{kinds: [vpn], weightByEthnicGroup: 2}",  # camel case, another form of the word
+        "{kinds: [vpn, nationalities]}",
     ],
 )
 def test_rules_check_refuses_an_origin_anywhere_in_the_params(params: str) -> None:
@@ -142,8 +146,9 @@ def test_rules_check_refuses_an_origin_anywhere_in_the_params(params: str) -> No
     ]
 
 
-def test_rules_check_refuses_an_indicator_id_naming_an_origin() -> None:
-    text, _, line = _with_indicator("{kinds: [vpn]}", indicator_id="name-origin")
+@pytest.mark.parametrize("indicator_id", ["name-origin", "name-origin-match"])
+def test_rules_check_refuses_an_indicator_id_naming_an_origin(indicator_id: str) -> None:
+    text, _, line = _with_indicator("{kinds: [vpn]}", indicator_id=indicator_id)
     loaded, problems = check_ruleset_text(text, SOURCE)
     assert loaded is None
     assert [p.location for p in _forbidden(problems)] == [f"{SOURCE}:{line}"]

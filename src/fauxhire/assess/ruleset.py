@@ -31,6 +31,8 @@ FORBIDDEN_ATTRIBUTES = frozenset(
     {"nationality", "ethnicity", "national_origin", "name_origin", "accent", "race",
      "religion", "citizenship", "name_pool", "birthplace", "country_of_birth"}
 )  # fmt: skip
+# Other forms of the same words: "nationalities", "ethnic", "religious", "citizenships".
+FORBIDDEN_ROOTS = ("nationalit", "ethnic", "religio", "citizenship")
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -168,8 +170,8 @@ def _semantic_problems(
             except ValidationError as exc:
                 for error in exc.errors():
                     add((*at, "params", *error["loc"]), error["msg"])
-        words = _words(indicator.params) | _words(indicator.id)
-        if forbidden := sorted(words & FORBIDDEN_ATTRIBUTES):
+        words = _words(indicator.params) | _words(indicator.id) | _words(indicator.detector)
+        if forbidden := _forbidden(words):
             add(at, f"uses {', '.join(forbidden)}: origins are never evidence (docs/fairness.md)")
         against = detector is not None and detector.against
         if against and indicator.weight > 0:
@@ -192,16 +194,26 @@ def _semantic_problems(
 
 
 def _words(value: Any) -> set[str]:
+    """Every run of consecutive words in the keys and values of ``value``, joined by "_"
+    ("exclude_name_pool" and "excludeNamePool" give "name_pool", among others)."""
     if isinstance(value, dict):
         return set().union(*(_words(k) | _words(v) for k, v in value.items()))
     if isinstance(value, list):
         return set().union(*(_words(v) for v in value))
     if isinstance(value, str):
-        text = value.lower()
-        return set(re.findall(r"[a-z]+(?:_[a-z]+)*", text)) | {
-            text.replace("-", "_").replace(" ", "_")
+        spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", value).lower()
+        words = [word for word in re.split(r"[^a-z]+", spaced) if word]
+        return {
+            "_".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
         }
     return set()
+
+
+def _forbidden(words: set[str]) -> list[str]:
+    """The forbidden attributes ``words`` name, also in another form ("nationalities")."""
+    return sorted(
+        word for word in words if word in FORBIDDEN_ATTRIBUTES or word.startswith(FORBIDDEN_ROOTS)
+    )
 
 
 def _path(loc: tuple[Any, ...]) -> str:
