@@ -145,12 +145,22 @@ def claimed_country_varies(facts: Facts, params: LocationParams) -> pl.DataFrame
 
 
 DETECTORS = {
-    "application_volume": Entry(VolumeParams, application_volume, ("applications.company_id",)),
-    "resume_reuse": Entry(
-        ResumeParams, resume_reuse, ("applications.resume_text", "applications.name_key")
+    "application_volume": Entry(
+        VolumeParams, application_volume, ("applications.source", "applications.company_id")
     ),
-    "contact_switch": Entry(SwitchParams, contact_switch, ("contacts.key", "contacts.applied_at")),
+    "resume_reuse": Entry(
+        ResumeParams,
+        resume_reuse,
+        ("applications.source", "applications.resume_text", "applications.name_key"),
+    ),
+    "contact_switch": Entry(
+        SwitchParams,
+        contact_switch,
+        ("contacts.source", "contacts.kind", "contacts.key", "contacts.applied_at"),
+    ),
     "claimed_country_varies": Entry(
-        LocationParams, claimed_country_varies, ("applications.claimed_country",)
+        LocationParams,
+        claimed_country_varies,
+        ("applications.source", "applications.claimed_country"),
     ),
 }

@@ -145,15 +145,15 @@ def referral_flagged(facts: Facts, params: ReferralParams, own: pl.DataFrame) ->
     return fired(per_identity)
 
 
+# Context detectors also read ``own`` (network_id, gain, flagged of every identity).
+_EDGES = ("edges.a", "edges.b", "edges.score")
 DETECTORS = {
-    "network_links": Entry(LinkParams, network_links, ("edges.score",)),
-    "network_context": Entry(
-        ContextParams, network_context, ("edges.score", "applications.network_id"), stage="context"
-    ),
+    "network_links": Entry(LinkParams, network_links, _EDGES),
+    "network_context": Entry(ContextParams, network_context, _EDGES, stage="context"),
     "referral_flagged": Entry(
         ReferralParams,
         referral_flagged,
-        ("applications.referred_by", "applications.name_key"),
+        ("applications.source", "applications.referred_by", "applications.name_key"),
         stage="context",
     ),
 }

@@ -97,12 +97,11 @@ def _disposed(facts: Facts, disposition: str) -> pl.DataFrame:
     )
 
 
-_REPORTS = ("reports.disposition", "reports.confidence")
+_REPORTS = ("reports.source", "reports.company_id", "reports.disposition", "reports.confidence")
+_DISPOSITIONS = ("dispositions.disposition", "dispositions.analyst")
 DETECTORS = {
     "employer_report": Entry(ReportParams, employer_report, _REPORTS),
     "employer_cleared": Entry(ClearedParams, employer_cleared, _REPORTS, against=True),
-    "analyst_confirmed": Entry(NoParams, analyst_confirmed, ("dispositions.disposition",)),
-    "analyst_cleared": Entry(
-        NoParams, analyst_cleared, ("dispositions.disposition",), against=True
-    ),
+    "analyst_confirmed": Entry(NoParams, analyst_confirmed, _DISPOSITIONS),
+    "analyst_cleared": Entry(NoParams, analyst_cleared, _DISPOSITIONS, against=True),
 }

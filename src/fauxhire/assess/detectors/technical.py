@@ -321,23 +321,48 @@ def partner_match(facts: Facts, params: PartnerParams) -> pl.DataFrame:
     return fired(per_identity)
 
 
+_EGRESS = ("egress.source", "egress.kind")
 DETECTORS = {
-    "egress_kind": Entry(KindParams, egress_kind, ("egress.kind", "egress.provider")),
-    "egress_provider": Entry(ProviderParams, egress_provider, ("egress.provider",)),
+    "egress_kind": Entry(KindParams, egress_kind, (*_EGRESS, "egress.provider")),
+    "egress_provider": Entry(ProviderParams, egress_provider, ("egress.source", "egress.provider")),
     "egress_country": Entry(
-        CountryParams, egress_country, ("egress.country", "egress.claimed_country")
+        CountryParams, egress_country, (*_EGRESS, "egress.country", "egress.claimed_country")
     ),
-    "shared_egress_ip": Entry(SharedIpParams, shared_egress_ip, ("egress.ip", "egress.kind")),
-    "shared_shipping": Entry(SharedParams, shared_shipping, ("hires.shipping_key",)),
-    "shared_payout": Entry(SharedParams, shared_payout, ("hires.payout_account",)),
-    "shipping_not_home": Entry(NoParams, shipping_not_home, ("hires.shipping_key", "contacts.key")),
+    "shared_egress_ip": Entry(
+        SharedIpParams,
+        shared_egress_ip,
+        (*_EGRESS, "egress.ip", "egress.at", "egress.company_id"),
+    ),
+    "shared_shipping": Entry(
+        SharedParams, shared_shipping, ("hires.source", "hires.company_id", "hires.shipping_key")
+    ),
+    "shared_payout": Entry(
+        SharedParams, shared_payout, ("hires.source", "hires.company_id", "hires.payout_account")
+    ),
+    "shipping_not_home": Entry(
+        NoParams,
+        shipping_not_home,
+        ("hires.source", "hires.shipping_key", "contacts.kind", "contacts.key"),
+    ),
     "legal_name_differs": Entry(
-        NoParams, legal_name_differs, ("hires.legal_name_key", "hires.name_key")
+        NoParams, legal_name_differs, ("hires.source", "hires.legal_name_key", "hires.name_key")
     ),
-    "virtual_camera": Entry(CameraParams, virtual_camera, ("meetings.camera",)),
+    "virtual_camera": Entry(CameraParams, virtual_camera, ("meetings.source", "meetings.camera")),
     "idp_risk": Entry(
-        RiskParams, idp_risk, ("signins.risk_level", "signins.risk_reasons", "signins.is_proxy")
+        RiskParams,
+        idp_risk,
+        ("signins.source", "signins.risk_level", "signins.risk_reasons", "signins.is_proxy",
+         *_EGRESS),
     ),
-    "activity_hours": Entry(HoursParams, activity_hours, ("signins.observed_at", "signins.zone")),
-    "partner_match": Entry(PartnerParams, partner_match, ("partner.matched", "partner.confidence")),
-}
+    "activity_hours": Entry(
+        HoursParams,
+        activity_hours,
+        ("signins.source", "signins.observed_at", "signins.local_hour"),
+    ),
+    "partner_match": Entry(
+        PartnerParams,
+        partner_match,
+        ("partner.source", "partner.matched", "partner.confidence", "partner.stale",
+         "partner.shared_egress"),
+    ),
+}  # fmt: skip
