@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fauxhire.assess.detectors import DETECTORS
-from fauxhire.assess.facts import Facts
+from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import LoadedRuleset, parse_ruleset
 from fauxhire.assess.score import LIKELY, assess
 
@@ -308,3 +308,39 @@ def test_levels_are_the_domains_estimative_terms() -> None:
     edges = [0.0, 0.049, 0.05, 0.19, 0.2, 0.449, 0.45, 0.549, 0.55, 0.79, 0.8, 0.949, 0.95, 1.0]
     got = pl.DataFrame({"p": edges}).select(level(pl.col("p"))).to_series().to_list()
     assert got == [estimative_level(p) for p in edges]
+
+
+def _chance(facts: Facts) -> float:
+    identities = assess(facts, RULESET).identities
+    return float(identities.filter(pl.col("identity_id") == "i-1")["probability"][0])
+
+
+def _disposed(facts: Facts, disposition: str) -> Facts:
+    frames = {name: getattr(facts, name) for name in SCHEMAS}
+    frames["dispositions"] = pl.DataFrame(
+        [{"identity_id": "i-1", "disposition": disposition, "analyst": "ana", "created_at": T0}]
+    )
+    return Facts.make(**frames)
+
+
+def test_an_analysts_clearance_decides_whatever_else_fires() -> None:
+    everything = _merged([*sorted(SINGLE_OBSERVATIONS), "report_confirmed_high"])
+    assert _chance(everything) >= 0.95  # every observation and a confirmed report
+    assert _chance(_disposed(everything, "cleared")) < LIKELY
+
+
+def test_an_analysts_confirmation_decides_against_evidence_against() -> None:
+    clean = _merged(["clean"])
+    frames = {name: getattr(clean, name) for name in SCHEMAS}
+    frames["reports"] = pl.DataFrame([_report("i-1", "cleared", "high")])
+    confirmed = _disposed(Facts.make(**frames), "confirmed")
+    assert _chance(confirmed) >= LIKELY
+
+
+def test_rules_check_refuses_a_clearance_that_strong_evidence_outweighs() -> None:
+    text = resources.files("fauxhire.assess").joinpath("rules/default.yaml").read_text()
+    weak = text.replace("    weight: -40.0\n", "    weight: -9.0\n")
+    assert weak != text
+    loaded, problems = parse_ruleset(weak, "weak.yaml", DETECTORS)
+    assert loaded is None
+    assert any("must outweigh every other indicator" in p.message for p in problems)

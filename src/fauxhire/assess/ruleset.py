@@ -82,6 +82,9 @@ class DetectorSpec(Protocol):
     @property
     def against(self) -> bool: ...  # evidence against (a clearance): weights are <= 0
 
+    @property
+    def decisive(self) -> bool: ...  # a person's finding: it must outweigh all the rest
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -190,7 +193,43 @@ def _semantic_problems(
                 f"+ {indicator.weight} >= {likely:.2f}); no single technical or behavioural "
                 "indicator may",
             )
+        if detector is not None and detector.decisive and indicator.enabled:
+            _check_decisive(ruleset, detectors, n, start, likely, add)
     return problems
+
+
+def _check_decisive(
+    ruleset: Ruleset,
+    detectors: Mapping[str, DetectorSpec],
+    n: int,
+    start: float,
+    likely: float,
+    add: Any,
+) -> None:
+    """An analyst's finding decides: a clearance keeps an identity below 'likely' whatever else
+    fires, a confirmation lifts it to 'likely' whatever evidence against there is."""
+    indicator = ruleset.indicators[n]
+    others = [
+        i.weight
+        for i in ruleset.active
+        if i.id != indicator.id and not (i.detector in detectors and detectors[i.detector].decisive)
+    ]
+    if indicator.weight < 0:
+        worst = start + sum(w for w in others if w > 0) + indicator.weight
+        if worst >= likely:
+            add(
+                ("indicators", n, "weight"),
+                f"an analyst's clearance must outweigh every other indicator together: needs "
+                f"a weight below {likely - start - sum(w for w in others if w > 0):.2f}",
+            )
+    else:
+        worst = start + sum(w for w in others if w < 0) + indicator.weight
+        if worst < likely:
+            add(
+                ("indicators", n, "weight"),
+                f"an analyst's confirmation must outweigh all evidence against together: needs "
+                f"a weight of at least {likely - start - sum(w for w in others if w < 0):.2f}",
+            )
 
 
 def _words(value: Any) -> set[str]:

@@ -29,6 +29,7 @@ class Entry:
     reads: tuple[str, ...]  # the facts columns it reads: the fairness test checks them
     against: bool = False  # evidence against (a clearance): its weight is <= 0
     stage: Literal["own", "context"] = "own"  # context: also given the others' evidence
+    decisive: bool = False  # a person's finding: rules check makes it outweigh all the rest
 
     @property
     def describe(self) -> str:

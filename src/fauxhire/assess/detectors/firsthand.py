@@ -102,6 +102,6 @@ _DISPOSITIONS = ("dispositions.disposition", "dispositions.analyst")
 DETECTORS = {
     "employer_report": Entry(ReportParams, employer_report, _REPORTS),
     "employer_cleared": Entry(ClearedParams, employer_cleared, _REPORTS, against=True),
-    "analyst_confirmed": Entry(NoParams, analyst_confirmed, _DISPOSITIONS),
-    "analyst_cleared": Entry(NoParams, analyst_cleared, _DISPOSITIONS, against=True),
+    "analyst_confirmed": Entry(NoParams, analyst_confirmed, _DISPOSITIONS, decisive=True),
+    "analyst_cleared": Entry(NoParams, analyst_cleared, _DISPOSITIONS, against=True, decisive=True),
 }
