@@ -24,12 +24,12 @@ demo: setup
 	$(RUN) fauxhire demo --size small --seed 1 --out demo-out
 
 test: setup
-	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link
+	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection
 	$(RUN) lint-imports
 	$(RUN) pytest
 
 lint: setup
-	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link
+	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy src
 	$(RUN) lint-imports
