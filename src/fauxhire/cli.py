@@ -1,5 +1,5 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `stats`, `quarantine list`, `demo`, `evaluate`.
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -31,7 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from fauxhire.errors import FauxhireError
+from fauxhire.errors import ConfigError, FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
@@ -53,8 +53,10 @@ from fauxhire.settings import Settings
 from fauxhire.store import Store
 
 if TYPE_CHECKING:
+    from fauxhire.report.options import ReportOptions
     from fauxhire.services.assess import AssessSummary
     from fauxhire.services.demo import DemoResult
+    from fauxhire.services.report import WrittenReport
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
@@ -205,8 +207,20 @@ def run(
         ),
     ],
     db: DbOption = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="DIR",
+            help="Also write the campaign report (default options) to DIR; "
+            "`fauxhire report` writes one with a window, filters or --anonymise.",
+        ),
+    ] = None,
 ) -> None:
-    """Ingest an input folder, join the sources, and run every later stage that exists."""
+    """Ingest an input folder, join the sources, link, assess, and with --report write the
+    campaign report."""
+    from fauxhire.services.report import write_report
+
     with _store(db) as (store, settings), _progress() as bar:
         results = run_folder(
             store, folder, clock=_now, progress=bar, chunk_size=settings.chunk_size
@@ -214,10 +228,15 @@ def run(
         joins = resolve_joins(store)
         linked = link_store(store, now=_now())
         assessed = _assess(store, settings)
+        if report_dir is not None:
+            options = _report_options(tech=tuple(settings.report_tech))
+            written = write_report(store, report_dir, options, now=_now())
     _print_results(results)
     err.print(f"joined: {joins}")
     _print_link(linked)
     _print_assess(assessed)
+    if report_dir is not None:
+        _print_report(written)
     if any(r.status == "refused" for r in results):
         err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
 
@@ -632,6 +651,100 @@ def rules_docs(
 
 
 @app.command()
+def report(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="The folder for report.html and report.json.")
+    ],
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the window (UTC)."),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the window, inclusive."),
+    ] = None,
+    min_level: Annotated[
+        str, typer.Option(help="The lowest estimative level reported, e.g. 'very likely'.")
+    ] = "likely",
+    sectors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sector",
+            help="Only companies of this NAICS sector or code prefix "
+            "(repeatable): 52, 62, 31-33, 5415.",
+        ),
+    ] = None,
+    countries: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--country", help="Only companies headquartered here, ISO alpha-2 (repeatable): US, GB."
+        ),
+    ] = None,
+    tech: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tech",
+            help="NAICS prefixes that count as tech (repeatable; default "
+            "FAUXHIRE_REPORT_TECH, or 51 and 5415).",
+        ),
+    ] = None,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise",
+            help="Leave out company and person names: a report that leaves the organisation.",
+        ),
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="The report's title.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the campaign report of the identities assessed --min-level or higher: report.html
+    (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
+    from fauxhire.services.report import write_report
+
+    with _store(db) as (store, settings):
+        options = _report_options(
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            min_level=min_level,
+            sectors=tuple(sectors or ()),
+            countries=tuple(countries or ()),
+            tech=tuple(tech or settings.report_tech),
+            anonymise=anonymise,
+            **({"title": title} if title else {}),
+        )
+        written = write_report(store, out_dir, options, now=_now())
+    _print_report(written)
+
+
+def _report_options(**given: Any) -> ReportOptions:
+    """The options, or one clear error naming each bad one."""
+    from pydantic import ValidationError
+
+    from fauxhire.report.options import ReportOptions
+
+    try:
+        return ReportOptions(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'options'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"bad report options: {problems}") from exc
+
+
+def _print_report(written: WrittenReport) -> None:
+    f = written.figures
+    out.print(
+        f"{f['identities']:,} identities, {f['interviews']:,} interviews, {f['companies']:,} "
+        f"companies ({f['period']['start']} to {f['period']['end']}) in {written.seconds:.1f} s"
+    )
+    out.print(f"report: {written.html}")
+    out.print(f"figures: {written.json}")
+
+
+@app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     db: DbOption = None,
@@ -785,12 +898,14 @@ def _print_demo(result: DemoResult, db: str) -> None:
         ("assessments", f"{result.assessed.flagged_identities:,} identities and "
                         f"{result.assessed.flagged_networks:,} networks likely or higher, for "
                         f"review ({result.assessed.ruleset}); fauxhire export assessments"),
-        ("report", "not built yet (the campaign report is issue 6)"),
+        ("report", f"{result.report.html} (figures: {result.report.json.name}); "
+                   "fauxhire report --help for a window, filters, --anonymise"),
         ("score it", f"fauxhire evaluate --truth {world.truth_dir} --db {db}"),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
+    out.print(f"report written: {result.report.html}")
 
 
 @app.command()

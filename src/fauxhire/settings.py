@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fauxhire.domain.sectors import TECH_DEFAULT
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAUXHIRE_", extra="ignore")
@@ -23,4 +25,8 @@ class Settings(BaseSettings):
         None,
         description="the sharing community's key for keyed hashes of contact details "
         "(HMAC-SHA256); without it, partner indicators given as keyed hashes cannot match",
+    )
+    report_tech: tuple[str, ...] = Field(
+        TECH_DEFAULT,
+        description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',
     )

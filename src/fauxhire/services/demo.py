@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from fauxhire.errors import ConfigError
+from fauxhire.report.options import ReportOptions
 from fauxhire.services.assess import AssessSummary, assess_store
 from fauxhire.services.ingest import Clock, FileResult, IngestProgress, run_folder
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary, link_store
+from fauxhire.services.report import WrittenReport, write_report
 from fauxhire.services.stats import store_stats
 from fauxhire.store import Store
 from fauxhire.world.feeds import COMMUNITY_KEY
@@ -30,6 +32,7 @@ class DemoResult:
     stats: dict[str, Any]
     linked: LinkSummary
     assessed: AssessSummary
+    report: WrittenReport
 
 
 def prepare_out(out: Path) -> None:
@@ -41,7 +44,7 @@ def prepare_out(out: Path) -> None:
                 "choose another --out or remove it",
                 path=str(out),
             )
-        for part in ("input", "truth"):
+        for part in ("input", "truth", "report"):
             shutil.rmtree(out / part, ignore_errors=True)
         for db in out.glob("fauxhire.db*"):
             db.unlink()
@@ -71,4 +74,6 @@ def run_pipeline(
     # The demo's partner feed hashes contact details under the demo community key
     # (shared/samples/pii_hmac_test_vectors.json); a real deployment configures its own.
     assessed = assess_store(store, now=clock(), community_key=COMMUNITY_KEY)
-    return DemoResult(world, files, joins, store_stats(store), linked, assessed)
+    # Beside the input and truth folders: the demo folder is the world and what came of it.
+    report = write_report(store, world.input_dir.parent / "report", ReportOptions(), now=clock())
+    return DemoResult(world, files, joins, store_stats(store), linked, assessed, report)

@@ -1,0 +1,149 @@
+"""`fauxhire report`: the campaign report of the store's assessed identities, written as
+report.json and report.html and kept in the store for `fauxhire evaluate`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+
+from fauxhire.errors import ConfigError
+from fauxhire.report.charts import make_charts
+from fauxhire.report.figures import (
+    APPLICATIONS,
+    COMPANIES,
+    IDENTITIES,
+    NETWORKS,
+    ReportData,
+    campaign_figures,
+)
+from fauxhire.report.options import ReportOptions
+from fauxhire.report.page import render_page
+from fauxhire.store import Store
+from fauxhire.store.outputs import save_report
+from fauxhire.store.reporting import (
+    count_assessments,
+    read_assessed,
+    read_directory,
+    read_reported_applications,
+)
+
+log = logging.getLogger(__name__)
+
+INDICATORS_SHOWN = 3  # an identity's strongest evidence, in its row of the report
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReport:
+    html: Path
+    json: Path
+    report_id: int
+    figures: dict[str, Any]
+    seconds: float
+
+
+def read_report_data(store: Store, options: ReportOptions) -> ReportData:
+    """What the figures are computed from, as ``report.figures`` expects it."""
+    if not count_assessments(store):
+        raise ConfigError("the store holds no assessments: run `fauxhire assess` first")
+    levels = options.levels()
+    apps = read_reported_applications(store, levels, with_names=not options.anonymise)
+    if not options.anonymise:
+        # Applied names are personal data: say that they were read, and for how many.
+        log.info("report: read the applied names of %d applications", apps.height)
+    identities = read_assessed(store, "identity", levels)
+    networks = read_assessed(store, "network")
+    ruleset = identities.head(1).select("ruleset_version", "ruleset_hash").rows()
+    return ReportData(
+        applications=apps.select(
+            "identity_id",
+            "company_id",
+            pl.col("applied_on").str.to_date("%Y-%m-%d"),
+            pl.col("interview").cast(pl.Boolean),
+            "job_title",
+            "name",
+        ).cast(APPLICATIONS),  # type: ignore[arg-type]
+        companies=_companies(read_directory(store)),
+        identities=identities.select(
+            pl.col("subject_id").alias("identity_id"),
+            "network_id",
+            "probability",
+            "level",
+            _strongest(pl.col("evidence")).alias("indicators"),
+        ).cast(IDENTITIES),  # type: ignore[arg-type]
+        networks=networks.select(
+            pl.col("subject_id").alias("network_id"), "probability", "level"
+        ).cast(NETWORKS),  # type: ignore[arg-type]
+        ruleset={
+            "version": ruleset[0][0] if ruleset else None,
+            "hash": ruleset[0][1] if ruleset else None,
+        },
+    )
+
+
+def _companies(directory: pl.DataFrame) -> pl.DataFrame:
+    tags = pl.col("tags").fill_null("[]").str.json_decode(pl.List(pl.String))
+    return directory.select(
+        "company_id",
+        "company_name",
+        "country",
+        "naics",
+        tags.list.contains("ai").fill_null(False).alias("ai"),
+    ).cast(COMPANIES)  # type: ignore[arg-type]
+
+
+def _strongest(evidence: pl.Expr) -> pl.Expr:
+    """The ids of the indicators that weigh most for the identity, strongest first."""
+    entry = pl.Struct({"indicator": pl.String, "weight": pl.Float64})
+    return (
+        evidence.fill_null("[]")
+        .str.json_decode(pl.List(entry))
+        .list.eval(
+            pl.element()
+            .filter(pl.element().struct.field("weight") > 0)
+            .sort_by(
+                pl.element().struct.field("weight"),
+                pl.element().struct.field("indicator"),
+                descending=[True, False],
+            )
+            .struct.field("indicator")
+            .head(INDICATORS_SHOWN)
+        )
+    )
+
+
+def build_report(
+    store: Store, options: ReportOptions, *, now: datetime
+) -> tuple[dict[str, Any], str]:
+    """The report's figures (report.json) and page (report.html)."""
+    started = time.perf_counter()
+    data = read_report_data(store, options)
+    log.info(
+        "report: read %d applications of %d identities in %.1f s",
+        data.applications.height,
+        data.identities.height,
+        time.perf_counter() - started,
+    )
+    figures = campaign_figures(data, options, generated_at=now)
+    page = render_page(figures, make_charts(figures))
+    return figures, page
+
+
+def write_report(
+    store: Store, out: Path, options: ReportOptions, *, now: datetime
+) -> WrittenReport:
+    """Write DIR/report.json and DIR/report.html, and keep the figures in the store."""
+    started = time.perf_counter()
+    figures, page = build_report(store, options, now=now)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out / "report.json", out / "report.html"
+    json_path.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
+    html_path.write_text(page, encoding="utf-8")
+    report_id = save_report(store, figures, options.model_dump(mode="json"), now=now)
+    return WrittenReport(html_path, json_path, report_id, figures, time.perf_counter() - started)
