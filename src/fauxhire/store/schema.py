@@ -427,6 +427,9 @@ assessments = Table(
     Column("ruleset_version", Text),
     Column("ruleset_hash", Text),
     Column("assessed_at", UtcDateTime, nullable=False),
+    # The report reads the few identities at `likely` or higher out of millions: by index,
+    # not by a scan of every identity's evidence (1.3 s a scan at a million).
+    Index("ix_assessments_level", "subject_kind", "level"),
 )
 
 reports = Table(
