@@ -740,8 +740,8 @@ def _print_report(written: WrittenReport) -> None:
         f"{f['identities']:,} identities, {f['interviews']:,} interviews, {f['companies']:,} "
         f"companies ({f['period']['start']} to {f['period']['end']}) in {written.seconds:.1f} s"
     )
-    out.print(f"report: {written.html}")
-    out.print(f"figures: {written.json}")
+    out.print(f"report: {written.html}", soft_wrap=True)
+    out.print(f"figures: {written.json}", soft_wrap=True)
 
 
 @app.command()
@@ -905,7 +905,7 @@ def _print_demo(result: DemoResult, db: str) -> None:
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
-    out.print(f"report written: {result.report.html}")
+    out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
 
 
 @app.command()

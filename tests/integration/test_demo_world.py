@@ -117,7 +117,10 @@ def test_demo_runs_the_pipeline_and_reads_everything(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "fauxhire demo" in result.output
-    assert "not built yet" in result.output  # later stages said missing, not zero
+    # Every stage has run: the demo ends by writing the report, and says where, whole.
+    report = out / "report" / "report.html"
+    assert result.output.rstrip().splitlines()[-1] == f"report written: {report}"
+    assert report.is_file() and (out / "report" / "report.json").is_file()
     truth = _rows(out / "truth" / "applications.csv")
     stats = CliRunner().invoke(app, ["stats", "--json", "--db", f"sqlite:///{out}/fauxhire.db"])
     data = json.loads(stats.stdout)
