@@ -339,8 +339,35 @@ def test_an_analysts_confirmation_decides_against_evidence_against() -> None:
 
 def test_rules_check_refuses_a_clearance_that_strong_evidence_outweighs() -> None:
     text = resources.files("fauxhire.assess").joinpath("rules/default.yaml").read_text()
-    weak = text.replace("    weight: -40.0\n", "    weight: -9.0\n")
+    weak = text.replace("    weight: -45.0\n", "    weight: -9.0\n")
     assert weak != text
     loaded, problems = parse_ruleset(weak, "weak.yaml", DETECTORS)
     assert loaded is None
     assert any("must outweigh every other indicator" in p.message for p in problems)
+
+
+TEMPLATE = "results-driven engineer who shipped payment platforms used by millions daily"
+COMMON = "collaborative team player with strong communication and delivery skills always"
+
+
+def test_a_resume_template_of_a_flagged_identity_ties_a_quiet_persona_to_it() -> None:
+    """`resume-flagged` fires on a line whose every other holder is flagged on its own records
+    (the operator's template), not on a line an unflagged identity presents too."""
+    apps = [
+        _app("flagged", 1, resume_text=f"{TEMPLATE}\n{COMMON}", name_key="first persona"),
+        _app("quiet", 2, resume_text=TEMPLATE, name_key="second persona"),
+        _app("bystander", 3, resume_text=COMMON, name_key="plain person"),
+        _app("other", 4, resume_text=COMMON, name_key="another person"),
+    ]
+    facts = Facts.make(
+        applications=pl.DataFrame(apps),
+        reports=pl.DataFrame([_report("flagged", "confirmed_fraud", "high")]),
+    )
+    result = assess(facts, RULESET)
+    fired = result.contributions.filter(pl.col("indicator") == "resume-flagged")
+    assert set(fired.get_column("identity_id")) == {"quiet"}
+    quiet = result.identities.filter(pl.col("identity_id") == "quiet").row(0, named=True)
+    assert quiet["probability"] < LIKELY  # a template alone does not decide
+    without = assess(facts, _without("resume-flagged")).identities
+    before = without.filter(pl.col("identity_id") == "quiet").row(0, named=True)
+    assert quiet["probability"] > before["probability"]

@@ -43,9 +43,9 @@ class ResumeParams(Params):
     full_lines: int = Field(2, ge=1, description="shared lines for full strength")
 
 
-def resume_reuse(facts: Facts, params: ResumeParams) -> pl.DataFrame:
-    """The same distinctive resume lines presented by identities under other names: a template
-    with the name swapped. Lines shared by more than ``max_identities`` identities are
+def distinctive_lines(facts: Facts, params: ResumeParams) -> pl.DataFrame:
+    """identity_id, source, line: each resume line an identity presented that identities of
+    other names present too. Lines shared by more than ``max_identities`` identities are
     boilerplate; dated history lines and the name line are left out."""
     apps = facts.applications.drop_nulls("resume_text").select(
         "identity_id", "name_key", "source", "resume_text"
@@ -67,8 +67,14 @@ def resume_reuse(facts: Facts, params: ResumeParams) -> pl.DataFrame:
         & (pl.col("_identities") <= params.max_identities)
         & (pl.col("_names") >= 2)
     )
+    return lines.join(shared.select("line"), on="line").select("identity_id", "source", "line")
+
+
+def resume_reuse(facts: Facts, params: ResumeParams) -> pl.DataFrame:
+    """The same distinctive resume lines presented by identities under other names: a template
+    with the name swapped (``distinctive_lines``)."""
     per_identity = (
-        lines.join(shared, on="line")
+        distinctive_lines(facts, params)
         .group_by("identity_id")
         .agg(
             pl.len().alias("_lines"),

@@ -3,7 +3,8 @@
 An operator network is identities tied by shared infrastructure (``link/networks.py``). Being
 tied is itself a technical fact (``network_links``); and what is known of one identity informs
 the others in proportion to how strongly they are tied (``network_context``), as a referral
-by or of a flagged identity does (``referral_flagged``). The context detectors run after the
+by or of a flagged identity does (``referral_flagged``), and a resume template shared with
+one (``resume_flagged``). The context detectors run after the
 others and see their result, ``own``: each identity's ``network_id``, its ``gain`` (log-odds
 from its own records) and whether that alone made it ``flagged`` (likely or higher).
 """
@@ -14,6 +15,7 @@ import polars as pl
 from pydantic import Field
 
 from fauxhire.assess.detectors._base import Entry, Params
+from fauxhire.assess.detectors.behavioural import ResumeParams, distinctive_lines
 from fauxhire.assess.facts import Facts, fired
 
 
@@ -145,6 +147,46 @@ def referral_flagged(facts: Facts, params: ReferralParams, own: pl.DataFrame) ->
     return fired(per_identity)
 
 
+def resume_flagged(facts: Facts, params: ResumeParams, own: pl.DataFrame) -> pl.DataFrame:
+    """Distinctive resume lines (``distinctive_lines``) that only identities flagged on their
+    own records present besides this one: the operator's template, reused for a persona whose
+    own records say little. A line any unflagged identity also presents is a common phrasing,
+    not a template, and does not count."""
+    lines = distinctive_lines(facts, params)
+    flagged = own.filter(pl.col("flagged")).select("identity_id", pl.lit(True).alias("_flagged"))
+    holders = (
+        lines.select("identity_id", "line")
+        .unique()
+        .join(flagged, on="identity_id", how="left")
+        .group_by("line")
+        .agg(
+            pl.len().alias("_holders"),
+            pl.col("_flagged").fill_null(False).sum().alias("_flagged_holders"),
+            pl.col("identity_id").filter(pl.col("_flagged").fill_null(False)).alias("_peers"),
+        )
+    )
+    own_flag = lines.join(flagged, on="identity_id", how="left").with_columns(
+        pl.col("_flagged").fill_null(False).cast(pl.Int64)
+    )
+    # Every holder but this identity is flagged, and there is at least one such holder.
+    template = own_flag.join(holders, on="line").filter(
+        (pl.col("_holders") - 1 == pl.col("_flagged_holders") - pl.col("_flagged"))
+        & (pl.col("_holders") >= 2)
+    )
+    peer = pl.col("_peers").list.set_difference(pl.concat_list("identity_id")).list.min()
+    per_identity = (
+        template.with_columns(peer.alias("peer"))
+        .group_by("identity_id")
+        .agg(
+            pl.col("line").n_unique().alias("_lines"),
+            (pl.col("line").str.slice(0, 60) + " (also " + pl.col("peer") + ")").alias("values"),
+            pl.col("source").alias("sources"),
+        )
+        .with_columns((pl.col("_lines") / params.full_lines).alias("strength"))
+    )
+    return fired(per_identity)
+
+
 # Context detectors also read ``own`` (network_id, gain, flagged of every identity).
 _EDGES = ("edges.a", "edges.b", "edges.score")
 DETECTORS = {
@@ -154,6 +196,12 @@ DETECTORS = {
         ReferralParams,
         referral_flagged,
         ("applications.source", "applications.referred_by", "applications.name_key"),
+        stage="context",
+    ),
+    "resume_flagged": Entry(
+        ResumeParams,
+        resume_flagged,
+        ("applications.source", "applications.resume_text", "applications.name_key"),
         stage="context",
     ),
 }
