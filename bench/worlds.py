@@ -1,0 +1,38 @@
+"""The demo worlds the quality benchmarks score: `fauxhire demo` size, seed and --set
+settings. The shipped ruleset's weights were set on s1 and m2; the u worlds use settings
+nothing was tuned on (bench/detection, bench/report)."""
+
+from __future__ import annotations
+
+WORLDS: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "s1": ("small", 1, ()),
+    "s3": ("small", 3, ()),
+    "s4": ("small", 4, ()),
+    "m2": ("medium", 2, ()),
+    "u1": ("5000", 11, (
+        "dprk_interviews=2000", "dprk_hire_rate=0.1", "hard_case_rates.vpn=0.1",
+        "hard_case_rates.night_owl=0.1", "hard_case_rates.resume_template=0.1",
+        "wrong_reports=0.05",
+    )),
+    "u2": ("8000", 12, (
+        "personas_per_worker=1,3", "workers_per_network=1,2", "hard_case_rates.shared_address=0.1",
+        "hard_case_rates.agency=0.1", "hard_case_rates.shared_nat=0.1",
+        "legit_interview_rate=0.4", "legit_hire_rate=0.3", "companies_per_applicant=1,8",
+    )),
+    # A quieter operation: about nine applications a persona, 2% of interviews hired.
+    "u3": ("5000", 13, (
+        "dprk_interviews=700", "dprk_hire_rate=0.02", "hard_case_rates.vpn=0.15",
+        "hard_case_rates.night_owl=0.1",
+    )),
+    # Added with the resume-flagged indicator, which u3 informed: worlds nobody had looked at,
+    # larger operations (52 and 39 identities), one quiet with many template resumes.
+    "u4": ("6000", 21, (
+        "scale=0.4", "dprk_interviews=1000", "dprk_hire_rate=0.03", "personas_per_worker=2,4",
+        "hard_case_rates.resume_template=0.15", "hard_case_rates.vpn=0.12",
+    )),
+    "u5": ("10000", 22, (
+        "scale=0.3", "workers_per_network=1,3", "legit_interview_rate=0.35",
+        "hard_case_rates.agency=0.1", "hard_case_rates.shared_nat=0.1",
+        "hard_case_rates.resume_template=0.1", "dprk_us_share=0.6", "dprk_non_tech_share=0.6",
+    )),
+}  # fmt: skip
