@@ -116,6 +116,10 @@ def test_anonymised_report_holds_no_names(store_copy: str, tmp_path: Path) -> No
         text = (anonymous / part).read_text(encoding="utf-8")
         assert not [name for name in people if name in text]
         assert not [name for name in companies if name in text]
+    # A report with names is its owner's alone; an anonymised one is for sharing.
+    assert (named / "report.html").stat().st_mode & 0o077 == 0
+    assert (named / "report.json").stat().st_mode & 0o077 == 0
+    assert (anonymous / "report.html").stat().st_mode & 0o044 == 0o044
     # Names go; the figures stay.
     a_figures, n_figures = _json(anonymous / "report.json"), _json(named / "report.json")
     for key in ("identities", "interviews", "companies", "us_share", "roles_by_sector"):

@@ -70,7 +70,9 @@ def test_anonymised_page_has_no_names() -> None:
 
 def test_summary_states_the_key_figures() -> None:
     points = summary_points(_figures())
-    assert points[0].startswith("2 identities assessed likely or higher, in 1 operator networks")
+    assert points[0].startswith(
+        "2 identities assessed likely or higher (1 of them in 1 operator networks)"
+    )
     assert "3 interviews at 3 companies between 2024-02-01 and 2024-09-01" in points[0]
     assert "33% of the interviews were at companies headquartered in the US" in points[1]
     assert "outside it, most were in CA (1), GB (1)" in points[1]
@@ -96,3 +98,18 @@ def test_empty_report_says_so() -> None:
     charts = make_charts(figures)
     assert all("No interviews in scope" in chart.svg for chart in charts)
     assert summary_points(figures) == ["No identity is assessed likely or higher in scope."]
+
+
+def test_a_report_of_nothing_renders() -> None:
+    """No identity in scope: the page still renders, and says so instead of drawing."""
+    empty = ReportData(
+        pl.DataFrame(schema=APPLICATIONS),
+        pl.DataFrame(schema=COMPANIES),
+        pl.DataFrame(schema=IDENTITIES),
+        pl.DataFrame(schema=NETWORKS),
+        {"version": None, "hash": None},
+    )
+    figures = campaign_figures(empty, ReportOptions(), generated_at=datetime(2026, 1, 1))
+    html = render_page(figures, make_charts(figures))
+    assert "No identity is assessed likely or higher in scope." in html
+    assert html.count("No interviews in scope") == 4

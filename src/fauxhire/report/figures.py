@@ -85,6 +85,7 @@ def campaign_figures(
         "companies": companies.height,
         "applications": apps.height,
         "networks": reported.get_column("network_id").drop_nulls().n_unique(),
+        "networked_identities": reported.get_column("network_id").is_not_null().sum(),
         # The number of legitimate people among the reported, if the probabilities hold.
         "expected_legitimate": float((1 - reported.get_column("probability")).sum()),
     }

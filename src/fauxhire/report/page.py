@@ -52,10 +52,10 @@ def summary_points(figures: dict[str, Any]) -> list[str]:
         return [f"No identity is assessed {about['min_level']} or higher in scope."]
     period = f["period"]
     points = [
-        f"{f['identities']:,} identities assessed {about['min_level']} or higher, in "
-        f"{f['networks']:,} operator networks, applied {f['applications']:,} times and reached "
-        f"{f['interviews']:,} interviews at {f['companies']:,} companies between "
-        f"{period['start']} and {period['end']}."
+        f"{f['identities']:,} identities assessed {about['min_level']} or higher "
+        f"({f['networked_identities']:,} of them in {f['networks']:,} operator networks) "
+        f"applied {f['applications']:,} times and reached {f['interviews']:,} interviews at "
+        f"{f['companies']:,} companies between {period['start']} and {period['end']}."
     ]
     if f["interviews"]:
         top = ", ".join(f"{row['country']} ({row['interviews']:,})" for row in

@@ -4,6 +4,7 @@ report.json and report.html and kept in the store for `fauxhire evaluate`."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -143,7 +144,23 @@ def write_report(
     figures, page = build_report(store, options, now=now)
     out.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out / "report.json", out / "report.html"
-    json_path.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
-    html_path.write_text(page, encoding="utf-8")
+    # A report with names holds applicants' personal data: readable by its owner only.
+    mode = 0o644 if options.anonymise else 0o600
+    _write(json_path, orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n", mode)
+    _write(html_path, page.encode("utf-8"), mode)
     report_id = save_report(store, figures, options.model_dump(mode="json"), now=now)
     return WrittenReport(html_path, json_path, report_id, figures, time.perf_counter() - started)
+
+
+def _write(path: Path, data: bytes, mode: int) -> None:
+    """Write a whole file or nothing (a reader never sees half a report), with ``mode``."""
+    partial = path.with_name(f".{path.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)  # a file left by a killed run may have another mode
+            fh.write(data)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, path)
