@@ -76,6 +76,11 @@ def test_summary_states_the_key_figures() -> None:
     assert "3 interviews at 3 companies between 2024-02-01 and 2024-09-01" in points[0]
     assert "33% of the interviews were at companies headquartered in the US" in points[1]
     assert "outside it, most were in CA (1), GB (1)" in points[1]
+    # Of the two non-tech sectors, tied at one interview each, the later key is named.
+    assert points[2] == (
+        "67% of the companies were outside tech; the sector outside tech with the most "
+        "interviews was Health Care and Social Assistance (62)."
+    )
     assert any("1 interviews (33%) were at AI companies" in p for p in points)
     assert any("Health Care and Social Assistance (62)" in p and "health records" in p
                for p in points)  # fmt: skip

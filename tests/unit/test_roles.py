@@ -68,3 +68,12 @@ def test_every_title_of_the_demo_world_gets_its_category() -> None:
         if role_category(title) != category
     }
     assert wrong == {}
+
+
+def test_every_category_reads_as_words() -> None:
+    from fauxhire.domain.roles import role_label
+
+    labels = {category: role_label(category) for category in CATEGORIES}
+    assert all("_" not in label for label in labels.values())
+    assert len(set(labels.values())) == len(CATEGORIES)
+    assert labels["data_ai"] == "data and AI"

@@ -62,3 +62,23 @@ def role_category(title: str | None) -> str:
         if pattern.search(text):
             return category
     return OTHER
+
+
+# How a reader sees each category.
+_LABELS: Final[dict[str, str]] = {
+    "customer_service_systems": "customer-service systems",
+    "health_records": "health records",
+    "accounting_finance": "accounting and finance",
+    "qa_testing": "QA and testing",
+    "mobile_development": "mobile development",
+    "data_ai": "data and AI",
+    "devops_cloud": "DevOps and cloud",
+    "web_frontend": "web front end",
+    "it_support": "IT support",
+    "software_engineering": "software engineering",
+}
+
+
+def role_label(category: str) -> str:
+    """A role category as a reader names it: ``data_ai`` is "data and AI"."""
+    return _LABELS.get(category, category.replace("_", " "))

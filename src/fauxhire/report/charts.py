@@ -16,7 +16,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from fauxhire.domain.roles import OTHER
+from fauxhire.domain.roles import OTHER, role_label
 from fauxhire.domain.sectors import sector_label
 
 # Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito).
@@ -149,7 +149,7 @@ def _draw_roles(figure: Figure, figures: dict[str, Any]) -> None:
             continue
         shown = sorted(roles.items(), key=lambda kv: kv[1])[-ROLES_SHOWN:]
         bars = axes.barh(
-            [role.replace("_", " ") for role, _ in shown],
+            [role_label(role) for role, _ in shown],
             [count for _, count in shown],
             color=[GREY if role == OTHER else BLUE for role, _ in shown],
         )

@@ -9,9 +9,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from fauxhire.domain.roles import OTHER
+from fauxhire.domain.roles import OTHER, role_label
 from fauxhire.domain.sectors import sector_label
 from fauxhire.report.charts import Chart
+from fauxhire.report.figures import UNKNOWN
 
 IDENTITIES_SHOWN = 25  # the page lists the strongest; report.json holds every one
 NETWORKS_SHOWN = 15
@@ -27,7 +28,7 @@ _ENV.filters["count"] = lambda n: f"{n:,}"
 _ENV.filters["share"] = lambda x: f"{x:.0%}"
 _ENV.filters["probability"] = lambda x: "" if x is None else f"{x:.2f}"
 _ENV.filters["sector_label"] = sector_label
-_ENV.filters["role_name"] = lambda role: role.replace("_", " ")
+_ENV.filters["role_name"] = role_label
 
 
 def render_page(figures: dict[str, Any], charts: list[Chart]) -> str:
@@ -64,12 +65,17 @@ def summary_points(figures: dict[str, Any]) -> list[str]:
             f"{f['us_share']['interviews']:.0%} of the interviews were at companies headquartered "
             f"in the US" + (f"; outside it, most were in {top}." if top else ".")
         )
-        non_tech = {s: n for s, n in f["interviews_by_sector"].items()
-                    if n > f["tech_interviews_by_sector"].get(s, 0)}  # fmt: skip
-        largest = max(non_tech.items(), key=lambda kv: kv[1])[0] if non_tech else None
+        tech = f["tech_interviews_by_sector"]
+        non_tech = {s: n - tech.get(s, 0) for s, n in f["interviews_by_sector"].items()
+                    if s != UNKNOWN and n > tech.get(s, 0)}  # fmt: skip
+        largest = max(non_tech.items(), key=lambda kv: (kv[1], kv[0]))[0] if non_tech else None
         points.append(
             f"{f['non_tech_share']['companies']:.0%} of the companies were outside tech"
-            + (f"; the largest such sector was {sector_label(largest)}." if largest else ".")
+            + (
+                f"; the sector outside tech with the most interviews was {sector_label(largest)}."
+                if largest
+                else "."
+            )
         )
         points.append(_ai_point(f))
         points.extend(_roles_points(f))
@@ -95,7 +101,7 @@ def _roles_points(f: dict[str, Any]) -> list[str]:
         roles = {r: n for r, n in f["roles_by_sector"].get(sector, {}).items() if r != OTHER}
         if roles:
             top = sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-            named = " and ".join(f"{role.replace('_', ' ')} ({n:,})" for role, n in top)
+            named = " and ".join(f"{role_label(role)} ({n:,})" for role, n in top)
             points.append(f"In {sector_label(sector)}, the roles targeted most were {named}.")
     return points
 
