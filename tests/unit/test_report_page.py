@@ -71,7 +71,7 @@ def test_anonymised_page_has_no_names() -> None:
 def test_summary_states_the_key_figures() -> None:
     points = summary_points(_figures())
     assert points[0].startswith(
-        "2 identities assessed likely or higher (1 of them in 1 operator networks)"
+        "2 identities assessed likely or higher (1 of them in 1 operator network)"
     )
     assert "3 interviews at 3 companies between 2024-02-01 and 2024-09-01" in points[0]
     assert "33% of the interviews were at companies headquartered in the US" in points[1]

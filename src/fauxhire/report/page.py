@@ -54,7 +54,7 @@ def summary_points(figures: dict[str, Any]) -> list[str]:
     period = f["period"]
     points = [
         f"{f['identities']:,} identities assessed {about['min_level']} or higher "
-        f"({f['networked_identities']:,} of them in {f['networks']:,} operator networks) "
+        f"({f['networked_identities']:,} of them in {_plural(f['networks'], 'operator network')}) "
         f"applied {f['applications']:,} times and reached {f['interviews']:,} interviews at "
         f"{f['companies']:,} companies between {period['start']} and {period['end']}."
     ]
@@ -134,3 +134,7 @@ def limits(figures: dict[str, Any]) -> list[str]:
     if about["anonymised"]:
         said.append("Anonymised: company and person names are left out of this report.")
     return said
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
