@@ -4,6 +4,14 @@ nothing was tuned on (bench/detection, bench/report)."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from measure import say
+
 WORLDS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "s1": ("small", 1, ()),
     "s3": ("small", 3, ()),
@@ -36,3 +44,28 @@ WORLDS: dict[str, tuple[str, int, tuple[str, ...]]] = {
         "hard_case_rates.resume_template=0.1", "dprk_us_share=0.6", "dprk_non_tech_share=0.6",
     )),
 }  # fmt: skip
+
+
+def build_world(name: str, root: Path, command: list[str], env: dict[str, str]) -> Path:
+    """Generate world ``name`` and run it whole with `fauxhire demo` into ROOT/NAME (replaced);
+    the folder."""
+    size, seed, settings = WORLDS[name]
+    out = root / name
+    shutil.rmtree(out, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sets = [arg for setting in settings for arg in ("--set", setting)]
+    say(f"{name}: fauxhire demo --size {size} --seed {seed} {' '.join(sets)}")
+    subprocess.run(
+        [*command, "demo", "--size", size, "--seed", str(seed), "--out", str(out), *sets],
+        check=True, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out
+
+
+def evaluation(command: list[str], truth: Path, db: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The stages of `fauxhire evaluate` on the SQLite store ``db`` against ``truth``."""
+    scored = subprocess.run(
+        [*command, "evaluate", "--truth", str(truth), "--json", "-", "--db", f"sqlite:///{db}"],
+        check=True, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    return dict(json.loads(scored.stdout)["stages"])
