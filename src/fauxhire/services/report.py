@@ -29,7 +29,6 @@ from fauxhire.report.page import render_page
 from fauxhire.store import Store
 from fauxhire.store.outputs import save_report
 from fauxhire.store.reporting import (
-    count_assessments,
     read_assessed,
     read_directory,
     read_reported_applications,
@@ -51,7 +50,7 @@ class WrittenReport:
 
 def read_report_data(store: Store, options: ReportOptions) -> ReportData:
     """What the figures are computed from, as ``report.figures`` expects it."""
-    if not count_assessments(store):
+    if not store.count("assessments"):
         raise ConfigError("the store holds no assessments: run `fauxhire assess` first")
     levels = options.levels()
     apps = read_reported_applications(store, levels, with_names=not options.anonymise)

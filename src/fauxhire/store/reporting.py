@@ -12,11 +12,9 @@ from collections.abc import Sequence
 from typing import Final
 
 import polars as pl
-from sqlalchemy import func, select
 
 from fauxhire.domain.shapes import ESTIMATIVE_TERMS
 from fauxhire.store.columnar import read_columns
-from fauxhire.store.schema import assessments
 from fauxhire.store.store import Store
 
 REPORTED_APPLICATIONS: Final = {
@@ -87,11 +85,6 @@ def read_assessed(store: Store, kind: str, levels: Sequence[str] | None = None) 
         f"FROM assessments WHERE subject_kind = '{kind}'{where}"
     )
     return read_columns(store, query, ASSESSED, f"read_assessed:{kind}")
-
-
-def count_assessments(store: Store) -> int:
-    with store.transaction("count_assessments") as conn:
-        return int(conn.execute(select(func.count()).select_from(assessments)).scalar_one())
 
 
 def _terms(levels: Sequence[str]) -> str:
