@@ -22,7 +22,9 @@ from fauxhire.domain.sectors import sector_label
 # Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito).
 BLUE, ORANGE, GREEN, GREY, VERMILION = "#0072B2", "#E69F00", "#009E73", "#999999", "#D55E00"
 WIDTH: Final = 7.2  # inches: the width of the page's text column at 96 dpi
-ROLE_PANELS: Final = (("62", "Health care"), ("52", "Finance and insurance"), ("rest", "All other"))
+# The sectors whose targeted roles the report singles out, as Okta's did; the rest together.
+ROLE_SECTORS: Final = {"62": "Health care", "52": "Finance and insurance"}
+ROLE_PANELS: Final = (*ROLE_SECTORS.items(), ("rest", "All other"))
 ROLES_SHOWN: Final = 6
 
 
@@ -159,13 +161,12 @@ def _draw_roles(figure: Figure, figures: dict[str, Any]) -> None:
 
 
 def _roles_of(roles_by_sector: dict[str, dict[str, int]], key: str) -> dict[str, int]:
-    """The role counts of one sector, or (``rest``) of every sector but the named panels."""
+    """The role counts of one sector, or (``rest``) of every sector but ROLE_SECTORS."""
     if key != "rest":
         return roles_by_sector.get(key, {})
-    named = {k for k, _ in ROLE_PANELS}
     merged: dict[str, int] = {}
     for sector, roles in roles_by_sector.items():
-        if sector not in named:
+        if sector not in ROLE_SECTORS:
             for role, count in roles.items():
                 merged[role] = merged.get(role, 0) + count
     return merged

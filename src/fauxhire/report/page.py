@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from fauxhire.domain.roles import OTHER, role_label
 from fauxhire.domain.sectors import sector_label
-from fauxhire.report.charts import Chart
+from fauxhire.report.charts import ROLE_SECTORS, Chart
 from fauxhire.report.figures import UNKNOWN
 
 IDENTITIES_SHOWN = 25  # the page lists the strongest; report.json holds every one
@@ -43,6 +43,7 @@ def render_page(figures: dict[str, Any], charts: list[Chart]) -> str:
         identities=figures["identity_list"][:IDENTITIES_SHOWN],
         networks=figures["network_list"][:NETWORKS_SHOWN],
         limits=limits(figures),
+        role_sectors=list(ROLE_SECTORS),
     )
 
 
@@ -97,7 +98,7 @@ def _ai_point(f: dict[str, Any]) -> str:
 
 def _roles_points(f: dict[str, Any]) -> list[str]:
     points = []
-    for sector in ("62", "52"):
+    for sector in ROLE_SECTORS:
         roles = {r: n for r, n in f["roles_by_sector"].get(sector, {}).items() if r != OTHER}
         if roles:
             top = sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
