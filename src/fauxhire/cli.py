@@ -31,7 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from fauxhire.errors import ConfigError, FauxhireError
+from fauxhire.errors import FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
@@ -53,7 +53,6 @@ from fauxhire.settings import Settings
 from fauxhire.store import Store
 
 if TYPE_CHECKING:
-    from fauxhire.report.options import ReportOptions
     from fauxhire.services.assess import AssessSummary
     from fauxhire.services.demo import DemoResult
     from fauxhire.services.report import WrittenReport
@@ -219,6 +218,7 @@ def run(
 ) -> None:
     """Ingest an input folder, join the sources, link, assess, and with --report write the
     campaign report."""
+    from fauxhire.report.options import report_options
     from fauxhire.services.report import write_report
 
     with _store(db) as (store, settings), _progress() as bar:
@@ -229,7 +229,7 @@ def run(
         linked = link_store(store, now=_now())
         assessed = _assess(store, settings)
         if report_dir is not None:
-            options = _report_options(tech=tuple(settings.report_tech))
+            options = report_options(tech=tuple(settings.report_tech))
             written = write_report(store, report_dir, options, now=_now())
     _print_results(results)
     err.print(f"joined: {joins}")
@@ -700,10 +700,11 @@ def report(
 ) -> None:
     """Write the campaign report of the identities assessed --min-level or higher: report.html
     (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
+    from fauxhire.report.options import report_options
     from fauxhire.services.report import write_report
 
     with _store(db) as (store, settings):
-        options = _report_options(
+        options = report_options(
             start=start.date() if start else None,
             end=end.date() if end else None,
             min_level=min_level,
@@ -715,23 +716,6 @@ def report(
         )
         written = write_report(store, out_dir, options, now=_now())
     _print_report(written)
-
-
-def _report_options(**given: Any) -> ReportOptions:
-    """The options, or one clear error naming each bad one."""
-    from pydantic import ValidationError
-
-    from fauxhire.report.options import ReportOptions
-
-    try:
-        return ReportOptions(**given)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or 'options'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        )
-        raise ConfigError(f"bad report options: {problems}") from exc
 
 
 def _print_report(written: WrittenReport) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Self
+from typing import Any, Self
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from fauxhire.domain.sectors import TECH_DEFAULT
 from fauxhire.domain.shapes import ESTIMATIVE_TERMS
+from fauxhire.errors import ConfigError
 
 DEFAULT_TITLE = "Fraudulent remote job applicants: campaign report"
 _SECTOR = re.compile(r"^(\d{2,6}|31-33|44-45|48-49)$")
@@ -82,3 +83,16 @@ class ReportOptions(BaseModel):
     def admits_sector(self, sector: str, naics: str) -> bool:
         """Whether a company of this sector and code is inside the sector filter."""
         return not self.sectors or any(s == sector or naics.startswith(s) for s in self.sectors)
+
+
+def report_options(**given: Any) -> ReportOptions:
+    """The options, or one ConfigError naming every bad one and why."""
+    try:
+        return ReportOptions(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'options'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"bad report options: {problems}") from None
