@@ -262,38 +262,30 @@ def _identity_list(
         pl.len().alias("applications"),
         pl.col("interview").sum().alias("interviews"),
         pl.col("company_id").filter(pl.col("interview")).n_unique().alias("companies"),
-        pl.col("applied_on").min().alias("first_seen"),
-        pl.col("applied_on").max().alias("last_seen"),
-        pl.col("name").drop_nulls().value_counts().alias("names"),
+        pl.col("applied_on").min().dt.to_string("%Y-%m-%d").alias("first_seen"),
+        pl.col("applied_on").max().dt.to_string("%Y-%m-%d").alias("last_seen"),
     )
-    rows = reported.join(per_identity, on="identity_id").sort(
-        ["probability", "interviews", "identity_id"], descending=[True, True, False]
+    # The names each used most, the most used first; ties by name, the same on every backend.
+    names = (
+        apps.drop_nulls("name")
+        .group_by("identity_id", "name")
+        .len()
+        .sort(["identity_id", "len", "name"], descending=[False, True, False])
+        .group_by("identity_id", maintain_order=True)
+        .agg(pl.col("name").head(NAMES_SHOWN).alias("names"))
     )
-    listed = []
-    for row in rows.iter_rows(named=True):
-        entry = {
-            "identity_id": row["identity_id"],
-            "network_id": row["network_id"],
-            "probability": row["probability"],
-            "level": row["level"],
-            "applications": row["applications"],
-            "interviews": row["interviews"],
-            "companies": row["companies"],
-            "first_seen": _iso(row["first_seen"]),
-            "last_seen": _iso(row["last_seen"]),
-            "indicators": row["indicators"] or [],
-        }
-        if not options.anonymise:
-            entry["names"] = _most_used(row["names"] or [])
-        listed.append(entry)
-    return listed
-
-
-def _most_used(counted: list[dict[str, Any]]) -> list[str]:
-    """The names an identity used most, the most used first (ties by name: the same order on
-    every backend)."""
-    ranked = sorted(counted, key=lambda entry: (-entry["count"], entry["name"]))
-    return [entry["name"] for entry in ranked[:NAMES_SHOWN]]
+    empty = pl.lit([], pl.List(pl.String))
+    return (
+        reported.join(per_identity, on="identity_id")
+        .join(names, on="identity_id", how="left")
+        .sort(["probability", "interviews", "identity_id"], descending=[True, True, False])
+        .select(
+            "identity_id", "network_id", "probability", "level", "applications", "interviews",
+            "companies", "first_seen", "last_seen", pl.col("indicators").fill_null(empty),
+            *(() if options.anonymise else (pl.col("names").fill_null(empty),)),
+        )
+        .to_dicts()
+    )  # fmt: skip
 
 
 def _network_list(
