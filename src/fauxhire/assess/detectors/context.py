@@ -152,26 +152,18 @@ def resume_flagged(facts: Facts, params: ResumeParams, own: pl.DataFrame) -> pl.
     own records present besides this one: the operator's template, reused for a persona whose
     own records say little. A line any unflagged identity also presents is a common phrasing,
     not a template, and does not count."""
-    lines = distinctive_lines(facts, params)
-    flagged = own.filter(pl.col("flagged")).select("identity_id", pl.lit(True).alias("_flagged"))
-    holders = (
-        lines.select("identity_id", "line")
-        .unique()
-        .join(flagged, on="identity_id", how="left")
-        .group_by("line")
-        .agg(
-            pl.len().alias("_holders"),
-            pl.col("_flagged").fill_null(False).sum().alias("_flagged_holders"),
-            pl.col("identity_id").filter(pl.col("_flagged").fill_null(False)).alias("_peers"),
-        )
+    lines = (
+        distinctive_lines(facts, params)
+        .join(own.select("identity_id", "flagged"), on="identity_id", how="left")
+        .with_columns(pl.col("flagged").fill_null(False))
     )
-    own_flag = lines.join(flagged, on="identity_id", how="left").with_columns(
-        pl.col("_flagged").fill_null(False).cast(pl.Int64)
+    per_line = lines.group_by("line").agg(
+        (~pl.col("flagged")).sum().alias("_unflagged"),
+        pl.col("identity_id").filter(pl.col("flagged")).alias("_peers"),
     )
-    # Every holder but this identity is flagged, and there is at least one such holder.
-    template = own_flag.join(holders, on="line").filter(
-        (pl.col("_holders") - 1 == pl.col("_flagged_holders") - pl.col("_flagged"))
-        & (pl.col("_holders") >= 2)
+    # Every holder but this identity is flagged (a distinctive line has two holders or more).
+    template = lines.join(per_line, on="line").filter(
+        pl.col("_unflagged") == (~pl.col("flagged")).cast(pl.UInt32)
     )
     peer = pl.col("_peers").list.set_difference(pl.concat_list("identity_id")).list.min()
     per_identity = (
