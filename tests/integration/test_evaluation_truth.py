@@ -136,3 +136,52 @@ def test_a_bad_folder_is_refused_naming_file_line_and_field(
 def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_truth(tmp_path / "nowhere")
+
+
+def _independent_folder(folder: Path) -> Path:
+    """A truth folder in the independent generator's dialect (the validation worlds')."""
+    folder.mkdir()
+    (folder / "applications.csv").write_text(
+        "company_id,application_id,candidate_id,person_id,persona_id,network_id,is_dprk,"
+        "is_interview,hard_negative_kind\n"
+        "c-1,a1,k1,P1,,,0,1,staffing_agency\n"
+        "c-2,a2,k2,P1,,,0,0,staffing_agency\n"
+        "c-1,a3,k3,,dp-1,net-1,1,1,\n"
+        "c-3,a4,k4,P9,dp-1,net-1,1,0,\n",
+        encoding="utf-8",
+    )
+    (folder / "identities.csv").write_text(
+        "identity_id,persona_id,person_id,network_id,is_dprk,hard_negative_kind\n"
+        "P1,,P1,,0,staffing_agency\n"
+        "dp-1,dp-1,,net-1,1,\n",
+        encoding="utf-8",
+    )
+    (folder / "report.json").write_text('{"identities": 1}', encoding="utf-8")
+    return folder
+
+
+def test_the_independent_dialect_maps_personas_and_people(tmp_path: Path) -> None:
+    read = load_truth(_independent_folder(tmp_path / "v"))
+    apps = dict(
+        zip(
+            read.applications["application_id"],
+            read.applications["identity_id"],
+            strict=True,
+        )
+    )
+    # A DPRK row is its persona's, whatever person_id it carries (a borrowed identity's).
+    assert apps == {"a1": "P1", "a2": "P1", "a3": "dp-1", "a4": "dp-1"}
+    populations = dict(zip(read.identities["identity_id"], read.identities["population"]))
+    assert populations == {"P1": "legitimate", "dp-1": "dprk"}
+    p1 = read.identities.filter(read.identities["identity_id"] == "P1").row(0, named=True)
+    assert p1["hard_cases"] == ["staffing_agency"]
+
+
+def test_the_independent_dialect_refuses_a_bad_flag(tmp_path: Path) -> None:
+    folder = _independent_folder(tmp_path / "v")
+    path = folder / "identities.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",0,staffing", ",yes,staffing"))
+    with pytest.raises(ConfigError) as caught:
+        load_truth(folder)
+    assert caught.value.detail["line"] == 2
+    assert caught.value.detail["field"] == "is_dprk"

@@ -3,11 +3,17 @@
 Only the columns evaluation uses are required, so a generator may add columns freely. A bad
 folder is a ConfigError whose message names the file, the line (the header is line 1) and the
 field, and whose detail carries them for the API.
+
+Two dialects are read: fauxhire's own (docs/truth.md) and the one of the independent
+generator whose worlds validate fauxhire (``is_dprk``, ``persona_id``, ``person_id``,
+``hard_negative_kind``; docs/evaluate.md). The second is mapped onto the first on reading, so
+every score is computed the same way for both.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +56,8 @@ def load_truth(folder: Path) -> Truth:
     if not folder.is_dir():
         raise truth_error(folder, "the truth folder does not exist or is not a folder")
     apps_file, ids_file = folder / "applications.csv", folder / "identities.csv"
-    applications = _read_csv(apps_file, APPLICATION_COLUMNS)
-    identities = _read_csv(ids_file, IDENTITY_COLUMNS)
+    applications = _read_csv(apps_file, APPLICATION_COLUMNS, _applications_from_independent)
+    identities = _read_csv(ids_file, IDENTITY_COLUMNS, _identities_from_independent)
     for file, frame in ((apps_file, applications), (ids_file, identities)):
         _require_values(file, frame)
     _require_unique(apps_file, applications, ("company_id", "application_id"))
@@ -71,7 +77,61 @@ def load_truth(folder: Path) -> Truth:
     )
 
 
-def _read_csv(file: Path, required: tuple[str, ...]) -> pl.DataFrame:
+# The independent generator's columns: what marks its dialect, and what each one becomes.
+INDEPENDENT_MARK = "is_dprk"
+INDEPENDENT_APPLICATION_COLUMNS = (
+    "company_id",
+    "application_id",
+    "person_id",
+    "persona_id",
+    "network_id",
+    "is_dprk",
+    "hard_negative_kind",
+)
+INDEPENDENT_IDENTITY_COLUMNS = ("identity_id", "network_id", "is_dprk", "hard_negative_kind")
+
+
+def _population(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    _first_bad(
+        file,
+        frame,
+        ~pl.col("is_dprk").is_in(["0", "1"]),
+        "is_dprk",
+        "is_dprk {value!r} is not 0 or 1",
+    )
+    return frame.with_columns(
+        population=pl.when(pl.col("is_dprk") == "1")
+        .then(pl.lit("dprk"))
+        .otherwise(pl.lit("legitimate")),
+        hard_cases=pl.col("hard_negative_kind"),
+    )
+
+
+def _applications_from_independent(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """The true identity of a DPRK application is its persona, of any other its person."""
+    frame = _population(_required(file, frame, INDEPENDENT_APPLICATION_COLUMNS), frame)
+    identity = pl.when(pl.col("is_dprk") == "1").then("persona_id").otherwise("person_id")
+    return frame.with_columns(identity_id=identity)
+
+
+def _identities_from_independent(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    return _population(_required(file, frame, INDEPENDENT_IDENTITY_COLUMNS), frame)
+
+
+def _required(file: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    for column in columns:
+        if column not in frame.columns:
+            raise truth_error(file, f"no column {column!r} in the header", line=1, field=column)
+    return frame.with_columns(pl.col(columns).str.strip_chars()).with_columns(
+        pl.col(columns).replace("", None)
+    )
+
+
+def _read_csv(
+    file: Path,
+    required: tuple[str, ...],
+    from_independent: Callable[[Path, pl.DataFrame], pl.DataFrame],
+) -> pl.DataFrame:
     if not file.is_file():
         raise truth_error(file, "missing from the truth folder")
     try:
@@ -80,12 +140,9 @@ def _read_csv(file: Path, required: tuple[str, ...]) -> pl.DataFrame:
         raise truth_error(file, f"not a readable CSV file: {exc}") from exc
     # A BOM, tolerated as everywhere else, would otherwise stick to the first column's name.
     frame = frame.rename(lambda name: name.removeprefix("\ufeff"))
-    for column in required:
-        if column not in frame.columns:
-            raise truth_error(file, f"no column {column!r} in the header", line=1, field=column)
-    return frame.with_columns(pl.col(required).str.strip_chars()).with_columns(
-        pl.col(required).replace("", None)
-    )
+    if INDEPENDENT_MARK in frame.columns and "population" not in frame.columns:
+        frame = from_independent(file, frame)
+    return _required(file, frame, required)
 
 
 def _first_bad(file: Path, frame: pl.DataFrame, bad: pl.Expr, field: str, reason: str) -> None:
