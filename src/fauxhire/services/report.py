@@ -104,14 +104,16 @@ def _strongest(evidence: pl.Expr) -> pl.Expr:
     return (
         evidence.fill_null("[]")
         .str.json_decode(pl.List(entry))
+        # One struct sorted on itself (weight negated, then the id) rather than sort_by with
+        # separate keys: polars evaluates such keys on the unfiltered list, which fails or
+        # misorders as soon as any evidence weighs against.
         .list.eval(
-            pl.element()
-            .filter(pl.element().struct.field("weight") > 0)
-            .sort_by(
-                pl.element().struct.field("weight"),
+            pl.struct(
+                (-pl.element().struct.field("weight")).alias("against"),
                 pl.element().struct.field("indicator"),
-                descending=[True, False],
             )
+            .filter(pl.element().struct.field("weight") > 0)
+            .sort()
             .struct.field("indicator")
             .head(INDICATORS_SHOWN)
         )
