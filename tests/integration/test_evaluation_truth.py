@@ -171,7 +171,9 @@ def test_the_independent_dialect_maps_personas_and_people(tmp_path: Path) -> Non
     )
     # A DPRK row is its persona's, whatever person_id it carries (a borrowed identity's).
     assert apps == {"a1": "P1", "a2": "P1", "a3": "dp-1", "a4": "dp-1"}
-    populations = dict(zip(read.identities["identity_id"], read.identities["population"]))
+    populations = dict(
+        zip(read.identities["identity_id"], read.identities["population"], strict=True)
+    )
     assert populations == {"P1": "legitimate", "dp-1": "dprk"}
     p1 = read.identities.filter(read.identities["identity_id"] == "P1").row(0, named=True)
     assert p1["hard_cases"] == ["staffing_agency"]
