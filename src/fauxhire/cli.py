@@ -303,6 +303,7 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
         )
     out.print(table)
     _print_edges(view.edges, "identity")
+    _print_borrowed(identity_id, view.borrowed)
 
 
 @show_app.command("network")
@@ -317,6 +318,21 @@ def show_network_command(network_id: str, db: DbOption = None) -> None:
         table.add_row(m["identity_id"], ", ".join(m["names"]), str(m["companies"]))
     out.print(table)
     _print_edges(view.edges, "network")
+
+
+def _print_borrowed(identity_id: str, edges: list[Any]) -> None:
+    """Why an identity was split from another that presents the same person."""
+    for edge in edges:
+        other = edge.b if edge.a == identity_id else edge.a
+        out.print(
+            f"Split from {other}: possibly a borrowed identity. Both present the same person, "
+            "but share no email, phone or resume line; one of them may be that person and the "
+            "other a persona using their identity. The strongest link between them:"
+        )
+        for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
+            if item["level"] != -1:
+                weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
+                out.print(f"    {weight:>6}  {item['reading']}")
 
 
 def _print_edges(edges: list[Any], stage: str) -> None:

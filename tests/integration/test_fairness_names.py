@@ -263,12 +263,15 @@ def test_probabilities_do_not_depend_on_names(
     paired = {i for pair in pairs for i in pair}
     assert flagged.filter(pl.col("identity_id").is_in(paired)).height >= 10
     assert before.height == after.height == len(world.pool)
-    # The indicators that compare names fired, on the names that were swapped.
+    # The indicators that compare names fired, on the names that were swapped. (resume-reuse
+    # compares names too, but fires on no one in a world this small: its personas share a line
+    # or two of a template, no rarer than chance among 600 people;
+    # tests/unit/test_assess_scoring.py shows it ignores one person's nickname.)
     by_name = original.contributions.filter(
         pl.col("indicator").is_in(["resume-reuse", "referral-flagged"])
         & pl.col("identity_id").is_in(paired)
     )
-    assert set(by_name.get_column("indicator")) == {"resume-reuse", "referral-flagged"}
+    assert "referral-flagged" in set(by_name.get_column("indicator"))
     assert before.equals(after), before.join(after, on="identity_id").filter(
         pl.col("probability") != pl.col("probability_right")
     )

@@ -4,6 +4,7 @@ high-confidence employer report does; a firing indicator never lowers a probabil
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -86,6 +87,9 @@ def _home(identity: str) -> dict[str, Any]:
     }
 
 
+_IN_ONE_NETWORK = ("shared_ip", "shared_shipping", "shared_payout")
+
+
 def _facts(identity: str, case: str) -> Facts:
     """One identity, clean but for ``case``; a bystander identity where a case needs two."""
     apps = [_app(identity, 1), _app(identity, 2)]
@@ -95,6 +99,12 @@ def _facts(identity: str, case: str) -> Facts:
         "hires": [_hire(identity, 1)],
         "contacts": [_home(identity)],
     }
+    if case in _IN_ONE_NETWORK:  # a value counts as shared only within a network
+        frames["applications"] = [
+            _app(identity, 1, network_id="net-1"),
+            _app(identity, 2, network_id="net-1"),
+            _app("bystander", 9, network_id="net-1", name_key="other bystander"),
+        ]
     if case == "vpn":
         frames["egress"] = [_egress(identity, n, kind="vpn", provider="NordVPN") for n in (1, 2)]
     elif case == "astrill":
@@ -126,10 +136,12 @@ def _facts(identity: str, case: str) -> Facts:
     elif case == "volume":
         frames["applications"] = [_app(identity, n) for n in range(40)]
     elif case == "resume":
-        text = "principal engineer who scaled payments platforms to ten million users daily"
+        # A whole template of rare lines, shared with one identity under another name, in a
+        # store of a thousand others: as strong as resume reuse gets.
         frames["applications"] = [
-            _app(identity, 1, resume_text=text),
-            _app("bystander", 9, resume_text=text, name_key="other bystander"),
+            _app(identity, 1, resume_text=TEMPLATE),
+            _app("bystander", 9, resume_text=TEMPLATE, name_key="other bystander"),
+            *_strangers(1000),
         ]
     elif case == "switch":
         frames["contacts"] = [
@@ -346,18 +358,40 @@ def test_rules_check_refuses_a_clearance_that_strong_evidence_outweighs() -> Non
     assert any("must outweigh every other indicator" in p.message for p in problems)
 
 
-TEMPLATE = "results-driven engineer who shipped payment platforms used by millions daily"
+TEMPLATE = "\n".join(
+    [
+        "results-driven engineer who shipped payment platforms used by millions daily",
+        "cut checkout latency by forty percent with a rewrite of the pricing service",
+        "mentored six engineers through the migration from a monolith to services",
+        "owned the on-call rotation and halved pages with better alert thresholds",
+    ]
+)
 COMMON = "collaborative team player with strong communication and delivery skills always"
 
 
+def _strangers(count: int, **extra: Any) -> list[dict[str, Any]]:
+    """Identities with resumes of their own: the store a line's rarity is measured in."""
+    return [
+        _app(
+            f"stranger-{n}",
+            100 + n,
+            resume_text=f"built the reporting pipeline number {n} for a regional retailer",
+            name_key=f"stranger number{n}",
+            **extra,
+        )
+        for n in range(count)
+    ]
+
+
 def test_a_resume_template_of_a_flagged_identity_ties_a_quiet_persona_to_it() -> None:
-    """`resume-flagged` fires on a line whose every other holder is flagged on its own records
-    (the operator's template), not on a line an unflagged identity presents too."""
+    """`resume-flagged` fires on a template of rare lines shared with an identity flagged on its
+    own records (the operator's template), not on a phrase unflagged identities share too."""
     apps = [
-        _app("flagged", 1, resume_text=f"{TEMPLATE}\n{COMMON}", name_key="first persona"),
-        _app("quiet", 2, resume_text=TEMPLATE, name_key="second persona"),
+        _app("flagged", 1, resume_text=f"{TEMPLATE}\n{COMMON}", name_key="ada lovelace"),
+        _app("quiet", 2, resume_text=TEMPLATE, name_key="grace hopper"),
         _app("bystander", 3, resume_text=COMMON, name_key="plain person"),
         _app("other", 4, resume_text=COMMON, name_key="another person"),
+        *_strangers(1000),
     ]
     facts = Facts.make(
         applications=pl.DataFrame(apps),
@@ -371,3 +405,60 @@ def test_a_resume_template_of_a_flagged_identity_ties_a_quiet_persona_to_it() ->
     without = assess(facts, _without("resume-flagged")).identities
     before = without.filter(pl.col("identity_id") == "quiet").row(0, named=True)
     assert quiet["probability"] > before["probability"]
+
+
+def _reuse_fired(apps: list[dict[str, Any]]) -> set[str]:
+    result = assess(Facts.make(applications=pl.DataFrame(apps)), RULESET)
+    fired = result.contributions.filter(pl.col("indicator") == "resume-reuse")
+    return set(fired.get_column("identity_id"))
+
+
+def test_common_phrasing_strangers_share_is_not_resume_reuse() -> None:
+    # Three phrases, each in the resumes of sixty people: common, however many are shared.
+    phrases = [
+        COMMON,
+        "detail-oriented professional with a passion for clean maintainable code",
+        "proven track record of delivering projects on time and within budget",
+    ]
+    apps = [
+        _app(f"p-{n}", n, resume_text="\n".join(phrases), name_key=f"person number{n}")
+        for n in range(60)
+    ]
+    assert _reuse_fired([*apps, *_strangers(1000)]) == set()
+
+
+def test_one_person_under_a_nickname_is_not_resume_reuse() -> None:
+    apps = [
+        _app("i-1", 1, resume_text=TEMPLATE, name_key="anthony king"),
+        _app("i-2", 2, resume_text=TEMPLATE, name_key="king tony"),
+        *_strangers(1000),
+    ]
+    assert _reuse_fired(apps) == set()
+    apps[1] = _app("i-2", 2, resume_text=TEMPLATE, name_key="maria gonzalez")
+    assert _reuse_fired(apps) == {"i-1", "i-2"}
+
+
+def test_a_line_tailored_to_one_job_of_many_is_not_the_template() -> None:
+    # Two job-board applicants, each tailoring a title line to every job: they share titles
+    # now and then, never a resume.
+    titles = [f"senior data platform engineer for team {n} of the company" for n in range(8)]
+    apps = [
+        _app(who, 10 * k + n, resume_text=f"own career line of {who} written by {who}\n{title}",
+             name_key=f"{who} applicant")
+        for k, who in enumerate(("alice", "bruno"))
+        for n, title in enumerate(titles)
+    ]  # fmt: skip
+    assert _reuse_fired([*apps, *_strangers(1000)]) == set()
+
+
+@pytest.mark.parametrize("case", _IN_ONE_NETWORK)
+def test_a_value_shared_outside_a_network_is_no_evidence(case: str) -> None:
+    # A mail-forwarding building, an employer-of-record's account, a household's connection:
+    # shared with people the network stage found nothing else in common with.
+    facts = _facts("i-1", case)
+    alone = replace(
+        facts,
+        applications=facts.applications.with_columns(pl.lit(None, pl.String).alias("network_id")),
+    )
+    result = assess(alone, RULESET)
+    assert result.contributions.filter(pl.col("identity_id") == "i-1").height == 0

@@ -162,9 +162,10 @@ def _observations(rows: list[tuple[int, str, str]]) -> pl.DataFrame:
     )
 
 
-def test_a_shared_payout_account_makes_a_network_an_agency_contact_does_not() -> None:
+def test_a_payout_account_and_a_drop_address_make_a_network_an_agency_contact_does_not() -> None:
     obs = _observations(
         [(1, "payout", "acct-9"), (2, "payout", "acct-9")]
+        + [(1, "shipping", "1 farm rd"), (2, "shipping", "1 farm rd")]
         + [(10 + i, "phone", "+15550000") for i in range(20)]
         + [(10 + i, "email", "jobs@agency.test") for i in range(20)]
     )
@@ -173,7 +174,16 @@ def test_a_shared_payout_account_makes_a_network_an_agency_contact_does_not() ->
     assert networks[1] == networks[2]
     assert not any(10 <= identity < 30 for identity in networks)
     evidence = found.edges.get_column("evidence").to_list()[0]
-    assert evidence[0]["kind"] == "payout" and evidence[0]["shared_by"] == 2
+    assert {e["kind"] for e in evidence} == {"payout", "shipping"}
+    assert all(e["shared_by"] == 2 for e in evidence)
+
+
+@pytest.mark.parametrize("kind", ["payout", "shipping", "phone", "egress_ip"])
+def test_one_shared_value_alone_makes_no_network(kind: str) -> None:
+    # An employer-of-record's pooled account, a mail-forwarding building: shared by design by
+    # people who share nothing else. Only corroboration tells a farm from them.
+    obs = _observations([(i, kind, "the-one-value") for i in range(1, 4)])
+    assert link_networks(obs).networks.height == 0
 
 
 def test_a_value_shared_by_more_than_its_cap_is_no_evidence() -> None:
@@ -181,24 +191,52 @@ def test_a_value_shared_by_more_than_its_cap_is_no_evidence() -> None:
         [(i, "egress_ip", "10.0.0.1") for i in range(100)]
         + [(0, "payout", "x"), (1, "payout", "x")]
     )
-    found = link_networks(obs)
-    assert found.networks.height == 2  # only the payout pair; the NAT links nobody
-    assert all(e["kind"] == "payout" for e in found.edges.get_column("evidence").to_list()[0])
+    # The payout pair alone is no network, and the NAT held by a hundred adds nothing to it.
+    assert link_networks(obs).networks.height == 0
+    with_device = pl.concat(
+        [obs, _observations([(0, "device", "DESKTOP-1"), (1, "device", "DESKTOP-1")])]
+    )
+    found = link_networks(with_device)
+    assert found.networks.height == 2
+    evidence = found.edges.get_column("evidence").to_list()[0]
+    assert {e["kind"] for e in evidence} == {"payout", "device"}
 
 
-def test_identities_split_apart_by_an_analyst_are_in_no_network_together() -> None:
-    obs = _observations([(1, "payout", "x"), (2, "payout", "x")])
-    assert link_networks(obs, apart=[(1, 2)]).networks.height == 0
+def _template(operator: str, lines: int = 6) -> list[str]:
+    return [f"{operator} template line {n} about scaling payment systems" for n in range(lines)]
+
+
+def _strangers(count: int, start: int = 1000) -> list[tuple[int, str, str]]:
+    """Identities with resume lines of their own: the store a line's rarity is measured in."""
+    return [(start + n, "resume", f"a line only stranger {n} writes") for n in range(count)]
+
+
+def test_a_template_of_rare_lines_under_other_names_makes_a_network() -> None:
+    obs = _observations(
+        [(i, "resume", line) for i in (1, 2) for line in _template("op")] + _strangers(1000)
+    )
+    networks = dict(link_networks(obs).networks.iter_rows())
+    assert networks[1] == networks[2]
+
+
+def test_common_phrasing_makes_no_network() -> None:
+    # Two phrases each of fifty people's resumes: the few nats strangers share.
+    phrases = ["collaborative team player with strong skills", "passionate about clean code"]
+    obs = _observations(
+        [(i, "resume", line) for i in range(1, 51) for line in phrases] + _strangers(1000)
+    )
+    assert link_networks(obs).networks.height == 0
 
 
 def test_a_value_the_whole_network_holds_counts_in_full_for_joining_one_more() -> None:
-    # 1..19 are one network (a chain of shared payout accounts); all twenty share a template
-    # line nobody else has; 20 shares only that line and a device name with 5. Pair by pair the
-    # line (held by twenty) is weak; counted outside the network it is as rare as a pair's.
+    # 1..19 are one network (a chain of shared payout accounts and drop addresses); all twenty
+    # share a device name; 20 shares only that and a phone with 5. Pair by pair the device
+    # name (held by twenty) is weak; counted outside the network it is as rare as a pair's.
     obs = _observations(
         [(i + d, "payout", f"acct-{i}") for i in range(1, 19) for d in (0, 1)]
-        + [(i, "resume", "airflow, sap, workday, pytorch, swift") for i in range(1, 21)]
-        + [(5, "device", "DESKTOP-5941"), (20, "device", "DESKTOP-5941")]
+        + [(i + d, "shipping", f"{i} farm rd") for i in range(1, 19) for d in (0, 1)]
+        + [(i, "device", "DESKTOP-OPS") for i in range(1, 21)]
+        + [(5, "phone", "+15559999"), (20, "phone", "+15559999")]
     )
     networks = dict(link_networks(obs).networks.iter_rows())
     assert networks[20] == networks[1]
@@ -208,8 +246,9 @@ def test_a_common_value_stays_common_however_groups_form() -> None:
     # An agency's phone held by 60 people, two of whom a network holds, joins nobody to it.
     obs = _observations(
         [(i, "payout", "acct") for i in range(1, 4)]
+        + [(i, "shipping", "1 farm rd") for i in range(1, 4)]
         + [(i, "phone", "+15550000") for i in range(2, 62)]
-        + [(61, "device", "DESKTOP-1"), (1, "device", "DESKTOP-1")]
+        + [(61, "egress_ip", "203.0.113.9"), (1, "egress_ip", "203.0.113.9")]
     )
     networks = dict(link_networks(obs).networks.iter_rows())
     assert set(networks) == {1, 2, 3}
@@ -229,7 +268,78 @@ def test_one_person_split_in_two_is_not_a_network() -> None:
         ]
     )
     assert link_networks(obs).networks.height == 0
-    # ... but both halves join a network a second person shares a payout account with.
-    more = pl.concat([obs, _observations([(2, "payout", "x"), (3, "payout", "x")])])
+    # ... but both halves join a network a second person shares an account and a farm with.
+    more = pl.concat(
+        [
+            obs,
+            _observations(
+                [(2, "payout", "x"), (3, "payout", "x"), (2, "shipping", "y"), (3, "shipping", "y")]
+            ),
+        ]
+    )
     networks = dict(link_networks(more).networks.iter_rows())
     assert networks[1] == networks[2] == networks[3]
+
+
+def test_one_person_under_a_nickname_is_not_a_network() -> None:
+    # A job-board applicant the identity stage split: one mailbox on twenty identities, one
+    # resume, under "Anthony King" and "Tony King". One person, however many pieces.
+    pieces = range(1, 21)
+    obs = _observations(
+        [(i, "email", "a.king@mail.test") for i in pieces]
+        + [(i, "resume", line) for i in pieces for line in _template("king")]
+        + _strangers(1000)
+    )
+    names = pl.DataFrame(
+        {
+            "identity": list(pieces),
+            "name": ["anthony king" if i % 2 else "king tony" for i in pieces],
+        }
+    )
+    assert link_networks(obs, names=names).networks.height == 0
+    # Under names with no word in common, the same template is two personas of one operator.
+    strangers = names.with_columns(pl.format("persona{} p{}", "identity", "identity").alias("name"))
+    assert link_networks(obs, names=strangers).networks.height == 20
+
+
+def test_identities_split_apart_by_an_analyst_are_in_no_network_together() -> None:
+    obs = _observations([(1, "payout", "x"), (2, "payout", "x")])
+    assert link_networks(obs, apart=[(1, 2)]).networks.height == 0
+
+
+def _named(pairs: dict[int, str]) -> pl.DataFrame:
+    return pl.DataFrame({"identity": list(pairs), "name": list(pairs.values())})
+
+
+def test_one_machine_under_unrelated_names_is_one_operator() -> None:
+    obs = _observations([(1, "device", "DESKTOP-7F3K2LQ"), (2, "device", "DESKTOP-7F3K2LQ")])
+    found = link_networks(obs, names=_named({1: "maria lopez", 2: "james chen"}))
+    assert dict(found.networks.iter_rows()) == {1: 0, 2: 0}
+
+
+@pytest.mark.parametrize(
+    ("device", "names"),
+    [
+        ("Sarahs-MacBook-Pro", {1: "sarah jones", 2: "sarah miller"}),  # names its owners
+        ("DESKTOP-7F3K2LQ", {1: "anthony king", 2: "king tony"}),  # one person, split
+        ("DESKTOP-7F3K2LQ", {1: "ana silva", 2: "joao silva"}),  # a household's computer
+    ],
+)
+def test_a_personal_machine_ties_no_one(device: str, names: dict[int, str]) -> None:
+    obs = _observations([(1, "device", device), (2, "device", device)])
+    assert link_networks(obs, names=_named(names)).networks.height == 0
+
+
+def test_an_organisation_counts_as_common_as_all_it_reaches() -> None:
+    # An agency: one phone on twenty-seven candidates, a mailbox on seven of them and another
+    # on seven more; each mailbox looks rare, the agency is not. With its template header a
+    # mailbox would otherwise link its candidates.
+    header = [f"candidate profile by ranger recruiting, part {n}" for n in range(4)]
+    obs = _observations(
+        [(i, "phone", "+15550000") for i in range(1, 28)]
+        + [(i, "email", "jobs@ranger.test") for i in range(14, 21)]
+        + [(i, "email", "cv@ranger.test") for i in range(21, 28)]
+        + [(i, "resume", line) for i in range(1, 28) for line in header]
+        + _strangers(1000)
+    )
+    assert link_networks(obs).networks.height == 0

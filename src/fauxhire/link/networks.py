@@ -2,32 +2,40 @@
 
 Identities that share a payout account, a drop shipping address, a phone, an egress IP, a
 meeting device name or a resume template are linked, each shared value weighed by what it is
-(a payout account says more than a phone) and by how rare it is: held by a few it counts in
-full; by more, less (on a log scale); by more than the signal's cap (a staffing agency's phone,
-a university NAT) not at all. Signals fall into families (contact, money, logistics, egress,
-device, resume, referral); a link sums the strongest value of each family, so one agency contact
-(phone and email: one family) never makes a network by itself, while a payout account shared
-across companies does.
+and by how rare it is: held by a few it counts in full; by more, less (on a log scale); by more
+than the signal's cap (a staffing agency's phone, a university NAT) not at all. Signals fall
+into families (contact, money, logistics, egress, device, resume, referral); a link sums the
+strongest value of each family.
+
+No one family links two groups alone: every signal weighs less than the threshold. A value
+shared by design (a mail-forwarding building, an employer-of-record's pooled payout account,
+an agency's phone) ties many people who share nothing else, and nothing about the value itself
+tells it from a laptop farm's; what tells them apart is corroboration: a farm's identities
+also share devices, egress, templates or contacts. Resume lines add up instead, each worth its
+rarity in the whole store (a line held by ``n`` of ``N`` identities carries ln(N/n) nats): two
+strangers share a common phrase or two, personas of one operator a template of many rare lines.
 
 Links join groups, round by round, until no two groups are linked. A value's rarity is counted
 outside the two groups it would join: a resume line or a farm address that twenty identities
 of one network hold and nobody else does is, for joining a twenty-first, as rare as a value two
 identities share; an agency phone held by sixty strangers stays common however groups form.
-Identities sharing an email address hardly anyone else holds are one person the identity stage
-left split: they start as one group, and a network needs two persons or more.
+Identities that are one person the identity stage left split start as one group (an email
+address hardly anyone else holds, or an email address under the same name), and a network
+needs two persons or more.
 
 Input and output are polars frames; nothing here reads a store.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fauxhire.link.cluster import cluster_ids
+from fauxhire.link.cluster import cluster_ids, components
 
 
 class Signal(BaseModel):
@@ -39,6 +47,15 @@ class Signal(BaseModel):
     family: str
     weight: float = Field(gt=0)  # worth when two or three identities share the value
     cap: int = Field(ge=2)  # shared by more identities than this: no evidence
+    # Values add up, each worth its rarity in nats over the spec's ``full_nats``, to at most
+    # ``weight``: resume lines, where a template is many rare lines and a phrase one common one.
+    adds: bool = False
+    # A value that names its holder, or that holders under names sharing a word hold, is one
+    # person's or a namesake's (a laptop called "Sarahs-MacBook-Pro"): no tie between personas.
+    personal: bool = False
+    # Values of such signals that share holders belong to one organisation (an agency's phone,
+    # its mailboxes): each counts as held by every identity the organisation's values reach.
+    organisation: bool = False
 
 
 class NetworkSpec(BaseModel):
@@ -49,8 +66,34 @@ class NetworkSpec(BaseModel):
     signals: tuple[Signal, ...]
     threshold: float = Field(gt=0)  # summed family weights that link two groups
     full_strength_up_to: int = Field(default=8, ge=2)
-    # An email address held by this many identities or fewer joins them as one person.
+    # An email address held by this many identities or fewer joins them as one person; held
+    # under one name by any number, too (a job-board applicant the identity stage split).
     same_person_email_up_to: int = Field(default=3, ge=0)
+    # Rarity that earns an adding signal its full weight: lines a thousand times rarer together
+    # than chance would give any one pair of identities in the store (``full_nats``). No one
+    # value can: a line held by two of N carries ln(N/2) nats, chance ln(N(N-1)/2).
+    chance_margin: float = Field(default=math.log(1000), ge=0)
+
+    @model_validator(mode="after")
+    def _no_family_alone(self) -> NetworkSpec:
+        alone = [
+            s.kind
+            for s in self.signals
+            if s.weight >= self.threshold and not (s.adds or s.personal)
+        ]
+        if alone:
+            raise ValueError(
+                f"signals {alone} would link alone: every weight must be below the threshold, "
+                "so that a value shared by design never makes a network by itself (only rare "
+                "lines adding up, and a machine no namesake shares, may)"
+            )
+        return self
+
+    def full_nats(self, population: pl.Expr) -> pl.Expr:
+        """The nats of shared values that earn an adding signal its full weight, among
+        ``population`` identities holding values of its kind."""
+        pairs = population.cast(pl.Float64) * (population.cast(pl.Float64) - 1) / 2
+        return pairs.clip(lower_bound=1.0).log() + self.chance_margin
 
     def signal(self, kind: str) -> Signal:
         return next(s for s in self.signals if s.kind == kind)
@@ -58,19 +101,24 @@ class NetworkSpec(BaseModel):
 
 NETWORK_SPEC = NetworkSpec(
     name="network",
-    version="2",
+    version="3",
     threshold=1.0,
     signals=(
         # A twenty-persona network pays a dozen hires into one account and ships their laptops
-        # to one farm; ordinary people share neither. Beyond 40: a provider's pooled account.
-        Signal(kind="payout", family="money", weight=1.0, cap=40),
+        # to one farm. So does an employer-of-record pay its contractors, and a mail forwarder
+        # receive its customers' parcels: alone, neither is a network.
+        Signal(kind="payout", family="money", weight=0.7, cap=40),
         # Only a shipping address that is not the hire's own home: a drop address.
-        Signal(kind="shipping", family="logistics", weight=1.0, cap=40),
-        Signal(kind="phone", family="contact", weight=0.6, cap=60),
-        Signal(kind="email", family="contact", weight=0.6, cap=60),
+        Signal(kind="shipping", family="logistics", weight=0.7, cap=40),
+        Signal(kind="phone", family="contact", weight=0.6, cap=60, organisation=True),
+        Signal(kind="email", family="contact", weight=0.6, cap=60, organisation=True),
         Signal(kind="egress_ip", family="egress", weight=0.5, cap=60),
-        Signal(kind="device", family="device", weight=0.5, cap=60),
-        Signal(kind="resume", family="resume", weight=0.6, cap=80),
+        # A machine's name ("DESKTOP-7F3K2LQ") used to interview as people with unrelated names:
+        # one machine, one operator. Laptops called after their owner, or shared by namesakes
+        # and one person's split identities, are personal and left out.
+        Signal(kind="device", family="device", weight=1.0, cap=60, personal=True),
+        # A template of rare lines under other names links alone; a common phrase, or two, never.
+        Signal(kind="resume", family="resume", weight=1.0, cap=80, adds=True),
         Signal(kind="referral", family="referral", weight=0.6, cap=3),
     ),
 )
@@ -97,21 +145,34 @@ def link_networks(
     spec: NetworkSpec = NETWORK_SPEC,
     referrals: pl.DataFrame | None = None,
     apart: list[tuple[int, int]] | None = None,
+    names: pl.DataFrame | None = None,
 ) -> NetworkLinks:
     """Network links between identities.
 
     ``observations``: identity (Int64), kind, value (String): the infrastructure each identity
     was seen with. ``referrals``: identity (the referred), referrer (Int64), value (the name
     as written): already resolved to the identities it may name. ``apart``: identity pairs an
-    analyst split: never in one network.
+    analyst split: never in one network. ``names``: identity, name (the normalised names each
+    identity presented), to tell one person split from two.
     """
     signals = pl.DataFrame(
-        [s.model_dump(include={"kind", "family", "weight", "cap"}) for s in spec.signals]
+        [
+            s.model_dump(
+                include={"kind", "family", "weight", "cap", "adds", "personal", "organisation"}
+            )
+            for s in spec.signals
+        ]
     )
     seen = observations.select("identity", "kind", "value").unique().join(signals, on="kind")
-    shared = seen.with_columns(pl.len().over("kind", "value").alias("shared_by")).filter(
-        pl.col("shared_by") >= 2
-    )
+    shared = seen.with_columns(
+        pl.len().over("kind", "value").alias("shared_by"),
+        pl.col("identity").n_unique().over("kind").alias("population"),
+    ).filter(pl.col("shared_by") >= 2)
+    shared = _organisation_spread(shared)
+    if names is not None and names.height:
+        shared = shared.join(
+            _personal_values(shared, _name_words(names)), on=["kind", "value"], how="anti"
+        )
     referred = (
         _referral_pairs(referrals, spec)
         if referrals is not None and referrals.height
@@ -130,7 +191,7 @@ def link_networks(
     )
     ids_np = ids.to_numpy().astype(np.int64)
     apart = apart or []
-    joins = _same_person(shared, spec)  # identity_a, identity_b, score
+    joins = _same_person(shared, spec, names)  # identity_a, identity_b, score
     persons = _groups(ids_np, joins, apart)
     groups, links = persons, []
     while True:  # each round joins groups linked at the threshold; stop when none are
@@ -160,22 +221,130 @@ _FOUND = {
     "value": pl.String,
     "shared_by": pl.Int64,
     "worth": pl.Float64,
+    "adds": pl.Boolean,
+    "weight": pl.Float64,
 }
 
 
-def _same_person(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
-    """Identities holding one email address hardly anyone else holds: one person, split.
-    Two personas of a network keep two mailboxes; a person the identity stage split keeps one."""
-    few = shared.filter(
-        (pl.col("kind") == "email") & (pl.col("shared_by") <= spec.same_person_email_up_to)
+def _same_person(
+    shared: pl.DataFrame, spec: NetworkSpec, names: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Identities that are one person the identity stage left split: one email address hardly
+    anyone else holds, or, under names that share a word (a nickname, a typo, the words in
+    another order), one email address, any other value (a payout account, a home connection:
+    one person holding several jobs) or a resume of rare lines worth ``full_nats``. Two
+    personas of a network keep two mailboxes and two names; an agency's mailbox carries many
+    names; a person keeps a name."""
+    emails = shared.filter(pl.col("kind") == "email")
+    few = emails.filter(pl.col("shared_by") <= spec.same_person_email_up_to).select(
+        pl.col("value").alias("key"), "identity"
     )
-    first = few.group_by("value").agg(pl.col("identity").min().alias("identity_a"))
+    joins = [_first_holder(few)]
+    if names is not None and names.height:
+        words = _name_words(names)
+        values = shared.filter(~pl.col("adds") & (pl.col("shared_by") <= pl.col("cap")))
+        named = (
+            pl.concat([emails.select(values.columns), values])
+            .join(words, on="identity")
+            .select(
+                pl.concat_str("kind", "value", "word", separator="\x1f").alias("key"), "identity"
+            )
+            .unique()
+        )
+        joins.append(_first_holder(named.filter(pl.len().over("key") >= 2)))
+        joins.append(_same_resume(shared, words, spec))
+    return pl.concat(joins).unique().sort("identity_a", "identity_b")
+
+
+def _organisation_spread(shared: pl.DataFrame) -> pl.DataFrame:
+    """``shared`` with each organisation signal's ``shared_by`` raised to the identities its
+    organisation reaches: the connected values of those signals (one agency's phone and its
+    three mailboxes, each on a few dozen candidates) count as one value held by all of them.
+    Values held by more than their cap join nothing: no organisation is built through them."""
+    chosen = shared.filter(pl.col("organisation") & (pl.col("shared_by") <= pl.col("cap")))
+    if chosen.height == 0:
+        return shared
+    ids = chosen.get_column("identity").unique().sort()
+    position = pl.DataFrame({"identity": ids, "_at": np.arange(len(ids), dtype=np.int64)})
+    holders = chosen.join(position, on="identity")
+    first = holders.group_by("kind", "value").agg(pl.col("_at").min().alias("_first"))
+    edges = holders.join(first, on=["kind", "value"])
+    labels = components(
+        len(ids), edges.get_column("_at").to_numpy(), edges.get_column("_first").to_numpy()
+    )
+    reach = position.with_columns(pl.Series("_org", labels)).with_columns(
+        pl.len().over("_org").alias("_reach")
+    )
+    spread = (
+        holders.join(reach.select("_at", "_reach"), on="_at")
+        .group_by("kind", "value")
+        .agg(pl.col("_reach").max())
+    )
     return (
-        few.join(first, on="value")
+        shared.join(spread, on=["kind", "value"], how="left")
+        .with_columns(
+            pl.max_horizontal("shared_by", pl.col("_reach").fill_null(0)).alias("shared_by")
+        )
+        .drop("_reach")
+    )
+
+
+def _personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
+    """kind, value: values of personal signals that name a holder or that holders under names
+    sharing a word hold."""
+    held = (
+        shared.filter(pl.col("personal"))
+        .select("kind", "value", "identity")
+        .join(words, on="identity")
+    )
+    naming = held.filter(
+        (pl.col("word").str.len_chars() >= 3)
+        & pl.col("value").str.to_lowercase().str.contains(pl.col("word"), literal=True)
+    )
+    namesakes = held.filter(pl.col("identity").n_unique().over("kind", "value", "word") >= 2)
+    return pl.concat([naming, namesakes]).select("kind", "value").unique()
+
+
+def _first_holder(held: pl.DataFrame) -> pl.DataFrame:
+    """A join from each holder of a key (key, identity) to its first holder."""
+    first = held.group_by("key").agg(pl.col("identity").min().alias("identity_a"))
+    return (
+        held.join(first, on="key")
         .filter(pl.col("identity") != pl.col("identity_a"))
         .select("identity_a", pl.col("identity").alias("identity_b"), pl.lit(0.0).alias("score"))
+    )
+
+
+def _name_words(names: pl.DataFrame) -> pl.DataFrame:
+    """identity, word: the words of the names each identity presented (two letters or more)."""
+    return (
+        names.select("identity", pl.col("name").str.split(" ").alias("word"))
+        .explode("word")
+        .filter(pl.col("word").str.len_chars() >= 2)
         .unique()
-        .sort("identity_a", "identity_b")
+    )
+
+
+def _same_resume(shared: pl.DataFrame, words: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
+    """Identity pairs under names sharing a word whose shared resume lines are worth
+    ``full_nats``: one person's resume, sent under a nickname or a typo of the name."""
+    lines = shared.filter(pl.col("adds") & (pl.col("shared_by") <= pl.col("cap"))).select(
+        "identity",
+        "value",
+        "population",
+        (pl.col("population").cast(pl.Float64) / pl.col("shared_by")).log().alias("nats"),
+    )
+    keyed = lines.join(words, on="identity")
+    pairs = (
+        keyed.join(keyed.select("identity", "value", "word"), on=["value", "word"], suffix="_b")
+        .filter(pl.col("identity") < pl.col("identity_b"))
+        .unique(["identity", "identity_b", "value"])
+        .group_by("identity", "identity_b")
+        .agg(pl.col("nats").sum(), pl.col("population").first())
+        .filter(pl.col("nats") >= spec.full_nats(pl.col("population")))
+    )
+    return pairs.select(
+        pl.col("identity").alias("identity_a"), "identity_b", pl.lit(0.0).alias("score")
     )
 
 
@@ -197,7 +366,9 @@ def _group_pairs(shared: pl.DataFrame, groups: pl.DataFrame, spec: NetworkSpec) 
     """Values two groups share, each worth what its holders outside the two groups leave it."""
     held = (
         shared.join(groups, on="identity")
-        .group_by("kind", "family", "weight", "cap", "value", "shared_by", "group")
+        .group_by(
+            "kind", "family", "weight", "cap", "adds", "population", "value", "shared_by", "group"
+        )
         .agg(pl.len().alias("inside"), pl.col("identity").min())
     )
     # No two groups could hold it with few enough others outside them: no evidence.
@@ -221,6 +392,8 @@ def _group_pairs(shared: pl.DataFrame, groups: pl.DataFrame, spec: NetworkSpec) 
         "value",
         pl.col("shared_by").cast(pl.Int64),
         _worth(spec).alias("worth"),
+        "adds",
+        "weight",
     )
 
 
@@ -229,7 +402,14 @@ def _worth(spec: NetworkSpec) -> pl.Expr:
     counted = pl.col("counted").cast(pl.Float64)
     span = (pl.col("cap").cast(pl.Float64) / full).log().clip(lower_bound=1e-9)
     falling = ((pl.col("cap").cast(pl.Float64) / counted).log() / span).clip(0.0, 1.0)
-    return pl.col("weight") * pl.when(pl.col("counted") <= full).then(1.0).otherwise(falling)
+    nats = (pl.col("population").cast(pl.Float64) / counted).log().clip(lower_bound=0.0)
+    return pl.col("weight") * (
+        pl.when(pl.col("adds"))
+        .then(nats / spec.full_nats(pl.col("population")))
+        .when(pl.col("counted") <= full)
+        .then(1.0)
+        .otherwise(falling)
+    )
 
 
 def _referral_pairs(referrals: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
@@ -248,6 +428,8 @@ def _referral_pairs(referrals: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
         pl.col("value"),
         pl.col("shared_by").cast(pl.Int64),
         (signal.weight / pl.col("shared_by").cast(pl.Float64)).alias("worth"),
+        pl.lit(False).alias("adds"),
+        pl.lit(signal.weight).alias("weight"),
     )
 
 
@@ -272,15 +454,28 @@ def _referrals_between(referred: pl.DataFrame, groups: pl.DataFrame) -> pl.DataF
 
 def _score(found: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
     """A link for each pair of groups whose families sum to the threshold: the strongest value
-    of each family counts (five template lines are one resume signal); the link's ends are the
-    two identities that carry its strongest value."""
+    of each family counts, or, for a signal whose values add (resume lines), their sum up to
+    its weight; the link's ends are the two identities that carry its strongest value."""
     best = (
         found.sort(
             ["worth", "kind", "value", "identity_a", "identity_b"],
             descending=[True, False, False, False, False],
         )
         .group_by("group", "group_b", "family", maintain_order=True)
-        .agg(pl.all().first())
+        .agg(
+            pl.all().exclude("worth").first(),
+            pl.when(pl.col("adds").first())
+            .then(pl.min_horizontal(pl.col("worth").sum(), pl.col("weight").first()))
+            .otherwise(pl.col("worth").first())
+            .alias("worth"),
+            pl.len().alias("_values"),
+        )
+        .with_columns(
+            pl.when(pl.col("_values") > 1)
+            .then(pl.col("value") + " (+" + (pl.col("_values") - 1).cast(pl.String) + " more)")
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
     )
     links = (
         best.group_by("group", "group_b", maintain_order=True)

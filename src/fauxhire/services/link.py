@@ -19,7 +19,8 @@ import polars as pl
 
 from fauxhire.domain import ipintel
 from fauxhire.domain.normalise import name as name_normaliser
-from fauxhire.domain.resumes import DATED_LINE, resume_lines
+from fauxhire.domain.resumes import template_lines
+from fauxhire.link.borrowed import split_borrowed
 from fauxhire.link.cluster import spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
@@ -71,14 +72,16 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
     by_key = apps.select("key", "rec")
     clock.lap("read")
 
-    resolution = resolve(records, IDENTITY_SPEC, seed=seed, judgements=_pairs(judgements, by_key))
+    judged = _pairs(judgements, by_key)
+    resolution = resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
+    borrowed = split_borrowed(resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together)
     previous = read_frame(store, "links")  # rec, identity_id, network_id
     identity_ids = _stable_ids(
-        resolution.clusters.rename({"cluster": "group"}),
+        borrowed.clusters.rename({"cluster": "group"}),
         previous.select("rec", pl.col("identity_id").alias("old")),
         "i",
     )
-    identities = resolution.clusters.join(identity_ids, left_on="cluster", right_on="group")
+    identities = borrowed.clusters.join(identity_ids, left_on="cluster", right_on="group")
     summary.candidate_pairs = resolution.candidate_pairs
     summary.identity_links = resolution.links.height
     summary.blocking = resolution.blocking.__dict__
@@ -86,8 +89,19 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
 
     identity_number = identities.select("rec", "cluster")
     observations, referrals = _observations(store, apps, values, identity_number)
+    names = (
+        apps.select("rec", pl.col("name_key").alias("name"))
+        .drop_nulls("name")
+        .join(identity_number, on="rec")
+        .select(pl.col("cluster").alias("identity"), "name")
+        .unique()
+    )
     network = link_networks(
-        observations, NETWORK_SPEC, referrals, _network_apart(judgements, identities, by_key)
+        observations,
+        NETWORK_SPEC,
+        referrals,
+        _network_apart(judgements, identities, by_key),
+        names,
     )
     per_identity = identities.select("cluster", "id").unique()
     network_ids = _stable_ids(
@@ -117,7 +131,16 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         ),
         now=now,
     )
-    outputs.replace_edges(store, "identity", identity_edges(resolution.links, identities, apps))
+    within = (
+        resolution.links.join(identities.select("rec", "cluster"), left_on="rec_a", right_on="rec")
+        .join(identities.select("rec", "cluster"), left_on="rec_b", right_on="rec", suffix="_b")
+        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        .drop("cluster", "cluster_b")
+    )
+    outputs.replace_edges(store, "identity", identity_edges(within, identities, apps))
+    outputs.replace_edges(
+        store, "borrowed", borrowed_edges(borrowed.pairs, resolution.links, identities)
+    )
     outputs.replace_edges(store, "network", _network_edges(network, per_identity, network_ids))
     summary.identities = per_identity.height
     summary.max_rec = int(apps.get_column("rec").max() or 0)  # type: ignore[arg-type]
@@ -302,12 +325,11 @@ _BUCKETS = 8
 def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
     lines = (
         texts.select(
-            "rec", "cluster", resume_lines(pl.col("resume_text")).list.unique().alias("value")
+            "rec", "cluster", template_lines(pl.col("resume_text")).list.unique().alias("value")
         )
         .with_columns(pl.col("rec").n_unique().over("cluster").alias("resumes"))
         .explode("value")
         .drop_nulls("value")
-        .filter(~pl.col("value").str.contains(DATED_LINE))
     )
     held = pl.col("rec").n_unique().over("cluster", "value")
     return lines.filter(2 * held >= pl.col("resumes")).select(
@@ -401,6 +423,37 @@ def identity_edges(
         outputs.Edge("identity", a, b, group, float(score), probability, evidence)
         for a, b, group, score, probability, evidence in tree.select(
             "key", "key_b", "id", "weight", "probability", "evidence"
+        ).iter_rows()
+    ]
+
+
+def borrowed_edges(
+    pairs: pl.DataFrame, links: pl.DataFrame, identities: pl.DataFrame
+) -> list[outputs.Edge]:
+    """One edge per pair of identities split apart as a possibly borrowed identity (``pairs``:
+    cluster_a, cluster_b): the strongest link between them, which shows what they present alike
+    (the name, the address, the profile) and that no email, phone or resume line agrees."""
+    cluster = identities.select("rec", "cluster", "id")
+    across = (
+        links.join(cluster, left_on="rec_a", right_on="rec")
+        .join(cluster, left_on="rec_b", right_on="rec", suffix="_b")
+        .with_columns(
+            pl.min_horizontal("cluster", "cluster_b").alias("cluster_a"),
+            pl.max_horizontal("cluster", "cluster_b").alias("_high"),
+        )
+        .join(pairs, left_on=["cluster_a", "_high"], right_on=["cluster_a", "cluster_b"])
+        .sort("weight", descending=True)
+        .unique(["cluster_a", "_high"], keep="first")
+    )
+    named = across.with_columns(_evidence_json().alias("evidence")).sort("id", "id_b")
+    return [
+        outputs.Edge("borrowed", a, b, a, float(score), probability, evidence)
+        for a, b, score, probability, evidence in named.select(
+            pl.min_horizontal("id", "id_b").alias("a"),
+            pl.max_horizontal("id", "id_b").alias("b"),
+            "weight",
+            "probability",
+            "evidence",
         ).iter_rows()
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,8 @@ class GroupView:
     group_id: str
     members: list[dict[str, Any]]
     edges: list[outputs.Edge]
+    # For an identity: the identities split from it as a possibly borrowed identity.
+    borrowed: list[outputs.Edge] = field(default_factory=list)
 
 
 def show_identity(store: Store, identity_id: str) -> GroupView:
@@ -41,7 +43,11 @@ def show_identity(store: Store, identity_id: str) -> GroupView:
     if not members:
         raise NotFound(f"no identity {identity_id!r} in the store", identity_id=identity_id)
     return GroupView(
-        "identity", identity_id, members, outputs.read_edges(store, "identity", identity_id)
+        "identity",
+        identity_id,
+        members,
+        outputs.read_edges(store, "identity", identity_id),
+        outputs.read_borrowed(store, identity_id),
     )
 
 

@@ -174,7 +174,7 @@ def latest_link_run(store: Store) -> LinkRun | None:
 class Edge(NamedTuple):
     """A link that holds an identity or a network together, with its evidence."""
 
-    stage: str  # identity | network
+    stage: str  # identity | network | borrowed (two identities split as a borrowed identity)
     a: str
     b: str
     group_id: str
@@ -198,6 +198,18 @@ def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
         .order_by(t.c.score.desc())
     )
     with store.transaction("read_edges") as conn:
+        return [Edge(*row) for row in conn.execute(query)]
+
+
+def read_borrowed(store: Store, identity_id: str) -> list[Edge]:
+    """The edges that split ``identity_id`` from another as a possibly borrowed identity."""
+    t = schema.link_edges
+    query = (
+        select(*(t.c[name] for name in Edge._fields))
+        .where(t.c.stage == "borrowed", (t.c.a == identity_id) | (t.c.b == identity_id))
+        .order_by(t.c.score.desc())
+    )
+    with store.transaction("read_borrowed") as conn:
         return [Edge(*row) for row in conn.execute(query)]
 
 

@@ -64,19 +64,32 @@ def share_of_records(
 
 
 def shared_across_identities(
-    frame: pl.DataFrame, column: str, *, min_identities: int, min_companies: int
+    frame: pl.DataFrame,
+    column: str,
+    networks: pl.DataFrame,
+    *,
+    min_identities: int,
+    min_companies: int,
 ) -> pl.DataFrame:
     """Fire on identities holding a ``column`` value that at least ``min_identities``
-    identities at ``min_companies`` companies hold: the value and how many share it."""
-    held = frame.drop_nulls(column).filter(pl.col(column) != "")
-    spread = held.group_by(column).agg(
+    identities of their own network, at ``min_companies`` companies, hold: the value and how
+    many share it. ``networks``: identity_id, network_id. Holders in no network, or in another,
+    do not count: a value shared by design (a mail-forwarding building, an employer-of-record's
+    pooled account, a household's connection) ties people who share nothing else, and only the
+    network stage's corroboration tells a farm's from it."""
+    held = (
+        frame.drop_nulls(column)
+        .filter(pl.col(column) != "")
+        .join(in_networks(networks), on="identity_id")
+    )
+    spread = held.group_by(column, "network_id").agg(
         pl.col("identity_id").n_unique().alias("_identities"),
         pl.col("company_id").n_unique().alias("_companies"),
     )
     shared = spread.filter(
         (pl.col("_identities") >= min_identities) & (pl.col("_companies") >= min_companies)
     )
-    hits = held.join(shared, on=column)
+    hits = held.join(shared, on=[column, "network_id"])
     per_identity = hits.group_by("identity_id").agg(
         (pl.col(column) + " (" + pl.col("_identities").cast(pl.String) + " identities)").alias(
             "values"
@@ -85,3 +98,8 @@ def shared_across_identities(
         pl.lit(1.0).alias("strength"),
     )
     return fired(per_identity)
+
+
+def in_networks(applications: pl.DataFrame) -> pl.DataFrame:
+    """identity_id, network_id of the identities in a network."""
+    return applications.select("identity_id", "network_id").drop_nulls("network_id").unique()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 from pydantic import Field
 
 from fauxhire.assess.detectors._base import Entry, Params, share_of_records
 from fauxhire.assess.facts import Facts, fired
-from fauxhire.domain.resumes import DATED_LINE, resume_lines
+from fauxhire.domain.resumes import template_lines
 
 # Lines shorter than this are headings and fragments every resume has.
 _MIN_LINE = 25
@@ -39,51 +41,122 @@ def application_volume(facts: Facts, params: VolumeParams) -> pl.DataFrame:
 
 
 class ResumeParams(Params):
-    max_identities: int = Field(25, ge=2, description="a line more share is boilerplate")
-    full_lines: int = Field(2, ge=1, description="shared lines for full strength")
-
-
-def distinctive_lines(facts: Facts, params: ResumeParams) -> pl.DataFrame:
-    """identity_id, source, line: each resume line an identity presented that identities of
-    other names present too. Lines shared by more than ``max_identities`` identities are
-    boilerplate; dated history lines and the name line are left out."""
-    apps = facts.applications.drop_nulls("resume_text").select(
-        "identity_id", "name_key", "source", "resume_text"
+    margin_nats: float = Field(
+        0.0, ge=0, description="rarity above chance among the store's pairs at which it fires"
     )
+    full_margin_nats: float = Field(
+        6.9, gt=0, description="rarity above chance for full strength (ln 1000)"
+    )
+    max_holders: int = Field(100, ge=2, description="a line more identities hold is phrasing")
+
+
+def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
+    """identity_id, peer, nats, lines, sources: for each pair of identities under names that
+    share no word, the resume lines both present and how rare they are together. A line held by
+    ``n`` of the ``N`` identities with a resume carries ln(N/n) nats: two strangers share a
+    common phrase or two (a few nats each), a template with the name swapped many rare lines.
+    Lines giving contact details or dated history are no template (``template_lines``), nor
+    lines in fewer than half of an identity's resumes; names sharing a word are one person's
+    nickname, typo or word order, not another's."""
+    apps = facts.applications.drop_nulls("resume_text").select(
+        "identity_id", "source", "resume_text"
+    )
+    # The lines an identity presents: those in at least half of its resumes. A line tailored to
+    # one job of fifty (the title applied for) is drift, not the template.
     lines = (
-        apps.with_columns(resume_lines(pl.col("resume_text"), _MIN_LINE).alias("line"))
+        apps.with_columns(
+            template_lines(pl.col("resume_text"), _MIN_LINE).list.unique().alias("line"),
+            pl.len().over("identity_id").alias("_resumes"),
+        )
         .drop("resume_text")
         .explode("line")
         .drop_nulls("line")
-        .filter(~pl.col("line").str.contains(DATED_LINE))
+        .filter(2 * pl.len().over("identity_id", "line") >= pl.col("_resumes"))
         .unique(["identity_id", "line"])
     )
-    spread = lines.group_by("line").agg(
-        pl.col("identity_id").n_unique().alias("_identities"),
-        pl.col("name_key").n_unique().alias("_names"),
+    population = lines.get_column("identity_id").n_unique()
+    rare = lines.with_columns(pl.len().over("line").alias("_holders")).filter(
+        pl.col("_holders").is_between(2, params.max_holders)
     )
-    shared = spread.filter(
-        (pl.col("_identities") >= 2)
-        & (pl.col("_identities") <= params.max_identities)
-        & (pl.col("_names") >= 2)
+    rare = rare.with_columns((population / pl.col("_holders")).log().alias("_nats"))
+    pairs = rare.join(rare.select("line", pl.col("identity_id").alias("peer")), on="line").filter(
+        pl.col("identity_id") != pl.col("peer")
     )
-    return lines.join(shared.select("line"), on="line").select("identity_id", "source", "line")
+    words = name_words(facts.applications)
+    namesakes = (
+        words.join(words.rename({"identity_id": "peer"}), on="word")
+        .select("identity_id", "peer")
+        .unique()
+    )
+    found = (
+        pairs.join(namesakes, on=["identity_id", "peer"], how="anti")
+        .sort("_nats", descending=True)
+        .group_by("identity_id", "peer")
+        .agg(
+            pl.col("_nats").sum().alias("nats"),
+            pl.col("line").alias("lines"),
+            pl.col("source").alias("sources"),
+        )
+    )
+    # Chance: of the N(N-1)/2 pairs of identities with a resume, the rarest sharing one of
+    # them would show by luck alone.
+    chance = math.log(max(1.0, population * (population - 1) / 2))
+    return found.with_columns(pl.lit(chance).alias("chance"))
+
+
+def name_words(applications: pl.DataFrame) -> pl.DataFrame:
+    """identity_id, word: the words (two letters or more) of the names an identity presented.
+    Compared for equality only."""
+    return (
+        applications.drop_nulls("name_key")
+        .select("identity_id", pl.col("name_key").str.split(" ").alias("word"))
+        .explode("word")
+        .filter(pl.col("word").str.len_chars() >= 2)
+        .unique()
+    )
+
+
+def template_strength(pairs: pl.DataFrame, params: ResumeParams) -> pl.DataFrame:
+    """Per identity, its strongest pair of ``shared_templates``, where the lines are rarer
+    together than chance would give any one pair of the store (``margin_nats`` above it), at
+    full strength ``full_margin_nats`` above it: strength, the lines shared (with whom) and
+    their sources."""
+    best = (
+        pairs.filter(pl.col("nats") >= pl.col("chance") + params.margin_nats)
+        .sort(["nats", "peer"], descending=[True, False])
+        .group_by("identity_id", maintain_order=True)
+        .first()
+    )
+    return fired(
+        best.select(
+            "identity_id",
+            (pl.col("nats") / (pl.col("chance") + params.full_margin_nats)).alias("strength"),
+            pl.col("lines")
+            .list.head(3)
+            .list.eval(pl.element().str.slice(0, 60))
+            .list.concat(
+                pl.concat_list(
+                    "with "
+                    + pl.col("peer")
+                    + " ("
+                    + pl.col("nats").round(0).cast(pl.Int64).cast(pl.String)
+                    + " nats, chance "
+                    + pl.col("chance").round(0).cast(pl.Int64).cast(pl.String)
+                    + ")"
+                )
+            )
+            .alias("values"),
+            "sources",
+        )
+    )
 
 
 def resume_reuse(facts: Facts, params: ResumeParams) -> pl.DataFrame:
-    """The same distinctive resume lines presented by identities under other names: a template
-    with the name swapped (``distinctive_lines``)."""
-    per_identity = (
-        distinctive_lines(facts, params)
-        .group_by("identity_id")
-        .agg(
-            pl.len().alias("_lines"),
-            pl.col("line").str.slice(0, 60).alias("values"),
-            pl.col("source").alias("sources"),
-        )
-        .with_columns((pl.col("_lines") / params.full_lines).alias("strength"))
-    )
-    return fired(per_identity)
+    """Rare resume lines presented by an identity under a name that shares no word with its
+    own: a template with the name swapped (``shared_templates``). Fires when the lines it
+    shares with one other identity are rarer together than chance would give any pair of the
+    store: a line held by n of N carries ln(N/n) nats, and N identities make N(N-1)/2 pairs."""
+    return template_strength(shared_templates(facts, params), params)
 
 
 class SwitchParams(Params):

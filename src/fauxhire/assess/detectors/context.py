@@ -15,7 +15,11 @@ import polars as pl
 from pydantic import Field
 
 from fauxhire.assess.detectors._base import Entry, Params
-from fauxhire.assess.detectors.behavioural import ResumeParams, distinctive_lines
+from fauxhire.assess.detectors.behavioural import (
+    ResumeParams,
+    shared_templates,
+    template_strength,
+)
 from fauxhire.assess.facts import Facts, fired
 
 
@@ -148,35 +152,11 @@ def referral_flagged(facts: Facts, params: ReferralParams, own: pl.DataFrame) ->
 
 
 def resume_flagged(facts: Facts, params: ResumeParams, own: pl.DataFrame) -> pl.DataFrame:
-    """Distinctive resume lines (``distinctive_lines``) that only identities flagged on their
-    own records present besides this one: the operator's template, reused for a persona whose
-    own records say little. A line any unflagged identity also presents is a common phrasing,
-    not a template, and does not count."""
-    lines = (
-        distinctive_lines(facts, params)
-        .join(own.select("identity_id", "flagged"), on="identity_id", how="left")
-        .with_columns(pl.col("flagged").fill_null(False))
-    )
-    per_line = lines.group_by("line").agg(
-        (~pl.col("flagged")).sum().alias("_unflagged"),
-        pl.col("identity_id").filter(pl.col("flagged")).alias("_peers"),
-    )
-    # Every holder but this identity is flagged (a distinctive line has two holders or more).
-    template = lines.join(per_line, on="line").filter(
-        pl.col("_unflagged") == (~pl.col("flagged")).cast(pl.UInt32)
-    )
-    peer = pl.col("_peers").list.set_difference(pl.concat_list("identity_id")).list.min()
-    per_identity = (
-        template.with_columns(peer.alias("peer"))
-        .group_by("identity_id")
-        .agg(
-            pl.col("line").n_unique().alias("_lines"),
-            (pl.col("line").str.slice(0, 60) + " (also " + pl.col("peer") + ")").alias("values"),
-            pl.col("source").alias("sources"),
-        )
-        .with_columns((pl.col("_lines") / params.full_lines).alias("strength"))
-    )
-    return fired(per_identity)
+    """Rare resume lines shared with an identity flagged on its own records, under a name that
+    shares no word with this one's (``shared_templates``): the operator's template, reused for
+    a persona whose own records say little. Fires as resume_reuse does."""
+    flagged = own.filter(pl.col("flagged")).select(pl.col("identity_id").alias("peer"))
+    return template_strength(shared_templates(facts, params).join(flagged, on="peer"), params)
 
 
 # Context detectors also read ``own`` (network_id, gain, flagged of every identity).

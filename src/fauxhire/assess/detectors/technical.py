@@ -14,6 +14,7 @@ from fauxhire.assess.detectors._base import (
     Entry,
     NoParams,
     Params,
+    in_networks,
     share_of_records,
     shared_across_identities,
 )
@@ -97,13 +98,16 @@ class SharedIpParams(Params):
 
 
 def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
-    """One egress IP used by several identities at different companies within
-    ``window_days`` (a laptop farm's connection). Residential addresses are reassigned over
+    """One egress IP used by several identities of one network at different companies within
+    ``window_days`` (a laptop farm's connection; a household's is shared too, by people the
+    network stage finds nothing else in common with). Residential addresses are reassigned over
     the years, so only use close in time counts; strength grows with the identities on it,
     full at ``full_identities``. IPs of kinds many people share by design (VPN exits, mobile
     carriers, campus and office NAT: ``exclude_kinds``) are left out."""
-    own = facts.egress.drop_nulls(["ip", "at"]).filter(
-        pl.col("kind").is_null() | ~pl.col("kind").is_in(params.exclude_kinds)
+    own = (
+        facts.egress.drop_nulls(["ip", "at"])
+        .filter(pl.col("kind").is_null() | ~pl.col("kind").is_in(params.exclude_kinds))
+        .join(in_networks(facts.applications), on="identity_id")
     )
     days = pl.col("at").dt.epoch("d")
     # Two bucketings half a window apart: any two uses within half a window share a bucket.
@@ -119,7 +123,7 @@ def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
         ]
     )
     spread = (
-        buckets.group_by("ip", "_shift", "_bucket")
+        buckets.group_by("ip", "network_id", "_shift", "_bucket")
         .agg(
             pl.col("identity_id").n_unique().alias("_identities"),
             pl.col("company_id").n_unique().alias("_companies"),
@@ -128,12 +132,12 @@ def shared_egress_ip(facts: Facts, params: SharedIpParams) -> pl.DataFrame:
             (pl.col("_identities") >= params.min_identities)
             & (pl.col("_companies") >= params.min_companies)
         )
-        .group_by("ip")
+        .group_by("ip", "network_id")
         .agg(pl.col("_identities").max())
     )
     span = max(1, params.full_identities - 1)
     per_identity = (
-        own.join(spread, on="ip")
+        own.join(spread, on=["ip", "network_id"])
         .group_by("identity_id")
         .agg(
             ((pl.col("_identities").max() - 1) / span).alias("strength"),
@@ -152,11 +156,13 @@ class SharedParams(Params):
 
 
 def shared_shipping(facts: Facts, params: SharedParams) -> pl.DataFrame:
-    """A shipping address for company equipment shared by hires of different identities at
-    different companies."""
+    """A shipping address for company equipment shared by hires of different identities of
+    one network at different companies (a mail forwarder's building is shared too, by people
+    the network stage finds nothing else in common with)."""
     return shared_across_identities(
         facts.hires,
         "shipping_key",
+        facts.applications,
         min_identities=params.min_identities,
         min_companies=params.min_companies,
     )
@@ -164,10 +170,12 @@ def shared_shipping(facts: Facts, params: SharedParams) -> pl.DataFrame:
 
 def shared_payout(facts: Facts, params: SharedParams) -> pl.DataFrame:
     """A payout account (the employer's keyed fingerprint) shared by hires of different
-    identities."""
+    identities of one network (an employer-of-record pays many unrelated contractors from one
+    account)."""
     return shared_across_identities(
         facts.hires,
         "payout_account",
+        facts.applications,
         min_identities=params.min_identities,
         min_companies=params.min_companies,
     )
@@ -331,13 +339,17 @@ DETECTORS = {
     "shared_egress_ip": Entry(
         SharedIpParams,
         shared_egress_ip,
-        (*_EGRESS, "egress.ip", "egress.at", "egress.company_id"),
+        (*_EGRESS, "egress.ip", "egress.at", "egress.company_id", "applications.network_id"),
     ),
     "shared_shipping": Entry(
-        SharedParams, shared_shipping, ("hires.source", "hires.company_id", "hires.shipping_key")
+        SharedParams,
+        shared_shipping,
+        ("hires.source", "hires.company_id", "hires.shipping_key", "applications.network_id"),
     ),
     "shared_payout": Entry(
-        SharedParams, shared_payout, ("hires.source", "hires.company_id", "hires.payout_account")
+        SharedParams,
+        shared_payout,
+        ("hires.source", "hires.company_id", "hires.payout_account", "applications.network_id"),
     ),
     "shipping_not_home": Entry(
         NoParams,
