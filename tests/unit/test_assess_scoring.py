@@ -131,6 +131,11 @@ def _facts(identity: str, case: str) -> Facts:
         frames["signins"] = [_signin(identity, n, risk_level="high") for n in range(4)]
     elif case == "hours":
         frames["signins"] = [_signin(identity, n, hour=2, local_hour=21.0) for n in range(6)]
+    elif case == "app_hours":  # 08:00 UTC: 03:00 where it claims to live, 16:00 in UTC+8
+        frames["applications"] = [
+            _app(identity, n, applied_at=datetime(2024, 3, n, 8, tzinfo=UTC), local_hour=3.0)
+            for n in range(1, 6)
+        ]
     elif case == "partner":
         frames["partner"] = [_partner(identity)]
     elif case == "volume":
@@ -227,6 +232,7 @@ SINGLE_OBSERVATIONS = {
     "camera": {"virtual-camera"},
     "idp": {"idp-risk"},
     "hours": {"offset-activity-hours"},
+    "app_hours": {"offset-application-hours"},
     "partner": {"partner-intel-match"},
     "volume": {"application-volume"},
     "resume": {"resume-reuse"},
@@ -462,3 +468,38 @@ def test_a_value_shared_outside_a_network_is_no_evidence(case: str) -> None:
     )
     result = assess(alone, RULESET)
     assert result.contributions.filter(pl.col("identity_id") == "i-1").height == 0
+
+
+def test_applications_in_the_evening_are_no_evidence() -> None:
+    # 01:00 UTC: 20:00 in New York, 09:00 in UTC+8: an applicant after dinner, not at night.
+    apps = [
+        _app("i-1", n, applied_at=datetime(2024, 3, n, 1, tzinfo=UTC), local_hour=20.0)
+        for n in range(1, 6)
+    ]
+    result = assess(Facts.make(applications=pl.DataFrame(apps)), RULESET)
+    assert result.contributions.height == 0
+
+
+def test_a_borrowed_identity_weighs_on_the_borrower_never_on_the_person() -> None:
+    """Of two identities split as a borrowed identity, the one whose own records weigh more
+    carries it; the other (perhaps the real person) does not, whatever it holds."""
+    apps = [_app("persona", n) for n in range(1, 3)] + [_app("person", n) for n in (5, 6)]
+    egress = [_egress("persona", n, kind="vpn", provider="NordVPN") for n in (1, 2)]
+    facts = Facts.make(
+        applications=pl.DataFrame(apps),
+        egress=pl.DataFrame(egress),
+        reports=pl.DataFrame([_report("persona", "confirmed_fraud", "high")]),
+        borrowed=pl.DataFrame({"a": ["person"], "b": ["persona"]}),
+    )
+    result = assess(facts, RULESET)
+    fired = result.contributions.filter(pl.col("indicator") == "borrowed-identity")
+    assert fired.get_column("identity_id").to_list() == ["persona"]
+    person = result.identities.filter(pl.col("identity_id") == "person").row(0, named=True)
+    assert person["probability"] < 0.05
+    # Sides that weigh alike: neither is said to borrow the other.
+    even = replace(facts, reports=Facts.make().reports, egress=Facts.make().egress)
+    assert (
+        assess(even, RULESET)
+        .contributions.filter(pl.col("indicator") == "borrowed-identity")
+        .is_empty()
+    )

@@ -297,9 +297,11 @@ def test_one_person_under_a_nickname_is_not_a_network() -> None:
         }
     )
     assert link_networks(obs, names=names).networks.height == 0
-    # Under names with no word in common, the same template is two personas of one operator.
+    # Under names with no word in common, the same template is personas of one operator (who
+    # keep a mailbox each: twenty candidates on one mailbox would be an agency's).
     strangers = names.with_columns(pl.format("persona{} p{}", "identity", "identity").alias("name"))
-    assert link_networks(obs, names=strangers).networks.height == 20
+    templates = obs.filter(pl.col("kind") == "resume")
+    assert link_networks(templates, names=strangers).networks.height == 20
 
 
 def test_identities_split_apart_by_an_analyst_are_in_no_network_together() -> None:
@@ -343,3 +345,18 @@ def test_an_organisation_counts_as_common_as_all_it_reaches() -> None:
         + _strangers(1000)
     )
     assert link_networks(obs).networks.height == 0
+
+
+def test_an_agencys_own_template_ties_no_candidates() -> None:
+    # An agency writes its header and bullets into every candidate's resume, and submits them
+    # from one phone: a template of one organisation's, no operator's.
+    template = _template("agency", lines=8)
+    obs = _observations(
+        [(i, "phone", "+15550000") for i in range(1, 21)]
+        + [(i, "resume", line) for i in range(1, 21) for line in template]
+        + _strangers(1000)
+    )
+    assert link_networks(obs).networks.height == 0
+    # The same template under twenty names with no organisation behind it: an operator's.
+    alone = obs.filter(pl.col("kind") == "resume")
+    assert link_networks(alone).networks.height == 20

@@ -21,7 +21,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "applications": {
         "identity_id": _S, "network_id": _S, "app_key": _S, "source": _S, "company_id": _S,
         "applied_at": _T, "claimed_country": _S, "referred_by": _S, "name_key": _S,
-        "resume_text": _S,
+        "resume_text": _S, "local_hour": _F,
     },
     # Contact details an application gives: kind email | phone | address, normalised key.
     "contacts": {
@@ -52,6 +52,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     # Network edges between identities: how strongly two identities share infrastructure.
     "edges": {"a": _S, "b": _S, "score": _F},
+    # Identities split apart by linking as a possibly borrowed identity: one presents the
+    # other's name, address or profile with contacts and a resume of its own.
+    "borrowed": {"a": _S, "b": _S},
     # Analysts' dispositions on identities, the latest per identity.
     "dispositions": {"identity_id": _S, "disposition": _S, "analyst": _S, "created_at": _T},
 }  # fmt: skip
@@ -68,6 +71,7 @@ class Facts:
     reports: pl.DataFrame
     partner: pl.DataFrame
     edges: pl.DataFrame
+    borrowed: pl.DataFrame
     dispositions: pl.DataFrame
 
     def __post_init__(self) -> None:

@@ -168,7 +168,7 @@ def link_networks(
         pl.len().over("kind", "value").alias("shared_by"),
         pl.col("identity").n_unique().over("kind").alias("population"),
     ).filter(pl.col("shared_by") >= 2)
-    shared = _organisation_spread(shared)
+    shared = _organisation_spread(shared, spec)
     if names is not None and names.height:
         shared = shared.join(
             _personal_values(shared, _name_words(names)), on=["kind", "value"], how="anti"
@@ -256,14 +256,12 @@ def _same_person(
     return pl.concat(joins).unique().sort("identity_a", "identity_b")
 
 
-def _organisation_spread(shared: pl.DataFrame) -> pl.DataFrame:
-    """``shared`` with each organisation signal's ``shared_by`` raised to the identities its
-    organisation reaches: the connected values of those signals (one agency's phone and its
-    three mailboxes, each on a few dozen candidates) count as one value held by all of them.
-    Values held by more than their cap join nothing: no organisation is built through them."""
+def _organisations(shared: pl.DataFrame) -> pl.DataFrame:
+    """identity, org, reach: the organisation each holder of an organisation signal's value
+    belongs to (the connected values of those signals: one agency's phone and its three
+    mailboxes) and how many identities it reaches. Values held by more than their cap join
+    nothing: no organisation is built through them."""
     chosen = shared.filter(pl.col("organisation") & (pl.col("shared_by") <= pl.col("cap")))
-    if chosen.height == 0:
-        return shared
     ids = chosen.get_column("identity").unique().sort()
     position = pl.DataFrame({"identity": ids, "_at": np.arange(len(ids), dtype=np.int64)})
     holders = chosen.join(position, on="identity")
@@ -272,16 +270,39 @@ def _organisation_spread(shared: pl.DataFrame) -> pl.DataFrame:
     labels = components(
         len(ids), edges.get_column("_at").to_numpy(), edges.get_column("_first").to_numpy()
     )
-    reach = position.with_columns(pl.Series("_org", labels)).with_columns(
-        pl.len().over("_org").alias("_reach")
+    return (
+        position.with_columns(pl.Series("org", labels, dtype=pl.Int64))
+        .with_columns(pl.len().over("org").alias("reach"))
+        .select("identity", "org", "reach")
     )
+
+
+def _organisation_spread(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
+    """``shared`` with each organisation signal's ``shared_by`` raised to the identities its
+    organisation reaches, each value counting as held by all of them; and without the adding
+    values (resume lines) most of whose holders belong to one organisation larger than
+    ``full_strength_up_to``: an agency's own template, written into its candidates' resumes,
+    is the agency's, no operator's."""
+    orgs = _organisations(shared)
     spread = (
-        holders.join(reach.select("_at", "_reach"), on="_at")
+        shared.filter(pl.col("organisation"))
+        .join(orgs, on="identity")
         .group_by("kind", "value")
-        .agg(pl.col("_reach").max())
+        .agg(pl.col("reach").max().alias("_reach"))
+    )
+    large = orgs.filter(pl.col("reach") > spec.full_strength_up_to)
+    templates = (
+        shared.filter(pl.col("adds"))
+        .join(large, on="identity")
+        .group_by("kind", "value", "org")
+        .agg(pl.len().alias("_inside"), pl.col("shared_by").first())
+        .filter(2 * pl.col("_inside") >= pl.col("shared_by"))
+        .select("kind", "value")
+        .unique()
     )
     return (
-        shared.join(spread, on=["kind", "value"], how="left")
+        shared.join(templates, on=["kind", "value"], how="anti")
+        .join(spread, on=["kind", "value"], how="left")
         .with_columns(
             pl.max_horizontal("shared_by", pl.col("_reach").fill_null(0)).alias("shared_by")
         )

@@ -46,6 +46,8 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
             _reference("application", pl.col("app_key")),
         )
     )
+    # The hour an application was made where the applicant claims to live.
+    applications = timezones.with_local_hour(applications, "applied_at", "zone", "local_hour")
     contacts = frames["contacts"].join(
         applications.select("rec", "identity_id", "app_key", "source", "applied_at"), on="rec"
     )
@@ -86,6 +88,7 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
         reports=_reports(frames["reports"]),
         partner=_partner(frames["observables"], contacts, egress, now, community_key),
         edges=frames["edges"],
+        borrowed=frames["borrowed"],
         dispositions=current_dispositions(store),
     )
 

@@ -160,6 +160,10 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         "SELECT a, b, score FROM link_edges WHERE stage = 'network'",
         {"a": _S, "b": _S, "score": pl.Float64},
     ),
+    "borrowed": (
+        "SELECT a, b FROM link_edges WHERE stage = 'borrowed'",
+        {"a": _S, "b": _S},
+    ),
 }  # fmt: skip
 
 

@@ -159,6 +159,38 @@ def resume_flagged(facts: Facts, params: ResumeParams, own: pl.DataFrame) -> pl.
     return template_strength(shared_templates(facts, params).join(flagged, on="peer"), params)
 
 
+class BorrowedParams(Params):
+    margin: float = Field(
+        2.0, ge=0, description="own log-odds by which the borrower outweighs the other side"
+    )
+
+
+def borrowed_identity(facts: Facts, params: BorrowedParams, own: pl.DataFrame) -> pl.DataFrame:
+    """Split by linking from an identity that presents the same name, address or profile
+    with contacts and a resume of its own (``fauxhire show identity`` explains the split), and
+    the side whose own records weigh more by ``margin``: the one likely to borrow the other's
+    identity. The other side, perhaps the real person, is never given it."""
+    gain = own.select("identity_id", pl.col("gain").clip(0.0))
+    both = pl.concat(
+        [
+            facts.borrowed.select(pl.col("a").alias("identity_id"), pl.col("b").alias("other")),
+            facts.borrowed.select(pl.col("b").alias("identity_id"), pl.col("a").alias("other")),
+        ]
+    )
+    ahead = (
+        both.join(gain, on="identity_id")
+        .join(gain.rename({"identity_id": "other", "gain": "other_gain"}), on="other")
+        .filter(pl.col("gain") >= pl.col("other_gain") + params.margin)
+    )
+    return fired(
+        ahead.group_by("identity_id").agg(
+            pl.lit(1.0).alias("strength"),
+            ("presents the identity of " + pl.col("other")).alias("values"),
+            ("identity:" + pl.col("other")).alias("sources"),
+        )
+    )
+
+
 # Context detectors also read ``own`` (network_id, gain, flagged of every identity).
 _EDGES = ("edges.a", "edges.b", "edges.score")
 DETECTORS = {
@@ -169,6 +201,9 @@ DETECTORS = {
         referral_flagged,
         ("applications.source", "applications.referred_by", "applications.name_key"),
         stage="context",
+    ),
+    "borrowed_identity": Entry(
+        BorrowedParams, borrowed_identity, ("borrowed.a", "borrowed.b"), stage="context"
     ),
     "resume_flagged": Entry(
         ResumeParams,

@@ -284,24 +284,47 @@ class HoursParams(Params):
     full_share: float = Field(0.8, gt=0, le=1)
 
 
-def activity_hours(facts: Facts, params: HoursParams) -> pl.DataFrame:
-    """Sign-ins at night in the claimed home's time zone that fall in the working day of
-    UTC+8/+9 (``offsets``). Sign-ins whose claimed zone is unknown are not judged."""
-    utc = pl.col("observed_at").dt.hour() + pl.col("observed_at").dt.minute() / 60
+def _daytime(hour: pl.Expr, params: HoursParams) -> pl.Expr:
+    return (hour >= params.day_start) & (hour < params.day_end)
 
-    def daytime(hour: pl.Expr) -> pl.Expr:
-        return (hour >= params.day_start) & (hour < params.day_end)
 
-    abroad = pl.any_horizontal([daytime((utc + offset) % 24) for offset in params.offsets])
-    judged = facts.signins.drop_nulls("local_hour")
+def _hours_abroad(
+    frame: pl.DataFrame, time: str, local_night: pl.Expr, params: HoursParams
+) -> pl.DataFrame:
+    """``share_of_records`` of the records at ``local_night`` in the claimed zone that fall in
+    the working day of one of ``offsets``; records with no claimed zone are not judged."""
+    utc = pl.col(time).dt.hour() + pl.col(time).dt.minute() / 60
+    abroad = pl.any_horizontal([_daytime((utc + o) % 24, params) for o in params.offsets])
     return share_of_records(
-        judged,
-        ~daytime(pl.col("local_hour")) & abroad,
+        frame.drop_nulls(["local_hour", time]),
+        local_night & abroad,
         pl.col("local_hour").floor().cast(pl.Int32).cast(pl.String) + ":00 local",
         min_records=params.min_records,
         min_share=params.min_share,
         full_share=params.full_share,
     )
+
+
+def activity_hours(facts: Facts, params: HoursParams) -> pl.DataFrame:
+    """Sign-ins at night in the claimed home's time zone that fall in the working day of
+    UTC+8/+9 (``offsets``). Sign-ins whose claimed zone is unknown are not judged."""
+    night = ~_daytime(pl.col("local_hour"), params)
+    return _hours_abroad(facts.signins, "observed_at", night, params)
+
+
+class ApplicationHoursParams(HoursParams):
+    night_end: float = Field(6.0, gt=0, le=12, description="local night: midnight to this hour")
+    min_records: int = Field(3, ge=1)
+    min_share: float = Field(0.4, gt=0, le=1)
+
+
+def application_hours(facts: Facts, params: ApplicationHoursParams) -> pl.DataFrame:
+    """Applications made in the small hours where the identity claims to live (midnight to
+    ``night_end``) that fall in the working day of UTC+8/+9 (``offsets``). People apply in the
+    evening and at weekends; at four in the morning, day after day, rarely. Applications whose
+    claimed zone is unknown are not judged."""
+    night = pl.col("local_hour") < params.night_end
+    return _hours_abroad(facts.applications, "applied_at", night, params)
 
 
 class PartnerParams(Params):
@@ -370,6 +393,11 @@ DETECTORS = {
         HoursParams,
         activity_hours,
         ("signins.source", "signins.observed_at", "signins.local_hour"),
+    ),
+    "application_hours": Entry(
+        ApplicationHoursParams,
+        application_hours,
+        ("applications.source", "applications.applied_at", "applications.local_hour"),
     ),
     "partner_match": Entry(
         PartnerParams,

@@ -1,0 +1,100 @@
+"""The smallest validation world, from a generator fauxhire did not write, run whole and scored.
+
+shared/validation/v1-default-6k.tar.xz (6,000 legitimate people, 150 personas in 12 networks,
+19,355 applications) is unpacked to a temp folder, run through `fauxhire run` with a report,
+exported, shown and scored by `fauxhire evaluate` against its truth. The world is a test set:
+nothing in fauxhire was fitted to it. Where CI has no copy of shared/ the test fails if
+FAUXHIRE_REQUIRE_VALIDATION is set (as .ci/run does), and skips otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from fauxhire.cli import app
+from fauxhire.services.evaluate import evaluate_store
+from fauxhire.store import Store
+
+ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "validation" / "v1-default-6k.tar.xz"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not ARCHIVE.is_file():
+        if os.environ.get("FAUXHIRE_REQUIRE_VALIDATION"):
+            pytest.fail(f"{ARCHIVE} is missing but FAUXHIRE_REQUIRE_VALIDATION is set")
+        pytest.skip(f"no validation world at {ARCHIVE}")
+    root = tmp_path_factory.mktemp("validation")
+    with tarfile.open(ARCHIVE) as archive:
+        archive.extractall(root, filter="data")
+    db = f"sqlite:///{root / 'fauxhire.db'}"
+    runner = CliRunner()
+    ran = runner.invoke(
+        app, ["run", str(root / "world"), "--db", db, "--report", str(root / "rep")]
+    )
+    assert ran.exit_code == 0, ran.output
+    store = Store.open(db)
+    try:
+        scores = evaluate_store(store, root / "truth").to_json()
+    finally:
+        store.close()
+    return {"root": root, "db": db, "runner": runner, "scores": scores["stages"]}
+
+
+def test_every_output_is_written(world: dict[str, Any]) -> None:
+    root, db, runner = world["root"], world["db"], world["runner"]
+    report = json.loads((root / "rep" / "report.json").read_text(encoding="utf-8"))
+    assert report["identities"] > 0
+    for what, out in (("links", "links.csv"), ("assessments", "assessments.jsonl")):
+        done = runner.invoke(app, ["export", what, "--out", str(root / out), "--db", db])
+        assert done.exit_code == 0, done.output
+    with (root / "links.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 19_355
+    network = next(row["network_id"] for row in rows if row["network_id"])
+    shown = runner.invoke(app, ["show", "network", network, "--db", db])
+    assert shown.exit_code == 0, shown.output
+
+
+def test_identities_are_resolved(world: dict[str, Any]) -> None:
+    identities = world["scores"]["identities"]
+    assert identities["pairwise"]["f1"] >= 0.98
+
+
+def test_detection_meets_its_targets(world: dict[str, Any]) -> None:
+    detection = world["scores"]["detection"]
+    assert detection["precision"] >= 0.95
+    assert detection["recall"] >= 0.90
+    assert detection["false_positives"]["rate"] <= 0.001
+    for kind, share in detection["false_positives_by_hard_case"].items():
+        assert share["rate"] <= 0.01, kind
+
+
+def test_networks_hold_their_personas(world: dict[str, Any]) -> None:
+    networks = world["scores"]["networks"]
+    assert networks["bcubed"]["precision"] >= 0.99
+    assert networks["bcubed"]["f1"] >= 0.85
+    assert networks["legitimate_in_network"]["count"] == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met yet: 0.90 network B-cubed F1 on v1; a dozen personas share nothing "
+    "fauxhire observes with their network (own devices, own contacts, common phrasing only)",
+)
+def test_networks_meet_their_target(world: dict[str, Any]) -> None:
+    assert world["scores"]["networks"]["bcubed"]["f1"] >= 0.95
+
+
+def test_the_report_counts_interviews_and_companies(world: dict[str, Any]) -> None:
+    counts = world["scores"]["report"]["counts"]
+    assert counts["interviews"]["pass"] and counts["companies"]["pass"]
+    assert counts["identities"]["relative_error"] <= 0.05
