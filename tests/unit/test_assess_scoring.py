@@ -157,6 +157,11 @@ def _facts(identity: str, case: str) -> Facts:
         frames["applications"] = [_app(identity, 1), _app(identity, 2, claimed_country="GB")]
     elif case == "report_confirmed_high":
         frames["reports"] = [_report(identity, "confirmed_fraud", "high")]
+    elif case == "reports_of_two_companies":
+        frames["reports"] = [
+            _report(identity, "confirmed_fraud", "high"),
+            _report(identity, "confirmed_fraud", "medium", company="c-2"),
+        ]
     elif case == "report_suspected_high":
         frames["reports"] = [_report(identity, "suspected", "high")]
     elif case != "clean":
@@ -202,11 +207,13 @@ def _partner(identity: str) -> dict[str, Any]:
     }
 
 
-def _report(identity: str, disposition: str, confidence: str) -> dict[str, Any]:
+def _report(
+    identity: str, disposition: str, confidence: str, company: str = "c-1"
+) -> dict[str, Any]:
     return {
         "identity_id": identity,
-        "source": "report:r-1",
-        "company_id": "c-1",
+        "source": f"report:{company}/r-1",
+        "company_id": company,
         "disposition": disposition,
         "confidence": confidence,
     }
@@ -261,10 +268,26 @@ def test_every_technical_and_behavioural_indicator_has_a_case() -> None:
     assert wanted <= covered
 
 
-def test_a_confirmed_high_confidence_report_lifts_to_likely() -> None:
+def test_one_companys_confirmed_report_alone_does_not_decide() -> None:
+    # An employer can be wrong: a VPN user reported as a fraud is not made likely by it.
     probability, fired = _assessed("report_confirmed_high")
     assert fired == {"employer-report"}
+    assert probability < LIKELY
+    facts = _facts("i-1", "vpn")
+    reported = replace(facts, reports=_facts("i-1", "report_confirmed_high").reports)
+    assert _chance(reported) < LIKELY
+
+
+def test_confirmed_reports_of_two_companies_lift_to_likely() -> None:
+    probability, fired = _assessed("reports_of_two_companies")
+    assert fired == {"employer-report"}
     assert probability >= LIKELY
+
+
+def test_one_report_with_the_schemes_infrastructure_behind_it_decides() -> None:
+    facts = _facts("i-1", "astrill")
+    reported = replace(facts, reports=_facts("i-1", "report_confirmed_high").reports)
+    assert _chance(reported) >= LIKELY
 
 
 def test_a_suspicion_alone_does_not() -> None:
@@ -401,7 +424,12 @@ def test_a_resume_template_of_a_flagged_identity_ties_a_quiet_persona_to_it() ->
     ]
     facts = Facts.make(
         applications=pl.DataFrame(apps),
-        reports=pl.DataFrame([_report("flagged", "confirmed_fraud", "high")]),
+        reports=pl.DataFrame(
+            [
+                _report("flagged", "confirmed_fraud", "high"),
+                _report("flagged", "confirmed_fraud", "high", company="c-2"),
+            ]
+        ),
     )
     result = assess(facts, RULESET)
     fired = result.contributions.filter(pl.col("indicator") == "resume-flagged")

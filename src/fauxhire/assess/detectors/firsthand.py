@@ -21,11 +21,16 @@ class ReportParams(Params):
         default_factory=_confidence_table,
         description="disposition -> confidence -> strength; the strongest report counts",
     )
+    single_company: float = Field(
+        0.5, gt=0, le=1, description="share of its strength a report counts with no other company's"
+    )
 
 
 def employer_report(facts: Facts, params: ReportParams) -> pl.DataFrame:
     """An employer's first-hand report on an application of the identity, weighted by its
-    disposition and confidence (``strength``). The strongest report counts."""
+    disposition and confidence (``strength``). The strongest report counts, in full when
+    reports of two companies or more agree, else ``single_company`` of it: one employer can be
+    wrong, and what corroborates its report is for the other indicators to add."""
     table = pl.DataFrame(
         [
             (disposition, confidence, value)
@@ -35,7 +40,15 @@ def employer_report(facts: Facts, params: ReportParams) -> pl.DataFrame:
         schema={"disposition": pl.String, "confidence": pl.String, "strength": pl.Float64},
         orient="row",
     )
-    return _reports(facts.reports.join(table, on=["disposition", "confidence"]))
+    reports = facts.reports.join(table, on=["disposition", "confidence"])
+    agreed = pl.col("company_id").n_unique().over("identity_id") >= 2
+    return _reports(
+        reports.with_columns(
+            pl.when(agreed)
+            .then(pl.col("strength"))
+            .otherwise(pl.col("strength") * params.single_company)
+        )
+    )
 
 
 class ClearedParams(Params):
