@@ -360,3 +360,21 @@ def test_an_agencys_own_template_ties_no_candidates() -> None:
     # The same template under twenty names with no organisation behind it: an operator's.
     alone = obs.filter(pl.col("kind") == "resume")
     assert link_networks(alone).networks.height == 20
+
+
+def test_a_household_is_one_party_never_a_network_by_itself() -> None:
+    # A family declaring one home shares a joint account and a connection: two families of
+    # signals, and no operator.
+    obs = _observations(
+        [(i, "payout", "joint-acct") for i in (1, 2)]
+        + [(i, "egress_ip", "203.0.113.7") for i in (1, 2)]
+    )
+    homes = pl.DataFrame({"identity": [1, 2], "value": ["12 elm st springfield il 62701"] * 2})
+    assert link_networks(obs).networks.height == 2  # without the homes: a "network"
+    assert link_networks(obs, homes=homes).networks.height == 0
+    # A household a real network ties to itself is in that network, whole.
+    more = pl.concat(
+        [obs, _observations([(2, "device", "DESKTOP-7F3K2LQ"), (3, "device", "DESKTOP-7F3K2LQ")])]
+    )
+    networks = dict(link_networks(more, homes=homes).networks.iter_rows())
+    assert networks[1] == networks[2] == networks[3]

@@ -69,6 +69,8 @@ class NetworkSpec(BaseModel):
     # An email address held by this many identities or fewer joins them as one person; held
     # under one name by any number, too (a job-board applicant the identity stage split).
     same_person_email_up_to: int = Field(default=3, ge=0)
+    # Identities declaring one home address, up to this many, are one household.
+    household_up_to: int = Field(default=6, ge=2)
     # Rarity that earns an adding signal its full weight: lines a thousand times rarer together
     # than chance would give any one pair of identities in the store (``full_nats``). No one
     # value can: a line held by two of N carries ln(N/2) nats, chance ln(N(N-1)/2).
@@ -146,6 +148,7 @@ def link_networks(
     referrals: pl.DataFrame | None = None,
     apart: list[tuple[int, int]] | None = None,
     names: pl.DataFrame | None = None,
+    homes: pl.DataFrame | None = None,
 ) -> NetworkLinks:
     """Network links between identities.
 
@@ -153,7 +156,9 @@ def link_networks(
     was seen with. ``referrals``: identity (the referred), referrer (Int64), value (the name
     as written): already resolved to the identities it may name. ``apart``: identity pairs an
     analyst split: never in one network. ``names``: identity, name (the normalised names each
-    identity presented), to tell one person split from two.
+    identity presented), to tell one person split from two. ``homes``: identity, value (the
+    home addresses its applications declare): a household declares one home, and is one
+    party however much its members share (a joint account, a connection, a laptop).
     """
     signals = pl.DataFrame(
         [
@@ -191,7 +196,9 @@ def link_networks(
     )
     ids_np = ids.to_numpy().astype(np.int64)
     apart = apart or []
-    joins = _same_person(shared, spec, names)  # identity_a, identity_b, score
+    joins = pl.concat(  # identity_a, identity_b, score
+        [_same_person(shared, spec, names), _households(homes, ids, spec)]
+    )
     persons = _groups(ids_np, joins, apart)
     groups, links = persons, []
     while True:  # each round joins groups linked at the threshold; stop when none are
@@ -324,6 +331,21 @@ def _personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
     )
     namesakes = held.filter(pl.col("identity").n_unique().over("kind", "value", "word") >= 2)
     return pl.concat([naming, namesakes]).select("kind", "value").unique()
+
+
+def _households(homes: pl.DataFrame | None, ids: pl.Series, spec: NetworkSpec) -> pl.DataFrame:
+    """Identities that declare one home address, held by at most ``household_up_to`` of
+    them: a family or flatmates, who share an account, a connection and a laptop and
+    misrepresent nothing. They count as one party: never a network by themselves, though a
+    network may hold them all. An address more declare is a building's or a mailbox's."""
+    if homes is None or homes.height == 0:
+        return _first_holder(pl.DataFrame(schema={"key": pl.String, "identity": pl.Int64}))
+    held = (
+        homes.select(pl.col("value").alias("key"), "identity")
+        .unique()
+        .filter(pl.col("identity").is_in(ids.implode()))
+    )
+    return _first_holder(held.filter(pl.len().over("key").is_between(2, spec.household_up_to)))
 
 
 def _first_holder(held: pl.DataFrame) -> pl.DataFrame:

@@ -96,12 +96,21 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         .select(pl.col("cluster").alias("identity"), "name")
         .unique()
     )
+    homes = (
+        values.filter(pl.col("kind") == "address")
+        .join(identity_number, on="rec")
+        .select(pl.col("cluster").alias("identity"), pl.col("key").alias("value"))
+        .unique()
+    )
+    # A persona on a borrowed identity and the person it borrows from are never one party.
+    borrowed_apart = list(borrowed.pairs.select("cluster_a", "cluster_b").iter_rows())
     network = link_networks(
         observations,
         NETWORK_SPEC,
         referrals,
-        _network_apart(judgements, identities, by_key),
+        _network_apart(judgements, identities, by_key) + borrowed_apart,
         names,
+        homes,
     )
     per_identity = identities.select("cluster", "id").unique()
     network_ids = _stable_ids(
