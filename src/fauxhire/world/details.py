@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from fauxhire.world import pools
+from fauxhire.world import phrases, pools
 from fauxhire.world.pools import Egress, Place
 
 
@@ -117,14 +117,6 @@ def profile_urls(first: str, last: str, number: int, rng: random.Random, tech: b
     return urls
 
 
-# Sentences that ordinary resumes share: different people write the same phrases.
-_COMMON = (
-    "Strong communicator who works well with distributed teams.",
-    "Passionate about clean code, testing and continuous delivery.",
-    "Comfortable owning features from design to production.",
-    "Experienced in agile teams with two-week sprints.",
-    "Mentored junior colleagues and led code reviews.",
-)
 # Popular resume templates: whole skeletons many people fill in (a hard case).
 TEMPLATES = (
     "PROFESSIONAL SUMMARY\nResults-driven {title} with {years}+ years of experience delivering "
@@ -149,15 +141,16 @@ def resume_for(
     else:
         head = (
             f"{title} with {years} years of experience. Skills: {', '.join(skills)}. "
-            f"{rng.choice(_COMMON)} Built {skills[1]} services handling "
-            f"{rng.randint(2, 90)} million requests a day; cut costs by {rng.randint(10, 60)}%.\n"
+            f"Built {skills[1]} services handling {rng.randint(2, 90)} million requests a day; "
+            f"cut costs by {rng.randint(10, 60)}%.\n"
         )
+    stock = "".join(f"{line}\n" for line in phrases.stock_lines(rng))
     jobs = "".join(
         f"{job['employer']}, {job['title']}, {job['start']}-{job['end'] or 'present'}\n"
         for job in employment
     )
     schools = "".join(f"{ed['school']}, {ed['degree']}, {ed['end']}\n" for ed in education)
-    return f"{name}\n{head}EXPERIENCE\n{jobs}EDUCATION\n{schools}"
+    return f"{name}\n{head}EXPERIENCE\n{jobs}{stock}EDUCATION\n{schools}"
 
 
 def history(
