@@ -188,10 +188,12 @@ def drift_resume(rng: random.Random, resume: str) -> str:
 
 
 def typo(rng: random.Random, word: str) -> str:
-    """A one-letter slip: a swap of neighbours or a doubled letter."""
+    """A one-letter slip: a swap of neighbours or a doubled letter. Two draws whatever the
+    word, so that the stream after it does not depend on the name (a borrowed one, say)."""
+    where, swap = rng.random(), rng.random() < 0.5
     if len(word) < 4:
         return word
-    i = rng.randrange(1, len(word) - 2)
-    if rng.random() < 0.5:
+    i = 1 + int(where * (len(word) - 3))
+    if swap:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[: i + 1] + word[i] + word[i + 1 :]
