@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from fauxhire.errors import ConfigError
-from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec, overrides_of, spec_for, with_overrides
+from fauxhire.world.spec import (
+    HARD_CASE_RATES,
+    WorldSpec,
+    overrides_of,
+    spec_for,
+    with_overrides,
+)
 
 BASE = WorldSpec(legitimate=1_000, scale=0.2)
 
@@ -96,3 +103,19 @@ def test_the_overrides_of_a_spec_are_its_departures_from_the_calibration() -> No
     }
     # Setting a value to its default departs from nothing.
     assert overrides_of(with_overrides(BASE, ["dprk_hire_rate=0.05"])) == {}
+
+
+def test_every_lookalike_has_a_knob() -> None:
+    kinds = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "family",
+             "relocated")  # fmt: skip
+    assert all(0 < BASE.hard_case_rates[kind] <= 0.05 for kind in kinds)  # a few per cent
+    spec = with_overrides(BASE, [f"hard_case_rates.{kind}=0" for kind in kinds])
+    assert all(spec.hard_case_rates[kind] == 0 for kind in kinds)
+    assert overrides_of(spec) == {f"hard_case_rates.{kind}": 0.0 for kind in kinds}
+
+
+def test_a_spec_given_some_kinds_has_the_rest_at_their_defaults() -> None:
+    spec = WorldSpec(legitimate=100, scale=0.2, hard_case_rates={"vpn": 0.5})
+    assert spec.hard_case_rates == {**HARD_CASE_RATES, "vpn": 0.5}
+    with pytest.raises(ValidationError, match="unknown entries"):
+        WorldSpec(legitimate=100, scale=0.2, hard_case_rates={"astrill": 1})

@@ -29,6 +29,11 @@ def draw_name(rng: random.Random, common_rate: float) -> tuple[str, str, str, bo
     return pool, rng.choice(firsts), rng.choice(lasts), False
 
 
+def draw_first(rng: random.Random, pool: str) -> str:
+    """A first name of ``pool``: a family member who shares a surname shares its pool."""
+    return rng.choice(pools.NAME_POOLS[pool][0])
+
+
 def ascii_handle(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "-")
 

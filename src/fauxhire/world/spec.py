@@ -23,6 +23,7 @@ from pydantic import (
     NonNegativeFloat,
     PositiveInt,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -44,6 +45,14 @@ HARD_CASE_RATES: dict[str, float] = {
     "night_owl": 0.03,
     "overseas_contractor": 0.03,
     "resume_template": 0.04,
+    # Look-alikes of the scheme's tells (world/lookalikes.py). high_volume is lower than the
+    # rest because each sends 20 to 150 applications: at 1% they send a fifth of them all.
+    "high_volume": 0.01,
+    "over_employed": 0.02,
+    "mail_forwarder": 0.02,
+    "eor_payroll": 0.02,
+    "family": 0.02,
+    "relocated": 0.02,
 }
 
 
@@ -95,6 +104,16 @@ class WorldSpec(BaseModel):
     ats_weights: dict[str, NonNegativeFloat] = {"greenhouse": 0.2, "lever": 0.15, "canonical": 0.65}
     idp_weights: dict[str, NonNegativeFloat] = {"okta": 0.6, "entra": 0.4}
     zoom_share: Rate = 0.8  # companies whose meeting logs are in the folder
+
+    @field_validator("hard_case_rates")
+    @classmethod
+    def _complete(cls, given: dict[str, float]) -> dict[str, float]:
+        """Every kind there is, the unnamed ones at their defaults; no unknown kind."""
+        defaults = HARD_CASE_RATES
+        unknown = sorted(set(given) - set(defaults))
+        if unknown:
+            raise ValueError(f"unknown entries {unknown}; use {', '.join(defaults)}")
+        return {**defaults, **given}
 
     @model_validator(mode="after")
     def _period(self) -> WorldSpec:
