@@ -1,6 +1,7 @@
 """The demo world's legitimate look-alikes (world/lookalikes.py), read as the pipeline reads
 them: each at its rate, each showing the tell it imitates, shared values really shared by many
-unrelated people, and one seed one world."""
+unrelated people, a borrowed identity borrowed and nothing more, every knob able to turn its
+look-alike off, and one seed one world."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec
 
 LOOKALIKES = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "family",
               "relocated")  # fmt: skip
-SPEC = WorldSpec(seed=21, legitimate=6_000, scale=0.3)
+SPEC = WorldSpec(seed=21, legitimate=6_000, scale=0.3, operation={"borrowed_identities": 0.5})
 MAILBOX_TOWNS = {f"{p.city} {p.region} {p.postcode}".lower() for p in MAILBOX_PLACES}
 
 
@@ -59,8 +60,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """A world with every look-alike at its default rate, ingested and joined into SQLite, read
-    back by true identity."""
+    """A world with every look-alike at its default rate (half the personas on a borrowed
+    identity, for enough pairs), ingested and joined into SQLite, read back by true identity."""
     root = tmp_path_factory.mktemp("lookalikes")
     generate(SPEC, root / "input", root / "truth")
     db = root / "store.db"
@@ -238,6 +239,41 @@ def test_a_relocated_person_claims_a_new_home_once(world: World) -> None:
         assert sum(a != b for a, b in pairwise(claimed)) == 1, claimed
 
 
+def _name(world: World, identity: str) -> str:
+    """The name an identity gives most often (a slip of the keyboard aside)."""
+    names = Counter(a["name_key"] for a in world.applications[identity])
+    return names.most_common(1)[0][0]
+
+
+def test_a_borrowed_identity_is_the_victims_name_home_and_profile_only(world: World) -> None:
+    victims = world.kind("identity_theft_victim")
+    assert len(victims) >= 10
+    compared: Counter[str] = Counter()  # checks that had values on both sides to compare
+    for victim in victims:
+        persona = world.identities[victim]["identity_theft_pair"]
+        truth = world.identities[persona]
+        assert truth["population"] == "dprk" and truth["network_id"]
+        assert truth["identity_theft_pair"] == victim
+        assert "identity_theft_victim" not in truth["hard_cases"]
+        assert world.identities[victim]["population"] == "legitimate"
+        assert _name(world, victim) == _name(world, persona)
+        assert world.held(victim, "linkedin") == world.held(persona, "linkedin") != set()
+        for kind in ("email", "phone"):
+            assert not world.held(victim, kind) & world.held(persona, kind), kind
+        home = world.held(victim, "address")  # (a Lever export has no address)
+        if home and world.held(persona, "address"):
+            assert home & world.held(persona, "address")
+            compared["address"] += 1
+        assert not any(h["shipping_address_key"] in home for h in world.hires[persona])
+        texts = {i: _texts(world.applications[i]) for i in (victim, persona)}
+        assert not texts[victim] & texts[persona]
+        compared["resume"] += bool(texts[victim] and texts[persona])
+        assert not world.meeting_ips[victim] & world.meeting_ips[persona]
+        compared["egress"] += bool(world.meeting_ips[victim] and world.meeting_ips[persona])
+    # Few victims reach a logged meeting, so egress is compared on fewer pairs.
+    assert compared["address"] >= 3 and compared["resume"] >= 3 and compared["egress"], compared
+
+
 def test_common_resume_lines_are_common_to_both_populations(world: World) -> None:
     stock = set(phrases.STOCK)
     holders: dict[str, Counter[str]] = {"legitimate": Counter(), "dprk": Counter()}
@@ -277,6 +313,7 @@ def test_same_seed_same_lookalikes_other_seed_other(tmp_path: Path) -> None:
         legitimate=800,
         scale=0.05,
         hard_case_rates=rates,
+        operation={"borrowed_identities": 0.5},
     )
     digests = []
     for name, each in (("a", spec), ("b", spec), ("c", spec.model_copy(update={"seed": 6}))):

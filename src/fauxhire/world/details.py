@@ -112,13 +112,20 @@ def host_in(egress: Egress, number: int) -> str:
     return str(net.network_address + 1 + number % (net.num_addresses - 2))
 
 
+def _handle(first: str, last: str, number: int) -> str:
+    return f"{ascii_handle(first)}-{ascii_handle(last)}-{number}"
+
+
+def linkedin_for(first: str, last: str, number: int) -> str:
+    return f"https://www.linkedin.com/in/{_handle(first, last, number)}"
+
+
 def profile_urls(first: str, last: str, number: int, rng: random.Random, tech: bool) -> list[str]:
-    handle = f"{ascii_handle(first)}-{ascii_handle(last)}-{number}"
     urls = []
     if rng.random() < 0.7:
-        urls.append(f"https://www.linkedin.com/in/{handle}")
+        urls.append(linkedin_for(first, last, number))
     if tech and rng.random() < 0.6:
-        urls.append(f"https://github.com/{handle}")
+        urls.append(f"https://github.com/{_handle(first, last, number)}")
     return urls
 
 

@@ -50,13 +50,13 @@ def generate(
     sink, truth = FolderSink(input_dir), TruthWriter(truth_dir)
     emitter = _Emitter(spec, sink, truth, ResumeFiles(sink))
     _write_directory(sink, companies)
-    networks, dprk_apps = make_operation(spec, companies, ids)
+    networks, dprk_apps, borrowed = make_operation(spec, companies, ids)
     emitter.emit(dprk_apps)
     personas = [p for n in networks for p in n.personas]
     for persona in personas:
         truth.identity(persona)
     legit_hires: list[Application] = []
-    for people, apps in Legit(spec, companies, ids).blocks():
+    for people, apps in Legit(spec, companies, ids, borrowed).blocks():
         emitter.emit(apps)
         for person in people:
             truth.identity(person)

@@ -3,14 +3,14 @@
 People are made in blocks of a fixed size, each from its own random stream, so a world of a
 million applicants is generated in bounded memory and the same seed always gives the same world.
 The look-alikes of the scheme's tells (high volume, several jobs, mailboxes, employers of
-record, families, moves) are described in ``lookalikes``.
+record, families, moves, borrowed identities) are described in ``lookalikes``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 
 from fauxhire.world import details, pools
@@ -19,6 +19,7 @@ from fauxhire.world.lookalikes import (
     EASY_APPLY,
     HIGH_VOLUME,
     LEGIT_NUMBER,
+    Borrowed,
     Household,
     destination,
     home_ip,
@@ -47,8 +48,15 @@ _AGENCIES = (
 
 
 class Legit:
-    def __init__(self, spec: WorldSpec, companies: list[Company], ids: Ids) -> None:
+    def __init__(
+        self,
+        spec: WorldSpec,
+        companies: list[Company],
+        ids: Ids,
+        borrowed: Mapping[int, Borrowed] | None = None,
+    ) -> None:
         self.spec, self.ids = spec, ids
+        self.borrowed = dict(borrowed or {})  # victim's index -> what a persona borrows
         self.mailboxes = make_mailboxes(spec)
         self.eor_accounts = make_eor_accounts(spec)
         # A household starts at this rate per person not yet in one, so that its members are
@@ -88,18 +96,20 @@ class Legit:
         family: Household | None = None
         end = start + size
         for n in range(start, end):
+            victim = self.borrowed.get(n)
             if family is not None and family.left > 0:
                 family.left -= 1
                 person = self._person(rng, n, family=family)
             else:
-                members = self._family_size(rng, n, end)
-                person = self._person(rng, n, head=members > 0)
+                members = self._family_size(rng, n, end) if victim is None else 0
+                person = self._person(rng, n, victim=victim, head=members > 0)
                 family = make_household(person, n, members) if members else None
                 if family is not None:
                     _join(person, family)
             rates = self.spec.hard_case_rates
-            # A family's home and a mailbox are no home to share with roommates.
-            movable = not person.hard_cases & {"family", "mail_forwarder"}
+            # A victim's home is what a persona borrows; a family's home and a mailbox are no
+            # home to share with roommates.
+            movable = victim is None and not person.hard_cases & {"family", "mail_forwarder"}
             if movable and rng.random() < rates["shared_address"]:
                 if household is None or household[1] == 0:
                     household = (person.address, rng.randint(1, 3))
@@ -113,12 +123,12 @@ class Legit:
         return people, apps
 
     def _family_size(self, rng: random.Random, n: int, end: int) -> int:
-        """The members of a household starting at person ``n`` (0 for none), all within the
-        block."""
+        """The members of a household starting at person ``n`` (0 for none): all within the
+        block, none of them someone whose identity a persona borrows."""
         if rng.random() >= self.family_start:
             return 0
         members = rng.randint(*FAMILY)
-        if n + members > end:
+        if n + members > end or any(m in self.borrowed for m in range(n, n + members)):
             return 0
         return members
 
@@ -127,11 +137,15 @@ class Legit:
         rng: random.Random,
         n: int,
         *,
+        victim: Borrowed | None = None,
         family: Household | None = None,
         head: bool = False,
     ) -> Person:
         rates = self.spec.hard_case_rates
-        if family is not None and rng.random() < 0.6:  # shares the household's surname
+        if victim is not None:
+            pool, first, last, common = (victim.name_pool, victim.first, victim.last,
+                                         victim.common)  # fmt: skip
+        elif family is not None and rng.random() < 0.6:  # shares the household's surname
             pool, last, common = family.name_pool, family.last, False
             first = details.draw_first(rng, pool)
         else:
@@ -140,14 +154,18 @@ class Legit:
         for case in ("vpn", "night_owl", "overseas_contractor", "resume_template", "shared_nat"):
             if rng.random() < rates[case]:
                 cases.add(case)
-        if family is not None or head:
+        if victim is not None:
+            cases.add("identity_theft_victim")
+        elif family is not None or head:
             cases |= {"family"}
         else:
             cases |= {case for case in _LOOKALIKES if rng.random() < rates[case]}
         if cases & {"family", "over_employed"}:
             cases.discard("shared_nat")  # they sign in from their own home line
             cases.discard("relocated")  # and stay in it
-        if family is not None:
+        if victim is not None:
+            place = victim.place
+        elif family is not None:
             place = family.place
         elif "overseas_contractor" in cases or ("eor_payroll" in cases and rng.random() < 0.5):
             place = rng.choice(pools.ABROAD_PLACES)
@@ -173,12 +191,16 @@ class Legit:
                     first, last, number, rng.randrange(4) + 1, rng.choice(pools.EMAIL_PROVIDERS)
                 )
             )
-        if family is not None:
+        if victim is not None:
+            address = victim.address
+        elif family is not None:
             address = family.address
         else:
             unit = rng.randint(1, 40) if rng.random() < 0.25 else None
             address = details.address_for(place, n, unit)
         urls = details.profile_urls(first, last, number, rng, role not in _NON_TECH_ROLES)
+        if victim is not None:  # the profile the persona points to is theirs
+            urls = [victim.linkedin, *(u for u in urls if "linkedin" not in u)]
         person = Person(
             identity_id=f"p-{n + 1}",
             population="legitimate",
@@ -198,6 +220,7 @@ class Legit:
             education=education,
             employment=employment,
             hard_cases=cases,
+            identity_theft_pair=victim.persona_id if victim is not None else "",
         )
         self._connect(rng, person)
         if rng.random() < self.spec.hard_case_rates["agency"]:

@@ -8,9 +8,10 @@ employers, a name and address that are a real person's. Ordinary people show eac
 - ``mail_forwarder``: the laptop shipped to a commercial virtual mailbox that many use;
 - ``eor_payroll``: paid through an employer of record whose account many contractors share;
 - ``family``: a household hired at several employers, one home, one joint account, one IP;
-- ``relocated``: a claimed home that changes once, part-way through a search.
-This module holds the shared things (mailboxes, platform accounts, households); ``legit``
-decides who has them.
+- ``relocated``: a claimed home that changes once, part-way through a search;
+- ``identity_theft_victim``: a real applicant whose name, home and LinkedIn a persona borrows.
+This module holds the shared things (mailboxes, platform accounts, households, borrowed
+identities); ``legit`` decides who has them.
 """
 
 from __future__ import annotations
@@ -141,3 +142,49 @@ def destination(rng: random.Random, place: Place) -> Place:
         if p.country == place.country and p != place
     ]
     return rng.choice(same or pools.US_PLACES)
+
+
+@dataclass(frozen=True, slots=True)
+class Borrowed:
+    """A legitimate applicant's identity that a persona presents as its own."""
+
+    index: int  # the victim among legitimate people (their identity is p-<index + 1>)
+    persona_id: str
+    name_pool: str
+    first: str
+    last: str
+    common: bool
+    place: Place
+    address: str
+    linkedin: str
+
+    @property
+    def victim_id(self) -> str:
+        return f"p-{self.index + 1}"
+
+
+def borrow_identity(
+    rng: random.Random, spec: WorldSpec, persona_id: str, taken: set[int]
+) -> Borrowed | None:
+    """A legitimate applicant (US-based, as the scheme's stolen identities are) whose name, home
+    and LinkedIn profile the persona will present; None when too few applicants are left."""
+    if len(taken) >= spec.legitimate // 2:
+        return None
+    index = rng.randrange(spec.legitimate)
+    while index in taken:
+        index = rng.randrange(spec.legitimate)
+    taken.add(index)
+    pool, first, last, common = details.draw_name(rng, spec.hard_case_rates["common_name"])
+    place = rng.choice(pools.US_PLACES)
+    unit = rng.randint(1, 40) if rng.random() < 0.25 else None
+    return Borrowed(
+        index=index,
+        persona_id=persona_id,
+        name_pool=pool,
+        first=first,
+        last=last,
+        common=common,
+        place=place,
+        address=details.address_for(place, index, unit),
+        linkedin=details.linkedin_for(first, last, LEGIT_NUMBER + index),
+    )

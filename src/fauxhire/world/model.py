@@ -68,6 +68,7 @@ class Person:
     # (a mailbox, an employer of record's account, a household's joint account).
     shipping: str = ""
     payout: tuple[str, str] | None = None  # (method, account fingerprint)
+    identity_theft_pair: str = ""  # the persona on this person's identity, or its victim
     applications: int = 0
     interviews: int = 0
     hires: int = 0

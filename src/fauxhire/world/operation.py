@@ -5,7 +5,8 @@ write-ups): personas apply widely and interview often; infrastructure is reused 
 at partial rates, so no single signal decides. Reuse: resume templates with names swapped,
 shared phones, email naming patterns, VPN and hosting egress, laptop-farm shipping addresses and
 egress IPs, shared payout accounts, referrals between personas, activity hours of UTC+8/+9,
-virtual cameras, and contact details that change mid-lifetime.
+virtual cameras, and contact details that change mid-lifetime. Some personas present a real
+applicant's name, home and LinkedIn profile (``lookalikes.Borrowed``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import timedelta
 from fauxhire.world import details, pools
 from fauxhire.world.applying import Ids, apply, hire
 from fauxhire.world.companies import Targets
+from fauxhire.world.lookalikes import Borrowed, borrow_identity
 from fauxhire.world.model import Application, Company, Person
 from fauxhire.world.spec import WorldSpec
 
@@ -41,11 +43,17 @@ class Network:
 
 def make_operation(
     spec: WorldSpec, companies: list[Company], ids: Ids
-) -> tuple[list[Network], list[Application]]:
+) -> tuple[list[Network], list[Application], dict[int, Borrowed]]:
+    """The networks, their applications, and the identities borrowed from legitimate
+    applicants (by the victim's index among them)."""
     rng = random.Random(f"{spec.seed}:operation")
+    # Borrowing draws from a stream of its own: turning it off leaves the operation as it is
+    # without it.
+    borrow_rng = random.Random(f"{spec.seed}:borrowed")
     targets = Targets(spec, companies, rng)
     networks: list[Network] = []
     personas: list[Person] = []
+    borrowed: dict[int, Borrowed] = {}
     while len(personas) < spec.identities:
         network = _network(rng, len(networks) + 1)
         networks.append(network)
@@ -56,6 +64,11 @@ def make_operation(
                 if len(personas) == spec.identities:
                     break
                 persona = _persona(rng, spec, network, worker, len(personas))
+                if borrow_rng.random() < spec.operation["borrowed_identities"]:
+                    victim = borrow_identity(borrow_rng, spec, persona.identity_id, set(borrowed))
+                    if victim is not None:
+                        _present(persona, victim, network, len(personas))
+                        borrowed[victim.index] = victim
                 network.personas.append(persona)
                 personas.append(persona)
     apps: list[Application] = []
@@ -63,7 +76,7 @@ def make_operation(
     for network in networks:  # the order personas were made in
         for persona in network.personas:
             apps += _applications(rng, spec, ids, targets, network, persona, per_persona)
-    return networks, apps
+    return networks, apps, borrowed
 
 
 def _network(rng: random.Random, n: int) -> Network:
@@ -141,6 +154,35 @@ def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str,
     return persona
 
 
+def _present(persona: Person, victim: Borrowed, network: Network, n: int) -> None:
+    """The persona takes the victim's name, home and LinkedIn profile; its email addresses,
+    phone, resume and egress stay its own."""
+    persona.name_pool, persona.first, persona.last = victim.name_pool, victim.first, victim.last
+    persona.hard_cases = {"common_name"} if victim.common else set()
+    persona.place, persona.address = victim.place, victim.address
+    persona.urls = [victim.linkedin, *(u for u in persona.urls if "linkedin" not in u)]
+    number = 3_000_000 + n
+    provider = persona.emails[0].rpartition("@")[2]
+    persona.emails = [
+        details.email_for(victim.first, victim.last, number, network.email_style, provider)
+    ]
+    if persona.later_emails is not None:
+        persona.later_emails = [
+            details.email_for(
+                victim.first, victim.last, number + 500_000, network.email_style + 1, "gmail.com"
+            )
+        ]
+    persona.phones = [
+        p if p in network.phones else details.phone_for(victim.place, 6_000_000 + n)
+        for p in persona.phones
+    ]
+    if persona.later_phones is not None:
+        persona.later_phones = [details.phone_for(victim.place, 6_500_000 + n)]
+    _, _, rest = persona.resume.partition("\n")
+    persona.resume = f"{victim.first} {victim.last}\n{rest}"
+    persona.identity_theft_pair = victim.victim_id
+
+
 def _egress(rng: random.Random) -> tuple[pools.Egress, ...]:
     """Where a persona's meetings and sign-ins come from: anonymisers at partial rates."""
     choice = rng.random()
@@ -191,7 +233,13 @@ def _applications(
             late=late,
         )
         if interview and rng.random() < spec.dprk_hire_rate:
-            shipping = rng.choice(network.farm_addresses) if rng.random() < 0.7 else persona.address
+            farm = network.farm_addresses
+            if rng.random() < 0.7:
+                shipping = rng.choice(farm)
+            elif persona.identity_theft_pair:  # never to the home of the identity's victim
+                shipping = farm[i % len(farm)]
+            else:
+                shipping = persona.address
             account = (
                 rng.choice(network.payout_accounts)
                 if rng.random() < 0.6

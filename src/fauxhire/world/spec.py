@@ -23,6 +23,7 @@ from pydantic import (
     NonNegativeFloat,
     PositiveInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -54,6 +55,9 @@ HARD_CASE_RATES: dict[str, float] = {
     "family": 0.02,
     "relocated": 0.02,
 }
+# How the operation works. ``borrowed_identities``: the share of personas presenting the name,
+# home and LinkedIn of a real legitimate applicant (an identity_theft_victim).
+OPERATION: dict[str, float] = {"borrowed_identities": 0.1}
 
 
 Rate = Annotated[float, Field(ge=0, le=1)]
@@ -89,6 +93,7 @@ class WorldSpec(BaseModel):
     workers_per_network: Range = (2, 4)
     ai_share_by_year: dict[int, Rate] = {2021: 0.04, 2022: 0.05, 2023: 0.12, 2024: 0.25,
                                           2025: 0.3}  # fmt: skip
+    operation: dict[str, Rate] = dict(OPERATION)
 
     # Legitimate hiring.
     companies_per_applicant: Range = (1, 4)
@@ -105,11 +110,11 @@ class WorldSpec(BaseModel):
     idp_weights: dict[str, NonNegativeFloat] = {"okta": 0.6, "entra": 0.4}
     zoom_share: Rate = 0.8  # companies whose meeting logs are in the folder
 
-    @field_validator("hard_case_rates")
+    @field_validator("hard_case_rates", "operation")
     @classmethod
-    def _complete(cls, given: dict[str, float]) -> dict[str, float]:
-        """Every kind there is, the unnamed ones at their defaults; no unknown kind."""
-        defaults = HARD_CASE_RATES
+    def _complete(cls, given: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        """Every entry there is, the unnamed ones at their defaults; no unknown entry."""
+        defaults = HARD_CASE_RATES if info.field_name == "hard_case_rates" else OPERATION
         unknown = sorted(set(given) - set(defaults))
         if unknown:
             raise ValueError(f"unknown entries {unknown}; use {', '.join(defaults)}")
