@@ -313,7 +313,7 @@ def test_same_seed_same_lookalikes_other_seed_other(tmp_path: Path) -> None:
         legitimate=800,
         scale=0.05,
         hard_case_rates=rates,
-        operation={"borrowed_identities": 0.5},
+        operation={"stealth": 0.5, "borrowed_identities": 0.5},
     )
     digests = []
     for name, each in (("a", spec), ("b", spec), ("c", spec.model_copy(update={"seed": 6}))):

@@ -1,14 +1,15 @@
 """The knobs of the demo world's look-alikes and operation (`--set hard_case_rates.KIND=0`,
-`--set operation.borrowed_identities=0`), on the generator's own objects, without writing a
-folder."""
+`--set operation.stealth=1`), on the generator's own objects, without writing a folder."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
 
+from fauxhire.world import pools
 from fauxhire.world.applying import Ids
 from fauxhire.world.companies import make_companies
 from fauxhire.world.legit import Legit
@@ -118,3 +119,40 @@ def test_a_victim_is_the_applicant_whose_identity_is_borrowed() -> None:
         assert not set(victim.emails) & set(persona.emails)
         assert not set(victim.phones) & set(persona.phones)
         assert victim.resume != persona.resume
+
+
+def _astrill(personas: list[Person]) -> float:
+    return sum(p.egress[0].provider == "Astrill VPN" for p in personas) / len(personas)
+
+
+def _proxied(personas: list[Person]) -> float:
+    return sum(p.egress[0] == pools.RESIDENTIAL_PROXY for p in personas) / len(personas)
+
+
+def _templated(networks: list[Network]) -> float:
+    """Personas presenting their network's resume template (name aside)."""
+    count = total = 0
+    for network in networks:
+        heads = Counter(p.resume.splitlines()[1] for p in network.personas)
+        count += sum(heads[p.resume.splitlines()[1]] > 1 for p in network.personas)
+        total += len(network.personas)
+    return count / total
+
+
+def _shared_phones(networks: list[Network]) -> float:
+    personas = [(n, p) for n in networks for p in n.personas]
+    return sum(p.phones[0] in n.phones for n, p in personas) / len(personas)
+
+
+def test_a_stealthy_operation_hides_more_of_its_tells() -> None:
+    plain, plain_apps, _ = _operation()
+    stealthy, stealthy_apps, _ = _operation("operation.stealth=1")
+    before = [p for n in plain for p in n.personas]
+    after = [p for n in stealthy for p in n.personas]
+    assert len(before) == len(after) == 130
+    assert _astrill(after) < _astrill(before) / 2
+    assert _proxied(after) > 2 * _proxied(before)
+    assert _templated(stealthy) < _templated(plain) / 2
+    assert _shared_phones(stealthy) < _shared_phones(plain) / 2
+    assert len(stealthy_apps) < 0.6 * len(plain_apps)
+    assert stealthy_apps and plain_apps

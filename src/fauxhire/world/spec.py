@@ -55,9 +55,11 @@ HARD_CASE_RATES: dict[str, float] = {
     "family": 0.02,
     "relocated": 0.02,
 }
-# How the operation works. ``borrowed_identities``: the share of personas presenting the name,
-# home and LinkedIn of a real legitimate applicant (an identity_theft_victim).
-OPERATION: dict[str, float] = {"borrowed_identities": 0.1}
+# How the operation works. ``stealth`` from 0 (as public reporting describes it) to 1: less
+# Astrill and hosting, more residential proxies, fewer shared phones and resume templates,
+# fewer applications a persona. ``borrowed_identities``: the share of personas presenting the
+# name, home and LinkedIn of a real legitimate applicant (an identity_theft_victim).
+OPERATION: dict[str, float] = {"stealth": 0.0, "borrowed_identities": 0.1}
 
 
 Rate = Annotated[float, Field(ge=0, le=1)]
