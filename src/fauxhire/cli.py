@@ -842,7 +842,7 @@ def demo(
             "--set",
             metavar="KEY=VALUE",
             help="Override a world setting (repeatable): dprk_hire_rate=0.1, "
-            "hard_case_rates.vpn=0.05, personas_per_worker=2,5.",
+            "hard_case_rates.vpn=0.05, personas_per_worker=2,5, operation.stealth=1.",
         ),
     ] = None,
 ) -> None:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from fauxhire.errors import ConfigError
-from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec, overrides_of, spec_for, with_overrides
+from fauxhire.world.spec import (
+    HARD_CASE_RATES,
+    OPERATION,
+    WorldSpec,
+    overrides_of,
+    spec_for,
+    with_overrides,
+)
 
 BASE = WorldSpec(legitimate=1_000, scale=0.2)
 
@@ -55,6 +63,10 @@ def test_spec_for_applies_overrides_to_the_size() -> None:
         ("personas_per_worker=5,2", "the low end is above the high end"),
         ("personas_per_worker=0,2", "personas_per_worker.0: Input should be greater than 0"),
         ("start=2021-01-01", "start: Input should have timezone info"),
+        ("operation.stelth=1", "no operation entry 'stelth'; did you mean 'stealth'?"),
+        ("operation.borowed_identities=1", "did you mean 'borrowed_identities'?"),
+        ("operation.stealth=2", "operation.stealth: Input should be less than or equal to 1"),
+        ("operation=1", "operation is a table; set one entry as"),
     ],
 )
 def test_a_bad_override_names_the_option_and_why(pair: str, reason: str) -> None:
@@ -96,3 +108,28 @@ def test_the_overrides_of_a_spec_are_its_departures_from_the_calibration() -> No
     }
     # Setting a value to its default departs from nothing.
     assert overrides_of(with_overrides(BASE, ["dprk_hire_rate=0.05"])) == {}
+
+
+def test_every_lookalike_and_the_operation_have_a_knob() -> None:
+    kinds = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "family",
+             "relocated")  # fmt: skip
+    assert all(0 < BASE.hard_case_rates[kind] <= 0.05 for kind in kinds)  # a few per cent
+    assert BASE.operation == {"stealth": 0.0, "borrowed_identities": 0.1}
+    spec = with_overrides(
+        BASE, [*(f"hard_case_rates.{kind}=0" for kind in kinds), "operation.stealth=1"]
+    )
+    assert all(spec.hard_case_rates[kind] == 0 for kind in kinds)
+    assert spec.operation == {"stealth": 1.0, "borrowed_identities": 0.1}
+    assert overrides_of(spec) == {
+        **{f"hard_case_rates.{kind}": 0.0 for kind in kinds},
+        "operation.stealth": 1.0,
+    }
+
+
+def test_a_spec_given_some_entries_has_the_rest_at_their_defaults() -> None:
+    spec = WorldSpec(legitimate=100, scale=0.2, hard_case_rates={"vpn": 0.5},
+                     operation={"stealth": 1})  # fmt: skip
+    assert spec.hard_case_rates == {**HARD_CASE_RATES, "vpn": 0.5}
+    assert spec.operation == {**OPERATION, "stealth": 1.0}
+    with pytest.raises(ValidationError, match="unknown entries"):
+        WorldSpec(legitimate=100, scale=0.2, operation={"careful": 1})

@@ -68,7 +68,8 @@ def apply(
     drift: float,
     late: bool = False,
 ) -> Application:
-    """An application as the company's ATS holds it; ``drift`` scales how much details vary."""
+    """An application as the company's ATS holds it; ``drift`` scales how much details vary
+    (0: the same name, contact details and resume every time)."""
     emails = list(person.later_emails if late and person.later_emails else person.emails)
     phones = list(person.later_phones if late and person.later_phones else person.phones)
     first, last = person.first, person.last
@@ -76,13 +77,16 @@ def apply(
         first = details.typo(rng, first)
     elif person.middle and rng.random() < 0.3 * drift:
         first = f"{first} {person.middle[0]}."
-    if len(emails) > 1 and rng.random() < 0.5:
+    if len(emails) > 1 and rng.random() < (0.5 if drift else 0.0):
         emails.reverse()
         if rng.random() < 0.5:
             emails = emails[:1]
     if rng.random() < 0.1 * drift:
         emails = [emails[0].upper(), *emails[1:]]
-    address = person.address
+    address, place = person.address, person.place
+    if person.moved_at is not None and applied_at >= person.moved_at:
+        assert person.later_place is not None
+        address, place = person.later_address, person.later_place
     if rng.random() < 0.2 * drift:
         address = address.replace(" St,", " Street,").replace(" Ave,", " Avenue,")
     if person.agency is not None:
@@ -106,7 +110,8 @@ def apply(
         emails=emails,
         phones=phones,
         address=address,
-        resume=details.drift_resume(rng, person.resume),
+        place=place,
+        resume=details.drift_resume(rng, person.resume) if drift else person.resume,
     )
 
 

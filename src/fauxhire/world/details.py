@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from fauxhire.world import pools
+from fauxhire.world import phrases, pools
 from fauxhire.world.pools import Egress, Place
 
 
@@ -27,6 +27,11 @@ def draw_name(rng: random.Random, common_rate: float) -> tuple[str, str, str, bo
     pool = rng.choices(list(pools.NAME_POOLS), pools.POOL_WEIGHTS)[0]
     firsts, lasts = pools.NAME_POOLS[pool]
     return pool, rng.choice(firsts), rng.choice(lasts), False
+
+
+def draw_first(rng: random.Random, pool: str) -> str:
+    """A first name of ``pool``: a family member who shares a surname shares its pool."""
+    return rng.choice(pools.NAME_POOLS[pool][0])
 
 
 def ascii_handle(text: str) -> str:
@@ -107,24 +112,23 @@ def host_in(egress: Egress, number: int) -> str:
     return str(net.network_address + 1 + number % (net.num_addresses - 2))
 
 
+def _handle(first: str, last: str, number: int) -> str:
+    return f"{ascii_handle(first)}-{ascii_handle(last)}-{number}"
+
+
+def linkedin_for(first: str, last: str, number: int) -> str:
+    return f"https://www.linkedin.com/in/{_handle(first, last, number)}"
+
+
 def profile_urls(first: str, last: str, number: int, rng: random.Random, tech: bool) -> list[str]:
-    handle = f"{ascii_handle(first)}-{ascii_handle(last)}-{number}"
     urls = []
     if rng.random() < 0.7:
-        urls.append(f"https://www.linkedin.com/in/{handle}")
+        urls.append(linkedin_for(first, last, number))
     if tech and rng.random() < 0.6:
-        urls.append(f"https://github.com/{handle}")
+        urls.append(f"https://github.com/{_handle(first, last, number)}")
     return urls
 
 
-# Sentences that ordinary resumes share: different people write the same phrases.
-_COMMON = (
-    "Strong communicator who works well with distributed teams.",
-    "Passionate about clean code, testing and continuous delivery.",
-    "Comfortable owning features from design to production.",
-    "Experienced in agile teams with two-week sprints.",
-    "Mentored junior colleagues and led code reviews.",
-)
 # Popular resume templates: whole skeletons many people fill in (a hard case).
 TEMPLATES = (
     "PROFESSIONAL SUMMARY\nResults-driven {title} with {years}+ years of experience delivering "
@@ -149,15 +153,16 @@ def resume_for(
     else:
         head = (
             f"{title} with {years} years of experience. Skills: {', '.join(skills)}. "
-            f"{rng.choice(_COMMON)} Built {skills[1]} services handling "
-            f"{rng.randint(2, 90)} million requests a day; cut costs by {rng.randint(10, 60)}%.\n"
+            f"Built {skills[1]} services handling {rng.randint(2, 90)} million requests a day; "
+            f"cut costs by {rng.randint(10, 60)}%.\n"
         )
+    stock = "".join(f"{line}\n" for line in phrases.stock_lines(rng))
     jobs = "".join(
         f"{job['employer']}, {job['title']}, {job['start']}-{job['end'] or 'present'}\n"
         for job in employment
     )
     schools = "".join(f"{ed['school']}, {ed['degree']}, {ed['end']}\n" for ed in education)
-    return f"{name}\n{head}EXPERIENCE\n{jobs}EDUCATION\n{schools}"
+    return f"{name}\n{head}EXPERIENCE\n{jobs}{stock}EDUCATION\n{schools}"
 
 
 def history(
@@ -195,10 +200,12 @@ def drift_resume(rng: random.Random, resume: str) -> str:
 
 
 def typo(rng: random.Random, word: str) -> str:
-    """A one-letter slip: a swap of neighbours or a doubled letter."""
+    """A one-letter slip: a swap of neighbours or a doubled letter. Two draws whatever the
+    word, so that the stream after it does not depend on the name (a borrowed one, say)."""
+    where, swap = rng.random(), rng.random() < 0.5
     if len(word) < 4:
         return word
-    i = rng.randrange(1, len(word) - 2)
-    if rng.random() < 0.5:
+    i = 1 + int(where * (len(word) - 3))
+    if swap:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[: i + 1] + word[i] + word[i + 1 :]

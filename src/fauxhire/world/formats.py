@@ -69,7 +69,7 @@ def canonical(rng: random.Random, app: Application) -> dict[str, Any]:
         "employment": p.employment,
         "source": app.source,
         "referred_by": app.referred_by,
-        "claimed_location": details.claimed_location(p.place),
+        "claimed_location": details.claimed_location(app.place),
     }
 
 
@@ -149,7 +149,7 @@ def _gh_application(rng: random.Random, app: Application) -> dict[str, Any]:
         "applied_at": iso(app.applied_at, ms=True),
         "rejected_at": None,
         "last_activity_at": iso(app.applied_at + timedelta(days=3), ms=True),
-        "location": {"address": details.claimed_location(app.person.place)},
+        "location": {"address": details.claimed_location(app.place)},
         "source": {
             "id": pools.SOURCES.index(app.source) + 1 if app.source in pools.SOURCES else 99,
             "public_name": app.source,
@@ -173,7 +173,7 @@ def lever_opportunity(rng: random.Random, app: Application) -> dict[str, Any]:
         "headline": "",
         "emails": app.emails,
         "phones": [{"type": "mobile", "value": v} for v in _phones(rng, app)],
-        "location": details.claimed_location(app.person.place),
+        "location": details.claimed_location(app.place),
         "links": app.person.urls,
         "createdAt": ms,
         "updatedAt": ms + 86_400_000,
@@ -203,7 +203,7 @@ def zoom_meeting(rng: random.Random, app: Application, ip: str, staff_ip: str) -
         "user_name": f"{app.first} {app.last}",
         "device": "Windows" if windows else "Mac",
         "ip_address": ip,
-        "location": f"{p.place.city} ({p.place.country})",
+        "location": f"{app.place.city} ({app.place.country})",
         "network_type": rng.choice(("Wired", "Wifi")),
         "camera": p.camera,
         "join_time": iso(join),

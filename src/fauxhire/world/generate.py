@@ -9,7 +9,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fauxhire.world import details, formats, pools
@@ -17,6 +17,7 @@ from fauxhire.world.applying import Ids
 from fauxhire.world.companies import make_companies
 from fauxhire.world.feeds import employer_reports, stix_bundle
 from fauxhire.world.legit import Legit
+from fauxhire.world.lookalikes import home_line
 from fauxhire.world.model import Application, Company, Person
 from fauxhire.world.operation import make_operation
 from fauxhire.world.resumes import ResumeFiles
@@ -49,13 +50,13 @@ def generate(
     sink, truth = FolderSink(input_dir), TruthWriter(truth_dir)
     emitter = _Emitter(spec, sink, truth, ResumeFiles(sink))
     _write_directory(sink, companies)
-    networks, dprk_apps = make_operation(spec, companies, ids)
+    networks, dprk_apps, borrowed = make_operation(spec, companies, ids)
     emitter.emit(dprk_apps)
     personas = [p for n in networks for p in n.personas]
     for persona in personas:
         truth.identity(persona)
     legit_hires: list[Application] = []
-    for people, apps in Legit(spec, companies, ids).blocks():
+    for people, apps in Legit(spec, companies, ids, borrowed).blocks():
         emitter.emit(apps)
         for person in people:
             truth.identity(person)
@@ -123,20 +124,20 @@ class _Emitter:
             record = formats.greenhouse_candidate(self.rng, group, url)
             self.sink.company_record("greenhouse", company_id, record)
 
-    def _ip(self, person: Person) -> tuple[str, pools.Egress]:
-        if person.egress_ips and self.rng.random() < 0.7:
+    def _ip(self, person: Person, when: datetime) -> tuple[str, pools.Egress]:
+        # A NAT or a farm's line is one of the ways in; a home line is the way in.
+        if person.egress_ips and (_home_line_only(person) or self.rng.random() < 0.7):
             ip = self.rng.choice(person.egress_ips)
             if "shared_nat" in person.hard_cases and ip not in self.shared_ips:
                 self.shared_ips.append(ip)
-            kind = (
-                pools.CAMPUS_NAT if "shared_nat" in person.hard_cases else pools.RESIDENTIAL["US"]
-            )
-            return ip, kind
-        egress = self.rng.choice(person.egress)
+            return ip, _fixed_ip_kind(person)
+        moved = person.moved_at is not None and when >= person.moved_at
+        egress = self.rng.choice(person.later_egress if moved else person.egress)
         return details.host_in(egress, self.rng.getrandbits(24)), egress
 
     def _meeting(self, app: Application) -> None:
-        ip, _ = self._ip(app.person)
+        assert app.interviewed_at is not None
+        ip, _ = self._ip(app.person, app.interviewed_at)
         staff_ip = details.host_in(pools.OFFICE, zlib.crc32(app.company.company_id.encode()))
         meeting = formats.zoom_meeting(self.rng, app, ip, staff_ip)
         self.sink.company_record("zoom", app.company.company_id, meeting)
@@ -146,12 +147,26 @@ class _Emitter:
         self.sink.company_record("hr", company.company_id, formats.hr_row(app))
         assert app.hire is not None
         for when in formats.signin_times(self.rng, app.person, app.hire, self.rng.randint(4, 10)):
-            ip, egress = self._ip(app.person)
+            ip, egress = self._ip(app.person, when)
             if company.idp == "okta":
                 event = formats.okta_event(self.rng, app, when, ip, egress)
             else:
                 event = formats.entra_signin(self.rng, app, when, ip, egress)
             self.sink.company_record(company.idp, company.company_id, event)
+
+
+def _home_line_only(person: Person) -> bool:
+    return person.population == "legitimate" and "shared_nat" not in person.hard_cases
+
+
+def _fixed_ip_kind(person: Person) -> pools.Egress:
+    """The block of a person's fixed IP: a campus or coworking NAT, a laptop farm's US line, or
+    the person's own home line (a household, one holding several jobs)."""
+    if "shared_nat" in person.hard_cases:
+        return pools.CAMPUS_NAT
+    if person.population == "dprk":
+        return pools.RESIDENTIAL["US"]
+    return home_line(person)
 
 
 def _write_directory(sink: FolderSink, companies: list[Company]) -> None:

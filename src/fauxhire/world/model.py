@@ -58,6 +58,17 @@ class Person:
     later_emails: list[str] | None = None
     later_phones: list[str] | None = None
     agency: tuple[str, str, str] | None = None  # (name, email, phone) of a staffing agency
+    # A move: from ``moved_at`` on, the person lives at ``later_place``/``later_address`` and
+    # connects through ``later_egress``.
+    moved_at: datetime | None = None
+    later_place: Place | None = None
+    later_address: str = ""
+    later_egress: tuple[Egress, ...] = ()
+    # Where a hire ships the laptop and pays, when not the home and an account of one's own
+    # (a mailbox, an employer of record's account, a household's joint account).
+    shipping: str = ""
+    payout: tuple[str, str] | None = None  # (method, account fingerprint)
+    identity_theft_pair: str = ""  # the persona on this person's identity, or its victim
     applications: int = 0
     interviews: int = 0
     hires: int = 0
@@ -85,6 +96,7 @@ class Application:
     emails: list[str]
     phones: list[str]
     address: str
+    place: Place  # the home the application claims
     resume: str
     hire: Hire | None = None
 

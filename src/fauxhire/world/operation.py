@@ -5,7 +5,9 @@ write-ups): personas apply widely and interview often; infrastructure is reused 
 at partial rates, so no single signal decides. Reuse: resume templates with names swapped,
 shared phones, email naming patterns, VPN and hosting egress, laptop-farm shipping addresses and
 egress IPs, shared payout accounts, referrals between personas, activity hours of UTC+8/+9,
-virtual cameras, and contact details that change mid-lifetime.
+virtual cameras, and contact details that change mid-lifetime. Some personas present a real
+applicant's name, home and LinkedIn profile (``lookalikes.Borrowed``). ``operation.stealth``
+moves the operation from what public reporting describes towards a careful one.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import timedelta
 from fauxhire.world import details, pools
 from fauxhire.world.applying import Ids, apply, hire
 from fauxhire.world.companies import Targets
+from fauxhire.world.lookalikes import Borrowed, borrow_identity
 from fauxhire.world.model import Application, Company, Person
 from fauxhire.world.spec import WorldSpec
 
@@ -41,11 +44,18 @@ class Network:
 
 def make_operation(
     spec: WorldSpec, companies: list[Company], ids: Ids
-) -> tuple[list[Network], list[Application]]:
+) -> tuple[list[Network], list[Application], dict[int, Borrowed]]:
+    """The networks, their applications, and the identities borrowed from legitimate
+    applicants (by the victim's index among them)."""
     rng = random.Random(f"{spec.seed}:operation")
+    # Borrowing and stealth draw from streams of their own: turning them off leaves the
+    # operation as it is without them.
+    borrow_rng = random.Random(f"{spec.seed}:borrowed")
+    stealth_rng = random.Random(f"{spec.seed}:stealth")
     targets = Targets(spec, companies, rng)
     networks: list[Network] = []
     personas: list[Person] = []
+    borrowed: dict[int, Borrowed] = {}
     while len(personas) < spec.identities:
         network = _network(rng, len(networks) + 1)
         networks.append(network)
@@ -55,15 +65,21 @@ def make_operation(
             for _ in range(rng.randint(*spec.personas_per_worker)):
                 if len(personas) == spec.identities:
                     break
-                persona = _persona(rng, spec, network, worker, len(personas))
+                persona = _persona(rng, stealth_rng, spec, network, worker, len(personas))
+                if borrow_rng.random() < spec.operation["borrowed_identities"]:
+                    victim = borrow_identity(borrow_rng, spec, persona.identity_id, set(borrowed))
+                    if victim is not None:
+                        _present(persona, victim, network, len(personas))
+                        borrowed[victim.index] = victim
                 network.personas.append(persona)
                 personas.append(persona)
     apps: list[Application] = []
     per_persona = spec.dprk_interviews * spec.scale / spec.dprk_interview_rate / len(personas)
+    per_persona *= 1 - 0.6 * spec.operation["stealth"]
     for network in networks:  # the order personas were made in
         for persona in network.personas:
             apps += _applications(rng, spec, ids, targets, network, persona, per_persona)
-    return networks, apps
+    return networks, apps, borrowed
 
 
 def _network(rng: random.Random, n: int) -> Network:
@@ -91,7 +107,15 @@ def _network(rng: random.Random, n: int) -> Network:
     )
 
 
-def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str, n: int) -> Person:
+def _persona(
+    rng: random.Random,
+    stealth_rng: random.Random,
+    spec: WorldSpec,
+    network: Network,
+    worker: str,
+    n: int,
+) -> Person:
+    stealth = spec.operation["stealth"]
     pool, first, last, common = details.draw_name(rng, spec.hard_case_rates["common_name"])
     place = rng.choice(pools.US_PLACES) if rng.random() < 0.85 else rng.choice(pools.ABROAD_PLACES)
     role = rng.choice(_ROLES)
@@ -101,12 +125,15 @@ def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str,
     provider = rng.choice(("gmail.com", "outlook.com", "proton.me"))
     emails = [details.email_for(first, last, number, network.email_style, provider)]
     own_phone = details.phone_for(place, 6_000_000 + n)
-    phones = [rng.choice(network.phones)] if rng.random() < 0.35 else [own_phone]
-    # The template with the name swapped: near-duplicate resumes across the network's personas.
-    template_rng = random.Random(f"{network.network_id}:resume")
-    resume = details.resume_for(
-        template_rng, f"{first} {last}", title, employment, education, network.template
-    )
+    shared_phone = rng.random() < 0.35 * (1 - 0.8 * stealth)
+    phones = [rng.choice(network.phones)] if shared_phone else [own_phone]
+    if stealth_rng.random() < 0.8 * stealth:  # a resume of its own, not the network's
+        resume = details.resume_for(stealth_rng, f"{first} {last}", title, employment, education)
+    else:  # the template with the name swapped: near-duplicates across the network
+        template_rng = random.Random(f"{network.network_id}:resume")
+        resume = details.resume_for(
+            template_rng, f"{first} {last}", title, employment, education, network.template
+        )
     persona = Person(
         identity_id=f"x-{n + 1}",
         population="dprk",
@@ -130,7 +157,7 @@ def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str,
         camera=rng.choice(_VIRTUAL_CAMERAS) if rng.random() < 0.4 else "Integrated Webcam",
         pc_name=network.pc_prefix if rng.random() < 0.5 else f"DESKTOP-{rng.getrandbits(16):04X}",
     )
-    persona.egress = _egress(rng)
+    persona.egress = _egress(rng, stealth)
     if rng.random() < 0.6:
         persona.egress_ips = tuple(rng.sample(network.farm_ips, 1))
     if rng.random() < 0.3:  # a new email and phone half-way through its lifetime
@@ -141,14 +168,48 @@ def _persona(rng: random.Random, spec: WorldSpec, network: Network, worker: str,
     return persona
 
 
-def _egress(rng: random.Random) -> tuple[pools.Egress, ...]:
-    """Where a persona's meetings and sign-ins come from: anonymisers at partial rates."""
+def _present(persona: Person, victim: Borrowed, network: Network, n: int) -> None:
+    """The persona takes the victim's name, home and LinkedIn profile; its email addresses,
+    phone, resume and egress stay its own."""
+    persona.name_pool, persona.first, persona.last = victim.name_pool, victim.first, victim.last
+    persona.hard_cases = {"common_name"} if victim.common else set()
+    persona.place, persona.address = victim.place, victim.address
+    persona.urls = [victim.linkedin, *(u for u in persona.urls if "linkedin" not in u)]
+    number = 3_000_000 + n
+    provider = persona.emails[0].rpartition("@")[2]
+    persona.emails = [
+        details.email_for(victim.first, victim.last, number, network.email_style, provider)
+    ]
+    if persona.later_emails is not None:
+        persona.later_emails = [
+            details.email_for(
+                victim.first, victim.last, number + 500_000, network.email_style + 1, "gmail.com"
+            )
+        ]
+    persona.phones = [
+        p if p in network.phones else details.phone_for(victim.place, 6_000_000 + n)
+        for p in persona.phones
+    ]
+    if persona.later_phones is not None:
+        persona.later_phones = [details.phone_for(victim.place, 6_500_000 + n)]
+    _, _, rest = persona.resume.partition("\n")
+    persona.resume = f"{victim.first} {victim.last}\n{rest}"
+    persona.identity_theft_pair = victim.victim_id
+
+
+def _egress(rng: random.Random, stealth: float) -> tuple[pools.Egress, ...]:
+    """Where a persona's meetings and sign-ins come from: anonymisers at partial rates; a
+    stealthy operation trades Astrill and hosting for residential proxies."""
+    vpn = 0.45 - 0.35 * stealth
+    hosting = vpn + 0.15 - 0.1 * stealth
+    proxy = hosting + 0.15 + 0.4 * stealth
+    astrill = 0.7 - 0.5 * stealth
     choice = rng.random()
-    if choice < 0.45:
-        return (pools.VPNS[0] if rng.random() < 0.7 else rng.choice(pools.VPNS),)
-    if choice < 0.6:
+    if choice < vpn:
+        return (pools.VPNS[0] if rng.random() < astrill else rng.choice(pools.VPNS),)
+    if choice < hosting:
         return (rng.choice(pools.HOSTING),)
-    if choice < 0.75:
+    if choice < proxy:
         return (pools.RESIDENTIAL_PROXY,)
     return (pools.RESIDENTIAL["US"],)
 
@@ -191,7 +252,13 @@ def _applications(
             late=late,
         )
         if interview and rng.random() < spec.dprk_hire_rate:
-            shipping = rng.choice(network.farm_addresses) if rng.random() < 0.7 else persona.address
+            farm = network.farm_addresses
+            if rng.random() < 0.7:
+                shipping = rng.choice(farm)
+            elif persona.identity_theft_pair:  # never to the home of the identity's victim
+                shipping = farm[i % len(farm)]
+            else:
+                shipping = persona.address
             account = (
                 rng.choice(network.payout_accounts)
                 if rng.random() < 0.6

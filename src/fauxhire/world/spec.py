@@ -23,6 +23,8 @@ from pydantic import (
     NonNegativeFloat,
     PositiveInt,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -44,7 +46,20 @@ HARD_CASE_RATES: dict[str, float] = {
     "night_owl": 0.03,
     "overseas_contractor": 0.03,
     "resume_template": 0.04,
+    # Look-alikes of the scheme's tells (world/lookalikes.py). high_volume is lower than the
+    # rest because each sends 20 to 150 applications: at 1% they send a fifth of them all.
+    "high_volume": 0.01,
+    "over_employed": 0.02,
+    "mail_forwarder": 0.02,
+    "eor_payroll": 0.02,
+    "family": 0.02,
+    "relocated": 0.02,
 }
+# How the operation works. ``stealth`` from 0 (as public reporting describes it) to 1: less
+# Astrill and hosting, more residential proxies, fewer shared phones and resume templates,
+# fewer applications a persona. ``borrowed_identities``: the share of personas presenting the
+# name, home and LinkedIn of a real legitimate applicant (an identity_theft_victim).
+OPERATION: dict[str, float] = {"stealth": 0.0, "borrowed_identities": 0.1}
 
 
 Rate = Annotated[float, Field(ge=0, le=1)]
@@ -80,6 +95,7 @@ class WorldSpec(BaseModel):
     workers_per_network: Range = (2, 4)
     ai_share_by_year: dict[int, Rate] = {2021: 0.04, 2022: 0.05, 2023: 0.12, 2024: 0.25,
                                           2025: 0.3}  # fmt: skip
+    operation: dict[str, Rate] = dict(OPERATION)
 
     # Legitimate hiring.
     companies_per_applicant: Range = (1, 4)
@@ -95,6 +111,16 @@ class WorldSpec(BaseModel):
     ats_weights: dict[str, NonNegativeFloat] = {"greenhouse": 0.2, "lever": 0.15, "canonical": 0.65}
     idp_weights: dict[str, NonNegativeFloat] = {"okta": 0.6, "entra": 0.4}
     zoom_share: Rate = 0.8  # companies whose meeting logs are in the folder
+
+    @field_validator("hard_case_rates", "operation")
+    @classmethod
+    def _complete(cls, given: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        """Every entry there is, the unnamed ones at their defaults; no unknown entry."""
+        defaults = HARD_CASE_RATES if info.field_name == "hard_case_rates" else OPERATION
+        unknown = sorted(set(given) - set(defaults))
+        if unknown:
+            raise ValueError(f"unknown entries {unknown}; use {', '.join(defaults)}")
+        return {**defaults, **given}
 
     @model_validator(mode="after")
     def _period(self) -> WorldSpec:

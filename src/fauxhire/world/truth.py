@@ -36,6 +36,7 @@ IDENTITY_COLUMNS = [
     "applications",
     "interviews",
     "hires",
+    "identity_theft_pair",
 ]
 
 
@@ -93,9 +94,11 @@ class TruthWriter:
                 p.applications,
                 p.interviews,
                 p.hires,
+                p.identity_theft_pair,
             ]
         )
         self.counts[f"{p.population}.identities"] += 1
+        self.counts[f"{p.population}.identity_theft_pairs"] += bool(p.identity_theft_pair)
         self.pools[p.population][p.name_pool] += 1
         for case in p.hard_cases:
             self.counts[f"hard_case.{case}"] += 1
