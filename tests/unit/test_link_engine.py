@@ -378,3 +378,12 @@ def test_a_household_is_one_party_never_a_network_by_itself() -> None:
     )
     networks = dict(link_networks(more, homes=homes).networks.iter_rows())
     assert networks[1] == networks[2] == networks[3]
+
+
+def test_a_machine_name_that_chance_could_share_needs_corroboration() -> None:
+    # "DESKTOP-E9CA" has 21 random bits: among three thousand machines, some pair shares one
+    # by chance. "DESKTOP-7F3K2LQ" has 36: no pair does.
+    stock = [(100 + n, "device", f"DESKTOP-{n:07d}X") for n in range(3000)]
+    for name, linked in (("DESKTOP-E9CA", False), ("DESKTOP-7F3K2LQ", True)):
+        obs = _observations([(1, "device", name), (2, "device", name), *stock])
+        assert (link_networks(obs).networks.height == 2) is linked, name

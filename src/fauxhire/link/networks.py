@@ -173,7 +173,7 @@ def link_networks(
         pl.len().over("kind", "value").alias("shared_by"),
         pl.col("identity").n_unique().over("kind").alias("population"),
     ).filter(pl.col("shared_by") >= 2)
-    shared = _organisation_spread(shared, spec)
+    shared = _below_chance(_organisation_spread(shared, spec), spec)
     if names is not None and names.height:
         shared = shared.join(
             _personal_values(shared, _name_words(names)), on=["kind", "value"], how="anti"
@@ -314,6 +314,31 @@ def _organisation_spread(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFram
             pl.max_horizontal("shared_by", pl.col("_reach").fill_null(0)).alias("shared_by")
         )
         .drop("_reach")
+    )
+
+
+def _below_chance(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
+    """``shared`` with a personal signal that would link alone held below the threshold where
+    its value could be shared by chance: a machine name's random part ("DESKTOP-7F3K2LQ": 36
+    bits) must make a chance collision among the store's machines unlikely (expected pairs
+    under one in a hundred), or it needs corroboration like any other value. A name made of
+    words ("Sarahs-MacBook-Pro", "ubuntu") has no random part at all."""
+    tokens = pl.col("value").str.extract_all(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*")
+    symbol = (
+        pl.when(pl.element().str.contains("[A-Za-z]"))
+        .then(pl.lit(math.log2(36)))
+        .otherwise(pl.lit(math.log2(10)))
+    )
+    bits = tokens.list.eval(pl.element().str.len_chars() * symbol).list.sum().fill_null(0.0)
+    holders = pl.col("population").cast(pl.Float64).clip(lower_bound=2.0)
+    # Expected chance pairs among P machines of 2^bits names: P^2 / 2^(bits+1) < 1/100.
+    needed = 2 * holders.log(2) - 1 + math.log2(100)
+    alone = pl.col("personal") & (pl.col("weight") >= spec.threshold)
+    return shared.with_columns(
+        pl.when(alone & (bits < needed))
+        .then(pl.lit(spec.threshold / 2))
+        .otherwise(pl.col("weight"))
+        .alias("weight")
     )
 
 

@@ -96,12 +96,7 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         .select(pl.col("cluster").alias("identity"), "name")
         .unique()
     )
-    homes = (
-        values.filter(pl.col("kind") == "address")
-        .join(identity_number, on="rec")
-        .select(pl.col("cluster").alias("identity"), pl.col("key").alias("value"))
-        .unique()
-    )
+    homes = _homes(store, apps, values, identity_number)
     # A persona on a borrowed identity and the person it borrows from are never one party.
     borrowed_apart = list(borrowed.pairs.select("cluster_a", "cluster_b").iter_rows())
     network = link_networks(
@@ -344,6 +339,29 @@ def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
     return lines.filter(2 * held >= pl.col("resumes")).select(
         "rec", pl.lit("resume").alias("kind"), "value"
     )
+
+
+def _homes(
+    store: Store, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
+) -> pl.DataFrame:
+    """identity, value: the home addresses each identity declares, and the addresses its
+    equipment is shipped to that some identity declares as home (a family member whose
+    application gave none still lives there). A farm's address is nobody's declared home."""
+    declared = (
+        values.filter(pl.col("kind") == "address")
+        .join(identities, on="rec")
+        .select(pl.col("cluster").alias("identity"), pl.col("key").alias("value"))
+        .unique()
+    )
+    shipped = (
+        read_frame(store, "hires")
+        .join(apps.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"])
+        .join(identities, on="rec")
+        .select(pl.col("cluster").alias("identity"), pl.col("shipping_address_key").alias("value"))
+        .drop_nulls("value")
+        .join(declared.select("value").unique(), on="value", how="semi")
+    )
+    return pl.concat([declared, shipped]).unique()
 
 
 def _shared_by_design(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
