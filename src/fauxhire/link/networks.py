@@ -196,10 +196,11 @@ def link_networks(
     )
     ids_np = ids.to_numpy().astype(np.int64)
     apart = apart or []
-    joins = pl.concat(  # identity_a, identity_b, score
-        [_same_person(shared, spec, names), _households(homes, ids, spec)]
-    )
+    joins = _same_person(shared, spec, names)  # identity_a, identity_b, score
     persons = _groups(ids_np, joins, apart)
+    # A household is one party for "a network is two parties or more", but joins no groups: a
+    # home declared by identities of two networks must not merge them.
+    parties = _groups(ids_np, pl.concat([joins, _households(homes, ids, spec)]), apart)
     groups, links = persons, []
     while True:  # each round joins groups linked at the threshold; stop when none are
         found = pl.concat(
@@ -215,7 +216,7 @@ def link_networks(
             break  # every union left was refused (an analyst's apart)
         links.append(scored)
         groups = after
-    return _result(groups, persons, links)
+    return _result(groups, parties, links)
 
 
 _FOUND = {
@@ -566,7 +567,8 @@ def _score(found: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
 
 
 def _result(groups: pl.DataFrame, persons: pl.DataFrame, links: list[pl.DataFrame]) -> NetworkLinks:
-    # A network is two persons or more: one identity alone, or one person split, is in none.
+    # A network is two parties or more: one identity alone, one person split or one household
+    # is in none.
     networks = (
         groups.join(persons.rename({"group": "person"}), on="identity")
         .filter(pl.col("person").n_unique().over("group") >= 2)
