@@ -29,7 +29,7 @@ OWN = ("email", "phone", "resume")
 @dataclass(frozen=True)
 class Borrowed:
     clusters: pl.DataFrame  # rec, cluster: the clusters with borrowed parts split off
-    pairs: pl.DataFrame  # cluster_a < cluster_b: parts split off one linked identity
+    pairs: pl.DataFrame  # cluster_a < cluster_b: split parts presenting one name exactly
 
 
 def split_borrowed(
@@ -72,11 +72,21 @@ def split_borrowed(
         .otherwise(pl.col("cluster"))
         .alias("_new")
     )
-    pieces = renumbered.filter(pl.col("_parts") > 1).select("cluster", "_new").unique()
+    # The parts that present one name exactly are a borrowed identity; parts that merely share
+    # a surname and a home (a family linking took for one person) are only split.
+    name = spec.comparison("name")
+    same_name = pl.col(level_column(name)).fill_null(-1) == name.levels
+    new_of = renumbered.select("rec", "_new")
     pairs = (
-        pieces.join(pieces, on="cluster", suffix="_b")
-        .filter(pl.col("_new") < pl.col("_new_b"))
-        .select(pl.col("_new").alias("cluster_a"), pl.col("_new_b").alias("cluster_b"))
+        links.filter(same_name)
+        .join(new_of, left_on="rec_a", right_on="rec")
+        .join(new_of, left_on="rec_b", right_on="rec", suffix="_b")
+        .filter(pl.col("_new") != pl.col("_new_b"))
+        .select(
+            pl.min_horizontal("_new", "_new_b").alias("cluster_a"),
+            pl.max_horizontal("_new", "_new_b").alias("cluster_b"),
+        )
+        .unique()
         .sort("cluster_a", "cluster_b")
     )
     return Borrowed(

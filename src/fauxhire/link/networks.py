@@ -199,8 +199,10 @@ def link_networks(
     joins = _same_person(shared, spec, names)  # identity_a, identity_b, score
     persons = _groups(ids_np, joins, apart)
     # A household is one party for "a network is two parties or more", but joins no groups: a
-    # home declared by identities of two networks must not merge them.
-    parties = _groups(ids_np, pl.concat([joins, _households(homes, ids, spec)]), apart)
+    # home declared by identities of two networks must not merge them. Parties only count, so
+    # pairs kept apart may share one (a persona declaring its victim's home is no second party
+    # beside the victim's family).
+    parties = _groups(ids_np, pl.concat([joins, _households(homes, ids, spec)]), [])
     groups, links = persons, []
     while True:  # each round joins groups linked at the threshold; stop when none are
         found = pl.concat(
