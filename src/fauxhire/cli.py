@@ -11,6 +11,7 @@ import getpass
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ disposition_app = typer.Typer(
 app.add_typer(disposition_app, name="disposition")
 out = Console()
 err = Console(stderr=True)
+log = logging.getLogger(__name__)
 
 DbOption = Annotated[
     str | None,
@@ -99,6 +101,15 @@ def _settings(db: str | None) -> Settings:
 def _setup_logging(level: str) -> None:
     handler = RichHandler(console=err, show_path=False, show_time=False)
     logging.basicConfig(level=level.upper(), handlers=[handler], format="%(message)s", force=True)
+
+
+@contextmanager
+def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = time.perf_counter() - started
 
 
 @contextmanager
@@ -246,21 +257,28 @@ def run(
     from fauxhire.report.options import report_options
     from fauxhire.services.report import write_report
 
+    stages: dict[str, float] = {}
     with _store(db) as (store, settings), _progress() as bar:
-        results = run_folder(
-            store,
-            folder,
-            clock=_now,
-            progress=bar,
-            chunk_size=settings.chunk_size,
-            workers=settings.workers,
-        )
-        joins = resolve_joins(store)
-        linked = link_store(store, now=_now())
-        assessed = _assess(store, settings)
+        with _stage(stages, "ingest"):
+            results = run_folder(
+                store,
+                folder,
+                clock=_now,
+                progress=bar,
+                chunk_size=settings.chunk_size,
+                workers=settings.workers,
+            )
+        with _stage(stages, "joins"):
+            joins = resolve_joins(store)
+        with _stage(stages, "link"):
+            linked = link_store(store, now=_now())
+        with _stage(stages, "assess"):
+            assessed = _assess(store, settings)
         if report_dir is not None:
-            options = report_options(tech=tuple(settings.report_tech))
-            written = write_report(store, report_dir, options, now=_now())
+            with _stage(stages, "report"):
+                options = report_options(tech=tuple(settings.report_tech))
+                written = write_report(store, report_dir, options, now=_now())
+    log.info("run: %s", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items()))
     _print_results(results, verbose=verbose)
     err.print(f"joined: {joins}")
     _print_link(linked)
