@@ -65,7 +65,7 @@ class ResumeReader:
     def __init__(self, base: Path, *, max_chars: int) -> None:
         self.base = base
         self.max_chars = max_chars
-        self._dirs: dict[tuple[str, ...], Path | ResumeError] = {}
+        self._dirs: dict[tuple[str, ...], str | ResumeError] = {}
         self._texts: dict[str, str | ResumeError] = {}
 
     def read(self, urls: Iterable[str]) -> ResumeResult:
@@ -98,7 +98,7 @@ class ResumeReader:
         except ResumeError as exc:
             return exc
 
-    def _dir(self, names: tuple[str, ...]) -> Path:
+    def _dir(self, names: tuple[str, ...]) -> str:
         found = self._dirs.get(names)
         if found is None:
             try:
@@ -110,29 +110,32 @@ class ResumeReader:
             raise found
         return found
 
-    def _resolve_dir(self, names: tuple[str, ...]) -> Path:
+    def _resolve_dir(self, names: tuple[str, ...]) -> str:
+        # Plain strings, not Path objects: this runs for every resume of a large export.
         if not names:
-            return self.base.resolve()
-        path = self._dir(names[:-1]) / names[-1]
-        if path.is_symlink():
-            return self._inside(path.resolve())
+            return os.path.realpath(self.base)
+        path = os.path.join(self._dir(names[:-1]), names[-1])
+        if os.path.islink(path):
+            return self._inside(os.path.realpath(path))
         return path
 
-    def _inside(self, path: Path) -> Path:
-        if not path.is_relative_to(self._dir(())):
+    def _inside(self, path: str) -> str:
+        root = self._dir(())
+        if path != root and not path.startswith(root.rstrip(os.sep) + os.sep):
             raise ResumeError("path leaves the export folder")
         return path
 
-    def _read_in(self, directory: Path, name: str) -> str:
-        path = directory / name
-        _check_suffix(path)
+    def _read_in(self, directory: str, name: str) -> str:
+        path = os.path.join(directory, name)
+        suffix = _suffix(name)
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise ResumeError(f"cannot read file: {exc.strerror}") from exc
-            return read_text(self._inside(path.resolve()))  # a symlink: only to a file inside
-        return _text_of(path.suffix.lower(), _read_fd(fd))
+            # A symlink: followed only to a file inside the folder.
+            return read_text(Path(self._inside(os.path.realpath(path))))
+        return _text_of(suffix, _read_fd(fd))
 
 
 def _relative_path(url: str) -> str:
@@ -169,18 +172,20 @@ def resolve_inside(url: str, base: Path) -> Path:
 
 
 def read_text(path: Path) -> str:
-    _check_suffix(path)
+    suffix = _suffix(path.name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise ResumeError(f"cannot read file: {exc.strerror}") from exc
-    return _text_of(path.suffix.lower(), _read_fd(fd))
+    return _text_of(suffix, _read_fd(fd))
 
 
-def _check_suffix(path: Path) -> None:
-    suffix = path.suffix.lower()
+def _suffix(name: str) -> str:
+    """The file's type by its suffix, one we read, else ResumeError before any I/O."""
+    suffix = os.path.splitext(name)[1].lower()
     if suffix not in READERS:
         raise ResumeError(f"unsupported resume type {suffix or '(none)'!r}")
+    return suffix
 
 
 def _read_fd(fd: int) -> bytes:

@@ -101,13 +101,14 @@ def unknown_tree(model: BaseModel) -> dict[str, Any]:
     ``{"client": {"zone": "null"}}`` keeps an undeclared field of a declared nested object;
     lists of nested objects keep one dict per item (empty where the item had nothing extra).
     """
-    out: dict[str, Any] = dict(model.__pydantic_extra__ or {})
+    extra = model.__pydantic_extra__
+    out: dict[str, Any] = dict(extra) if extra else {}
     for name in _nested_fields(type(model)):
         value = getattr(model, name)
         if isinstance(value, BaseModel):
             if inner := unknown_tree(value):
                 out[name] = inner
-        elif isinstance(value, list):
+        elif isinstance(value, list) and value:
             inners = [unknown_tree(v) if isinstance(v, BaseModel) else {} for v in value]
             if any(inners):
                 out[name] = inners
