@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,30 @@ def copy_store(world: Path, work: Path, env: dict[str, str]) -> tuple[list[str],
         capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     return url, int(json.loads(stats.stdout)["applications"])
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One child's wall time, CPU time (its own and its waited-for descendants', such as
+    worker processes), peak RSS and exit code."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+    code: int
+
+
+def run_timed(
+    argv: list[str], env: dict[str, str], stdout: Any = None, stderr: Any = None
+) -> Measured:
+    """Like run_measured, with the CPU seconds the child and its descendants used (wait4)."""
+    say("running: " + " ".join(argv))
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=stdout or sys.stderr, stderr=stderr, env=env)
+    sampler = RssSampler(child.pid)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    largest = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    peak = max(sampler.stop(), largest) / 2**20
+    return Measured(seconds, usage.ru_utime + usage.ru_stime, peak, child.returncode)

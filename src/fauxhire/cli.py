@@ -11,6 +11,7 @@ import getpass
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ from fauxhire.services import (
     resolve_joins,
     run_folder,
     store_stats,
+    summarise,
 )
 from fauxhire.services.evaluate import evaluate_store
 from fauxhire.services.export import write_links_csv
@@ -77,6 +79,7 @@ disposition_app = typer.Typer(
 app.add_typer(disposition_app, name="disposition")
 out = Console()
 err = Console(stderr=True)
+log = logging.getLogger(__name__)
 
 DbOption = Annotated[
     str | None,
@@ -101,6 +104,15 @@ def _setup_logging(level: str) -> None:
 
 
 @contextmanager
+def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = time.perf_counter() - started
+
+
+@contextmanager
 def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
     settings = _settings(db)
     _setup_logging(settings.log_level)
@@ -112,25 +124,24 @@ def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
 
 
 class _Bar:
-    """Rich progress on stderr: one task per file, counting records and quarantined items."""
+    """Rich progress on stderr: a bar a format, counting its files, and the items stored."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.task: Any = None
+        self.label = ""
+        self.items = 0
 
-    def file_started(self, display: str) -> None:
-        self.task = self.progress.add_task(display, total=None)
+    def files_started(self, fmt: str, files: int) -> None:
+        self.label, self.items = f"ingest {fmt}", 0
+        self.task = self.progress.add_task(self.label, total=files)
 
     def advanced(self, items: int) -> None:
-        self.progress.advance(self.task, items)
+        self.items += items
+        self.progress.update(self.task, description=f"{self.label}: {self.items:,} items")
 
-    def file_finished(self, result: FileResult) -> None:
-        self.progress.update(
-            self.task,
-            total=result.records + result.quarantined,
-            completed=result.records + result.quarantined,
-            description=f"{result.file} [{result.status}]",
-        )
+    def file_done(self, result: FileResult) -> None:
+        self.progress.advance(self.task, 1)
 
 
 @contextmanager
@@ -146,18 +157,41 @@ def _progress() -> Iterator[_Bar]:
         yield _Bar(progress)
 
 
-def _print_results(results: list[FileResult]) -> None:
+def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
+    if verbose:
+        files = Table(title="Ingest: files")
+        files.add_column("file", overflow="fold")
+        for column in ("format", "status", "records", "quarantined"):
+            files.add_column(column, justify="right" if column in _COUNTS else "left")
+        for r in results:
+            files.add_row(r.file, r.format, r.status, str(r.records), str(r.quarantined))
+        out.print(files)
     table = Table(title="Ingest")
-    for column in ("file", "format", "status", "records", "quarantined"):
-        table.add_column(
-            column, justify="right" if column in ("records", "quarantined") else "left"
-        )
-    for r in results:
-        table.add_row(r.file, r.format, r.status, str(r.records), str(r.quarantined))
+    columns = ("format", "files", "ingested", "skipped", "refused", "records", "quarantined")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "format" else "right")
+    for s in summarise(results):
+        counts = (s.files, s.done, s.skipped, s.refused, s.records, s.quarantined)
+        table.add_row(s.format, *(f"{n:,}" for n in counts))
     out.print(table)
-    for r in results:
-        if r.error:
-            err.print(f"[red]refused[/red] {r.file}: {r.error}")
+    refused = [r for r in results if r.error]
+    for r in refused[:_REFUSED_SHOWN]:
+        err.print(f"[red]refused[/red] {escape(r.file)}: {escape(r.error or '')}")
+    if len(refused) > _REFUSED_SHOWN:
+        err.print(
+            f"[red]and {len(refused) - _REFUSED_SHOWN} more refused[/red]: "
+            "`fauxhire quarantine list` shows them all"
+        )
+
+
+_COUNTS = ("records", "quarantined")
+_REFUSED_SHOWN = 20
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Also list every file with its outcome, not only the counts."
+    ),
+]
 
 
 @app.command()
@@ -173,6 +207,7 @@ def ingest(
         ),
     ] = None,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Ingest files of one format into the store, then join them to what is already there."""
     fmt = get_format(format)
@@ -192,7 +227,7 @@ def ingest(
             workers=settings.workers,
         )
         resolve_joins(store)
-    _print_results(results)
+    _print_results(results, verbose=verbose)
     if any(r.status == "refused" for r in results):
         raise typer.Exit(2)
 
@@ -215,23 +250,36 @@ def run(
             "`fauxhire report` writes one with a window, filters or --anonymise.",
         ),
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Ingest an input folder, join the sources, link, assess, and with --report write the
     campaign report."""
     from fauxhire.report.options import report_options
     from fauxhire.services.report import write_report
 
+    stages: dict[str, float] = {}
     with _store(db) as (store, settings), _progress() as bar:
-        results = run_folder(
-            store, folder, clock=_now, progress=bar, chunk_size=settings.chunk_size
-        )
-        joins = resolve_joins(store)
-        linked = link_store(store, now=_now())
-        assessed = _assess(store, settings)
+        with _stage(stages, "ingest"):
+            results = run_folder(
+                store,
+                folder,
+                clock=_now,
+                progress=bar,
+                chunk_size=settings.chunk_size,
+                workers=settings.workers,
+            )
+        with _stage(stages, "joins"):
+            joins = resolve_joins(store)
+        with _stage(stages, "link"):
+            linked = link_store(store, now=_now())
+        with _stage(stages, "assess"):
+            assessed = _assess(store, settings)
         if report_dir is not None:
-            options = report_options(tech=tuple(settings.report_tech))
-            written = write_report(store, report_dir, options, now=_now())
-    _print_results(results)
+            with _stage(stages, "report"):
+                options = report_options(tech=tuple(settings.report_tech))
+                written = write_report(store, report_dir, options, now=_now())
+    log.info("run: %s", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items()))
+    _print_results(results, verbose=verbose)
     err.print(f"joined: {joins}")
     _print_link(linked)
     _print_assess(assessed)
@@ -814,16 +862,17 @@ class _OneBar:
 
     def __init__(self, progress: Progress, description: str) -> None:
         self.progress = progress
-        self.task = progress.add_task(description, total=None)
+        self.task = progress.add_task(description, total=0)
 
-    def file_started(self, display: str) -> None:
-        self.progress.update(self.task, description=f"ingest {display}")
+    def files_started(self, fmt: str, files: int) -> None:
+        total = self.progress.tasks[self.task].total or 0
+        self.progress.update(self.task, description=f"ingest {fmt}", total=total + files)
 
     def advanced(self, items: int) -> None:
-        self.progress.advance(self.task, items)
-
-    def file_finished(self, result: FileResult) -> None:
         return None
+
+    def file_done(self, result: FileResult) -> None:
+        self.progress.advance(self.task, 1)
 
 
 @app.command()
@@ -855,8 +904,6 @@ def demo(
     spec = spec_for(size, seed, overrides or ())
     prepare_out(out_dir)
     db = db or f"sqlite:///{(out_dir / 'fauxhire.db').resolve()}"
-    # One line per ingested file is noise for a world of thousands of files.
-    logging.getLogger("fauxhire.services.ingest").setLevel(logging.WARNING)
     with _progress() as bar:
         task = bar.progress.add_task("generate world", total=spec.legitimate)
         world = generate_world(spec, out_dir, lambda n: bar.progress.advance(task, n))

@@ -1,5 +1,6 @@
 """SIGKILL at random points of a large ingest, then re-run: the store holds exactly the records
-of one clean ingest, on SQLite and on PostgreSQL."""
+of one clean ingest, on SQLite and on PostgreSQL; for one large file (committed in chunks) and
+for many small files (committed many to a transaction)."""
 
 from __future__ import annotations
 
@@ -28,39 +29,46 @@ ROWS = 20_000
 CHUNK = 400
 
 
-def _write_file(path: Path) -> None:
+def _write_files(folder: Path, files: int) -> list[Path]:
+    """ROWS lines of canonical applications, some bad, in one file or spread over many."""
     rng = random.Random(11)
-    with path.open("w") as fh:
-        for i in range(ROWS):
-            if i % 997 == 0:
-                fh.write(json.dumps({"company_id": "c-1", "application_id": f"bad-{i}"}) + "\n")
-                continue
-            row = {
-                "company_id": f"c-{i % 7}",
-                "application_id": f"a-{i}",
-                "candidate_id": f"p-{i // 2}",
-                "applied_at": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z",
-                "job_title": rng.choice(["Backend Engineer", "Payroll Specialist", "iOS Engineer"]),
-                "first_name": rng.choice(["Alex", "Sam", "Kim", "Lee"]),
-                "last_name": f"Person{i // 2}",
-                "emails": [f"person{i // 2}@example.com"],
-                "phones": [f"+1 512 555 {i % 10000:04d}"],
-                "urls": [f"https://github.com/person-{i // 2}"],
-                "resume_text": "Experienced engineer. " * rng.randint(5, 30),
-            }
-            fh.write(json.dumps(row) + "\n")
+    paths = [folder / f"apps-{n:03d}.jsonl" for n in range(files)]
+    handles = [path.open("w") for path in paths]
+    for i in range(ROWS):
+        fh = handles[i * files // ROWS]
+        if i % 997 == 0:
+            fh.write(json.dumps({"company_id": "c-1", "application_id": f"bad-{i}"}) + "\n")
+            continue
+        row = {
+            "company_id": f"c-{i % 7}",
+            "application_id": f"a-{i}",
+            "candidate_id": f"p-{i // 2}",
+            "applied_at": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z",
+            "job_title": rng.choice(["Backend Engineer", "Payroll Specialist", "iOS Engineer"]),
+            "first_name": rng.choice(["Alex", "Sam", "Kim", "Lee"]),
+            "last_name": f"Person{i // 2}",
+            "emails": [f"person{i // 2}@example.com"],
+            "phones": [f"+1 512 555 {i % 10000:04d}"],
+            "urls": [f"https://github.com/person-{i // 2}"],
+            "resume_text": "Experienced engineer. " * rng.randint(5, 30),
+        }
+        fh.write(json.dumps(row) + "\n")
+    for fh in handles:
+        fh.close()
+    return paths
 
 
-def _command(path: Path, url: str) -> list[str]:
-    return [sys.executable, "-m", "fauxhire.cli", "ingest", "applications", str(path), "--db", url]
+def _command(paths: list[Path], url: str) -> list[str]:
+    names = [str(p) for p in paths]
+    return [sys.executable, "-m", "fauxhire.cli", "ingest", "applications", *names, "--db", url]
 
 
 def _env() -> dict[str, str]:
     return {**os.environ, "FAUXHIRE_CHUNK_SIZE": str(CHUNK), "FAUXHIRE_LOG_LEVEL": "WARNING"}
 
 
-def _run(path: Path, url: str) -> None:
-    subprocess.run(_command(path, url), env=_env(), check=True, capture_output=True)
+def _run(paths: list[Path], url: str) -> None:
+    subprocess.run(_command(paths, url), env=_env(), check=True, capture_output=True)
 
 
 def _snapshot(url: str) -> dict[str, Any]:
@@ -81,8 +89,9 @@ def _snapshot(url: str) -> dict[str, Any]:
         quarantine = store.rows(
             select(s.quarantine.c.key, s.quarantine.c.reason).order_by(s.quarantine.c.key)
         )
+        f = s.ingest_files
         files = store.rows(
-            select(s.ingest_files.c.status, s.ingest_files.c.records, s.ingest_files.c.quarantined)
+            select(f.c.display, f.c.status, f.c.records, f.c.quarantined).order_by(f.c.display)
         )
     finally:
         store.close()
@@ -100,7 +109,7 @@ def _count(url: str) -> int:
 def _items_done(url: str) -> int:
     """Progress of the ingest, read with a plain driver connection (opening a Store would
     rebuild the indexes a bulk load has dropped, under the running ingest's feet)."""
-    query = "SELECT coalesce(max(items_done), 0) FROM ingest_files"
+    query = "SELECT coalesce(sum(items_done), 0) FROM ingest_files"
     try:
         if url.startswith("sqlite:///"):
             with closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=1)) as conn:
@@ -112,7 +121,9 @@ def _items_done(url: str) -> int:
         return 0  # not migrated yet
 
 
-def _kill_at_random_points(path: Path, url: str, rng: random.Random, kills: int) -> list[int]:
+def _kill_at_random_points(
+    paths: list[Path], url: str, rng: random.Random, kills: int
+) -> list[int]:
     """Start the ingest and SIGKILL it at a random moment after it has committed something
     new, several times in a row. Returns the applications stored after each kill that landed
     while the process still ran."""
@@ -120,7 +131,7 @@ def _kill_at_random_points(path: Path, url: str, rng: random.Random, kills: int)
     for _ in range(kills):
         before = _items_done(url)
         proc = subprocess.Popen(
-            _command(path, url), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            _command(paths, url), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
         while proc.poll() is None and _items_done(url) <= before and time.monotonic() < deadline:
@@ -135,12 +146,12 @@ def _kill_at_random_points(path: Path, url: str, rng: random.Random, kills: int)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("files", [1, 200], ids=["one-large-file", "many-small-files"])
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_killed_ingest_rerun_equals_one_clean_ingest(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, files: int, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    data = tmp_path / "apps.jsonl"
-    _write_file(data)
+    data = _write_files(tmp_path, files)
     if backend == "sqlite":
         clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
         killed_url = f"sqlite:///{tmp_path / 'killed.db'}"

@@ -21,6 +21,7 @@ from fauxhire.store import schema as s
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 from fauxhire.store.schema import join_key
+from fauxhire.store.writer import FileProgress
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -46,15 +47,12 @@ def _app(app_id: str, title: str = "Backend Engineer", email: str = "a@example.c
     )
 
 
-def _write(store: Store, file_id: int, *apps: Application) -> None:
-    store.write_chunk(
+def _write(store: Store, file_id: int, *apps: Application, now: datetime = NOW) -> None:
+    store.write_batch(
         store.chunk_writer(),
-        file_id=file_id,
-        fmt="applications",
-        now=NOW,
-        records=[store.preparer().prepare(a) for a in apps],
-        quarantined=[],
-        progress=(len(apps), len(apps), 0),
+        now=now,
+        records=[(file_id, store.preparer().prepare(a)) for a in apps],
+        files=[FileProgress(file_id, len(apps), len(apps), 0, "started")],
     )
 
 
@@ -121,15 +119,7 @@ def test_unchanged_record_keeps_its_first_ingest_time(
     store = open_store(db_url)
     file_id = _file(store)
     _write(store, file_id, _app("a-1"))
-    store.write_chunk(
-        store.chunk_writer(),
-        file_id=file_id,
-        fmt="applications",
-        now=datetime(2027, 1, 1, tzinfo=UTC),
-        records=[store.preparer().prepare(_app("a-1"))],
-        quarantined=[],
-        progress=(1, 1, 0),
-    )
+    _write(store, file_id, _app("a-1"), now=datetime(2027, 1, 1, tzinfo=UTC))
     (row,) = store.rows(select(s.applications.c.ingested_at))
     assert row["ingested_at"] == NOW
 

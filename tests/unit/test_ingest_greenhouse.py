@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -268,3 +269,54 @@ def test_application_resume_comes_before_the_candidates(tmp_path: Path) -> None:
     )
     assert app.applicant.resume_text == "from the candidate"
     assert app.extra["resume_skipped"] == ["https://x.invalid/cv.pdf"]
+
+
+def test_symlinks_are_followed_only_inside_the_export_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not for us", encoding="utf-8")
+    folder = tmp_path / "greenhouse"
+    real = folder / "files"
+    real.mkdir(parents=True)
+    (real / "cv.txt").write_text("inside the folder", encoding="utf-8")
+    (folder / "linked").symlink_to(real, target_is_directory=True)
+    (folder / "out").symlink_to(outside, target_is_directory=True)
+    (real / "cv-link.txt").symlink_to(real / "cv.txt")
+    (real / "secret-link.txt").symlink_to(outside / "secret.txt")
+
+    for url in ("linked/cv.txt", "files/cv-link.txt", "linked/cv-link.txt"):
+        [app], _ = run(write(folder, [with_resume(url)]))
+        assert app.applicant.resume_text == "inside the folder", url
+    for url in ("out/secret.txt", "files/secret-link.txt", "linked/secret-link.txt"):
+        assert_not_read(folder, url, "leaves the export folder")
+
+
+def assert_not_read(folder: Path, url: str, why: str) -> None:
+    [app], bad = run(write(folder, [with_resume(url)]))
+    assert bad == [], url
+    assert app.applicant.resume_text is None, url
+    assert why in app.extra["resume_error"], url
+
+
+def test_a_resume_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "greenhouse"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")  # reading it would wait for a writer forever
+    (folder / "dir.txt").mkdir()
+    for url in ("pipe.txt", "dir.txt"):
+        assert_not_read(folder, url, "not a regular file")
+
+
+def test_a_resume_named_by_several_applications_is_read_once(tmp_path: Path) -> None:
+    folder = tmp_path / "greenhouse"
+    folder.mkdir()
+    resume = folder / "shared.txt"
+    resume.write_text("one resume, two candidacies", encoding="utf-8")
+    first, second = with_resume("shared.txt"), with_resume("shared.txt")
+    second["applications"][0]["id"] = 910002
+    records = greenhouse.iter_records(write(folder, [first, second]), IngestContext())
+    one = next(records)
+    resume.unlink()  # the second application is built from what was read for the first
+    two = next(records)
+    assert isinstance(one, Application) and isinstance(two, Application)
+    assert one.applicant.resume_text == two.applicant.resume_text == "one resume, two candidacies"

@@ -21,7 +21,7 @@ class Format:
     per_company: bool  # the file belongs to one member company, named by file name or --company
     description: str
     line_oriented: bool = False  # one record a JSON line: large files may be parsed in parallel
-    tables: tuple[str, ...] = ()  # where its records go, for bulk loads of large files
+    tables: tuple[str, ...] = ()  # where its records go, for bulk loads of much input
 
     @property
     def adapter(self) -> Adapter:
@@ -35,8 +35,20 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("companies", "companies", False, "companies.csv: the company directory"),
         Format("ipintel", "ipintel", False, "ipintel.csv: IP intelligence"),
-        Format("greenhouse", "greenhouse", True, "Greenhouse Harvest candidates (JSON)"),
-        Format("lever", "lever", True, "Lever opportunities (JSON)"),
+        Format(
+            "greenhouse",
+            "greenhouse",
+            True,
+            "Greenhouse Harvest candidates (JSON)",
+            tables=("applications", "applicant_values"),
+        ),
+        Format(
+            "lever",
+            "lever",
+            True,
+            "Lever opportunities (JSON)",
+            tables=("applications", "applicant_values"),
+        ),
         Format(
             "applications",
             "canonical",
@@ -45,10 +57,18 @@ FORMATS: dict[str, Format] = {
             line_oriented=True,
             tables=("applications", "applicant_values"),
         ),
-        Format("hr", "hr", True, "onboarding and payroll facts for hires (CSV)"),
-        Format("zoom", "zoom", True, "Zoom meeting participants (JSON)"),
-        Format("okta", "okta", True, "Okta System Log events (JSON)"),
-        Format("entra", "entra", True, "Microsoft Entra sign-in logs (JSON)"),
+        Format("hr", "hr", True, "onboarding and payroll facts for hires (CSV)", tables=("hires",)),
+        Format(
+            "zoom",
+            "zoom",
+            True,
+            "Zoom meeting participants (JSON)",
+            tables=("meeting_participants",),
+        ),
+        Format("okta", "okta", True, "Okta System Log events (JSON)", tables=("signin_events",)),
+        Format(
+            "entra", "entra", True, "Microsoft Entra sign-in logs (JSON)", tables=("signin_events",)
+        ),
         Format(
             "reports",
             "reports",

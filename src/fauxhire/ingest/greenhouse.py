@@ -24,7 +24,7 @@ from fauxhire.domain.normalise import location as loc
 from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
-from fauxhire.ingest.resume import read_resumes
+from fauxhire.ingest.resume import ResumeReader
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
     IdText,
@@ -117,6 +117,7 @@ class GreenhouseCandidate(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
+    resumes = ResumeReader(source.path.parent, max_chars=context.max_field_bytes)
     for item in iter_valid(items, GreenhouseCandidate, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
@@ -133,7 +134,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
                 yield dataclasses.replace(found, field=f"applications.{index}.{found.field}")
                 continue
             app_location, app = found
-            yield to_application(candidate, app, company_id, source, app_location, context)
+            yield to_application(candidate, app, company_id, source, app_location, context, resumes)
 
 
 def to_application(
@@ -143,17 +144,14 @@ def to_application(
     source: SourceFile,
     location: str,
     context: IngestContext,
+    resumes: ResumeReader,
 ) -> Application:
     values = ValueCollector()
     claimed = app.location.address if app.location else None
     addresses = _values(candidate.addresses)
     region = _region(claimed, addresses) or context.country_of(company_id)
     first, last = candidate.first_name or "", candidate.last_name or ""
-    resume = read_resumes(
-        _resume_urls(app.attachments) + _resume_urls(candidate.attachments),
-        source.path.parent,
-        max_chars=context.max_field_bytes,
-    )
+    resume = resumes.read(_resume_urls(app.attachments) + _resume_urls(candidate.attachments))
     applicant = Applicant(
         first_name=first,
         last_name=last,

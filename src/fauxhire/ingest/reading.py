@@ -319,7 +319,12 @@ def _bad_text(
 
 
 def relative_display(path: Path, root: Path | None) -> str:
+    """How provenance names a file: relative to the input folder when it is inside it."""
     if root is not None:
+        try:  # a file found under the folder: no resolving (an lstat a path part) needed
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:

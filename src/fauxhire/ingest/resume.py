@@ -11,8 +11,12 @@ record's ``extra`` and logged at warning level.
 
 from __future__ import annotations
 
+import errno
+import io
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -49,34 +53,93 @@ class ResumeError(Exception):
     """A resume reference that cannot be turned into text; the message says why."""
 
 
-def read_resumes(urls: Iterable[str], base: Path, *, max_chars: int) -> ResumeResult:
-    """Try each resume reference in order; the first that yields text wins."""
-    result = ResumeResult()
-    for url in dict.fromkeys(urls):  # an application and its candidate often list the same file
-        if _is_remote(url):
-            result.skipped.append(url)
-            continue
+class ResumeReader:
+    """Reads the resumes one export file points at: each resume file once, however many
+    applications name it, with one open and one read.
+
+    The export's folder and each folder below it are resolved once (a symlink among them may
+    not lead outside); a resume file is opened without following a symlink, and one that is a
+    symlink is followed only to a file inside the folder.
+    """
+
+    def __init__(self, base: Path, *, max_chars: int) -> None:
+        self.base = base
+        self.max_chars = max_chars
+        self._dirs: dict[tuple[str, ...], str | ResumeError] = {}
+        self._texts: dict[str, str | ResumeError] = {}
+
+    def read(self, urls: Iterable[str]) -> ResumeResult:
+        """Try each resume reference in order; the first that yields text wins."""
+        result = ResumeResult()
+        for url in dict.fromkeys(urls):  # an application and its candidate often list one file
+            if _is_remote(url):
+                result.skipped.append(url)
+                continue
+            text = self._texts.get(url)
+            if text is None:
+                text = self._texts[url] = self._read(url)
+            if isinstance(text, ResumeError):
+                logger.warning("resume %r not read: %s", url, text)
+                result.errors.append(f"{url}: {text}")
+                continue
+            if len(text) > self.max_chars:
+                logger.warning("resume %r truncated to %d characters", url, self.max_chars)
+                text = text[: self.max_chars]
+            result.text, result.file = text, url
+            break
+        return result
+
+    def _read(self, url: str) -> str | ResumeError:
         try:
-            path = resolve_inside(url, base)
-            text = read_text(path)
+            names = _relative_parts(url)
+            if names is None:  # ".", ".." or empty parts: resolve the general, slower way
+                return read_text(resolve_inside(url, self.base))
+            return self._read_in(self._dir(names[:-1]), names[-1])
         except ResumeError as exc:
-            logger.warning("resume %r not read: %s", url, exc)
-            result.errors.append(f"{url}: {exc}")
-            continue
-        if len(text) > max_chars:
-            logger.warning("resume %r truncated to %d characters", url, max_chars)
-            text = text[:max_chars]
-        result.text, result.file = text, url
-        break
-    return result
+            return exc
+
+    def _dir(self, names: tuple[str, ...]) -> str:
+        found = self._dirs.get(names)
+        if found is None:
+            try:
+                found = self._resolve_dir(names)
+            except ResumeError as exc:
+                found = exc
+            self._dirs[names] = found
+        if isinstance(found, ResumeError):
+            raise found
+        return found
+
+    def _resolve_dir(self, names: tuple[str, ...]) -> str:
+        # Plain strings, not Path objects: this runs for every resume of a large export.
+        if not names:
+            return os.path.realpath(self.base)
+        path = os.path.join(self._dir(names[:-1]), names[-1])
+        if os.path.islink(path):
+            return self._inside(os.path.realpath(path))
+        return path
+
+    def _inside(self, path: str) -> str:
+        root = self._dir(())
+        if path != root and not path.startswith(root.rstrip(os.sep) + os.sep):
+            raise ResumeError("path leaves the export folder")
+        return path
+
+    def _read_in(self, directory: str, name: str) -> str:
+        path = os.path.join(directory, name)
+        suffix = _suffix(name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise ResumeError(f"cannot read file: {exc.strerror}") from exc
+            # A symlink: followed only to a file inside the folder.
+            return read_text(Path(self._inside(os.path.realpath(path))))
+        return _text_of(suffix, _read_fd(fd))
 
 
-def _is_remote(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in {"http", "https"}
-
-
-def resolve_inside(url: str, base: Path) -> Path:
-    """The file a relative reference names, refusing anything outside ``base``'s tree."""
+def _relative_path(url: str) -> str:
+    """The path a relative reference names; anything but a relative path is refused."""
     if _WINDOWS_DRIVE.match(url):  # "C:\\cv.pdf" would otherwise parse as a URL scheme "c"
         raise ResumeError("path must be relative to the JSON file's folder")
     parts = urlsplit(url)
@@ -85,6 +148,22 @@ def resolve_inside(url: str, base: Path) -> Path:
     raw = unquote(parts.path).replace("\\", "/")
     if not raw or PurePosixPath(raw).is_absolute():
         raise ResumeError("path must be relative to the JSON file's folder")
+    return raw
+
+
+def _relative_parts(url: str) -> tuple[str, ...] | None:
+    """The parts of the path, or None when one is "", "." or ".." (no fast path for those)."""
+    names = tuple(_relative_path(url).split("/"))
+    return None if any(n in ("", ".", "..") for n in names) else names
+
+
+def _is_remote(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in {"http", "https"}
+
+
+def resolve_inside(url: str, base: Path) -> Path:
+    """The file a relative reference names, refusing anything outside ``base``'s tree."""
+    raw = _relative_path(url)
     root = base.resolve()
     path = (root / raw).resolve()  # resolves symlinks too, so a link cannot point outside
     if not path.is_relative_to(root):
@@ -93,40 +172,66 @@ def resolve_inside(url: str, base: Path) -> Path:
 
 
 def read_text(path: Path) -> str:
-    suffix = path.suffix.lower()
+    suffix = _suffix(path.name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ResumeError(f"cannot read file: {exc.strerror}") from exc
+    return _text_of(suffix, _read_fd(fd))
+
+
+def _suffix(name: str) -> str:
+    """The file's type by its suffix, one we read, else ResumeError before any I/O."""
+    suffix = os.path.splitext(name)[1].lower()
     if suffix not in READERS:
         raise ResumeError(f"unsupported resume type {suffix or '(none)'!r}")
+    return suffix
+
+
+def _read_fd(fd: int) -> bytes:
+    """The whole of a regular file, from an open descriptor that this closes."""
     try:
-        size = path.stat().st_size
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ResumeError("not a regular file")
+        if info.st_size > MAX_RESUME_FILE_BYTES:
+            raise ResumeError(
+                f"file is {info.st_size} bytes, over the {MAX_RESUME_FILE_BYTES}-byte limit"
+            )
+        chunks = []
+        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks)
     except OSError as exc:
         raise ResumeError(f"cannot read file: {exc.strerror}") from exc
-    if size > MAX_RESUME_FILE_BYTES:
-        raise ResumeError(f"file is {size} bytes, over the {MAX_RESUME_FILE_BYTES}-byte limit")
+    finally:
+        os.close(fd)
+
+
+def _text_of(suffix: str, data: bytes) -> str:
     try:
         if suffix == ".txt":
-            return path.read_bytes().decode("utf-8", errors="replace")
+            return data.decode("utf-8", errors="replace")
         if suffix == ".pdf":
-            return _pdf_text(path)
-        return _docx_text(path)
-    except OSError as exc:
-        raise ResumeError(f"cannot read file: {exc.strerror}") from exc
+            return _pdf_text(io.BytesIO(data))
+        return _docx_text(io.BytesIO(data))
     except Exception as exc:
         # Parsers of untrusted files fail in many ways (struct, zip, XML, recursion errors);
         # any of them only means this resume has no text for us.
         raise ResumeError(f"cannot parse {suffix} file: {type(exc).__name__}: {exc}") from exc
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(data: io.BytesIO) -> str:
     from pypdf import PdfReader  # imported here: only exports with PDF resumes pay for it
 
-    reader = PdfReader(path)
+    reader = PdfReader(data)
     return "\n".join(page.extract_text() or "" for page in reader.pages).strip()
 
 
-def _docx_text(path: Path) -> str:
+def _docx_text(data: io.BytesIO) -> str:
     import docx  # python-docx; imported here for the same reason
 
-    document = docx.Document(str(path))
+    document = docx.Document(data)
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

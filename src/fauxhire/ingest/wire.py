@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, TypeVar
+from functools import cache
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -100,17 +101,32 @@ def unknown_tree(model: BaseModel) -> dict[str, Any]:
     ``{"client": {"zone": "null"}}`` keeps an undeclared field of a declared nested object;
     lists of nested objects keep one dict per item (empty where the item had nothing extra).
     """
-    out: dict[str, Any] = dict(model.__pydantic_extra__ or {})
-    for name in type(model).model_fields:
+    extra = model.__pydantic_extra__
+    out: dict[str, Any] = dict(extra) if extra else {}
+    for name in _nested_fields(type(model)):
         value = getattr(model, name)
         if isinstance(value, BaseModel):
             if inner := unknown_tree(value):
                 out[name] = inner
-        elif isinstance(value, list):
+        elif isinstance(value, list) and value:
             inners = [unknown_tree(v) if isinstance(v, BaseModel) else {} for v in value]
             if any(inners):
                 out[name] = inners
     return out
+
+
+@cache
+def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The declared fields that can hold a nested model: the only ones with more to find."""
+    return tuple(
+        name for name, info in model.model_fields.items() if _may_hold_model(info.annotation)
+    )
+
+
+def _may_hold_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_may_hold_model(arg) for arg in get_args(annotation))
 
 
 M = TypeVar("M", bound=BaseModel)

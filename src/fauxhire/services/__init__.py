@@ -1,15 +1,24 @@
 """Use cases: the only place the core meets the store."""
 
-from fauxhire.services.ingest import FileResult, IngestProgress, ingest_files, run_folder
+from fauxhire.services.ingest import (
+    FileResult,
+    IngestProgress,
+    IngestSummary,
+    ingest_files,
+    run_folder,
+    summarise,
+)
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.stats import quarantine_entries, store_stats
 
 __all__ = [
     "FileResult",
     "IngestProgress",
+    "IngestSummary",
     "ingest_files",
     "quarantine_entries",
     "resolve_joins",
     "run_folder",
     "store_stats",
+    "summarise",
 ]

@@ -1,9 +1,14 @@
-"""Ingesting files into the store: chunked, resumable, idempotent, never stopped by a bad record.
+"""Ingesting files into the store: batched, parallel, resumable, idempotent, never stopped by a
+bad record.
 
-For each file: its content hash names the ingest. Content already ingested is skipped; content
-whose ingest was interrupted resumes after the last committed chunk; a record that fails
-validation, or repeats a key seen earlier in the same file, is quarantined and the rest goes in.
-A file that cannot be read as its format at all is refused and recorded, and the batch goes on.
+Each file's content hash names its ingest. Content already ingested is skipped; content whose
+ingest was interrupted resumes after its last committed item; a record that fails validation,
+or repeats a key seen earlier in the same file, is quarantined and the rest goes in. A file that
+cannot be read as its format at all is refused and recorded, and the others go on.
+
+Files are parsed in worker processes when there is enough to parse (``services.parsing``) and
+written many to a transaction (``services.batches``). What happened is logged once per call,
+counts per outcome; each file's outcome is in the results and, at DEBUG level, in the log.
 """
 
 from __future__ import annotations
@@ -12,40 +17,44 @@ import gc
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
 from fauxhire.errors import ConfigError, IngestError
-from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, Quarantined, SourceFile
-from fauxhire.ingest.reading import looks_like_json_lines, relative_display
-from fauxhire.services.shards import parallel_batches
+from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, SourceFile
+from fauxhire.ingest.reading import relative_display
+from fauxhire.services.batches import BatchWriter, FileJob
+from fauxhire.services.parsing import PARALLEL_MIN_BYTES, ParsePool, iter_parsed
 from fauxhire.store import Store
-from fauxhire.store.schema import KEY_SEP
-from fauxhire.store.writer import Prepared
+from fauxhire.store.store import FileEntry, FileState
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 DEFAULT_CHUNK = 20000
+BATCH_BYTES = 32 << 20  # small files are committed together up to this much input
 
 
 class IngestProgress(Protocol):
-    def file_started(self, display: str) -> None: ...
+    def files_started(self, fmt: str, files: int) -> None: ...
     def advanced(self, items: int) -> None: ...
-    def file_finished(self, result: FileResult) -> None: ...
+    def file_done(self, result: FileResult) -> None: ...
 
 
 class _Silent:
-    def file_started(self, display: str) -> None:
+    def files_started(self, fmt: str, files: int) -> None:
         pass
 
     def advanced(self, items: int) -> None:
         pass
 
-    def file_finished(self, result: FileResult) -> None:
+    def file_done(self, result: FileResult) -> None:
         pass
 
 
@@ -60,6 +69,41 @@ class FileResult:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What one format's files came to: the counts the log and the CLI show."""
+
+    format: str
+    files: int
+    done: int
+    skipped: int
+    refused: int
+    records: int  # of the files ingested or refused now; skipped files add nothing
+    quarantined: int
+
+
+def summarise(results: Sequence[FileResult]) -> list[IngestSummary]:
+    """One summary a format, in the order the formats came."""
+    by_format: dict[str, list[FileResult]] = {}
+    for r in results:
+        by_format.setdefault(r.format, []).append(r)
+    out = []
+    for fmt, group in by_format.items():
+        worked = [r for r in group if r.status != "skipped"]
+        out.append(
+            IngestSummary(
+                fmt,
+                len(group),
+                sum(r.status == "done" for r in group),
+                len(group) - len(worked),
+                sum(r.status == "refused" for r in group),
+                sum(r.records for r in worked),
+                sum(r.quarantined for r in worked),
+            )
+        )
+    return out
+
+
 def sha256_of(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -68,10 +112,6 @@ def sha256_of(path: Path) -> tuple[str, int]:
             digest.update(block)
             size += len(block)
     return digest.hexdigest(), size
-
-
-def quarantine_key(fmt: str, company: str | None, sha256: str, q: Quarantined) -> str:
-    return "\x1f".join((fmt, company or "", sha256, q.location, q.field))
 
 
 def ingest_files(
@@ -86,26 +126,157 @@ def ingest_files(
     progress: IngestProgress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
+    pool: ParsePool | None = None,
 ) -> list[FileResult]:
-    """Ingest files of one format. ``company_id`` overrides the company named by file names.
+    """Ingest files of one format, in order. ``company_id`` overrides the company named by
+    file names.
 
-    ``workers`` processes parse large JSON Lines files (default: one per core).
+    ``workers`` processes parse when there is enough to parse (default: one per core); a
+    ``pool`` given is used, and left running, instead. A transaction commits at most
+    ``chunk_size`` items, or the items of files of BATCH_BYTES.
     """
-    workers = workers or os.cpu_count() or 1
+    started = time.perf_counter()
     progress = progress or _Silent()
     if context is None:
         context = IngestContext(company_countries=store.company_countries())
-    results = []
-    for path in paths:
-        company = company_id or (path.stem if fmt.per_company else None)
-        source = SourceFile(path, relative_display(path, root), company)
-        progress.file_started(source.display)
-        with _no_cyclic_gc():
-            result = _ingest_one(store, fmt, source, context, clock, progress, chunk_size, workers)
-        progress.file_finished(result)
-        _log_result(result)
-        results.append(result)
-    return results
+    sources = [
+        SourceFile(path, relative_display(path, root), company_id or _company_of(fmt, path))
+        for path in paths
+    ]
+    progress.files_started(fmt.name, len(sources))
+    entries = [FileEntry(s.company_id, *_hash(s), s.display) for s in sources]
+    states = store.register_files(fmt.name, entries, now=clock())
+    results: list[FileResult | None] = [None] * len(sources)
+    jobs: dict[int, FileJob] = {}  # by file id: a content given twice is ingested once
+    where: dict[int, int] = {}  # file id -> its place in the results
+    for index, (source, entry, state) in enumerate(zip(sources, entries, states, strict=True)):
+        if state.status == "done" or state.file_id in jobs:
+            skipped = FileResult(
+                source.display, fmt.name, "skipped", state.records, state.quarantined
+            )
+            results[index] = skipped
+            progress.file_done(skipped)
+        else:
+            jobs[state.file_id] = _job(source, entry, state)
+            where[state.file_id] = index
+
+    def done(job: FileJob) -> None:
+        result = results[where[job.file_id]] = _result(job, fmt.name)
+        progress.file_done(result)
+        if result.status == "refused":
+            log.error("%s: refused: %s", result.file, result.error)
+        else:
+            log.debug("%s: %d records, %d quarantined", result.file, job.records, job.quarantined)
+
+    writer = BatchWriter(
+        store,
+        fmt.name,
+        clock,
+        max_items=chunk_size,
+        max_bytes=BATCH_BYTES,
+        on_file_done=done,
+        on_items=progress.advanced,
+    )
+    bulk = _is_bulk_load(store, fmt, sum(job.size for job in jobs.values()))
+    if bulk:
+        store.drop_secondary_indexes(fmt.tables)
+    with ExitStack() as stack, _no_cyclic_gc():
+        if pool is None:
+            pool = stack.enter_context(ParsePool(store.dialect, workers or os.cpu_count() or 1))
+        _write_files(store, fmt, context, list(jobs.values()), writer, pool)
+    if bulk:
+        store.ensure_indexes()
+    final = _fill_duplicates(results, jobs, states)
+    _log_summary(final, fmt.name, time.perf_counter() - started)
+    return final
+
+
+def _write_files(
+    store: Store,
+    fmt: Format,
+    context: IngestContext,
+    jobs: list[FileJob],
+    writer: BatchWriter,
+    pool: ParsePool,
+) -> None:
+    """Parse the files and write what they hold, in file order; a file that cannot be read
+    on is refused, with what it gave before the error kept."""
+    files = [(job.source, job.size) for job in jobs]
+    parsed = iter_parsed(fmt, context, files, store.preparer(), pool)
+    for index, pieces in groupby(parsed, key=itemgetter(0)):
+        job = jobs[index]
+        try:
+            for _, batches in pieces:
+                for batch in batches:
+                    writer.add(job, batch)
+        except IngestError as exc:
+            writer.refuse(job, exc)
+        else:
+            writer.finish(job)
+    writer.flush()
+
+
+def _company_of(fmt: Format, path: Path) -> str | None:
+    return path.stem if fmt.per_company else None
+
+
+def _hash(source: SourceFile) -> tuple[str, int]:
+    try:
+        return sha256_of(source.path)
+    except OSError as exc:
+        reason = f"cannot read {source.display}: {exc.strerror}"
+        raise ConfigError(reason, path=source.display) from exc
+
+
+def _job(source: SourceFile, entry: FileEntry, state: FileState) -> FileJob:
+    job = FileJob(source, entry.sha256, entry.size, state.file_id)
+    if state.status == "started" and state.items_done:
+        job.resume_after = state.items_done
+        job.items, job.records, job.quarantined = 0, state.records, state.quarantined
+        job.committed = (state.items_done, state.records, state.quarantined)
+    return job
+
+
+def _result(job: FileJob, fmt: str) -> FileResult:
+    return FileResult(
+        job.source.display,
+        fmt,
+        job.status,
+        job.records,
+        job.quarantined,
+        resumed_from=job.resume_after,
+        error=job.error,
+    )
+
+
+def _fill_duplicates(
+    results: list[FileResult | None], jobs: dict[int, FileJob], states: list[FileState]
+) -> list[FileResult]:
+    """A file whose content came earlier in the same call: skipped, with what that one stored."""
+    out = []
+    for result, state in zip(results, states, strict=True):
+        assert result is not None
+        job = jobs.get(state.file_id)
+        if result.status == "skipped" and job is not None and state.status != "done":
+            result = FileResult(result.file, result.format, "skipped", job.records, job.quarantined)
+        out.append(result)
+    return out
+
+
+def _log_summary(results: list[FileResult], fmt: str, seconds: float) -> None:
+    for s in summarise(results) or [IngestSummary(fmt, 0, 0, 0, 0, 0, 0)]:
+        log.info(
+            "%s: %s files in %.1f s: %s ingested, %s skipped (already ingested), %s refused; "
+            "%s records, %s quarantined",
+            s.format,
+            f"{s.files:,}",
+            seconds,
+            f"{s.done:,}",
+            f"{s.skipped:,}",
+            f"{s.refused:,}",
+            f"{s.records:,}",
+            f"{s.quarantined:,}",
+        )
 
 
 @contextmanager
@@ -122,194 +293,12 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _log_result(result: FileResult) -> None:
-    if result.status == "refused":
-        log.error("%s: refused: %s", result.file, result.error)
-    else:
-        log.info(
-            "%s: %s, %d records, %d quarantined",
-            result.file,
-            result.status,
-            result.records,
-            result.quarantined,
-        )
-
-
-Batch = list["Prepared | Quarantined"]
-SHARD_BYTES = 4 << 20  # about 5,000 applications: a unit of work for one worker process
-PARALLEL_MIN_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
-
-
-def _ingest_one(
-    store: Store,
-    fmt: Format,
-    source: SourceFile,
-    context: IngestContext,
-    clock: Clock,
-    progress: IngestProgress,
-    chunk_size: int,
-    workers: int,
-) -> FileResult:
-    try:
-        sha256, size = sha256_of(source.path)
-    except OSError as exc:
-        reason = f"cannot read {source.display}: {exc.strerror}"
-        raise ConfigError(reason, path=source.display) from exc
-    state = store.begin_file(
-        fmt=fmt.name,
-        company_id=source.company_id,
-        sha256=sha256,
-        size=size,
-        display=source.display,
-        now=clock(),
-    )
-    if state.status == "done":
-        return FileResult(source.display, fmt.name, "skipped", state.records, state.quarantined)
-    done_before = state.items_done if state.status == "started" else 0
-    counts = [state.records, state.quarantined] if done_before else [0, 0]
-    writer = store.chunk_writer()
-    records: list[Prepared] = []
-    quarantined: list[tuple[str, Quarantined]] = []
-    seen: set[tuple[str, str]] = set()
-    items = 0
-
-    def flush() -> None:
-        store.write_chunk(
-            writer,
-            file_id=state.file_id,
-            fmt=fmt.name,
-            now=clock(),
-            records=records,
-            quarantined=quarantined,
-            progress=(items, counts[0], counts[1]),
-        )
-        progress.advanced(len(records) + len(quarantined))
-        records.clear()
-        quarantined.clear()
-
-    bulk = _is_bulk_load(store, fmt, size)
-    if bulk:
-        store.drop_secondary_indexes(fmt.tables)
-    try:
-        for batch in _batches(store, fmt, source, context, size, workers):
-            for item in batch:
-                items += 1
-                if not isinstance(item, Quarantined):
-                    identity = (item.table, item.key)
-                    if identity in seen:
-                        item = _duplicate(fmt, source, item)
-                    else:
-                        seen.add(identity)
-                if items <= done_before:
-                    continue  # committed by an earlier, interrupted run
-                if isinstance(item, Quarantined):
-                    key = quarantine_key(fmt.name, source.company_id, sha256, item)
-                    quarantined.append((key, item))
-                    counts[1] += 1
-                else:
-                    records.append(item)
-                    counts[0] += 1
-                if len(records) + len(quarantined) >= chunk_size:
-                    flush()
-    except IngestError as exc:
-        flush()
-        if bulk:
-            store.ensure_indexes()
-        return _refuse(store, fmt, source, sha256, state.file_id, exc, clock, counts[0], counts[1])
-    flush()
-    if bulk:
-        store.ensure_indexes()
-    store.finish_file(state.file_id, status="done", now=clock())
-    return FileResult(
-        source.display, fmt.name, "done", counts[0], counts[1], resumed_from=done_before
-    )
-
-
 def _is_bulk_load(store: Store, fmt: Format, size: int) -> bool:
-    """A large file into a table it will at least quadruple: drop its indexes, rebuild after."""
+    """Much input into a table it will at least quadruple: drop its indexes, rebuild after."""
     if not fmt.tables or size < PARALLEL_MIN_BYTES:
         return False
     incoming = size // 2000  # a generous guess of records: canonical lines run 0.5 to 2 kB
     return store.count(fmt.tables[0]) * 4 < incoming
-
-
-def _batches(
-    store: Store, fmt: Format, source: SourceFile, context: IngestContext, size: int, workers: int
-) -> Iterator[Batch]:
-    """The file's items in file order, records prepared as rows, in batches.
-
-    A large JSON Lines file is cut into shards parsed by worker processes, a bounded number
-    in flight so memory stays flat whatever the file's size; everything else is parsed here.
-    """
-    if (
-        workers > 1
-        and fmt.line_oriented
-        and size >= PARALLEL_MIN_BYTES
-        and looks_like_json_lines(source.path)
-    ):
-        yield from parallel_batches(store.dialect, fmt, source, context, workers, SHARD_BYTES)
-        return
-    preparer = store.preparer()
-    batch: Batch = []
-    for item in fmt.adapter(source, context):
-        batch.append(item if isinstance(item, Quarantined) else preparer.prepare(item))
-        if len(batch) >= 1000:
-            yield batch
-            batch = []
-    yield batch
-
-
-def _duplicate(fmt: Format, source: SourceFile, record: Prepared) -> Quarantined:
-    shown = record.key.replace(KEY_SEP, "/")
-    return Quarantined(
-        source.display,
-        record.location,
-        _KEY_FIELDS.get(record.table, "id"),
-        f"duplicate id {shown!r}: an earlier record in this file has it",
-        "duplicate_id",
-    )
-
-
-_KEY_FIELDS = {
-    "companies": "company_id",
-    "ip_ranges": "network",
-    "applications": "application_id",
-    "meeting_participants": "participant_uuid",
-    "signin_events": "id",
-    "hires": "employee_id",
-    "employer_reports": "report_id",
-    "indicators": "id",
-    "intel_objects": "id",
-}
-
-
-def _refuse(
-    store: Store,
-    fmt: Format,
-    source: SourceFile,
-    sha256: str,
-    file_id: int,
-    exc: IngestError,
-    clock: Clock,
-    n_records: int,
-    n_quarantined: int,
-) -> FileResult:
-    """A file-level error: record it in quarantine (so `quarantine list` shows it) and go on."""
-    entry = Quarantined(source.display, exc.location or "(file)", exc.field, exc.reason, exc.code)
-    key = quarantine_key(fmt.name, source.company_id, sha256, entry)
-    store.write_chunk(
-        store.chunk_writer(),
-        file_id=file_id,
-        fmt=fmt.name,
-        now=clock(),
-        records=[],
-        quarantined=[(key, entry)],
-        progress=(0, n_records, n_quarantined + 1),
-    )
-    store.finish_file(file_id, status="refused", now=clock(), error=str(exc))
-    return FileResult(
-        source.display, fmt.name, "refused", n_records, n_quarantined + 1, error=str(exc)
-    )
 
 
 def folder_files(folder: Path) -> list[tuple[Format, list[Path]]]:
@@ -339,23 +328,22 @@ def run_folder(
     progress: IngestProgress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
-    on_format: Callable[[Format, Iterable[Path]], None] | None = None,
 ) -> list[FileResult]:
-    """Ingest a whole input folder; the context is refreshed once companies are in."""
+    """Ingest a whole input folder; the context is refreshed once companies are in. Worker
+    processes, once started, parse for every format after."""
     results: list[FileResult] = []
-    for fmt, paths in folder_files(folder):
-        if on_format is not None:
-            on_format(fmt, paths)
-        context = IngestContext(company_countries=store.company_countries())
-        results += ingest_files(
-            store,
-            fmt,
-            paths,
-            root=folder,
-            clock=clock,
-            context=context,
-            progress=progress,
-            chunk_size=chunk_size,
-            workers=workers,
-        )
+    with ParsePool(store.dialect, workers or os.cpu_count() or 1) as pool:
+        for fmt, paths in folder_files(folder):
+            context = IngestContext(company_countries=store.company_countries())
+            results += ingest_files(
+                store,
+                fmt,
+                paths,
+                root=folder,
+                clock=clock,
+                context=context,
+                progress=progress,
+                chunk_size=chunk_size,
+                pool=pool,
+            )
     return results

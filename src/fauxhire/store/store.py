@@ -7,17 +7,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
-from fauxhire.domain.quarantine import Quarantined
 from fauxhire.errors import StoreError
 from fauxhire.store import schema
 from fauxhire.store.database import make_engine, migrate
-from fauxhire.store.writer import ChunkWriter, Prepared, Preparer
+from fauxhire.store.writer import (
+    ID_BATCH,
+    ChunkWriter,
+    FileProgress,
+    Prepared,
+    Preparer,
+    QuarantineEntry,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,39 @@ class FileState:
     items_done: int
     records: int
     quarantined: int
+
+
+class FileEntry(NamedTuple):
+    """A file about to be ingested, named by its content."""
+
+    company_id: str | None
+    sha256: str
+    size: int
+    display: str
+
+
+def _file_states(
+    conn: Connection, fmt: str, files: Sequence[FileEntry]
+) -> dict[tuple[str, str], FileState]:
+    t = schema.ingest_files
+    wanted = sorted({(f.company_id or "", f.sha256) for f in files})
+    states: dict[tuple[str, str], FileState] = {}
+    for start in range(0, len(wanted), ID_BATCH):
+        query = select(
+            t.c.company_id,
+            t.c.sha256,
+            t.c.file_id,
+            t.c.status,
+            t.c.items_done,
+            t.c.records,
+            t.c.quarantined,
+        ).where(
+            t.c.format == fmt,
+            tuple_(t.c.company_id, t.c.sha256).in_(wanted[start : start + ID_BATCH]),
+        )
+        for company, sha256, *state in conn.execute(query):
+            states[company, sha256] = FileState(*state)
+    return states
 
 
 class Store:
@@ -79,6 +118,42 @@ class Store:
 
     # -- ingest runs -------------------------------------------------------------------
 
+    def register_files(
+        self, fmt: str, files: Sequence[FileEntry], *, now: datetime
+    ) -> list[FileState]:
+        """The state of each file's ingest, by content, in one transaction: what an earlier
+        run did with the same content (done, refused, or started and how far it got), or a new
+        ingest, started, for content never seen. Two entries with one content share a state."""
+        t = schema.ingest_files
+        with self.transaction("register_files") as conn:
+            states = _file_states(conn, fmt, files)
+            new = {
+                (f.company_id or "", f.sha256): f
+                for f in files
+                if (f.company_id or "", f.sha256) not in states
+            }
+            if new:
+                conn.execute(
+                    t.insert(),
+                    [
+                        {
+                            "format": fmt,
+                            "company_id": company,
+                            "sha256": sha256,
+                            "size": f.size,
+                            "display": f.display,
+                            "status": "started",
+                            "items_done": 0,
+                            "records": 0,
+                            "quarantined": 0,
+                            "started_at": now,
+                        }
+                        for (company, sha256), f in new.items()
+                    ],
+                )
+                states.update(_file_states(conn, fmt, list(new.values())))
+        return [states[(f.company_id or "", f.sha256)] for f in files]
+
     def begin_file(
         self,
         *,
@@ -90,62 +165,22 @@ class Store:
         now: datetime,
     ) -> FileState:
         """The state of this content's ingest, creating it when it is new."""
-        t = schema.ingest_files
-        company = company_id or ""
-        where = (t.c.format == fmt) & (t.c.company_id == company) & (t.c.sha256 == sha256)
-        with self.transaction("begin_file") as conn:
-            row = conn.execute(select(t).where(where)).mappings().first()
-            if row is None:
-                conn.execute(
-                    t.insert().values(
-                        format=fmt,
-                        company_id=company,
-                        sha256=sha256,
-                        size=size,
-                        display=display,
-                        status="started",
-                        items_done=0,
-                        records=0,
-                        quarantined=0,
-                        started_at=now,
-                    )
-                )
-                row = conn.execute(select(t).where(where)).mappings().one()
-        return FileState(
-            row["file_id"], row["status"], row["items_done"], row["records"], row["quarantined"]
-        )
+        (state,) = self.register_files(fmt, [FileEntry(company_id, sha256, size, display)], now=now)
+        return state
 
-    def finish_file(
-        self, file_id: int, *, status: str, now: datetime, error: str | None = None
-    ) -> None:
-        with self.transaction("finish_file") as conn:
-            conn.execute(
-                schema.ingest_files.update()
-                .where(schema.ingest_files.c.file_id == file_id)
-                .values(status=status, finished_at=now, error=error)
-            )
-
-    def write_chunk(
+    def write_batch(
         self,
         writer: ChunkWriter,
         *,
-        file_id: int,
-        fmt: str,
         now: datetime,
-        records: Sequence[Prepared],
-        quarantined: Sequence[tuple[str, Quarantined]],
-        progress: tuple[int, int, int],
+        records: Sequence[tuple[int, Prepared]] = (),
+        quarantined: Sequence[QuarantineEntry] = (),
+        files: Sequence[FileProgress] = (),
     ) -> None:
-        with self.transaction("write_chunk") as conn:
-            writer.write(
-                conn,
-                file_id=file_id,
-                fmt=fmt,
-                now=now,
-                records=records,
-                quarantined=quarantined,
-                progress=progress,
-            )
+        """Records of one or many files, their quarantine entries and the files' progress, in
+        one transaction: all of it is stored or none."""
+        with self.transaction("write_batch") as conn:
+            writer.write(conn, now=now, records=records, quarantined=quarantined, files=files)
 
     def chunk_writer(self) -> ChunkWriter:
         return ChunkWriter(self.dialect)

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Boolean, Connection, Date, Table
+from sqlalchemy import Boolean, Connection, Date, Table, bindparam
 
 from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined
@@ -134,8 +134,35 @@ class Preparer:
         return Prepared(str(mapping.table.name), record_key(record), prov.location, row, children)
 
 
+class FileProgress(NamedTuple):
+    """Where the ingest of one file stands once a batch commits: the items of the file seen
+    so far (the point a killed ingest resumes from), what they became, and its status."""
+
+    file_id: int
+    items_done: int
+    records: int
+    quarantined: int
+    status: str  # started | done | refused
+    error: str | None = None
+
+
+_PROGRESS_KEYS = ("id", "items", "records", "quarantined", "status", "error")
+
+
+class QuarantineEntry(NamedTuple):
+    key: str  # stable across re-runs, so a repeated ingest adds nothing
+    file_id: int
+    fmt: str
+    item: Quarantined
+
+
 class ChunkWriter:
-    """Writes chunks of prepared records for one backend; builds its SQL once."""
+    """Writes batches of prepared records for one backend; builds its SQL once.
+
+    A batch may hold the records of many files (each row says which): the files' records, their
+    quarantine entries and their progress commit together, in one transaction of the caller's.
+    No key may appear twice in one batch; the caller starts a new batch before a repeat.
+    """
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
@@ -149,19 +176,18 @@ class ChunkWriter:
         self,
         conn: Connection,
         *,
-        file_id: int,
-        fmt: str,
         now: datetime,
-        records: Sequence[Prepared],
-        quarantined: Sequence[tuple[str, Quarantined]],
-        progress: tuple[int, int, int],
+        records: Sequence[tuple[int, Prepared]],
+        quarantined: Sequence[QuarantineEntry],
+        files: Sequence[FileProgress],
     ) -> None:
+        """Write ``(file_id, record)`` pairs, quarantine entries and the files' progress."""
         stamp: Any = _sqlite_datetime(now) if self.dialect == "sqlite" else now
-        by_table: dict[str, list[Prepared]] = defaultdict(list)
-        for prepared in records:
-            by_table[prepared.table].append(prepared)
+        by_table: dict[str, list[tuple[int, Prepared]]] = defaultdict(list)
+        for pair in records:
+            by_table[pair[1].table].append(pair)
         for table_name, group in by_table.items():
-            self._write_group(conn, schema.metadata.tables[table_name], group, file_id, stamp)
+            self._write_group(conn, schema.metadata.tables[table_name], group, stamp)
         if quarantined:
             rows = [
                 apply_converters(
@@ -179,48 +205,66 @@ class ChunkWriter:
                     ),
                     self._quarantine_conv,
                 )
-                for key, q in quarantined
+                for key, file_id, fmt, q in quarantined
             ]
             self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
-        items_done, n_records, n_quarantined = progress
-        conn.execute(
-            schema.ingest_files.update()
-            .where(schema.ingest_files.c.file_id == file_id)
-            .values(items_done=items_done, records=n_records, quarantined=n_quarantined)
+        if files:
+            self._update_files(conn, files, now)
+
+    @staticmethod
+    def _update_files(conn: Connection, files: Sequence[FileProgress], now: datetime) -> None:
+        t = schema.ingest_files
+        counts: dict[str, Any] = {
+            "items_done": bindparam("p_items"),
+            "records": bindparam("p_records"),
+            "quarantined": bindparam("p_quarantined"),
+        }
+        going = t.update().where(t.c.file_id == bindparam("p_id")).values(counts)
+        finished = going.values(
+            status=bindparam("p_status"), error=bindparam("p_error"), finished_at=now
         )
+        for statement, group in (
+            (going, [f for f in files if f.status == "started"]),
+            (finished, [f for f in files if f.status != "started"]),
+        ):
+            if group:
+                conn.execute(
+                    statement,
+                    [{f"p_{k}": v for k, v in zip(_PROGRESS_KEYS, f, strict=True)} for f in group],
+                )
 
     def _write_group(
-        self, conn: Connection, table: Table, group: list[Prepared], file_id: int, stamp: Any
+        self, conn: Connection, table: Table, group: list[tuple[int, Prepared]], stamp: Any
     ) -> None:
-        tail = (file_id, stamp)
-        has_children = bool(group[0].children)
+        has_children = bool(group[0][1].children)
         sqlite = self.dialect == "sqlite"
         before = self._max_id(conn, table) if has_children and sqlite else None
         written = self._insert(
             conn,
             table,
-            [(*p.row, *tail) for p in group],
+            [(*p.row, file_id, stamp) for file_id, p in group],
             on_conflict="update",
             returning=has_children,
         )
         if not has_children:
             return
+        parents = [p for _, p in group]
         if sqlite:
-            ids = self._new_ids(conn, table, group, before) if before is not None else None
+            ids = self._new_ids(conn, table, parents, before) if before is not None else None
             fresh = ids is not None  # every parent is new: it has no old children to delete
         else:
             ids = {key: ident for key, ident, _ in written}
-            fresh = len(written) == len(group) and all(inserted for _, _, inserted in written)
-            if len(ids) < len(group):
+            fresh = len(written) == len(parents) and all(inserted for _, _, inserted in written)
+            if len(ids) < len(parents):
                 ids = None  # some rows were unchanged and not returned: look them all up
         if ids is None:
-            ids = self._ids(conn, table, [p.key for p in group])
-        for index, (child_name, _) in enumerate(group[0].children):
+            ids = self._ids(conn, table, [p.key for p in parents])
+        for index, (child_name, _) in enumerate(parents[0].children):
             child = schema.metadata.tables[child_name]
             if not fresh:
                 self._delete_children(conn, child, sorted(ids.values()))
             flat: list[list[Any]] = []
-            for p in group:
+            for p in parents:
                 ref = ids[p.key]
                 rows = p.children[index][1]
                 for row in rows:
