@@ -84,10 +84,11 @@ def test_each_meeting_joins_the_application_it_was_for(
         # Two jobs at one company: the topic names which.
         _app("a-1", "p-1", "Senior Backend Engineer", "2025-01-06", "Technical Interview"),
         _app("a-2", "p-1", "Data Engineer (Remote, US)", "2025-03-03", "Application Review"),
-        # The same job twice: time decides, and a later application cannot have been met.
+        # The same job twice, both interviewed: time decides, and an application made after
+        # a meeting cannot have been met in it.
         _app("a-3", "p-2", "iOS Engineer", "2025-01-10", "Final Interview"),
-        _app("a-4", "p-2", "iOS Engineer", "2025-06-02", "Application Received"),
-        # Topics that name no job: time decides.
+        _app("a-4", "p-2", "iOS Engineer", "2025-06-02", "Phone Screen"),
+        # Topics that name no job, stages that say nothing: time decides.
         _app("a-5", "p-3", "Payroll Specialist", "2025-02-01", ""),
         _app("a-6", "p-3", "Product Designer", "2025-04-01", ""),
     ]

@@ -15,8 +15,9 @@ def _day(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-# (applications as (key, job title, applied, interviewed or None), topic, meeting day, chosen)
-Apps = list[tuple[str, str, str, str | None]]
+# (applications as (key, job title, applied, interviewed or None[, at an interview stage]),
+#  topic, meeting day, chosen)
+Apps = list[tuple[str, str, str, str | None] | tuple[str, str, str, str | None, bool]]
 CASES: dict[str, tuple[Apps, str | None, str | None, str]] = {
     "one application": (
         [("a", "Data Engineer", "2025-05-01", None)], "anything", "2025-01-01", "a"),
@@ -75,6 +76,18 @@ CASES: dict[str, tuple[Apps, str | None, str | None, str]] = {
         [("a", "Data Engineer", "2025-01-06", "2025-03-20"),
          ("b", "Data Engineer", "2025-03-03", None)],
         "Interview: Data Engineer", "2025-03-20", "a"),
+    "the ATS stage where the topic names no job": (
+        [("a", "Payroll Specialist", "2025-02-01", None, True),
+         ("b", "Product Designer", "2025-04-01", None, False)],
+        "Jamie <> Northwind Analytics", "2025-04-05", "a"),
+    "the title named over the stage": (
+        [("a", "Payroll Specialist", "2025-02-01", None, True),
+         ("b", "Product Designer", "2025-04-01", None, False)],
+        "Interview: Product Designer", "2025-04-05", "b"),
+    "the same stage: time": (
+        [("a", "iOS Engineer", "2025-01-10", None, True),
+         ("b", "iOS Engineer", "2025-04-02", None, True)],
+        "Interview: iOS Engineer", "2025-05-20", "b"),
     "no meeting time: the latest applied": (
         [("a", "Data Engineer", "2025-01-06", None), ("b", "Data Engineer", "2025-03-03", None)],
         "Interview: Data Engineer", None, "b"),
@@ -83,9 +96,10 @@ CASES: dict[str, tuple[Apps, str | None, str | None, str]] = {
 
 def _pairs(participant: str, apps: Apps, topic: str | None, day: str | None) -> pl.DataFrame:
     rows = [
-        (participant, "email", key, "p-1", title, _day(applied), _day(interviewed), topic,
-         _day(day))
-        for key, title, applied, interviewed in apps
+        (participant, "email", key, "p-1", title, _day(applied), _day(interviewed),
+         stage, topic, _day(day))
+        for key, title, applied, interviewed, stage in (((*a, False) if len(a) == 4 else a)
+                                                        for a in apps)
     ]  # fmt: skip
     return pl.DataFrame(rows, schema=PAIRS, orient="row")
 

@@ -6,15 +6,17 @@ name (FORMATS.md section 12). A candidate may have applied there more than once,
 candidate's applications the meeting joins, in this order of preference:
 
 1. one applied for before the meeting (an interview follows its application);
-2. one whose job title the meeting topic names (``TITLE_NAMED``), the title that explains more
-   of the topic first ("Senior Backend Engineer" over "Backend Engineer");
-3. the one whose dates are nearest the meeting: its interview date where the ATS gives one,
+2. one whose job title the meeting topic names (``TITLE_NAMED``): the closest named, and of
+   two named alike the longer title ("Senior Backend Engineer" over "Backend Engineer");
+3. one the ATS shows reached an interview stage: a meeting is an interview, and an
+   application whose stage says it never got past review is the less likely home for it;
+4. the one whose dates are nearest the meeting: its interview date where the ATS gives one,
    else its application date;
-4. the latest applied, then the smallest key, so every run chooses the same.
+5. the latest applied, then the smallest key, so every run chooses the same.
 
-A topic naming no job ("Alex <> Example Corp") leaves the choice to time. Only when no
-application precedes the meeting (clock skew, a record created after its screen) does one
-after it win, the nearest, rather than the meeting joining nothing.
+A topic naming no job ("Alex <> Example Corp") leaves the choice to the stages and time. Only
+when no application precedes the meeting (clock skew, a record created after its screen) does
+one after it win, rather than the meeting joining nothing.
 
 Everything is set-based: one query finds every pending participant's candidate applications,
 polars ranks them (titles scored by rapidfuzz over the pairs at once), and one statement writes
@@ -30,6 +32,7 @@ from typing import Any
 import polars as pl
 from rapidfuzz import fuzz, process
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     MetaData,
@@ -62,6 +65,7 @@ PAIRS: dict[str, Any] = {
     "job_title": _S,
     "applied_at": _TIME,
     "interviewed_at": _TIME,
+    "stage_interview": pl.Boolean,
     "topic": _S,
     "at": _TIME,
 }
@@ -129,8 +133,9 @@ def choose_applications(pairs: pl.DataFrame) -> pl.DataFrame:
         .dt.total_microseconds()
         .fill_null(0),
     )
-    order = {"precedes": True, "named": True, "match": True, "length": True, "distance": False,
-             "applied_at": True, "app": False}  # fmt: skip
+    order = {"precedes": True, "named": True, "match": True, "length": True,
+             "stage_interview": True, "distance": False, "applied_at": True,
+             "app": False}  # fmt: skip
     return (
         ranked.sort(["participant", *order], descending=[False, *order.values()])
         .unique("participant", keep="first", maintain_order=True)
@@ -253,8 +258,8 @@ def _matches(conn: Connection, method: str) -> pl.DataFrame:
     ``method``, email or name: its company's applications with that email or name key."""
     query = text(
         f"SELECT p.participant, '{method}' AS method, a.key, a.candidate_id, a.job_title, "
-        f"a.applied_at, a.interviewed_at {_MATCHES[method]}"
-    ).columns(applied_at=UtcDateTime, interviewed_at=UtcDateTime)
+        f"a.applied_at, a.interviewed_at, a.stage_interview {_MATCHES[method]}"
+    ).columns(applied_at=UtcDateTime, interviewed_at=UtcDateTime, stage_interview=Boolean)
     schema = {k: v for k, v in PAIRS.items() if k not in ("topic", "at")}
     return pl.DataFrame(conn.execute(query).all(), schema=schema, orient="row")
 
