@@ -736,9 +736,11 @@ def report(
 
 def _print_report(written: WrittenReport) -> None:
     f = written.figures
+    start, end = f["period"]["start"], f["period"]["end"]
+    period = f"{start} to {end}" if start else "no applications in scope"
     out.print(
         f"{f['identities']:,} identities, {f['interviews']:,} interviews, {f['companies']:,} "
-        f"companies ({f['period']['start']} to {f['period']['end']}) in {written.seconds:.1f} s"
+        f"companies ({period}) in {written.seconds:.1f} s"
     )
     out.print(f"report: {written.html}", soft_wrap=True)
     out.print(f"figures: {written.json}", soft_wrap=True)
