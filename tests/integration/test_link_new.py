@@ -78,6 +78,12 @@ def test_a_new_batch_joins_the_identities_and_leaves_the_rest_alone(store_path: 
     assert moved.get_column("identity_id_before").n_unique() <= 0.01 * before.height
     new_rows = after.join(before, on="rec", how="anti")
     assert new_rows.get_column("identity_id").is_in(before.get_column("identity_id")).any()
+    # The links --new added explain themselves: their evidence was once stored as one JSON
+    # string, and `show identity` failed on it ("string indices must be integers").
+    joined_old = new_rows.filter(pl.col("identity_id").is_in(before.get_column("identity_id")))
+    shown = runner.invoke(app, ["show", "identity", joined_old["identity_id"][0], *_db(root)])
+    assert shown.exit_code == 0, (shown.output, shown.exception)
+    assert "match weight" in shown.output
 
     report = root / "eval.json"
     result = runner.invoke(
