@@ -39,12 +39,12 @@ demo: setup
 	$(RUN) fauxhire demo --size small --seed 1 --out demo-out
 
 test: setup browser
-	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection bench/report bench/folder
+	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection bench/report bench/folder bench/meetings
 	$(RUN) lint-imports
 	$(RUN) pytest
 
 lint: setup
-	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection bench/report bench/folder
+	$(RUN) ruff check src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess bench/assess_fit bench/detection bench/report bench/folder bench/meetings
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy src
 	$(RUN) lint-imports

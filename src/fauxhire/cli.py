@@ -31,6 +31,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from fauxhire.errors import FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
@@ -123,6 +124,12 @@ def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
         store.close()
 
 
+def _cells(*values: object) -> list[Text]:
+    """Table cells as plain text: what the data holds (names, titles, ids, reasons) is never
+    read as rich markup, where "[/]" in a name raised MarkupError and "[bold]" styled it."""
+    return [Text(str(value)) for value in values]
+
+
 class _Bar:
     """Rich progress on stderr: a bar a format, counting its files, and the items stored."""
 
@@ -164,7 +171,7 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         for column in ("format", "status", "records", "quarantined"):
             files.add_column(column, justify="right" if column in _COUNTS else "left")
         for r in results:
-            files.add_row(r.file, r.format, r.status, str(r.records), str(r.quarantined))
+            files.add_row(*_cells(r.file, r.format, r.status, r.records, r.quarantined))
         out.print(files)
     table = Table(title="Ingest")
     columns = ("format", "files", "ingested", "skipped", "refused", "records", "quarantined")
@@ -172,7 +179,7 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         table.add_column(column, justify="left" if column == "format" else "right")
     for s in summarise(results):
         counts = (s.files, s.done, s.skipped, s.refused, s.records, s.quarantined)
-        table.add_row(s.format, *(f"{n:,}" for n in counts))
+        table.add_row(*_cells(s.format, *(f"{n:,}" for n in counts)))
     out.print(table)
     refused = [r for r in results if r.error]
     for r in refused[:_REFUSED_SHOWN]:
@@ -342,12 +349,14 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
         table.add_column(column)
     for m in view.members:
         table.add_row(
-            str(m["applied_at"])[:10],
-            m["company_id"],
-            m["application_id"],
-            m["name_display"] or "",
-            m["job_title"],
-            m["network_id"] or "",
+            *_cells(
+                str(m["applied_at"])[:10],
+                m["company_id"],
+                m["application_id"],
+                m["name_display"] or "",
+                m["job_title"],
+                m["network_id"] or "",
+            )
         )
     out.print(table)
     _print_edges(view.edges, "identity")
@@ -363,7 +372,7 @@ def show_network_command(network_id: str, db: DbOption = None) -> None:
     for column in ("identity", "names", "companies"):
         table.add_column(column)
     for m in view.members:
-        table.add_row(m["identity_id"], ", ".join(m["names"]), str(m["companies"]))
+        table.add_row(*_cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
     out.print(table)
     _print_edges(view.edges, "network")
 
@@ -390,18 +399,20 @@ def _print_edges(edges: list[Any], stage: str) -> None:
         if stage == "identity":
             out.print(
                 f"- {judge.app_ref(edge.a)} ~ {judge.app_ref(edge.b)}: match weight "
-                f"{edge.score:+.1f} (probability {edge.probability:.4f})"
+                f"{edge.score:+.1f} (probability {edge.probability:.4f})",
+                markup=False,
             )
             for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
                 if item["level"] != -1:
                     weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
-                    out.print(f"    {weight:>6}  {item['reading']}")
+                    out.print(f"    {weight:>6}  {item['reading']}", markup=False)
         else:
-            out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}")
+            out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}", markup=False)
             for item in sorted(edge.evidence, key=lambda e: -e["weight"]):
                 out.print(
                     f"    {item['weight']:+5.2f}  shared {item['kind']} {item['value']!r} "
-                    f"(seen with {item['shared_by']} identities)"
+                    f"(seen with {item['shared_by']} identities)",
+                    markup=False,
                 )
 
 
@@ -469,7 +480,7 @@ def judge_list(db: DbOption = None) -> None:
         table.add_column(column, overflow="fold")
     for j in judgements:
         when = j.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        table.add_row(j.kind, j.a, j.b, j.analyst, j.reason, when)
+        table.add_row(*_cells(j.kind, j.a, j.b, j.analyst, j.reason, when))
     out.print(table)
 
 
@@ -491,7 +502,8 @@ def _judge(
     given = len(decision.judgements)
     out.print(
         f"recorded {given} {decision.judgements[0].kind} judgement{'s' * (given != 1)} by "
-        f"{who}: {decision.added} new, {given - decision.added} already given"
+        f"{who}: {decision.added} new, {given - decision.added} already given",
+        markup=False,
     )
     if linked is None:
         out.print("not linked (--no-link): the next `fauxhire link` applies them")
@@ -500,7 +512,8 @@ def _judge(
     for was, now in zip(before, after, strict=True):
         out.print(
             f"{was.ref}: {_moved('identity', was.identity_id, now.identity_id)}, "
-            f"{_moved('network', was.network_id, now.network_id)}"
+            f"{_moved('network', was.network_id, now.network_id)}",
+            markup=False,
         )
 
 
@@ -564,13 +577,15 @@ def disposition_list(db: DbOption = None) -> None:
             for o in s.overruled
         )
         table.add_row(
-            s.identity_id,
-            d.disposition,
-            escape(d.analyst),
-            escape(d.reason),
-            _when(d.created_at),
-            d.subject_id,
-            escape(conflict),
+            *_cells(
+                s.identity_id,
+                d.disposition,
+                d.analyst,
+                d.reason,
+                _when(d.created_at),
+                d.subject_id,
+                conflict,
+            )
         )
     out.print(table)
 
@@ -586,7 +601,8 @@ def _dispose(
     out.print(f"recorded disposition {done.disposition_id}: {_given(done.given)}", markup=False)
     out.print(
         f"held by the {done.applications} applications of {identity_id}: it follows them when "
-        "linking re-runs and ids change"
+        "linking re-runs and ids change",
+        markup=False,
     )
     if done.before is not None:
         was = done.before.decided
@@ -616,7 +632,7 @@ def export_links(
     network_id (FORMATS.md section 11)."""
     with _store(db) as (store, _):
         written = write_links_csv(store, out_file)
-    err.print(f"wrote {written:,} links to {out_file}")
+    err.print(f"wrote {written:,} links to {out_file}", markup=False)
 
 
 @export_app.command("assessments")
@@ -638,7 +654,7 @@ def export_assessments(
         raise typer.BadParameter(str(exc), param_hint="--min-level") from exc
     with _store(db) as (store, _):
         written = write_assessments_jsonl(store, out_file, min_probability=floor)
-    err.print(f"wrote {written:,} identity assessments to {out_file}")
+    err.print(f"wrote {written:,} identity assessments to {out_file}", markup=False)
 
 
 @app.command()
@@ -784,9 +800,11 @@ def report(
 
 def _print_report(written: WrittenReport) -> None:
     f = written.figures
+    start, end = f["period"]["start"], f["period"]["end"]
+    period = f"{start} to {end}" if start else "no applications in scope"
     out.print(
         f"{f['identities']:,} identities, {f['interviews']:,} interviews, {f['companies']:,} "
-        f"companies ({f['period']['start']} to {f['period']['end']}) in {written.seconds:.1f} s"
+        f"companies ({period}) in {written.seconds:.1f} s"
     )
     out.print(f"report: {written.html}", soft_wrap=True)
     out.print(f"figures: {written.json}", soft_wrap=True)
@@ -820,14 +838,14 @@ def stats(
         "ip_ranges",
         "quarantined",
     ):
-        table.add_row(key, str(data[key]))
+        table.add_row(*_cells(key, data[key]))
     out.print(table)
     for title, section in (("by source", data["by_source"]), ("by company", data["by_company"])):
         sub = Table(title=title)
         sub.add_column(title.split()[-1])
         sub.add_column("records")
         for name, counts in section.items():
-            sub.add_row(str(name), ", ".join(f"{k} {v}" for k, v in counts.items()))
+            sub.add_row(*_cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
         out.print(sub)
     if data["quarantined_by_reason"]:
         out.print(
@@ -853,7 +871,7 @@ def quarantine_list(
     for column in ("file", "location", "field", "code", "reason"):
         table.add_column(column, overflow="fold")
     for e in entries:
-        table.add_row(e["file"], e["location"], e["field"], e["code"], e["reason"])
+        table.add_row(*_cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
     out.print(table)
 
 
@@ -999,7 +1017,7 @@ def main() -> None:
     try:
         app()
     except FauxhireError as exc:
-        err.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        err.print(f"[red]error[/red] {exc.code}: {escape(exc.message)}")
         sys.exit(1)
 
 

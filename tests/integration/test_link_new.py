@@ -78,6 +78,12 @@ def test_a_new_batch_joins_the_identities_and_leaves_the_rest_alone(store_path: 
     assert moved.get_column("identity_id_before").n_unique() <= 0.01 * before.height
     new_rows = after.join(before, on="rec", how="anti")
     assert new_rows.get_column("identity_id").is_in(before.get_column("identity_id")).any()
+    # The links --new added explain themselves: their evidence was once stored as one JSON
+    # string, and `show identity` failed on it ("string indices must be integers").
+    joined_old = new_rows.filter(pl.col("identity_id").is_in(before.get_column("identity_id")))
+    shown = runner.invoke(app, ["show", "identity", joined_old["identity_id"][0], *_db(root)])
+    assert shown.exit_code == 0, (shown.output, shown.exception)
+    assert "match weight" in shown.output
 
     report = root / "eval.json"
     result = runner.invoke(
@@ -117,3 +123,36 @@ def _pairwise_agreement(one: pl.DataFrame, other: pl.DataFrame) -> float:
         pl.col("identity_id_other").alias("truth"), pl.col("identity_id").alias("predicted")
     )
     return pairwise_scores(items).f1
+
+
+def test_a_batch_without_a_kind_of_value_is_linked(tmp_path: Path, db_url: str) -> None:
+    """A batch holding no postal address (or no phone, no profile) once made `link --new`
+    fail with KeyError 'tf_address': its term frequencies lacked the column altogether."""
+    folder = tmp_path / "input"
+    (folder / "applications").mkdir(parents=True)
+    (folder / "companies.csv").write_text(
+        "company_id,name,domain,country,naics,tags\nc-1,Northwind,northwind.example.com,US,51,\n",
+        encoding="utf-8",
+    )
+
+    def application(n: int) -> str:
+        return json.dumps({
+            "company_id": "c-1", "application_id": f"a-{n}", "candidate_id": "p-1",
+            "applied_at": f"2025-0{n}-01T00:00:00Z", "job_title": "Data Engineer",
+            "first_name": "Alex", "last_name": "Example", "emails": ["alex@example.com"],
+            "phones": ["+1 512 555 0147"],
+        }) + "\n"  # fmt: skip
+
+    (folder / "applications" / "a.jsonl").write_text(application(1), encoding="utf-8")
+    (tmp_path / "later.jsonl").write_text(application(2), encoding="utf-8")
+    db = ["--db", db_url]
+    assert runner.invoke(app, ["run", str(folder), *db]).exit_code == 0
+    assert runner.invoke(app, ["ingest", "applications", str(tmp_path / "later.jsonl"), *db])
+    result = runner.invoke(app, ["link", "--new", *db])
+    assert result.exit_code == 0, (result.output, result.exception)
+    store = Store.open(db_url)
+    try:
+        links = read_frame(store, "links")
+    finally:
+        store.close()
+    assert links.height == 2  # both linked: whether into one identity is the model's call

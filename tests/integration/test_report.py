@@ -146,6 +146,23 @@ def test_a_store_without_assessments_is_refused(tmp_path: Path) -> None:
     assert "run `fauxhire assess` first" in str(result.exception)
 
 
+def test_a_folder_of_companies_alone_gives_an_empty_report(tmp_path: Path) -> None:
+    """companies.csv is the one part of an input folder that is required: `run --report`
+    on it once failed with "run `fauxhire assess` first" although assess had run."""
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "companies.csv").write_text(
+        "company_id,name,domain,country,naics,tags\nc-1,Northwind,n.example.com,US,51,\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    result = runner.invoke(app, ["run", str(folder), "--db", db, "--report", str(tmp_path / "r")])
+    assert result.exit_code == 0, (result.output, result.exception)
+    figures = _json(tmp_path / "r" / "report.json")
+    assert (figures["identities"], figures["interviews"], figures["companies"]) == (0, 0, 0)
+    assert "no applications in scope" in result.output
+
+
 def test_the_same_report_from_either_backend(
     demo_world: Path, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

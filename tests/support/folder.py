@@ -11,7 +11,7 @@ Deliberate cases, beyond the random bulk:
   and no email joins neither (``meeting_unmatched``);
 - persons 2 and 3 share a phone number: a report naming that phone matches both;
 - persons 4, 5 and 6 apply to several companies; person 7 has two Greenhouse applications at
-  one company, and its meeting joins the one nearest in time;
+  one company, and its meeting joins the one it followed;
 - reports by candidate id, by email at another company, by phone, by name only (reporting
   company only), by GitHub URL, by an id that exists only at another company, and one that
   matches nothing.
@@ -512,7 +512,8 @@ class _World:
         return f"192.0.2.{self.rng.randint(10, 120)}"
 
     def _check_meeting_rule(self, cand: _Participant, app: _App) -> None:
-        """FORMATS.md section 12: by email, else by a name unique in the company; nearest app."""
+        """FORMATS.md section 12: by email, else by a name unique in the company; of the
+        candidate's applications, the nearest before the meeting (services/meetings.py)."""
         at = [a for a in self.apps if a.company is app.company]
         if cand.email:
             hits = [a for a in at if cand.email.lower() in a.person.emails]
@@ -524,7 +525,11 @@ class _World:
         def gap(a: _App) -> float:
             return abs(((a.interviewed_at or a.applied_at) - cand.join).total_seconds())
 
-        assert all(gap(app) < gap(a) for a in hits if a is not app), "meeting nearest its app"
+        # Its application came before it, and any other before it is further from it (the
+        # topic names the job, so a title decides where two differ; time is checked alone).
+        before = [a for a in hits if a.applied_at <= cand.join]
+        assert app in before, "a meeting follows its application"
+        assert all(gap(app) < gap(a) for a in before if a is not app), "nearest before it"
 
     # -- hires and sign-ins -------------------------------------------------------------
 

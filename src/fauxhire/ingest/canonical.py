@@ -7,7 +7,6 @@ from typing import Any
 
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
-from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
@@ -74,7 +73,7 @@ def to_application(
     applicant = Applicant(
         first_name=row.first_name,
         last_name=row.last_name,
-        name=name.from_parts(row.first_name, row.last_name),
+        name=values.full_name(row.first_name, row.last_name),
         emails=values.emails(row.emails or ()),
         phones=values.phones(row.phones or (), region),
         addresses=values.addresses(addresses),

@@ -19,9 +19,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from fauxhire.domain import Applicant, Application, Provenance, Value
+from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
-from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.resume import ResumeReader
@@ -155,7 +154,7 @@ def to_application(
     applicant = Applicant(
         first_name=first,
         last_name=last,
-        name=_full_name(first, last),
+        name=values.full_name(first, last),
         emails=values.emails(_values(candidate.email_addresses)),
         phones=values.phones(_values(candidate.phone_numbers), region),
         addresses=values.addresses(addresses),
@@ -217,13 +216,6 @@ def _region(claimed: str | None, addresses: list[str]) -> str | None:
         if text and (country := loc.country_of(text)):
             return country
     return None
-
-
-def _full_name(first: str, last: str) -> Value | None:
-    try:
-        return name.from_parts(first, last)
-    except ValueError:
-        return None  # no usable name; the application still stands on its other values
 
 
 def _referrer(credited_to: Referrer | None) -> str | None:

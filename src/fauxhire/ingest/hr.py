@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from fauxhire.domain import Hire, Provenance
-from fauxhire.domain.normalise import name
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
 from fauxhire.ingest.reading import iter_csv_rows
 from fauxhire.ingest.values import ValueCollector
@@ -59,7 +58,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             candidate_id=row.candidate_id,
             employee_id=row.employee_id,
             work_email=values.one_email(row.work_email),
-            legal_name=name.normalise(row.legal_name),
+            legal_name=values.one_name(row.legal_name),
             start_date=row.start_date,
             end_date=row.end_date,
             shipping_address=values.one_address(row.shipping_address),

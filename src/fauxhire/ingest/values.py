@@ -55,6 +55,20 @@ class ValueCollector:
     def names(self, raws: Iterable[Any]) -> tuple[Value, ...]:
         return self._many("name", raws, name.normalise)
 
+    def one_name(self, raw: Any) -> Value | None:
+        """A full name; one with no letters or digits ("-", "🙂") is kept as a reject."""
+        found = self.names([raw])
+        return found[0] if found else None
+
+    def full_name(self, first: str | None, last: str | None) -> Value | None:
+        """The name of first and last parts; as ``one_name`` where it has no letters."""
+        try:
+            return name.from_parts(first, last)
+        except ValueError as exc:
+            raw = " ".join(part for part in (first, last) if part)
+            self.invalid.append({"kind": "name", "raw": raw[:200], "reason": str(exc)})
+            return None
+
     def one_email(self, raw: Any) -> Value | None:
         found = self.emails([raw])
         return found[0] if found else None

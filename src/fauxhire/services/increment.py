@@ -168,9 +168,14 @@ def _frequencies(counts: pl.DataFrame, named: pl.DataFrame, total: int) -> dict[
     spelled = counts.with_columns(
         pl.when(handle).then(pl.col("kind") + ":" + pl.col("key")).otherwise("key").alias("value")
     )
+    # Every weighed column has its frame, as a full run's term_frequencies gives: a column
+    # none of the batch's values fill (no postal address in it) is an empty one, not absent.
     out = {
-        str(column): group.select("value", share) for (column,), group in spelled.group_by("column")
+        column: pl.DataFrame(schema={"value": pl.String, "tf": pl.Float64})
+        for column in (c.column for c in IDENTITY_SPEC.comparisons if c.term_frequency)
     }
+    for (column,), group in spelled.group_by("column"):
+        out[str(column)] = group.select("value", share)
     out["name"] = named.select(pl.col("name_key").alias("value"), share)
     return out
 

@@ -5,7 +5,8 @@ so it is idempotent, and a source that arrives later is joined when it arrives.
 
 - A meeting participant joins the candidate's application at that company by email, or failing
   that by name when exactly one candidate of that company has that name; of the candidate's
-  applications, the one whose dates are nearest the meeting (FORMATS.md section 12).
+  applications, one applied for before the meeting, whose job title the topic names, whose
+  dates are nearest the meeting (``meetings``; FORMATS.md section 12).
 - An identity-provider event joins the hire whose work email it signs in with (through hr/).
 - An employer report joins the applications it names: candidate ids at the reporting company,
   emails, phones and profile handles anywhere, names only at the reporting company.
@@ -14,80 +15,22 @@ so it is idempotent, and a source that arrives later is joined when it arrives.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, select, update
 
-from fauxhire.domain.normalise import name as name_norm
+from fauxhire.services.meetings import join_meetings
 from fauxhire.store import Store
 from fauxhire.store import schema as s
 
-HOST_ROLES = ("host", "co-host", "cohost")
 STRONG_KINDS = ("email", "phone", "linkedin", "github", "url")
 
 
 def resolve_joins(store: Store) -> dict[str, int]:
     with store.transaction("resolve_joins") as conn:
-        meetings = _join_meetings(conn)
+        meetings = join_meetings(conn)
         signins = _join_signins(conn)
         reports = _join_reports(conn)
     return {"meeting_participants": meetings, "signin_events": signins, "report_matches": reports}
-
-
-def _join_meetings(conn: Connection) -> int:
-    mp, app, val = s.meeting_participants, s.applications, s.applicant_values
-    pending = conn.execute(
-        select(
-            mp.c.key,
-            mp.c.company_id,
-            mp.c.email_key,
-            mp.c.user_name,
-            mp.c.start_time,
-            mp.c.join_time,
-        )
-        .where(mp.c.app_key.is_(None))
-        .where(or_(mp.c.role.is_(None), mp.c.role.notin_(HOST_ROLES)))
-    ).all()
-    joined = 0
-    for key, company, email_key, user_name, start, join in pending:
-        when = join or start
-        method: str | None = None
-        apps: Sequence[Any] = []
-        if email_key:
-            apps = conn.execute(
-                select(app.c.key, app.c.candidate_id, app.c.applied_at, app.c.interviewed_at)
-                .join(val, val.c.app_ref == app.c.id)
-                .where(app.c.company_id == company, val.c.kind == "email", val.c.key == email_key)
-            ).all()
-            method = "email"
-        if not apps and user_name:
-            name_value = name_norm.normalise(user_name)
-            if name_value is not None:
-                apps = conn.execute(
-                    select(
-                        app.c.key, app.c.candidate_id, app.c.applied_at, app.c.interviewed_at
-                    ).where(app.c.company_id == company, app.c.name_key == name_value.key)
-                ).all()
-                if len({a.candidate_id for a in apps}) != 1:
-                    apps = []  # ambiguous or unknown: a name alone must single one person out
-                method = "name"
-        if not apps:
-            continue
-        best = min(apps, key=lambda a: _distance(a.interviewed_at or a.applied_at, when))
-        conn.execute(
-            update(mp).where(mp.c.key == key).values(app_key=best.key, match_method=method)
-        )
-        conn.execute(update(app).where(app.c.key == best.key).values(has_meeting=True))
-        joined += 1
-    return joined
-
-
-def _distance(date: datetime, when: datetime | None) -> float:
-    if when is None:
-        return 0.0
-    return abs((when - date).total_seconds())
 
 
 def _join_signins(conn: Connection) -> int:

@@ -50,7 +50,12 @@ class WrittenReport:
 
 def read_report_data(store: Store, options: ReportOptions) -> ReportData:
     """What the figures are computed from, as ``report.figures`` expects it."""
-    if not store.count("assessments"):
+    # A store of companies and no applications (a folder of companies.csv alone, which is
+    # valid) has nothing to assess, and its report is empty. One with applications and no
+    # assessments, or with nothing at all (a wrong --db), was never assessed.
+    if not store.count("assessments") and (
+        store.count("applications") or not store.count("companies")
+    ):
         raise ConfigError("the store holds no assessments: run `fauxhire assess` first")
     levels = options.levels()
     apps = read_reported_applications(store, levels, with_names=not options.anonymise)

@@ -198,7 +198,14 @@ def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
         .order_by(t.c.score.desc())
     )
     with store.transaction("read_edges") as conn:
-        return [Edge(*row) for row in conn.execute(query)]
+        edges = [Edge(*row) for row in conn.execute(query)]
+    # `link --new` once stored its evidence encoded twice, as one JSON string: read those too.
+    return [
+        edge._replace(evidence=orjson.loads(edge.evidence))
+        if isinstance(edge.evidence, str)
+        else edge
+        for edge in edges
+    ]
 
 
 def read_borrowed(store: Store, identity_id: str) -> list[Edge]:

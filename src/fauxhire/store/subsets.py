@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 import polars as pl
 from sqlalchemy import bindparam, insert, text, update
 
@@ -130,10 +131,16 @@ def add_links(
             )
         if rows:
             conn.execute(insert(t), rows)
-        edge_rows = [edge._asdict() for edge in edges]
+        # Evidence built in bulk is JSON text already; the column's type would encode that
+        # text again, as one JSON string that `fauxhire show` cannot read as a list.
+        edge_rows = [edge._asdict() | {"evidence": _parsed(edge.evidence)} for edge in edges]
         if edge_rows:
             conn.execute(insert(e), edge_rows)
     return len(rows)
+
+
+def _parsed(evidence: list[dict[str, Any]] | str) -> list[dict[str, Any]]:
+    return orjson.loads(evidence) if isinstance(evidence, str) else evidence
 
 
 def _chunked(
