@@ -380,6 +380,47 @@ def test_a_household_is_one_party_never_a_network_by_itself() -> None:
     assert networks[1] == networks[2] == networks[3]
 
 
+def test_a_home_whose_declarers_present_one_template_is_a_farms_not_a_household() -> None:
+    # Three personas give a laptop farm's address as their home and send one template of rare
+    # lines under their three names: no family writes its members' resumes.
+    templated = _observations(
+        [(i, "resume", line) for i in (1, 2, 3) for line in _template("op")] + _strangers(1000)
+    )
+    homes = pl.DataFrame({"identity": [1, 2, 3], "value": ["10 farm rd glendale az 85308"] * 3})
+    networks = dict(link_networks(templated, homes=homes).networks.iter_rows())
+    assert networks[1] == networks[2] == networks[3]
+    # A family at one address whose members share a common phrase or two stays one party.
+    phrases = ["collaborative team player with strong skills", "passionate about clean code"]
+    family = pl.concat(
+        [
+            _observations(
+                [(i, "resume", line) for i in range(1, 51) for line in phrases]
+                + [(i, "payout", "joint-acct") for i in (1, 2)]
+                + [(i, "egress_ip", "203.0.113.7") for i in (1, 2)]
+            ),
+            _observations(_strangers(1000)),
+        ]
+    )
+    assert link_networks(family, homes=homes.head(2)).networks.height == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "random"),
+    [
+        ("DESKTOP-WBRVRST", True),  # Windows drew letters only: still random
+        ("LAPTOP-PXVSEPV", True),
+        ("DESKTOP-E9CA", False),  # too short to be Windows' own
+        ("GAMING-RIGBOX", False),  # words a person chose
+    ],
+)
+def test_windows_generated_machine_names_are_random_with_or_without_digits(
+    name: str, random: bool
+) -> None:
+    stock = [(100 + n, "device", f"DESKTOP-{n:07d}X") for n in range(3000)]
+    obs = _observations([(1, "device", name), (2, "device", name), *stock])
+    assert (link_networks(obs).networks.height == 2) is random
+
+
 def test_a_machine_name_that_chance_could_share_needs_corroboration() -> None:
     # "DESKTOP-E9CA" has 21 random bits: among three thousand machines, some pair shares one
     # by chance. "DESKTOP-7F3K2LQ" has 36: no pair does.

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import polars as pl
@@ -103,7 +104,7 @@ class NetworkSpec(BaseModel):
 
 NETWORK_SPEC = NetworkSpec(
     name="network",
-    version="3",
+    version="4",
     threshold=1.0,
     signals=(
         # A twenty-persona network pays a dozen hires into one account and ships their laptops
@@ -124,6 +125,10 @@ NETWORK_SPEC = NetworkSpec(
         Signal(kind="referral", family="referral", weight=0.6, cap=3),
     ),
 )
+
+# The names Windows gives a machine at setup: a fixed prefix and random letters and digits
+# ("DESKTOP-7F3K2LQ", "LAPTOP-WBRVRST1", Windows Server's "WIN-4J2K9QX8ZP1").
+GENERATED_MACHINE_NAME: Final = r"^(?:DESKTOP|LAPTOP|WIN)-([A-Z0-9]{7,})$"
 
 EVIDENCE = pl.Struct(
     {
@@ -202,7 +207,7 @@ def link_networks(
     # home declared by identities of two networks must not merge them. Parties only count, so
     # pairs kept apart may share one (a persona declaring its victim's home is no second party
     # beside the victim's family).
-    parties = _groups(ids_np, pl.concat([joins, _households(homes, ids, spec)]), [])
+    parties = _groups(ids_np, pl.concat([joins, _households(homes, ids, spec, shared)]), [])
     groups, links = persons, []
     while True:  # each round joins groups linked at the threshold; stop when none are
         found = pl.concat(
@@ -325,8 +330,15 @@ def _below_chance(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
     its value could be shared by chance: a machine name's random part ("DESKTOP-7F3K2LQ": 36
     bits) must make a chance collision among the store's machines unlikely (expected pairs
     under one in a hundred), or it needs corroboration like any other value. A name made of
-    words ("Sarahs-MacBook-Pro", "ubuntu") has no random part at all."""
-    tokens = pl.col("value").str.extract_all(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*")
+    words ("Sarahs-MacBook-Pro", "ubuntu") has no random part at all, and a token with a digit
+    in it is random; so is the suffix of Windows' own generated names ("DESKTOP-WBRVRST"),
+    which is drawn at random whether or not a digit happens to come up."""
+    generated = pl.col("value").str.extract(GENERATED_MACHINE_NAME, 1)
+    tokens = (
+        pl.when(generated.is_not_null())
+        .then(pl.concat_list(generated))
+        .otherwise(pl.col("value").str.extract_all(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*"))
+    )
     symbol = (
         pl.when(pl.element().str.contains("[A-Za-z]"))
         .then(pl.lit(math.log2(36)))
@@ -361,19 +373,32 @@ def _personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([naming, namesakes]).select("kind", "value").unique()
 
 
-def _households(homes: pl.DataFrame | None, ids: pl.Series, spec: NetworkSpec) -> pl.DataFrame:
+def _households(
+    homes: pl.DataFrame | None, ids: pl.Series, spec: NetworkSpec, shared: pl.DataFrame
+) -> pl.DataFrame:
     """Identities that declare one home address, held by at most ``household_up_to`` of
-    them: a family or flatmates, who share an account, a connection and a laptop and
+    them: a family or flatmates, who may share an account, a connection and a laptop and
     misrepresent nothing. They count as one party: never a network by themselves, though a
-    network may hold them all. An address more declare is a building's or a mailbox's."""
+    network may hold them all. An address more declare is a building's or a mailbox's; an
+    address two of whose declarers present one resume template is a farm's that personas
+    give as their home: family members write their own resumes."""
     if homes is None or homes.height == 0:
         return _first_holder(pl.DataFrame(schema={"key": pl.String, "identity": pl.Int64}))
     held = (
         homes.select(pl.col("value").alias("key"), "identity")
         .unique()
         .filter(pl.col("identity").is_in(ids.implode()))
+        .filter(pl.len().over("key").is_between(2, spec.household_up_to))
     )
-    return _first_holder(held.filter(pl.len().over("key").is_between(2, spec.household_up_to)))
+    together = held.join(held, on="key", suffix="_b").filter(
+        pl.col("identity") < pl.col("identity_b")
+    )
+    templated = together.rename({"identity": "identity_a"}).join(
+        _template_pairs(shared, spec, together.rename({"identity": "identity_a"})),
+        on=["identity_a", "identity_b"],
+        how="semi",
+    )
+    return _first_holder(held.join(templated.select("key").unique(), on="key", how="anti"))
 
 
 def _first_holder(held: pl.DataFrame) -> pl.DataFrame:
@@ -399,13 +424,7 @@ def _name_words(names: pl.DataFrame) -> pl.DataFrame:
 def _same_resume(shared: pl.DataFrame, words: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
     """Identity pairs under names sharing a word whose shared resume lines are worth
     ``full_nats``: one person's resume, sent under a nickname or a typo of the name."""
-    lines = shared.filter(pl.col("adds") & (pl.col("shared_by") <= pl.col("cap"))).select(
-        "identity",
-        "value",
-        "population",
-        (pl.col("population").cast(pl.Float64) / pl.col("shared_by")).log().alias("nats"),
-    )
-    keyed = lines.join(words, on="identity")
+    keyed = _line_nats(shared).join(words, on="identity")
     pairs = (
         keyed.join(keyed.select("identity", "value", "word"), on=["value", "word"], suffix="_b")
         .filter(pl.col("identity") < pl.col("identity_b"))
@@ -416,6 +435,37 @@ def _same_resume(shared: pl.DataFrame, words: pl.DataFrame, spec: NetworkSpec) -
     )
     return pairs.select(
         pl.col("identity").alias("identity_a"), "identity_b", pl.lit(0.0).alias("score")
+    )
+
+
+def _line_nats(shared: pl.DataFrame) -> pl.DataFrame:
+    """identity, value, population, nats: the resume lines each identity holds, each worth
+    its rarity (a line held by ``n`` of ``N`` identities carries ln(N/n) nats)."""
+    return shared.filter(pl.col("adds") & (pl.col("shared_by") <= pl.col("cap"))).select(
+        "identity",
+        "value",
+        "population",
+        (pl.col("population").cast(pl.Float64) / pl.col("shared_by")).log().alias("nats"),
+    )
+
+
+def _template_pairs(
+    shared: pl.DataFrame, spec: NetworkSpec, candidates: pl.DataFrame
+) -> pl.DataFrame:
+    """identity_a, identity_b: the pairs of ``candidates`` (identity_a < identity_b) whose
+    shared resume lines are worth ``full_nats``: one template, held by both."""
+    wanted = candidates.select("identity_a", "identity_b").unique()
+    ends = pl.concat([wanted.get_column("identity_a"), wanted.get_column("identity_b")]).unique()
+    lines = _line_nats(shared).filter(pl.col("identity").is_in(ends.implode()))
+    return (
+        lines.join(lines.select("identity", "value"), on="value", suffix="_b")
+        .filter(pl.col("identity") < pl.col("identity_b"))
+        .rename({"identity": "identity_a"})
+        .join(wanted, on=["identity_a", "identity_b"], how="semi")
+        .group_by("identity_a", "identity_b")
+        .agg(pl.col("nats").sum(), pl.col("population").first())
+        .filter(pl.col("nats") >= spec.full_nats(pl.col("population")))
+        .select("identity_a", "identity_b")
     )
 
 
