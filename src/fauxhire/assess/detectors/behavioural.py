@@ -72,7 +72,9 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
         .explode("line")
         .drop_nulls("line")
         .filter(2 * pl.len().over("identity_id", "line") >= pl.col("_resumes"))
-        .unique(["identity_id", "line"])
+        # The identity's first application presenting the line is the one cited: with "any",
+        # which was cited changed from run to run.
+        .unique(["identity_id", "line"], keep="first")
     )
     population = lines.get_column("identity_id").n_unique()
     rare = lines.with_columns(pl.len().over("line").alias("_holders")).filter(
@@ -90,7 +92,9 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
     )
     found = (
         pairs.join(namesakes, on=["identity_id", "peer"], how="anti")
-        .sort("_nats", descending=True)
+        # Lines equally rare in alphabetical order: the sort keeps no order among equals, and
+        # the evidence shows the first three lines, so it named different lines on every run.
+        .sort(["_nats", "line"], descending=[True, False])
         .group_by("identity_id", "peer")
         .agg(
             pl.col("_nats").sum().alias("nats"),
@@ -209,7 +213,9 @@ def claimed_country_varies(facts: Facts, params: LocationParams) -> pl.DataFrame
     majority = (
         known.group_by("identity_id", "claimed_country")
         .agg(pl.len().alias("_n"))
-        .sort("_n", descending=True)
+        # Ties by name: the sort keeps no order among equals, so the country named usual, and
+        # the evidence's values and sources, differed from run to run.
+        .sort(["_n", "claimed_country"], descending=[True, False])
         .group_by("identity_id")
         .agg(pl.col("claimed_country").first().alias("_usual"))
     )
