@@ -562,3 +562,24 @@ def test_resume_evidence_names_the_same_lines_and_application_on_every_run() -> 
         values = fired.get_column("values").to_list()[0]
         assert [value for value in values if not value.startswith("with ")] == shown
         assert fired.get_column("sources").to_list()[0] == ["application:c-2/a-a-2"]
+
+
+def test_facts_with_other_applications_are_assessed_anew() -> None:
+    # The shared resume lines are made once for a Facts (resume-reuse and resume-flagged both
+    # read them); a Facts made from it with other applications must not see the old ones.
+    apps = [
+        _app("i-1", 1, resume_text=TEMPLATE, name_key="ada lovelace"),
+        _app("i-2", 2, resume_text=TEMPLATE, name_key="grace hopper"),
+        *_strangers(1000),
+    ]
+    facts = Facts.make(applications=pl.DataFrame(apps))
+    assert _fired(facts, "resume-reuse") == {"i-1", "i-2"}
+    apps[1] = _app("i-2", 2, resume_text="a resume of its own, nothing like the other one at all")
+    other = replace(facts, applications=Facts.make(applications=pl.DataFrame(apps)).applications)
+    assert _fired(other, "resume-reuse") == set()
+    assert _fired(facts, "resume-reuse") == {"i-1", "i-2"}
+
+
+def _fired(facts: Facts, indicator: str) -> set[str]:
+    fired = assess(facts, RULESET).contributions.filter(pl.col("indicator") == indicator)
+    return set(fired.get_column("identity_id"))

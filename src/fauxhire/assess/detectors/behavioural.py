@@ -60,7 +60,15 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
     history are no template (``template_lines``), nor lines in fewer than half of an identity's
     resumes; names sharing a word are one person's nickname, typo or word order, not another's.
     ``lines`` are the rarest first (then in alphabetical order), each with the first
-    application of the identity's that presents it in ``sources``."""
+    application of the identity's that presents it in ``sources``. Made once for the facts
+    (``Facts.derived``): it depends on nothing else of ``params`` than ``max_holders``."""
+    return facts.derived(
+        ("shared_templates", params.max_holders),
+        lambda: _shared_templates(facts, params.max_holders),
+    )
+
+
+def _shared_templates(facts: Facts, max_holders: int) -> pl.DataFrame:
     apps = (
         facts.applications.drop_nulls("resume_text")
         .select("identity_id", "source", "resume_text")
@@ -78,7 +86,7 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
     )
     population = lines.get_column("identity_id").n_unique()
     rare = lines.with_columns(pl.len().over("line").alias("_holders")).filter(
-        pl.col("_holders").is_between(2, params.max_holders)
+        pl.col("_holders").is_between(2, max_holders)
     )
     rare = rare.with_columns((population / pl.col("_holders")).log().alias("_nats"))
     pairs = (
