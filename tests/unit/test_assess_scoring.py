@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.detectors import DETECTORS, run_detector
 from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import LoadedRuleset, parse_ruleset
 from fauxhire.assess.score import LIKELY, assess
@@ -531,3 +531,55 @@ def test_a_borrowed_identity_weighs_on_the_borrower_never_on_the_person() -> Non
         .contributions.filter(pl.col("indicator") == "borrowed-identity")
         .is_empty()
     )
+
+
+def test_homes_claimed_equally_often_name_the_first_alphabetically_as_usual() -> None:
+    # Evidence is the same on every run: of equals, the pick is fixed, not polars' order.
+    for order in (["US", "IN"], ["IN", "US"]):
+        apps = [_app("i-1", n, claimed_country=country) for n, country in enumerate(order)]
+        facts = Facts.make(applications=pl.DataFrame(apps))
+        for _ in range(20):
+            fired = run_detector(DETECTORS["claimed_country_varies"], facts, {})
+            assert fired.get_column("values").to_list() == [["IN and US"]]
+
+
+def test_resume_evidence_names_the_same_lines_and_application_on_every_run() -> None:
+    # Six lines each held by the two identities alone: all equally rare. The evidence shows
+    # three, the first alphabetically, and the first application in the facts presenting them.
+    lines = [f"line {c} of a template no stranger writes, with words of its own" for c in "fedcba"]
+    template = "\n".join(lines)
+    apps = [
+        _app("a", 2, resume_text=template, name_key="ada lovelace"),
+        _app("a", 1, resume_text=template, name_key="ada lovelace"),
+        _app("b", 3, resume_text=template, name_key="grace hopper"),
+        *_strangers(1000),
+    ]
+    facts = Facts.make(applications=pl.DataFrame(apps))
+    shown = [line[:60] for line in sorted(lines)[:3]]
+    for _ in range(10):
+        fired = run_detector(DETECTORS["resume_reuse"], facts, {}).sort("identity_id")
+        assert fired.get_column("identity_id").to_list() == ["a", "b"]
+        values = fired.get_column("values").to_list()[0]
+        assert [value for value in values if not value.startswith("with ")] == shown
+        assert fired.get_column("sources").to_list()[0] == ["application:c-2/a-a-2"]
+
+
+def test_facts_with_other_applications_are_assessed_anew() -> None:
+    # The shared resume lines are made once for a Facts (resume-reuse and resume-flagged both
+    # read them); a Facts made from it with other applications must not see the old ones.
+    apps = [
+        _app("i-1", 1, resume_text=TEMPLATE, name_key="ada lovelace"),
+        _app("i-2", 2, resume_text=TEMPLATE, name_key="grace hopper"),
+        *_strangers(1000),
+    ]
+    facts = Facts.make(applications=pl.DataFrame(apps))
+    assert _fired(facts, "resume-reuse") == {"i-1", "i-2"}
+    apps[1] = _app("i-2", 2, resume_text="a resume of its own, nothing like the other one at all")
+    other = replace(facts, applications=Facts.make(applications=pl.DataFrame(apps)).applications)
+    assert _fired(other, "resume-reuse") == set()
+    assert _fired(facts, "resume-reuse") == {"i-1", "i-2"}
+
+
+def _fired(facts: Facts, indicator: str) -> set[str]:
+    fired = assess(facts, RULESET).contributions.filter(pl.col("indicator") == indicator)
+    return set(fired.get_column("identity_id"))

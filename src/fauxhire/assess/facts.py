@@ -9,7 +9,8 @@ names it carries (``name_key``, ``legal_name_key``) are compared only for equali
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -73,14 +74,25 @@ class Facts:
     edges: pl.DataFrame
     borrowed: pl.DataFrame
     dispositions: pl.DataFrame
+    # Frames derived from the ones above that several detectors read (``derived``).
+    _derived: dict[Hashable, pl.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        for item in fields(self):
-            frame: pl.DataFrame = getattr(self, item.name)
-            wanted = SCHEMAS[item.name]
+        for name, wanted in SCHEMAS.items():
+            frame: pl.DataFrame = getattr(self, name)
             missing = [column for column in wanted if column not in frame.columns]
             if missing:
-                raise ValueError(f"facts {item.name}: missing columns {missing}")
+                raise ValueError(f"facts {name}: missing columns {missing}")
+
+    def derived(self, key: Hashable, make: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """``make()``, made once for these facts: a frame that more than one detector reads
+        (resume-reuse and resume-flagged both read the store's shared resume lines, seconds of
+        work on a large store). ``key`` names it with every parameter it depends on."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     @classmethod
     def make(cls, **frames: pl.DataFrame) -> Facts:

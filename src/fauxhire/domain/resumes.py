@@ -43,3 +43,27 @@ def template_lines(text: pl.Expr, min_length: int = MIN_LINE) -> pl.Expr:
     return resume_lines(text, min_length).list.eval(
         line.filter(~line.str.contains(CONTACT_LINE) & ~line.str.contains(DATED_LINE))
     )
+
+
+def distinct_template_lines(texts: pl.Series, min_length: int = MIN_LINE) -> pl.DataFrame:
+    """row, line: the distinct ``template_lines`` of each text, one row each; ``row`` is the
+    text's position in ``texts`` (UInt32). The same lines as ``template_lines(...).list.unique()``
+    exploded, computed otherwise: resumes are written from templates and stock phrases, so of a
+    store's millions of lines few are distinct (v3: 2.6M lines, 250k distinct), and each distinct
+    line is folded and tested once instead of once a resume. Splitting before folding is the
+    same as after it: lowercasing and folding spaces neither make nor remove a line break."""
+    raw = (
+        texts.rename("_text")
+        .to_frame()
+        .with_row_index("row")
+        .select("row", pl.col("_text").str.split("\n").alias("_raw"))
+        .explode("_raw")
+        .drop_nulls("_raw")
+    )
+    folded = (
+        raw.select("_raw")
+        .unique()
+        .with_columns(template_lines(pl.col("_raw"), min_length).list.first().alias("line"))
+        .drop_nulls("line")
+    )
+    return raw.join(folded, on="_raw").select("row", "line").unique()

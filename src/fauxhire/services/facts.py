@@ -51,8 +51,11 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
     contacts = frames["contacts"].join(
         applications.select("rec", "identity_id", "app_key", "source", "applied_at"), on="rec"
     )
+    # The home an identity claims most often; of homes claimed equally often, the first in
+    # alphabetical order. mode() lists tied values in no fixed order, and which one was taken
+    # decided whether egress-country-mismatch fired: the same store assessed twice differed.
     claimed = applications.group_by("identity_id").agg(
-        pl.col("claimed_country").drop_nulls().mode().first()
+        pl.col("claimed_country").drop_nulls().mode().sort().first()
     )
     ranges = pl.concat(
         [

@@ -128,10 +128,15 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
              "asn", "risk_level", "risk_reasons", "behaviors", "is_proxy",
              "claimed_location"), _S),
     ),
+    # CROSS JOIN makes SQLite start from the few hires and look their applications up by
+    # index; with plain JOINs it scanned every link and looked each application up (0.5 s on
+    # v3's 91k links for 2.6k hires, 0.1 s this way). PostgreSQL plans it as any other join.
     "hires": (
         "SELECT l.identity_id, h.key AS source, h.company_id, "
         "h.shipping_address_key AS shipping_key, h.payout_account, h.legal_name_key, "
-        f"a.name_key FROM hires h {_HIRED_APPS}",
+        "a.name_key FROM hires h CROSS JOIN applications a CROSS JOIN links l "
+        "WHERE a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
+        "AND l.app_key = a.key",
         dict.fromkeys(
             ("identity_id", "source", "company_id", "shipping_key", "payout_account",
              "legal_name_key", "name_key"), _S),

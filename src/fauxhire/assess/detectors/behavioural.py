@@ -9,7 +9,7 @@ from pydantic import Field
 
 from fauxhire.assess.detectors._base import Entry, Params, share_of_records
 from fauxhire.assess.facts import Facts, fired
-from fauxhire.domain.resumes import template_lines
+from fauxhire.domain.resumes import distinct_template_lines
 
 # Lines shorter than this are headings and fragments every resume has.
 _MIN_LINE = 25
@@ -51,57 +51,81 @@ class ResumeParams(Params):
 
 
 def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
-    """identity_id, peer, nats, lines, sources: for each pair of identities under names that
-    share no word, the resume lines both present and how rare they are together. A line held by
-    ``n`` of the ``N`` identities with a resume carries ln(N/n) nats: two strangers share a
-    common phrase or two (a few nats each), a template with the name swapped many rare lines.
-    Lines giving contact details or dated history are no template (``template_lines``), nor
-    lines in fewer than half of an identity's resumes; names sharing a word are one person's
-    nickname, typo or word order, not another's."""
-    apps = facts.applications.drop_nulls("resume_text").select(
-        "identity_id", "source", "resume_text"
+    """identity_id, peer, nats, lines, sources, chance: for each pair of identities under names
+    that share no word, the resume lines both present and how rare they are together, where
+    they are rarer together than chance (``chance``; ``template_strength`` reads no other pair,
+    as ``margin_nats`` is never negative). A line held by ``n`` of the ``N`` identities with a
+    resume carries ln(N/n) nats: two strangers share a common phrase or two (a few nats each),
+    a template with the name swapped many rare lines. Lines giving contact details or dated
+    history are no template (``template_lines``), nor lines in fewer than half of an identity's
+    resumes; names sharing a word are one person's nickname, typo or word order, not another's.
+    ``lines`` are the rarest first (then in alphabetical order), each with the first
+    application of the identity's that presents it in ``sources``. Made once for the facts
+    (``Facts.derived``): it depends on nothing else of ``params`` than ``max_holders``."""
+    return facts.derived(
+        ("shared_templates", params.max_holders),
+        lambda: _shared_templates(facts, params.max_holders),
+    )
+
+
+def _shared_templates(facts: Facts, max_holders: int) -> pl.DataFrame:
+    apps = (
+        facts.applications.drop_nulls("resume_text")
+        .select("identity_id", "source", "resume_text")
+        .with_row_index("row")
+        .with_columns(pl.len().over("identity_id").alias("_resumes"))
     )
     # The lines an identity presents: those in at least half of its resumes. A line tailored to
     # one job of fifty (the title applied for) is drift, not the template.
     lines = (
-        apps.with_columns(
-            template_lines(pl.col("resume_text"), _MIN_LINE).list.unique().alias("line"),
-            pl.len().over("identity_id").alias("_resumes"),
-        )
-        .drop("resume_text")
-        .explode("line")
-        .drop_nulls("line")
-        .filter(2 * pl.len().over("identity_id", "line") >= pl.col("_resumes"))
-        .unique(["identity_id", "line"])
+        distinct_template_lines(apps.get_column("resume_text"), _MIN_LINE)
+        .join(apps.select("row", "identity_id", "_resumes"), on="row")
+        .group_by("identity_id", "line")
+        .agg(pl.len().alias("_n"), pl.col("row").min(), pl.col("_resumes").first())
+        .filter(2 * pl.col("_n") >= pl.col("_resumes"))
     )
     population = lines.get_column("identity_id").n_unique()
     rare = lines.with_columns(pl.len().over("line").alias("_holders")).filter(
-        pl.col("_holders").is_between(2, params.max_holders)
+        pl.col("_holders").is_between(2, max_holders)
     )
     rare = rare.with_columns((population / pl.col("_holders")).log().alias("_nats"))
-    pairs = rare.join(rare.select("line", pl.col("identity_id").alias("peer")), on="line").filter(
-        pl.col("identity_id") != pl.col("peer")
-    )
-    words = name_words(facts.applications)
-    namesakes = (
-        words.join(words.rename({"identity_id": "peer"}), on="word")
-        .select("identity_id", "peer")
-        .unique()
-    )
-    found = (
-        pairs.join(namesakes, on=["identity_id", "peer"], how="anti")
-        .sort("_nats", descending=True)
-        .group_by("identity_id", "peer")
-        .agg(
-            pl.col("_nats").sum().alias("nats"),
-            pl.col("line").alias("lines"),
-            pl.col("source").alias("sources"),
-        )
+    pairs = (
+        rare.select("identity_id", "line", "row", "_nats")
+        .join(rare.select("line", pl.col("identity_id").alias("peer")), on="line")
+        .filter(pl.col("identity_id") != pl.col("peer"))
     )
     # Chance: of the N(N-1)/2 pairs of identities with a resume, the rarest sharing one of
     # them would show by luck alone.
     chance = math.log(max(1.0, population * (population - 1) / 2))
-    return found.with_columns(pl.lit(chance).alias("chance"))
+    # A pair's rarity first, as numbers: the strangers' pairs sharing a phrase or two are
+    # millions, the pairs above chance a few hundred, and only theirs need lines and names. Summed
+    # rarest first: a sum of floats depends on its order, and this is the order it always had.
+    totals = (
+        pairs.select("identity_id", "peer", "_nats")
+        .sort("_nats", descending=True)
+        .group_by("identity_id", "peer")
+        .agg(pl.col("_nats").sum().alias("nats"))
+        .filter(pl.col("nats") >= chance)
+    )
+    words = name_words(facts.applications)
+    namesakes = (
+        totals.select("identity_id", "peer")
+        .join(words, on="identity_id")
+        .join(words.rename({"identity_id": "peer"}), on=["peer", "word"])
+        .select("identity_id", "peer")
+        .unique()
+    )
+    found = totals.join(namesakes, on=["identity_id", "peer"], how="anti")
+    shared = (
+        pairs.join(found.select("identity_id", "peer"), on=["identity_id", "peer"], how="semi")
+        .join(apps.select("row", "source"), on="row")
+        .sort(["_nats", "line"], descending=[True, False])
+        .group_by("identity_id", "peer")
+        .agg(pl.col("line").alias("lines"), pl.col("source").alias("sources"))
+    )
+    return found.join(shared, on=["identity_id", "peer"]).with_columns(
+        pl.lit(chance).alias("chance")
+    )
 
 
 def name_words(applications: pl.DataFrame) -> pl.DataFrame:
@@ -209,7 +233,9 @@ def claimed_country_varies(facts: Facts, params: LocationParams) -> pl.DataFrame
     majority = (
         known.group_by("identity_id", "claimed_country")
         .agg(pl.len().alias("_n"))
-        .sort("_n", descending=True)
+        # Ties by name: the sort keeps no order among equals, so the country named usual, and
+        # the evidence's values and sources, differed from run to run.
+        .sort(["_n", "claimed_country"], descending=[True, False])
         .group_by("identity_id")
         .agg(pl.col("claimed_country").first().alias("_usual"))
     )
