@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
 from fauxhire.assess.facts import Facts
@@ -22,14 +23,16 @@ from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
 from fauxhire.domain.shapes import ESTIMATIVE_TERMS, level_floor
 
 LIKELY = level_floor("likely")
-_CONTRIBUTIONS = {
-    "identity_id": pl.String,
-    "indicator": pl.String,
-    "family": pl.String,
-    "weight": pl.Float64,
-    "detail": pl.String,
-    "sources": pl.List(pl.String),
-}
+_CONTRIBUTIONS = pl.Schema(
+    {
+        "identity_id": pl.String(),
+        "indicator": pl.String(),
+        "family": pl.String(),
+        "weight": pl.Float64(),
+        "detail": pl.String(),
+        "sources": pl.List(pl.String()),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +180,7 @@ def probability(logodds: pl.Expr) -> pl.Expr:
 def level(chance: pl.Expr) -> pl.Expr:
     """The ICD 203 term of FORMATS.md section 11 for each probability."""
     lowest, *higher = ESTIMATIVE_TERMS
-    chain = pl.when(chance < level_floor(higher[0])).then(pl.lit(lowest))
+    chain: Then | ChainedThen = pl.when(chance < level_floor(higher[0])).then(pl.lit(lowest))
     for term, above in pairwise(higher):
         chain = chain.when(chance < level_floor(above)).then(pl.lit(term))
     return chain.otherwise(pl.lit(higher[-1]))

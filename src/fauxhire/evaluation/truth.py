@@ -109,13 +109,13 @@ def _population(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _applications_from_independent(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
     """The true identity of a DPRK application is its persona, of any other its person."""
-    frame = _population(_required(file, frame, INDEPENDENT_APPLICATION_COLUMNS), frame)
+    frame = _population(file, _required(file, frame, INDEPENDENT_APPLICATION_COLUMNS))
     identity = pl.when(pl.col("is_dprk") == "1").then("persona_id").otherwise("person_id")
     return frame.with_columns(identity_id=identity)
 
 
 def _identities_from_independent(file: Path, frame: pl.DataFrame) -> pl.DataFrame:
-    return _population(_required(file, frame, INDEPENDENT_IDENTITY_COLUMNS), frame)
+    return _population(file, _required(file, frame, INDEPENDENT_IDENTITY_COLUMNS))
 
 
 def _required(file: Path, frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:

@@ -27,7 +27,7 @@ def components(nodes: int, a: Ints, b: Ints) -> Ints:
     """Component label of each node 0..nodes-1 given undirected edges (a[i], b[i])."""
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(nodes, nodes))
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    return np.asarray(labels, dtype=np.int64)
 
 
 def cluster_ids(
