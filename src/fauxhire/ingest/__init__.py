@@ -96,19 +96,28 @@ FORMATS: dict[str, Format] = {
 }
 ALIASES = {"canonical": "applications", "intel": "stix"}
 
-# (format, glob inside the input folder), in ingest order.
+# (format, glob inside the input folder), in ingest order. A vendor format's files are
+# <format>/<company_id>.json, or any number in <format>/<company_id>/ (an API's pages, a
+# meeting or a call a file); the folder names the company then.
 FOLDER_LAYOUT: tuple[tuple[str, str], ...] = (
     ("companies", "companies.csv"),
     ("ipintel", "ipintel.csv"),
     ("greenhouse", "greenhouse/*.json"),
+    ("greenhouse", "greenhouse/*/*.json"),
     ("lever", "lever/*.json"),
+    ("lever", "lever/*/*.json"),
     ("ashby", "ashby/*.json"),
+    ("ashby", "ashby/*/*.json"),
     ("applications", "applications/*.jsonl"),
     ("hr", "hr/*.csv"),
     ("zoom", "zoom/*.json"),
+    ("zoom", "zoom/*/*.json"),
     ("teams", "teams/*.json"),
+    ("teams", "teams/*/*.json"),
     ("okta", "okta/*.json"),
+    ("okta", "okta/*/*.json"),
     ("entra", "entra/*.json"),
+    ("entra", "entra/*/*.json"),
     ("reports", "reports/*.jsonl"),
     ("stix", "intel/*.json"),
 )
