@@ -44,7 +44,7 @@ from fauxhire.ingest.wire import (
 )
 
 SOURCE_SYSTEM = "greenhouse"
-EXPECT = "Greenhouse Harvest v1 candidates (FORMATS.md section 4)"
+EXPECT = "Greenhouse Harvest v1 candidates or applications (docs/vendor-formats.md)"
 
 logger = logging.getLogger(__name__)
 
