@@ -320,3 +320,35 @@ def test_a_resume_named_by_several_applications_is_read_once(tmp_path: Path) -> 
     two = next(records)
     assert isinstance(one, Application) and isinstance(two, Application)
     assert one.applicant.resume_text == two.applicant.resume_text == "one resume, two candidacies"
+
+
+def test_bare_application_sample_as_is() -> None:
+    path = SAMPLES / "greenhouse_harvest_v1_application.json"
+    [app], bad = run(SourceFile(path, "greenhouse/c-0042.json", "c-0042"))
+    assert bad == []
+    assert (app.application_id, app.candidate_id) == ("910001", "510001")
+    assert app.provenance.location == "/"
+    assert app.job_title == "Senior Backend Engineer (Remote, US)"
+    assert (app.stage, app.is_interview) == ("Technical Interview", True)
+    # What the application holds of the person: its answers' profiles, its place.
+    assert {u.kind for u in app.applicant.urls} == {ValueKind.GITHUB, ValueKind.LINKEDIN}
+    assert app.applicant.claimed_location == "Austin, Texas, United States"
+    assert app.applicant.emails == ()
+
+
+def test_candidate_sample_as_is() -> None:
+    path = SAMPLES / "greenhouse_harvest_v1_candidate.json"
+    [app], bad = run(SourceFile(path, "greenhouse/c-0042.json", "c-0042"))
+    assert bad == []
+    assert app.provenance.location == "/applications/0"
+    assert [e.key for e in app.applicant.emails] == ["alex.example.dev@example.com"]
+
+
+def test_list_of_applications_quarantines_one_without_its_candidate(tmp_path: Path) -> None:
+    bare = candidate()["applications"][0]
+    second = dict(bare, id=910002)
+    orphan = dict(bare, id=910003)
+    del orphan["candidate_id"]
+    apps, bad = run(write(tmp_path, [bare, second, orphan]))
+    assert [a.application_id for a in apps] == ["910001", "910002"]
+    assert [(q.location, q.field) for q in bad] == [("/2", "candidate_id")]

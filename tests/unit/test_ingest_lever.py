@@ -172,4 +172,38 @@ def test_greenhouse_file_given_as_lever_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WrongFormatError) as info:
         run(write(tmp_path, [candidate]))
     assert "expected Lever opportunities" in str(info.value)
-    assert "Greenhouse Harvest candidates (greenhouse)" in str(info.value)
+    assert "Greenhouse Harvest candidates or applications (greenhouse)" in str(info.value)
+
+
+def test_single_application_sample_as_is() -> None:
+    path = SAMPLES / "lever_application.json"
+    [app], bad = run(SourceFile(path, "lever/c-7.json", "c-7"))
+    assert bad == []
+    # Stored as its opportunity's application, so the two never count one candidacy twice.
+    assert app.application_id == "0b1f4c1e-1111-4a2b-9c3d-000000000001"
+    assert app.candidate_id == "0b1f4c1e-1111-4a2b-9c3d-000000000001"
+    assert app.provenance.location == "/data"
+    assert app.job_title == "posting:p-0001"
+    assert app.applied_at == datetime(2025, 3, 3, 14, 2, 11, tzinfo=UTC)
+    assert (app.applicant.first_name, app.applicant.last_name) == ("Alex", "Example")
+    assert [e.key for e in app.applicant.emails] == ["alex.example.dev@example.com"]
+    assert [p.key for p in app.applicant.phones] == ["+15125550147"]
+    assert app.is_interview is False
+    assert app.extra["application_ids"] == ["a1b2c3d4-3333-4c4d-9e5f-000000000003"]
+    assert app.extra["comments"] == "Available immediately, fully remote."
+
+
+def test_single_opportunity_response(tmp_path: Path) -> None:
+    [app], bad = run(write(tmp_path, {"data": opportunity()}))
+    assert bad == []
+    assert app.candidate_id == "6a5c9d2e-2222-4b3c-8d4e-000000000002"
+    assert app.provenance.location == "/data"
+
+
+def test_single_record_of_nulls_is_quarantined(tmp_path: Path) -> None:
+    nulls = dict.fromkeys(opportunity(), None)
+    for data in ({"data": nulls}, {"data": None}):
+        apps, bad = run(write(tmp_path, data))
+        assert apps == []
+        [q] = bad
+        assert q.field in {"id", "contact", "createdAt"}

@@ -120,7 +120,8 @@ def test_okta_file_given_as_zoom_is_refused(tmp_path: Path) -> None:
         run(write(tmp_path, okta))
     assert str(info.value) == (
         "zoom/c-1.json: expected Zoom meetings ([{meeting_id, topic, start_time, participants}], "
-        "FORMATS.md section 6), but this looks like Okta System Log events (okta)"
+        "FORMATS.md section 6) or a Zoom participant page (report/ or metrics/meetings/"
+        "{meetingId}/participants), but this looks like Okta System Log events (okta)"
     )
     assert info.value.code == "wrong_format"
 
@@ -133,7 +134,9 @@ def test_okta_file_given_as_zoom_is_refused(tmp_path: Path) -> None:
         ("greenhouse_harvest_v1_candidate.json", "greenhouse"),
         ("greenhouse_harvest_v1_application.json", "greenhouse"),
         ("lever_opportunities_list.json", "lever"),
-        ("lever_application.json", None),  # {"data": {...}}: one object, not a list
+        ("lever_application.json", "lever"),  # {"data": {...}}: a single-record response
+        ("ashby_candidate_info.json", "ashby"),
+        ("teams_callrecord_session.json", "teams"),
         ("zoom_dashboard_meeting_participants.json", "zoom"),
         ("stix21_bundle_it_worker_network.json", "stix"),
         ("pii_hmac_test_vectors.json", None),
@@ -159,3 +162,101 @@ def test_require_lets_an_unrecognised_record_through_but_not_a_non_object(tmp_pa
         WrongFormatError, match="expected Zoom meetings, but this looks like a JSON str"
     ):
         sniff.require("meeting", "zoom", source, "Zoom meetings")
+
+
+def page_file(tmp_path: Path, name: str, data: Any, company: str | None = "c-1") -> SourceFile:
+    folder = tmp_path / "zoom" / "c-1"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(orjson.dumps(data))
+    return SourceFile(path, f"zoom/c-1/{name}", company)
+
+
+def test_api_page_as_is_names_its_meeting_by_file_name(tmp_path: Path) -> None:
+    sample_page = SAMPLES / "zoom_dashboard_meeting_participants.json"
+    folder = tmp_path / "zoom" / "c-1"
+    folder.mkdir(parents=True)
+    path = folder / "meeting-85012345678.page-1.json"
+    path.write_bytes(sample_page.read_bytes())
+    joins, bad = run(SourceFile(path, "zoom/c-1/meeting-85012345678.page-1.json", "c-1"))
+    assert bad == []
+    assert [j.meeting_id for j in joins] == ["85012345678", "85012345678"]
+    assert [j.provenance.location for j in joins] == ["/participants/0", "/participants/1"]
+    assert joins[1].ip_address == "198.51.100.23"
+    assert joins[1].topic is None  # a bare page has none
+    # The page's own fields are not the meeting's: not stored on every participant.
+    assert "meeting" not in joins[1].extra
+
+
+def test_report_page_with_the_meetings_own_fields(tmp_path: Path) -> None:
+    report = {
+        "id": 85012345678,
+        "uuid": "aDYlohsHRtCd4ii1uC2+hA==",
+        "topic": "Technical interview: Senior Backend Engineer",
+        "start_time": "2025-03-12T16:00:00Z",
+        "page_size": 30,
+        "total_records": 3,
+        "next_page_token": "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3",
+        "participants": [
+            {
+                "id": "",
+                "user_id": "16779264",
+                "name": "Alex Example",
+                "user_email": "alex.example.dev@example.com",
+                "join_time": "2025-03-12T16:01:12Z",
+                "leave_time": "2025-03-12T16:58:39Z",
+                "duration": 3447,
+                "status": "in_meeting",
+            }
+        ],
+    }
+    [join], bad = run(page_file(tmp_path, "c-1.json", report))
+    assert bad == []
+    assert (join.meeting_id, join.topic) == ("85012345678", report["topic"])
+    assert join.user_name == "Alex Example"
+    assert join.email is not None and join.email.key == "alex.example.dev@example.com"
+    assert join.participant_key.startswith("sha1:")
+    assert join.extra["meeting"] == {"uuid": "aDYlohsHRtCd4ii1uC2+hA=="}  # no page cursor
+
+
+def test_api_page_naming_no_meeting_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    page = sample("zoom_dashboard_meeting_participants.json")
+    with pytest.raises(IngestError) as info:
+        run(page_file(tmp_path, "c-1.json", page))
+    message = str(info.value)
+    assert "looks like a Zoom API participant page" in message
+    assert "meeting-<meetingId>.json" in message
+    assert '"meeting_id"' in message
+    assert info.value.code == "meeting_unnamed"
+
+
+def test_meeting_file_without_a_company_is_refused(tmp_path: Path) -> None:
+    page = sample("zoom_dashboard_meeting_participants.json")
+    source = page_file(tmp_path, "meeting-1.json", page, company="meeting-1")  # its own stem
+    with pytest.raises(IngestError, match=r"names its meeting but not the employer"):
+        run(source)
+
+
+def test_file_name_and_content_naming_two_meetings_is_quarantined(tmp_path: Path) -> None:
+    joins, bad = run(page_file(tmp_path, "meeting-1.json", [meeting(meeting_id=2)]))
+    assert joins == []
+    [q] = bad
+    assert (q.location, q.field, q.code) == ("/0", "meeting_id", "meeting_mismatch")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "\x1b]0;pwned\x07\x1b[2J" * 50,
+        {"$where": "sleep(1000)"},
+        12345,
+        None,
+    ],
+)
+def test_a_hostile_page_token_is_read_past(tmp_path: Path, token: Any) -> None:
+    page = sample("zoom_dashboard_meeting_participants.json")
+    page["next_page_token"] = token
+    page["total_records"] = 999
+    joins, bad = run(page_file(tmp_path, "meeting-7.json", page))
+    assert (len(joins), bad) == (2, [])
+    assert all("next_page_token" not in str(j.extra) for j in joins)

@@ -39,14 +39,21 @@ FORMATS: dict[str, Format] = {
             "greenhouse",
             "greenhouse",
             True,
-            "Greenhouse Harvest candidates (JSON)",
+            "Greenhouse Harvest candidates or applications (JSON)",
             tables=("applications", "applicant_values"),
         ),
         Format(
             "lever",
             "lever",
             True,
-            "Lever opportunities (JSON)",
+            "Lever opportunities or applications (JSON)",
+            tables=("applications", "applicant_values"),
+        ),
+        Format(
+            "ashby",
+            "ashby",
+            True,
+            "Ashby candidates or applications (JSON)",
             tables=("applications", "applicant_values"),
         ),
         Format(
@@ -63,6 +70,13 @@ FORMATS: dict[str, Format] = {
             "zoom",
             True,
             "Zoom meeting participants (JSON)",
+            tables=("meeting_participants",),
+        ),
+        Format(
+            "teams",
+            "teams",
+            True,
+            "Microsoft Teams call records (JSON)",
             tables=("meeting_participants",),
         ),
         Format("okta", "okta", True, "Okta System Log events (JSON)", tables=("signin_events",)),
@@ -82,17 +96,28 @@ FORMATS: dict[str, Format] = {
 }
 ALIASES = {"canonical": "applications", "intel": "stix"}
 
-# (format, glob inside the input folder), in ingest order.
+# (format, glob inside the input folder), in ingest order. A vendor format's files are
+# <format>/<company_id>.json, or any number in <format>/<company_id>/ (an API's pages, a
+# meeting or a call a file); the folder names the company then.
 FOLDER_LAYOUT: tuple[tuple[str, str], ...] = (
     ("companies", "companies.csv"),
     ("ipintel", "ipintel.csv"),
     ("greenhouse", "greenhouse/*.json"),
+    ("greenhouse", "greenhouse/*/*.json"),
     ("lever", "lever/*.json"),
+    ("lever", "lever/*/*.json"),
+    ("ashby", "ashby/*.json"),
+    ("ashby", "ashby/*/*.json"),
     ("applications", "applications/*.jsonl"),
     ("hr", "hr/*.csv"),
     ("zoom", "zoom/*.json"),
+    ("zoom", "zoom/*/*.json"),
+    ("teams", "teams/*.json"),
+    ("teams", "teams/*/*.json"),
     ("okta", "okta/*.json"),
+    ("okta", "okta/*/*.json"),
     ("entra", "entra/*.json"),
+    ("entra", "entra/*/*.json"),
     ("reports", "reports/*.jsonl"),
     ("stix", "intel/*.json"),
 )

@@ -1,9 +1,16 @@
-"""Greenhouse Harvest v1 candidates (FORMATS.md section 4): an Application per embedded application.
+"""Greenhouse Harvest v1 (FORMATS.md section 4): an Application per application object.
 
-A file is ``greenhouse/<company_id>.json``: a JSON array of candidate objects, one candidate
-object, or JSON Lines. Each candidate carries its applications; the person's identifying
-values (emails, phones, addresses, profile URLs, resume) sit on the candidate and are copied
-onto each of its applications, because an application is what we link and count.
+A file is ``greenhouse/<company_id>.json``: a JSON array of candidate objects (``GET
+/v1/candidates``), one candidate object (``GET /v1/candidates/{id}``), application objects
+(``GET /v1/applications``, ``GET /v1/applications/{id}``) singly or as an array, or JSON
+Lines of either. Each candidate carries its applications; the person's identifying values
+(emails, phones, addresses, profile URLs, resume) sit on the candidate and are copied onto
+each of its applications, because an application is what we link and count.
+
+A bare application object names its candidate only by ``candidate_id``: what it holds of the
+person (profile URLs among its answers, its resume attachment, the location it was made
+from) is all its Application gets. A candidate object and a bare application of one id are
+one candidacy stored under one key, so ingest candidates when you can: they hold the person.
 
 Candidates and applications are validated separately: one bad application is quarantined
 (``/0/applications/1``, field ``applications.1.jobs``) and its siblings still go in.
@@ -37,7 +44,7 @@ from fauxhire.ingest.wire import (
 )
 
 SOURCE_SYSTEM = "greenhouse"
-EXPECT = "Greenhouse Harvest v1 candidates (FORMATS.md section 4)"
+EXPECT = "Greenhouse Harvest v1 candidates or applications (docs/vendor-formats.md)"
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +53,10 @@ logger = logging.getLogger(__name__)
 _URL_ANSWER = re.compile(
     r"^(?:https?://|www\.|(?:[\w-]+\.)*(?:linkedin|github)\.com/)\S+$", re.IGNORECASE
 )
+
+
+# Keys only an application object has: a candidate has ``applications`` and names instead.
+_APPLICATION_KEYS = frozenset({"candidate_id", "applied_at", "jobs", "current_stage"})
 
 
 class Attachment(Wire):
@@ -98,6 +109,12 @@ class GreenhouseApplication(Wire):
     attachments: list[Attachment] | None = None
 
 
+class BareApplication(GreenhouseApplication):
+    """An application object on its own: only its ``candidate_id`` names the person."""
+
+    candidate_id: IdText
+
+
 class GreenhouseCandidate(Wire):
     id: IdText
     first_name: str | None = None
@@ -117,11 +134,16 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
     resumes = ResumeReader(source.path.parent, max_chars=context.max_field_bytes)
-    for item in iter_valid(items, GreenhouseCandidate, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
+    for item in iter_valid(items, _kind, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
             continue
-        location, candidate = item
+        location, record = item
+        if isinstance(record, BareApplication):
+            alone = GreenhouseCandidate(id=record.candidate_id, applications=[])
+            yield to_application(alone, record, company_id, source, location, context, resumes)
+            continue
+        candidate = record
         if not candidate.applications:
             logger.debug(
                 "%s %s: candidate %s has no applications", source.display, location, candidate.id
@@ -134,6 +156,14 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
                 continue
             app_location, app = found
             yield to_application(candidate, app, company_id, source, app_location, context, resumes)
+
+
+def _kind(raw: Any) -> type[GreenhouseCandidate | BareApplication]:
+    """A bare application object, or a candidate (also what an unplaceable item is taken for,
+    so it is quarantined for what a candidate lacks)."""
+    if isinstance(raw, dict) and "applications" not in raw and _APPLICATION_KEYS & raw.keys():
+        return BareApplication
+    return GreenhouseCandidate
 
 
 def to_application(

@@ -1,6 +1,8 @@
 """Lever opportunities (FORMATS.md section 1): one Application per opportunity.
 
-A file is ``lever/<company_id>.json``: a ``{data, hasNext, next}`` page as the API returns it,
+A file is ``lever/<company_id>.json``: a ``{data, hasNext, next}`` page as the API returns it
+(``GET /v1/opportunities``), a single-record response ``{data: {...}}`` (``GET
+/v1/opportunities/{id}``, or an application from ``GET /v1/opportunities/{id}/applications/{id}``),
 a plain array of opportunities, or JSON Lines. Timestamps are epoch milliseconds.
 
 Decisions the format leaves to us:
@@ -15,15 +17,22 @@ Decisions the format leaves to us:
   the custom stages a company adds for screens and interviews, counts as an interview. A
   stage whose name is in the configured non-interview stages does not count either.
 - ``status``: ``archived`` when the opportunity is archived, else ``active``.
+- An application object (it has ``opportunityId``) is the same candidacy as its opportunity,
+  so it is stored under the opportunity's id: ingesting both never counts one candidacy
+  twice. It names no ``contact``, so ``candidate_id`` is its ``candidateId`` (which Lever
+  documents as the opportunity's id) and one person's several opportunities are not tied
+  by it; it names no stage either, so it is not an interview until a meeting says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.normalise import location as loc
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
+from fauxhire.ingest.envelope import unwrap
 from fauxhire.ingest.reading import iter_json_items
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import (
@@ -36,7 +45,10 @@ from fauxhire.ingest.wire import (
 )
 
 SOURCE_SYSTEM = "lever"
-EXPECT = "Lever opportunities ({data, hasNext, next} pages, an array, or JSON Lines)"
+EXPECT = (
+    "Lever opportunities ({data, hasNext, next} pages, {data: {...}} single records, an array, "
+    "or JSON Lines)"
+)
 UNKNOWN_POSTING = "(unknown posting)"
 NEW_APPLICANT_STAGES = frozenset({"applicant-new", "new-applicant"})
 
@@ -86,17 +98,39 @@ class LeverOpportunity(Wire):
     archivedAt: EpochOrIsoDatetime | None = None
 
 
+class LeverApplication(Wire):
+    """An application object: one opportunity's application to a posting."""
+
+    id: NonEmptyStr
+    opportunityId: NonEmptyStr
+    candidateId: str | None = None
+    createdAt: EpochOrIsoDatetime
+    posting: str | Posting | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: Labelled | None = None
+    links: list[str] | None = None
+    archived: Archive | None = None
+
+
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Lever")
     items = iter_json_items(
         source, list_keys=("data",), max_field_bytes=context.max_field_bytes, expect=EXPECT
     )
-    for item in iter_valid(items, LeverOpportunity, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
+    records = unwrap(items, "data")
+    for item in iter_valid(records, _kind, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
-            continue
-        location, opportunity = item
-        yield to_application(opportunity, company_id, source, location, context)
+        elif isinstance(item[1], LeverApplication):
+            yield from_application(item[1], company_id, source, item[0], context)
+        else:
+            yield to_application(item[1], company_id, source, item[0], context)
+
+
+def _kind(raw: Any) -> type[LeverOpportunity | LeverApplication]:
+    is_application = isinstance(raw, dict) and "opportunityId" in raw
+    return LeverApplication if is_application else LeverOpportunity
 
 
 def to_application(
@@ -107,16 +141,12 @@ def to_application(
     context: IngestContext,
 ) -> Application:
     values = ValueCollector()
-    full = " ".join((opp.name or "").split())
-    first, _, last = full.rpartition(" ")
-    if not first:  # one word: it is the first name, as Lever shows it
-        first, last = last, ""
+    first, last, name = values.whole_name(opp.name)
     region = loc.country_of(opp.location) or context.country_of(company_id)
-    names = values.names([full]) if full else ()
     applicant = Applicant(
         first_name=first,
         last_name=last,
-        name=names[0] if names else None,
+        name=name,
         emails=values.emails(opp.emails or ()),
         phones=values.phones([p.value for p in opp.phones or ()], region),
         urls=values.urls(opp.links or ()),
@@ -144,6 +174,47 @@ def to_application(
         source=opp.sources[0] if opp.sources else None,
         referred_by=_referrer(opp),
         is_interview=is_interview(stage_id, stage_text, context),
+        extra=values.extra(extra),
+    )
+
+
+def from_application(
+    app: LeverApplication,
+    company_id: str,
+    source: SourceFile,
+    location: str,
+    context: IngestContext,
+) -> Application:
+    """An application object as its opportunity's application (see the module docstring)."""
+    values = ValueCollector()
+    first, last, name = values.whole_name(app.name)
+    region = context.country_of(company_id)  # an application names no place of its own
+    applicant = Applicant(
+        first_name=first,
+        last_name=last,
+        name=name,
+        emails=values.emails([app.email]),
+        phones=values.phones([app.phone.value if app.phone else None], region),
+        urls=values.urls(app.links or ()),
+    )
+    job_title, title_from = _job_title([ApplicationRef(id=app.id, posting=app.posting)])
+    extra = unknown_tree(app)
+    extra["application_ids"] = [app.id]
+    if title_from:
+        extra["job_title_from"] = title_from
+    return Application(
+        company_id=company_id,
+        application_id=app.opportunityId,
+        candidate_id=app.candidateId or app.opportunityId,
+        applied_at=app.createdAt,
+        job_title=job_title,
+        applicant=applicant,
+        provenance=Provenance(SOURCE_SYSTEM, source.display, location, company_id),
+        stage=None,
+        status="archived" if app.archived else "active",
+        source=None,
+        referred_by=None,
+        is_interview=False,
         extra=values.extra(extra),
     )
 

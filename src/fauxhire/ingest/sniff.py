@@ -16,17 +16,24 @@ from fauxhire.errors import WrongFormatError
 from fauxhire.ingest.base import SourceFile
 
 FORMAT_NAMES = {
-    "greenhouse": "Greenhouse Harvest candidates",
-    "lever": "Lever opportunities",
+    "greenhouse": "Greenhouse Harvest candidates or applications",
+    "lever": "Lever opportunities or applications",
+    "ashby": "Ashby candidates or applications",
     "zoom": "Zoom meeting participants",
+    "teams": "Microsoft Teams call records",
     "okta": "Okta System Log events",
     "entra": "Microsoft Entra sign-in logs",
     "stix": "STIX 2.1 content",
     "canonical": "canonical applications",
 }
 
-# List keys under which vendors wrap their items; detect looks inside them.
+# Keys under which vendors wrap their items (a list) or one item (an object); detect looks
+# inside them.
 _WRAPPERS = ("value", "data", "objects", "results", "participants")
+# Ashby's candidate and application objects: camelCase keys no other vendor here uses.
+_ASHBY_KEYS = frozenset(
+    {"primaryEmailAddress", "applicationIds", "socialLinks", "resumeFileHandle"}
+)
 
 
 def detect(item: Any) -> str | None:
@@ -54,14 +61,22 @@ def detect(item: Any) -> str | None:
         return "lever"
     if {"opportunityId", "posting"} <= keys:
         return "lever"  # a Lever application object
+    if _ASHBY_KEYS & keys or "currentInterviewStage" in keys:
+        return "ashby"
+    if "sessions" in keys and ({"organizer", "joinWebUrl", "modalities"} & keys):
+        return "teams"  # a callRecord with its sessions expanded
     if "meeting_id" in keys and "participants" in keys:
         return "zoom"
     if "participant_uuid" in keys or {"user_name", "join_time"} <= keys:
         return "zoom"
+    if {"user_email", "join_time"} <= keys or {"name", "join_time", "leave_time"} <= keys:
+        return "zoom"  # a participant of Zoom's meeting report
     for key in _WRAPPERS:
         inner = item.get(key)
         if isinstance(inner, list) and inner and isinstance(inner[0], dict):
             return detect(inner[0])
+        if isinstance(inner, dict):
+            return detect(inner)
     return None
 
 

@@ -69,6 +69,15 @@ class ValueCollector:
             self.invalid.append({"kind": "name", "raw": raw[:200], "reason": str(exc)})
             return None
 
+    def whole_name(self, raw: str | None) -> tuple[str, str, Value | None]:
+        """A name given in one field (Lever, Ashby): its first and last parts, as the ATS
+        shows them (one word is the first name), and the name as a value."""
+        full = " ".join((raw or "").split())
+        first, _, last = full.rpartition(" ")
+        if not first:
+            first, last = last, ""
+        return first, last, self.one_name(full) if full else None
+
     def one_email(self, raw: Any) -> Value | None:
         found = self.emails([raw])
         return found[0] if found else None

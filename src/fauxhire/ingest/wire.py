@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Any, TypeVar, get_args
+from typing import Annotated, Any, TypeVar, cast, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -147,7 +147,7 @@ def iter_children(location: str, name: str, raws: Iterable[Any]) -> Iterator[tup
 
 def iter_valid(
     items: Iterable[tuple[str, Any] | Quarantined],
-    model: type[M],
+    model: type[M] | Callable[[Any], type[M]],
     source: SourceFile,
     *,
     fmt: str | None = None,
@@ -156,7 +156,8 @@ def iter_valid(
     """Each ``(location, raw)`` item validated as ``model``; what fails is quarantined with its
     field and reason, and the rest go on. With ``fmt``, a first item that plainly belongs to
     another format refuses the whole file (see ``sniff.require``). Raw bytes (JSON lines read
-    unparsed) go straight to pydantic's own JSON parser."""
+    unparsed) go straight to pydantic's own JSON parser. A format of several record kinds
+    (a candidate or an application) gives ``model`` as a function choosing one per raw item."""
     checked = fmt is None
     for item in items:
         if isinstance(item, Quarantined):
@@ -166,11 +167,12 @@ def iter_valid(
         if not checked:
             require(raw, fmt or "", source, expect)
             checked = True
+        kind = cast("type[M]", model if isinstance(model, type) else model(raw))
         try:
             if isinstance(raw, bytes):
-                row = model.model_validate_json(raw)
+                row = kind.model_validate_json(raw)
             else:
-                row = model.model_validate(raw)
+                row = kind.model_validate(raw)
         except ValidationError as exc:
             yield quarantine_validation(exc, source, location, raw)
             continue

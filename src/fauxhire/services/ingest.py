@@ -139,10 +139,11 @@ def ingest_files(
     progress = progress or _Silent()
     if context is None:
         context = IngestContext(company_countries=store.company_countries())
-    sources = [
-        SourceFile(path, relative_display(path, root), company_id or _company_of(fmt, path))
-        for path in paths
-    ]
+    sources = []
+    for path in paths:
+        display = relative_display(path, root)
+        company = company_id or _company_of(fmt, path, display if root else None)
+        sources.append(SourceFile(path, display, company))
     progress.files_started(fmt.name, len(sources))
     entries = [FileEntry(s.company_id, *_hash(s), s.display) for s in sources]
     states = store.register_files(fmt.name, entries, now=clock())
@@ -216,8 +217,13 @@ def _write_files(
     writer.flush()
 
 
-def _company_of(fmt: Format, path: Path) -> str | None:
-    return path.stem if fmt.per_company else None
+def _company_of(fmt: Format, path: Path, in_folder: str | None) -> str | None:
+    """The company a per-company file names: its folder in an input folder's
+    ``<format>/<company_id>/`` (FOLDER_LAYOUT), else the file's own name."""
+    if not fmt.per_company:
+        return None
+    parts = in_folder.split("/") if in_folder and not Path(in_folder).is_absolute() else []
+    return parts[1] if len(parts) == 3 else path.stem
 
 
 def _hash(source: SourceFile) -> tuple[str, int]:
@@ -312,12 +318,12 @@ def folder_files(folder: Path) -> list[tuple[Format, list[Path]]]:
             f"{folder} is not an input folder: it has no companies.csv (FORMATS.md section 1)",
             path=str(folder),
         )
-    found = []
+    found: dict[str, list[Path]] = {}  # a format may have several globs: one ingest for all
     for name, pattern in FOLDER_LAYOUT:
         paths = sorted(p for p in folder.glob(pattern) if p.is_file())
         if paths:
-            found.append((get_format(name), paths))
-    return found
+            found.setdefault(name, []).extend(paths)
+    return [(get_format(name), paths) for name, paths in found.items()]
 
 
 def run_folder(
