@@ -349,12 +349,14 @@ def _below_chance(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
     # Expected chance pairs among P machines of 2^bits names: P^2 / 2^(bits+1) < 1/100.
     needed = 2 * holders.log(2) - 1 + math.log2(100)
     alone = pl.col("personal") & (pl.col("weight") >= spec.threshold)
-    return shared.with_columns(
-        pl.when(alone & (bits < needed))
+    # Only the few values that could link alone are read (machine names, not resume lines).
+    checked = shared.filter(alone).with_columns(
+        pl.when(bits < needed)
         .then(pl.lit(spec.threshold / 2))
         .otherwise(pl.col("weight"))
         .alias("weight")
     )
+    return pl.concat([shared.filter(~alone), checked])
 
 
 def _personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
