@@ -19,7 +19,7 @@ import polars as pl
 
 from fauxhire.domain import ipintel
 from fauxhire.domain.normalise import name as name_normaliser
-from fauxhire.domain.resumes import template_lines
+from fauxhire.domain.resumes import distinct_template_lines
 from fauxhire.link.borrowed import split_borrowed
 from fauxhire.link.cluster import spanning_edges
 from fauxhire.link.embedded import level_column, weight_column
@@ -327,13 +327,13 @@ _BUCKETS = 8
 
 
 def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
+    # Every resume of the identity counts, those without a template line too.
+    resumes = texts.group_by("cluster").agg(pl.col("rec").n_unique().alias("resumes"))
     lines = (
-        texts.select(
-            "rec", "cluster", template_lines(pl.col("resume_text")).list.unique().alias("value")
-        )
-        .with_columns(pl.col("rec").n_unique().over("cluster").alias("resumes"))
-        .explode("value")
-        .drop_nulls("value")
+        distinct_template_lines(texts.get_column("resume_text"))
+        .join(texts.select("rec", "cluster").with_row_index("row"), on="row")
+        .select("rec", "cluster", pl.col("line").alias("value"))
+        .join(resumes, on="cluster")
     )
     held = pl.col("rec").n_unique().over("cluster", "value")
     return lines.filter(2 * held >= pl.col("resumes")).select(
