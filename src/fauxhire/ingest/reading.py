@@ -8,6 +8,7 @@ they never let one oversized field through: it is quarantined with its name and 
 from __future__ import annotations
 
 import csv
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -322,11 +323,19 @@ def relative_display(path: Path, root: Path | None) -> str:
     """How provenance names a file: relative to the input folder when it is inside it."""
     if root is not None:
         try:  # a file found under the folder: no resolving (an lstat a path part) needed
-            return path.relative_to(root).as_posix()
+            return shown_name(path.relative_to(root).as_posix())
         except ValueError:
             pass
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return shown_name(path.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             pass
-    return str(path)
+    return shown_name(str(path))
+
+
+def shown_name(name: str) -> str:
+    """A file name as text every store and terminal takes: bytes that are not UTF-8 (which
+    Python keeps as lone surrogates, and no database driver encodes) shown as ``\\xff``."""
+    if name.isascii():
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

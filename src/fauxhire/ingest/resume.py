@@ -209,12 +209,14 @@ def _read_fd(fd: int) -> bytes:
 
 
 def _text_of(suffix: str, data: bytes) -> str:
+    """The text of a resume file. NUL characters are dropped: they carry nothing in a resume's
+    text (PDF extraction leaves some) and PostgreSQL cannot store them."""
     try:
         if suffix == ".txt":
-            return data.decode("utf-8", errors="replace")
+            return data.decode("utf-8", errors="replace").replace("\x00", "")
         if suffix == ".pdf":
-            return _pdf_text(io.BytesIO(data))
-        return _docx_text(io.BytesIO(data))
+            return _pdf_text(io.BytesIO(data)).replace("\x00", "")
+        return _docx_text(io.BytesIO(data)).replace("\x00", "")
     except Exception as exc:
         # Parsers of untrusted files fail in many ways (struct, zip, XML, recursion errors);
         # any of them only means this resume has no text for us.
