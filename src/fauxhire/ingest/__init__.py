@@ -29,6 +29,10 @@ class Format:
     description: str
     line_oriented: bool = False  # one record a JSON line: large files may be parsed in parallel
     tables: tuple[str, ...] = ()  # where its records go, for bulk loads of much input
+    # Read as a stream, in batches, in this process: a worker hands back a whole file's
+    # items at once, which for a 100,000-object STIX bundle was gigabytes. Its parsers
+    # (stix2, the pattern grammar) make reference cycles, so the cyclic collector stays on.
+    streamed: bool = False
 
     @property
     def adapter(self) -> Adapter:
@@ -84,7 +88,7 @@ FORMATS: dict[str, Format] = {
             line_oriented=True,
             tables=("employer_reports", "report_subject_values"),
         ),
-        Format("stix", "stix", False, "STIX 2.1 bundles from partners"),
+        Format("stix", "stix", False, "STIX 2.1 bundles from partners", streamed=True),
     )
 }
 ALIASES = {"canonical": "applications", "intel": "stix"}

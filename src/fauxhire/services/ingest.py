@@ -20,7 +20,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -185,7 +185,7 @@ def ingest_files(
     bulk = _is_bulk_load(store, fmt, sum(job.size for job in jobs.values()))
     if bulk:
         store.drop_secondary_indexes(fmt.tables)
-    with ExitStack() as stack, _no_cyclic_gc():
+    with ExitStack() as stack, nullcontext() if fmt.streamed else _no_cyclic_gc():
         if pool is None:
             pool = stack.enter_context(ParsePool(store.dialect, workers or os.cpu_count() or 1))
         _write_files(store, fmt, context, list(jobs.values()), writer, pool)
