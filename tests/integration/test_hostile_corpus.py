@@ -90,7 +90,8 @@ def load_case(folder: Path) -> Case:
 
 def _params() -> list[Any]:
     params = []
-    for folder in sorted(p for p in HOSTILE.iterdir() if p.is_dir()):
+    # A folder whose name starts with _ holds what generators share, not a case.
+    for folder in sorted(p for p in HOSTILE.iterdir() if p.is_dir() and p.name[0] != "_"):
         try:
             backends = Case.model_validate(
                 yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))

@@ -213,6 +213,35 @@ def test_a_conflicting_duplicate_in_a_later_file_is_quarantined_and_the_first_ke
     assert store_stats(store) == before
 
 
+def test_a_value_no_backend_stores_quarantines_its_record_naming_line_and_field(
+    open_store: Callable[[str], Store], db_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses NUL in text: one such value lost the whole file, naming nothing."""
+    store = open_store(db_url)
+    path = tmp_path / "apps.jsonl"
+    nul_in_extra = json.loads(_line("w"))
+    nul_in_extra["notes"] = {"free text": "a\u0000b"}
+    path.write_text(
+        _line("x")
+        + "\n"
+        + _line("y", "QA\u0000Engineer")  # json.dumps writes it as the escape \\u0000
+        + "\n"
+        + json.dumps(nul_in_extra)
+        + "\n"
+        + _line("z", "Back\\u0000slash")  # a literal backslash-u0000: stored as it is
+        + "\n"
+    )
+    (result,) = ingest_files(store, APPS, [path], clock=Ticks())
+    assert (result.status, result.records, result.quarantined) == ("done", 2, 2)
+    assert _titles(store) == {"x": "QA Engineer", "z": "Back\\u0000slash"}
+    got = sorted((e["location"], e["field"], e["code"]) for e in quarantine_entries(store))
+    assert got == [
+        ("line 2", "job_title", "unstorable_value"),
+        ("line 3", "extra/notes/free text", "unstorable_value"),
+    ]
+    assert all("NUL character" in e["reason"] for e in quarantine_entries(store))
+
+
 # -- a batch the store fails -------------------------------------------------------------------
 
 _SQLITE_TRIGGER = """

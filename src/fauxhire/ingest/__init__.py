@@ -11,7 +11,14 @@ import importlib
 from dataclasses import dataclass
 
 from fauxhire.errors import ConfigError
-from fauxhire.ingest.base import Adapter, IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import (
+    Adapter,
+    IngestContext,
+    InputLimits,
+    Item,
+    Quarantined,
+    SourceFile,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +29,10 @@ class Format:
     description: str
     line_oriented: bool = False  # one record a JSON line: large files may be parsed in parallel
     tables: tuple[str, ...] = ()  # where its records go, for bulk loads of much input
+    # Read as a stream, in batches, in this process: a worker hands back a whole file's
+    # items at once, which for a 100,000-object STIX bundle was gigabytes. Its parsers
+    # (stix2, the pattern grammar) make reference cycles, so the cyclic collector stays on.
+    streamed: bool = False
 
     @property
     def adapter(self) -> Adapter:
@@ -91,7 +102,7 @@ FORMATS: dict[str, Format] = {
             line_oriented=True,
             tables=("employer_reports", "report_subject_values"),
         ),
-        Format("stix", "stix", False, "STIX 2.1 bundles from partners"),
+        Format("stix", "stix", False, "STIX 2.1 bundles from partners", streamed=True),
     )
 }
 ALIASES = {"canonical": "applications", "intel": "stix"}
@@ -138,6 +149,7 @@ __all__ = [
     "Adapter",
     "Format",
     "IngestContext",
+    "InputLimits",
     "Item",
     "Quarantined",
     "SourceFile",

@@ -106,7 +106,7 @@ def iter_parsed(
     """``(index, batches)`` of each of ``files`` (source, size), in order; a file's batches
     raise ``IngestError`` after its last good item when the file cannot be read on. A large
     JSON Lines file comes as several consecutive pieces with the same index, one per shard."""
-    if not pool.worth_it(sum(size for _, size in files)):
+    if fmt.streamed or not pool.worth_it(sum(size for _, size in files)):
         for index, (source, _) in enumerate(files):
             yield index, _parse_here(fmt, context, source, preparer)
         return

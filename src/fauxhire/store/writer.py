@@ -63,8 +63,7 @@ def from_wire(data: bytes) -> list[Prepared | Quarantined]:
     return [Prepared(*i[1:]) if i[0] == 0 else Quarantined(*i[1:]) for i in marshal.loads(data)]
 
 
-def _hash(row: tuple[Any, ...]) -> str:
-    data = orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)
+def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -124,18 +123,31 @@ class Preparer:
         self.dialect = dialect
         self._conv: dict[type, Converters] = {}
 
-    def prepare(self, record: Record) -> Prepared:
+    def prepare(self, record: Record) -> Prepared | Quarantined:
+        """The record's rows, or a quarantine entry when a value is one no backend stores."""
         mapping = MAPPINGS[type(record)]
         conv = self._conv.get(type(record))
         if conv is None:
             conv = self._conv[type(record)] = converters(
                 mapping.table, mapping.columns, self.dialect
             )
-        own = apply_converters(mapping.to_row(record), conv) if conv else mapping.to_row(record)
-        prov = record.provenance
-        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(own))
+        raw = mapping.to_row(record)
         # str(): SQLAlchemy names are a str subclass that marshal refuses.
         children = tuple((str(child.name), rows(record)) for child, rows in mapping.children)
+        try:
+            own = apply_converters(raw, conv) if conv else raw
+            data = orjson.dumps(own, option=orjson.OPT_NON_STR_KEYS)
+            suspect = _NUL_ESCAPE in data or (
+                bool(children) and _NUL_ESCAPE in orjson.dumps(children)
+            )
+        except orjson.JSONEncodeError:  # orjson refuses a lone surrogate: look for it
+            suspect = True
+        # The JSON text holds a NUL only as an escape, so this costs nothing on clean records;
+        # a hit (or a literal backslash-u0000 in the text) is looked at closely.
+        if suspect and (bad := unstorable_field(mapping.columns, raw, children)):
+            return _unstorable(record, *bad)
+        prov = record.provenance
+        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(data))
         return Prepared(str(mapping.table.name), record_key(record), prov.location, row, children)
 
 
@@ -239,7 +251,7 @@ class ChunkWriter:
                 else f
                 for f in files
             ]
-            self._update_files(conn, files, now)
+            self._update_files(conn, [_storable_error(f) for f in files], now)
         return dict(moved)
 
     @staticmethod
@@ -483,6 +495,14 @@ def copy_rows(
 
 
 MAPPINGS_BY_TABLE = {str(m.table.name): m for m in MAPPINGS.values()}
+UNSTORABLE_CODE = "unstorable_value"
+_NUL_ESCAPE = b"\\u0000"
+
+
+def _storable_error(progress: FileProgress) -> FileProgress:
+    if progress.error is None:
+        return progress
+    return progress._replace(error=storable_text(progress.error))
 
 
 def _comparable(value: Any) -> Any:
@@ -541,3 +561,55 @@ def storable_text(text: str) -> str:
     files, which must be stored whatever they hold; a record's own fields are checked instead
     (``unstorable_field``) and the record quarantined."""
     return _UNSTORABLE.sub("\ufffd", text)
+
+
+def unstorable_field(
+    columns: Sequence[str], row: Sequence[Any], children: Sequence[tuple[str, list[list[Any]]]]
+) -> tuple[str, str] | None:
+    """The first field of a record that holds a character no backend stores, and that
+    character, or None. The key comes last: it repeats a field that names the record better."""
+    for name, value in sorted(zip(columns, row, strict=False), key=lambda c: c[0] == "key"):
+        if found := _find_unstorable(value, name):
+            return found
+    for _, rows in children:
+        for child in rows:
+            for value in child[2:]:  # after the parent's key, and the value's kind
+                if found := _find_unstorable(value, str(child[1])):
+                    return found
+    return None
+
+
+def _find_unstorable(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        match = _UNSTORABLE.search(value)
+        return (path, match.group()) if match else None
+    items: Iterable[tuple[Any, Any]]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for name, item in items:
+        if isinstance(name, str) and (found := _find_unstorable(name, path)):
+            return found
+        if found := _find_unstorable(item, f"{path}/{name}"):
+            return found
+    return None
+
+
+def _unstorable(record: Record, field: str, char: str) -> Quarantined:
+    what = (
+        "a NUL character (U+0000)"
+        if char == "\x00"
+        else f"an unpaired surrogate (U+{ord(char):04X}), which is not valid Unicode"
+    )
+    prov = record.provenance
+    return Quarantined(
+        prov.file,
+        prov.location,
+        field,
+        f"the value holds {what}, which the store cannot hold (PostgreSQL refuses it), "
+        "so the record is quarantined on every backend",
+        UNSTORABLE_CODE,
+    )
