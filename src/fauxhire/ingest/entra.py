@@ -62,7 +62,11 @@ class GraphSignIn(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Entra")
     items = iter_json_items(
-        source, list_keys=("value",), max_field_bytes=context.max_field_bytes, expect=EXPECT
+        source,
+        list_keys=("value",),
+        max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
+        expect=EXPECT,
     )
     for item in iter_valid(items, GraphSignIn, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):

@@ -132,7 +132,12 @@ class GreenhouseCandidate(Wire):
 
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
-    items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
+    items = iter_json_items(
+        source,
+        max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
+        expect=EXPECT,
+    )
     resumes = ResumeReader(
         source.path.parent, max_chars=context.max_field_bytes, limits=context.limits
     )

@@ -113,7 +113,12 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             field="company_id",
             code="company_required",
         )
-    items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
+    items = iter_json_items(
+        source,
+        max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
+        expect=EXPECT,
+    )
     for item in iter_valid(items, Meeting, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item
