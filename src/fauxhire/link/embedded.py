@@ -34,6 +34,7 @@ from fauxhire.link.vectors import (
     pairs_within_blocks,
     similarity_of_codes,
     split_keys,
+    windowed_pairs,
 )
 
 Floats = npt.NDArray[np.float64]
@@ -65,7 +66,15 @@ def candidate_pairs(
     records: pl.DataFrame, spec: LinkSpec, new: pl.Series | None = None
 ) -> tuple[pl.DataFrame, BlockingReport]:
     """Distinct pairs (rec_a < rec_b) that agree on any blocking rule, with ``rules``: a bit
-    per rule that proposed the pair (bit i for ``spec.blocking[i]``). Sorted by (rec_a, rec_b).
+    per rule whose blocks hold the pair (bit i for ``spec.blocking[i]``). Sorted by (rec_a,
+    rec_b).
+
+    A rule with a ``window`` proposes only some pairs of its larger blocks. Then the pairs get
+    ``represents`` too: how many pairs of the unbounded blocking each stands for, the inverse
+    of its chance to be proposed (a pair of a block of s records under a window of w is
+    proposed with chance windowed_pairs(s, w) / C(s, 2)), so that the model, estimated from
+    counts of pairs, sees the blocks as if every pair were there. A pair the bounded rules did
+    not propose may still sit in one of their blocks: its bit says so.
 
     With ``new``, only pairs with at least one record in it: what an incremental batch adds.
     """
@@ -76,8 +85,9 @@ def candidate_pairs(
         is_new = np.zeros(records.height, dtype=bool)
         is_new[RecordIndex(records.get_column("rec")).positions(new)] = True
     keys, bits = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    wide: dict[int, pl.DataFrame] = {}
     for bit, rule in enumerate(spec.blocking):
-        found = _block(records, rule, spec.list_columns, is_new, report)
+        found, wide[bit] = _block(records, rule, spec.list_columns, is_new, report)
         report.pairs[rule.name] = len(found)
         keys.append(found)
         bits.append(np.full(len(found), 1 << bit, dtype=np.int64))
@@ -87,12 +97,56 @@ def candidate_pairs(
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     rules = np.bitwise_or.reduceat(by_pair.get_column("rules").to_numpy(), starts)
     a, b = split_keys(key[starts])
+    rules = rules if len(key) else key
     recs = records.get_column("rec").to_numpy().astype(np.int64)
     pairs = pl.DataFrame(
-        {"rec_a": recs[a], "rec_b": recs[b], "rules": rules if len(key) else key},
+        {"rec_a": recs[a], "rec_b": recs[b], "rules": rules},
         schema={"rec_a": pl.Int64, "rec_b": pl.Int64, "rules": pl.Int64},
     )
+    if new is None and any(frame.height for frame in wide.values()):
+        represents = _represented(a, b, rules, wide, spec)  # sets bits of rules: first
+        pairs = pairs.with_columns(pl.Series("rules", rules), pl.Series("represents", represents))
     return across_sources(pairs, records, spec), report
+
+
+def _represented(
+    a: Ints, b: Ints, rules: Ints, wide: dict[int, pl.DataFrame], spec: LinkSpec
+) -> Floats:
+    """Per pair of positions, how many pairs of the unbounded blocking it stands for; sets in
+    ``rules`` (in place) the bit of each rule whose blocks hold the pair, proposed or not.
+
+    ``wide``: per rule bit, the (pos, block, size) of its blocks larger than its window. A rule
+    whose block of the pair is no wider than its window always proposes it; one with a wider
+    block, with the share of that block's pairs the window keeps. Every window runs in the same
+    order (record ids), so rules that hold a pair tend to propose it or not together: its
+    chance is taken as that of the likeliest rule, not as if the rules were independent (which
+    counted a third fewer candidate pairs than there are, on the v3 validation world)."""
+    chance = np.zeros(len(a))
+    ends = pl.DataFrame({"i": np.arange(len(a), dtype=np.int64), "a": a, "b": b})
+    top = int(max(a.max(), b.max())) + 1 if len(a) else 0
+    for bit, rule in enumerate(spec.blocking):
+        in_wide = np.zeros(len(a), dtype=bool)
+        blocks = wide[bit]
+        if blocks.height:
+            # Only pairs with both records in a wide block can share one: the join is theirs.
+            member = np.zeros(top, dtype=bool)
+            member[blocks.get_column("pos").to_numpy()] = True
+            shared = (
+                ends.filter(pl.Series(member[a] & member[b]))
+                .join(blocks.rename({"pos": "a"}), on="a")
+                .join(blocks.select(pl.col("pos").alias("b"), "block"), on=["b", "block"])
+                .group_by("i")
+                .agg(pl.col("size").min())  # two shared blocks: the likelier to propose it
+            )
+            at = shared.get_column("i").to_numpy()
+            size = shared.get_column("size").to_numpy().astype(np.int64)
+            rules[at] |= 1 << bit
+            in_wide[at] = True
+            kept = windowed_pairs(size, rule.window) / (size * (size - 1) / 2)
+            chance[at] = np.maximum(chance[at], kept)
+        mine = (rules & (1 << bit)) != 0
+        chance[mine & ~in_wide] = 1.0
+    return 1 / chance
 
 
 def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
@@ -123,8 +177,10 @@ def _block(
     list_columns: frozenset[str],
     is_new: npt.NDArray[np.bool_] | None,
     report: BlockingReport,
-) -> Ints:
-    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once."""
+) -> tuple[Ints, pl.DataFrame]:
+    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once; and
+    the (pos, block, size) of its blocks larger than its window, whose pairs it proposes only
+    in part (empty without a window)."""
     keyed = records.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), *rule.columns)
     for column in rule.columns:
         if column in list_columns:
@@ -144,9 +200,14 @@ def _block(
         fresh = keyed.filter(pl.Series(is_new).gather(keyed.get_column("pos")))
         keyed = keyed.join(fresh.select("block").unique(), on="block")
     keyed = keyed.sort("block", "pos")
+    wide = keyed.head(0).with_columns(pl.lit(0, dtype=pl.UInt32).alias("size"))
+    if rule.window is not None:
+        size = pl.len().over("block").cast(pl.UInt32).alias("size")
+        wide = keyed.with_columns(size).filter(pl.col("size") > rule.window + 1)
     a, b = pairs_within_blocks(
         keyed.get_column("block").to_numpy().astype(np.int64, copy=False),
         keyed.get_column("pos").to_numpy(),
+        rule.window,
     )
     if is_new is not None:
         mine = is_new[a] | is_new[b]
@@ -154,7 +215,7 @@ def _block(
     found = pair_keys(a, b)
     if any(column in list_columns for column in rule.columns):
         found = distinct(found)  # two shared emails put a pair in two blocks
-    return found
+    return found, wide
 
 
 def _empty_pairs() -> pl.DataFrame:
@@ -396,7 +457,7 @@ def level_patterns(compared: pl.DataFrame, spec: LinkSpec) -> Patterns:
     # unsorted table gives weights that differ in the last bits from run to run.
     counted = compared.group_by(names).len().sort(names)
     levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
-    return levels, counted.get_column("len").to_numpy().astype(np.int64)
+    return levels, counted.get_column("len").to_numpy().astype(np.float64)
 
 
 def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]:
@@ -406,11 +467,14 @@ def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]
     those rules fix, so that is left out too."""
     names = [level_column(c) for c in spec.comparisons]
     # One pass over the pairs: patterns with the set of rules that proposed them. The rest
-    # is arithmetic on at most a few thousand rows.
-    counted = compared.group_by(*names, "rules").len()
+    # is arithmetic on at most a few thousand rows. A pair of bounded blocking counts for
+    # the pairs it stands for (``candidate_pairs``).
+    weighed = "represents" in compared.columns
+    count = pl.col("represents").sum() if weighed else pl.len().cast(pl.Float64)
+    counted = compared.group_by(*names, "rules").agg(count.alias("pairs"))
     levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
     rules = counted.get_column("rules").to_numpy()
-    counts = counted.get_column("len").to_numpy().astype(np.int64)
+    counts = counted.get_column("pairs").to_numpy().astype(np.float64)
     out = []
     earlier_bits, earlier_fixed = 0, frozenset[str]()
     for bit, rule in enumerate(spec.blocking):
@@ -434,14 +498,14 @@ def _masked(spec: LinkSpec, names: frozenset[str]) -> list[int]:
     return [index for index, c in enumerate(spec.comparisons) if c.name in names]
 
 
-def _patterns(levels: npt.NDArray[np.int8], counts: Ints, masked: list[int]) -> Patterns:
+def _patterns(levels: npt.NDArray[np.int8], counts: Floats, masked: list[int]) -> Patterns:
     """Distinct patterns, sorted, with the masked comparisons set to MISSING, and counts."""
     levels = levels.copy()
     levels[:, masked] = MISSING
     if len(levels) == 0:
         return levels, counts
     rows, inverse = np.unique(levels, axis=0, return_inverse=True)
-    return rows, np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
+    return rows, np.bincount(inverse.ravel(), weights=counts).astype(np.float64)
 
 
 def weight_column(comparison: Comparison) -> str:

@@ -86,10 +86,12 @@ class Model:
         )
 
 
-Patterns = tuple[Levels, npt.NDArray[np.int64]]  # distinct level patterns, pairs of each
+# Distinct level patterns, and pairs of each: a count, or under bounded blocking the pairs
+# the compared ones stand for (not a whole number).
+Patterns = tuple[Levels, Floats]
 
 
-def level_shares(levels: Levels, counts: npt.NDArray[np.int64], spec: LinkSpec) -> list[Floats]:
+def level_shares(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
     """Per comparison, the share of each level among the pairs where neither side is missing."""
     return [
         _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
@@ -173,7 +175,7 @@ def estimate(
 
 
 def _expected_match_levels(
-    spec: LinkSpec, levels: Levels, counts: npt.NDArray[np.int64], u: list[Floats]
+    spec: LinkSpec, levels: Levels, counts: Floats, u: list[Floats]
 ) -> tuple[list[Floats], int]:
     """EM over one sample: per comparison, the expected count of matches at each level."""
     if counts.sum() == 0:

@@ -52,7 +52,7 @@ def train(
     u = level_shares(*embedded.level_patterns(sample, spec), spec)
     samples = embedded.training_samples(compared, spec)
     model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
-    return model, compared, report
+    return model, compared.drop("represents", strict=False), report
 
 
 def resolve(
