@@ -89,6 +89,27 @@ def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None
     assert everything.height == 66
 
 
+def test_u_sampling_stops_a_comparison_once_its_levels_are_common() -> None:
+    # Half the records share one email: among random pairs every level of the email
+    # comparison is common, and its u is that of the first tenth of the pairs. The names are
+    # all different, so their agreement level is never seen and the name samples them all.
+    rng = np.random.default_rng(5)
+    records = pl.DataFrame(
+        {
+            "rec": list(range(400)),
+            "name": [f"name {i}" for i in range(400)],
+            "emails": [["a@x"] if rng.random() < 0.5 else [f"{i}@x"] for i in range(400)],
+        }
+    )
+    spec = SPEC.model_copy(update={"random_pairs": 20_000})
+    u = embedded.sampled_u(records, spec, seed=7)
+    pairs = embedded.random_pairs(records, spec, seed=7)
+    first = embedded.compare(pairs[: pairs.height // 10], records, spec)
+    every = embedded.compare(pairs, records, spec)
+    assert u[1] == pytest.approx(level_shares(*embedded.level_patterns(first, spec), spec)[1])
+    assert u[0] == pytest.approx(level_shares(*embedded.level_patterns(every, spec), spec)[0])
+
+
 def test_em_recovers_m_rule_by_rule_though_blocked_non_matches_agree() -> None:
     # Rule A blocks on c0, rule B on c1: every pair a rule proposes agrees on its column,
     # matches and non-matches alike. u from random pairs says agreeing on c0 happens 5% of

@@ -94,9 +94,13 @@ Patterns = tuple[Levels, Floats]
 def level_shares(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
     """Per comparison, the share of each level among the pairs where neither side is missing."""
     return [
-        _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
-        for totals in _level_totals(levels, counts.astype(np.float64), spec)
+        shares(totals, spec) for totals in _level_totals(levels, counts.astype(np.float64), spec)
     ]
+
+
+def shares(totals: Floats, spec: LinkSpec) -> Floats:
+    """Each level's share of one comparison's pairs (counted per level), kept off 0 and 1."""
+    return _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
 
 
 def _level_totals(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
