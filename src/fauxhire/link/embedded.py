@@ -28,7 +28,6 @@ from fauxhire.link.vectors import (
     Ints,
     RecordIndex,
     Scorer,
-    distinct,
     encode,
     pair_keys,
     pairs_within_blocks,
@@ -85,14 +84,22 @@ def candidate_pairs(
         is_new = np.zeros(records.height, dtype=bool)
         is_new[RecordIndex(records.get_column("rec")).positions(new)] = True
     keys, bits = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    chances = [np.empty(0)]
     wide: dict[int, pl.DataFrame] = {}
     for bit, rule in enumerate(spec.blocking):
-        found, wide[bit] = _block(records, rule, spec.list_columns, is_new, report)
+        found, chance, wide[bit] = _block(records, rule, spec.list_columns, is_new, report)
         report.pairs[rule.name] = len(found)
         keys.append(found)
         bits.append(np.full(len(found), 1 << bit, dtype=np.int64))
-    # The union: sorted by pair, each pair's bits OR-ed over its run.
-    by_pair = pl.DataFrame({"key": np.concatenate(keys), "rules": np.concatenate(bits)}).sort("key")
+        chances.append(chance)
+    # The union: sorted by pair, each pair's bits OR-ed over its run, its chance the largest.
+    by_pair = pl.DataFrame(
+        {
+            "key": np.concatenate(keys),
+            "rules": np.concatenate(bits),
+            "chance": np.concatenate(chances),
+        }
+    ).sort("key")
     key = by_pair.get_column("key").to_numpy()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     rules = np.bitwise_or.reduceat(by_pair.get_column("rules").to_numpy(), starts)
@@ -104,49 +111,54 @@ def candidate_pairs(
         schema={"rec_a": pl.Int64, "rec_b": pl.Int64, "rules": pl.Int64},
     )
     if new is None and any(frame.height for frame in wide.values()):
-        represents = _represented(a, b, rules, wide, spec)  # sets bits of rules: first
+        chance = np.maximum.reduceat(by_pair.get_column("chance").to_numpy(), starts)
+        represents = _represented(a, b, rules, chance, wide, spec)  # sets bits of rules: first
         pairs = pairs.with_columns(pl.Series("rules", rules), pl.Series("represents", represents))
     return across_sources(pairs, records, spec), report
 
 
 def _represented(
-    a: Ints, b: Ints, rules: Ints, wide: dict[int, pl.DataFrame], spec: LinkSpec
+    a: Ints, b: Ints, rules: Ints, chance: Floats, wide: dict[int, pl.DataFrame], spec: LinkSpec
 ) -> Floats:
     """Per pair of positions, how many pairs of the unbounded blocking it stands for; sets in
     ``rules`` (in place) the bit of each rule whose blocks hold the pair, proposed or not.
 
-    ``wide``: per rule bit, the (pos, block, size) of its blocks larger than its window. A rule
-    whose block of the pair is no wider than its window always proposes it; one with a wider
-    block, with the share of that block's pairs the window keeps. Every window runs in the same
-    order (record ids), so rules that hold a pair tend to propose it or not together: its
-    chance is taken as that of the likeliest rule, not as if the rules were independent (which
-    counted a third fewer candidate pairs than there are, on the v3 validation world)."""
-    chance = np.zeros(len(a))
+    ``chance``: per pair, the largest chance that a rule which proposed it had to (``_block``).
+    ``wide``: per rule bit, the (pos, block, size) of its blocks larger than its window. A pair
+    that a rule's wide block holds but its window left out has that block's chance too. Every
+    window runs in the same order (record ids), so rules that hold a pair tend to propose it or
+    not together: its chance is taken as that of the likeliest rule, not as if the rules were
+    independent (which counted a third fewer candidate pairs than there are, on the v3
+    validation world)."""
     ends = pl.DataFrame({"i": np.arange(len(a), dtype=np.int64), "a": a, "b": b})
     top = int(max(a.max(), b.max())) + 1 if len(a) else 0
     for bit, rule in enumerate(spec.blocking):
-        in_wide = np.zeros(len(a), dtype=bool)
         blocks = wide[bit]
-        if blocks.height:
-            # Only pairs with both records in a wide block can share one: the join is theirs.
-            member = np.zeros(top, dtype=bool)
-            member[blocks.get_column("pos").to_numpy()] = True
-            shared = (
-                ends.filter(pl.Series(member[a] & member[b]))
-                .join(blocks.rename({"pos": "a"}), on="a")
-                .join(blocks.select(pl.col("pos").alias("b"), "block"), on=["b", "block"])
-                .group_by("i")
-                .agg(pl.col("size").min())  # two shared blocks: the likelier to propose it
-            )
-            at = shared.get_column("i").to_numpy()
-            size = shared.get_column("size").to_numpy().astype(np.int64)
-            rules[at] |= 1 << bit
-            in_wide[at] = True
-            kept = windowed_pairs(size, rule.window) / (size * (size - 1) / 2)
-            chance[at] = np.maximum(chance[at], kept)
-        mine = (rules & (1 << bit)) != 0
-        chance[mine & ~in_wide] = 1.0
+        if blocks.height == 0:
+            continue
+        # Only pairs this rule did not propose, with both records in its wide blocks, may
+        # share one unseen: the join is theirs alone.
+        member = np.zeros(top, dtype=bool)
+        member[blocks.get_column("pos").to_numpy()] = True
+        unseen = member[a] & member[b] & ((rules & (1 << bit)) == 0)
+        shared = (
+            ends.filter(pl.Series(unseen))
+            .join(blocks.rename({"pos": "a"}), on="a")
+            .join(blocks.select(pl.col("pos").alias("b"), "block"), on=["b", "block"])
+            .group_by("i")
+            .agg(pl.col("size").min())  # two shared blocks: the likelier to propose it
+        )
+        at = shared.get_column("i").to_numpy()
+        size = shared.get_column("size").to_numpy().astype(np.int64)
+        rules[at] |= 1 << bit
+        chance[at] = np.maximum(chance[at], _kept(size, rule.window))
     return 1 / chance
+
+
+def _kept(size: Ints, window: int | None) -> Floats:
+    """The share of a block's pairs a window proposes, per block size."""
+    every = size * (size - 1) / 2
+    return np.asarray(windowed_pairs(size, window) / np.maximum(every, 1), dtype=np.float64)
 
 
 def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
@@ -177,10 +189,11 @@ def _block(
     list_columns: frozenset[str],
     is_new: npt.NDArray[np.bool_] | None,
     report: BlockingReport,
-) -> tuple[Ints, pl.DataFrame]:
-    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once; and
-    the (pos, block, size) of its blocks larger than its window, whose pairs it proposes only
-    in part (empty without a window)."""
+) -> tuple[Ints, Floats, pl.DataFrame]:
+    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once; per
+    pair the chance that the rule proposes a pair of its block (1 unless the window leaves
+    some out); and the (pos, block, size) of its blocks larger than its window, whose pairs
+    it proposes only in part (empty without a window)."""
     keyed = records.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), *rule.columns)
     for column in rule.columns:
         if column in list_columns:
@@ -199,23 +212,31 @@ def _block(
     if is_new is not None:  # only the blocks that hold a new record
         fresh = keyed.filter(pl.Series(is_new).gather(keyed.get_column("pos")))
         keyed = keyed.join(fresh.select("block").unique(), on="block")
-    keyed = keyed.sort("block", "pos")
-    wide = keyed.head(0).with_columns(pl.lit(0, dtype=pl.UInt32).alias("size"))
-    if rule.window is not None:
-        size = pl.len().over("block").cast(pl.UInt32).alias("size")
-        wide = keyed.with_columns(size).filter(pl.col("size") > rule.window + 1)
-    a, b = pairs_within_blocks(
+    keyed = keyed.sort("block", "pos").with_columns(
+        pl.len().over("block").cast(pl.UInt32).alias("size")
+    )
+    wide = keyed.filter(pl.col("size") > (rule.window or keyed.height) + 1)
+    # Rows, not positions, so that each pair knows its block's size.
+    first, second = pairs_within_blocks(
         keyed.get_column("block").to_numpy().astype(np.int64, copy=False),
-        keyed.get_column("pos").to_numpy(),
+        np.arange(keyed.height, dtype=np.int64),
         rule.window,
     )
+    pos = keyed.get_column("pos").to_numpy()
+    a, b = pos[first], pos[second]
+    chance = _kept(keyed.get_column("size").to_numpy().astype(np.int64)[first], rule.window)
     if is_new is not None:
         mine = is_new[a] | is_new[b]
-        a, b = a[mine], b[mine]
+        a, b, chance = a[mine], b[mine], chance[mine]
     found = pair_keys(a, b)
-    if any(column in list_columns for column in rule.columns):
-        found = distinct(found)  # two shared emails put a pair in two blocks
-    return found, wide
+    if len(found) and any(column in list_columns for column in rule.columns):
+        # Two shared emails put a pair in two blocks: once, with the likelier block's chance.
+        ordered = pl.DataFrame({"key": found, "chance": chance}).sort("key")
+        found = ordered.get_column("key").to_numpy()
+        starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+        chance = np.maximum.reduceat(ordered.get_column("chance").to_numpy(), starts)
+        found = found[starts]
+    return found, chance, wide
 
 
 def _empty_pairs() -> pl.DataFrame:
