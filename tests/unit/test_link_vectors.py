@@ -10,7 +10,6 @@ from rapidfuzz.distance import JaroWinkler
 
 from fauxhire.link.vectors import (
     RecordIndex,
-    distinct,
     encode,
     pair_keys,
     pairs_within_blocks,
@@ -59,12 +58,6 @@ def test_pairs_within_blocks_of_nothing_or_singletons_are_none() -> None:
     assert len(a) == 0
     a, _ = pairs_within_blocks(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
     assert len(a) == 0
-
-
-def test_distinct_keys_are_sorted_and_once_each() -> None:
-    keys = np.array([5, 3, 5, 9, 3, 3], dtype=np.int64)
-    assert distinct(keys).tolist() == [3, 5, 9]
-    assert len(distinct(np.empty(0, dtype=np.int64))) == 0
 
 
 def test_pair_keys_round_trip() -> None:
