@@ -109,6 +109,15 @@ def legitimate_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> Scores:
     return pairwise_scores(legitimate, kept, link=False)
 
 
+def mixed_clusters(truth: pl.DataFrame, predicted: pl.DataFrame) -> int:
+    """Clusters holding both a persona's record and a legitimate applicant's (``is_dprk``
+    true and false): a real person merged into a scheme's identity, or the reverse."""
+    rec_id = pl.col("rec_id").cast(pl.String)
+    joined, _ = _joined(truth.select(rec_id, "is_dprk"), predicted.select(rec_id, "cluster_id"))
+    both = joined.group_by("cluster_id").agg(pl.col("is_dprk").n_unique().alias("kinds"))
+    return both.filter(pl.col("kinds") > 1).height
+
+
 def score_files(truth: Path, predicted: Path, *, link: bool, legit: bool = False) -> Scores:
     if legit:
         return legitimate_scores(pl.read_parquet(truth), pl.read_parquet(predicted))

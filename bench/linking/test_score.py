@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from score import legitimate_scores, pairwise_scores
+from score import legitimate_scores, mixed_clusters, pairwise_scores
 
 
 def truth(entities: dict[str, str], sources: dict[str, str] | None = None) -> pl.DataFrame:
@@ -111,3 +111,10 @@ def test_legitimate_scores_leave_out_every_pair_with_a_persona() -> None:
     )
     assert (scores.true_pairs, scores.predicted_pairs, scores.true_positives) == (1, 1, 1)
     assert scores.f1 == 1.0
+    # X holds legitimate 1, 2 and persona 4; Y legitimate 3 and persona 5: both mix.
+    assert (
+        mixed_clusters(entities, clusters({"1": "X", "2": "X", "3": "Y", "4": "X", "5": "Y"})) == 2
+    )
+    assert (
+        mixed_clusters(entities, clusters({"1": "X", "2": "X", "3": "Y", "4": "Z", "5": "Z"})) == 0
+    )
