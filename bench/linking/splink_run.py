@@ -181,10 +181,11 @@ def application_comparisons() -> list[Any]:
 def application_rules() -> list[Any]:
     """Blocking for predictions, fauxhire's rules in Splink's terms: any shared email, phone,
     postal address or profile handle (arrays exploded), the same name key, and the same resume
-    (its whole set of distinctive lines). fauxhire blocks on one shared resume line under names
-    that start alike, in blocks of at most 60; without such a cap that rule makes 7e7 pairs on
-    v3 (template lines are shared by thousands), against 2e6 or less for each rule here, so
-    Splink gets the whole resume instead. fauxhire also skips blocks of more than 60 to 500
+    (its whole set of distinctive lines). fauxhire blocks on one shared resume line (or dated
+    employer or school) under names that start alike, in blocks of at most 500, and compares
+    each record with its next 5 in a block; without a cap that rule makes 7e7 pairs on v3
+    (template lines are shared by thousands), against 2e6 or less for each rule here, so
+    Splink gets the whole resume instead. fauxhire also skips blocks of more than 200 to 500
     records; Splink compares every pair of a block."""
     return [
         *(block_on(column, arrays_to_explode=[column]) for column in CONTACTS),
