@@ -11,8 +11,9 @@ move.
 
 What waits for the next full run: blocking on resume lines and on dated employers and schools
 (they are not indexed, so a new application whose only tie is its resume or its history joins
-nothing yet), re-estimating the model, and networks. A new application inherits the network of the identity it joins; a new identity is
-in no network until the next ``fauxhire link`` weighs its infrastructure.
+nothing yet), re-estimating the model, and networks. A new application inherits the network
+of the identity it joins; a new identity is in no network until the next ``fauxhire link``
+weighs its infrastructure.
 """
 
 from __future__ import annotations
