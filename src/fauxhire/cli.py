@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,7 +29,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from rich.text import Text
 
 from fauxhire.errors import FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
@@ -54,6 +51,7 @@ from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
 from fauxhire.settings import Settings
 from fauxhire.store import Store
+from fauxhire.terminal import InertConsole, InertFormatter, cells, inert, styled
 
 if TYPE_CHECKING:
     from fauxhire.services.assess import AssessSummary
@@ -78,8 +76,8 @@ disposition_app = typer.Typer(
     "why; the assessment uses it on its next run.",
 )
 app.add_typer(disposition_app, name="disposition")
-out = Console()
-err = Console(stderr=True)
+out = InertConsole()
+err = InertConsole(stderr=True)
 log = logging.getLogger(__name__)
 
 DbOption = Annotated[
@@ -101,7 +99,8 @@ def _settings(db: str | None) -> Settings:
 
 def _setup_logging(level: str) -> None:
     handler = RichHandler(console=err, show_path=False, show_time=False)
-    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(message)s", force=True)
+    handler.setFormatter(InertFormatter("%(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
 
 
 @contextmanager
@@ -122,12 +121,6 @@ def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
         yield store, settings
     finally:
         store.close()
-
-
-def _cells(*values: object) -> list[Text]:
-    """Table cells as plain text: what the data holds (names, titles, ids, reasons) is never
-    read as rich markup, where "[/]" in a name raised MarkupError and "[bold]" styled it."""
-    return [Text(str(value)) for value in values]
 
 
 class _Bar:
@@ -155,7 +148,7 @@ class _Bar:
 def _progress() -> Iterator[_Bar]:
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -171,7 +164,7 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         for column in ("format", "status", "records", "quarantined"):
             files.add_column(column, justify="right" if column in _COUNTS else "left")
         for r in results:
-            files.add_row(*_cells(r.file, r.format, r.status, r.records, r.quarantined))
+            files.add_row(*cells(r.file, r.format, r.status, r.records, r.quarantined))
         out.print(files)
     table = Table(title="Ingest")
     columns = ("format", "files", "ingested", "skipped", "refused", "records", "quarantined")
@@ -179,16 +172,14 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         table.add_column(column, justify="left" if column == "format" else "right")
     for s in summarise(results):
         counts = (s.files, s.done, s.skipped, s.refused, s.records, s.quarantined)
-        table.add_row(*_cells(s.format, *(f"{n:,}" for n in counts)))
+        table.add_row(*cells(s.format, *(f"{n:,}" for n in counts)))
     out.print(table)
     refused = [r for r in results if r.error]
     for r in refused[:_REFUSED_SHOWN]:
-        err.print(f"[red]refused[/red] {escape(r.file)}: {escape(r.error or '')}")
+        err.print(styled(("refused", "red"), " ", r.file, ": ", r.error or ""))
     if len(refused) > _REFUSED_SHOWN:
-        err.print(
-            f"[red]and {len(refused) - _REFUSED_SHOWN} more refused[/red]: "
-            "`fauxhire quarantine list` shows them all"
-        )
+        more = (f"and {len(refused) - _REFUSED_SHOWN} more refused", "red")
+        err.print(styled(more, ": `fauxhire quarantine list` shows them all"))
 
 
 _COUNTS = ("records", "quarantined")
@@ -293,7 +284,7 @@ def run(
     if report_dir is not None:
         _print_report(written)
     if any(r.status == "refused" for r in results):
-        err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
+        err.print(styled(("some files were refused; see `fauxhire quarantine list`", "yellow")))
 
 
 @app.command()
@@ -349,7 +340,7 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
         table.add_column(column)
     for m in view.members:
         table.add_row(
-            *_cells(
+            *cells(
                 str(m["applied_at"])[:10],
                 m["company_id"],
                 m["application_id"],
@@ -372,7 +363,7 @@ def show_network_command(network_id: str, db: DbOption = None) -> None:
     for column in ("identity", "names", "companies"):
         table.add_column(column)
     for m in view.members:
-        table.add_row(*_cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
+        table.add_row(*cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
     out.print(table)
     _print_edges(view.edges, "network")
 
@@ -480,7 +471,7 @@ def judge_list(db: DbOption = None) -> None:
         table.add_column(column, overflow="fold")
     for j in judgements:
         when = j.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        table.add_row(*_cells(j.kind, j.a, j.b, j.analyst, j.reason, when))
+        table.add_row(*cells(j.kind, j.a, j.b, j.analyst, j.reason, when))
     out.print(table)
 
 
@@ -577,7 +568,7 @@ def disposition_list(db: DbOption = None) -> None:
             for o in s.overruled
         )
         table.add_row(
-            *_cells(
+            *cells(
                 s.identity_id,
                 d.disposition,
                 d.analyst,
@@ -698,7 +689,7 @@ def rules_check(
     loaded, problems = check_ruleset_file(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        out.print(f"[{style}]{escape(str(problem))}[/{style}]")
+        out.print(styled((str(problem), style)))
     if loaded is None:
         errors = sum(p.severity == "error" for p in problems)
         err.print(f"{file}: {errors} error(s)")
@@ -838,14 +829,14 @@ def stats(
         "ip_ranges",
         "quarantined",
     ):
-        table.add_row(*_cells(key, data[key]))
+        table.add_row(*cells(key, data[key]))
     out.print(table)
     for title, section in (("by source", data["by_source"]), ("by company", data["by_company"])):
         sub = Table(title=title)
         sub.add_column(title.split()[-1])
         sub.add_column("records")
         for name, counts in section.items():
-            sub.add_row(*_cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
+            sub.add_row(*cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
         out.print(sub)
     if data["quarantined_by_reason"]:
         out.print(
@@ -871,7 +862,7 @@ def quarantine_list(
     for column in ("file", "location", "field", "code", "reason"):
         table.add_column(column, overflow="fold")
     for e in entries:
-        table.add_row(*_cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
+        table.add_row(*cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
     out.print(table)
 
 
@@ -1008,8 +999,7 @@ def _print_evaluation(result: Evaluation) -> None:
         table.add_column(column, overflow="fold")
     for row in summary_rows(result):
         style = _VERDICT_STYLE.get(row.verdict)
-        verdict = f"[{style}]{row.verdict}[/{style}]" if style else row.verdict
-        table.add_row(row.stage, row.measure, row.value, verdict)
+        table.add_row(*cells(row.stage, row.measure, row.value), styled((row.verdict, style or "")))
     out.print(table)
 
 
@@ -1017,7 +1007,10 @@ def main() -> None:
     try:
         app()
     except FauxhireError as exc:
-        err.print(f"[red]error[/red] {exc.code}: {escape(exc.message)}")
+        line = styled(("error", "red"), f" {exc.code}: ")
+        line.append(inert(exc.message, keep_newlines=True))  # a RuleError lists one a line
+        # Unwrapped, whatever the width: a line to search for and copy.
+        err.print(line, soft_wrap=True)
         sys.exit(1)
 
 
