@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from fauxhire.errors import FauxhireError
+from fauxhire.errors import ConfigError, FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
@@ -49,13 +50,19 @@ from fauxhire.services.export import write_links_csv
 from fauxhire.services.increment import IncrementSummary, link_new
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
-from fauxhire.settings import Settings
+from fauxhire.settings import (
+    PROJECT_FILE,
+    Settings,
+    find_project_file,
+    load_settings,
+    read_project_file,
+)
 from fauxhire.store import Store
 from fauxhire.terminal import InertConsole, InertFormatter, cells, inert, styled
 
 if TYPE_CHECKING:
     from fauxhire.services.assess import AssessSummary
-    from fauxhire.services.demo import DemoResult
+    from fauxhire.services.demo import DemoResult, ProjectNote
     from fauxhire.services.report import WrittenReport
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -82,7 +89,11 @@ log = logging.getLogger(__name__)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default ./fauxhire.db, or FAUXHIRE_DB)."),
+    typer.Option(
+        "--db",
+        help="The store: a SQLite file or postgresql://USER@HOST/DB. Without it, FAUXHIRE_DB, "
+        f"else the db of {PROJECT_FILE} (here or in a folder above), else ./fauxhire.db.",
+    ),
 ]
 
 
@@ -91,10 +102,25 @@ def _now() -> datetime:
 
 
 def _settings(db: str | None) -> Settings:
-    settings = Settings()
+    settings = load_settings(find_project_file(Path.cwd()))
     if db:
         settings = settings.model_copy(update={"db": db})
     return settings
+
+
+def _db_origin(db: str | None) -> str:
+    """Where the store's name came from, for an error about it."""
+    if db:
+        return "named by --db"
+    if "FAUXHIRE_DB" in os.environ:
+        return "named by FAUXHIRE_DB"
+    project = find_project_file(Path.cwd())
+    if project is not None and "db" in read_project_file(project):
+        return f"named by {project}"
+    return (
+        f"the default store; name another with --db, FAUXHIRE_DB or {PROJECT_FILE}, which "
+        "`fauxhire demo` writes to name its store"
+    )
 
 
 def _setup_logging(level: str) -> None:
@@ -113,10 +139,15 @@ def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
+def _store(db: str | None, *, read_only: bool = False) -> Iterator[tuple[Store, Settings]]:
+    """The store named by --db, FAUXHIRE_DB, the project file or the default. A command that
+    only reads opens it ``read_only``: it must exist, and nothing is written to it."""
     settings = _settings(db)
     _setup_logging(settings.log_level)
-    store = Store.open(settings.db)
+    try:
+        store = Store.open(settings.db, read_only=read_only)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc.message} ({_db_origin(db)})", **exc.detail) from exc
     try:
         yield store, settings
     finally:
@@ -333,7 +364,7 @@ def _print_link(linked: LinkSummary) -> None:
 @show_app.command("identity")
 def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     """The applications of an identity and the links that hold them together."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         view = show_identity(store, identity_id)
     table = Table(title=f"identity {identity_id}: {len(view.members)} applications")
     for column in ("applied", "company", "application", "name", "job title", "network"):
@@ -357,7 +388,7 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
 @show_app.command("network")
 def show_network_command(network_id: str, db: DbOption = None) -> None:
     """The identities of a network and the infrastructure they share."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         view = show_network(store, network_id)
     table = Table(title=f"network {network_id}: {len(view.members)} identities")
     for column in ("identity", "names", "companies"):
@@ -464,7 +495,7 @@ def judge_split_network(
 @judge_app.command("list")
 def judge_list(db: DbOption = None) -> None:
     """Every judgement: kind, the pair, who, why and when."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         judgements = judge.list_judgements(store)
     table = Table(title=f"{len(judgements)} judgements")
     for column in ("kind", "a", "b", "analyst", "reason", "when"):
@@ -555,7 +586,7 @@ def disposition_clear(
 def disposition_list(db: DbOption = None) -> None:
     """Every identity with a disposition: the latest (it decides), who, why, when, and any
     earlier one on its applications that it overrules."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         standings = dispositions.list_dispositions(store)
     conflicts = sum(1 for s in standings if s.overruled)
     table = Table(title=f"dispositions on {len(standings)} identities, {conflicts} in conflict")
@@ -621,7 +652,7 @@ def export_links(
 ) -> None:
     """One row an application: company_id, application_id, candidate_id, identity_id,
     network_id (FORMATS.md section 11)."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         written = write_links_csv(store, out_file)
     err.print(f"wrote {written:,} links to {out_file}", markup=False)
 
@@ -643,7 +674,7 @@ def export_assessments(
         floor = level_floor(min_level)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--min-level") from exc
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         written = write_assessments_jsonl(store, out_file, min_probability=floor)
     err.print(f"wrote {written:,} identity assessments to {out_file}", markup=False)
 
@@ -807,7 +838,7 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """What the store holds: totals, per source, per company, quarantined."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         data = store_stats(store)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
@@ -852,7 +883,7 @@ def quarantine_list(
     db: DbOption = None,
 ) -> None:
     """Every quarantined record: file, location, field and reason."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         entries = quarantine_entries(store, limit=limit)
     if as_json:
         for e in entries:
@@ -907,7 +938,12 @@ def demo(
     """Generate a demo world (input and truth folders), run the whole pipeline on it, and
     print a summary. The store is OUT/fauxhire.db unless --db says otherwise; --set changes
     the world's settings (src/fauxhire/world/spec.py) and the truth's world.json records it."""
-    from fauxhire.services.demo import generate_world, prepare_out, run_pipeline
+    from fauxhire.services.demo import (
+        generate_world,
+        name_store_in_project,
+        prepare_out,
+        run_pipeline,
+    )
     from fauxhire.world.spec import spec_for
 
     spec = spec_for(size, seed, overrides or ())
@@ -924,10 +960,10 @@ def demo(
             progress=_OneBar(bar.progress, "ingest"),
             chunk_size=settings.chunk_size,
         )
-    _print_demo(result, db)
+    _print_demo(result, db, name_store_in_project(Path.cwd(), out_dir, db))
 
 
-def _print_demo(result: DemoResult, db: str) -> None:
+def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
     world, stats = result.world, result.stats
     totals = {k: v for k, v in stats.items() if isinstance(v, int) and k != "quarantined"}
     refused = [f for f in result.files if f.status == "refused"]
@@ -956,12 +992,25 @@ def _print_demo(result: DemoResult, db: str) -> None:
                         f"review ({result.assessed.ruleset}); fauxhire export assessments"),
         ("report", f"{result.report.html} (figures: {result.report.json.name}); "
                    "fauxhire report --help for a window, filters, --anonymise"),
-        ("score it", f"fauxhire evaluate --truth {world.truth_dir} --db {db}"),
+        ("score it", f"fauxhire evaluate --truth {world.truth_dir}"
+                     + ("" if project.written else f" --db {db}")),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
     out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
+    out.print(_reading_the_demo(db, project), soft_wrap=True)
+
+
+def _reading_the_demo(db: str, project: ProjectNote) -> str:
+    """How the other commands find the demo's store."""
+    if project.written and "FAUXHIRE_DB" not in os.environ:
+        return (
+            f"store named in {project.path}: `fauxhire stats`, `fauxhire show identity ID` and "
+            "every other command run in this folder (or below it) read it"
+        )
+    why = project.why_not or "FAUXHIRE_DB is set, and names the store of every command"
+    return f"to read the demo's store, give every command --db {db} ({why})"
 
 
 @app.command()
@@ -978,7 +1027,7 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Score what the store holds (links, assessments, report) against a truth folder."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         result = evaluate_store(store, truth)
     text = json.dumps(result.to_json(), indent=2) + "\n"
     if json_file == "-":
