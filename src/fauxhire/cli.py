@@ -65,20 +65,37 @@ if TYPE_CHECKING:
     from fauxhire.services.demo import DemoResult, ProjectNote
     from fauxhire.services.report import WrittenReport
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
-quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
+# Markdown: a docstring's paragraphs are reflowed to the screen's width (in "rich" mode Typer
+# keeps the docstring's own line breaks, so help broke mid-sentence), and `code` shows as code.
+HELP_MARKUP = "markdown"
+app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
+)
+quarantine_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=HELP_MARKUP, help="Records that failed validation."
+)
 app.add_typer(quarantine_app, name="quarantine")
-show_app = typer.Typer(no_args_is_help=True, help="Why records are linked: identities, networks.")
+show_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="Why records are linked: identities, networks.",
+)
 app.add_typer(show_app, name="show")
-export_app = typer.Typer(no_args_is_help=True, help="Outputs in the formats of FORMATS.md 11.")
+export_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="Outputs in the formats of FORMATS.md 11.",
+)
 app.add_typer(export_app, name="export")
 judge_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
     help="An analyst's word on links, kept with who, when and why; every later run keeps it.",
 )
 app.add_typer(judge_app, name="judge")
 disposition_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
     help="An analyst's finding on an identity, confirmed or cleared, kept with who, when and "
     "why; the assessment uses it on its next run.",
 )
@@ -706,7 +723,11 @@ def _print_assess(summary: AssessSummary) -> None:
     out.print(", ".join(f"{level} {count:,}" for level, count in summary.by_level.items()))
 
 
-rules_app = typer.Typer(no_args_is_help=True, help="The assessment ruleset: check it, document it.")
+rules_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="The assessment ruleset: check it, document it.",
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -936,8 +957,10 @@ def demo(
     ] = None,
 ) -> None:
     """Generate a demo world (input and truth folders), run the whole pipeline on it, and
-    print a summary. The store is OUT/fauxhire.db unless --db says otherwise; --set changes
-    the world's settings (src/fauxhire/world/spec.py) and the truth's world.json records it."""
+    print a summary. The store is OUT/fauxhire.db unless --db says otherwise; when OUT is in
+    this folder, fauxhire.toml here names it, so every command run here reads it. --set
+    changes the world's settings (src/fauxhire/world/spec.py); the truth's world.json records
+    them."""
     from fauxhire.services.demo import (
         generate_world,
         name_store_in_project,
