@@ -383,20 +383,22 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     """The applications of an identity and the links that hold them together."""
     with _store(db, read_only=True) as (store, _):
         view = show_identity(store, identity_id)
-    table = Table(title=f"identity {identity_id}: {len(view.members)} applications")
-    for column in ("applied", "company", "application", "name", "job title", "network"):
-        table.add_column(column)
-    for m in view.members:
-        table.add_row(
-            *cells(
-                str(m["applied_at"])[:10],
-                m["company_id"],
-                m["application_id"],
-                m["name_display"] or "",
-                m["job_title"],
-                m["network_id"] or "",
-            )
-        )
+    # An identity is in one network at most: said once, in the title.
+    networks = ", ".join(sorted({m["network_id"] for m in view.members if m["network_id"]}))
+    table = Table(
+        title=f"identity {identity_id}: {len(view.members)} applications, "
+        + (f"in network {networks}" if networks else "in no network")
+    )
+    refs = [inert(f"{m['company_id']}/{m['application_id']}") for m in view.members]
+    table.add_column("applied", no_wrap=True)
+    # Whole, as `judge` takes them: on one line while there is room (the other columns fold),
+    # folded over lines when not (rich would cut a column that may not wrap).
+    fits = max(map(len, refs), default=0) <= out.width // 2
+    table.add_column("application", no_wrap=fits, overflow="fold")
+    for column in ("name", "job title"):
+        table.add_column(column, overflow="fold")
+    for m, ref in zip(view.members, refs, strict=True):
+        table.add_row(str(m["applied_at"])[:10], ref, *cells(m["name_display"], m["job_title"]))
     out.print(table)
     _print_edges(view.edges, "identity")
     _print_borrowed(identity_id, view.borrowed)
@@ -855,10 +857,15 @@ def _print_report(written: WrittenReport) -> None:
 
 @app.command()
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object, with every company.")
+    ] = False,
+    by_company: Annotated[
+        bool, typer.Option("--by-company", help="Also list what each company's files hold.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """What the store holds: totals, per source, per company, quarantined."""
+    """What the store holds: totals, per source and quarantined; per company on request."""
     with _store(db, read_only=True) as (store, _):
         data = store_stats(store)
     if as_json:
@@ -881,15 +888,20 @@ def stats(
         "ip_ranges",
         "quarantined",
     ):
-        table.add_row(*cells(key, data[key]))
+        table.add_row(*cells(key, f"{data[key]:,}"))
     out.print(table)
-    for title, section in (("by source", data["by_source"]), ("by company", data["by_company"])):
+    sections = [("by source", data["by_source"])]
+    if by_company:  # a table as long as the member list: thousands of rows
+        sections.append(("by company", data["by_company"]))
+    for title, section in sections:
         sub = Table(title=title)
         sub.add_column(title.split()[-1])
         sub.add_column("records")
         for name, counts in section.items():
             sub.add_row(*cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
         out.print(sub)
+    if not by_company and data["by_company"]:
+        out.print(f"{len(data['by_company']):,} companies: --by-company lists each")
     if data["quarantined_by_reason"]:
         out.print(
             "quarantined by reason: "
