@@ -301,7 +301,7 @@ def run(
     """Ingest an input folder, join the sources, link, assess, and with --report write the
     campaign report."""
     from fauxhire.report.options import report_options
-    from fauxhire.services.report import write_report
+    from fauxhire.services.report import indicator_titles, write_report
 
     stages: dict[str, float] = {}
     with _store(db) as (store, settings), _progress() as bar:
@@ -323,7 +323,8 @@ def run(
         if report_dir is not None:
             with _stage(stages, "report"):
                 options = report_options(tech=tuple(settings.report_tech))
-                written = write_report(store, report_dir, options, now=_now())
+                titles = indicator_titles(settings.ruleset)
+                written = write_report(store, report_dir, options, now=_now(), titles=titles)
     log.info("run: %s", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items()))
     _print_results(results, verbose=verbose)
     err.print(f"joined: {joins}")
@@ -826,7 +827,7 @@ def report(
     """Write the campaign report of the identities assessed --min-level or higher: report.html
     (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
     from fauxhire.report.options import report_options
-    from fauxhire.services.report import write_report
+    from fauxhire.services.report import indicator_titles, write_report
 
     with _store(db) as (store, settings):
         options = report_options(
@@ -839,7 +840,8 @@ def report(
             anonymise=anonymise,
             **({"title": title} if title else {}),
         )
-        written = write_report(store, out_dir, options, now=_now())
+        titles = indicator_titles(settings.ruleset)
+        written = write_report(store, out_dir, options, now=_now(), titles=titles)
     _print_report(written)
 
 
@@ -1033,8 +1035,8 @@ def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
-    out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
     out.print(_reading_the_demo(db, project), soft_wrap=True)
+    out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
 
 
 def _reading_the_demo(db: str, project: ProjectNote) -> str:
