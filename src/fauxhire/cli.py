@@ -244,7 +244,8 @@ VerboseOption = Annotated[
 def ingest(
     format: Annotated[str, typer.Argument(help=f"One of: {', '.join(FORMATS)}.")],
     paths: Annotated[
-        list[Path], typer.Argument(exists=True, dir_okay=False, help="Files to ingest.")
+        list[Path],
+        typer.Argument(exists=True, help="Files to ingest; a folder stands for its files."),
     ],
     company: Annotated[
         str | None,
@@ -259,7 +260,9 @@ def ingest(
     fmt = get_format(format)
     with _store(db) as (store, settings), _progress() as bar:
         context = IngestContext(
-            company_countries=store.company_countries(), max_field_bytes=settings.max_field_bytes
+            company_countries=store.company_countries(),
+            max_field_bytes=settings.max_field_bytes,
+            limits=settings.input_limits(),
         )
         results = ingest_files(
             store,
@@ -313,6 +316,8 @@ def run(
                 progress=bar,
                 chunk_size=settings.chunk_size,
                 workers=settings.workers,
+                max_field_bytes=settings.max_field_bytes,
+                limits=settings.input_limits(),
             )
         with _stage(stages, "joins"):
             joins = resolve_joins(store)
@@ -710,7 +715,9 @@ def assess(db: DbOption = None) -> None:
 
 def _assess(store: Store, settings: Settings) -> AssessSummary:
     from fauxhire.services.assess import assess_store, load_ruleset
+    from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
+    check_ruleset_file_size(settings.ruleset, settings.max_yaml_nodes)
     key = settings.community_key.get_secret_value().encode() if settings.community_key else None
     return assess_store(
         store, now=_now(), ruleset=load_ruleset(settings.ruleset), community_key=key
@@ -740,7 +747,9 @@ def rules_check(
 ) -> None:
     """Report every problem of a ruleset with its file:line; exit 1 if any is an error."""
     from fauxhire.services.assess import check_ruleset_file
+    from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
+    check_ruleset_file_size(file, Settings().max_yaml_nodes)
     loaded, problems = check_ruleset_file(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
@@ -767,8 +776,11 @@ def rules_docs(
     """The indicator reference, generated from the ruleset: ids, weights, what each reads."""
     from fauxhire.services.assess import load_ruleset
     from fauxhire.services.rules import render_docs
+    from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
-    text = render_docs(load_ruleset(file or Settings().ruleset))
+    settings = Settings()
+    check_ruleset_file_size(file or settings.ruleset, settings.max_yaml_nodes)
+    text = render_docs(load_ruleset(file or settings.ruleset))
     if out_file is None:
         sys.stdout.write(text)
         return

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettin
 
 from fauxhire.domain.sectors import TECH_DEFAULT
 from fauxhire.errors import ConfigError
+from fauxhire.ingest.base import InputLimits
 
 PROJECT_FILE = "fauxhire.toml"
 
@@ -24,6 +25,25 @@ class Settings(BaseSettings):
     db: str = Field("sqlite:///fauxhire.db", description="database URL: SQLite file or PostgreSQL")
     chunk_size: int = Field(20000, ge=1, description="records committed per transaction in ingest")
     max_field_bytes: int = Field(1_048_576, ge=1024, description="larger fields are quarantined")
+    max_record_bytes: int = Field(
+        16 << 20, ge=1024, description="a larger JSON line or CSV row is quarantined"
+    )
+    max_document_bytes: int = Field(
+        16 << 20,
+        ge=1024,
+        description="a resume (.docx, .pdf) whose content decompresses to more is not read",
+    )
+    max_document_elements: int = Field(
+        200_000, ge=100, description="a .docx resume with more XML elements is not read"
+    )
+    max_document_pages: int = Field(
+        200, ge=1, description="a PDF resume with more pages is not read"
+    )
+    max_yaml_nodes: int = Field(
+        100_000,
+        ge=100,
+        description="a ruleset whose YAML expands (through aliases) to more nodes is refused",
+    )
     workers: int | None = Field(None, ge=1, description="processes parsing large files (cores)")
     log_level: str = Field(
         "WARNING", description="logging level on stderr (INFO: what each stage did, and when)"
@@ -40,6 +60,14 @@ class Settings(BaseSettings):
         TECH_DEFAULT,
         description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',
     )
+
+    def input_limits(self) -> InputLimits:
+        return InputLimits(
+            record_bytes=self.max_record_bytes,
+            document_bytes=self.max_document_bytes,
+            document_elements=self.max_document_elements,
+            document_pages=self.max_document_pages,
+        )
 
 
 def find_project_file(start: Path) -> Path | None:

@@ -173,18 +173,73 @@ def test_the_same_content_twice_in_one_call_is_ingested_once(
     assert store.count("ingest_files") == 1
 
 
-def test_the_later_of_two_files_with_one_key_wins_within_a_batch(
-    open_store: Callable[[str], Store], db_url: str, tmp_path: Path
+@pytest.mark.parametrize("one_call", [True, False], ids=["one-batch", "two-runs"])
+def test_a_conflicting_duplicate_in_a_later_file_is_quarantined_and_the_first_kept(
+    open_store: Callable[[str], Store], db_url: str, tmp_path: Path, one_call: bool
 ) -> None:
     store = open_store(db_url)
     older, newer = tmp_path / "1-older.jsonl", tmp_path / "2-newer.jsonl"
     older.write_text(_line("x", "Old Title") + "\n" + _line("y") + "\n")
-    newer.write_text(_line("x", "New Title") + "\n")
-    results = ingest_files(store, APPS, [older, newer], clock=Ticks())
-    assert [r.status for r in results] == ["done", "done"]
-    assert _titles(store) == {"x": "New Title", "y": "QA Engineer"}
+    newer.write_text(_line("z") + "\n" + _line("y") + "\n" + _line("x", "New Title") + "\n")
+    if one_call:
+        results = ingest_files(store, APPS, [older, newer], clock=Ticks())
+    else:
+        results = ingest_files(store, APPS, [older], clock=Ticks())
+        results += ingest_files(store, APPS, [newer], clock=Ticks())
+    assert [(r.status, r.records, r.quarantined) for r in results] == [
+        ("done", 2, 0),
+        ("done", 2, 1),  # z new, y identical (a no-op), x conflicting
+    ]
+    assert _titles(store) == {"x": "Old Title", "y": "QA Engineer", "z": "QA Engineer"}
+    (entry,) = quarantine_entries(store)
+    assert (entry["file"], entry["location"], entry["field"], entry["code"]) == (
+        str(newer),
+        "line 3",
+        "application_id",
+        "conflicting_duplicate",
+    )
+    assert f"from {older} line 1" in entry["reason"]
+    assert "kept until an analyst decides" in entry["reason"]
+    assert json.loads(entry["excerpt"]) == {
+        "job_title": {"stored": "Old Title", "new": "New Title"}
+    }
+    files = store.rows(select(s.ingest_files.c.records, s.ingest_files.c.quarantined))
+    assert sorted((f["records"], f["quarantined"]) for f in files) == [(2, 0), (2, 1)]
     emails = store.rows(select(s.applicant_values).where(s.applicant_values.c.kind == "email"))
-    assert sorted(e["key"] for e in emails) == ["x@example.com", "y@example.com"]
+    assert sorted(e["key"] for e in emails) == ["x@example.com", "y@example.com", "z@example.com"]
+    before = store_stats(store)
+    again = ingest_files(store, APPS, [newer, older], clock=Ticks())
+    assert {r.status for r in again} == {"skipped"}
+    assert store_stats(store) == before
+
+
+def test_a_value_no_backend_stores_quarantines_its_record_naming_line_and_field(
+    open_store: Callable[[str], Store], db_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses NUL in text: one such value lost the whole file, naming nothing."""
+    store = open_store(db_url)
+    path = tmp_path / "apps.jsonl"
+    nul_in_extra = json.loads(_line("w"))
+    nul_in_extra["notes"] = {"free text": "a\u0000b"}
+    path.write_text(
+        _line("x")
+        + "\n"
+        + _line("y", "QA\u0000Engineer")  # json.dumps writes it as the escape \\u0000
+        + "\n"
+        + json.dumps(nul_in_extra)
+        + "\n"
+        + _line("z", "Back\\u0000slash")  # a literal backslash-u0000: stored as it is
+        + "\n"
+    )
+    (result,) = ingest_files(store, APPS, [path], clock=Ticks())
+    assert (result.status, result.records, result.quarantined) == ("done", 2, 2)
+    assert _titles(store) == {"x": "QA Engineer", "z": "Back\\u0000slash"}
+    got = sorted((e["location"], e["field"], e["code"]) for e in quarantine_entries(store))
+    assert got == [
+        ("line 2", "job_title", "unstorable_value"),
+        ("line 3", "extra/notes/free text", "unstorable_value"),
+    ]
+    assert all("NUL character" in e["reason"] for e in quarantine_entries(store))
 
 
 # -- a batch the store fails -------------------------------------------------------------------

@@ -26,7 +26,12 @@ from fauxhire.store.writer import FileProgress
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _app(app_id: str, title: str = "Backend Engineer", email: str = "a@example.com") -> Application:
+def _app(
+    app_id: str,
+    title: str = "Backend Engineer",
+    email: str = "a@example.com",
+    line: str = "line 1",
+) -> Application:
     applicant = Applicant(
         first_name="Alex",
         last_name="Example",
@@ -40,15 +45,15 @@ def _app(app_id: str, title: str = "Backend Engineer", email: str = "a@example.c
         applied_at=datetime(2025, 3, 3, 14, 2, 11, 120000, tzinfo=UTC),
         job_title=title,
         applicant=applicant,
-        provenance=Provenance("canonical", "apps.jsonl", "line 1", "c-1"),
+        provenance=Provenance("canonical", "apps.jsonl", line, "c-1"),
         stage="Technical Interview",
         is_interview=True,
         extra={"note": ["x", 1]},
     )
 
 
-def _write(store: Store, file_id: int, *apps: Application, now: datetime = NOW) -> None:
-    store.write_batch(
+def _write(store: Store, file_id: int, *apps: Application, now: datetime = NOW) -> dict[int, int]:
+    return store.write_batch(
         store.chunk_writer(),
         now=now,
         records=[(file_id, store.preparer().prepare(a)) for a in apps],
@@ -94,23 +99,28 @@ def test_records_round_trip_with_types_intact(
     assert value["app_ref"] == row["id"]
 
 
-def test_upsert_replaces_changed_records_and_their_values(
+def test_a_stored_record_is_kept_and_one_with_other_content_quarantined(
     open_store: Callable[[str], Store], db_url: str
 ) -> None:
     store = open_store(db_url)
-    file_id = _file(store)
-    _write(store, file_id, _app("a-1"), _app("a-2"))
-    _write(store, file_id, _app("a-1", title="Payroll Specialist", email="new@example.com"))
+    first, second = _file(store, "0" * 64), _file(store, "1" * 64)
+    _write(store, first, _app("a-1"), _app("a-2"))
+    changed = _app("a-1", title="Payroll Specialist", email="new@example.com", line="line 9")
+    assert _write(store, second, changed, _app("a-2")) == {second: 1}
     rows = {r["application_id"]: r for r in store.rows(select(s.applications))}
-    assert rows["a-1"]["job_title"] == "Payroll Specialist"
-    assert rows["a-2"]["job_title"] == "Backend Engineer"
-    ids = {r["id"]: r["application_id"] for r in rows.values()}
-    emails = {
-        (ids[v["app_ref"]], v["key"])
-        for v in store.rows(select(s.applicant_values))
-        if v["kind"] == "email"
-    }
-    assert emails == {("a-1", "new@example.com"), ("a-2", "a@example.com")}
+    assert rows["a-1"]["job_title"] == "Backend Engineer"
+    assert rows["a-1"]["file_id"] == rows["a-2"]["file_id"] == first
+    emails = {v["key"] for v in store.rows(select(s.applicant_values)) if v["kind"] == "email"}
+    assert emails == {"a@example.com"}
+    (entry,) = store.rows(select(s.quarantine))
+    assert (entry["file_id"], entry["location"], entry["code"]) == (
+        second,
+        "line 9",
+        "conflicting_duplicate",
+    )
+    assert "'c-1/a-1' is stored already, from apps.jsonl line 1" in entry["reason"]
+    progress = {r["file_id"]: r for r in store.rows(select(s.ingest_files))}
+    assert (progress[second]["records"], progress[second]["quarantined"]) == (1, 1)
 
 
 def test_unchanged_record_keeps_its_first_ingest_time(

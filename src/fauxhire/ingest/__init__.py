@@ -11,7 +11,14 @@ import importlib
 from dataclasses import dataclass
 
 from fauxhire.errors import ConfigError
-from fauxhire.ingest.base import Adapter, IngestContext, Item, Quarantined, SourceFile
+from fauxhire.ingest.base import (
+    Adapter,
+    IngestContext,
+    InputLimits,
+    Item,
+    Quarantined,
+    SourceFile,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,7 @@ __all__ = [
     "Adapter",
     "Format",
     "IngestContext",
+    "InputLimits",
     "Item",
     "Quarantined",
     "SourceFile",

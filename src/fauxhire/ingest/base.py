@@ -23,6 +23,18 @@ DEFAULT_MAX_FIELD_BYTES = 1_048_576  # one field larger than this is quarantined
 
 
 @dataclass(frozen=True, slots=True)
+class InputLimits:
+    """The most work one input may cause. Files come from strangers: a 600 KB .docx can hold
+    200 MB of paragraphs, and a 1 KB line can name a file that never ends. What goes beyond a
+    limit is refused or quarantined with the limit named, and the rest goes on."""
+
+    record_bytes: int = 16 << 20  # one JSON line or CSV row
+    document_bytes: int = 16 << 20  # a resume's content once decompressed (.docx parts, PDF)
+    document_elements: int = 200_000  # XML elements of a .docx
+    document_pages: int = 200  # pages of a PDF resume
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     path: Path
     display: str  # how provenance names the file: relative to the input folder when there is one
@@ -40,6 +52,7 @@ class IngestContext:
     company_countries: Mapping[str, str] = field(default_factory=dict)
     non_interview_stages: frozenset[str] = DEFAULT_NON_INTERVIEW_STAGES
     max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES
+    limits: InputLimits = field(default_factory=InputLimits)
 
     def is_interview_stage(self, stage: str | None) -> bool:
         return (stage or "").strip().casefold() not in self.non_interview_stages

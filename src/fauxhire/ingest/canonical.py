@@ -43,6 +43,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source,
         max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
         expect="canonical applications (JSON Lines, FORMATS.md section 5)",
         raw_lines=True,
     )

@@ -48,6 +48,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         required=("company_id", "name", "country"),
         max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
         expect="companies.csv (FORMATS.md section 2)",
     )
     for item in iter_valid(rows, CompanyRow, source):

@@ -116,7 +116,9 @@ class GreenhouseCandidate(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
     items = iter_json_items(source, max_field_bytes=context.max_field_bytes, expect=EXPECT)
-    resumes = ResumeReader(source.path.parent, max_chars=context.max_field_bytes)
+    resumes = ResumeReader(
+        source.path.parent, max_chars=context.max_field_bytes, limits=context.limits
+    )
     for item in iter_valid(items, GreenhouseCandidate, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
         if isinstance(item, Quarantined):
             yield item

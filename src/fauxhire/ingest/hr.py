@@ -45,6 +45,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         required=("candidate_id", "employee_id", "work_email"),
         max_field_bytes=context.max_field_bytes,
+        max_record_bytes=context.limits.record_bytes,
         expect="hr CSV (FORMATS.md section 8)",
     )
     for item in iter_valid(rows, HrRow, source):

@@ -8,23 +8,25 @@ they never let one oversized field through: it is quarantined with its name and 
 from __future__ import annotations
 
 import csv
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 
 from fauxhire.errors import IngestError, WrongFormatError
-from fauxhire.ingest.base import Quarantined, SourceFile
+from fauxhire.ingest.base import InputLimits, Quarantined, SourceFile
 
 BOM = b"\xef\xbb\xbf"
 _SURROGATE = re.compile("[\udc80-\udcff]")
 EXCERPT_CHARS = 300
 
 csv.field_size_limit(sys.maxsize)  # we check sizes ourselves, so the error names the field
+DEFAULT_RECORD_BYTES = InputLimits().record_bytes
+_SCAN = 1 << 20  # bytes read at a time while skipping the rest of an oversized line
 
 
 def excerpt(raw: str | bytes) -> str:
@@ -76,13 +78,26 @@ def read_bytes(source: SourceFile) -> bytes:
     return data
 
 
-def read_shard(source: SourceFile) -> bytes:
-    assert source.byte_range is not None
-    start, end = source.byte_range
-    with source.path.open("rb") as fh:
-        fh.seek(start)
-        data = fh.read(end - start)
-    return data[len(BOM) :] if start == 0 and data.startswith(BOM) else data
+def bounded_lines(fh: BinaryIO, limit: int, end: int | None = None) -> Iterator[bytes | int]:
+    """The lines of a binary file up to byte ``end``; a line longer than ``limit`` comes as its
+    length instead, and is never held whole: one line of a file can be any size."""
+    while end is None or fh.tell() < end:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n") and (line := fh.readline(_SCAN)):
+            size += len(line)
+        yield size
+
+
+def skip_line(fh: BinaryIO) -> None:
+    """Read past the end of the current line, in bounded pieces."""
+    while (piece := fh.readline(_SCAN)) and not piece.endswith(b"\n"):
+        pass
 
 
 def shard_json_lines(path: Path, target_bytes: int) -> list[tuple[int, int, int]]:
@@ -92,12 +107,14 @@ def shard_json_lines(path: Path, target_bytes: int) -> list[tuple[int, int, int]
     with path.open("rb") as fh:
         while True:
             fh.seek(start + target_bytes)
-            rest = fh.readline()
-            end = fh.tell() if rest else path.stat().st_size
+            skip_line(fh)
+            end = min(fh.tell(), path.stat().st_size)
             if end <= start:
                 break
             fh.seek(start)
-            line_count = fh.read(end - start).count(b"\n")
+            line_count = 0
+            while fh.tell() < end and (piece := fh.read(min(_SCAN, end - fh.tell()))):
+                line_count += piece.count(b"\n")
             shards.append((start, end, line))
             start, line = end, line + line_count
     return shards
@@ -106,13 +123,17 @@ def shard_json_lines(path: Path, target_bytes: int) -> list[tuple[int, int, int]
 def looks_like_json_lines(path: Path) -> bool:
     """A whole JSON object on the first line and more after it: JSON Lines, not one document.
 
-    Cheap: reads two lines, so it can be asked of a file of any size.
+    Cheap: reads two lines at most, and of a line longer than a record may be only its start,
+    so it can be asked of a file of any size. A first line that long is taken for a record
+    (one that will be quarantined by its size), not read whole to find out.
     """
     with path.open("rb") as fh:
-        first = fh.readline().removeprefix(BOM).strip()
-        second = fh.readline().strip()
+        first = fh.readline(DEFAULT_RECORD_BYTES + 1).removeprefix(BOM).strip()
+        if len(first) > DEFAULT_RECORD_BYTES:
+            return first.startswith(b"{")
+        second = fh.readline(_SCAN).strip()
         while not second and fh.peek(1):
-            second = fh.readline().strip()
+            second = fh.readline(_SCAN).strip()
     if not first.startswith(b"{") or not second:
         return False
     try:
@@ -135,6 +156,7 @@ def iter_json_items(
     max_field_bytes: int,
     expect: str,
     raw_lines: bool = False,
+    max_record_bytes: int = DEFAULT_RECORD_BYTES,
 ) -> Iterator[tuple[str, Any] | Quarantined]:
     """Yield ``(pointer_or_line, item)`` for each item of a JSON array, wrapped list or JSON Lines.
 
@@ -143,8 +165,15 @@ def iter_json_items(
     (pydantic's ``model_validate_json`` is a third faster than parsing and then validating).
     """
     if source.byte_range is not None:
-        lines = read_shard(source).split(b"\n")
-        yield from _iter_json_lines(lines, source, max_field_bytes, expect, raw_lines)
+        start, end = source.byte_range
+        with source.path.open("rb") as fh:
+            fh.seek(start)
+            if start == 0 and fh.read(len(BOM)) != BOM:
+                fh.seek(0)
+            lines = bounded_lines(fh, max_record_bytes, end)
+            yield from _iter_json_lines(
+                lines, source, max_field_bytes, expect, raw_lines, max_record_bytes
+            )
         return
     head = _head(source)
     if head == b"[" or (head == b"{" and not looks_like_json_lines(source.path)):
@@ -153,9 +182,12 @@ def iter_json_items(
         return
     # JSON Lines stream from disk, so a file of any size is read in constant memory.
     with source.path.open("rb") as fh:
-        first = fh.readline().removeprefix(BOM)
-        stream = chain((first,), fh)
-        yield from _iter_json_lines(stream, source, max_field_bytes, expect, raw_lines)
+        if fh.read(len(BOM)) != BOM:
+            fh.seek(0)
+        lines = bounded_lines(fh, max_record_bytes)
+        yield from _iter_json_lines(
+            lines, source, max_field_bytes, expect, raw_lines, max_record_bytes
+        )
 
 
 def _head(source: SourceFile) -> bytes:
@@ -163,10 +195,12 @@ def _head(source: SourceFile) -> bytes:
     try:
         with source.path.open("rb") as fh:
             start = fh.read(1 << 16).removeprefix(BOM).lstrip()
+            while not start and (piece := fh.read(_SCAN)):  # blank so far: read on, in pieces
+                start = piece.lstrip()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}", source=source.display) from exc
     if not start:
-        return read_bytes(source).lstrip()[:1]  # raises for an empty file, or finds late data
+        raise IngestError("file is empty", source=source.display, code="empty_file")
     return start[:1]
 
 
@@ -210,13 +244,21 @@ def _iter_document(
 
 
 def _iter_json_lines(
-    lines: Iterable[bytes], source: SourceFile, limit: int, expect: str, raw: bool = False
+    lines: Iterable[bytes | int],
+    source: SourceFile,
+    limit: int,
+    expect: str,
+    raw: bool = False,
+    record_limit: int = DEFAULT_RECORD_BYTES,
 ) -> Iterator[tuple[str, Any] | Quarantined]:
     parsed_any = source.first_line > 1  # only the first shard may refuse the whole file
     for number, line in enumerate(lines, start=source.first_line):
+        location = f"line {number}"
+        if isinstance(line, int):
+            yield record_too_large(source, location, line, record_limit)
+            continue
         if not line.strip():
             continue
-        location = f"line {number}"
         if raw and len(line) <= limit:
             if not parsed_any and not line.lstrip().startswith((b"{", b"[")):
                 raise WrongFormatError(
@@ -244,12 +286,50 @@ def _iter_json_lines(
         yield location, item
 
 
+def record_too_large(source: SourceFile, location: str, size: int, limit: int) -> Quarantined:
+    return Quarantined(
+        source.display,
+        location,
+        "",
+        f"the record is {size} bytes, over the {limit}-byte limit (max_record_bytes)",
+        "record_too_large",
+    )
+
+
+class _BoundedText:
+    """The lines of a text file for the csv module, none longer than the limit: a longer one
+    is read past in bounded pieces, noted, and given to csv as a blank line it skips."""
+
+    def __init__(self, fh: TextIO, limit: int) -> None:
+        self.fh = fh
+        self.limit = limit
+        self.line = 0
+        self.oversized: list[tuple[int, int]] = []  # (line number, characters)
+
+    def __iter__(self) -> _BoundedText:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        if len(line) <= self.limit or line.endswith("\n"):
+            return line
+        size = len(line)
+        while not line.endswith("\n") and (line := self.fh.readline(_SCAN)):
+            size += len(line)
+        self.oversized.append((self.line, size))
+        return "\n"
+
+
 def iter_csv_rows(
     source: SourceFile,
     *,
     required: tuple[str, ...],
     max_field_bytes: int,
     expect: str,
+    max_record_bytes: int = DEFAULT_RECORD_BYTES,
 ) -> Iterator[tuple[str, dict[str, str]] | Quarantined]:
     """Yield ``("line N", row)`` for each CSV data row; bad rows are quarantined.
 
@@ -257,9 +337,10 @@ def iter_csv_rows(
     beyond the header's are a bad row; columns the header names that we do not know are kept
     by the adapter as custom attributes.
     """
-    read_bytes(source)  # empty and unreadable files fail here with their own message
+    _head(source)  # empty and unreadable files fail here with their own message
     with source.path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        reader = csv.reader(fh)
+        lines = _BoundedText(fh, max_record_bytes)
+        reader = csv.reader(lines)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
@@ -278,10 +359,15 @@ def iter_csv_rows(
             try:
                 fields = next(reader)
             except StopIteration:
+                for number, size in lines.oversized:
+                    yield record_too_large(source, f"line {number}", size, max_record_bytes)
                 return
             except csv.Error as exc:
                 yield Quarantined(source.display, location, "", f"malformed CSV: {exc}", "bad_csv")
                 continue
+            for number, size in lines.oversized:
+                yield record_too_large(source, f"line {number}", size, max_record_bytes)
+            lines.oversized.clear()
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != width:
@@ -322,11 +408,19 @@ def relative_display(path: Path, root: Path | None) -> str:
     """How provenance names a file: relative to the input folder when it is inside it."""
     if root is not None:
         try:  # a file found under the folder: no resolving (an lstat a path part) needed
-            return path.relative_to(root).as_posix()
+            return shown_name(path.relative_to(root).as_posix())
         except ValueError:
             pass
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return shown_name(path.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             pass
-    return str(path)
+    return shown_name(str(path))
+
+
+def shown_name(name: str) -> str:
+    """A file name as text every store and terminal takes: bytes that are not UTF-8 (which
+    Python keeps as lone surrogates, and no database driver encodes) shown as ``\\xff``."""
+    if name.isascii():
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

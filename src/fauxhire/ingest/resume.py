@@ -17,10 +17,13 @@ import logging
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from fauxhire.ingest.base import InputLimits
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,10 @@ class ResumeReader:
     symlink is followed only to a file inside the folder.
     """
 
-    def __init__(self, base: Path, *, max_chars: int) -> None:
+    def __init__(self, base: Path, *, max_chars: int, limits: InputLimits | None = None) -> None:
         self.base = base
         self.max_chars = max_chars
+        self.limits = limits or InputLimits()
         self._dirs: dict[tuple[str, ...], str | ResumeError] = {}
         self._texts: dict[str, str | ResumeError] = {}
 
@@ -93,7 +97,7 @@ class ResumeReader:
         try:
             names = _relative_parts(url)
             if names is None:  # ".", ".." or empty parts: resolve the general, slower way
-                return read_text(resolve_inside(url, self.base))
+                return read_text(resolve_inside(url, self.base), self.limits)
             return self._read_in(self._dir(names[:-1]), names[-1])
         except ResumeError as exc:
             return exc
@@ -134,8 +138,8 @@ class ResumeReader:
             if exc.errno != errno.ELOOP:
                 raise ResumeError(f"cannot read file: {exc.strerror}") from exc
             # A symlink: followed only to a file inside the folder.
-            return read_text(Path(self._inside(os.path.realpath(path))))
-        return _text_of(suffix, _read_fd(fd))
+            return read_text(Path(self._inside(os.path.realpath(path))), self.limits)
+        return _text_of(suffix, _read_fd(fd), self.limits)
 
 
 def _relative_path(url: str) -> str:
@@ -171,13 +175,13 @@ def resolve_inside(url: str, base: Path) -> Path:
     return path
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: InputLimits | None = None) -> str:
     suffix = _suffix(path.name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise ResumeError(f"cannot read file: {exc.strerror}") from exc
-    return _text_of(suffix, _read_fd(fd))
+    return _text_of(suffix, _read_fd(fd), limits or InputLimits())
 
 
 def _suffix(name: str) -> str:
@@ -208,24 +212,78 @@ def _read_fd(fd: int) -> bytes:
         os.close(fd)
 
 
-def _text_of(suffix: str, data: bytes) -> str:
+def _text_of(suffix: str, data: bytes, limits: InputLimits) -> str:
+    """The text of a resume file. NUL characters are dropped: they carry nothing in a resume's
+    text (PDF extraction leaves some) and PostgreSQL cannot store them."""
     try:
         if suffix == ".txt":
-            return data.decode("utf-8", errors="replace")
+            return data.decode("utf-8", errors="replace").replace("\x00", "")
         if suffix == ".pdf":
-            return _pdf_text(io.BytesIO(data))
-        return _docx_text(io.BytesIO(data))
+            return _pdf_text(io.BytesIO(data), limits).replace("\x00", "")
+        _check_docx(data, limits)
+        return _docx_text(io.BytesIO(data)).replace("\x00", "")
+    except ResumeError:
+        raise
     except Exception as exc:
         # Parsers of untrusted files fail in many ways (struct, zip, XML, recursion errors);
         # any of them only means this resume has no text for us.
         raise ResumeError(f"cannot parse {suffix} file: {type(exc).__name__}: {exc}") from exc
 
 
-def _pdf_text(data: io.BytesIO) -> str:
-    from pypdf import PdfReader  # imported here: only exports with PDF resumes pay for it
+def _pdf_text(data: io.BytesIO, limits: InputLimits) -> str:
+    # Imported here: only exports with PDF resumes pay for it.
+    from pypdf import PdfReader, apply_configuration
 
-    reader = PdfReader(data)
-    return "\n".join(page.extract_text() or "" for page in reader.pages).strip()
+    # pypdf's own decompression limits (75 MB a stream by default), set to ours.
+    most = limits.document_bytes
+    with apply_configuration(
+        maximum_declared_stream_length=most,
+        array_based_stream_maximum_output_length=most,
+        zlib_maximum_output_length=most,
+        lzw_maximum_output_length=most,
+        run_length_maximum_output_length=most,
+        jbig2_maximum_output_length=most,
+    ):
+        reader = PdfReader(data)
+        pages = len(reader.pages)
+        if pages > limits.document_pages:
+            raise ResumeError(
+                f"the PDF has {pages} pages, over the limit of {limits.document_pages} "
+                "(max_document_pages)"
+            )
+        texts, size = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            texts.append(text)
+            size += len(text)
+            if size > most:  # more than any resume: the rest would be cut off anyway
+                break
+    return "\n".join(texts).strip()
+
+
+def _check_docx(data: bytes, limits: InputLimits) -> None:
+    """Refuse a .docx whose parts decompress to more than the limit, or hold more XML elements:
+    python-docx inflates and parses every part whole, and 600 KB of zip can hold 200 MB of
+    paragraphs. zipfile stops each part at its declared size (a part that lies about its size
+    fails its CRC), so the declared sizes bound the work."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        size = sum(info.file_size for info in infos)
+        if size > limits.document_bytes:
+            raise ResumeError(
+                f"the .docx decompresses to {size} bytes, over the {limits.document_bytes}-byte "
+                "limit (max_document_bytes)"
+            )
+        elements = 0
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                xml = archive.read(info)
+                elements += xml.count(b"<") - xml.count(b"</") - xml.count(b"<?")
+        if elements > limits.document_elements:
+            raise ResumeError(
+                f"the .docx holds about {elements} XML elements, over the limit of "
+                f"{limits.document_elements} (max_document_elements)"
+            )
 
 
 def _docx_text(data: io.BytesIO) -> str:

@@ -147,6 +147,10 @@ class _Validator:
         for key in ("type", "id"):
             if not isinstance(obj.get(key), str) or not obj[key]:
                 return key, "required field is missing"
+        if obj["type"] == "indicator" and obj.get("pattern") == "":
+            # The pattern parser fails on "" with an internal error ("cannot access local
+            # variable 'c'"), which says nothing to whoever fixes the bundle.
+            return "pattern", "the pattern is empty"
         try:
             result = validate_instance(obj, self._options[version])
         except Exception as exc:

@@ -22,6 +22,7 @@ from typing import cast
 from fauxhire.errors import IngestError, StoreError
 from fauxhire.ingest import Quarantined, SourceFile
 from fauxhire.store import Store
+from fauxhire.store.rows import KEY_FIELDS
 from fauxhire.store.schema import KEY_SEP
 from fauxhire.store.writer import FileProgress, Prepared, QuarantineEntry
 
@@ -108,7 +109,9 @@ class BatchWriter:
                 job.items += 1
                 continue  # committed by an earlier, interrupted run
             if record is not None and identity in self._keys:
-                self.flush()  # another file of the batch has the key: the later one wins
+                # Another file of the batch has the key: the store must hold the first before
+                # it can tell whether the later one repeats it or conflicts with it.
+                self.flush()
                 if job.status != "started":
                     return  # the store refused this file's part: the rest is not written
                 part = self._part(job)
@@ -184,13 +187,17 @@ class BatchWriter:
             self.flush()
 
     def _write(self, parts: list[_Part]) -> None:
-        self._store.write_batch(
+        conflicts = self._store.write_batch(
             self._writer,
             now=self._clock(),
             records=[pair for part in parts for pair in part.records],
             quarantined=[entry for part in parts for entry in part.quarantined],
             files=[part.job.progress() for part in parts],
         )
+        for part in parts:  # records that met a stored one with other content: quarantined
+            moved = conflicts.get(part.job.file_id, 0)
+            part.job.records -= moved
+            part.job.quarantined += moved
 
     def _write_alone(self, part: _Part) -> None:
         try:
@@ -240,20 +247,7 @@ def _duplicate(source: SourceFile, record: Prepared) -> Quarantined:
     return Quarantined(
         source.display,
         record.location,
-        _KEY_FIELDS.get(record.table, "id"),
+        KEY_FIELDS.get(record.table, "id"),
         f"duplicate id {shown!r}: an earlier record in this file has it",
         "duplicate_id",
     )
-
-
-_KEY_FIELDS = {
-    "companies": "company_id",
-    "ip_ranges": "network",
-    "applications": "application_id",
-    "meeting_participants": "participant_uuid",
-    "signin_events": "id",
-    "hires": "employee_id",
-    "employer_reports": "report_id",
-    "indicators": "id",
-    "intel_objects": "id",
-}

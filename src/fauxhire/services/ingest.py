@@ -17,6 +17,7 @@ import gc
 import hashlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -28,7 +29,8 @@ from pathlib import Path
 from typing import Protocol
 
 from fauxhire.errors import ConfigError, IngestError
-from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, SourceFile
+from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, InputLimits, SourceFile
+from fauxhire.ingest.base import DEFAULT_MAX_FIELD_BYTES
 from fauxhire.ingest.reading import relative_display
 from fauxhire.services.batches import BatchWriter, FileJob
 from fauxhire.services.parsing import PARALLEL_MIN_BYTES, ParsePool, iter_parsed
@@ -139,11 +141,14 @@ def ingest_files(
     progress = progress or _Silent()
     if context is None:
         context = IngestContext(company_countries=store.company_countries())
+    paths, unread = readable_files(fmt, paths, root)
     sources = [
         SourceFile(path, relative_display(path, root), company_id or _company_of(fmt, path))
         for path in paths
     ]
-    progress.files_started(fmt.name, len(sources))
+    progress.files_started(fmt.name, len(sources) + len(unread))
+    for result in unread:
+        progress.file_done(result)
     entries = [FileEntry(s.company_id, *_hash(s), s.display) for s in sources]
     states = store.register_files(fmt.name, entries, now=clock())
     results: list[FileResult | None] = [None] * len(sources)
@@ -186,9 +191,62 @@ def ingest_files(
         _write_files(store, fmt, context, list(jobs.values()), writer, pool)
     if bulk:
         store.ensure_indexes()
-    final = _fill_duplicates(results, jobs, states)
+    final = unread + _fill_duplicates(results, jobs, states)
     _log_summary(final, fmt.name, time.perf_counter() - started)
     return final
+
+
+def readable_files(
+    fmt: Format, paths: Sequence[Path], root: Path | None = None
+) -> tuple[list[Path], list[FileResult]]:
+    """The regular files among ``paths``, a folder standing for the files of the format inside
+    it (``*.jsonl`` for applications), and a refused result for anything else: a FIFO would
+    block the ingest for ever, and a device or socket is no file a user meant to give."""
+    files: list[Path] = []
+    unread: list[FileResult] = []
+    for path in paths:
+        shown = relative_display(path, root)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            unread.append(_unread(shown, fmt, f"cannot read it: {exc.strerror}"))
+            continue
+        if stat.S_ISDIR(mode):
+            inside = _files_in(path, fmt)
+            log.info("%s: a folder; ingesting the %d %s files in it", shown, len(inside), fmt.name)
+            more, refused = readable_files(fmt, inside, root)
+            files += more
+            unread += refused
+        elif stat.S_ISREG(mode):
+            files.append(path)
+        else:
+            unread.append(_unread(shown, fmt, f"not a regular file ({_kind(mode)}): not read"))
+    return files, unread
+
+
+def _files_in(folder: Path, fmt: Format) -> list[Path]:
+    """The files of the format's suffix below a folder, in name order, without following
+    links to folders (a link loop would never end)."""
+    suffix = next(Path(glob).suffix for name, glob in FOLDER_LAYOUT if name == fmt.name)
+    found = []
+    for top, _, names in os.walk(folder):
+        found += [Path(top) / n for n in names if n.endswith(suffix) and not n.startswith(".")]
+    return sorted(found)
+
+
+def _unread(shown: str, fmt: Format, reason: str) -> FileResult:
+    log.error("%s: refused: %s", shown, reason)
+    return FileResult(shown, fmt.name, "refused", 0, 0, error=reason)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def _write_files(
@@ -313,11 +371,33 @@ def folder_files(folder: Path) -> list[tuple[Format, list[Path]]]:
             path=str(folder),
         )
     found = []
+    root = folder.resolve()
     for name, pattern in FOLDER_LAYOUT:
-        paths = sorted(p for p in folder.glob(pattern) if p.is_file())
+        paths = sorted(p for p in folder.glob(pattern) if _wanted(p, folder, root))
         if paths:
             found.append((get_format(name), paths))
     return found
+
+
+def _wanted(path: Path, folder: Path, root: Path) -> bool:
+    """A regular file of the folder. A link to a file outside it is skipped, saying so: the
+    folder may come from a partner, and a link could make us read (and quarantine excerpts
+    of) any file this user can read. Anything but a regular file is skipped, saying so."""
+    shown = relative_display(path, folder)
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        log.warning("%s: skipped: a link to a file outside the input folder", shown)
+        return False
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        log.warning("%s: skipped: cannot read it: %s", shown, exc.strerror)
+        return False
+    if stat.S_ISDIR(mode):
+        return False
+    if not stat.S_ISREG(mode):
+        log.warning("%s: skipped: not a regular file (%s)", shown, _kind(mode))
+        return False
+    return True
 
 
 def run_folder(
@@ -328,13 +408,19 @@ def run_folder(
     progress: IngestProgress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
+    max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES,
+    limits: InputLimits | None = None,
 ) -> list[FileResult]:
     """Ingest a whole input folder; the context is refreshed once companies are in. Worker
     processes, once started, parse for every format after."""
     results: list[FileResult] = []
     with ParsePool(store.dialect, workers or os.cpu_count() or 1) as pool:
         for fmt, paths in folder_files(folder):
-            context = IngestContext(company_countries=store.company_countries())
+            context = IngestContext(
+                company_countries=store.company_countries(),
+                max_field_bytes=max_field_bytes,
+                limits=limits or InputLimits(),
+            )
             results += ingest_files(
                 store,
                 fmt,

@@ -264,3 +264,16 @@ MAPPINGS: dict[type, Mapping] = {
 
 # Columns a later join fills in: an upsert of the record must not wipe them.
 JOIN_COLUMNS = frozenset({"has_meeting", "app_key", "match_method", "hire_key"})
+
+# The field that names a record of each table, for messages about its key.
+KEY_FIELDS = {
+    "companies": "company_id",
+    "ip_ranges": "network",
+    "applications": "application_id",
+    "meeting_participants": "participant_uuid",
+    "signin_events": "id",
+    "hires": "employee_id",
+    "employer_reports": "report_id",
+    "indicators": "id",
+    "intel_objects": "id",
+}

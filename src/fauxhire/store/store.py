@@ -186,11 +186,14 @@ class Store:
         records: Sequence[tuple[int, Prepared]] = (),
         quarantined: Sequence[QuarantineEntry] = (),
         files: Sequence[FileProgress] = (),
-    ) -> None:
+    ) -> dict[int, int]:
         """Records of one or many files, their quarantine entries and the files' progress, in
-        one transaction: all of it is stored or none."""
+        one transaction: all of it is stored or none. Returns, by file id, how many records
+        met a stored record of the same key with other content, and were quarantined."""
         with self.transaction("write_batch") as conn:
-            writer.write(conn, now=now, records=records, quarantined=quarantined, files=files)
+            return writer.write(
+                conn, now=now, records=records, quarantined=quarantined, files=files
+            )
 
     def chunk_writer(self) -> ChunkWriter:
         return ChunkWriter(self.dialect)

@@ -8,16 +8,20 @@ One chunk is atomic: its records, their child rows, its quarantine entries and t
 progress counter commit together or not at all. That is what makes a killed ingest safe to
 re-run: the store holds whole chunks, and the file's ``items_done`` says where to resume.
 
-Upserts replace a record when its content changed and leave it untouched when it did not, so
-re-ingesting a file changes nothing. Child rows (an application's values, a report's subject
-values) are deleted and rewritten with their parent. SQLite takes ``executemany``; PostgreSQL
-takes ``COPY`` into a staging table and one ``INSERT ... SELECT ... ON CONFLICT``.
+A record whose key is stored already is never overwritten. With the same content it is a
+no-op, so re-ingesting a file changes nothing; with other content (the same application in two
+exports that disagree) the stored version is kept and the newcomer is quarantined, naming both
+places, until an analyst decides: a later file silently replacing an earlier one lost data.
+Child rows (an application's values, a report's subject values) are written with a new parent
+only. SQLite takes ``executemany``; PostgreSQL takes ``COPY`` into a staging table and one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple
@@ -25,12 +29,13 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Boolean, Connection, Date, Table, bindparam
+from sqlalchemy import Boolean, Connection, Date, Table, bindparam, select
 
 from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS, PREPARED_TAIL, WRITE_TAIL, record_key
+from fauxhire.store.rows import KEY_FIELDS, MAPPINGS, PREPARED_TAIL, WRITE_TAIL, record_key
+from fauxhire.store.schema import KEY_SEP
 from fauxhire.store.types import JsonText, UtcDateTime
 
 ID_BATCH = 1000  # keys a statement: well under SQLite's and psycopg's parameter limits
@@ -58,8 +63,7 @@ def from_wire(data: bytes) -> list[Prepared | Quarantined]:
     return [Prepared(*i[1:]) if i[0] == 0 else Quarantined(*i[1:]) for i in marshal.loads(data)]
 
 
-def _hash(row: tuple[Any, ...]) -> str:
-    data = orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)
+def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -119,18 +123,31 @@ class Preparer:
         self.dialect = dialect
         self._conv: dict[type, Converters] = {}
 
-    def prepare(self, record: Record) -> Prepared:
+    def prepare(self, record: Record) -> Prepared | Quarantined:
+        """The record's rows, or a quarantine entry when a value is one no backend stores."""
         mapping = MAPPINGS[type(record)]
         conv = self._conv.get(type(record))
         if conv is None:
             conv = self._conv[type(record)] = converters(
                 mapping.table, mapping.columns, self.dialect
             )
-        own = apply_converters(mapping.to_row(record), conv) if conv else mapping.to_row(record)
-        prov = record.provenance
-        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(own))
+        raw = mapping.to_row(record)
         # str(): SQLAlchemy names are a str subclass that marshal refuses.
         children = tuple((str(child.name), rows(record)) for child, rows in mapping.children)
+        try:
+            own = apply_converters(raw, conv) if conv else raw
+            data = orjson.dumps(own, option=orjson.OPT_NON_STR_KEYS)
+            suspect = _NUL_ESCAPE in data or (
+                bool(children) and _NUL_ESCAPE in orjson.dumps(children)
+            )
+        except orjson.JSONEncodeError:  # orjson refuses a lone surrogate: look for it
+            suspect = True
+        # The JSON text holds a NUL only as an escape, so this costs nothing on clean records;
+        # a hit (or a literal backslash-u0000 in the text) is looked at closely.
+        if suspect and (bad := unstorable_field(mapping.columns, raw, children)):
+            return _unstorable(record, *bad)
+        prov = record.provenance
+        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(data))
         return Prepared(str(mapping.table.name), record_key(record), prov.location, row, children)
 
 
@@ -154,6 +171,20 @@ class QuarantineEntry(NamedTuple):
     file_id: int
     fmt: str
     item: Quarantined
+
+
+class _Conflict(NamedTuple):
+    """A record whose key is stored already with other content, and where the stored one is."""
+
+    file_id: int
+    record: Prepared
+    stored_file: str
+    stored_location: str
+    differences: dict[str, Any]  # column -> {"stored": ..., "new": ...}
+
+
+CONFLICT_CODE = "conflicting_duplicate"
+DIFFERENCES_CHARS = 2000  # of the excerpt showing what differs, for the analyst who decides
 
 
 class ChunkWriter:
@@ -180,36 +211,48 @@ class ChunkWriter:
         records: Sequence[tuple[int, Prepared]],
         quarantined: Sequence[QuarantineEntry],
         files: Sequence[FileProgress],
-    ) -> None:
-        """Write ``(file_id, record)`` pairs, quarantine entries and the files' progress."""
+    ) -> dict[int, int]:
+        """Write ``(file_id, record)`` pairs, quarantine entries and the files' progress.
+
+        Returns, by file id, how many of its records met a stored record with other content:
+        those are quarantined instead of stored, and the files' counts say so."""
         stamp: Any = _sqlite_datetime(now) if self.dialect == "sqlite" else now
         by_table: dict[str, list[tuple[int, Prepared]]] = defaultdict(list)
         for pair in records:
             by_table[pair[1].table].append(pair)
+        conflicts: list[_Conflict] = []
         for table_name, group in by_table.items():
-            self._write_group(conn, schema.metadata.tables[table_name], group, stamp)
-        if quarantined:
+            conflicts += self._write_group(conn, schema.metadata.tables[table_name], group, stamp)
+        entries = [*quarantined, *_conflict_entries(conn, conflicts)]
+        if entries:
             rows = [
                 apply_converters(
                     (
                         key,
                         file_id,
                         fmt,
-                        q.file,
-                        q.location,
-                        q.field,
-                        q.reason,
+                        *(storable_text(text) for text in (q.file, q.location, q.field, q.reason)),
                         q.code,
-                        q.excerpt,
+                        storable_text(q.excerpt),
                         now,
                     ),
                     self._quarantine_conv,
                 )
-                for key, file_id, fmt, q in quarantined
+                for key, file_id, fmt, q in entries
             ]
             self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
+        moved: dict[int, int] = defaultdict(int)
+        for conflict in conflicts:
+            moved[conflict.file_id] += 1
         if files:
-            self._update_files(conn, files, now)
+            files = [
+                f._replace(records=f.records - moved[f.file_id], quarantined=f.quarantined + n)
+                if (n := moved.get(f.file_id))
+                else f
+                for f in files
+            ]
+            self._update_files(conn, [_storable_error(f) for f in files], now)
+        return dict(moved)
 
     @staticmethod
     def _update_files(conn: Connection, files: Sequence[FileProgress], now: datetime) -> None:
@@ -235,34 +278,92 @@ class ChunkWriter:
 
     def _write_group(
         self, conn: Connection, table: Table, group: list[tuple[int, Prepared]], stamp: Any
-    ) -> None:
-        has_children = bool(group[0][1].children)
+    ) -> list[_Conflict]:
+        """Insert the records whose key is new; of the others, those with other content than
+        the stored record are returned as conflicts, and the identical ones left alone."""
         sqlite = self.dialect == "sqlite"
-        before = self._max_id(conn, table) if has_children and sqlite else None
-        written = self._insert(
+        before = self._max_id(conn, table) if sqlite else 0
+        inserted = self._insert(
             conn,
             table,
             [(*p.row, file_id, stamp) for file_id, p in group],
-            on_conflict="update",
-            returning=has_children,
+            on_conflict="keep",
+            returning=not sqlite,
         )
-        if not has_children:
+        new: dict[str, int] | None = None  # the ids of the rows inserted now, by key
+        if sqlite and inserted == len(group):
+            new = self._new_ids(conn, table, [p for _, p in group], before)
+        elif not sqlite and len(inserted) == len(group):
+            new = dict(inserted)
+        conflicts: list[_Conflict] = []
+        if new is None:
+            new, conflicts = self._sort_out(
+                conn, table, group, before, {} if sqlite else dict(inserted)
+            )
+        if group[0][1].children:
+            self._write_children(conn, [p for _, p in group if p.key in new], new)
+        return conflicts
+
+    def _sort_out(
+        self,
+        conn: Connection,
+        table: Table,
+        group: list[tuple[int, Prepared]],
+        before: int,
+        inserted: dict[str, int],
+    ) -> tuple[dict[str, int], list[_Conflict]]:
+        """Which records of the group were inserted now, and which met a stored record with
+        other content. On SQLite a row inserted now is one above the largest id before."""
+        stored = self._stored(conn, table, [p.key for _, p in group])
+        hash_at = len(MAPPINGS_BY_TABLE[table.name].columns) + PREPARED_TAIL.index("content_hash")
+        new: dict[str, int] = dict(inserted)
+        conflicts: list[_Conflict] = []
+        for file_id, p in group:
+            ident, content_hash, prov_file, prov_location, row = stored[p.key]
+            if p.key in inserted or (self.dialect == "sqlite" and ident > before):
+                new[p.key] = ident
+            elif content_hash != p.row[hash_at]:
+                differences = self._differences(table, row, p.row)
+                conflicts.append(_Conflict(file_id, p, prov_file, prov_location, differences))
+        return new, conflicts
+
+    def _stored(
+        self, conn: Connection, table: Table, keys: list[str]
+    ) -> dict[str, tuple[int, str, str, str, tuple[Any, ...]]]:
+        """The stored rows of these keys: id, content hash, file, location and own columns."""
+        columns = ", ".join(MAPPINGS_BY_TABLE[table.name].columns)
+        out = {}
+        for start in range(0, len(keys), ID_BATCH):
+            batch = tuple(keys[start : start + ID_BATCH])
+            marks = ",".join([self._mark] * len(batch))
+            found = conn.exec_driver_sql(
+                f"SELECT id, content_hash, prov_file, prov_location, {columns} "
+                f"FROM {table.name} WHERE key IN ({marks})",
+                batch,
+            )
+            for ident, content_hash, prov_file, prov_location, *row in found:
+                out[row[0]] = (ident, content_hash, prov_file, prov_location, tuple(row))
+        return out
+
+    @staticmethod
+    def _differences(table: Table, stored: tuple[Any, ...], new: tuple[Any, ...]) -> dict[str, Any]:
+        """The columns in which two versions of a record differ, as text both backends agree on
+        (PostgreSQL gives datetimes where the prepared row holds ISO text)."""
+        names = MAPPINGS_BY_TABLE[table.name].columns
+        out = {}
+        for name, old, now in zip(names, stored, new, strict=False):
+            if _comparable(old) != _comparable(now):
+                out[name] = {"stored": _comparable(old), "new": _comparable(now)}
+        return out
+
+    def _write_children(
+        self, conn: Connection, parents: list[Prepared], ids: dict[str, int]
+    ) -> None:
+        """The child rows of parents inserted now: none can exist yet, so they go straight in."""
+        if not parents:
             return
-        parents = [p for _, p in group]
-        if sqlite:
-            ids = self._new_ids(conn, table, parents, before) if before is not None else None
-            fresh = ids is not None  # every parent is new: it has no old children to delete
-        else:
-            ids = {key: ident for key, ident, _ in written}
-            fresh = len(written) == len(parents) and all(inserted for _, _, inserted in written)
-            if len(ids) < len(parents):
-                ids = None  # some rows were unchanged and not returned: look them all up
-        if ids is None:
-            ids = self._ids(conn, table, [p.key for p in parents])
         for index, (child_name, _) in enumerate(parents[0].children):
             child = schema.metadata.tables[child_name]
-            if not fresh:
-                self._delete_children(conn, child, sorted(ids.values()))
             flat: list[list[Any]] = []
             for p in parents:
                 ref = ids[p.key]
@@ -271,7 +372,7 @@ class ChunkWriter:
                     row[0] = ref  # child rows are lists, made to have their parent's id set
                 flat += rows
             if flat:
-                self._insert(conn, child, flat, on_conflict="nothing", direct=fresh)
+                self._insert(conn, child, flat, on_conflict="nothing", direct=True)
 
     @staticmethod
     def _max_id(conn: Connection, table: Table) -> int:
@@ -296,47 +397,18 @@ class ChunkWriter:
             return None
         return {p.key: before + 1 + i for i, p in enumerate(group)}
 
-    def _delete_children(self, conn: Connection, child: Table, refs: list[int]) -> None:
-        parent_col = next(iter(child.columns)).name
-        for start in range(0, len(refs), ID_BATCH):
-            batch = tuple(refs[start : start + ID_BATCH])
-            marks = ",".join([self._mark] * len(batch))
-            conn.exec_driver_sql(f"DELETE FROM {child.name} WHERE {parent_col} IN ({marks})", batch)
-
-    def _ids(self, conn: Connection, table: Table, keys: list[str]) -> dict[str, int]:
-        """The ids of the records just upserted, by key (new or old, changed or not)."""
-        ids: dict[str, int] = {}
-        for start in range(0, len(keys), ID_BATCH):
-            batch = tuple(keys[start : start + ID_BATCH])
-            marks = ",".join([self._mark] * len(batch))
-            found = conn.exec_driver_sql(
-                f"SELECT key, id FROM {table.name} WHERE key IN ({marks})", batch
-            )
-            ids.update((key, ident) for key, ident in found)
-        return ids
-
     def _statement(self, table: Table, on_conflict: str) -> str:
         cached = self._sql.get((table.name, on_conflict))
         if cached is not None:
             return cached
-        if on_conflict == "update":
-            mapping = next(m for m in MAPPINGS.values() if m.table is table)
+        if on_conflict == "keep":
+            mapping = MAPPINGS_BY_TABLE[table.name]
             columns = [*mapping.columns, *PREPARED_TAIL, *WRITE_TAIL]
         else:
             columns = [c.name for c in table.columns]
-        unique = "key" if on_conflict == "update" else None
+        unique = "key" if on_conflict == "keep" else None
         pk = unique or ", ".join(c.name for c in table.primary_key.columns)
         conflict = f"ON CONFLICT ({pk}) DO NOTHING"
-        if on_conflict == "update":
-            # Rewrite a record only when its content changed, so an unchanged record keeps
-            # its first ingest time and a repeated ingest is a true no-op. Join columns are
-            # filled by later joins and must survive an upsert.
-            keep = {*JOIN_COLUMNS, "key"}
-            sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
-            conflict = (
-                f"ON CONFLICT ({pk}) DO UPDATE SET {sets} "
-                f"WHERE {table.name}.content_hash <> excluded.content_hash"
-            )
         names = ", ".join(columns)
         if self.dialect == "postgresql":
             stage = f"stage_{table.name}"
@@ -359,9 +431,10 @@ class ChunkWriter:
         on_conflict: str,
         returning: bool = False,
         direct: bool = False,
-    ) -> list[Any]:
-        """Insert rows; on PostgreSQL ``returning`` gives (key, id, inserted) of the rows
-        written, and ``direct`` copies straight into a table no row can conflict in."""
+    ) -> Any:
+        """Insert rows; how many went in on SQLite, and on PostgreSQL with ``returning`` the
+        (key, id) of those that went in. ``direct`` copies straight into a table no row can
+        conflict in."""
         statement = self._statement(table, on_conflict)
         if self.dialect == "postgresql":
             names = statement.split("(", 1)[1].split(")", 1)[0]
@@ -369,16 +442,16 @@ class ChunkWriter:
                 copy_rows(conn, table.name, names, rows, stage=False)
                 return []
             copy_rows(conn, table.name, names, rows)
-            if returning:  # xmax = 0 only on a row this statement inserted, not updated
-                statement += " RETURNING key, id, (xmax = 0)"
-                return list(conn.exec_driver_sql(statement))
+            if returning:
+                return [tuple(r) for r in conn.exec_driver_sql(statement + " RETURNING key, id")]
             conn.exec_driver_sql(statement)
             return []
         # The driver's own executemany, in the connection's open transaction: SQLAlchemy adds
         # nothing for raw SQL but a per-row check, and rows from workers arrive as lists.
         raw: Any = conn.connection.dbapi_connection
-        raw.cursor().executemany(statement, rows)
-        return []
+        cursor = raw.cursor()
+        cursor.executemany(statement, rows)
+        return cursor.rowcount  # the rows inserted: a conflict skipped counts none
 
 
 def insert_rows(
@@ -419,3 +492,124 @@ def copy_rows(
     with raw.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+MAPPINGS_BY_TABLE = {str(m.table.name): m for m in MAPPINGS.values()}
+UNSTORABLE_CODE = "unstorable_value"
+_NUL_ESCAPE = b"\\u0000"
+
+
+def _storable_error(progress: FileProgress) -> FileProgress:
+    if progress.error is None:
+        return progress
+    return progress._replace(error=storable_text(progress.error))
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > 19 and value[10:11] in ("T", " "):
+        try:  # SQLite's and the prepared row's text forms of one instant
+            return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def _conflict_entries(conn: Connection, conflicts: list[_Conflict]) -> list[QuarantineEntry]:
+    if not conflicts:
+        return []
+    formats = dict(
+        conn.execute(
+            select(schema.ingest_files.c.file_id, schema.ingest_files.c.format).where(
+                schema.ingest_files.c.file_id.in_({c.file_id for c in conflicts})
+            )
+        ).all()
+    )
+    entries = []
+    for c in conflicts:
+        p = c.record
+        prov_file, prov_location = p.row[-4], p.row[-3]  # PREPARED_TAIL, before member_id
+        shown = p.key.replace(KEY_SEP, "/")
+        reason = (
+            f"conflicting duplicate: {shown!r} is stored already, from {c.stored_file} "
+            f"{c.stored_location}, with other content; the stored version is kept until an "
+            "analyst decides"
+        )
+        field = KEY_FIELDS.get(p.table, "id")
+        item = Quarantined(
+            prov_file,
+            prov_location,
+            field,
+            reason,
+            CONFLICT_CODE,
+            (_json(c.differences) or "")[:DIFFERENCES_CHARS],
+        )
+        key = KEY_SEP.join((CONFLICT_CODE, str(c.file_id), p.table, p.key))
+        entries.append(QuarantineEntry(key, c.file_id, formats[c.file_id], item))
+    return entries
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """Text any backend stores: PostgreSQL refuses NUL, and no driver encodes a lone surrogate
+    (what an undecodable byte of a file name becomes). For quarantine entries and names of
+    files, which must be stored whatever they hold; a record's own fields are checked instead
+    (``unstorable_field``) and the record quarantined."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def unstorable_field(
+    columns: Sequence[str], row: Sequence[Any], children: Sequence[tuple[str, list[list[Any]]]]
+) -> tuple[str, str] | None:
+    """The first field of a record that holds a character no backend stores, and that
+    character, or None. The key comes last: it repeats a field that names the record better."""
+    for name, value in sorted(zip(columns, row, strict=False), key=lambda c: c[0] == "key"):
+        if found := _find_unstorable(value, name):
+            return found
+    for _, rows in children:
+        for child in rows:
+            for value in child[2:]:  # after the parent's key, and the value's kind
+                if found := _find_unstorable(value, str(child[1])):
+                    return found
+    return None
+
+
+def _find_unstorable(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        match = _UNSTORABLE.search(value)
+        return (path, match.group()) if match else None
+    items: Iterable[tuple[Any, Any]]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for name, item in items:
+        if isinstance(name, str) and (found := _find_unstorable(name, path)):
+            return found
+        if found := _find_unstorable(item, f"{path}/{name}"):
+            return found
+    return None
+
+
+def _unstorable(record: Record, field: str, char: str) -> Quarantined:
+    what = (
+        "a NUL character (U+0000)"
+        if char == "\x00"
+        else f"an unpaired surrogate (U+{ord(char):04X}), which is not valid Unicode"
+    )
+    prov = record.provenance
+    return Quarantined(
+        prov.file,
+        prov.location,
+        field,
+        f"the value holds {what}, which the store cannot hold (PostgreSQL refuses it), "
+        "so the record is quarantined on every backend",
+        UNSTORABLE_CODE,
+    )
