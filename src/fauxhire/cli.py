@@ -224,7 +224,7 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
     out.print(table)
     refused = [r for r in results if r.error]
     for r in refused[:_REFUSED_SHOWN]:
-        err.print(styled(("refused", "red"), " ", r.file, ": ", r.error or ""))
+        err.print(styled(("refused", "red"), " ", r.file, ": ", r.error or ""), soft_wrap=True)
     if len(refused) > _REFUSED_SHOWN:
         more = (f"and {len(refused) - _REFUSED_SHOWN} more refused", "red")
         err.print(styled(more, ": `fauxhire quarantine list` shows them all"))
@@ -372,7 +372,7 @@ def _print_increment(linked: IncrementSummary) -> None:
         f"{linked.merged_identities:,} identities merged "
         f"(compared with {linked.compared_with:,} stored applications)"
     )
-    err.print(f"timings (s): {linked.seconds}")
+    log.info("link: timings (s) %s", linked.seconds)  # for whoever tunes it: quiet by default
 
 
 def _print_link(linked: LinkSummary) -> None:
@@ -381,7 +381,7 @@ def _print_link(linked: LinkSummary) -> None:
         f"({linked.multi_application_identities:,} with several applications) and "
         f"{linked.networks:,} networks of {linked.networked_identities:,} identities"
     )
-    err.print(f"timings (s): {linked.seconds}")
+    log.info("link: timings (s) %s", linked.seconds)  # for whoever tunes it: quiet by default
 
 
 @show_app.command("identity")
@@ -749,7 +749,7 @@ def rules_check(
     from fauxhire.services.assess import check_ruleset_file
     from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
-    check_ruleset_file_size(file, Settings().max_yaml_nodes)
+    check_ruleset_file_size(file, _settings(None).max_yaml_nodes)
     loaded, problems = check_ruleset_file(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
@@ -778,7 +778,7 @@ def rules_docs(
     from fauxhire.services.rules import render_docs
     from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
-    settings = Settings()
+    settings = _settings(None)  # the project file's ruleset and limits, as every command
     check_ruleset_file_size(file or settings.ruleset, settings.max_yaml_nodes)
     text = render_docs(load_ruleset(file or settings.ruleset))
     if out_file is None:
