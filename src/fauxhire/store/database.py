@@ -197,6 +197,7 @@ def check_readable(engine: Engine, url: str) -> None:
     head, current = _head(), _revision(engine)
     if current == head:
         return
+    url = engine.url.render_as_string(hide_password=True)  # an error line may be shared
     if current is None:
         raise ConfigError(
             f"{url} holds no fauxhire store (no schema): `fauxhire run DIR` or "
