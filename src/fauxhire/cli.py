@@ -1076,8 +1076,11 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Score what the store holds (links, assessments, report) against a truth folder."""
+    from fauxhire.evaluation import load_truth
+
+    loaded = load_truth(truth)  # a bad truth folder is named before the store is opened
     with _store(db, read_only=True) as (store, _):
-        result = evaluate_store(store, truth)
+        result = evaluate_store(store, loaded)
     text = json.dumps(result.to_json(), indent=2) + "\n"
     if json_file == "-":
         sys.stdout.write(text)
