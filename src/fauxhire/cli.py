@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 from rich.logging import RichHandler
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
 # Markdown: a docstring's paragraphs are reflowed to the screen's width (in "rich" mode Typer
 # keeps the docstring's own line breaks, so help broke mid-sentence), and `code` shows as code.
-HELP_MARKUP = "markdown"
+HELP_MARKUP: Final = "markdown"
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
 )
