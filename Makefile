@@ -52,5 +52,7 @@ lint: setup
 bench-ingest: setup
 	$(RUN) python bench/ingest --rows 1000000
 
+# fauxhire.toml only if the demo wrote it (its first line says so), never one a person wrote.
 clean:
 	rm -rf .tools $(VENV) demo-out
+	if head -n 1 fauxhire.toml 2>/dev/null | grep -q '^# Written by fauxhire demo'; then rm fauxhire.toml; fi

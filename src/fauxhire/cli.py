@@ -10,18 +10,17 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,9 +30,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from rich.text import Text
 
-from fauxhire.errors import FauxhireError
+from fauxhire.errors import ConfigError, FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
 from fauxhire.services import (
@@ -52,39 +50,67 @@ from fauxhire.services.export import write_links_csv
 from fauxhire.services.increment import IncrementSummary, link_new
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.show import show_identity, show_network
-from fauxhire.settings import Settings
+from fauxhire.settings import (
+    PROJECT_FILE,
+    Settings,
+    find_project_file,
+    load_settings,
+    read_project_file,
+)
 from fauxhire.store import Store
+from fauxhire.terminal import InertConsole, InertFormatter, cells, inert, styled
 
 if TYPE_CHECKING:
     from fauxhire.services.assess import AssessSummary
-    from fauxhire.services.demo import DemoResult
+    from fauxhire.services.demo import DemoResult, ProjectNote
     from fauxhire.services.report import WrittenReport
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
-quarantine_app = typer.Typer(no_args_is_help=True, help="Records that failed validation.")
+# Markdown: a docstring's paragraphs are reflowed to the screen's width (in "rich" mode Typer
+# keeps the docstring's own line breaks, so help broke mid-sentence), and `code` shows as code.
+HELP_MARKUP: Final = "markdown"
+app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
+)
+quarantine_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=HELP_MARKUP, help="Records that failed validation."
+)
 app.add_typer(quarantine_app, name="quarantine")
-show_app = typer.Typer(no_args_is_help=True, help="Why records are linked: identities, networks.")
+show_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="Why records are linked: identities, networks.",
+)
 app.add_typer(show_app, name="show")
-export_app = typer.Typer(no_args_is_help=True, help="Outputs in the formats of FORMATS.md 11.")
+export_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="Outputs in the formats of FORMATS.md 11.",
+)
 app.add_typer(export_app, name="export")
 judge_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
     help="An analyst's word on links, kept with who, when and why; every later run keeps it.",
 )
 app.add_typer(judge_app, name="judge")
 disposition_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
     help="An analyst's finding on an identity, confirmed or cleared, kept with who, when and "
     "why; the assessment uses it on its next run.",
 )
 app.add_typer(disposition_app, name="disposition")
-out = Console()
-err = Console(stderr=True)
+out = InertConsole()
+err = InertConsole(stderr=True)
 log = logging.getLogger(__name__)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default ./fauxhire.db, or FAUXHIRE_DB)."),
+    typer.Option(
+        "--db",
+        help="The store: a SQLite file or postgresql://USER@HOST/DB. Without it, FAUXHIRE_DB, "
+        f"else the db of {PROJECT_FILE} (here or in a folder above), else ./fauxhire.db.",
+    ),
 ]
 
 
@@ -93,15 +119,31 @@ def _now() -> datetime:
 
 
 def _settings(db: str | None) -> Settings:
-    settings = Settings()
+    settings = load_settings(find_project_file(Path.cwd()))
     if db:
         settings = settings.model_copy(update={"db": db})
     return settings
 
 
+def _db_origin(db: str | None) -> str:
+    """Where the store's name came from, for an error about it."""
+    if db:
+        return "named by --db"
+    if "FAUXHIRE_DB" in os.environ:
+        return "named by FAUXHIRE_DB"
+    project = find_project_file(Path.cwd())
+    if project is not None and "db" in read_project_file(project):
+        return f"named by {project}"
+    return (
+        f"the default store; name another with --db, FAUXHIRE_DB or {PROJECT_FILE}, which "
+        "`fauxhire demo` writes to name its store"
+    )
+
+
 def _setup_logging(level: str) -> None:
     handler = RichHandler(console=err, show_path=False, show_time=False)
-    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(message)s", force=True)
+    handler.setFormatter(InertFormatter("%(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
 
 
 @contextmanager
@@ -114,20 +156,19 @@ def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[tuple[Store, Settings]]:
+def _store(db: str | None, *, read_only: bool = False) -> Iterator[tuple[Store, Settings]]:
+    """The store named by --db, FAUXHIRE_DB, the project file or the default. A command that
+    only reads opens it ``read_only``: it must exist, and nothing is written to it."""
     settings = _settings(db)
     _setup_logging(settings.log_level)
-    store = Store.open(settings.db)
+    try:
+        store = Store.open(settings.db, read_only=read_only)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc.message} ({_db_origin(db)})", **exc.detail) from exc
     try:
         yield store, settings
     finally:
         store.close()
-
-
-def _cells(*values: object) -> list[Text]:
-    """Table cells as plain text: what the data holds (names, titles, ids, reasons) is never
-    read as rich markup, where "[/]" in a name raised MarkupError and "[bold]" styled it."""
-    return [Text(str(value)) for value in values]
 
 
 class _Bar:
@@ -155,7 +196,7 @@ class _Bar:
 def _progress() -> Iterator[_Bar]:
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -171,7 +212,7 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         for column in ("format", "status", "records", "quarantined"):
             files.add_column(column, justify="right" if column in _COUNTS else "left")
         for r in results:
-            files.add_row(*_cells(r.file, r.format, r.status, r.records, r.quarantined))
+            files.add_row(*cells(r.file, r.format, r.status, r.records, r.quarantined))
         out.print(files)
     table = Table(title="Ingest")
     columns = ("format", "files", "ingested", "skipped", "refused", "records", "quarantined")
@@ -179,16 +220,14 @@ def _print_results(results: list[FileResult], *, verbose: bool = False) -> None:
         table.add_column(column, justify="left" if column == "format" else "right")
     for s in summarise(results):
         counts = (s.files, s.done, s.skipped, s.refused, s.records, s.quarantined)
-        table.add_row(*_cells(s.format, *(f"{n:,}" for n in counts)))
+        table.add_row(*cells(s.format, *(f"{n:,}" for n in counts)))
     out.print(table)
     refused = [r for r in results if r.error]
     for r in refused[:_REFUSED_SHOWN]:
-        err.print(f"[red]refused[/red] {escape(r.file)}: {escape(r.error or '')}")
+        err.print(styled(("refused", "red"), " ", r.file, ": ", r.error or ""), soft_wrap=True)
     if len(refused) > _REFUSED_SHOWN:
-        err.print(
-            f"[red]and {len(refused) - _REFUSED_SHOWN} more refused[/red]: "
-            "`fauxhire quarantine list` shows them all"
-        )
+        more = (f"and {len(refused) - _REFUSED_SHOWN} more refused", "red")
+        err.print(styled(more, ": `fauxhire quarantine list` shows them all"))
 
 
 _COUNTS = ("records", "quarantined")
@@ -265,7 +304,7 @@ def run(
     """Ingest an input folder, join the sources, link, assess, and with --report write the
     campaign report."""
     from fauxhire.report.options import report_options
-    from fauxhire.services.report import write_report
+    from fauxhire.services.report import indicator_titles, write_report
 
     stages: dict[str, float] = {}
     with _store(db) as (store, settings), _progress() as bar:
@@ -289,7 +328,8 @@ def run(
         if report_dir is not None:
             with _stage(stages, "report"):
                 options = report_options(tech=tuple(settings.report_tech))
-                written = write_report(store, report_dir, options, now=_now())
+                titles = indicator_titles(settings.ruleset)
+                written = write_report(store, report_dir, options, now=_now(), titles=titles)
     log.info("run: %s", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items()))
     _print_results(results, verbose=verbose)
     err.print(f"joined: {joins}")
@@ -298,7 +338,7 @@ def run(
     if report_dir is not None:
         _print_report(written)
     if any(r.status == "refused" for r in results):
-        err.print("[yellow]some files were refused; see `fauxhire quarantine list`[/yellow]")
+        err.print(styled(("some files were refused; see `fauxhire quarantine list`", "yellow")))
 
 
 @app.command()
@@ -332,7 +372,7 @@ def _print_increment(linked: IncrementSummary) -> None:
         f"{linked.merged_identities:,} identities merged "
         f"(compared with {linked.compared_with:,} stored applications)"
     )
-    err.print(f"timings (s): {linked.seconds}")
+    log.info("link: timings (s) %s", linked.seconds)  # for whoever tunes it: quiet by default
 
 
 def _print_link(linked: LinkSummary) -> None:
@@ -341,28 +381,30 @@ def _print_link(linked: LinkSummary) -> None:
         f"({linked.multi_application_identities:,} with several applications) and "
         f"{linked.networks:,} networks of {linked.networked_identities:,} identities"
     )
-    err.print(f"timings (s): {linked.seconds}")
+    log.info("link: timings (s) %s", linked.seconds)  # for whoever tunes it: quiet by default
 
 
 @show_app.command("identity")
 def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     """The applications of an identity and the links that hold them together."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         view = show_identity(store, identity_id)
-    table = Table(title=f"identity {identity_id}: {len(view.members)} applications")
-    for column in ("applied", "company", "application", "name", "job title", "network"):
-        table.add_column(column)
-    for m in view.members:
-        table.add_row(
-            *_cells(
-                str(m["applied_at"])[:10],
-                m["company_id"],
-                m["application_id"],
-                m["name_display"] or "",
-                m["job_title"],
-                m["network_id"] or "",
-            )
-        )
+    # An identity is in one network at most: said once, in the title.
+    networks = ", ".join(sorted({m["network_id"] for m in view.members if m["network_id"]}))
+    table = Table(
+        title=f"identity {identity_id}: {len(view.members)} applications, "
+        + (f"in network {networks}" if networks else "in no network")
+    )
+    refs = [inert(f"{m['company_id']}/{m['application_id']}") for m in view.members]
+    table.add_column("applied", no_wrap=True)
+    # Whole, as `judge` takes them: on one line while there is room (the other columns fold),
+    # folded over lines when not (rich would cut a column that may not wrap).
+    fits = max(map(len, refs), default=0) <= out.width // 2
+    table.add_column("application", no_wrap=fits, overflow="fold")
+    for column in ("name", "job title"):
+        table.add_column(column, overflow="fold")
+    for m, ref in zip(view.members, refs, strict=True):
+        table.add_row(str(m["applied_at"])[:10], ref, *cells(m["name_display"], m["job_title"]))
     out.print(table)
     _print_edges(view.edges, "identity")
     _print_borrowed(identity_id, view.borrowed)
@@ -371,13 +413,13 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
 @show_app.command("network")
 def show_network_command(network_id: str, db: DbOption = None) -> None:
     """The identities of a network and the infrastructure they share."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         view = show_network(store, network_id)
     table = Table(title=f"network {network_id}: {len(view.members)} identities")
     for column in ("identity", "names", "companies"):
         table.add_column(column)
     for m in view.members:
-        table.add_row(*_cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
+        table.add_row(*cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
     out.print(table)
     _print_edges(view.edges, "network")
 
@@ -478,14 +520,14 @@ def judge_split_network(
 @judge_app.command("list")
 def judge_list(db: DbOption = None) -> None:
     """Every judgement: kind, the pair, who, why and when."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         judgements = judge.list_judgements(store)
     table = Table(title=f"{len(judgements)} judgements")
     for column in ("kind", "a", "b", "analyst", "reason", "when"):
         table.add_column(column, overflow="fold")
     for j in judgements:
         when = j.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        table.add_row(*_cells(j.kind, j.a, j.b, j.analyst, j.reason, when))
+        table.add_row(*cells(j.kind, j.a, j.b, j.analyst, j.reason, when))
     out.print(table)
 
 
@@ -569,7 +611,7 @@ def disposition_clear(
 def disposition_list(db: DbOption = None) -> None:
     """Every identity with a disposition: the latest (it decides), who, why, when, and any
     earlier one on its applications that it overrules."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         standings = dispositions.list_dispositions(store)
     conflicts = sum(1 for s in standings if s.overruled)
     table = Table(title=f"dispositions on {len(standings)} identities, {conflicts} in conflict")
@@ -582,7 +624,7 @@ def disposition_list(db: DbOption = None) -> None:
             for o in s.overruled
         )
         table.add_row(
-            *_cells(
+            *cells(
                 s.identity_id,
                 d.disposition,
                 d.analyst,
@@ -635,7 +677,7 @@ def export_links(
 ) -> None:
     """One row an application: company_id, application_id, candidate_id, identity_id,
     network_id (FORMATS.md section 11)."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         written = write_links_csv(store, out_file)
     err.print(f"wrote {written:,} links to {out_file}", markup=False)
 
@@ -657,7 +699,7 @@ def export_assessments(
         floor = level_floor(min_level)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--min-level") from exc
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         written = write_assessments_jsonl(store, out_file, min_probability=floor)
     err.print(f"wrote {written:,} identity assessments to {out_file}", markup=False)
 
@@ -691,7 +733,11 @@ def _print_assess(summary: AssessSummary) -> None:
     out.print(", ".join(f"{level} {count:,}" for level, count in summary.by_level.items()))
 
 
-rules_app = typer.Typer(no_args_is_help=True, help="The assessment ruleset: check it, document it.")
+rules_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="The assessment ruleset: check it, document it.",
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -703,11 +749,11 @@ def rules_check(
     from fauxhire.services.assess import check_ruleset_file
     from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
-    check_ruleset_file_size(file, Settings().max_yaml_nodes)
+    check_ruleset_file_size(file, _settings(None).max_yaml_nodes)
     loaded, problems = check_ruleset_file(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        out.print(f"[{style}]{escape(str(problem))}[/{style}]")
+        out.print(styled((str(problem), style)))
     if loaded is None:
         errors = sum(p.severity == "error" for p in problems)
         err.print(f"{file}: {errors} error(s)")
@@ -732,7 +778,7 @@ def rules_docs(
     from fauxhire.services.rules import render_docs
     from fauxhire.services.yaml_bounds import check_ruleset_file_size
 
-    settings = Settings()
+    settings = _settings(None)  # the project file's ruleset and limits, as every command
     check_ruleset_file_size(file or settings.ruleset, settings.max_yaml_nodes)
     text = render_docs(load_ruleset(file or settings.ruleset))
     if out_file is None:
@@ -793,7 +839,7 @@ def report(
     """Write the campaign report of the identities assessed --min-level or higher: report.html
     (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
     from fauxhire.report.options import report_options
-    from fauxhire.services.report import write_report
+    from fauxhire.services.report import indicator_titles, write_report
 
     with _store(db) as (store, settings):
         options = report_options(
@@ -806,7 +852,8 @@ def report(
             anonymise=anonymise,
             **({"title": title} if title else {}),
         )
-        written = write_report(store, out_dir, options, now=_now())
+        titles = indicator_titles(settings.ruleset)
+        written = write_report(store, out_dir, options, now=_now(), titles=titles)
     _print_report(written)
 
 
@@ -824,11 +871,16 @@ def _print_report(written: WrittenReport) -> None:
 
 @app.command()
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object, with every company.")
+    ] = False,
+    by_company: Annotated[
+        bool, typer.Option("--by-company", help="Also list what each company's files hold.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """What the store holds: totals, per source, per company, quarantined."""
-    with _store(db) as (store, _):
+    """What the store holds: totals, per source and quarantined; per company on request."""
+    with _store(db, read_only=True) as (store, _):
         data = store_stats(store)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
@@ -850,15 +902,20 @@ def stats(
         "ip_ranges",
         "quarantined",
     ):
-        table.add_row(*_cells(key, data[key]))
+        table.add_row(*cells(key, f"{data[key]:,}"))
     out.print(table)
-    for title, section in (("by source", data["by_source"]), ("by company", data["by_company"])):
+    sections = [("by source", data["by_source"])]
+    if by_company:  # a table as long as the member list: thousands of rows
+        sections.append(("by company", data["by_company"]))
+    for title, section in sections:
         sub = Table(title=title)
         sub.add_column(title.split()[-1])
         sub.add_column("records")
         for name, counts in section.items():
-            sub.add_row(*_cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
+            sub.add_row(*cells(name, ", ".join(f"{k} {v}" for k, v in counts.items())))
         out.print(sub)
+    if not by_company and data["by_company"]:
+        out.print(f"{len(data['by_company']):,} companies: --by-company lists each")
     if data["quarantined_by_reason"]:
         out.print(
             "quarantined by reason: "
@@ -873,7 +930,7 @@ def quarantine_list(
     db: DbOption = None,
 ) -> None:
     """Every quarantined record: file, location, field and reason."""
-    with _store(db) as (store, _):
+    with _store(db, read_only=True) as (store, _):
         entries = quarantine_entries(store, limit=limit)
     if as_json:
         for e in entries:
@@ -883,7 +940,7 @@ def quarantine_list(
     for column in ("file", "location", "field", "code", "reason"):
         table.add_column(column, overflow="fold")
     for e in entries:
-        table.add_row(*_cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
+        table.add_row(*cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
     out.print(table)
 
 
@@ -926,9 +983,16 @@ def demo(
     ] = None,
 ) -> None:
     """Generate a demo world (input and truth folders), run the whole pipeline on it, and
-    print a summary. The store is OUT/fauxhire.db unless --db says otherwise; --set changes
-    the world's settings (src/fauxhire/world/spec.py) and the truth's world.json records it."""
-    from fauxhire.services.demo import generate_world, prepare_out, run_pipeline
+    print a summary. The store is OUT/fauxhire.db unless --db says otherwise; when OUT is in
+    this folder, fauxhire.toml here names it, so every command run here reads it. --set
+    changes the world's settings (src/fauxhire/world/spec.py); the truth's world.json records
+    them."""
+    from fauxhire.services.demo import (
+        generate_world,
+        name_store_in_project,
+        prepare_out,
+        run_pipeline,
+    )
     from fauxhire.world.spec import spec_for
 
     spec = spec_for(size, seed, overrides or ())
@@ -945,10 +1009,10 @@ def demo(
             progress=_OneBar(bar.progress, "ingest"),
             chunk_size=settings.chunk_size,
         )
-    _print_demo(result, db)
+    _print_demo(result, db, name_store_in_project(Path.cwd(), out_dir, db))
 
 
-def _print_demo(result: DemoResult, db: str) -> None:
+def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
     world, stats = result.world, result.stats
     totals = {k: v for k, v in stats.items() if isinstance(v, int) and k != "quarantined"}
     refused = [f for f in result.files if f.status == "refused"]
@@ -977,12 +1041,25 @@ def _print_demo(result: DemoResult, db: str) -> None:
                         f"review ({result.assessed.ruleset}); fauxhire export assessments"),
         ("report", f"{result.report.html} (figures: {result.report.json.name}); "
                    "fauxhire report --help for a window, filters, --anonymise"),
-        ("score it", f"fauxhire evaluate --truth {world.truth_dir} --db {db}"),
+        ("score it", f"fauxhire evaluate --truth {world.truth_dir}"
+                     + ("" if project.written else f" --db {db}")),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
+    out.print(_reading_the_demo(db, project), soft_wrap=True)
     out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
+
+
+def _reading_the_demo(db: str, project: ProjectNote) -> str:
+    """How the other commands find the demo's store."""
+    if project.written and "FAUXHIRE_DB" not in os.environ:
+        return (
+            f"store named in {project.path}: `fauxhire stats`, `fauxhire show identity ID` and "
+            "every other command run in this folder (or below it) read it"
+        )
+    why = project.why_not or "FAUXHIRE_DB is set, and names the store of every command"
+    return f"to read the demo's store, give every command --db {db} ({why})"
 
 
 @app.command()
@@ -999,8 +1076,11 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Score what the store holds (links, assessments, report) against a truth folder."""
-    with _store(db) as (store, _):
-        result = evaluate_store(store, truth)
+    from fauxhire.evaluation import load_truth
+
+    loaded = load_truth(truth)  # a bad truth folder is named before the store is opened
+    with _store(db, read_only=True) as (store, _):
+        result = evaluate_store(store, loaded)
     text = json.dumps(result.to_json(), indent=2) + "\n"
     if json_file == "-":
         sys.stdout.write(text)
@@ -1020,8 +1100,7 @@ def _print_evaluation(result: Evaluation) -> None:
         table.add_column(column, overflow="fold")
     for row in summary_rows(result):
         style = _VERDICT_STYLE.get(row.verdict)
-        verdict = f"[{style}]{row.verdict}[/{style}]" if style else row.verdict
-        table.add_row(row.stage, row.measure, row.value, verdict)
+        table.add_row(*cells(row.stage, row.measure, row.value), styled((row.verdict, style or "")))
     out.print(table)
 
 
@@ -1029,7 +1108,10 @@ def main() -> None:
     try:
         app()
     except FauxhireError as exc:
-        err.print(f"[red]error[/red] {exc.code}: {escape(exc.message)}")
+        line = styled(("error", "red"), f" {exc.code}: ")
+        line.append(inert(exc.message, keep_newlines=True))  # a RuleError lists one a line
+        # Unwrapped, whatever the width: a line to search for and copy.
+        err.print(line, soft_wrap=True)
         sys.exit(1)
 
 

@@ -1,14 +1,22 @@
-"""Settings from the environment (FAUXHIRE_ prefix) and the command line."""
+"""Settings from, highest first: the command line, the environment (FAUXHIRE_ prefix), the
+project file (``fauxhire.toml`` in the working folder or the nearest folder above it) and the
+defaults."""
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
 
 from fauxhire.domain.sectors import TECH_DEFAULT
+from fauxhire.errors import ConfigError
 from fauxhire.ingest.base import InputLimits
+
+PROJECT_FILE = "fauxhire.toml"
 
 
 class Settings(BaseSettings):
@@ -37,7 +45,9 @@ class Settings(BaseSettings):
         description="a ruleset whose YAML expands (through aliases) to more nodes is refused",
     )
     workers: int | None = Field(None, ge=1, description="processes parsing large files (cores)")
-    log_level: str = Field("INFO", description="logging level on stderr")
+    log_level: str = Field(
+        "WARNING", description="logging level on stderr (INFO: what each stage did, and when)"
+    )
     ruleset: Path | None = Field(
         None, description="a private assessment ruleset (YAML) replacing the one shipped"
     )
@@ -58,3 +68,57 @@ class Settings(BaseSettings):
             document_elements=self.max_document_elements,
             document_pages=self.max_document_pages,
         )
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The project file in ``start`` or the nearest folder above it, as git finds its folder:
+    a command run anywhere in a project reads the store the project names."""
+    for folder in (start, *start.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(project_file: Path | None) -> Settings:
+    """The settings of the environment over those of the project file, over the defaults."""
+    from_env = Settings()
+    if project_file is None:
+        return from_env
+    from_file = read_project_file(project_file)
+    given = {name: getattr(from_env, name) for name in from_env.model_fields_set}
+    try:
+        return Settings(**(from_file | given))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{project_file}: {problems}", path=str(project_file)) from None
+
+
+def read_project_file(path: Path) -> dict[str, Any]:
+    """The settings a project file gives; a relative SQLite path in ``db`` is relative to the
+    file's folder, so the project reads one store from whichever folder a command runs in."""
+    try:
+        values = TomlConfigSettingsSource(Settings, toml_file=path)()
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable TOML file: {exc}", path=str(path)) from exc
+    unknown = sorted(set(values) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: "
+            + ", ".join(Settings.model_fields),
+            path=str(path),
+        )
+    if isinstance(values.get("db"), str):
+        values["db"] = relative_to_file(values["db"], path.parent)
+    return values
+
+
+def relative_to_file(url: str, folder: Path) -> str:
+    """A SQLite path (bare or ``sqlite:///``) taken relative to ``folder``; other URLs as given."""
+    prefix = "sqlite:///" if url.startswith("sqlite:///") else "" if "://" not in url else None
+    if prefix is None:
+        return url
+    path = url.removeprefix(prefix)
+    if not path or path == ":memory:" or os.path.isabs(path):
+        return url
+    return f"sqlite:///{folder / path}"

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Annotated, Any, TypeVar, cast, get_args
 
+import orjson
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from fauxhire.ingest.base import Quarantined, SourceFile
@@ -74,6 +75,12 @@ class Labelled(Wire):
     type: str | None = None
 
 
+def as_json(record: Any) -> str:
+    """A parsed record as JSON, for its excerpt: what an analyst can paste back into the source
+    (a Python repr, with its single quotes and None, was neither the source's text nor JSON)."""
+    return orjson.dumps(record, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def quarantine_validation(
     exc: ValidationError, source: SourceFile, location: str, raw: Any
 ) -> Quarantined:
@@ -85,13 +92,13 @@ def quarantine_validation(
         text = str(first.get("ctx", {}).get("error", reason))
         bad_text = "unicode" in text or "utf-8" in text.lower()
         reason = "invalid UTF-8" if bad_text else f"invalid JSON line: {text}"
-        raw_text = raw if isinstance(raw, str | bytes) else repr(raw)
+        raw_text = raw if isinstance(raw, str | bytes) else as_json(raw)
         return Quarantined(source.display, location, "", reason, "invalid_json", excerpt(raw_text))
     if first["type"] == "missing":
         reason = "required field is missing"
     if len(exc.errors()) > 1:
         reason = f"{reason} (and {len(exc.errors()) - 1} more problems)"
-    raw_text = raw if isinstance(raw, str | bytes) else repr(raw)
+    raw_text = raw if isinstance(raw, str | bytes) else as_json(raw)
     return Quarantined(source.display, location, field, reason, first["type"], excerpt(raw_text))
 
 

@@ -15,6 +15,7 @@ from typing import Any, Final
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from fauxhire.domain.roles import OTHER, role_label
 from fauxhire.domain.sectors import sector_label
@@ -47,7 +48,9 @@ def make_charts(figures: dict[str, Any]) -> list[Chart]:
                _draw_sectors, figures),
         _chart("roles", "Roles targeted, by sector",
                "The role categories of the job titles interviewed for, in health care, in "
-               "finance and insurance, and in every other sector.", _draw_roles, figures),
+               "finance and insurance, and in every other sector: each bar the role's share "
+               "of its panel's interviews, on one scale, with the count at its end.",
+               _draw_roles, figures, height=6.0),
     ]  # fmt: skip
 
 
@@ -57,6 +60,7 @@ def _chart(
     caption: str,
     draw: Callable[[Figure, dict[str, Any]], None],
     figures: dict[str, Any],
+    height: float = 3.2,  # inches
 ) -> Chart:
     with matplotlib.rc_context(
         {
@@ -70,7 +74,7 @@ def _chart(
             "axes.titleweight": "bold",
         }
     ):
-        figure = Figure(figsize=(WIDTH, 3.2), layout="constrained")
+        figure = Figure(figsize=(WIDTH, height), layout="constrained")
         if figures["interviews"]:
             draw(figure, figures)
         else:
@@ -142,22 +146,29 @@ def _draw_sectors(figure: Figure, figures: dict[str, Any]) -> None:
 
 
 def _draw_roles(figure: Figure, figures: dict[str, Any]) -> None:
-    panels = figure.subplots(1, len(ROLE_PANELS), sharex=False)
-    for axes, (key, title) in zip(panels, ROLE_PANELS, strict=True):
-        roles = _roles_of(figures["roles_by_sector"], key)
-        axes.set_title(title, fontsize=9)
+    """One panel a sector group, each bar a role's share of the group's interviews, on one
+    scale for all panels: counts on separate scales made 30 in health care look as long as
+    700 elsewhere. The counts are the bars' labels."""
+    # Stacked: the role names are long, and side by side they left each panel a sliver.
+    panels = figure.subplots(len(ROLE_PANELS), 1, sharex=True)
+    groups = [_roles_of(figures["roles_by_sector"], key) for key, _ in ROLE_PANELS]
+    largest = max((max(g.values()) / sum(g.values()) for g in groups if g), default=1.0)
+    for axes, (_, title), roles in zip(panels, ROLE_PANELS, groups, strict=True):
+        total = sum(roles.values())
+        axes.set_title(f"{title}: {total:,} interviews", fontsize=9, loc="left")
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes.set_xlim(0, min(1.0, largest * 1.3))  # room for the labels
         if not roles:
             _nothing(axes)
             continue
         shown = sorted(roles.items(), key=lambda kv: kv[1])[-ROLES_SHOWN:]
         bars = axes.barh(
             [role_label(role) for role, _ in shown],
-            [count for _, count in shown],
+            [count / total for _, count in shown],
             color=[GREY if role == OTHER else BLUE for role, _ in shown],
         )
         axes.bar_label(bars, labels=[f"{count:,}" for _, count in shown], padding=2, fontsize=8)
-        axes.margins(x=0.3)
-        axes.set_xlabel("Interviews")
+    panels[-1].set_xlabel("Share of the panel's interviews")
 
 
 def _roles_of(roles_by_sector: dict[str, dict[str, int]], key: str) -> dict[str, int]:

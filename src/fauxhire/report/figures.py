@@ -17,7 +17,8 @@ Definitions, as FORMATS.md section 12 states them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -68,6 +69,9 @@ class ReportData:
     identities: pl.DataFrame
     networks: pl.DataFrame
     ruleset: dict[str, str | None]  # version, hash
+    # Each indicator's title in the ruleset ("Egress IP shared across companies"), so the
+    # strongest evidence reads in words; an id without one is shown as the id.
+    indicator_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 def campaign_figures(
@@ -90,6 +94,7 @@ def campaign_figures(
         "expected_legitimate": float((1 - reported.get_column("probability")).sum()),
     }
     halves = _half_years(period)
+    identity_list = _identity_list(apps, reported, options)
     return {
         "about": _about(data, options, generated_at),
         "period": {"start": _iso(period[0]), "end": _iso(period[1])},
@@ -114,7 +119,8 @@ def campaign_figures(
         "ai_interviews_by_half_year": _by_half_year(interviews.filter(pl.col("ai")), halves),
         "roles_by_sector": _roles_by_sector(interviews),
         "identities_by_level": _by_level(reported, options),
-        "identity_list": _identity_list(apps, reported, options),
+        "identity_list": identity_list,
+        "indicator_titles": _titles(identity_list, data.indicator_titles),
         "network_list": _network_list(apps, reported, data.networks),
         "top_companies": _top_companies(interviews, options),
         "coverage": {
@@ -286,6 +292,12 @@ def _identity_list(
         )
         .to_dicts()
     )  # fmt: skip
+
+
+def _titles(identity_list: list[dict[str, Any]], titles: Mapping[str, str]) -> dict[str, str]:
+    """The title of every indicator the identity list names, by id."""
+    named = {indicator for row in identity_list for indicator in row["indicators"]}
+    return {indicator: titles.get(indicator, indicator) for indicator in sorted(named)}
 
 
 def _network_list(

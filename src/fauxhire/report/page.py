@@ -26,7 +26,21 @@ _ENV = Environment(
 )
 _ENV.filters["count"] = lambda n: f"{n:,}"
 _ENV.filters["share"] = lambda x: f"{x:.0%}"
-_ENV.filters["probability"] = lambda x: "" if x is None else f"{x:.2f}"
+
+
+def probability_text(p: float | None) -> str:
+    """A probability without false precision: two decimals, but never 1.00 or 0.00, which
+    would claim a certainty no assessment has ("> 0.99", "< 0.01")."""
+    if p is None:
+        return ""
+    if p > 0.99:
+        return "> 0.99"
+    if p < 0.01:
+        return "< 0.01"
+    return f"{p:.2f}"
+
+
+_ENV.filters["probability"] = probability_text
 _ENV.filters["sector_label"] = sector_label
 _ENV.filters["role_name"] = role_label
 
@@ -41,6 +55,7 @@ def render_page(figures: dict[str, Any], charts: list[Chart]) -> str:
         # let through unescaped.
         charts=[(chart, Markup(chart.svg)) for chart in charts],
         identities=figures["identity_list"][:IDENTITIES_SHOWN],
+        titles=figures.get("indicator_titles", {}),
         networks=figures["network_list"][:NETWORKS_SHOWN],
         limits=limits(figures),
         role_sectors=list(ROLE_SECTORS),
@@ -116,9 +131,9 @@ def limits(figures: dict[str, Any]) -> list[str]:
         "An identity is a persona as linked from the data. One operator may run several "
         "personas, and a persona split in two or two merged into one changes the counts.",
         f"Identities below {about['min_level']} are left out, and the assessment is a "
-        f"probability: by the probabilities themselves, about {f['expected_legitimate']:.1f} "
-        f"of the {f['identities']:,} reported identities may be legitimate applicants. Each "
-        "is for human review.",
+        f"probability: by the probabilities themselves, "
+        f"{expected_count(f['expected_legitimate'])} of the {f['identities']:,} reported "
+        "identities may be legitimate applicants. Each is for human review.",
         "Interviews are dated by the application date, not the interview date, so the "
         "half-year trend lags the interviews a little.",
     ]
@@ -135,6 +150,14 @@ def limits(figures: dict[str, Any]) -> list[str]:
     if about["anonymised"]:
         said.append("Anonymised: company and person names are left out of this report.")
     return said
+
+
+def expected_count(expected: float) -> str:
+    """An expected number of people, as a number of people: "fewer than 1" (below a half, it
+    rounds to none, which would read as a promise), else "about 3"."""
+    if expected < 0.5:
+        return "fewer than 1"
+    return f"about {round(expected):,}"
 
 
 def _plural(count: int, noun: str) -> str:

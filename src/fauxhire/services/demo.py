@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +17,16 @@ from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.report import WrittenReport, write_report
 from fauxhire.services.stats import store_stats
+from fauxhire.settings import PROJECT_FILE
 from fauxhire.store import Store
 from fauxhire.world.feeds import COMMUNITY_KEY
 from fauxhire.world.generate import WorldSummary, generate
 from fauxhire.world.spec import WorldSpec
 
 MARKER = "world.json"  # in the truth folder: how we know a folder is a demo we may replace
+# The first line of a project file the demo wrote, so the next demo may replace it and no
+# demo ever replaces one a person wrote.
+PROJECT_MARKER = "# Written by fauxhire demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +82,36 @@ def run_pipeline(
     # Beside the input and truth folders: the demo folder is the world and what came of it.
     report = write_report(store, world.input_dir.parent / "report", ReportOptions(), now=clock())
     return DemoResult(world, files, joins, store_stats(store), linked, assessed, report)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectNote:
+    """What the demo did about the project file of the folder it ran in."""
+
+    path: Path
+    written: bool  # it names the demo's store now
+    why_not: str = ""
+
+
+def name_store_in_project(folder: Path, out: Path, db: str) -> ProjectNote:
+    """Name the demo's store in ``folder``'s project file, so every command run there reads
+    it: when the demo's folder is inside ``folder`` (`make demo`'s demo-out), and the file is
+    absent or one an earlier demo wrote. A demo elsewhere, or a file a person wrote, is left
+    alone, and the note says why."""
+    path = folder / PROJECT_FILE
+    folder, out = folder.resolve(), out.resolve()
+    if not out.is_relative_to(folder):
+        return ProjectNote(path, False, f"the demo folder {out} is outside {folder}")
+    if path.exists() and not path.read_text(encoding="utf-8").startswith(PROJECT_MARKER):
+        return ProjectNote(path, False, f"{path} was not written by a demo, so it is kept")
+    prefix = f"sqlite:///{out / 'fauxhire.db'}"
+    # Relative to the project file's folder: the project can move, or be read from below.
+    named = f"sqlite:///{(out / 'fauxhire.db').relative_to(folder)}" if db == prefix else db
+    path.write_text(
+        f"{PROJECT_MARKER}, and replaced by the next one: every fauxhire command run in this\n"
+        "# folder or a folder below it reads the demo's store. --db or FAUXHIRE_DB name\n"
+        "# another; without this file the store is ./fauxhire.db.\n"
+        f"db = {json.dumps(named)}\n",
+        encoding="utf-8",
+    )
+    return ProjectNote(path, True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fauxhire.evaluation import Evaluation, Predictions, evaluate, load_truth, make_predictions
+from fauxhire.evaluation.truth import Truth
 from fauxhire.store import Store
 from fauxhire.store import schema as s
 from fauxhire.store.outputs import latest_report, read_links
@@ -15,12 +16,14 @@ from fauxhire.store.outputs import latest_report, read_links
 log = logging.getLogger(__name__)
 
 
-def evaluate_store(store: Store, truth_folder: Path) -> Evaluation:
-    """Every stage's output in ``store`` against the truth folder (docs/truth.md).
+def evaluate_store(store: Store, truth_folder: Path | Truth) -> Evaluation:
+    """Every stage's output in ``store`` against the truth folder (docs/truth.md), or against
+    its truth loaded already (the CLI loads it before it opens the store).
 
     Raises ConfigError, naming file, line and field, when the truth folder is not valid.
     """
-    truth = load_truth(truth_folder)  # first: a bad folder should fail before a long read
+    # First: a bad folder should fail before a long read.
+    truth = truth_folder if isinstance(truth_folder, Truth) else load_truth(truth_folder)
     log.info(
         "truth: %d applications, %d identities", truth.applications.height, truth.identities.height
     )

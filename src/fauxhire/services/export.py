@@ -12,10 +12,23 @@ from fauxhire.store import schema
 from fauxhire.store.store import Store
 
 LINK_COLUMNS = ("company_id", "application_id", "candidate_id", "identity_id", "network_id")
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, CSV
+# injection): "=HYPERLINK(...)" becomes a link, "=cmd|' /C calc'!A2" a command. A leading "'"
+# is also escaped, so that stripping one "'" from a cell that starts with it is always exact.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def inert_cell(value: object) -> str:
+    """A CSV cell no spreadsheet runs: one that would start a formula gets a leading "'", so
+    Excel, LibreOffice and Google Sheets show it as text. Ids come from files strangers write,
+    so every cell passes here."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def write_links_csv(store: Store, path: Path) -> int:
-    """One row an application (FORMATS.md 11); an empty network_id: in no network."""
+    """One row an application (FORMATS.md 11); an empty network_id: in no network. Cells are
+    ``inert_cell``: a value that would start a spreadsheet formula begins with "'"."""
     a, links = schema.applications, schema.links
     query = (
         select(
@@ -37,7 +50,7 @@ def write_links_csv(store: Store, path: Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(LINK_COLUMNS)
         for row in conn.execute(query):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow([inert_cell(value) for value in row])
             written += 1
     return written
 

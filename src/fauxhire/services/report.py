@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,8 +49,18 @@ class WrittenReport:
     seconds: float
 
 
-def read_report_data(store: Store, options: ReportOptions) -> ReportData:
-    """What the figures are computed from, as ``report.figures`` expects it."""
+def indicator_titles(ruleset: Path | None = None) -> dict[str, str]:
+    """Each indicator's title in the ruleset in use (a private one, or the one shipped)."""
+    from fauxhire.services.assess import load_ruleset
+
+    return {i.id: i.title for i in load_ruleset(ruleset).ruleset.indicators}
+
+
+def read_report_data(
+    store: Store, options: ReportOptions, titles: Mapping[str, str] | None = None
+) -> ReportData:
+    """What the figures are computed from, as ``report.figures`` expects it; ``titles`` name
+    the indicators in words (default: the titles of the ruleset shipped)."""
     # A store of companies and no applications (a folder of companies.csv alone, which is
     # valid) has nothing to assess, and its report is empty. One with applications and no
     # assessments, or with nothing at all (a wrong --db), was never assessed.
@@ -89,6 +100,7 @@ def read_report_data(store: Store, options: ReportOptions) -> ReportData:
             "version": ruleset[0][0] if ruleset else None,
             "hash": ruleset[0][1] if ruleset else None,
         },
+        indicator_titles=indicator_titles() if titles is None else titles,
     )
 
 
@@ -126,11 +138,15 @@ def _strongest(evidence: pl.Expr) -> pl.Expr:
 
 
 def build_report(
-    store: Store, options: ReportOptions, *, now: datetime
+    store: Store,
+    options: ReportOptions,
+    *,
+    now: datetime,
+    titles: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """The report's figures (report.json) and page (report.html)."""
     started = time.perf_counter()
-    data = read_report_data(store, options)
+    data = read_report_data(store, options, titles)
     log.info(
         "report: read %d applications of %d identities in %.1f s",
         data.applications.height,
@@ -143,11 +159,16 @@ def build_report(
 
 
 def write_report(
-    store: Store, out: Path, options: ReportOptions, *, now: datetime
+    store: Store,
+    out: Path,
+    options: ReportOptions,
+    *,
+    now: datetime,
+    titles: Mapping[str, str] | None = None,
 ) -> WrittenReport:
     """Write DIR/report.json and DIR/report.html, and keep the figures in the store."""
     started = time.perf_counter()
-    figures, page = build_report(store, options, now=now)
+    figures, page = build_report(store, options, now=now, titles=titles)
     out.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out / "report.json", out / "report.html"
     # A report with names holds applicants' personal data: readable by its owner only.

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fauxhire.errors import StoreError
 from fauxhire.store import schema
-from fauxhire.store.database import make_engine, migrate
+from fauxhire.store.database import check_readable, make_engine, make_reader, migrate
 from fauxhire.store.writer import (
     ID_BATCH,
     ChunkWriter,
@@ -76,7 +76,17 @@ class Store:
         self.dialect = engine.dialect.name
 
     @classmethod
-    def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
+    def open(cls, url: str, *, migrate_schema: bool = True, read_only: bool = False) -> Store:
+        """The store at ``url``: to write (created when new, migrated when old), or, with
+        ``read_only``, to read as it is (it must exist; nothing is written)."""
+        if read_only:
+            engine = make_reader(url)
+            try:
+                check_readable(engine, url)
+            except BaseException:
+                engine.dispose()
+                raise
+            return cls(engine)
         engine = make_engine(url)
         if migrate_schema:
             migrate(engine)
