@@ -136,9 +136,8 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Ashby")
     items = iter_json_items(
         source,
+        context,
         list_keys=("results",),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect=EXPECT,
     )
     records = unwrap(_refuse_failures(items, source), "results")

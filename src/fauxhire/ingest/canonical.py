@@ -42,8 +42,7 @@ class CanonicalApplication(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source,
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
+        context,
         expect="canonical applications (JSON Lines, FORMATS.md section 5)",
         raw_lines=True,
     )

@@ -46,9 +46,8 @@ class CompanyRow(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     rows = iter_csv_rows(
         source,
+        context,
         required=("company_id", "name", "country"),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect="companies.csv (FORMATS.md section 2)",
     )
     for item in iter_valid(rows, CompanyRow, source):

@@ -134,8 +134,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Greenhouse")
     items = iter_json_items(
         source,
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
+        context,
         expect=EXPECT,
     )
     resumes = ResumeReader(

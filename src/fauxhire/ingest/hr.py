@@ -43,9 +43,8 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "hr")
     rows = iter_csv_rows(
         source,
+        context,
         required=("candidate_id", "employee_id", "work_email"),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect="hr CSV (FORMATS.md section 8)",
     )
     for item in iter_valid(rows, HrRow, source):

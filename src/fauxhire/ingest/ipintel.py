@@ -49,9 +49,8 @@ class IpIntelRow(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     rows = iter_csv_rows(
         source,
+        context,
         required=("network", "kind"),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect="ipintel.csv (FORMATS.md section 3)",
     )
     for item in iter_valid(rows, IpIntelRow, source):

@@ -117,9 +117,8 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Lever")
     items = iter_json_items(
         source,
+        context,
         list_keys=("data",),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect=EXPECT,
     )
     records = unwrap(items, "data")

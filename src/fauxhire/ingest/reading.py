@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, TextIO
 import orjson
 
 from fauxhire.errors import IngestError, WrongFormatError
-from fauxhire.ingest.base import InputLimits, Quarantined, SourceFile
+from fauxhire.ingest.base import IngestContext, InputLimits, Quarantined, SourceFile
 
 BOM = b"\xef\xbb\xbf"
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -151,12 +151,11 @@ def _line_col(data: bytes, pos: int) -> str:
 
 def iter_json_items(
     source: SourceFile,
+    context: IngestContext,
     *,
     list_keys: tuple[str, ...] = (),
-    max_field_bytes: int,
     expect: str,
     raw_lines: bool = False,
-    max_record_bytes: int = DEFAULT_RECORD_BYTES,
 ) -> Iterator[tuple[str, Any] | Quarantined]:
     """Yield ``(pointer_or_line, item)`` for each item of a JSON array, wrapped list or JSON Lines.
 
@@ -164,6 +163,8 @@ def iter_json_items(
     Lines item is its line's bytes, unparsed, for an adapter whose model parses JSON itself
     (pydantic's ``model_validate_json`` is a third faster than parsing and then validating).
     """
+    # From the context, always: an adapter that named its own limits could miss the user's.
+    max_field_bytes, max_record_bytes = context.max_field_bytes, context.limits.record_bytes
     if source.byte_range is not None:
         start, end = source.byte_range
         with source.path.open("rb") as fh:
@@ -325,11 +326,10 @@ class _BoundedText:
 
 def iter_csv_rows(
     source: SourceFile,
+    context: IngestContext,
     *,
     required: tuple[str, ...],
-    max_field_bytes: int,
     expect: str,
-    max_record_bytes: int = DEFAULT_RECORD_BYTES,
 ) -> Iterator[tuple[str, dict[str, str]] | Quarantined]:
     """Yield ``("line N", row)`` for each CSV data row; bad rows are quarantined.
 
@@ -337,6 +337,7 @@ def iter_csv_rows(
     beyond the header's are a bad row; columns the header names that we do not know are kept
     by the adapter as custom attributes.
     """
+    max_field_bytes, max_record_bytes = context.max_field_bytes, context.limits.record_bytes
     _head(source)  # empty and unreadable files fail here with their own message
     with source.path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = _BoundedText(fh, max_record_bytes)

@@ -40,9 +40,8 @@ class ReportRow(Wire):
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source,
+        context,
         list_keys=("reports",),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect="employer reports (JSON Lines, FORMATS.md section 9)",
     )
     for item in iter_valid(items, ReportRow, source):

@@ -148,9 +148,8 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     company_id = require_company(source, "Teams")
     items = iter_json_items(
         source,
+        context,
         list_keys=("value",),
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
         expect=EXPECT,
     )
     for item in iter_valid(items, CallRecord, source, fmt=SOURCE_SYSTEM, expect=EXPECT):

@@ -115,8 +115,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         )
     items = iter_json_items(
         source,
-        max_field_bytes=context.max_field_bytes,
-        max_record_bytes=context.limits.record_bytes,
+        context,
         expect=EXPECT,
     )
     for item in iter_valid(items, Meeting, source, fmt=SOURCE_SYSTEM, expect=EXPECT):
