@@ -58,16 +58,19 @@ def test_blocks_over_the_cap_are_skipped_and_counted() -> None:
 
 
 def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None:
-    # Twelve records share an email; five also share a name. Under a window of 2 the email
-    # rule proposes 21 of its 66 pairs; each stands for the pairs the window left out. The
-    # name rule's block of 5 is wider than 2 too, so its pairs outside both windows are
-    # missing, and a pair the email window proposed is still known to share the name.
-    names = ["ann lee" if i % 2 == 0 else f"person {i}" for i in range(10)]
+    # Sixty records share an email; twenty also share a name. Under a window of 2 the email
+    # rule proposes 117 of its 1,770 pairs; each stands for the pairs the window left out.
+    # The name rule's block of 20 is wider than 2 too, so its pairs outside both windows are
+    # missing, and a pair the email window proposed is still known to share the name. Each
+    # record holds something of its own (as real applications do): windows take neighbours in
+    # an order of content, where identical records would sit side by side.
+    count = 60
     records = pl.DataFrame(
         {
-            "rec": list(range(1, 13)),
-            "name": [*names, "ann lee", "zed"],
-            "emails": [["a@x"]] * 12,
+            "rec": list(range(1, count + 1)),
+            "name": ["ann lee" if i % 3 == 0 else f"person {i}" for i in range(count)],
+            "emails": [["a@x"]] * count,
+            "job": [f"job {i}" for i in range(count)],
         }
     )
     windowed = SPEC.model_copy(
@@ -79,14 +82,18 @@ def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None
         }
     )
     pairs, report = embedded.candidate_pairs(records, windowed)
-    assert report.pairs == {"emails": 21, "name": 9}
-    assert pairs.get_column("represents").sum() == pytest.approx(66, rel=0.05)
+    assert report.pairs == {"emails": 117, "name": 37}
+    assert pairs.get_column("represents").sum() == pytest.approx(1770, rel=0.05)
     by_pair = {(a, b): r for a, b, r in pairs.select("rec_a", "rec_b", "rules").iter_rows()}
-    assert by_pair[(1, 3)] == 3  # in both windows
-    assert by_pair[(1, 5)] == 3  # in the name window only; shares the email all the same
+    ann_lee = set(range(1, count + 1, 3))
+    # Every pair shares the email; one of two "ann lee"s is known to share the name too,
+    # whichever window proposed it.
+    assert all(r & 1 for r in by_pair.values())
+    named = [r for (a, b), r in by_pair.items() if a in ann_lee and b in ann_lee]
+    assert len(named) >= 37 and all(r == 3 for r in named)
     everything, _ = embedded.candidate_pairs(records, SPEC)
     assert "represents" not in everything.columns  # no window: every pair, counted once
-    assert everything.height == 66
+    assert everything.height == 1770
 
 
 def test_u_sampling_stops_a_comparison_once_its_levels_are_common() -> None:

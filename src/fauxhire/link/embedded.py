@@ -79,6 +79,7 @@ def candidate_pairs(
     """
     report = BlockingReport()
     records = records.sort("rec")  # positions in rec order: a < b means rec_a < rec_b
+    records = records.with_columns(_content_order(records, spec))
     is_new = None
     if new is not None:
         is_new = np.zeros(records.height, dtype=bool)
@@ -115,6 +116,14 @@ def candidate_pairs(
         represents = _represented(a, b, rules, chance, wide, spec)  # sets bits of rules: first
         pairs = pairs.with_columns(pl.Series("rules", rules), pl.Series("represents", represents))
     return across_sources(pairs, records, spec), report
+
+
+def _content_order(records: pl.DataFrame, spec: LinkSpec) -> pl.Expr:
+    """A number per record from what it holds (lists in sorted order), the same in every
+    store that holds it: the order windows take neighbours in."""
+    columns = [c for c in records.columns if c != "rec"]
+    held = [pl.col(c).list.sort() if c in spec.list_columns else pl.col(c) for c in columns]
+    return pl.struct(held).hash(seed=0).alias("_order")
 
 
 def _represented(
@@ -194,7 +203,9 @@ def _block(
     pair the chance that the rule proposes a pair of its block (1 unless the window leaves
     some out); and the (pos, block, size) of its blocks larger than its window, whose pairs
     it proposes only in part (empty without a window)."""
-    keyed = records.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), *rule.columns)
+    keyed = records.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), "_order", *rule.columns
+    )
     for column in rule.columns:
         if column in list_columns:
             keyed = keyed.explode(column)
@@ -202,7 +213,7 @@ def _block(
     for column in rule.columns:
         if keyed.schema[column] == pl.String:
             keyed = keyed.filter(pl.col(column) != "")
-    keyed = keyed.unique().select("pos", pl.struct(rule.columns).hash().alias("block"))
+    keyed = keyed.unique().select("pos", "_order", pl.struct(rule.columns).hash().alias("block"))
     sizes = keyed.group_by("block").len()
     too_big = sizes.filter(pl.col("len") > rule.max_block)
     report.skipped_blocks[rule.name] = too_big.height
@@ -212,7 +223,10 @@ def _block(
     if is_new is not None:  # only the blocks that hold a new record
         fresh = keyed.filter(pl.Series(is_new).gather(keyed.get_column("pos")))
         keyed = keyed.join(fresh.select("block").unique(), on="block")
-    keyed = keyed.sort("block", "pos").with_columns(
+    # A window takes neighbours in an order of the records' content, not of their row ids:
+    # two stores holding the same applications (SQLite and PostgreSQL, or one re-ingested)
+    # number them differently, and must compare the same pairs.
+    keyed = keyed.sort("block", "_order", "pos").with_columns(
         pl.len().over("block").cast(pl.UInt32).alias("size")
     )
     wide = keyed.filter(pl.col("size") > (rule.window or keyed.height) + 1)
@@ -223,7 +237,7 @@ def _block(
         rule.window,
     )
     pos = keyed.get_column("pos").to_numpy()
-    a, b = pos[first], pos[second]
+    a, b = np.minimum(pos[first], pos[second]), np.maximum(pos[first], pos[second])
     chance = _kept(keyed.get_column("size").to_numpy().astype(np.int64)[first], rule.window)
     if is_new is not None:
         mine = is_new[a] | is_new[b]
@@ -245,7 +259,11 @@ def _empty_pairs() -> pl.DataFrame:
 
 def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFrame:
     """About ``spec.random_pairs`` pairs of distinct records drawn uniformly, from the pairs
-    the spec compares: to estimate u (nearly no matches)."""
+    the spec compares: to estimate u (nearly no matches). Drawn over the records in an order
+    of their content, so that the sample, and with it the model, is the same in every store
+    that holds them, however it numbered them (u stops sampling early, so which pairs come
+    first matters)."""
+    records = records.with_columns(_content_order(records, spec)).sort("_order", "rec")
     recs = records.get_column("rec").to_numpy()
     if len(recs) < 2:
         return _empty_pairs()
