@@ -121,7 +121,7 @@ def candidate_pairs(
 def _content_order(records: pl.DataFrame, spec: LinkSpec) -> pl.Expr:
     """A number per record from what it holds (lists in sorted order), the same in every
     store that holds it: the order windows take neighbours in."""
-    columns = [c for c in records.columns if c != "rec"]
+    columns = sorted(c for c in records.columns if c != "rec" and not c.startswith("_"))
     held = [pl.col(c).list.sort() if c in spec.list_columns else pl.col(c) for c in columns]
     return pl.struct(held).hash(seed=0).alias("_order")
 

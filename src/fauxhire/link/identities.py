@@ -153,11 +153,14 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
     listed = (
         keyed.filter(names <= MAX_NAMES_PER_VALUE)
         .group_by("rec", "column")
-        .agg(pl.col("key").unique())
+        .agg(pl.col("key").unique().sort())
         .pivot(on="column", index="rec", values="key")
     )
     for column in set(VALUE_COLUMNS.values()) - set(listed.columns):
         listed = listed.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(column))
+    # Values sorted, columns in one order: the same applications make the same records in
+    # every store, whatever order its rows come back in (windows and samples follow content).
+    listed = listed.select("rec", *sorted(set(VALUE_COLUMNS.values())))
     columns = [
         pl.col("rec").cast(pl.Int64),
         pl.col("name_key").alias("name"),
