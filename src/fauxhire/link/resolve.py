@@ -15,7 +15,7 @@ import polars as pl
 from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster_ids
 from fauxhire.link.embedded import BlockingReport
-from fauxhire.link.model import Model, estimate, level_shares
+from fauxhire.link.model import Model, estimate
 from fauxhire.link.spec import LinkSpec
 
 
@@ -48,11 +48,10 @@ def train(
     pairs, report = embedded.candidate_pairs(records, spec)
     frequencies = embedded.term_frequencies(records, spec)
     compared = embedded.compare_eligible(pairs, records, spec, frequencies)
-    sample = embedded.compare(embedded.random_pairs(records, spec, seed), records, spec)
-    u = level_shares(*embedded.level_patterns(sample, spec), spec)
+    u = embedded.sampled_u(records, spec, seed)
     samples = embedded.training_samples(compared, spec)
     model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
-    return model, compared, report
+    return model, compared.drop("represents", strict=False), report
 
 
 def resolve(
