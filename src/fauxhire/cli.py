@@ -84,7 +84,7 @@ app.add_typer(show_app, name="show")
 export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=HELP_MARKUP,
-    help="Outputs in the formats of FORMATS.md 11.",
+    help="Outputs in the formats of docs/formats.md section 11.",
 )
 app.add_typer(export_app, name="export")
 judge_app = typer.Typer(
@@ -286,7 +286,7 @@ def run(
     folder: Annotated[
         Path,
         typer.Argument(
-            exists=True, file_okay=False, help="An input folder (FORMATS.md section 1)."
+            exists=True, file_okay=False, help="An input folder (docs/formats.md section 1)."
         ),
     ],
     db: DbOption = None,
@@ -676,7 +676,7 @@ def export_links(
     db: DbOption = None,
 ) -> None:
     """One row an application: company_id, application_id, candidate_id, identity_id,
-    network_id (FORMATS.md section 11)."""
+    network_id (docs/formats.md section 11)."""
     with _store(db, read_only=True) as (store, _):
         written = write_links_csv(store, out_file)
     err.print(f"wrote {written:,} links to {out_file}", markup=False)
@@ -691,7 +691,7 @@ def export_assessments(
     db: DbOption = None,
 ) -> None:
     """One object an identity: identity_id, network_id, probability, level and evidence
-    (FORMATS.md section 11), strongest first; with the ruleset version and hash."""
+    (docs/formats.md section 11), strongest first; with the ruleset version and hash."""
     from fauxhire.domain.shapes import level_floor
     from fauxhire.services.export import write_assessments_jsonl
 
@@ -837,7 +837,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the campaign report of the identities assessed --min-level or higher: report.html
-    (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
+    (charts and tables, one file that opens offline) and report.json (docs/formats.md
+    section 11)."""
     from fauxhire.report.options import report_options
     from fauxhire.services.report import indicator_titles, write_report
 

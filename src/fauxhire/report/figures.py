@@ -1,10 +1,10 @@
-"""The campaign report's figures (FORMATS.md sections 11 and 12), computed from columns.
+"""The campaign report's figures (docs/formats.md sections 11 and 12), computed from columns.
 
 Pure: frames and options in, the ``report.json`` dict out; the store is read elsewhere. The
 frames hold only the reported identities' applications (thousands, even in a store of
 millions), so every figure is a group-by over them.
 
-Definitions, as FORMATS.md section 12 states them:
+Definitions, as docs/formats.md section 12 states them:
 - an application is *in scope* when its ``applied_at`` falls in the window and its company
   passes the sector and country filters; ``identities`` counts the reported identities with an
   application in scope, with or without an interview;

@@ -422,7 +422,7 @@ assessments = Table(
     Column("subject_id", Text, primary_key=True),
     Column("network_id", Text),  # for an identity: its network, as in links
     Column("probability", Float, nullable=False),
-    Column("level", String(32), nullable=False),  # FORMATS.md section 11
+    Column("level", String(32), nullable=False),  # docs/formats.md section 11
     Column("evidence", JsonText, nullable=False),  # [{"indicator", "weight", "detail", "sources"}]
     Column("ruleset_version", Text),
     Column("ruleset_hash", Text),
@@ -438,5 +438,5 @@ reports = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("options", JsonText, nullable=False),  # period, minimum level, filters, anonymised
-    Column("figures", JsonText, nullable=False),  # report.json, FORMATS.md section 11
+    Column("figures", JsonText, nullable=False),  # report.json, docs/formats.md section 11
 )
