@@ -1,0 +1,98 @@
+"""Conflicting duplicates: a record whose key is stored already, from another file, with other
+content.
+
+The stored version is kept and the newcomer is quarantined, naming both places and what
+differs, until an analyst decides: a later file silently replacing an earlier one lost data.
+The writer finds them (``ChunkWriter``); this module says what differs and words the entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import orjson
+from sqlalchemy import Connection, select
+
+from fauxhire.domain.quarantine import Quarantined
+from fauxhire.store import schema
+from fauxhire.store.rows import KEY_FIELDS, MAPPINGS_BY_TABLE
+from fauxhire.store.schema import KEY_SEP
+
+if TYPE_CHECKING:
+    from fauxhire.store.writer import Prepared
+
+CONFLICT_CODE = "conflicting_duplicate"
+DIFFERENCES_CHARS = 2000  # of the excerpt showing what differs, for the analyst who decides
+
+
+class Conflict(NamedTuple):
+    """A record whose key is stored already with other content, and where the stored one is."""
+
+    file_id: int
+    record: Prepared
+    stored_file: str
+    stored_location: str
+    differences: dict[str, Any]  # column -> {"stored": ..., "new": ...}
+
+
+def differences(table: str, stored: tuple[Any, ...], new: tuple[Any, ...]) -> dict[str, Any]:
+    """The columns in which two versions of a record differ, as text both backends agree on
+    (PostgreSQL gives datetimes where the prepared row holds ISO text)."""
+    names = MAPPINGS_BY_TABLE[table].columns
+    out = {}
+    for name, old, now in zip(names, stored, new, strict=False):
+        if _comparable(old) != _comparable(now):
+            out[name] = {"stored": _comparable(old), "new": _comparable(now)}
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > 19 and value[10:11] in ("T", " "):
+        try:  # SQLite's and the prepared row's text forms of one instant
+            return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def conflict_entries(
+    conn: Connection, conflicts: list[Conflict]
+) -> list[tuple[str, int, str, Quarantined]]:
+    """The quarantine entry of each conflict: its key, file id, format and the entry."""
+    if not conflicts:
+        return []
+    formats = dict(
+        conn.execute(
+            select(schema.ingest_files.c.file_id, schema.ingest_files.c.format).where(
+                schema.ingest_files.c.file_id.in_({c.file_id for c in conflicts})
+            )
+        ).all()
+    )
+    entries = []
+    for c in conflicts:
+        p = c.record
+        prov_file, prov_location = p.row[-4], p.row[-3]  # PREPARED_TAIL, before member_id
+        shown = p.key.replace(KEY_SEP, "/")
+        reason = (
+            f"conflicting duplicate: {shown!r} is stored already, from {c.stored_file} "
+            f"{c.stored_location}, with other content; the stored version is kept until an "
+            "analyst decides"
+        )
+        field = KEY_FIELDS.get(p.table, "id")
+        excerpt = orjson.dumps(c.differences, option=orjson.OPT_NON_STR_KEYS).decode()
+        item = Quarantined(
+            prov_file,
+            prov_location,
+            field,
+            reason,
+            CONFLICT_CODE,
+            excerpt[:DIFFERENCES_CHARS],
+        )
+        key = KEY_SEP.join((CONFLICT_CODE, str(c.file_id), p.table, p.key))
+        entries.append((key, c.file_id, formats[c.file_id], item))
+    return entries
