@@ -3,6 +3,7 @@ stage outputs replaced whole."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -121,6 +122,30 @@ def test_a_stored_record_is_kept_and_one_with_other_content_quarantined(
     assert "'c-1/a-1' is stored already, from apps.jsonl line 1" in entry["reason"]
     progress = {r["file_id"]: r for r in store.rows(select(s.ingest_files))}
     assert (progress[second]["records"], progress[second]["quarantined"]) == (1, 1)
+
+
+def test_a_record_that_changes_only_its_emails_is_a_conflict_too(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    """The content hash covers the application's own columns; its emails are child rows."""
+    store = open_store(db_url)
+    first, second = _file(store, "0" * 64), _file(store, "1" * 64)
+    _write(store, first, _app("a-1"))
+    with store.transaction("join") as conn:  # a join's mark on the row is not its content
+        conn.execute(s.applications.update().values(has_meeting=True))
+    assert _write(store, second, _app("a-1", line="line 2")) == {}
+    assert _write(store, second, _app("a-1", email="new@example.com", line="line 3")) == {
+        second: 1
+    }
+    (entry,) = store.rows(select(s.quarantine))
+    assert json.loads(entry["excerpt"]) == {
+        "applicant_values": {
+            "stored": [["email", "a@example.com", "a@example.com"]],
+            "new": [["email", "new@example.com", "new@example.com"]],
+        }
+    }
+    emails = {v["key"] for v in store.rows(select(s.applicant_values))}
+    assert emails == {"a@example.com"}
 
 
 def test_unchanged_record_keeps_its_first_ingest_time(

@@ -8,6 +8,7 @@ The writer finds them (``ChunkWriter``); this module says what differs and words
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, select
 
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.rows import KEY_FIELDS, MAPPINGS_BY_TABLE
+from fauxhire.store.rows import JOIN_COLUMNS, KEY_FIELDS, MAPPINGS_BY_TABLE
 from fauxhire.store.schema import KEY_SEP
 
 if TYPE_CHECKING:
@@ -38,13 +39,41 @@ class Conflict(NamedTuple):
 
 def differences(table: str, stored: tuple[Any, ...], new: tuple[Any, ...]) -> dict[str, Any]:
     """The columns in which two versions of a record differ, as text both backends agree on
-    (PostgreSQL gives datetimes where the prepared row holds ISO text)."""
+    (PostgreSQL gives datetimes where the prepared row holds ISO text). Columns a join fills
+    in later (``has_meeting``) are not the record's content: a newcomer has them unset."""
     names = MAPPINGS_BY_TABLE[table].columns
     out = {}
     for name, old, now in zip(names, stored, new, strict=False):
-        if _comparable(old) != _comparable(now):
+        if name not in JOIN_COLUMNS and _comparable(old) != _comparable(now):
             out[name] = {"stored": _comparable(old), "new": _comparable(now)}
     return out
+
+
+def child_differences(
+    children: Sequence[tuple[str, list[list[Any]]]],
+    stored: Mapping[str, Sequence[Sequence[Any]]],
+) -> dict[str, Any]:
+    """The child rows (an applicant's emails, phones, addresses and profiles) in which a
+    newcomer differs from the stored record, by child table: the rows only the stored version
+    has, and those only the newcomer has. ``children`` are a prepared record's (its key
+    first in each row), ``stored`` the stored record's (without its id)."""
+    out = {}
+    for name, rows in children:
+        new = _distinct(name, [row[1:] for row in rows])
+        old = _distinct(name, stored.get(name, ()))
+        if new != old:
+            out[name] = {"stored": sorted(old - new), "new": sorted(new - old)}
+    return out
+
+
+def _distinct(table: str, rows: Iterable[Sequence[Any]]) -> frozenset[tuple[Any, ...]]:
+    """Child rows as the table keeps them: one a primary key, the first given."""
+    columns = list(schema.metadata.tables[table].columns)[1:]  # after the parent's id
+    key_at = [i for i, column in enumerate(columns) if column.primary_key]
+    kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        kept.setdefault(tuple(row[i] for i in key_at), tuple(row))
+    return frozenset(kept.values())
 
 
 def _comparable(value: Any) -> Any:

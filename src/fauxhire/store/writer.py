@@ -34,7 +34,12 @@ from sqlalchemy import Boolean, Connection, Date, Table, bindparam
 from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.conflicts import Conflict, conflict_entries, differences
+from fauxhire.store.conflicts import (
+    Conflict,
+    child_differences,
+    conflict_entries,
+    differences,
+)
 from fauxhire.store.rows import (
     MAPPINGS,
     MAPPINGS_BY_TABLE,
@@ -305,19 +310,54 @@ class ChunkWriter:
         inserted: dict[str, int],
     ) -> tuple[dict[str, int], list[Conflict]]:
         """Which records of the group were inserted now, and which met a stored record with
-        other content. On SQLite a row inserted now is one above the largest id before."""
+        other content. On SQLite a row inserted now is one above the largest id before.
+
+        The content hash covers a record's own columns; its child rows (an applicant's emails
+        and phones) are compared with the stored ones here, so a later export that changes
+        only an email is a conflict too, not silently dropped."""
         stored = self._stored(conn, table, [p.key for _, p in group])
         hash_at = len(MAPPINGS_BY_TABLE[table.name].columns) + PREPARED_TAIL.index("content_hash")
         new: dict[str, int] = dict(inserted)
-        conflicts: list[Conflict] = []
+        met: list[tuple[int, Prepared]] = []  # records that met a stored one
         for file_id, p in group:
-            ident, content_hash, prov_file, prov_location, row = stored[p.key]
+            ident = stored[p.key][0]
             if p.key in inserted or (self.dialect == "sqlite" and ident > before):
                 new[p.key] = ident
-            elif content_hash != p.row[hash_at]:
-                differ = differences(table.name, row, p.row)
+            else:
+                met.append((file_id, p))
+        children = self._stored_children(conn, table, [stored[p.key][0] for _, p in met])
+        conflicts: list[Conflict] = []
+        for file_id, p in met:
+            ident, content_hash, prov_file, prov_location, row = stored[p.key]
+            changed = content_hash != p.row[hash_at]
+            differ = differences(table.name, row, p.row) if changed else {}
+            if p.children:
+                own = {name: by_parent.get(ident, []) for name, by_parent in children.items()}
+                differ |= child_differences(p.children, own)
+            if changed or differ:
                 conflicts.append(Conflict(file_id, p, prov_file, prov_location, differ))
         return new, conflicts
+
+    def _stored_children(
+        self, conn: Connection, table: Table, ids: list[int]
+    ) -> dict[str, dict[int, list[tuple[Any, ...]]]]:
+        """The child rows of stored records, by child table and then parent id, without the
+        parent's id."""
+        out: dict[str, dict[int, list[tuple[Any, ...]]]] = {}
+        for child, _ in MAPPINGS_BY_TABLE[table.name].children if ids else ():
+            names = ", ".join(c.name for c in child.columns)
+            ref = next(iter(child.columns)).name
+            by_parent: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+            for start in range(0, len(ids), ID_BATCH):
+                batch = tuple(ids[start : start + ID_BATCH])
+                marks = ",".join([self._mark] * len(batch))
+                found = conn.exec_driver_sql(
+                    f"SELECT {names} FROM {child.name} WHERE {ref} IN ({marks})", batch
+                )
+                for parent, *row in found:
+                    by_parent[parent].append(tuple(row))
+            out[str(child.name)] = by_parent
+        return out
 
     def _stored(
         self, conn: Connection, table: Table, keys: list[str]
