@@ -8,6 +8,7 @@ The writer finds them (``ChunkWriter``); this module says what differs and words
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.rows import JOIN_COLUMNS, KEY_FIELDS, MAPPINGS_BY_TABLE
+from fauxhire.store.rows import JOIN_COLUMNS, KEY_FIELDS, MAPPINGS_BY_TABLE, PREPARED_TAIL
 from fauxhire.store.schema import KEY_SEP
 
 if TYPE_CHECKING:
@@ -89,6 +90,48 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def version_hash(content_hash: str, children: Mapping[str, Iterable[Sequence[Any]]]) -> str:
+    """What names one version of a record: its content hash (of its own columns) and, for a
+    record with child rows, those rows as the table keeps them. Two files holding the same
+    version give the same hash; an analyst's decision on a version is found by it."""
+    if not children:
+        return content_hash
+    rows = {name: sorted(_distinct(name, children[name])) for name in sorted(children)}
+    digest = hashlib.blake2b(content_hash.encode(), digest_size=16)
+    digest.update(orjson.dumps(rows))
+    return digest.hexdigest()
+
+
+def version_of(record: Prepared) -> str:
+    return version_hash(record.row[-1], held_children(record))  # PREPARED_TAIL ends the row
+
+
+def held_children(record: Prepared) -> dict[str, list[list[Any]]]:
+    """A prepared record's child rows by table, without the parent's key each begins with."""
+    return {name: [list(row[1:]) for row in rows] for name, rows in record.children}
+
+
+def conflict_key(conflict: Conflict) -> str:
+    """The key of a conflict's quarantine entry: one a file and record, so re-running the
+    file adds nothing."""
+    p = conflict.record
+    return KEY_SEP.join((CONFLICT_CODE, str(conflict.file_id), p.table, p.key))
+
+
+def held_record(conflict: Conflict) -> dict[str, Any]:
+    """A conflict's whole record, as ``held_records`` keeps it beside its quarantine entry."""
+    p = conflict.record
+    names = (*MAPPINGS_BY_TABLE[p.table].columns, *PREPARED_TAIL)
+    return {
+        "quarantine_key": conflict_key(conflict),
+        "record_table": p.table,
+        "record_key": p.key,
+        "version": version_of(p),
+        "row": dict(zip(names, p.row, strict=True)),
+        "children": held_children(p),
+    }
+
+
 def conflict_entries(
     conn: Connection, conflicts: list[Conflict]
 ) -> list[tuple[str, int, str, Quarantined]]:
@@ -122,6 +165,5 @@ def conflict_entries(
             CONFLICT_CODE,
             excerpt[:DIFFERENCES_CHARS],
         )
-        key = KEY_SEP.join((CONFLICT_CODE, str(c.file_id), p.table, p.key))
-        entries.append((key, c.file_id, formats[c.file_id], item))
+        entries.append((conflict_key(c), c.file_id, formats[c.file_id], item))
     return entries

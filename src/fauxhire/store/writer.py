@@ -39,6 +39,8 @@ from fauxhire.store.conflicts import (
     child_differences,
     conflict_entries,
     differences,
+    held_record,
+    version_of,
 )
 from fauxhire.store.rows import (
     MAPPINGS,
@@ -199,6 +201,9 @@ class ChunkWriter:
         self._quarantine_conv = converters(
             schema.quarantine, [c.name for c in schema.quarantine.columns], dialect
         )
+        self._held_conv = converters(
+            schema.held_records, [c.name for c in schema.held_records.columns], dialect
+        )
 
     def write(
         self,
@@ -238,6 +243,11 @@ class ChunkWriter:
                 for key, file_id, fmt, q in entries
             ]
             self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
+        if conflicts:  # after their entries, which they point at
+            columns = [c.name for c in schema.held_records.columns]
+            held = [held_record(c) for c in conflicts]
+            rows = [apply_converters(tuple(h[c] for c in columns), self._held_conv) for h in held]
+            self._insert(conn, schema.held_records, rows, on_conflict="nothing")
         moved: dict[int, int] = defaultdict(int)
         for conflict in conflicts:
             moved[conflict.file_id] += 1
@@ -336,7 +346,28 @@ class ChunkWriter:
                 differ |= child_differences(p.children, own)
             if changed or differ:
                 conflicts.append(Conflict(file_id, p, prov_file, prov_location, differ))
+        if conflicts:  # a version an analyst decided on is not put to them again
+            decided = self._decided(conn, table, [c.record.key for c in conflicts])
+            conflicts = [c for c in conflicts if version_of(c.record) not in decided[c.record.key]]
         return new, conflicts
+
+    def _decided(self, conn: Connection, table: Table, keys: list[str]) -> dict[str, set[str]]:
+        """The versions of these records an analyst has decided on, by record key: each one
+        accepted or kept, and each one an accepted version replaced."""
+        h, d = schema.held_records, schema.quarantine_decisions
+        out: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(keys), ID_BATCH):
+            batch = tuple(keys[start : start + ID_BATCH])
+            marks = ",".join([self._mark] * len(batch))
+            found = conn.exec_driver_sql(
+                f"SELECT h.record_key, h.version, d.replaced_version FROM {h.name} h "
+                f"JOIN {d.name} d ON d.quarantine_key = h.quarantine_key "
+                f"WHERE h.record_table = {self._mark} AND h.record_key IN ({marks})",
+                (table.name, *batch),
+            )
+            for key, version, replaced in found:
+                out[key].update(v for v in (version, replaced) if v)
+        return out
 
     def _stored_children(
         self, conn: Connection, table: Table, ids: list[int]
