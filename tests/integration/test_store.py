@@ -13,8 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from fauxhire.domain import Applicant, Application, Provenance
-from fauxhire.domain.values import Value, ValueKind
+from fauxhire.domain import Application
 from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
@@ -23,6 +22,7 @@ from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 from fauxhire.store.schema import join_key
 from fauxhire.store.writer import FileProgress
+from support.records import application  # tests/ is on sys.path (its conftest.py)
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -33,24 +33,7 @@ def _app(
     email: str = "a@example.com",
     line: str = "line 1",
 ) -> Application:
-    applicant = Applicant(
-        first_name="Alex",
-        last_name="Example",
-        name=Value(ValueKind.NAME, "Alex Example", "alex example"),
-        emails=(Value(ValueKind.EMAIL, email, email),),
-    )
-    return Application(
-        company_id="c-1",
-        application_id=app_id,
-        candidate_id="p-1",
-        applied_at=datetime(2025, 3, 3, 14, 2, 11, 120000, tzinfo=UTC),
-        job_title=title,
-        applicant=applicant,
-        provenance=Provenance("canonical", "apps.jsonl", line, "c-1"),
-        stage="Technical Interview",
-        is_interview=True,
-        extra={"note": ["x", 1]},
-    )
+    return application(app_id, title=title, email=email, line=line)
 
 
 def _write(store: Store, file_id: int, *apps: Application, now: datetime = NOW) -> dict[int, int]:
@@ -134,9 +117,7 @@ def test_a_record_that_changes_only_its_emails_is_a_conflict_too(
     with store.transaction("join") as conn:  # a join's mark on the row is not its content
         conn.execute(s.applications.update().values(has_meeting=True))
     assert _write(store, second, _app("a-1", line="line 2")) == {}
-    assert _write(store, second, _app("a-1", email="new@example.com", line="line 3")) == {
-        second: 1
-    }
+    assert _write(store, second, _app("a-1", email="new@example.com", line="line 3")) == {second: 1}
     (entry,) = store.rows(select(s.quarantine))
     assert json.loads(entry["excerpt"]) == {
         "applicant_values": {
