@@ -46,6 +46,11 @@ def entry_id(key: str) -> str:
     return ID_PREFIX + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
+def record_ref(key: str) -> str:
+    """A record's key as analysts see it: its parts joined by ``/`` (``c-1/a-1``)."""
+    return key.replace(KEY_SEP, "/")
+
+
 def quarantine_entries(
     store: Store, *, limit: int | None = None, file: str | None = None, pending: bool = False
 ) -> list[dict[str, Any]]:
@@ -100,7 +105,6 @@ class Decided:
     alongside: list[str]  # ids of other pending entries of the same versions, decided with them
     replaced: list[Replacement]  # accepted: the stored records the held versions replaced
     left: int  # entries of the file decided before: left as they were
-    joins: dict[str, int] | None  # accepted: the joins made again
     stale: bool  # accepted, after links or assessments were made: they are out of date
 
 
@@ -144,7 +148,8 @@ def decide(
         [Decision(c["key"], decision, analyst, reason, now) for c in (*named, *alongside)],
         replace=replace,
     )
-    joins = resolve_joins(store) if replaced else None  # e.g. reports naming a new email
+    if replaced:  # joins made from the replaced versions: e.g. a report naming a new email
+        resolve_joins(store)
     return Decided(
         decision,
         analyst,
@@ -152,7 +157,6 @@ def decide(
         [entry_id(c["key"]) for c in alongside],
         replaced,
         left,
-        joins,
         bool(replaced) and _has_outputs(store),
     )
 
@@ -213,7 +217,8 @@ def _of_file(conflicts: list[dict[str, Any]], file: str) -> tuple[list[dict[str,
     pending = [c for c in of_file if c["decision"] is None]
     if not pending:
         raise JudgementRefused(
-            f"every conflicting duplicate from {file!r} ({len(of_file)}) is decided already",
+            f"every conflicting duplicate from {file!r} is decided already ({len(of_file)} in "
+            "all): `fauxhire quarantine list --file` shows the decisions",
             file=file,
         )
     return pending, len(of_file) - len(pending)
@@ -245,7 +250,7 @@ def _one_version_a_record(named: list[dict[str, Any]]) -> None:
         by_record.setdefault(conflict_record(c["key"]), []).append(c)
     for (_, key), entries in by_record.items():
         if len({c["version"] for c in entries}) > 1:
-            record = key.replace(KEY_SEP, "/")
+            record = record_ref(key)
             shown = ", ".join(
                 f"{entry_id(c['key'])} ({c['file']} {c['location']})" for c in entries
             )
