@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import insert, select
 
-from fauxhire.domain import Application, Provenance
+from fauxhire.domain import Application, Hire, Provenance, SignIn
 from fauxhire.domain.quarantine import Quarantined
+from fauxhire.domain.values import Value, ValueKind
 from fauxhire.errors import JudgementRefused, NotFound
+from fauxhire.services.joins import resolve_joins
 from fauxhire.services.quarantine import Decided, decide, entry_id, quarantine_entries
 from fauxhire.store import Store
 from fauxhire.store import schema as s
@@ -275,3 +277,72 @@ def test_an_entry_quarantined_before_versions_were_held_can_be_kept_not_accepted
 def test_entry_ids_are_short_and_stable() -> None:
     assert entry_id("k") == entry_id("k") != entry_id("l")
     assert entry_id("k").startswith("q-") and len(entry_id("k")) == 14
+
+
+def _signin(user: str, file: str) -> SignIn:
+    return SignIn(
+        source_system="okta",
+        event_id="e-1",
+        company_id="c-1",
+        observed_at=datetime(2025, 5, 1, 8, tzinfo=UTC),
+        event_type="user.session.start",
+        outcome="SUCCESS",
+        user=Value(ValueKind.EMAIL, user, user),
+        user_display_name=None,
+        ip_address="203.0.113.9",
+        city=None,
+        state=None,
+        country="US",
+        user_agent=None,
+        device=None,
+        asn=64500,
+        as_org=None,
+        isp=None,
+        is_proxy=True,
+        risk_level=None,
+        risk_reasons=("new device",),
+        behaviors={"New Geo-Location": "POSITIVE"},
+        ip_chain=("203.0.113.9",),
+        provenance=Provenance("okta", file, "/0", "c-1"),
+    )
+
+
+def _hire(employee: str, email: str) -> Hire:
+    return Hire(
+        company_id="c-1",
+        candidate_id=f"p-{employee}",
+        employee_id=employee,
+        work_email=Value(ValueKind.EMAIL, email, email),
+        legal_name=None,
+        start_date=date(2025, 4, 1),
+        end_date=None,
+        shipping_address=None,
+        payout_method=None,
+        payout_account=None,
+        device_id=None,
+        provenance=Provenance("hr", "hr/c-1.csv", "line 2", "c-1"),
+    )
+
+
+def test_an_accepted_record_is_joined_again_by_its_new_content(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    """A sign-in's hire is a join its own row holds: made again for the accepted version."""
+    store = open_store(db_url)
+    _ingest(store, _hire("h-1", "one@c1.example"), _hire("h-2", "two@c1.example"))
+    _ingest(store, _signin("one@c1.example", "okta/c-1.json"))
+    resolve_joins(store)
+    (joined,) = store.rows(select(s.signin_events.c.hire_key))
+    assert joined["hire_key"] == join_key(("c-1", "h-1"))
+    _ingest(store, _signin("two@c1.example", "okta/c-1-later.json"))
+    (entry,) = quarantine_entries(store)
+    _decide(store, "accepted", entry["id"])
+    (row,) = store.rows(select(s.signin_events))
+    assert (row["user_key"], row["hire_key"]) == ("two@c1.example", join_key(("c-1", "h-2")))
+    assert (row["is_proxy"], row["asn"], row["behaviors"]) == (
+        True,
+        64500,
+        {"New Geo-Location": "POSITIVE"},
+    )
+    assert row["risk_reasons"] == ["new device"]
+    assert row["prov_file"] == "okta/c-1-later.json"
