@@ -1011,6 +1011,9 @@ def quarantine_keep(
     _decide_quarantine("kept", ids, file, reason, analyst, db)
 
 
+_REPLACED_SHOWN = 20  # an updated export accepted whole replaces thousands: the first say how
+
+
 def _decide_quarantine(
     decision: str,
     ids: list[str] | None,
@@ -1027,25 +1030,27 @@ def _decide_quarantine(
             store, decision, ids=ids or (), file=file, analyst=who, reason=reason, now=_now()
         )
     named = len(done.named)
-    line = f"{decision} by {who}: {named} entr{'y' if named == 1 else 'ies'}"
+    line = f"{decision} by {who}: {named:,} entr{'y' if named == 1 else 'ies'}"
     if done.alongside:
-        line += f" and {len(done.alongside)} more holding the same version, decided with it"
+        line += f" and {len(done.alongside):,} more holding the same version, decided with it"
     out.print(line, markup=False)
     if done.left:
-        out.print(f"{done.left} entries of {file} were decided before: left as they were")
+        out.print(f"{done.left:,} entries of {file} were decided before: left as they were")
     if decision == "kept":
         out.print(
             "the stored records stay; the later versions are dismissed, and ingesting one of "
             "them again quarantines nothing"
         )
         return
-    for r in done.replaced:
+    for r in done.replaced[:_REPLACED_SHOWN]:
         out.print(
             f"{record_ref(r.record_key)} ({r.record_table}): {r.file} {r.location} replaces "
             f"{r.replaced_file} {r.replaced_location}",
             markup=False,
             soft_wrap=True,  # whole lines: file names to search for and copy
         )
+    if len(done.replaced) > _REPLACED_SHOWN:
+        out.print(f"and {len(done.replaced) - _REPLACED_SHOWN:,} more records replaced")
     if done.stale:
         out.print(
             "links and assessments were made from the replaced records and are out of date: "

@@ -214,7 +214,9 @@ def _of_file(conflicts: list[dict[str, Any]], file: str) -> tuple[list[dict[str,
             "`fauxhire quarantine list --pending` shows it",
             file=file,
         )
-    pending = [c for c in of_file if c["decision"] is None]
+    pending = sorted(
+        (c for c in of_file if c["decision"] is None), key=lambda c: natural_key(c["location"])
+    )
     if not pending:
         raise JudgementRefused(
             f"every conflicting duplicate from {file!r} is decided already ({len(of_file)} in "

@@ -13,10 +13,12 @@ so a held version goes back into its table exactly as ingest would have put it t
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, insert, select, text
+from sqlalchemy import Connection, Select, Table, TextClause, bindparam, insert, select, text
 
 from fauxhire.store import schema
 from fauxhire.store.conflicts import CONFLICT_CODE, version_hash
@@ -115,69 +117,121 @@ def record_decisions(
     store: Store, decisions: list[Decision], *, replace: list[str]
 ) -> list[Replacement]:
     """Store decisions, and replace each stored record by the held version of the entries
-    named in ``replace`` (one a record), in one transaction: all of it happens or none."""
-    rows = [d._asdict() for d in decisions]
+    named in ``replace`` (one a record), in one transaction: all of it happens or none. A
+    batch at a time: the versions replaced are kept with the decisions, and an updated export
+    accepted whole is every record of it."""
     replaced: list[Replacement] = []
+    by_key = {d.quarantine_key: d for d in decisions}
     with store.transaction("record_quarantine_decisions") as conn:
-        kept: dict[str, dict[str, Any]] = {}
-        for key in replace:
-            replacement, version, old = _replace(conn, key)
-            replaced.append(replacement)
-            kept[key] = {"replaced_version": version, "replaced": old}
+        for start in range(0, len(replace), BATCH):
+            done = _replace(conn, replace[start : start + BATCH])
+            rows = [{**by_key.pop(key)._asdict(), **old} for key, _, old in done]
+            conn.execute(insert(schema.quarantine_decisions), rows)
+            replaced += [replacement for _, replacement, _ in done]
+        rest = list(by_key.values())
         blank = {"replaced_version": None, "replaced": None}
-        conn.execute(
-            insert(schema.quarantine_decisions),
-            [{**row, **kept.get(row["quarantine_key"], blank)} for row in rows],
-        )
+        for start in range(0, len(rest), BATCH):
+            rows = [{**d._asdict(), **blank} for d in rest[start : start + BATCH]]
+            conn.execute(insert(schema.quarantine_decisions), rows)
     return replaced
 
 
-def _replace(conn: Connection, quarantine_key: str) -> tuple[Replacement, str, dict[str, Any]]:
-    """Put the held version of an entry in the place of its stored record, keeping the
-    record's id (child rows and ``link --new`` go by it); the replaced version's hash and
-    rows, to keep with the decision."""
+BATCH = 1000  # records a statement: well under SQLite's and psycopg's parameter limits
+
+
+def _replace(conn: Connection, keys: list[str]) -> list[tuple[str, Replacement, dict[str, Any]]]:
+    """Put the held versions of entries in the places of their stored records, keeping each
+    record's id (child rows and ``link --new`` go by it). By entry, what was replaced: the
+    places, and the version's hash and rows to keep with the decision."""
     h, q = schema.held_records, schema.quarantine
     held = conn.execute(
-        select(h.c.record_table, h.c.record_key, h.c.row, h.c.children, q.c.file_id)
-        .join(q, q.c.key == h.c.quarantine_key)
-        .where(h.c.quarantine_key == quarantine_key)
-    ).one()
-    # The entry's time in the driver's own form, as the row's other values are.
-    came_in = conn.execute(
-        text("SELECT created_at FROM quarantine WHERE key = :key"), {"key": quarantine_key}
-    ).scalar_one()
-    table = schema.metadata.tables[held.record_table]
-    stored = dict(
-        conn.execute(text(f"SELECT * FROM {table.name} WHERE key = :key"), {"key": held.record_key})
-        .mappings()
-        .one()
-    )
-    ident = stored["id"]
-    children: dict[str, list[list[Any]]] = {}
+        select(h.c.quarantine_key, h.c.record_table, h.c.record_key, h.c.row, h.c.children)
+        .where(h.c.quarantine_key.in_(keys))
+        .order_by(h.c.record_table)
+    ).all()
+    # The entries' file and time in the driver's own form, as the held rows' other values are.
+    came_in = {
+        key: (file_id, created_at)
+        for key, file_id, created_at in conn.execute(
+            _expanding(f"SELECT key, file_id, created_at FROM {q.name} WHERE key IN :keys"),
+            {"keys": keys},
+        )
+    }
+    done: dict[str, tuple[str, Replacement, dict[str, Any]]] = {}
+    for table_name, group in itertools.groupby(held, key=lambda row: row.record_table):
+        table = schema.metadata.tables[table_name]
+        versions = list(group)
+        stored = _take_out(conn, table, [v.record_key for v in versions])
+        rows = []
+        for v in versions:
+            old = stored[v.record_key]
+            file_id, created_at = came_in[v.quarantine_key]
+            row = {**v.row, "id": old.row["id"], "file_id": file_id, "ingested_at": created_at}
+            for column in JOIN_COLUMNS.intersection(table.c.keys()):
+                row[column] = old.row[column] if column in KEPT_JOIN_COLUMNS else None
+            rows.append(row)
+            replacement = Replacement(
+                table.name,
+                v.record_key,
+                old.row["prov_file"],
+                old.row["prov_location"],
+                v.row["prov_file"],
+                v.row["prov_location"],
+            )
+            version = version_hash(old.row["content_hash"], old.children)
+            kept = {"row": old.row, "children": old.children}
+            replaced = {"replaced_version": version, "replaced": kept}
+            done[v.quarantine_key] = (v.quarantine_key, replacement, replaced)
+        held_children = [(row["id"], v.children) for row, v in zip(rows, versions, strict=True)]
+        _put_in(conn, table, rows, held_children)
+    return [done[key] for key in keys]  # in the order asked
+
+
+class _Stored(NamedTuple):
+    row: dict[str, Any]  # every column, in the driver's own values
+    children: dict[str, list[list[Any]]]  # child table -> rows without the parent's id
+
+
+def _take_out(conn: Connection, table: Table, keys: list[str]) -> dict[str, _Stored]:
+    """Delete stored records and their child rows; what they were, by key."""
+    select_stored = _expanding(f"SELECT * FROM {table.name} WHERE key IN :keys")
+    found = conn.execute(select_stored, {"keys": keys})
+    rows = {row["key"]: dict(row) for row in found.mappings()}
+    ids = [row["id"] for row in rows.values()]
+    children: dict[int, dict[str, list[list[Any]]]] = {i: {} for i in ids}
     for child, _ in MAPPINGS_BY_TABLE[table.name].children:
         ref = next(iter(child.columns)).name
+        for ident in ids:
+            children[ident][str(child.name)] = []
         found = conn.execute(
-            text(f"SELECT * FROM {child.name} WHERE {ref} = :ref"), {"ref": ident}
-        ).all()
-        children[str(child.name)] = [list(row[1:]) for row in found]
-        conn.execute(text(f"DELETE FROM {child.name} WHERE {ref} = :ref"), {"ref": ident})
-    conn.execute(text(f"DELETE FROM {table.name} WHERE id = :id"), {"id": ident})
-    row = {**held.row, "id": ident, "file_id": held.file_id, "ingested_at": came_in}
-    for column in JOIN_COLUMNS.intersection(table.c.keys()):
-        row[column] = stored[column] if column in KEPT_JOIN_COLUMNS else None
-    insert_rows(conn, table, list(row), [tuple(row.values())], conn.dialect.name)
-    for name, rows in held.children.items():
-        child = schema.metadata.tables[name]
-        columns = [c.name for c in child.columns]
-        if rows:
-            insert_rows(conn, child, columns, [(ident, *r) for r in rows], conn.dialect.name)
-    replacement = Replacement(
-        table.name,
-        held.record_key,
-        stored["prov_file"],
-        stored["prov_location"],
-        held.row["prov_file"],
-        held.row["prov_location"],
-    )
-    version = version_hash(stored["content_hash"], children)
-    return replacement, version, {"row": stored, "children": children}
+            _expanding(f"SELECT * FROM {child.name} WHERE {ref} IN :ids"), {"ids": ids}
+        )
+        for parent, *rest in found:
+            children[parent][str(child.name)].append(rest)
+        conn.execute(_expanding(f"DELETE FROM {child.name} WHERE {ref} IN :ids"), {"ids": ids})
+    conn.execute(_expanding(f"DELETE FROM {table.name} WHERE id IN :ids"), {"ids": ids})
+    return {key: _Stored(row, children[row["id"]]) for key, row in rows.items()}
+
+
+def _put_in(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    children: list[tuple[int, dict[str, list[list[Any]]]]],
+) -> None:
+    """Insert held versions as the writer would have: their rows, then their child rows."""
+    dialect = conn.dialect.name
+    columns = list(rows[0])
+    insert_rows(conn, table, columns, [tuple(row.get(c) for c in columns) for row in rows], dialect)
+    for child, _ in MAPPINGS_BY_TABLE[table.name].children:
+        flat = [(ident, *r) for ident, held in children for r in held.get(str(child.name), [])]
+        if flat:
+            insert_rows(conn, child, [c.name for c in child.columns], flat, dialect)
+
+
+def _expanding(sql: str) -> TextClause:
+    """A statement whose ``IN :name`` takes a list (bound as many parameters)."""
+    statement = text(sql)
+    for name in re.findall(r"IN :(\w+)", sql):
+        statement = statement.bindparams(bindparam(name, expanding=True))
+    return statement
