@@ -42,6 +42,32 @@ def test_levels_grade_similarity_and_mark_missing() -> None:
     assert compared.get_column("tf_email").to_list()[0] == pytest.approx(0.75)
 
 
+def test_coded_lists_compare_as_the_values_do() -> None:
+    # Integer codes stand for the list values when pairs are compared: the same levels and
+    # the same rarity of the shared value, whatever the values were.
+    spec = SPEC.model_copy(
+        update={
+            "comparisons": (
+                *SPEC.comparisons,
+                Comparison(name="history", column="history", method="jaccard", thresholds=(0.5,)),
+            ),
+            "list_columns": frozenset({"emails", "history"}),
+        }
+    )
+    records = RECORDS.with_columns(
+        pl.Series("history", [["x", "y"], ["y", "x", "z"], None, ["q"]]),
+        pl.Series("emails", [["a@x"], ["b@x", "a@x"], ["c@x"], []]),
+    )
+    coded = embedded.coded_lists(records, spec)
+    assert coded.get_column("emails").dtype == pl.List(pl.UInt32)
+    assert coded.get_column("name").equals(records.get_column("name"))
+    pairs = pl.DataFrame({"rec_a": [1, 1, 1, 2], "rec_b": [2, 3, 4, 4]})
+    by_values = embedded.compare(pairs, records, spec, embedded.term_frequencies(records, spec))
+    by_codes = embedded.compare(pairs, coded, spec, embedded.term_frequencies(coded, spec))
+    assert by_codes.equals(by_values)
+    assert by_values.get_column("lv_history").to_list() == [1, MISSING, 0, 0]
+
+
 def test_blocking_finds_shared_values_and_requirements_drop_other_names() -> None:
     pairs, report = embedded.candidate_pairs(RECORDS, SPEC)
     assert set(pairs.select("rec_a", "rec_b").iter_rows()) == {(1, 2), (1, 3), (2, 3)}

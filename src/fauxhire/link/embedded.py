@@ -284,7 +284,30 @@ U_OBSERVATIONS = 100
 _U_CHUNKS = 10
 
 
-def sampled_u(records: pl.DataFrame, spec: LinkSpec, seed: int) -> list[Floats]:
+def coded_lists(records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
+    """The records with each list column's values as integer codes, equal where the values
+    are: what ``compare`` and ``term_frequencies`` read gives the same levels and shares.
+    Gathering both sides' lists of strings for millions of pairs was most of linking a million
+    applications (17 s for the emails alone); lists of integers gather twenty times faster.
+    Codes are ranks among these records' values, so they mean nothing outside this frame."""
+    coded = []
+    for column in records.columns:
+        if column not in spec.list_columns:
+            continue
+        # One row (a null) for an empty or null list, so every record comes back once, in
+        # order; an empty or null list becomes an empty one (both are missing).
+        exploded = records.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), column
+        ).explode(column, empty_as_null=True, keep_nulls=True)
+        codes = exploded.with_columns(pl.col(column).rank("dense").cast(pl.UInt32))
+        lists = codes.group_by("_row", maintain_order=True).agg(pl.col(column).drop_nulls())
+        coded.append(lists.get_column(column))
+    return records.with_columns(coded)
+
+
+def sampled_u(
+    records: pl.DataFrame, spec: LinkSpec, seed: int, coded: pl.DataFrame | None = None
+) -> list[Floats]:
     """u of every comparison from ``random_pairs``, compared a tenth at a time: a comparison
     stops once each of its levels has U_OBSERVATIONS pairs. What u has to say of a level
     seen a hundred times more pairs would not change much, and comparing the resume lines of a
@@ -292,12 +315,13 @@ def sampled_u(records: pl.DataFrame, spec: LinkSpec, seed: int) -> list[Floats]:
     (a near miss of a name) keeps its comparison sampling to the end: the cost is fixed by
     ``spec.random_pairs`` either way, and the answer is the same for one seed."""
     pairs = random_pairs(records, spec, seed)
+    compared_on = records if coded is None else coded  # the same levels, faster (coded_lists)
     totals = {c.name: np.zeros(c.levels + 1) for c in spec.comparisons}
     pending = list(spec.comparisons)
     for chunk in np.array_split(np.arange(pairs.height), _U_CHUNKS):
         if not pending or len(chunk) == 0:
             continue
-        compared = compare(pairs[chunk], records, spec, comparisons=pending)
+        compared = compare(pairs[chunk], compared_on, spec, comparisons=pending)
         for comparison in pending:
             levels = compared.get_column(level_column(comparison)).to_numpy()
             present = levels[levels != MISSING].astype(np.int64)

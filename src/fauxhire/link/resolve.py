@@ -46,9 +46,10 @@ def train(
 ) -> tuple[Model, pl.DataFrame, BlockingReport]:
     """Estimate the model on these records; also return their compared candidate pairs."""
     pairs, report = embedded.candidate_pairs(records, spec)
-    frequencies = embedded.term_frequencies(records, spec)
-    compared = embedded.compare_eligible(pairs, records, spec, frequencies)
-    u = embedded.sampled_u(records, spec, seed)
+    coded = embedded.coded_lists(records, spec)
+    frequencies = embedded.term_frequencies(coded, spec)
+    compared = embedded.compare_eligible(pairs, coded, spec, frequencies)
+    u = embedded.sampled_u(records, spec, seed, coded)
     samples = embedded.training_samples(compared, spec)
     model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
     return model, compared.drop("represents", strict=False), report
