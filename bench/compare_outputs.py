@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +109,29 @@ def compare_links(first: pl.DataFrame, this: pl.DataFrame) -> Comparison:
 def compare_assessments(
     first: pl.DataFrame, this: pl.DataFrame, first_links: pl.DataFrame, this_links: pl.DataFrame
 ) -> Comparison:
-    """Assessments of the identities of ``first_links`` and of ``this_links``."""
-    return compare(
+    """Assessments of the identities of ``first_links`` and of ``this_links``. An evidence
+    difference is shown by its first item that differs (``evidence[3]``)."""
+    found = compare(
         _assessments(first, first_links),
         _assessments(this, this_links),
         ["identity_id", "network_id", "probability", "level", "evidence", "ruleset",
          "ruleset_hash"],
         tolerance={"probability": PROBABILITY_TOLERANCE},
     )  # fmt: skip
+    shown = [_first_item(d) if d["what"] == "evidence" else d for d in found.first]
+    return replace(found, first=shown)
+
+
+def _first_item(difference: dict[str, Any]) -> dict[str, Any]:
+    """An evidence difference (two JSON lists) as the first item that differs."""
+    first, this = json.loads(difference["first"]), json.loads(difference["this"])
+    pairs = enumerate(zip(first, this, strict=False))
+    n = next((n for n, (a, b) in pairs if a != b), min(len(first), len(this)))
+    return difference | {"what": f"evidence[{n}]", "first": _item(first, n), "this": _item(this, n)}
+
+
+def _item(items: list[Any], n: int) -> str | None:
+    return json.dumps(items[n], ensure_ascii=False) if n < len(items) else None
 
 
 def compare_report(first: pl.DataFrame, this: pl.DataFrame) -> Comparison:

@@ -119,6 +119,22 @@ def test_evidence_in_another_order_is_a_difference() -> None:
     )
     found = compare_assessments(assessments(), reordered, links(LINKS), links(LINKS))
     assert found.kinds == {"evidence": 1}
+    # Shown by the first item that differs, not the whole list.
+    assert found.first == [
+        {"row": "i-1: 3 applications, from c-1/a1", "what": "evidence[0]",
+         "first": '{"indicator": "a", "weight": 1.0}', "this": '{"indicator": "b", "weight": 1.0}'},
+    ]  # fmt: skip
+
+
+def test_evidence_cut_short_is_shown_by_the_item_missing() -> None:
+    shorter = assessments().with_columns(
+        pl.when(pl.col("identity_id") == "i-1")
+        .then(pl.lit(evidence("a")))
+        .otherwise(pl.col("evidence"))
+        .alias("evidence")
+    )
+    found = compare_assessments(assessments(), shorter, links(LINKS), links(LINKS))
+    assert [(d["what"], d["this"]) for d in found.first] == [("evidence[1]", None)]
 
 
 def test_other_ids_for_the_same_groups_are_an_id_difference_only() -> None:
