@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-SHOWN = 5  # differences shown of each output
+SHOWN = 5  # differences shown of each output, or one of each kind if there are more
 PROBABILITY_TOLERANCE = 1e-9
 ASSESSMENT_IGNORED = ("assessed_at",)  # the time of assessment
 REPORT_IGNORED = ("about.generated_at",)  # the time of generation
@@ -188,11 +188,14 @@ def compare(
         )
     differences = pl.concat(found).sort("row", maintain_order=True)
     kinds = differences.group_by("what").len().sort("what")
+    # The first difference of each kind, then the next in row order: a ruleset hash that
+    # differs on every row does not hide the one level that changed.
+    first = differences.sort(pl.int_range(pl.len()).over("what") > 0, maintain_order=True)
     return Comparison(
         rows=joined.height,
         differing=differences.get_column("row").n_unique(),
         kinds=dict(zip(kinds.get_column("what"), kinds.get_column("len"), strict=True)),
-        first=differences.head(SHOWN).to_dicts(),
+        first=first.head(max(SHOWN, kinds.height)).to_dicts(),
     )
 
 
@@ -251,9 +254,15 @@ def _groups(frame: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
         .select(
             column,
             name,
-            pl.format("{}: {} applications, from {}", column, "_n", "_from").alias(f"{name} shown"),
+            pl.format("{}: {} {}, from {}", column, "_n", _plural("_n"), "_from").alias(
+                f"{name} shown"
+            ),
         )
     )
+
+
+def _plural(count: str) -> pl.Expr:
+    return pl.when(pl.col(count) == 1).then(pl.lit("application")).otherwise(pl.lit("applications"))
 
 
 def _assessments(assessments: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:

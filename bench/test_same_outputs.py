@@ -96,9 +96,19 @@ def test_a_changed_level_is_a_difference() -> None:
     )
     assert (found.differing, found.kinds) == (1, {"level": 1})
     assert found.first == [
-        {"row": "i-2: 1 applications, from c-1/b1", "what": "level",
+        {"row": "i-2: 1 application, from c-1/b1", "what": "level",
          "first": "very likely", "this": "likely"},
     ]  # fmt: skip
+
+
+def test_each_kind_of_difference_is_shown_before_more_of_one() -> None:
+    other_ruleset = assessments(levels={"i-3": "unlikely"}).with_columns(
+        pl.lit("sha256:1").alias("ruleset_hash")
+    )
+    found = compare_assessments(assessments(), other_ruleset, links(LINKS), links(LINKS))
+    assert found.kinds == {"level": 1, "ruleset_hash": 3}
+    assert [d["what"] for d in found.first] == ["ruleset_hash", "level", "ruleset_hash",
+                                                "ruleset_hash"]  # fmt: skip
 
 
 def test_a_probability_counts_from_one_in_a_billion() -> None:
