@@ -2,14 +2,15 @@
 what bench/same_outputs reports. Imports no fauxhire code.
 
 - links (`fauxhire export links`): one row an application, keyed by company and application
-  id. Compared: candidate_id, identity_id and network_id as ids, and the groupings: the set of
-  applications of the application's identity, and of its network (none when in no network).
-  An identity renamed with the same applications is an id difference only.
+  id. Compared: every other column (candidate_id, identity_id, network_id: ids), and the
+  groupings: the set of applications of the application's identity, and of its network (none
+  when in no network). An identity renamed with the same applications is an id difference only.
 - assessments (`fauxhire export assessments`): one row an identity, keyed by its set of
   applications in that checkout's links, so that a renamed identity is still compared with
-  itself. Compared: identity_id and network_id (ids), probability (to 1e-9; the export rounds
-  it to 6 decimals), level, the evidence list as its JSON text (order and all), and the
-  ruleset's version and hash. Not compared: ``assessed_at``, the time of assessment.
+  itself. Compared: every field, identity_id and network_id (ids), probability (to 1e-9; the
+  export rounds it to 6 decimals), level, the evidence list as its JSON text (order and all),
+  the ruleset's version and hash, and any field a checkout adds. Not compared: ``assessed_at``,
+  the time of assessment.
 - report.json (`fauxhire report`): every leaf of the JSON, by its path, as JSON text, so every
   number exactly. Not compared: ``about.generated_at``, the time of generation (the report's
   only clock value: `_about` in src/fauxhire/report/figures.py).
@@ -31,6 +32,10 @@ import polars as pl
 SHOWN = 5  # differences shown of each output, or one of each kind if there are more
 PROBABILITY_TOLERANCE = 1e-9
 ASSESSMENT_IGNORED = ("assessed_at",)  # the time of assessment
+# The fields of an export's line (an empty export has none to read them from).
+ASSESSMENT_FIELDS = ["identity_id", "network_id", "probability", "level", "evidence", "ruleset",
+                     "ruleset_hash", "assessed_at"]  # fmt: skip
+LINK_KEY = ("company_id", "application_id")
 REPORT_IGNORED = ("about.generated_at",)  # the time of generation
 ONLY_FIRST, ONLY_THIS = "only in first", "only in this"
 _SEP = "\x1f"  # between the parts of a key: no id holds it
@@ -57,22 +62,19 @@ def read_links(path: Path) -> pl.DataFrame:
 
 
 def read_assessments(path: Path) -> pl.DataFrame:
-    """`fauxhire export assessments`: the fields compared, and the evidence as JSON text."""
+    """`fauxhire export assessments`: every field its first line has but the ignored, as text
+    (the evidence as its JSON text), the probability as a float."""
     lines = pl.DataFrame(schema={"line": pl.String})
     if path.stat().st_size:  # one column a line: no JSON text holds the separator raw
         lines = pl.read_csv(
             path, has_header=False, separator=_SEP, quote_char=None, schema=lines.schema
         )
-    field = pl.col("line").str.json_path_match
+    names = list(json.loads(lines.item(0, "line"))) if lines.height else ASSESSMENT_FIELDS
     return lines.select(
-        field("$.identity_id").alias("identity_id"),
-        field("$.network_id").alias("network_id"),
-        field("$.probability").cast(pl.Float64).alias("probability"),
-        field("$.level").alias("level"),
-        field("$.evidence").alias("evidence"),
-        field("$.ruleset").alias("ruleset"),
-        field("$.ruleset_hash").alias("ruleset_hash"),
-    )
+        pl.col("line").str.json_path_match(f"$.{name}").alias(name)
+        for name in names
+        if name not in ASSESSMENT_IGNORED
+    ).with_columns(pl.col(c).cast(pl.Float64) for c in ("probability",) if c in names)
 
 
 def read_report(path: Path) -> pl.DataFrame:
@@ -99,11 +101,21 @@ def _flatten(value: Any, path: str, leaves: list[tuple[str, str]]) -> None:
 
 
 def compare_links(first: pl.DataFrame, this: pl.DataFrame) -> Comparison:
-    return compare(
-        _links(first),
-        _links(this),
-        ["candidate_id", "identity_id", "network_id", "identity grouping", "network grouping"],
-    )
+    """Every column but the key (candidate_id, identity_id, network_id), and the groupings."""
+    first, this = _alike(first, this)
+    columns = [c for c in first.columns if c not in LINK_KEY]
+    return compare(_links(first), _links(this), [*columns, "identity grouping", "network grouping"])
+
+
+def _alike(first: pl.DataFrame, this: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Both with the columns of either (a column one lacks is null there), in one order."""
+    columns = list(dict.fromkeys([*first.columns, *this.columns]))
+
+    def filled(frame: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
+        missing = [pl.lit(None, other.schema[c]).alias(c) for c in columns if c not in frame]
+        return frame.with_columns(missing).select(columns)
+
+    return filled(first, this), filled(this, first)
 
 
 def compare_assessments(
@@ -111,13 +123,13 @@ def compare_assessments(
 ) -> Comparison:
     """Assessments of the identities of ``first_links`` and of ``this_links``. An evidence
     difference is shown by its first item that differs (``evidence[3]``)."""
+    first, this = _alike(first, this)
     found = compare(
         _assessments(first, first_links),
         _assessments(this, this_links),
-        ["identity_id", "network_id", "probability", "level", "evidence", "ruleset",
-         "ruleset_hash"],
+        first.columns,
         tolerance={"probability": PROBABILITY_TOLERANCE},
-    )  # fmt: skip
+    )
     shown = [_first_item(d) if d["what"] == "evidence" else d for d in found.first]
     return replace(found, first=shown)
 

@@ -184,6 +184,14 @@ def test_a_missing_application_is_only_in_the_first() -> None:
     assert found.first == [{"row": "c-1/c1", "what": ONLY_FIRST, "first": None, "this": None}]
 
 
+def test_a_column_or_field_one_side_adds_is_a_difference() -> None:
+    more = links(LINKS).with_columns(pl.lit("x").alias("source"))
+    assert compare_links(links(LINKS), more).kinds == {"source": 5}
+    more = assessments().with_columns(pl.lit(1.0).alias("odds"))
+    found = compare_assessments(assessments(), more, links(LINKS), links(LINKS))
+    assert (found.kinds, found.first[0]["this"]) == ({"odds": 3}, "1.0")
+
+
 def test_the_report_ignores_its_time_of_generation_only() -> None:
     later = REPORT | {"about": REPORT["about"] | {"generated_at": "2027-01-01T00:00:00+00:00"}}
     assert compare_report(flatten(REPORT), flatten(later)).differing == 0
@@ -216,6 +224,15 @@ def test_the_files_are_read_as_fauxhire_writes_them(tmp_path: Path) -> None:
         "evidence": json.dumps(line["evidence"], separators=(",", ":")),
         "ruleset": "r@1", "ruleset_hash": "sha256:0",
     }  # fmt: skip
+    # Another time of assessment is no difference; another field is.
+    later = line | {"assessed_at": "2027-01-01T00:00:00Z"}
+    (tmp_path / "b.jsonl").write_text(json.dumps(later) + "\n")
+    links_ = links({"a1": ("i-1", None)})
+    same = compare_assessments(read, read_assessments(tmp_path / "b.jsonl"), links_, links_)
+    assert (same.rows, same.differing) == (1, 0)
+    (tmp_path / "c.jsonl").write_text(json.dumps(later | {"model": "v2"}) + "\n")
+    found = compare_assessments(read, read_assessments(tmp_path / "c.jsonl"), links_, links_)
+    assert found.kinds == {"model": 1}
     (tmp_path / "empty.jsonl").write_text("")
     assert read_assessments(tmp_path / "empty.jsonl").height == 0
     (tmp_path / "report.json").write_text(json.dumps(REPORT))
