@@ -9,7 +9,8 @@ RUN := $(UV) run --frozen --no-sync
 
 # The bench scripts without a .py suffix are named one by one: ruff reads only *.py in folders.
 LINTED := src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess \
-	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel
+	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
+	bench/same_outputs
 
 .PHONY: demo test setup browser lint clean bench-ingest
 
