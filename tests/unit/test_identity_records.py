@@ -12,6 +12,7 @@ def _apps(names: list[str]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "rec": list(range(1, n + 1)),
+            "key": [f"c-1/a-{i}" for i in range(1, n + 1)],
             "name_key": names,
             "resume_text": [None] * n,
             "education": ["[]"] * n,

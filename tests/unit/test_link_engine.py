@@ -10,7 +10,7 @@ from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster, spanning_edges
 from fauxhire.link.model import RuleSample, estimate, level_shares
 from fauxhire.link.networks import link_networks
-from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec, Requirement
+from fauxhire.link.spec import MISSING, ORDER, Blocking, Comparison, LinkSpec, Requirement
 
 SPEC = LinkSpec(
     name="t",
@@ -120,6 +120,44 @@ def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None
     everything, _ = embedded.candidate_pairs(records, SPEC)
     assert "represents" not in everything.columns  # no window: every pair, counted once
     assert everything.height == 1770
+
+
+def test_windows_follow_the_stable_order_not_the_row_ids() -> None:
+    # Two stores number the same twelve applications differently; each record carries the
+    # same stable order (spec.ORDER, a hash of its natural key), so a window of 2 over their
+    # one shared email proposes the same pairs of applications in both. The records are
+    # identical but for that order, so without it nothing but the row ids could order them.
+    windowed = SPEC.model_copy(
+        update={"blocking": (Blocking(columns=("emails",), window=2),), "requirements": ()}
+    )
+    keys = [f"c-1/a-{i}" for i in range(12)]
+
+    def proposed(recs: list[int]) -> set[frozenset[str]]:
+        records = pl.DataFrame(
+            {
+                "rec": recs,
+                "name": ["ann lee"] * 12,
+                "emails": [["a@x"]] * 12,
+                ORDER: [hash_of(k) for k in keys],
+            }
+        )
+        key_of = dict(zip(recs, keys, strict=True))
+        pairs, _ = embedded.candidate_pairs(records, windowed)
+        return {
+            frozenset((key_of[a], key_of[b])) for a, b in pairs.select("rec_a", "rec_b").iter_rows()
+        }
+
+    first = proposed(list(range(1, 13)))
+    in_order = sorted(keys, key=hash_of)  # each record meets the next two in the stable order
+    assert first == {
+        frozenset((in_order[i], in_order[j])) for i in range(12) for j in (i + 1, i + 2) if j < 12
+    }
+    assert proposed(list(range(112, 100, -1))) == first
+    assert proposed([5, 9, 1, 12, 3, 7, 2, 11, 4, 10, 6, 8]) == first
+
+
+def hash_of(key: str) -> int:
+    return int(pl.Series([key]).hash(seed=0)[0])
 
 
 def test_u_sampling_stops_a_comparison_once_its_levels_are_common() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from fauxhire.domain.resumes import resume_lines
-from fauxhire.link.spec import Blocking, Comparison, LinkSpec, Requirement
+from fauxhire.link.spec import ORDER, Blocking, Comparison, LinkSpec, Requirement
 
 VALUE_COLUMNS = {
     "email": "emails",
@@ -129,9 +129,10 @@ IDENTITY_SPEC = LinkSpec(
 def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     """Records for IDENTITY_SPEC.
 
-    ``applications``: rec (the application's row id), name_key, resume_text, education and
-    employment (JSON text as stored). ``values``: rec, kind, key (the applicant's normalised
-    emails, phones, addresses and profile URLs).
+    ``applications``: rec (the application's row id), key (its natural key: the same in
+    every store), name_key, resume_text, education and employment (JSON text as stored).
+    ``values``: rec, kind, key (the applicant's normalised emails, phones, addresses and
+    profile URLs).
     """
     keyed = (
         values.with_columns(
@@ -165,6 +166,7 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
         pl.col("rec").cast(pl.Int64),
         pl.col("name_key").alias("name"),
         pl.col("name_key").str.slice(0, 2).alias("name_start"),
+        pl.col("key").hash(seed=0).alias(ORDER),  # the engine's stable order (spec.ORDER)
         _resume_lines(pl.col("resume_text")).alias("resume"),
         _history(pl.col("education"), pl.col("employment")).alias("history"),
     ]

@@ -16,6 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MISSING = -1
+# An optional column of records: a number per record that is the same wherever the record is
+# stored (a hash of its natural key). Bounded blocking takes a block's neighbours, and the u
+# sample its records, in this order; without it, in an order of the records' content.
+ORDER = "order"
 
 # exact: one value a side, equal or not. jaro_winkler / levenshtein: a similarity in [0, 1] of
 # one value a side, graded by thresholds. overlap: list columns sharing at least one value.
