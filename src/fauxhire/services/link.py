@@ -344,9 +344,14 @@ def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
 def _homes(
     store: Store, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
 ) -> pl.DataFrame:
-    """identity, value: the home addresses each identity declares, and the addresses its
+    """identity, value: the home addresses each identity declares; the addresses its
     equipment is shipped to that some identity declares as home (a family member whose
-    application gave none still lives there). A farm's address is nobody's declared home."""
+    application gave none still lives there); and, for an identity that declares no home at
+    all (an ATS that keeps no postal address), where its equipment goes: as a drop address
+    that is no evidence (``_observations``), so as a home it is presumed to be. Two such
+    identities shipping to one address are a household, as two declaring it would be: a
+    couple with a joint account and one connection misrepresents nothing. A farm's personas
+    claim homes elsewhere, and a building shared by more than a household is no home."""
     declared = (
         values.filter(pl.col("kind") == "address")
         .join(identities, on="rec")
@@ -359,9 +364,10 @@ def _homes(
         .join(identities, on="rec")
         .select(pl.col("cluster").alias("identity"), pl.col("shipping_address_key").alias("value"))
         .drop_nulls("value")
-        .join(declared.select("value").unique(), on="value", how="semi")
     )
-    return pl.concat([declared, shipped]).unique()
+    to_declared = shipped.join(declared.select("value").unique(), on="value", how="semi")
+    presumed = shipped.join(declared.select("identity").unique(), on="identity", how="anti")
+    return pl.concat([declared, to_declared, presumed]).unique()
 
 
 def _shared_by_design(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
