@@ -18,6 +18,8 @@ built once (below).
 The bundle is read as a stream of JSON events (ijson), so memory does not grow with its size,
 and stix2-validator builds each schema's validator once instead of once per object (see
 ``_reuse_schema_validators``); its SHOULD checks, whose warnings we do not keep, are not run.
+An indicator's pattern is parsed once for the validator, stix2 and its observables, where each
+library would parse it again (``stix_patterns``).
 
 Indicators become ``Indicator`` records carrying the ``(object path, value)`` pairs their
 pattern compares for equality, and their TLP level; every other object (markings, identities,
@@ -50,6 +52,7 @@ from fauxhire.errors import IngestError, WrongFormatError
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import excerpt, oversized, read_bytes
 from fauxhire.ingest.sniff import describe, detect
+from fauxhire.ingest.stix_patterns import parsed_pattern, share_pattern_parses
 
 SOURCE_SYSTEM = "stix"
 WHOLE_FILE_BYTES = 64 << 20  # a broken file up to this size is read whole to say where
@@ -77,6 +80,7 @@ _FIELD_FIRST = re.compile(r"^([\w.\[\]-]+): (.+)$", re.DOTALL)
 _REQUIRED = re.compile(r"^'([^']+)' is a required property")
 _LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|[^\s,()]+")
 _PLAIN_STEP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the grammar quotes anything else
+_PATTERN = {"2.0": Pattern20, "2.1": Pattern21}
 
 
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
@@ -224,6 +228,7 @@ class _Validator:
             "2.0": ValidationOptions(version="2.0", disabled=["all"]),
         }
         _reuse_schema_validators()
+        share_pattern_parses()
 
     def check(self, obj: Any, version: str) -> tuple[str, str] | None:
         if not isinstance(obj, dict):
@@ -376,9 +381,10 @@ def observables(pattern: str, version: str = "2.1") -> tuple[tuple[str, str], ..
     ``("ipv4-addr:value", "198.51.100.23"), ("autonomous-system:number", "64500")``. Negated,
     ordering and MATCHES/LIKE comparisons name no value and are left out.
     """
-    compiled = (Pattern20 if version == "2.0" else Pattern21)(pattern)
+    found = parsed_pattern(pattern, version)
+    inspection = found.inspection if found else _PATTERN[version](pattern).inspect()  # raises
     out: dict[tuple[str, str], None] = {}
-    for object_type, comparisons in compiled.inspect().comparisons.items():
+    for object_type, comparisons in inspection.comparisons.items():
         for path, operator, literal in comparisons:
             if operator not in ("=", "IN"):
                 continue
