@@ -171,3 +171,28 @@ def test_a_schema_rust_could_read_otherwise_is_not_compiled() -> None:
     assert _portable(names) is None
     plain = {"$schema": "https://json-schema.org/draft/2020-12/schema#", "pattern": r"^\d+$"}
     assert _portable(plain) == {**plain, "$schema": "https://json-schema.org/draft/2020-12/schema"}
+
+
+def test_timestamps_parsed_once_are_judged_as_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dateutil.parser
+    from stix2validator.v21 import musts
+
+    stix_validation.object_checker()
+    assert musts.parser is stix_validation._KnownTimestamps  # remembered, in this process
+    sample = orjson.loads(SAMPLE.read_bytes())["objects"]
+    indicator = next(o for o in sample if o["type"] == "indicator")
+    texts = [
+        "2025-04-08T10:00:00.000Z",
+        "2025-02-30T10:00:00.000Z",  # the schema's regex takes it; dateutil does not
+        "2024-02-29T10:00:00.000Z",
+        "2025-02-29T10:00:00.000Z",
+        "2025-12-31T23:59:60.000Z",
+    ]
+    objects = [
+        {**indicator, "created": text, "modified": text, "valid_from": text} for text in texts
+    ] * 2  # the second time from memory
+    remembered = verdicts(objects)
+    monkeypatch.setattr(musts, "parser", dateutil.parser)
+    assert verdicts(objects) == remembered
+    valid = [v[0] for v in remembered if isinstance(v, tuple)]
+    assert valid == [True, False, True, False, False] * 2
