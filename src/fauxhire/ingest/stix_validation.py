@@ -112,6 +112,21 @@ def _reuse_schema_validators() -> None:
     ):
         return
     _validator_module.load_validator = _cached_load_validator
+    _validator_module.load_schema = _schema_read_once
+
+
+# stix2-validator's own, before _reuse_schema_validators replaced it
+_LOAD_SCHEMA: Any = getattr(_validator_module, "load_schema", None)
+
+
+@functools.cache
+def _schema_read_once(schema_path: str) -> Any:
+    """stix2-validator reads an object's schema file again for every object (a tenth of the
+    check, once the rest was made fast), only to hand it to ``load_validator``, which now
+    builds from its own copy and does not look at it. The library writes into the copy it
+    read for observed-data and bundles: the same values each time, read by nobody."""
+    assert _LOAD_SCHEMA is not None  # _reuse_schema_validators replaces none without it
+    return _LOAD_SCHEMA(schema_path)
 
 
 class _KnownTimestamps:
@@ -141,7 +156,7 @@ def _schema_validator(schema_path: str, schema_dir: str) -> Any:
     schema = v._PATCHED_SCHEMAS.get(schema_path)
     if schema is None:
         schema = v._PATCHED_SCHEMAS[schema_path] = v.patch_schema(
-            v.load_schema(schema_path), schema_path
+            _LOAD_SCHEMA(schema_path), schema_path
         )
     retrieve = functools.partial(v.retrieve_from_filesystem, schema_dir=schema_dir)
     registry = Registry(retrieve=retrieve).with_resource(  # type: ignore[call-arg]
@@ -150,7 +165,7 @@ def _schema_validator(schema_path: str, schema_dir: str) -> Any:
     for path in sorted(Path(schema_dir).rglob("*.json")):
         uri = str(path)
         if uri != schema_path and "examples" not in path.parts:
-            other = v.patch_schema(v.load_schema(uri), uri)
+            other = v.patch_schema(_LOAD_SCHEMA(uri), uri)
             registry = registry.with_resource(uri, DRAFT202012.create_resource(other))
     checker = v.STIXValidator(
         schema, registry=registry.crawl(), format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -219,7 +234,7 @@ def _compiled_registry(schema_dir: str) -> jsonschema_rs.Registry | None:
     resources = []
     for path in sorted(Path(schema_dir).rglob("*.json")):
         if "examples" not in path.parts:
-            schema = _portable(v.patch_schema(v.load_schema(str(path)), str(path)))
+            schema = _portable(v.patch_schema(_LOAD_SCHEMA(str(path)), str(path)))
             if schema is None:
                 return None
             resources.append((schema.get("$id") or path.as_uri(), schema))
