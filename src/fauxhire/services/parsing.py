@@ -81,6 +81,10 @@ def _parse_part(
     return to_wire(items), error
 
 
+def _load_part_parser(fmt_name: str) -> None:
+    get_format(fmt_name).part_parser  # noqa: B018 (imported, not called)
+
+
 class ParsePool:
     """Worker processes for one ingest run, started on first need, shut down on exit."""
 
@@ -224,6 +228,10 @@ def _parse_parts_in_workers(
     """Each file's parts, read off its stream here and parsed in the workers, in order. A file
     that cannot be read (on) is reported after the parts it gave, as if parsed here."""
     executor = pool.executor()
+    for _ in range(pool.workers):
+        # The workers import the format's parsers while this process reads the first part
+        # (for STIX a second or two each way, which would otherwise come one after the other).
+        executor.submit(_load_part_parser, fmt.name)
     parts = _numbered_parts(fmt, context, files, pool.part_items)
     pending: deque[tuple[int, Future[tuple[bytes, IngestError | None]] | _FileEnd]] = deque()
 
