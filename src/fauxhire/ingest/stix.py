@@ -159,7 +159,7 @@ def _scan_bundle(source: SourceFile) -> tuple[str | None, list[Any]]:
                     break  # a list of objects, not a bundle: load_bundle says so
                 if prefix in ("type", "spec_version") and event == "string":
                     head[prefix] = value
-                elif prefix == "objects" and event != "start_array":
+                elif prefix == "objects" and event not in ("start_array", "end_array"):
                     head["objects"] = event  # not a list: load_bundle says so
                 elif prefix == "objects.item" and event == "start_map":
                     obj = _build(events, prefix)
