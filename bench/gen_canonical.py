@@ -1,4 +1,4 @@
-"""Canonical applications (FORMATS.md section 5) at scale, for benchmarks: streamed and seeded.
+"""Canonical applications (docs/formats.md section 5) at scale, for benchmarks: streamed and seeded.
 
 ``iter_lines(rows, seed=...)`` yields one JSON line an application, in constant memory; the
 same arguments give the same bytes. About 3% of rows are a recent applicant applying again at

@@ -88,7 +88,9 @@ def evaluation(command: list[str], truth: Path, db: Path, env: dict[str, str]) -
     return dict(json.loads(scored.stdout)["stages"])
 
 
-def _run_validation(name: str, root: Path, command: list[str], env: dict[str, str]) -> Path:
+def unpack_validation(name: str, root: Path) -> Path:
+    """Validation world ``name`` unpacked into ROOT/NAME, once (a folder already unpacked is
+    kept): the folder, whose ``world`` is the input folder and ``truth`` the truth."""
     out = root / name
     if not (out / "world").is_dir():
         shutil.rmtree(out, ignore_errors=True)
@@ -96,6 +98,11 @@ def _run_validation(name: str, root: Path, command: list[str], env: dict[str, st
         say(f"{name}: unpacking {VALIDATION[name]}.tar.xz")
         with tarfile.open(VALIDATION_DIR / f"{VALIDATION[name]}.tar.xz") as archive:
             archive.extractall(out, filter="data")
+    return out
+
+
+def _run_validation(name: str, root: Path, command: list[str], env: dict[str, str]) -> Path:
+    out = unpack_validation(name, root)
     for stale in ("fauxhire.db", "report"):
         path = out / stale
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

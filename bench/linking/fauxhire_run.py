@@ -29,7 +29,9 @@ from pathlib import Path
 
 import polars as pl
 
-from fauxhire.link.resolve import resolve
+from fauxhire.link.borrowed import split_borrowed
+from fauxhire.link.identities import IDENTITY_SPEC
+from fauxhire.link.resolve import Judgements, Resolution, resolve
 from fauxhire.link.spec import Blocking, Comparison, LinkSpec
 
 NAME_LEVELS = (1.0, 0.92, 0.88, 0.7)  # Splink's NameComparison: exact, then Jaro-Winkler
@@ -135,23 +137,44 @@ def records_of(path: Path) -> pl.DataFrame:
     )
 
 
+def identities(path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, LinkSpec, Resolution]:
+    """The identity stage of `fauxhire link` (services/link.py) on applications.py's records:
+    resolve under IDENTITY_SPEC, then split the borrowed identities off, as the stage does
+    before it numbers them. Networks, ids and writing to a store are not part of it."""
+    records = pl.read_parquet(path).drop("location")  # fauxhire does not compare it
+    resolution = resolve(records, IDENTITY_SPEC, seed=seed)
+    none = Judgements.none()
+    borrowed = split_borrowed(resolution.clusters, resolution.links, IDENTITY_SPEC, none.together)
+    return records, borrowed.clusters, IDENTITY_SPEC, resolution
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=Path, required=True, help="input Parquet")
     parser.add_argument("--mode", choices=["dedupe", "link"], required=True)
     parser.add_argument("--out", type=Path, required=True, help="rec_id, cluster_id Parquet")
     parser.add_argument("--seed", type=int, default=0, help="random pairs for u")
+    parser.add_argument(
+        "--spec",
+        choices=["febrl", "identity"],
+        default="febrl",
+        help="FEBRL's records, or job applications (applications.py)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     stages: dict[str, float] = {}
-    records = records_of(args.records)
-    stages["read"] = time.perf_counter() - started
-    spec = _spec(args.mode)
-    resolution = resolve(records, spec, seed=args.seed)
-    stages["resolve"] = time.perf_counter() - started - stages["read"]
+    if args.spec == "identity":
+        records, clusters, spec, resolution = identities(args.records, args.seed)
+    else:
+        records = records_of(args.records)
+        stages["read"] = time.perf_counter() - started
+        spec = _spec(args.mode)
+        resolution = resolve(records, spec, seed=args.seed)
+        clusters = resolution.clusters
+    stages["resolve"] = time.perf_counter() - started - stages.get("read", 0.0)
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    records.select("rec_id", "rec").join(resolution.clusters, on="rec").select(
+    records.select("rec_id", "rec").join(clusters, on="rec").select(
         "rec_id", pl.col("cluster").alias("cluster_id")
     ).write_parquet(out)
     seconds = time.perf_counter() - started

@@ -99,7 +99,28 @@ def pairwise_scores(truth: pl.DataFrame, predicted: pl.DataFrame, *, link: bool)
     )
 
 
-def score_files(truth: Path, predicted: Path, *, link: bool) -> Scores:
+def legitimate_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> Scores:
+    """Scores over the pairs of two legitimate applicants' records (``is_dprk`` false on both
+    in the truth): whether linking keeps real people whole and apart, with the personas'
+    records, and any pair that joins one to a real person, left out."""
+    legitimate = truth.filter(~pl.col("is_dprk"))
+    kept = predicted.join(legitimate.select(pl.col("rec_id").cast(pl.String)), on="rec_id",
+                          how="semi")  # fmt: skip
+    return pairwise_scores(legitimate, kept, link=False)
+
+
+def mixed_clusters(truth: pl.DataFrame, predicted: pl.DataFrame) -> int:
+    """Clusters holding both a persona's record and a legitimate applicant's (``is_dprk``
+    true and false): a real person merged into a scheme's identity, or the reverse."""
+    rec_id = pl.col("rec_id").cast(pl.String)
+    joined, _ = _joined(truth.select(rec_id, "is_dprk"), predicted.select(rec_id, "cluster_id"))
+    both = joined.group_by("cluster_id").agg(pl.col("is_dprk").n_unique().alias("kinds"))
+    return both.filter(pl.col("kinds") > 1).height
+
+
+def score_files(truth: Path, predicted: Path, *, link: bool, legit: bool = False) -> Scores:
+    if legit:
+        return legitimate_scores(pl.read_parquet(truth), pl.read_parquet(predicted))
     return pairwise_scores(pl.read_parquet(truth), pl.read_parquet(predicted), link=link)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from score import pairwise_scores
+from score import legitimate_scores, mixed_clusters, pairwise_scores
 
 
 def truth(entities: dict[str, str], sources: dict[str, str] | None = None) -> pl.DataFrame:
@@ -98,3 +98,23 @@ def test_a_record_in_two_clusters_is_an_error() -> None:
     frame = pl.DataFrame({"rec_id": ["1", "1"], "cluster_id": ["X", "Y"]})
     with pytest.raises(ValueError, match="two clusters"):
         pairwise_scores(truth({"1": "A"}), frame, link=False)
+
+
+def test_legitimate_scores_leave_out_every_pair_with_a_persona() -> None:
+    # Legitimate entities {1,2} {3}; persona {4,5}. Clusters {1,2,4} {3,5}: of the legitimate
+    # records' pairs, 1-2 is predicted and true; 1-4, 2-4, 3-5 touch a persona and do not count.
+    entities = truth({"1": "A", "2": "A", "3": "B", "4": "P", "5": "P"}).with_columns(
+        pl.Series("is_dprk", [False, False, False, True, True])
+    )
+    scores = legitimate_scores(
+        entities, clusters({"1": "X", "2": "X", "3": "Y", "4": "X", "5": "Y"})
+    )
+    assert (scores.true_pairs, scores.predicted_pairs, scores.true_positives) == (1, 1, 1)
+    assert scores.f1 == 1.0
+    # X holds legitimate 1, 2 and persona 4; Y legitimate 3 and persona 5: both mix.
+    assert (
+        mixed_clusters(entities, clusters({"1": "X", "2": "X", "3": "Y", "4": "X", "5": "Y"})) == 2
+    )
+    assert (
+        mixed_clusters(entities, clusters({"1": "X", "2": "X", "3": "Y", "4": "Z", "5": "Z"})) == 0
+    )

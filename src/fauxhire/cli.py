@@ -84,7 +84,7 @@ app.add_typer(show_app, name="show")
 export_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=HELP_MARKUP,
-    help="Outputs in the formats of FORMATS.md 11.",
+    help="Outputs in the formats of docs/formats.md section 11.",
 )
 app.add_typer(export_app, name="export")
 judge_app = typer.Typer(
@@ -286,7 +286,7 @@ def run(
     folder: Annotated[
         Path,
         typer.Argument(
-            exists=True, file_okay=False, help="An input folder (FORMATS.md section 1)."
+            exists=True, file_okay=False, help="An input folder (docs/formats.md section 1)."
         ),
     ],
     db: DbOption = None,
@@ -676,7 +676,7 @@ def export_links(
     db: DbOption = None,
 ) -> None:
     """One row an application: company_id, application_id, candidate_id, identity_id,
-    network_id (FORMATS.md section 11)."""
+    network_id (docs/formats.md section 11)."""
     with _store(db, read_only=True) as (store, _):
         written = write_links_csv(store, out_file)
     err.print(f"wrote {written:,} links to {out_file}", markup=False)
@@ -691,7 +691,7 @@ def export_assessments(
     db: DbOption = None,
 ) -> None:
     """One object an identity: identity_id, network_id, probability, level and evidence
-    (FORMATS.md section 11), strongest first; with the ruleset version and hash."""
+    (docs/formats.md section 11), strongest first; with the ruleset version and hash."""
     from fauxhire.domain.shapes import level_floor
     from fauxhire.services.export import write_assessments_jsonl
 
@@ -837,7 +837,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the campaign report of the identities assessed --min-level or higher: report.html
-    (charts and tables, one file that opens offline) and report.json (FORMATS.md 11)."""
+    (charts and tables, one file that opens offline) and report.json (docs/formats.md
+    section 11)."""
     from fauxhire.report.options import report_options
     from fauxhire.services.report import indicator_titles, write_report
 
@@ -927,21 +928,135 @@ def stats(
 def quarantine_list(
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one entry a line.")] = False,
+    file: Annotated[
+        str | None, typer.Option("--file", help="Only the entries of this file, as listed.")
+    ] = None,
+    pending: Annotated[
+        bool,
+        typer.Option("--pending", help="Only conflicting duplicates awaiting a decision."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Every quarantined record: file, location, field and reason."""
+    """Every quarantined record: its id, file, location, field and reason, and for a
+    conflicting duplicate the decision on it (`fauxhire quarantine accept` or `keep`)."""
     with _store(db, read_only=True) as (store, _):
-        entries = quarantine_entries(store, limit=limit)
+        entries = quarantine_entries(store, limit=limit, file=file, pending=pending)
     if as_json:
         for e in entries:
             sys.stdout.write(json.dumps(e, default=str) + "\n")
         return
-    table = Table(title=f"{len(entries)} quarantined")
-    for column in ("file", "location", "field", "code", "reason"):
-        table.add_column(column, overflow="fold")
+    pending_count = sum(e["pending"] for e in entries)
+    table = Table(title=f"{len(entries)} quarantined, {pending_count} awaiting a decision")
+    for column in ("id", "file", "location", "field", "code", "reason", "decision"):
+        table.add_column(column, overflow="fold", no_wrap=column == "id")
     for e in entries:
-        table.add_row(*cells(e["file"], e["location"], e["field"], e["code"], e["reason"]))
+        row = (e["id"], e["file"], e["location"], e["field"], e["code"], e["reason"])
+        table.add_row(*cells(*row, _decision(e)))
     out.print(table)
+
+
+def _decision(entry: dict[str, Any]) -> str:
+    if entry["pending"]:
+        return "pending"
+    d = entry["decision"]
+    if d is None:
+        return ""
+    return f"{d['decision']} by {d['analyst']} {_when(d['decided_at'])}: {d['reason']}"
+
+
+EntryIdsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID", help="Entry ids, as `fauxhire quarantine list` shows them (q-...)."
+    ),
+]
+EntryFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--file", help="Every pending conflicting duplicate of this file, as the list names it."
+    ),
+]
+DecisionReasonOption = Annotated[
+    str, typer.Option("--reason", help="Why: kept with the decision for whoever reads it next.")
+]
+DeciderOption = Annotated[
+    str | None, typer.Option("--analyst", help="Who decides (default: the OS user).")
+]
+
+
+@quarantine_app.command("accept")
+def quarantine_accept(
+    reason: DecisionReasonOption,
+    ids: EntryIdsArgument = None,
+    file: EntryFileOption = None,
+    analyst: DeciderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Accept the later version of conflicting duplicates: it replaces the stored record
+    (its emails, phones and other values too), with the provenance of the file it came
+    from. The replaced version is kept with the decision."""
+    _decide_quarantine("accepted", ids, file, reason, analyst, db)
+
+
+@quarantine_app.command("keep")
+def quarantine_keep(
+    reason: DecisionReasonOption,
+    ids: EntryIdsArgument = None,
+    file: EntryFileOption = None,
+    analyst: DeciderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Keep the stored record of conflicting duplicates: their later versions are dismissed,
+    and ingesting one of them again quarantines nothing."""
+    _decide_quarantine("kept", ids, file, reason, analyst, db)
+
+
+_REPLACED_SHOWN = 20  # an updated export accepted whole replaces thousands: the first say how
+
+
+def _decide_quarantine(
+    decision: str,
+    ids: list[str] | None,
+    file: str | None,
+    reason: str,
+    analyst: str | None,
+    db: str | None,
+) -> None:
+    from fauxhire.services.quarantine import decide, record_ref
+
+    who = analyst if analyst is not None else _os_user()
+    with _store(db) as (store, _):
+        done = decide(
+            store, decision, ids=ids or (), file=file, analyst=who, reason=reason, now=_now()
+        )
+    named = len(done.named)
+    line = f"{decision} by {who}: {named:,} entr{'y' if named == 1 else 'ies'}"
+    if done.alongside:
+        line += f" and {len(done.alongside):,} more holding the same version, decided with it"
+    out.print(line, markup=False)
+    if done.left:
+        out.print(f"{done.left:,} entries of {file} were decided before: left as they were")
+    if decision == "kept":
+        out.print(
+            "the stored records stay; the later versions are dismissed, and ingesting one of "
+            "them again quarantines nothing"
+        )
+        return
+    for r in done.replaced[:_REPLACED_SHOWN]:
+        out.print(
+            f"{record_ref(r.record_key)} ({r.record_table}): {r.file} {r.location} replaces "
+            f"{r.replaced_file} {r.replaced_location}",
+            markup=False,
+            soft_wrap=True,  # whole lines: file names to search for and copy
+        )
+    if len(done.replaced) > _REPLACED_SHOWN:
+        out.print(f"and {len(done.replaced) - _REPLACED_SHOWN:,} more records replaced")
+    if done.stale:
+        out.print(
+            "links and assessments were made from the replaced records and are out of date: "
+            "run `fauxhire link` (a full run: `link --new` does not revisit a changed record) "
+            "and then `fauxhire assess`"
+        )
 
 
 class _OneBar:

@@ -1,6 +1,6 @@
 """The assessment from the command line, on a small demo world: `fauxhire assess` stores an
 assessment for every linked identity with the ruleset that made it, `export assessments` writes
-the objects of FORMATS.md section 11 (and `--min-level` keeps the higher ones), `rules check`
+the objects of docs/formats.md section 11 (and `--min-level` keeps the higher ones), `rules check`
 passes the shipped ruleset and reports every problem of a broken one at its `file:line`,
 `rules docs` documents every indicator, and a private ruleset named by FAUXHIRE_RULESET
 replaces the shipped one with no code change."""

@@ -3,6 +3,7 @@ stage outputs replaced whole."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,8 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from fauxhire.domain import Applicant, Application, Provenance
-from fauxhire.domain.values import Value, ValueKind
+from fauxhire.domain import Application
 from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
@@ -22,6 +22,7 @@ from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 from fauxhire.store.schema import join_key
 from fauxhire.store.writer import FileProgress
+from support.records import application  # tests/ is on sys.path (its conftest.py)
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -32,24 +33,7 @@ def _app(
     email: str = "a@example.com",
     line: str = "line 1",
 ) -> Application:
-    applicant = Applicant(
-        first_name="Alex",
-        last_name="Example",
-        name=Value(ValueKind.NAME, "Alex Example", "alex example"),
-        emails=(Value(ValueKind.EMAIL, email, email),),
-    )
-    return Application(
-        company_id="c-1",
-        application_id=app_id,
-        candidate_id="p-1",
-        applied_at=datetime(2025, 3, 3, 14, 2, 11, 120000, tzinfo=UTC),
-        job_title=title,
-        applicant=applicant,
-        provenance=Provenance("canonical", "apps.jsonl", line, "c-1"),
-        stage="Technical Interview",
-        is_interview=True,
-        extra={"note": ["x", 1]},
-    )
+    return application(app_id, title=title, email=email, line=line)
 
 
 def _write(store: Store, file_id: int, *apps: Application, now: datetime = NOW) -> dict[int, int]:
@@ -121,6 +105,28 @@ def test_a_stored_record_is_kept_and_one_with_other_content_quarantined(
     assert "'c-1/a-1' is stored already, from apps.jsonl line 1" in entry["reason"]
     progress = {r["file_id"]: r for r in store.rows(select(s.ingest_files))}
     assert (progress[second]["records"], progress[second]["quarantined"]) == (1, 1)
+
+
+def test_a_record_that_changes_only_its_emails_is_a_conflict_too(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    """The content hash covers the application's own columns; its emails are child rows."""
+    store = open_store(db_url)
+    first, second = _file(store, "0" * 64), _file(store, "1" * 64)
+    _write(store, first, _app("a-1"))
+    with store.transaction("join") as conn:  # a join's mark on the row is not its content
+        conn.execute(s.applications.update().values(has_meeting=True))
+    assert _write(store, second, _app("a-1", line="line 2")) == {}
+    assert _write(store, second, _app("a-1", email="new@example.com", line="line 3")) == {second: 1}
+    (entry,) = store.rows(select(s.quarantine))
+    assert json.loads(entry["excerpt"]) == {
+        "applicant_values": {
+            "stored": [["email", "a@example.com", "a@example.com"]],
+            "new": [["email", "new@example.com", "new@example.com"]],
+        }
+    }
+    emails = {v["key"] for v in store.rows(select(s.applicant_values))}
+    assert emails == {"a@example.com"}
 
 
 def test_unchanged_record_keeps_its_first_ingest_time(

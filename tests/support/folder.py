@@ -1,10 +1,10 @@
-"""A deterministic input folder (FORMATS.md section 1) and what ingesting it must give.
+"""A deterministic input folder (docs/formats.md section 1) and what ingesting it must give.
 
 ``write_folder(root)`` writes every source of an input folder from one seeded generator and
 returns ``Expected``: the exact counts, and the joins the data was built to have (meeting
 participants to applications, sign-ins to hires, employer reports to applications), so a test
 can run ``fauxhire run`` on the folder and compare. The builder asserts its own joins against
-the rules of FORMATS.md section 12 while it builds, so ``Expected`` is the spec, not a guess.
+the rules of docs/formats.md section 12 while it builds, so ``Expected`` is the spec, not a guess.
 
 Deliberate cases, beyond the random bulk:
 - persons 0 and 1 share a name and apply to the same company: a Zoom participant with that name
@@ -58,7 +58,7 @@ PROFILES = (
 ATS_KINDS = ("greenhouse", "lever", "canonical")
 IDPS = ("okta", "entra")
 
-# Interview stages, FORMATS.md section 4 default; Lever stage ids per the brief.
+# Interview stages, docs/formats.md section 4 default; Lever stage ids per the brief.
 GH_NON_INTERVIEW = ("Application Review", "Application Received", "New Lead")
 GH_INTERVIEW = ("Recruiter Screen", "Technical Interview", "Onsite Interview", "Offer")
 LEVER_NON_INTERVIEW = ("lead-new", "lead-reached-out", "lead-responded", "applicant-new")
@@ -181,7 +181,8 @@ class Expected:
 
 
 def is_interview_stage(ats: str, stage: str | None) -> bool:
-    """The interview rule this folder is built on (FORMATS.md section 4; Lever ids per brief)."""
+    """The interview rule this folder is built on (docs/formats.md section 4; Lever ids per
+    brief)."""
     if ats == "lever":
         return bool(stage) and not (stage or "").startswith(("lead-", "applicant-new"))
     return (stage or "").strip().casefold() not in {"", *(s.casefold() for s in GH_NON_INTERVIEW)}
@@ -512,7 +513,7 @@ class _World:
         return f"192.0.2.{self.rng.randint(10, 120)}"
 
     def _check_meeting_rule(self, cand: _Participant, app: _App) -> None:
-        """FORMATS.md section 12: by email, else by a name unique in the company; of the
+        """docs/formats.md section 12: by email, else by a name unique in the company; of the
         candidate's applications, the nearest before the meeting (services/meetings.py)."""
         at = [a for a in self.apps if a.company is app.company]
         if cand.email:
@@ -623,7 +624,7 @@ class _World:
             )  # fmt: skip
 
     def report_matches(self, report: dict[str, Any]) -> set[AppKey]:
-        """FORMATS.md section 12: ids at the reporting company, strong values anywhere, names
+        """docs/formats.md section 12: ids at the reporting company, strong values anywhere, names
         at the reporting company."""
         s, company = report["subject"], report["reporting_company_id"]
         keys = {("email", e.lower()) for e in s["emails"]}

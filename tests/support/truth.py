@@ -108,7 +108,7 @@ def truth_apps() -> list[TruthApp]:
 
 
 def report_figures(apps: list[TruthApp]) -> dict[str, Any]:
-    """FORMATS.md section 11 figures over the dprk identities (section 12 definitions)."""
+    """docs/formats.md section 11 figures over the dprk identities (section 12 definitions)."""
     dprk = [a for a in apps if a.population == "dprk"]
     interviews = [a for a in dprk if a.interview]
     companies = {a.company_id: a.company for a in interviews}
@@ -190,7 +190,7 @@ def write_truth(root: Path) -> dict[str, Any]:
 
 
 def write_input(root: Path) -> None:
-    """companies.csv and one canonical applications file (FORMATS.md sections 2 and 5)."""
+    """companies.csv and one canonical applications file (docs/formats.md sections 2 and 5)."""
     _write_csv(
         root / "companies.csv",
         ["company_id", "name", "domain", "country", "naics", "tags"],

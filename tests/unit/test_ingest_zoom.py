@@ -120,7 +120,7 @@ def test_okta_file_given_as_zoom_is_refused(tmp_path: Path) -> None:
         run(write(tmp_path, okta))
     assert str(info.value) == (
         "zoom/c-1.json: expected Zoom meetings ([{meeting_id, topic, start_time, participants}], "
-        "FORMATS.md section 6) or a Zoom participant page (report/ or metrics/meetings/"
+        "docs/formats.md section 6) or a Zoom participant page (report/ or metrics/meetings/"
         "{meetingId}/participants), but this looks like Okta System Log events (okta)"
     )
     assert info.value.code == "wrong_format"

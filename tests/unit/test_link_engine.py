@@ -42,6 +42,32 @@ def test_levels_grade_similarity_and_mark_missing() -> None:
     assert compared.get_column("tf_email").to_list()[0] == pytest.approx(0.75)
 
 
+def test_coded_lists_compare_as_the_values_do() -> None:
+    # Integer codes stand for the list values when pairs are compared: the same levels and
+    # the same rarity of the shared value, whatever the values were.
+    spec = SPEC.model_copy(
+        update={
+            "comparisons": (
+                *SPEC.comparisons,
+                Comparison(name="history", column="history", method="jaccard", thresholds=(0.5,)),
+            ),
+            "list_columns": frozenset({"emails", "history"}),
+        }
+    )
+    records = RECORDS.with_columns(
+        pl.Series("history", [["x", "y"], ["y", "x", "z"], None, ["q"]]),
+        pl.Series("emails", [["a@x"], ["b@x", "a@x"], ["c@x"], []]),
+    )
+    coded = embedded.coded_lists(records, spec)
+    assert coded.get_column("emails").dtype == pl.List(pl.UInt32)
+    assert coded.get_column("name").equals(records.get_column("name"))
+    pairs = pl.DataFrame({"rec_a": [1, 1, 1, 2], "rec_b": [2, 3, 4, 4]})
+    by_values = embedded.compare(pairs, records, spec, embedded.term_frequencies(records, spec))
+    by_codes = embedded.compare(pairs, coded, spec, embedded.term_frequencies(coded, spec))
+    assert by_codes.equals(by_values)
+    assert by_values.get_column("lv_history").to_list() == [1, MISSING, 0, 0]
+
+
 def test_blocking_finds_shared_values_and_requirements_drop_other_names() -> None:
     pairs, report = embedded.candidate_pairs(RECORDS, SPEC)
     assert set(pairs.select("rec_a", "rec_b").iter_rows()) == {(1, 2), (1, 3), (2, 3)}
@@ -55,6 +81,66 @@ def test_blocks_over_the_cap_are_skipped_and_counted() -> None:
     pairs, report = embedded.candidate_pairs(RECORDS, spec)
     assert pairs.height == 0
     assert report.skipped_blocks["emails"] == 1 and report.skipped_records["emails"] == 3
+
+
+def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None:
+    # Sixty records share an email; twenty also share a name. Under a window of 2 the email
+    # rule proposes 117 of its 1,770 pairs; each stands for the pairs the window left out.
+    # The name rule's block of 20 is wider than 2 too, so its pairs outside both windows are
+    # missing, and a pair the email window proposed is still known to share the name. Each
+    # record holds something of its own (as real applications do): windows take neighbours in
+    # an order of content, where identical records would sit side by side.
+    count = 60
+    records = pl.DataFrame(
+        {
+            "rec": list(range(1, count + 1)),
+            "name": ["ann lee" if i % 3 == 0 else f"person {i}" for i in range(count)],
+            "emails": [["a@x"]] * count,
+            "job": [f"job {i}" for i in range(count)],
+        }
+    )
+    windowed = SPEC.model_copy(
+        update={
+            "blocking": (
+                Blocking(columns=("emails",), window=2),
+                Blocking(columns=("name",), window=2),
+            )
+        }
+    )
+    pairs, report = embedded.candidate_pairs(records, windowed)
+    assert report.pairs == {"emails": 117, "name": 37}
+    assert pairs.get_column("represents").sum() == pytest.approx(1770, rel=0.05)
+    by_pair = {(a, b): r for a, b, r in pairs.select("rec_a", "rec_b", "rules").iter_rows()}
+    ann_lee = set(range(1, count + 1, 3))
+    # Every pair shares the email; one of two "ann lee"s is known to share the name too,
+    # whichever window proposed it.
+    assert all(r & 1 for r in by_pair.values())
+    named = [r for (a, b), r in by_pair.items() if a in ann_lee and b in ann_lee]
+    assert len(named) >= 37 and all(r == 3 for r in named)
+    everything, _ = embedded.candidate_pairs(records, SPEC)
+    assert "represents" not in everything.columns  # no window: every pair, counted once
+    assert everything.height == 1770
+
+
+def test_u_sampling_stops_a_comparison_once_its_levels_are_common() -> None:
+    # Half the records share one email: among random pairs every level of the email
+    # comparison is common, and its u is that of the first tenth of the pairs. The names are
+    # all different, so their agreement level is never seen and the name samples them all.
+    rng = np.random.default_rng(5)
+    records = pl.DataFrame(
+        {
+            "rec": list(range(400)),
+            "name": [f"name {i}" for i in range(400)],
+            "emails": [["a@x"] if rng.random() < 0.5 else [f"{i}@x"] for i in range(400)],
+        }
+    )
+    spec = SPEC.model_copy(update={"random_pairs": 20_000})
+    u = embedded.sampled_u(records, spec, seed=7)
+    pairs = embedded.random_pairs(records, spec, seed=7)
+    first = embedded.compare(pairs[: pairs.height // 10], records, spec)
+    every = embedded.compare(pairs, records, spec)
+    assert u[1] == pytest.approx(level_shares(*embedded.level_patterns(first, spec), spec)[1])
+    assert u[0] == pytest.approx(level_shares(*embedded.level_patterns(every, spec), spec)[0])
 
 
 def test_em_recovers_m_rule_by_rule_though_blocked_non_matches_agree() -> None:

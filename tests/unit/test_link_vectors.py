@@ -10,12 +10,12 @@ from rapidfuzz.distance import JaroWinkler
 
 from fauxhire.link.vectors import (
     RecordIndex,
-    distinct,
     encode,
     pair_keys,
     pairs_within_blocks,
     similarity_of_codes,
     split_keys,
+    windowed_pairs,
 )
 
 
@@ -34,17 +34,30 @@ def test_pairs_within_blocks_are_every_pair_of_each_block_once() -> None:
     assert (a < b).all()
 
 
+def test_a_window_keeps_the_pairs_at_most_that_far_apart_in_each_block() -> None:
+    rng = np.random.default_rng(4)
+    block = np.sort(rng.integers(0, 12, 300))
+    position = np.arange(300, dtype=np.int64)
+    a, b = pairs_within_blocks(block, position, window=3)
+    expected = {
+        (members[i], members[j])
+        for value in np.unique(block)
+        for members in [np.flatnonzero(block == value).tolist()]
+        for i, j in combinations(range(len(members)), 2)
+        if j - i <= 3
+    }
+    assert set(zip(a.tolist(), b.tolist(), strict=True)) == expected
+    assert len(a) == len(expected)
+    sizes = np.unique(block, return_counts=True)[1]
+    assert windowed_pairs(sizes, 3).sum() == len(expected)
+    assert windowed_pairs(sizes, None).sum() == (sizes * (sizes - 1) // 2).sum()
+
+
 def test_pairs_within_blocks_of_nothing_or_singletons_are_none() -> None:
     a, _ = pairs_within_blocks(np.array([1, 2, 3]), np.array([0, 1, 2]))
     assert len(a) == 0
     a, _ = pairs_within_blocks(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
     assert len(a) == 0
-
-
-def test_distinct_keys_are_sorted_and_once_each() -> None:
-    keys = np.array([5, 3, 5, 9, 3, 3], dtype=np.int64)
-    assert distinct(keys).tolist() == [3, 5, 9]
-    assert len(distinct(np.empty(0, dtype=np.int64))) == 0
 
 
 def test_pair_keys_round_trip() -> None:

@@ -1,4 +1,4 @@
-"""The report's figures from hand-built frames: every definition of FORMATS.md section 12,
+"""The report's figures from hand-built frames: every definition of docs/formats.md section 12,
 the window and filters, the tech definition, anonymity."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Job titles into role categories, as FORMATS.md sections 11 and 12 define them."""
+"""Job titles into role categories, as docs/formats.md sections 11 and 12 define them."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_the_categories_are_the_formats_ones() -> None:
 @pytest.mark.parametrize(
     ("title", "category"),
     [
-        # FORMATS.md section 12: where a title fits two, the more specific wins.
+        # docs/formats.md section 12: where a title fits two, the more specific wins.
         ("Salesforce Developer", "customer_service_systems"),
         ("Payment Operations Analyst", "accounting_finance"),
         ("Full Stack Developer", "software_engineering"),

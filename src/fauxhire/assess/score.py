@@ -178,7 +178,7 @@ def probability(logodds: pl.Expr) -> pl.Expr:
 
 
 def level(chance: pl.Expr) -> pl.Expr:
-    """The ICD 203 term of FORMATS.md section 11 for each probability."""
+    """The ICD 203 term of docs/formats.md section 11 for each probability."""
     lowest, *higher = ESTIMATIVE_TERMS
     chain: Then | ChainedThen = pl.when(chance < level_floor(higher[0])).then(pl.lit(lowest))
     for term, above in pairwise(higher):

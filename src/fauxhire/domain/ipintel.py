@@ -2,10 +2,10 @@
 
 Facts about networks (who operates an address block, whether it is a server, a VPN exit or Tor),
 never about the people behind them: nothing here reads or infers anyone's nationality or origin,
-and ``country`` is where an address egresses (FORMATS.md section 12), not where anyone is from.
+and ``country`` is where an address egresses (docs/formats.md section 12), not where anyone is from.
 
 Two sources share one frame, the *ranges* (``RANGES_SCHEMA``): a customer's ``ipintel.csv``
-(FORMATS.md section 3, ``source`` = ``ipintel``) and the file fauxhire ships,
+(docs/formats.md section 3, ``source`` = ``ipintel``) and the file fauxhire ships,
 ``reference/ip_reference.csv`` (``source`` = ``reference``; its README gives every row's origin
 and confidence). A row with an empty ``network`` is a fact about a whole AS number: it never
 matches an address, and ``by_asn`` reads it.

@@ -45,7 +45,7 @@ class Company:
 
     @property
     def sector(self) -> str | None:
-        """The NAICS sector (FORMATS.md section 12), None when the code is not known."""
+        """The NAICS sector (docs/formats.md section 12), None when the code is not known."""
         return naics_sector(self.naics) if self.naics else None
 
 

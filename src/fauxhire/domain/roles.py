@@ -1,4 +1,4 @@
-"""Role categories of job titles (FORMATS.md sections 11 and 12).
+"""Role categories of job titles (docs/formats.md sections 11 and 12).
 
 A title maps to exactly one category; where it fits two, the more specific wins: a
 "Salesforce Developer" is customer-service systems, not software engineering; a "Payment

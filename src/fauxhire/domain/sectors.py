@@ -1,4 +1,4 @@
-"""NAICS sectors as the report keys them (FORMATS.md section 12)."""
+"""NAICS sectors as the report keys them (docs/formats.md section 12)."""
 
 from __future__ import annotations
 

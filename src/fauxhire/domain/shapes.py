@@ -39,7 +39,7 @@ class Network:
 class Assessment:
     subject_id: str  # an identity or network id
     probability: float
-    level: str  # ICD 203 estimative term, FORMATS.md section 11
+    level: str  # ICD 203 estimative term, docs/formats.md section 11
     ruleset: str
     ruleset_hash: str
     assessed_at: datetime
@@ -69,7 +69,7 @@ def level_floor(term: str) -> float:
 
 
 def estimative_level(probability: float) -> str:
-    """The ICD 203 term for a probability, with the bounds of FORMATS.md section 11."""
+    """The ICD 203 term for a probability, with the bounds of docs/formats.md section 11."""
     for upper, term in _LEVELS:
         if probability < upper:
             return term

@@ -311,7 +311,7 @@ def local_hours(frame: pl.DataFrame, time: str, zone: str) -> pl.Series:
     """The local hour of day in [0, 24) of each row's ``time`` in the IANA zone in its ``zone``
     column, minutes and seconds as the fraction, DST-correct.
 
-    ``time`` is a datetime column; a naive one is UTC (FORMATS.md), an aware one is read in its
+    ``time`` is a datetime column; a naive one is UTC (docs/formats.md), an aware one is read in its
     own zone. Null where the time or the zone is null, or the zone is unknown to polars. One
     ``dt.convert_time_zone`` per distinct zone, the hours back in row order.
     """

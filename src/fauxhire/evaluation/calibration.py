@@ -5,7 +5,7 @@ Over identities with a ``score`` (the probability the stage gave them) and a boo
 reliability table of ten equal-width bins [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0] (1.0 falls in
 the last), the expected calibration error (the gap between a bin's mean probability and its
 observed positive rate, weighted by how many identities the bin holds, over the bins that hold
-any), and the same table per ICD 203 estimative level (FORMATS.md section 11). An empty bin has
+any), and the same table per ICD 203 estimative level (docs/formats.md section 11). An empty bin has
 no mean and no rate (None), not zeros. Each table is one group-by, so a million identities take
 a fraction of a second.
 """

@@ -1,4 +1,4 @@
-"""The stored report's figures (FORMATS.md section 11 `report.json`) against the true ones.
+"""The stored report's figures (docs/formats.md section 11 `report.json`) against the true ones.
 
 Counts pass within 3 % of the truth, shares within 2 percentage points. The dict figures (by
 country, sector, half-year, role) are described, not judged: their small cells make a relative

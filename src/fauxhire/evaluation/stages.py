@@ -29,7 +29,7 @@ from fauxhire.evaluation.scores import (
 
 APP_KEY = ("company_id", "application_id")
 _legitimate_plain = (pl.col("population") == "legitimate") & (pl.col("hard_cases").list.len() == 0)
-LIKELY = level_floor("likely")  # FORMATS.md section 11
+LIKELY = level_floor("likely")  # docs/formats.md section 11
 
 
 def link_truth(applications: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 """Source formats: one module per format, each turning one file into domain records.
 
 ``FORMATS`` is the registry the services and the CLI use; ``FOLDER_LAYOUT`` is the order and
-the place of each format in an input folder (FORMATS.md section 1). Order matters: companies
+the place of each format in an input folder (docs/formats.md section 1). Order matters: companies
 first (adapters use their countries), applications before the observations that join to them.
 """
 

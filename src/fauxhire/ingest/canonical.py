@@ -1,4 +1,5 @@
-"""Canonical applications (FORMATS.md section 5): one JSON object a line, from any other ATS."""
+"""Canonical applications (docs/formats.md section 5): one JSON object a line, from any ATS
+without a reader of its own."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
     items = iter_json_items(
         source,
         context,
-        expect="canonical applications (JSON Lines, FORMATS.md section 5)",
+        expect="canonical applications (JSON Lines, docs/formats.md section 5)",
         raw_lines=True,
     )
     for item in iter_valid(items, CanonicalApplication, source):

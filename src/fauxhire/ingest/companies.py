@@ -1,4 +1,4 @@
-"""companies.csv (FORMATS.md section 2): the member and target company directory."""
+"""companies.csv (docs/formats.md section 2): the member and target company directory."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         context,
         required=("company_id", "name", "country"),
-        expect="companies.csv (FORMATS.md section 2)",
+        expect="companies.csv (docs/formats.md section 2)",
     )
     for item in iter_valid(rows, CompanyRow, source):
         if isinstance(item, Quarantined):

@@ -1,4 +1,4 @@
-"""Greenhouse Harvest v1 (FORMATS.md section 4): an Application per application object.
+"""Greenhouse Harvest v1 (docs/formats.md section 4): an Application per application object.
 
 A file is ``greenhouse/<company_id>.json``: a JSON array of candidate objects (``GET
 /v1/candidates``), one candidate object (``GET /v1/candidates/{id}``), application objects

@@ -1,4 +1,4 @@
-"""hr/<company_id>.csv (FORMATS.md section 8): onboarding and payroll facts for hires."""
+"""hr/<company_id>.csv (docs/formats.md section 8): onboarding and payroll facts for hires."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         context,
         required=("candidate_id", "employee_id", "work_email"),
-        expect="hr CSV (FORMATS.md section 8)",
+        expect="hr CSV (docs/formats.md section 8)",
     )
     for item in iter_valid(rows, HrRow, source):
         if isinstance(item, Quarantined):

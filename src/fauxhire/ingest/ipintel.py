@@ -1,4 +1,4 @@
-"""ipintel.csv (FORMATS.md section 3): a customer's IP intelligence, one network a row."""
+"""ipintel.csv (docs/formats.md section 3): a customer's IP intelligence, one network a row."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         context,
         required=("network", "kind"),
-        expect="ipintel.csv (FORMATS.md section 3)",
+        expect="ipintel.csv (docs/formats.md section 3)",
     )
     for item in iter_valid(rows, IpIntelRow, source):
         if isinstance(item, Quarantined):

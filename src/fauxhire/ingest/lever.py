@@ -1,4 +1,4 @@
-"""Lever opportunities (FORMATS.md section 1): one Application per opportunity.
+"""Lever opportunities (docs/formats.md section 4): one Application per opportunity.
 
 A file is ``lever/<company_id>.json``: a ``{data, hasNext, next}`` page as the API returns it
 (``GET /v1/opportunities``), a single-record response ``{data: {...}}`` (``GET

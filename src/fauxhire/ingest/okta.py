@@ -1,4 +1,4 @@
-"""Okta System Log events (FORMATS.md section 7): one SignIn per LogEvent.
+"""Okta System Log events (docs/formats.md section 7): one SignIn per LogEvent.
 
 A file is ``okta/<company_id>.json``: the LogEvent array ``GET /api/v1/logs`` returns, or
 JSON Lines. The new hire is ``actor.alternateId`` (the work email).
@@ -26,7 +26,7 @@ from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import NonEmptyStr, UtcDatetime, Wire, iter_valid, unknown_tree
 
 SOURCE_SYSTEM: Final = "okta"
-EXPECT = "Okta System Log events (a LogEvent array or JSON Lines, FORMATS.md section 7)"
+EXPECT = "Okta System Log events (a LogEvent array or JSON Lines, docs/formats.md section 7)"
 
 # Okta's "{a=b, c=d, e}" strings: split at a comma only when a "key=" follows, because values
 # such as the risk reasons contain commas themselves.

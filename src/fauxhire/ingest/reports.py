@@ -1,4 +1,4 @@
-"""reports/*.jsonl (FORMATS.md section 9): first-hand employer reports about a subject."""
+"""reports/*.jsonl (docs/formats.md section 9): first-hand employer reports about a subject."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
         source,
         context,
         list_keys=("reports",),
-        expect="employer reports (JSON Lines, FORMATS.md section 9)",
+        expect="employer reports (JSON Lines, docs/formats.md section 9)",
     )
     for item in iter_valid(items, ReportRow, source):
         if isinstance(item, Quarantined):

@@ -1,4 +1,4 @@
-"""STIX 2.1 bundles from partners and feeds (FORMATS.md section 10).
+"""STIX 2.1 bundles from partners and feeds (docs/formats.md section 10).
 
 Each object of the bundle is checked on its own, first by ``stix2-validator``
 (``stix_validation``; its SHOULD findings are only warnings) and then parsed by ``stix2``
@@ -42,7 +42,7 @@ from fauxhire.ingest.stix_validation import object_checker
 SOURCE_SYSTEM = "stix"
 WHOLE_FILE_BYTES = 64 << 20  # a broken file up to this size is read whole to say where
 PART_OBJECTS = 500  # objects a part: a few hundred milliseconds of work, under a megabyte
-EXPECT = 'a STIX 2.1 bundle ({"type": "bundle", "objects": [...]}, FORMATS.md section 10)'
+EXPECT = 'a STIX 2.1 bundle ({"type": "bundle", "objects": [...]}, docs/formats.md section 10)'
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 # The marking ids fixed by the TLP 2.0 extension and by STIX 2.1 (TLP 1.0); a bundle may use

@@ -16,7 +16,7 @@ from fauxhire.ingest.sniff import require
 
 
 def _utc(value: datetime) -> datetime:
-    """A timestamp without a zone is UTC (FORMATS.md common rules); all are stored in UTC."""
+    """A timestamp without a zone is UTC (docs/formats.md, common rules); all are stored in UTC."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

@@ -1,4 +1,4 @@
-"""Zoom meeting participants (FORMATS.md section 6): one MeetingJoin per participant.
+"""Zoom meeting participants (docs/formats.md section 6): one MeetingJoin per participant.
 
 Accepted, each as Zoom or a person writes it:
 - ``zoom/<company_id>.json``: an array of meetings ``{meeting_id, topic, start_time,
@@ -53,7 +53,7 @@ from fauxhire.ingest.wire import (
 
 SOURCE_SYSTEM = "zoom"
 EXPECT = (
-    "Zoom meetings ([{meeting_id, topic, start_time, participants}], FORMATS.md section 6) or "
+    "Zoom meetings ([{meeting_id, topic, start_time, participants}], docs/formats.md section 6) or "
     "a Zoom participant page (report/ or metrics/meetings/{meetingId}/participants)"
 )
 # meeting-85012345678.json, meeting-85012345678.page-2.json: the meeting a page lists.

@@ -21,19 +21,19 @@ import numpy.typing as npt
 import polars as pl
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from fauxhire.link.model import Model, Patterns, RuleSample
+from fauxhire.link.model import Model, Patterns, RuleSample, shares
 from fauxhire.link.spec import MISSING, Blocking, Comparison, LinkSpec, Requirement
 from fauxhire.link.vectors import (
     Encoded,
     Ints,
     RecordIndex,
     Scorer,
-    distinct,
     encode,
     pair_keys,
     pairs_within_blocks,
     similarity_of_codes,
     split_keys,
+    windowed_pairs,
 )
 
 Floats = npt.NDArray[np.float64]
@@ -65,34 +65,109 @@ def candidate_pairs(
     records: pl.DataFrame, spec: LinkSpec, new: pl.Series | None = None
 ) -> tuple[pl.DataFrame, BlockingReport]:
     """Distinct pairs (rec_a < rec_b) that agree on any blocking rule, with ``rules``: a bit
-    per rule that proposed the pair (bit i for ``spec.blocking[i]``). Sorted by (rec_a, rec_b).
+    per rule whose blocks hold the pair (bit i for ``spec.blocking[i]``). Sorted by (rec_a,
+    rec_b).
+
+    A rule with a ``window`` proposes only some pairs of its larger blocks. Then the pairs get
+    ``represents`` too: how many pairs of the unbounded blocking each stands for, the inverse
+    of its chance to be proposed (a pair of a block of s records under a window of w is
+    proposed with chance windowed_pairs(s, w) / C(s, 2)), so that the model, estimated from
+    counts of pairs, sees the blocks as if every pair were there. A pair the bounded rules did
+    not propose may still sit in one of their blocks: its bit says so.
 
     With ``new``, only pairs with at least one record in it: what an incremental batch adds.
     """
     report = BlockingReport()
     records = records.sort("rec")  # positions in rec order: a < b means rec_a < rec_b
+    records = records.with_columns(_content_order(records, spec))
     is_new = None
     if new is not None:
         is_new = np.zeros(records.height, dtype=bool)
         is_new[RecordIndex(records.get_column("rec")).positions(new)] = True
     keys, bits = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    chances = [np.empty(0)]
+    wide: dict[int, pl.DataFrame] = {}
     for bit, rule in enumerate(spec.blocking):
-        found = _block(records, rule, spec.list_columns, is_new, report)
+        found, chance, wide[bit] = _block(records, rule, spec.list_columns, is_new, report)
         report.pairs[rule.name] = len(found)
         keys.append(found)
         bits.append(np.full(len(found), 1 << bit, dtype=np.int64))
-    # The union: sorted by pair, each pair's bits OR-ed over its run.
-    by_pair = pl.DataFrame({"key": np.concatenate(keys), "rules": np.concatenate(bits)}).sort("key")
+        chances.append(chance)
+    # The union: sorted by pair, each pair's bits OR-ed over its run, its chance the largest.
+    by_pair = pl.DataFrame(
+        {
+            "key": np.concatenate(keys),
+            "rules": np.concatenate(bits),
+            "chance": np.concatenate(chances),
+        }
+    ).sort("key")
     key = by_pair.get_column("key").to_numpy()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     rules = np.bitwise_or.reduceat(by_pair.get_column("rules").to_numpy(), starts)
     a, b = split_keys(key[starts])
+    rules = rules if len(key) else key
     recs = records.get_column("rec").to_numpy().astype(np.int64)
     pairs = pl.DataFrame(
-        {"rec_a": recs[a], "rec_b": recs[b], "rules": rules if len(key) else key},
+        {"rec_a": recs[a], "rec_b": recs[b], "rules": rules},
         schema={"rec_a": pl.Int64, "rec_b": pl.Int64, "rules": pl.Int64},
     )
+    if new is None and any(frame.height for frame in wide.values()):
+        chance = np.maximum.reduceat(by_pair.get_column("chance").to_numpy(), starts)
+        represents = _represented(a, b, rules, chance, wide, spec)  # sets bits of rules: first
+        pairs = pairs.with_columns(pl.Series("rules", rules), pl.Series("represents", represents))
     return across_sources(pairs, records, spec), report
+
+
+def _content_order(records: pl.DataFrame, spec: LinkSpec) -> pl.Expr:
+    """A number per record from what it holds (lists in sorted order), the same in every
+    store that holds it: the order windows take neighbours in."""
+    columns = sorted(c for c in records.columns if c != "rec" and not c.startswith("_"))
+    held = [pl.col(c).list.sort() if c in spec.list_columns else pl.col(c) for c in columns]
+    return pl.struct(held).hash(seed=0).alias("_order")
+
+
+def _represented(
+    a: Ints, b: Ints, rules: Ints, chance: Floats, wide: dict[int, pl.DataFrame], spec: LinkSpec
+) -> Floats:
+    """Per pair of positions, how many pairs of the unbounded blocking it stands for; sets in
+    ``rules`` (in place) the bit of each rule whose blocks hold the pair, proposed or not.
+
+    ``chance``: per pair, the largest chance that a rule which proposed it had to (``_block``).
+    ``wide``: per rule bit, the (pos, block, size) of its blocks larger than its window. A pair
+    that a rule's wide block holds but its window left out has that block's chance too. Every
+    window runs in the same order (record ids), so rules that hold a pair tend to propose it or
+    not together: its chance is taken as that of the likeliest rule, not as if the rules were
+    independent (which counted a third fewer candidate pairs than there are, on the v3
+    validation world)."""
+    ends = pl.DataFrame({"i": np.arange(len(a), dtype=np.int64), "a": a, "b": b})
+    top = int(max(a.max(), b.max())) + 1 if len(a) else 0
+    for bit, rule in enumerate(spec.blocking):
+        blocks = wide[bit]
+        if blocks.height == 0:
+            continue
+        # Only pairs this rule did not propose, with both records in its wide blocks, may
+        # share one unseen: the join is theirs alone.
+        member = np.zeros(top, dtype=bool)
+        member[blocks.get_column("pos").to_numpy()] = True
+        unseen = member[a] & member[b] & ((rules & (1 << bit)) == 0)
+        shared = (
+            ends.filter(pl.Series(unseen))
+            .join(blocks.rename({"pos": "a"}), on="a")
+            .join(blocks.select(pl.col("pos").alias("b"), "block"), on=["b", "block"])
+            .group_by("i")
+            .agg(pl.col("size").min())  # two shared blocks: the likelier to propose it
+        )
+        at = shared.get_column("i").to_numpy()
+        size = shared.get_column("size").to_numpy().astype(np.int64)
+        rules[at] |= 1 << bit
+        chance[at] = np.maximum(chance[at], _kept(size, rule.window))
+    return 1 / chance
+
+
+def _kept(size: Ints, window: int | None) -> Floats:
+    """The share of a block's pairs a window proposes, per block size."""
+    every = size * (size - 1) / 2
+    return np.asarray(windowed_pairs(size, window) / np.maximum(every, 1), dtype=np.float64)
 
 
 def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
@@ -123,9 +198,14 @@ def _block(
     list_columns: frozenset[str],
     is_new: npt.NDArray[np.bool_] | None,
     report: BlockingReport,
-) -> Ints:
-    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once."""
-    keyed = records.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), *rule.columns)
+) -> tuple[Ints, Floats, pl.DataFrame]:
+    """The pair keys (``vectors.pair_keys`` of positions) one rule proposes, each once; per
+    pair the chance that the rule proposes a pair of its block (1 unless the window leaves
+    some out); and the (pos, block, size) of its blocks larger than its window, whose pairs
+    it proposes only in part (empty without a window)."""
+    keyed = records.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), "_order", *rule.columns
+    )
     for column in rule.columns:
         if column in list_columns:
             keyed = keyed.explode(column)
@@ -133,7 +213,7 @@ def _block(
     for column in rule.columns:
         if keyed.schema[column] == pl.String:
             keyed = keyed.filter(pl.col(column) != "")
-    keyed = keyed.unique().select("pos", pl.struct(rule.columns).hash().alias("block"))
+    keyed = keyed.unique().select("pos", "_order", pl.struct(rule.columns).hash().alias("block"))
     sizes = keyed.group_by("block").len()
     too_big = sizes.filter(pl.col("len") > rule.max_block)
     report.skipped_blocks[rule.name] = too_big.height
@@ -143,18 +223,34 @@ def _block(
     if is_new is not None:  # only the blocks that hold a new record
         fresh = keyed.filter(pl.Series(is_new).gather(keyed.get_column("pos")))
         keyed = keyed.join(fresh.select("block").unique(), on="block")
-    keyed = keyed.sort("block", "pos")
-    a, b = pairs_within_blocks(
-        keyed.get_column("block").to_numpy().astype(np.int64, copy=False),
-        keyed.get_column("pos").to_numpy(),
+    # A window takes neighbours in an order of the records' content, not of their row ids:
+    # two stores holding the same applications (SQLite and PostgreSQL, or one re-ingested)
+    # number them differently, and must compare the same pairs.
+    keyed = keyed.sort("block", "_order", "pos").with_columns(
+        pl.len().over("block").cast(pl.UInt32).alias("size")
     )
+    wide = keyed.filter(pl.col("size") > (rule.window or keyed.height) + 1)
+    # Rows, not positions, so that each pair knows its block's size.
+    first, second = pairs_within_blocks(
+        keyed.get_column("block").to_numpy().astype(np.int64, copy=False),
+        np.arange(keyed.height, dtype=np.int64),
+        rule.window,
+    )
+    pos = keyed.get_column("pos").to_numpy()
+    a, b = np.minimum(pos[first], pos[second]), np.maximum(pos[first], pos[second])
+    chance = _kept(keyed.get_column("size").to_numpy().astype(np.int64)[first], rule.window)
     if is_new is not None:
         mine = is_new[a] | is_new[b]
-        a, b = a[mine], b[mine]
+        a, b, chance = a[mine], b[mine], chance[mine]
     found = pair_keys(a, b)
-    if any(column in list_columns for column in rule.columns):
-        found = distinct(found)  # two shared emails put a pair in two blocks
-    return found
+    if len(found) and any(column in list_columns for column in rule.columns):
+        # Two shared emails put a pair in two blocks: once, with the likelier block's chance.
+        ordered = pl.DataFrame({"key": found, "chance": chance}).sort("key")
+        found = ordered.get_column("key").to_numpy()
+        starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+        chance = np.maximum.reduceat(ordered.get_column("chance").to_numpy(), starts)
+        found = found[starts]
+    return found, chance, wide
 
 
 def _empty_pairs() -> pl.DataFrame:
@@ -163,7 +259,11 @@ def _empty_pairs() -> pl.DataFrame:
 
 def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFrame:
     """About ``spec.random_pairs`` pairs of distinct records drawn uniformly, from the pairs
-    the spec compares: to estimate u (nearly no matches)."""
+    the spec compares: to estimate u (nearly no matches). Drawn over the records in an order
+    of their content, so that the sample, and with it the model, is the same in every store
+    that holds them, however it numbered them (u stops sampling early, so which pairs come
+    first matters)."""
+    records = records.with_columns(_content_order(records, spec)).sort("_order", "rec")
     recs = records.get_column("rec").to_numpy()
     if len(recs) < 2:
         return _empty_pairs()
@@ -176,6 +276,58 @@ def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFra
         {"rec_a": recs[a], "rec_b": recs[b]}, schema={"rec_a": pl.Int64, "rec_b": pl.Int64}
     )
     return across_sources(pairs, records, spec)
+
+
+# u by sampling stops for a comparison once each of its levels has been seen this often among
+# the random pairs (Splink 5 stops at 100 the same way).
+U_OBSERVATIONS = 100
+_U_CHUNKS = 10
+
+
+def coded_lists(records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
+    """The records with each list column's values as integer codes, equal where the values
+    are: what ``compare`` and ``term_frequencies`` read gives the same levels and shares.
+    Gathering both sides' lists of strings for millions of pairs was most of linking a million
+    applications (17 s for the emails alone); lists of integers gather twenty times faster.
+    Codes are ranks among these records' values, so they mean nothing outside this frame."""
+    coded = []
+    for column in records.columns:
+        if column not in spec.list_columns:
+            continue
+        # One row (a null) for an empty or null list, so every record comes back once, in
+        # order; an empty or null list becomes an empty one (both are missing).
+        exploded = records.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), column
+        ).explode(column, empty_as_null=True, keep_nulls=True)
+        codes = exploded.with_columns(pl.col(column).rank("dense").cast(pl.UInt32))
+        lists = codes.group_by("_row", maintain_order=True).agg(pl.col(column).drop_nulls())
+        coded.append(lists.get_column(column))
+    return records.with_columns(coded)
+
+
+def sampled_u(
+    records: pl.DataFrame, spec: LinkSpec, seed: int, coded: pl.DataFrame | None = None
+) -> list[Floats]:
+    """u of every comparison from ``random_pairs``, compared a tenth at a time: a comparison
+    stops once each of its levels has U_OBSERVATIONS pairs. What u has to say of a level
+    seen a hundred times more pairs would not change much, and comparing the resume lines of a
+    million random pairs took a third of linking ninety thousand applications. A rarer level
+    (a near miss of a name) keeps its comparison sampling to the end: the cost is fixed by
+    ``spec.random_pairs`` either way, and the answer is the same for one seed."""
+    pairs = random_pairs(records, spec, seed)
+    compared_on = records if coded is None else coded  # the same levels, faster (coded_lists)
+    totals = {c.name: np.zeros(c.levels + 1) for c in spec.comparisons}
+    pending = list(spec.comparisons)
+    for chunk in np.array_split(np.arange(pairs.height), _U_CHUNKS):
+        if not pending or len(chunk) == 0:
+            continue
+        compared = compare(pairs[chunk], compared_on, spec, comparisons=pending)
+        for comparison in pending:
+            levels = compared.get_column(level_column(comparison)).to_numpy()
+            present = levels[levels != MISSING].astype(np.int64)
+            totals[comparison.name] += np.bincount(present, minlength=comparison.levels + 1)
+        pending = [c for c in pending if totals[c.name].min() < U_OBSERVATIONS]
+    return [shares(totals[c.name], spec) for c in spec.comparisons]
 
 
 def compare(
@@ -396,7 +548,7 @@ def level_patterns(compared: pl.DataFrame, spec: LinkSpec) -> Patterns:
     # unsorted table gives weights that differ in the last bits from run to run.
     counted = compared.group_by(names).len().sort(names)
     levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
-    return levels, counted.get_column("len").to_numpy().astype(np.int64)
+    return levels, counted.get_column("len").to_numpy().astype(np.float64)
 
 
 def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]:
@@ -406,11 +558,14 @@ def training_samples(compared: pl.DataFrame, spec: LinkSpec) -> list[RuleSample]
     those rules fix, so that is left out too."""
     names = [level_column(c) for c in spec.comparisons]
     # One pass over the pairs: patterns with the set of rules that proposed them. The rest
-    # is arithmetic on at most a few thousand rows.
-    counted = compared.group_by(*names, "rules").len()
+    # is arithmetic on at most a few thousand rows. A pair of bounded blocking counts for
+    # the pairs it stands for (``candidate_pairs``).
+    weighed = "represents" in compared.columns
+    count = pl.col("represents").sum() if weighed else pl.len().cast(pl.Float64)
+    counted = compared.group_by(*names, "rules").agg(count.alias("pairs"))
     levels = counted.select(names).to_numpy().astype(np.int8).reshape(-1, len(names))
     rules = counted.get_column("rules").to_numpy()
-    counts = counted.get_column("len").to_numpy().astype(np.int64)
+    counts = counted.get_column("pairs").to_numpy().astype(np.float64)
     out = []
     earlier_bits, earlier_fixed = 0, frozenset[str]()
     for bit, rule in enumerate(spec.blocking):
@@ -434,14 +589,14 @@ def _masked(spec: LinkSpec, names: frozenset[str]) -> list[int]:
     return [index for index, c in enumerate(spec.comparisons) if c.name in names]
 
 
-def _patterns(levels: npt.NDArray[np.int8], counts: Ints, masked: list[int]) -> Patterns:
+def _patterns(levels: npt.NDArray[np.int8], counts: Floats, masked: list[int]) -> Patterns:
     """Distinct patterns, sorted, with the masked comparisons set to MISSING, and counts."""
     levels = levels.copy()
     levels[:, masked] = MISSING
     if len(levels) == 0:
         return levels, counts
     rows, inverse = np.unique(levels, axis=0, return_inverse=True)
-    return rows, np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
+    return rows, np.bincount(inverse.ravel(), weights=counts).astype(np.float64)
 
 
 def weight_column(comparison: Comparison) -> str:

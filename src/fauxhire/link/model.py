@@ -86,15 +86,21 @@ class Model:
         )
 
 
-Patterns = tuple[Levels, npt.NDArray[np.int64]]  # distinct level patterns, pairs of each
+# Distinct level patterns, and pairs of each: a count, or under bounded blocking the pairs
+# the compared ones stand for (not a whole number).
+Patterns = tuple[Levels, Floats]
 
 
-def level_shares(levels: Levels, counts: npt.NDArray[np.int64], spec: LinkSpec) -> list[Floats]:
+def level_shares(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
     """Per comparison, the share of each level among the pairs where neither side is missing."""
     return [
-        _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
-        for totals in _level_totals(levels, counts.astype(np.float64), spec)
+        shares(totals, spec) for totals in _level_totals(levels, counts.astype(np.float64), spec)
     ]
+
+
+def shares(totals: Floats, spec: LinkSpec) -> Floats:
+    """Each level's share of one comparison's pairs (counted per level), kept off 0 and 1."""
+    return _bounded(totals / max(totals.sum(), 1.0), spec.probability_floor)
 
 
 def _level_totals(levels: Levels, counts: Floats, spec: LinkSpec) -> list[Floats]:
@@ -173,7 +179,7 @@ def estimate(
 
 
 def _expected_match_levels(
-    spec: LinkSpec, levels: Levels, counts: npt.NDArray[np.int64], u: list[Floats]
+    spec: LinkSpec, levels: Levels, counts: Floats, u: list[Floats]
 ) -> tuple[list[Floats], int]:
     """EM over one sample: per comparison, the expected count of matches at each level."""
     if counts.sum() == 0:

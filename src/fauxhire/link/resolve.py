@@ -15,7 +15,7 @@ import polars as pl
 from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster_ids
 from fauxhire.link.embedded import BlockingReport
-from fauxhire.link.model import Model, estimate, level_shares
+from fauxhire.link.model import Model, estimate
 from fauxhire.link.spec import LinkSpec
 
 
@@ -46,13 +46,13 @@ def train(
 ) -> tuple[Model, pl.DataFrame, BlockingReport]:
     """Estimate the model on these records; also return their compared candidate pairs."""
     pairs, report = embedded.candidate_pairs(records, spec)
-    frequencies = embedded.term_frequencies(records, spec)
-    compared = embedded.compare_eligible(pairs, records, spec, frequencies)
-    sample = embedded.compare(embedded.random_pairs(records, spec, seed), records, spec)
-    u = level_shares(*embedded.level_patterns(sample, spec), spec)
+    coded = embedded.coded_lists(records, spec)
+    frequencies = embedded.term_frequencies(coded, spec)
+    compared = embedded.compare_eligible(pairs, coded, spec, frequencies)
+    u = embedded.sampled_u(records, spec, seed, coded)
     samples = embedded.training_samples(compared, spec)
     model = estimate(spec, samples, u, embedded.possible_pairs(records, spec))
-    return model, compared, report
+    return model, compared.drop("represents", strict=False), report
 
 
 def resolve(

@@ -83,6 +83,13 @@ class Blocking(BaseModel):
 
     columns: tuple[str, ...] = Field(min_length=1)
     max_block: int = Field(default=200, ge=2)
+    # Compare each record with only the next ``window`` records of its block (by record id,
+    # a stable order), not with all of them. A persona's hundreds of applications under one
+    # email need not all be compared with one another to be one identity: a chain of links
+    # joins them, and a window of several keeps the chain when a link or two fails. The pairs
+    # left out still count in estimation, as the windowed ones stand for them
+    # (``embedded.candidate_pairs``). None: every pair of the block.
+    window: int | None = Field(default=None, ge=1)
     # Whether its pairs also train the model (m by EM). A loose rule (one postcode) finds the
     # odd match the strict ones miss, but its many non-matches that agree on the rule's own
     # columns would let EM mistake "same postcode" for "same person": such a rule proposes

@@ -1,2 +1,2 @@
 """The campaign report: figures computed from the reported identities' applications, charts,
-and the page that carries them (report.json and report.html, FORMATS.md section 11)."""
+and the page that carries them (report.json and report.html, docs/formats.md section 11)."""

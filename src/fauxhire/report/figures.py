@@ -1,10 +1,10 @@
-"""The campaign report's figures (FORMATS.md sections 11 and 12), computed from columns.
+"""The campaign report's figures (docs/formats.md sections 11 and 12), computed from columns.
 
 Pure: frames and options in, the ``report.json`` dict out; the store is read elsewhere. The
 frames hold only the reported identities' applications (thousands, even in a store of
 millions), so every figure is a group-by over them.
 
-Definitions, as FORMATS.md section 12 states them:
+Definitions, as docs/formats.md section 12 states them:
 - an application is *in scope* when its ``applied_at`` falls in the window and its company
   passes the sector and country filters; ``identities`` counts the reported identities with an
   application in scope, with or without an interview;
@@ -91,7 +91,8 @@ def campaign_figures(
         "networks": reported.get_column("network_id").drop_nulls().n_unique(),
         "networked_identities": reported.get_column("network_id").is_not_null().sum(),
         # The number of legitimate people among the reported, if the probabilities hold.
-        "expected_legitimate": float((1 - reported.get_column("probability")).sum()),
+        # Summed in one order: a float sum in the rows' order moved in its last bit between runs.
+        "expected_legitimate": float((1 - reported.get_column("probability")).sort().sum()),
     }
     halves = _half_years(period)
     identity_list = _identity_list(apps, reported, options)

@@ -9,7 +9,8 @@ from fauxhire.services.ingest import (
     summarise,
 )
 from fauxhire.services.joins import resolve_joins
-from fauxhire.services.stats import quarantine_entries, store_stats
+from fauxhire.services.quarantine import quarantine_entries
+from fauxhire.services.stats import store_stats
 
 __all__ = [
     "FileResult",

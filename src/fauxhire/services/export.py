@@ -1,4 +1,4 @@
-"""Exports in the formats of FORMATS.md section 11."""
+"""Exports in the formats of docs/formats.md section 11."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def inert_cell(value: object) -> str:
 
 
 def write_links_csv(store: Store, path: Path) -> int:
-    """One row an application (FORMATS.md 11); an empty network_id: in no network. Cells are
-    ``inert_cell``: a value that would start a spreadsheet formula begins with "'"."""
+    """One row an application (docs/formats.md section 11); an empty network_id: in no network.
+    Cells are ``inert_cell``: a value that would start a spreadsheet formula begins with "'"."""
     a, links = schema.applications, schema.links
     query = (
         select(
@@ -56,8 +56,8 @@ def write_links_csv(store: Store, path: Path) -> int:
 
 
 def write_assessments_jsonl(store: Store, path: Path, *, min_probability: float = 0.0) -> int:
-    """One object an identity (FORMATS.md 11), strongest first, with the ruleset that made it
-    (extra keys: ``ruleset``, ``ruleset_hash``, ``assessed_at``, for replay)."""
+    """One object an identity (docs/formats.md section 11), strongest first, with the ruleset
+    that made it (extra keys: ``ruleset``, ``ruleset_hash``, ``assessed_at``, for replay)."""
     t = schema.assessments
     query = (
         select(

@@ -9,10 +9,11 @@ larger keeps its id, and analysts' "apart" judgements still hold); one that link
 starts an identity, numbered after every id given so far. Ids of untouched identities do not
 move.
 
-What waits for the next full run: blocking on resume lines (they are not indexed, so a new
-application whose only tie is its resume text joins nothing yet), re-estimating the model, and
-networks. A new application inherits the network of the identity it joins; a new identity is
-in no network until the next ``fauxhire link`` weighs its infrastructure.
+What waits for the next full run: blocking on resume lines and on dated employers and schools
+(they are not indexed, so a new application whose only tie is its resume or its history joins
+nothing yet), re-estimating the model, and networks. A new application inherits the network
+of the identity it joins; a new identity is in no network until the next ``fauxhire link``
+weighs its infrastructure.
 """
 
 from __future__ import annotations

@@ -366,14 +366,14 @@ def _is_bulk_load(store: Store, fmt: Format, size: int) -> bool:
 
 
 def folder_files(folder: Path) -> list[tuple[Format, list[Path]]]:
-    """The files of an input folder (FORMATS.md section 1), by format, in ingest order."""
+    """The files of an input folder (docs/formats.md section 1), by format, in ingest order."""
     from fauxhire.ingest import get_format
 
     if not folder.is_dir():
         raise ConfigError(f"not a folder: {folder}", path=str(folder))
     if not (folder / "companies.csv").is_file():
         raise ConfigError(
-            f"{folder} is not an input folder: it has no companies.csv (FORMATS.md section 1)",
+            f"{folder} is not an input folder: it has no companies.csv (docs/formats.md section 1)",
             path=str(folder),
         )
     found: dict[str, list[Path]] = {}  # a format may have several globs: one ingest for all

@@ -6,7 +6,7 @@ so it is idempotent, and a source that arrives later is joined when it arrives.
 - A meeting participant joins the candidate's application at that company by email, or failing
   that by name when exactly one candidate of that company has that name; of the candidate's
   applications, one applied for before the meeting, whose job title the topic names, whose
-  dates are nearest the meeting (``meetings``; FORMATS.md section 12).
+  dates are nearest the meeting (``meetings``; docs/formats.md section 12).
 - An identity-provider event joins the hire whose work email it signs in with (through hr/).
 - An employer report joins the applications it names: candidate ids at the reporting company,
   emails, phones and profile handles anywhere, names only at the reporting company.

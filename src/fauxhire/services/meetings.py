@@ -2,7 +2,7 @@
 
 A candidate participant (any role but host) is the candidate of an application at the meeting's
 company: by email, or failing that by name when exactly one candidate of that company has the
-name (FORMATS.md section 12). A candidate may have applied there more than once, so of the
+name (docs/formats.md section 12). A candidate may have applied there more than once, so of the
 candidate's applications the meeting joins, in this order of preference:
 
 1. one applied for before the meeting (an interview follows its application);

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -79,37 +78,3 @@ def store_stats(store: Store) -> dict[str, Any]:
 
 def _count_not_null(conn: Any, column: Any) -> int:
     return int(conn.execute(select(func.count()).where(column.is_not(None))).scalar_one())
-
-
-def quarantine_entries(
-    store: Store, *, limit: int | None = None, file: str | None = None
-) -> list[dict[str, Any]]:
-    """Every quarantined record, by file and then in the file's own order: ``/objects/2``
-    before ``/objects/10``, ``line 9`` before ``line 10`` (a natural sort, which SQL has not:
-    the whole list is sorted here, then cut to ``limit``)."""
-    q = s.quarantine
-    query = select(
-        q.c.file,
-        q.c.location,
-        q.c.field,
-        q.c.code,
-        q.c.reason,
-        q.c.format,
-        q.c.excerpt,
-        q.c.created_at,
-    )
-    if file:
-        query = query.where(q.c.file == file)
-    entries = sorted(store.rows(query), key=lambda e: (e["file"], natural_key(e["location"])))
-    return entries[:limit] if limit else entries
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """``text`` as a sort key in which runs of digits compare as numbers. Each part is tagged
-    (0: text, 1: number) so a number never meets a string; re.split puts text first."""
-    return tuple(
-        (1, int(part)) if i % 2 else (0, part) for i, part in enumerate(_DIGITS.split(text))
-    )

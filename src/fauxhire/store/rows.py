@@ -262,6 +262,8 @@ MAPPINGS: dict[type, Mapping] = {
     IntelObject: _mapping(schema.intel_objects, _intel),
 }
 
+MAPPINGS_BY_TABLE = {str(m.table.name): m for m in MAPPINGS.values()}
+
 # Columns a later join fills in: an upsert of the record must not wipe them.
 JOIN_COLUMNS = frozenset({"has_meeting", "app_key", "match_method", "hire_key"})
 

@@ -102,6 +102,35 @@ quarantine = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+held_records = Table(
+    "held_records",
+    metadata,
+    # The whole later version of a conflicting duplicate, held beside its quarantine entry so
+    # an analyst can accept it: the entry's excerpt shows only what differs, cut short.
+    Column("quarantine_key", Text, ForeignKey("quarantine.key"), primary_key=True),
+    Column("record_table", String(32), nullable=False),
+    Column("record_key", Text, nullable=False),
+    Column("version", String(32), nullable=False),  # hash of its content and its child rows
+    Column("row", JsonText, nullable=False),  # column -> value, as the writer writes it here
+    Column("children", JsonText, nullable=False),  # child table -> rows, without the parent id
+    Index("ix_held_records_record", "record_table", "record_key"),
+)
+
+quarantine_decisions = Table(
+    "quarantine_decisions",
+    metadata,
+    # An analyst's decision on a conflicting duplicate, kept with who, why and when: accepted
+    # (the held version replaced the stored one) or kept (the stored one stays).
+    Column("quarantine_key", Text, ForeignKey("quarantine.key"), primary_key=True),
+    Column("decision", String(16), nullable=False),  # accepted | kept
+    Column("analyst", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    # accepted: the version it replaced, so nothing that went in is lost
+    Column("replaced_version", String(32)),
+    Column("replaced", JsonText),  # {"row": {column: value}, "children": {table: rows}}
+)
+
 companies = Table(
     "companies",
     metadata,
@@ -422,7 +451,7 @@ assessments = Table(
     Column("subject_id", Text, primary_key=True),
     Column("network_id", Text),  # for an identity: its network, as in links
     Column("probability", Float, nullable=False),
-    Column("level", String(32), nullable=False),  # FORMATS.md section 11
+    Column("level", String(32), nullable=False),  # docs/formats.md section 11
     Column("evidence", JsonText, nullable=False),  # [{"indicator", "weight", "detail", "sources"}]
     Column("ruleset_version", Text),
     Column("ruleset_hash", Text),
@@ -438,5 +467,5 @@ reports = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("options", JsonText, nullable=False),  # period, minimum level, filters, anonymised
-    Column("figures", JsonText, nullable=False),  # report.json, FORMATS.md section 11
+    Column("figures", JsonText, nullable=False),  # report.json, docs/formats.md section 11
 )

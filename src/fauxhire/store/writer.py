@@ -29,13 +29,26 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Boolean, Connection, Date, Table, bindparam, select
+from sqlalchemy import Boolean, Connection, Date, Table, bindparam
 
 from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
-from fauxhire.store.rows import KEY_FIELDS, MAPPINGS, PREPARED_TAIL, WRITE_TAIL, record_key
-from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.conflicts import (
+    Conflict,
+    child_differences,
+    conflict_entries,
+    differences,
+    held_record,
+    version_of,
+)
+from fauxhire.store.rows import (
+    MAPPINGS,
+    MAPPINGS_BY_TABLE,
+    PREPARED_TAIL,
+    WRITE_TAIL,
+    record_key,
+)
 from fauxhire.store.types import JsonText, UtcDateTime
 
 ID_BATCH = 1000  # keys a statement: well under SQLite's and psycopg's parameter limits
@@ -173,20 +186,6 @@ class QuarantineEntry(NamedTuple):
     item: Quarantined
 
 
-class _Conflict(NamedTuple):
-    """A record whose key is stored already with other content, and where the stored one is."""
-
-    file_id: int
-    record: Prepared
-    stored_file: str
-    stored_location: str
-    differences: dict[str, Any]  # column -> {"stored": ..., "new": ...}
-
-
-CONFLICT_CODE = "conflicting_duplicate"
-DIFFERENCES_CHARS = 2000  # of the excerpt showing what differs, for the analyst who decides
-
-
 class ChunkWriter:
     """Writes batches of prepared records for one backend; builds its SQL once.
 
@@ -201,6 +200,9 @@ class ChunkWriter:
         self._sql: dict[tuple[str, str], str] = {}
         self._quarantine_conv = converters(
             schema.quarantine, [c.name for c in schema.quarantine.columns], dialect
+        )
+        self._held_conv = converters(
+            schema.held_records, [c.name for c in schema.held_records.columns], dialect
         )
 
     def write(
@@ -220,10 +222,10 @@ class ChunkWriter:
         by_table: dict[str, list[tuple[int, Prepared]]] = defaultdict(list)
         for pair in records:
             by_table[pair[1].table].append(pair)
-        conflicts: list[_Conflict] = []
+        conflicts: list[Conflict] = []
         for table_name, group in by_table.items():
             conflicts += self._write_group(conn, schema.metadata.tables[table_name], group, stamp)
-        entries = [*quarantined, *_conflict_entries(conn, conflicts)]
+        entries = [*quarantined, *(QuarantineEntry(*e) for e in conflict_entries(conn, conflicts))]
         if entries:
             rows = [
                 apply_converters(
@@ -241,6 +243,11 @@ class ChunkWriter:
                 for key, file_id, fmt, q in entries
             ]
             self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
+        if conflicts:  # after their entries, which they point at
+            columns = [c.name for c in schema.held_records.columns]
+            held = [held_record(c) for c in conflicts]
+            rows = [apply_converters(tuple(h[c] for c in columns), self._held_conv) for h in held]
+            self._insert(conn, schema.held_records, rows, on_conflict="nothing")
         moved: dict[int, int] = defaultdict(int)
         for conflict in conflicts:
             moved[conflict.file_id] += 1
@@ -278,7 +285,7 @@ class ChunkWriter:
 
     def _write_group(
         self, conn: Connection, table: Table, group: list[tuple[int, Prepared]], stamp: Any
-    ) -> list[_Conflict]:
+    ) -> list[Conflict]:
         """Insert the records whose key is new; of the others, those with other content than
         the stored record are returned as conflicts, and the identical ones left alone."""
         sqlite = self.dialect == "sqlite"
@@ -295,7 +302,7 @@ class ChunkWriter:
             new = self._new_ids(conn, table, [p for _, p in group], before)
         elif not sqlite and len(inserted) == len(group):
             new = dict(inserted)
-        conflicts: list[_Conflict] = []
+        conflicts: list[Conflict] = []
         if new is None:
             new, conflicts = self._sort_out(
                 conn, table, group, before, {} if sqlite else dict(inserted)
@@ -311,21 +318,77 @@ class ChunkWriter:
         group: list[tuple[int, Prepared]],
         before: int,
         inserted: dict[str, int],
-    ) -> tuple[dict[str, int], list[_Conflict]]:
+    ) -> tuple[dict[str, int], list[Conflict]]:
         """Which records of the group were inserted now, and which met a stored record with
-        other content. On SQLite a row inserted now is one above the largest id before."""
+        other content. On SQLite a row inserted now is one above the largest id before.
+
+        The content hash covers a record's own columns; its child rows (an applicant's emails
+        and phones) are compared with the stored ones here, so a later export that changes
+        only an email is a conflict too, not silently dropped."""
         stored = self._stored(conn, table, [p.key for _, p in group])
         hash_at = len(MAPPINGS_BY_TABLE[table.name].columns) + PREPARED_TAIL.index("content_hash")
         new: dict[str, int] = dict(inserted)
-        conflicts: list[_Conflict] = []
+        met: list[tuple[int, Prepared]] = []  # records that met a stored one
         for file_id, p in group:
-            ident, content_hash, prov_file, prov_location, row = stored[p.key]
+            ident = stored[p.key][0]
             if p.key in inserted or (self.dialect == "sqlite" and ident > before):
                 new[p.key] = ident
-            elif content_hash != p.row[hash_at]:
-                differences = self._differences(table, row, p.row)
-                conflicts.append(_Conflict(file_id, p, prov_file, prov_location, differences))
+            else:
+                met.append((file_id, p))
+        children = self._stored_children(conn, table, [stored[p.key][0] for _, p in met])
+        conflicts: list[Conflict] = []
+        for file_id, p in met:
+            ident, content_hash, prov_file, prov_location, row = stored[p.key]
+            changed = content_hash != p.row[hash_at]
+            differ = differences(table.name, row, p.row) if changed else {}
+            if p.children:
+                own = {name: by_parent.get(ident, []) for name, by_parent in children.items()}
+                differ |= child_differences(p.children, own)
+            if changed or differ:
+                conflicts.append(Conflict(file_id, p, prov_file, prov_location, differ))
+        if conflicts:  # a version an analyst decided on is not put to them again
+            decided = self._decided(conn, table, [c.record.key for c in conflicts])
+            conflicts = [c for c in conflicts if version_of(c.record) not in decided[c.record.key]]
         return new, conflicts
+
+    def _decided(self, conn: Connection, table: Table, keys: list[str]) -> dict[str, set[str]]:
+        """The versions of these records an analyst has decided on, by record key: each one
+        accepted or kept, and each one an accepted version replaced."""
+        h, d = schema.held_records, schema.quarantine_decisions
+        out: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(keys), ID_BATCH):
+            batch = tuple(keys[start : start + ID_BATCH])
+            marks = ",".join([self._mark] * len(batch))
+            found = conn.exec_driver_sql(
+                f"SELECT h.record_key, h.version, d.replaced_version FROM {h.name} h "
+                f"JOIN {d.name} d ON d.quarantine_key = h.quarantine_key "
+                f"WHERE h.record_table = {self._mark} AND h.record_key IN ({marks})",
+                (table.name, *batch),
+            )
+            for key, version, replaced in found:
+                out[key].update(v for v in (version, replaced) if v)
+        return out
+
+    def _stored_children(
+        self, conn: Connection, table: Table, ids: list[int]
+    ) -> dict[str, dict[int, list[tuple[Any, ...]]]]:
+        """The child rows of stored records, by child table and then parent id, without the
+        parent's id."""
+        out: dict[str, dict[int, list[tuple[Any, ...]]]] = {}
+        for child, _ in MAPPINGS_BY_TABLE[table.name].children if ids else ():
+            names = ", ".join(c.name for c in child.columns)
+            ref = next(iter(child.columns)).name
+            by_parent: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+            for start in range(0, len(ids), ID_BATCH):
+                batch = tuple(ids[start : start + ID_BATCH])
+                marks = ",".join([self._mark] * len(batch))
+                found = conn.exec_driver_sql(
+                    f"SELECT {names} FROM {child.name} WHERE {ref} IN ({marks})", batch
+                )
+                for parent, *row in found:
+                    by_parent[parent].append(tuple(row))
+            out[str(child.name)] = by_parent
+        return out
 
     def _stored(
         self, conn: Connection, table: Table, keys: list[str]
@@ -343,17 +406,6 @@ class ChunkWriter:
             )
             for ident, content_hash, prov_file, prov_location, *row in found:
                 out[row[0]] = (ident, content_hash, prov_file, prov_location, tuple(row))
-        return out
-
-    @staticmethod
-    def _differences(table: Table, stored: tuple[Any, ...], new: tuple[Any, ...]) -> dict[str, Any]:
-        """The columns in which two versions of a record differ, as text both backends agree on
-        (PostgreSQL gives datetimes where the prepared row holds ISO text)."""
-        names = MAPPINGS_BY_TABLE[table.name].columns
-        out = {}
-        for name, old, now in zip(names, stored, new, strict=False):
-            if _comparable(old) != _comparable(now):
-                out[name] = {"stored": _comparable(old), "new": _comparable(now)}
         return out
 
     def _write_children(
@@ -494,7 +546,6 @@ def copy_rows(
             copy.write_row(row)
 
 
-MAPPINGS_BY_TABLE = {str(m.table.name): m for m in MAPPINGS.values()}
 UNSTORABLE_CODE = "unstorable_value"
 _NUL_ESCAPE = b"\\u0000"
 
@@ -503,53 +554,6 @@ def _storable_error(progress: FileProgress) -> FileProgress:
     if progress.error is None:
         return progress
     return progress._replace(error=storable_text(progress.error))
-
-
-def _comparable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) > 19 and value[10:11] in ("T", " "):
-        try:  # SQLite's and the prepared row's text forms of one instant
-            return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
-def _conflict_entries(conn: Connection, conflicts: list[_Conflict]) -> list[QuarantineEntry]:
-    if not conflicts:
-        return []
-    formats = dict(
-        conn.execute(
-            select(schema.ingest_files.c.file_id, schema.ingest_files.c.format).where(
-                schema.ingest_files.c.file_id.in_({c.file_id for c in conflicts})
-            )
-        ).all()
-    )
-    entries = []
-    for c in conflicts:
-        p = c.record
-        prov_file, prov_location = p.row[-4], p.row[-3]  # PREPARED_TAIL, before member_id
-        shown = p.key.replace(KEY_SEP, "/")
-        reason = (
-            f"conflicting duplicate: {shown!r} is stored already, from {c.stored_file} "
-            f"{c.stored_location}, with other content; the stored version is kept until an "
-            "analyst decides"
-        )
-        field = KEY_FIELDS.get(p.table, "id")
-        item = Quarantined(
-            prov_file,
-            prov_location,
-            field,
-            reason,
-            CONFLICT_CODE,
-            (_json(c.differences) or "")[:DIFFERENCES_CHARS],
-        )
-        key = KEY_SEP.join((CONFLICT_CODE, str(c.file_id), p.table, p.key))
-        entries.append(QuarantineEntry(key, c.file_id, formats[c.file_id], item))
-    return entries
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

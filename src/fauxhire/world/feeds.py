@@ -1,4 +1,4 @@
-"""What others tell us: employer reports (FORMATS.md section 9) and a partner STIX feed (10).
+"""What others tell us: employer reports (docs/formats.md section 9) and a partner STIX feed (10).
 
 Both are imperfect on purpose: some reports are wrong about legitimate people (and some of
 those are later cleared); some indicators are stale or point at shared, innocent addresses.

@@ -1,6 +1,6 @@
 """Applications, meetings, hires and sign-ins written as each vendor's export holds them.
 
-The shapes follow the samples in shared/samples (FORMATS.md sections 4 to 9).
+The shapes follow the samples in shared/samples (docs/formats.md sections 4 to 9).
 """
 
 from __future__ import annotations

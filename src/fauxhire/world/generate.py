@@ -1,4 +1,4 @@
-"""Generate a demo world: an input folder (FORMATS.md section 1) and its truth folder."""
+"""Generate a demo world: an input folder (docs/formats.md section 1) and its truth folder."""
 
 from __future__ import annotations
 

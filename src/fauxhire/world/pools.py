@@ -133,7 +133,7 @@ SKILLS: Final = ("Python", "Go", "Java", "TypeScript", "React", "Kubernetes", "T
                  "Workday", "ADP", "Excel", "PyTorch", "Rust", ".NET", "Angular")
 # fmt: on
 
-# Role category (FORMATS.md section 11) -> job titles of that category.
+# Role category (docs/formats.md section 11) -> job titles of that category.
 ROLE_TITLES: Final[dict[str, tuple[str, ...]]] = {
     "software_engineering": ("Senior Backend Engineer", "Full Stack Developer",
                              "Software Engineer", "Senior Software Engineer", "Python Developer",
@@ -226,7 +226,7 @@ class Egress(NamedTuple):
     asn: int
     as_org: str
     country: str
-    kind: str  # FORMATS.md section 3
+    kind: str  # docs/formats.md section 3
     provider: str
 
 

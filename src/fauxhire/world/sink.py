@@ -1,6 +1,6 @@
 """Writing an input folder in bounded memory.
 
-Canonical applications stream straight into JSON Lines files. Everything FORMATS.md keeps in
+Canonical applications stream straight into JSON Lines files. Everything docs/formats.md keeps in
 one file per company (Greenhouse, Lever, Zoom, Okta, Entra, hr) is first spooled, one line a
 record, into partitions by company; at the end each partition is read back alone and written
 out as its companies' files. Memory is then one partition, whatever the world's size.

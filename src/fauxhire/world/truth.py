@@ -138,7 +138,7 @@ class TruthWriter:
 def report_figures(
     apps: list[Application], identities: int, period: tuple[str, str]
 ) -> dict[str, Any]:
-    """The campaign report's figures (FORMATS.md sections 11 and 12) over the operation."""
+    """The campaign report's figures (docs/formats.md sections 11 and 12) over the operation."""
     interviews = [a for a in apps if a.interview]
     companies = {a.company.company_id: a.company for a in interviews}
     by_country = Counter(a.company.country for a in interviews)

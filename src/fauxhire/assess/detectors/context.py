@@ -41,7 +41,9 @@ def _strongest_edges(facts: Facts, full_link: float) -> pl.DataFrame:
     )
     return both.group_by("identity_id").agg(
         (pl.col("score").max() / full_link).clip(0.0, 1.0).alias("link"),
-        pl.col("peer").sort_by("score", descending=True).alias("peers"),
+        # Ties broken by the peer's id: which five peers the evidence names must not depend
+        # on the order rows come in (it moved between two runs of the same store).
+        pl.col("peer").sort_by(["score", "peer"], descending=[True, False]).alias("peers"),
     )
 
 
