@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +19,11 @@ from fauxhire.services import FileResult, ingest_files, quarantine_entries, stor
 from fauxhire.services.parsing import ParsePool
 from fauxhire.store import Store
 from fauxhire.store import schema as s
+from support.clock import Ticks  # tests/ is on sys.path (its conftest.py)
 
 APPS = get_format("applications")
 BAD = Path(__file__).parents[1] / "fixtures" / "bad"
 runner = CliRunner()
-
-
-class Ticks:
-    """A clock that moves a second each time it is read: distinct times tell commits apart."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 def _line(app_id: str, title: str = "QA Engineer") -> str:

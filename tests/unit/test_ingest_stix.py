@@ -230,3 +230,23 @@ def test_invalid_json_names_the_place(tmp_path: Path) -> None:
         run(SourceFile(path, "intel/feed.json"))
     assert info.value.code == "invalid_json"
     assert info.value.location.startswith("line 2")
+
+
+@pytest.mark.parametrize("objects", [{"a": {"type": "identity"}}, "x", None])
+def test_objects_that_are_not_a_list_are_refused(tmp_path: Path, objects: Any) -> None:
+    data = {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"}
+    with pytest.raises(WrongFormatError) as info:
+        run(write(tmp_path, {**data, "objects": objects}))
+    assert "its objects are not a list" in str(info.value)
+
+
+def test_a_good_bundle_is_never_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a file that is not a bundle is read whole, to say what it is: the end of a good
+    bundle's objects once read it whole too, 200 MiB for bench/stix's 53 MiB."""
+
+    def whole(source: SourceFile) -> bytes:
+        raise AssertionError(f"{source.display} read whole")
+
+    monkeypatch.setattr(stix, "read_bytes", whole)
+    indicators, others, bad = run(write(tmp_path, bundle()))
+    assert (len(indicators), len(others), bad) == (3, len(bundle()["objects"]) - 3, [])

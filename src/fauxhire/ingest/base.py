@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined as Quarantined
@@ -63,6 +64,10 @@ class IngestContext:
 
 Item = Record | Quarantined
 Adapter = Callable[[SourceFile, IngestContext], Iterator[Item]]
+# A streamed format's file cut into parts of about this many items, each parsed on its own
+# (in a worker process when there is much to parse): a part is anything picklable.
+PartReader = Callable[[SourceFile, IngestContext, int], Iterator[Any]]
+PartParser = Callable[[Any, IngestContext], Iterator[Item]]
 
 
 def require_company(source: SourceFile, what: str) -> str:

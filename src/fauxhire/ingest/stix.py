@@ -1,23 +1,14 @@
 """STIX 2.1 bundles from partners and feeds (docs/formats.md section 10).
 
-Each object of the bundle is checked on its own, first by ``stix2-validator`` (the OASIS
-validator: JSON schemas plus the spec's MUST rules; its SHOULD findings are only warnings) and
-then parsed by ``stix2`` with custom content allowed, so a new SCO defined by an
-extension-definition (our ``hashed-identifier``) goes through. An object that fails either is
-quarantined at ``/objects/N``; the rest of the bundle goes in.
-
-Why object by object: given a whole bundle the validator returns one result for the bundle,
-its errors only prefixed by an object's id (ids need not be unique, and a broken object may
-have none), so the place in the file is lost. Its checks do not look across objects
-(reference checks are off by default), so validating each object alone finds the same errors,
-each with its place. The cost is the validator's either way, since it rebuilds its schema
-registry for every object: measured on 10,000 objects, about 28 s object by object against
-21 s for one bundle call, and about 37 s for this whole adapter, before that registry was
-built once (below).
+Each object of the bundle is checked on its own, first by ``stix2-validator``
+(``stix_validation``; its SHOULD findings are only warnings) and then parsed by ``stix2``
+with custom content allowed, so a new SCO defined by an extension-definition (our
+``hashed-identifier``) goes through. An object that fails either is quarantined at
+``/objects/N``; the rest of the bundle goes in.
 
 The bundle is read as a stream of JSON events (ijson), so memory does not grow with its size,
-and stix2-validator builds each schema's validator once instead of once per object (see
-``_reuse_schema_validators``); its SHOULD checks, whose warnings we do not keep, are not run.
+and cut into parts of consecutive objects, which a large bundle's ingest checks in worker
+processes (``iter_parts``, ``parse_part``).
 
 Indicators become ``Indicator`` records carrying the ``(object path, value)`` pairs their
 pattern compares for equality, and their TLP level; every other object (markings, identities,
@@ -26,33 +17,31 @@ sightings, relationships, SCOs, ...) is kept whole as an ``IntelObject``.
 
 from __future__ import annotations
 
-import functools
+import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import ijson
 import orjson
 import stix2
-import stix2validator.validator as _validator_module
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 from stix2patterns.inspector import INDEX_STAR
 from stix2patterns.v20.pattern import Pattern as Pattern20
 from stix2patterns.v21.pattern import Pattern as Pattern21
-from stix2validator import ValidationOptions, validate_instance
 
 from fauxhire.domain import Indicator, IntelObject, Provenance
 from fauxhire.errors import IngestError, WrongFormatError
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import excerpt, oversized, read_bytes
 from fauxhire.ingest.sniff import describe, detect
+from fauxhire.ingest.stix_patterns import parsed_pattern
+from fauxhire.ingest.stix_validation import object_checker
 
 SOURCE_SYSTEM = "stix"
 WHOLE_FILE_BYTES = 64 << 20  # a broken file up to this size is read whole to say where
+PART_OBJECTS = 500  # objects a part: a few hundred milliseconds of work, under a megabyte
 EXPECT = 'a STIX 2.1 bundle ({"type": "bundle", "objects": [...]}, docs/formats.md section 10)'
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
@@ -72,26 +61,62 @@ WELL_KNOWN_TLP = {
 TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")  # least to most restrictive
 _TLP1_NAMES = {"white": "clear"}
 
-# "Field: message" and "'field' is a required property", as the validator words its errors.
-_FIELD_FIRST = re.compile(r"^([\w.\[\]-]+): (.+)$", re.DOTALL)
-_REQUIRED = re.compile(r"^'([^']+)' is a required property")
 _LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|[^\s,()]+")
 _PLAIN_STEP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the grammar quotes anything else
+_PATTERN = {"2.0": Pattern20, "2.1": Pattern21}
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """What checking any one object needs to know of the whole bundle."""
+
+    version: str | None  # the bundle's spec_version: only STIX 2.0 bundles carry one
+    tlp: dict[str, str]  # marking-definition id -> TLP level
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Consecutive objects of a bundle, checked apart from the rest (in a worker process,
+    when the bundle is large): each object is checked on its own, so where the bundle is cut
+    changes nothing of what comes out."""
+
+    source: SourceFile
+    bundle: Bundle
+    first: int  # the index of its first object among the bundle's objects
+    objects: list[Any]
 
 
 def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
-    """The bundle's objects, streamed: a partner's bundle of 100,000 objects took 4.6 GB
-    loaded whole. A first pass checks the whole file is JSON and finds the TLP markings (an
-    indicator may come before its marking); the second reads the objects one at a time."""
-    bundle_version, markings = _scan_bundle(source)
-    checker = _Validator()
-    tlp = tlp_levels(markings)
-    for index, obj in enumerate(_objects(source)):
+    """The bundle's records and quarantined objects, in file order."""
+    for part in iter_parts(source, context):
+        yield from parse_part(part, context)
+
+
+def iter_parts(
+    source: SourceFile, context: IngestContext, size: int = PART_OBJECTS
+) -> Iterator[Part]:
+    """The bundle's objects, streamed, ``size`` a part: a partner's bundle of 100,000 objects
+    took 4.6 GB loaded whole. A first pass checks the whole file is JSON and finds the TLP
+    markings (an indicator may come before its marking); the second reads the objects."""
+    version, markings = _scan_bundle(source)
+    bundle = Bundle(version, tlp_levels(markings))
+    objects = _objects(source)
+    first = 0
+    while chunk := list(itertools.islice(objects, size)):
+        yield Part(source, bundle, first, chunk)
+        first += len(chunk)
+
+
+def parse_part(part: Part, context: IngestContext) -> Iterator[Item]:
+    """Each object of the part checked, as a record or a quarantined item."""
+    source, bundle = part.source, part.bundle
+    checker = object_checker()
+    for index, obj in enumerate(part.objects, start=part.first):
         location = f"/objects/{index}"
         if bad := oversized(obj, context.max_field_bytes, source, location):
             yield bad
             continue
-        version = "2.0" if bundle_version == "2.0" or _is_stix20(obj) else "2.1"
+        version = "2.0" if bundle.version == "2.0" or _is_stix20(obj) else "2.1"
         problem = checker.check(obj, version)
         parsed: Any = None
         if problem is None:
@@ -108,7 +133,7 @@ def iter_records(source: SourceFile, context: IngestContext) -> Iterator[Item]:
             continue
         provenance = Provenance(SOURCE_SYSTEM, source.display, location, source.company_id)
         if obj["type"] == "indicator":
-            yield to_indicator(obj, parsed, version, tlp, provenance)
+            yield to_indicator(obj, parsed, version, bundle.tlp, provenance)
         else:
             yield IntelObject(obj["id"], obj["type"], obj, provenance)
 
@@ -134,7 +159,7 @@ def _scan_bundle(source: SourceFile) -> tuple[str | None, list[Any]]:
                     break  # a list of objects, not a bundle: load_bundle says so
                 if prefix in ("type", "spec_version") and event == "string":
                     head[prefix] = value
-                elif prefix == "objects" and event != "start_array":
+                elif prefix == "objects" and event not in ("start_array", "end_array"):
                     head["objects"] = event  # not a list: load_bundle says so
                 elif prefix == "objects.item" and event == "start_map":
                     obj = _build(events, prefix)
@@ -214,101 +239,6 @@ def _is_stix20(obj: Any) -> bool:
     return isinstance(obj, dict) and "spec_version" not in obj and "created" in obj
 
 
-class _Validator:
-    """stix2-validator, one object at a time; answers (field, reason) for the first error."""
-
-    def __init__(self) -> None:
-        # SHOULD checks only make warnings, which we do not keep: not run at all.
-        self._options = {
-            "2.1": ValidationOptions(disabled=["all"]),
-            "2.0": ValidationOptions(version="2.0", disabled=["all"]),
-        }
-        _reuse_schema_validators()
-
-    def check(self, obj: Any, version: str) -> tuple[str, str] | None:
-        if not isinstance(obj, dict):
-            return "", f"a STIX object must be a JSON object, not a {type(obj).__name__}"
-        for key in ("type", "id"):
-            if not isinstance(obj.get(key), str) or not obj[key]:
-                return key, "required field is missing"
-        if obj["type"] == "indicator" and obj.get("pattern") == "":
-            # The pattern parser fails on "" with an internal error ("cannot access local
-            # variable 'c'"), which says nothing to whoever fixes the bundle.
-            return "pattern", "the pattern is empty"
-        try:
-            result = validate_instance(obj, self._options[version])
-        except Exception as exc:
-            # The validator raises on content it cannot handle (bad schema refs, odd types);
-            # that is a verdict on this object, not a reason to stop the bundle.
-            return "", f"the STIX validator failed on it: {exc}"
-        if result.is_valid:
-            return None
-        messages = [_strip_prefix(str(err), obj["id"]) for err in result.errors]
-        field, reason = _field_of(messages[0])
-        if len(messages) > 1:
-            reason = f"{reason} (and {len(messages) - 1} more problems)"
-        return field, reason
-
-
-def _reuse_schema_validators() -> None:
-    """Make stix2-validator build each schema's validator once, not once per object.
-
-    Its ``load_validator`` makes a new schema registry on every call, and every $ref then
-    re-crawls the schemas: three quarters of the validator's time, and most of a large
-    bundle's ingest. The validator built here is the one it would build (its own patched
-    schema, its retrieval, its validator class), with every schema file of the folder in the
-    registry, crawled once. If a later stix2-validator changes these internals the patch is
-    not made, and validation is as correct as before, only slower.
-    """
-    names = ("load_validator", "_PATCHED_SCHEMAS", "patch_schema", "load_schema")
-    if _validator_module.load_validator is _cached_load_validator or not all(
-        hasattr(_validator_module, name) for name in (*names, "retrieve_from_filesystem")
-    ):
-        return
-    _validator_module.load_validator = _cached_load_validator
-
-
-def _cached_load_validator(schema_path: str, schema: Any, schema_dir: str) -> Any:
-    return _schema_validator(schema_path, schema_dir)
-
-
-@functools.cache
-def _schema_validator(schema_path: str, schema_dir: str) -> Any:
-    v = _validator_module
-    schema = v._PATCHED_SCHEMAS.get(schema_path)
-    if schema is None:
-        schema = v._PATCHED_SCHEMAS[schema_path] = v.patch_schema(
-            v.load_schema(schema_path), schema_path
-        )
-    retrieve = functools.partial(v.retrieve_from_filesystem, schema_dir=schema_dir)
-    registry = Registry(retrieve=retrieve).with_resource(  # type: ignore[call-arg]
-        schema_path, DRAFT202012.create_resource(schema)
-    )
-    for path in sorted(Path(schema_dir).rglob("*.json")):
-        uri = str(path)
-        if uri != schema_path and "examples" not in path.parts:
-            other = v.patch_schema(v.load_schema(uri), uri)
-            registry = registry.with_resource(uri, DRAFT202012.create_resource(other))
-    return v.STIXValidator(
-        schema, registry=registry.crawl(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-
-
-def _strip_prefix(message: str, object_id: str) -> str:
-    prefix = f"{object_id}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def _field_of(message: str) -> tuple[str, str]:
-    if message.startswith("Pattern "):  # the validator's pattern check names no field
-        return "pattern", message
-    if match := _REQUIRED.match(message):
-        return match.group(1), "required field is missing"
-    if (match := _FIELD_FIRST.match(message)) and not match.group(1)[0].isdigit():
-        return match.group(1), match.group(2)
-    return "", message
-
-
 def tlp_levels(objects: list[Any]) -> dict[str, str]:
     """Marking-definition id to TLP level, from the bundle and the well-known ids."""
     levels: dict[str, str] = {}
@@ -376,9 +306,10 @@ def observables(pattern: str, version: str = "2.1") -> tuple[tuple[str, str], ..
     ``("ipv4-addr:value", "198.51.100.23"), ("autonomous-system:number", "64500")``. Negated,
     ordering and MATCHES/LIKE comparisons name no value and are left out.
     """
-    compiled = (Pattern20 if version == "2.0" else Pattern21)(pattern)
+    found = parsed_pattern(pattern, version)
+    inspection = found.inspection if found else _PATTERN[version](pattern).inspect()  # raises
     out: dict[tuple[str, str], None] = {}
-    for object_type, comparisons in compiled.inspect().comparisons.items():
+    for object_type, comparisons in inspection.comparisons.items():
         for path, operator, literal in comparisons:
             if operator not in ("=", "IN"):
                 continue

@@ -2,8 +2,9 @@
 
 Workers parse and prepare rows (the CPU-heavy part of ingest); the one process that holds the
 database connection writes them. Small files go to a worker in groups (one round trip for many
-files), a large JSON Lines file in shards; rows cross the process boundary as marshal bytes.
-A bounded number of tasks is in flight, so memory stays flat whatever the input's size.
+files), a large JSON Lines file in shards, a streamed format's file (STIX) in parts this
+process reads off the stream; rows cross the process boundary as marshal bytes. A bounded
+number of tasks is in flight, so memory stays flat whatever the input's size.
 Without workers (one core, or too little to parse to pay for starting processes) the same
 files are parsed here, lazily, in batches.
 
@@ -18,8 +19,9 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import TracebackType
+from typing import Any
 
 from fauxhire.errors import IngestError
 from fauxhire.ingest import Format, IngestContext, Quarantined, SourceFile, get_format
@@ -33,6 +35,7 @@ TASK_BYTES = 2 << 20  # small files go to a worker in groups of about this much
 TASK_FILES = 256
 PARALLEL_MIN_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
 BATCH_ITEMS = 1000  # items a batch, parsed here
+PART_ITEMS = 500  # items of a streamed file a worker parses at a time: STIX, about 0.5 s
 
 _worker_state: dict[str, Preparer] = {}
 
@@ -60,13 +63,43 @@ def _parse_group(
     return out
 
 
+def _parse_part(
+    fmt_name: str, context: IngestContext, part: Any
+) -> tuple[bytes, IngestError | None]:
+    """A part of a streamed file parsed and prepared: its items as marshal bytes."""
+    fmt, preparer = get_format(fmt_name), _worker_state["preparer"]
+    items: Batch = []
+    error = None
+    gc.enable()  # a streamed format's parsers make reference cycles (Format.streamed)
+    try:
+        for item in fmt.part_parser(part, context):
+            items.append(item if isinstance(item, Quarantined) else preparer.prepare(item))
+    except IngestError as exc:
+        error = exc
+    finally:
+        gc.disable()
+    return to_wire(items), error
+
+
+def _load_part_parser(fmt_name: str) -> None:
+    get_format(fmt_name).part_parser  # noqa: B018 (imported, not called)
+
+
 class ParsePool:
     """Worker processes for one ingest run, started on first need, shut down on exit."""
 
-    def __init__(self, dialect: str, workers: int, *, min_bytes: int = PARALLEL_MIN_BYTES) -> None:
+    def __init__(
+        self,
+        dialect: str,
+        workers: int,
+        *,
+        min_bytes: int = PARALLEL_MIN_BYTES,
+        part_items: int = PART_ITEMS,
+    ) -> None:
         self.dialect = dialect
         self.workers = workers
         self.min_bytes = min_bytes  # less to parse than this, and no process is started for it
+        self.part_items = part_items
         self._executor: ProcessPoolExecutor | None = None
 
     def worth_it(self, size: int) -> bool:
@@ -106,9 +139,12 @@ def iter_parsed(
     """``(index, batches)`` of each of ``files`` (source, size), in order; a file's batches
     raise ``IngestError`` after its last good item when the file cannot be read on. A large
     JSON Lines file comes as several consecutive pieces with the same index, one per shard."""
-    if fmt.streamed or not pool.worth_it(sum(size for _, size in files)):
+    if not pool.worth_it(fmt.parse_cost * sum(size for _, size in files)):
         for index, (source, _) in enumerate(files):
             yield index, _parse_here(fmt, context, source, preparer)
+        return
+    if fmt.streamed:
+        yield from _parse_parts_in_workers(fmt, context, files, pool)
         return
     pieces = [piece for index, file in enumerate(files) for piece in _pieces(fmt, index, *file)]
     yield from _parse_in_workers(fmt, context, pieces, pool)
@@ -184,3 +220,63 @@ def _decoded(wire: bytes, error: IngestError | None) -> Iterator[Batch]:
     yield from_wire(wire)
     if error is not None:
         raise error
+
+
+def _parse_parts_in_workers(
+    fmt: Format, context: IngestContext, files: Sequence[tuple[SourceFile, int]], pool: ParsePool
+) -> Iterator[tuple[int, Iterator[Batch]]]:
+    """Each file's parts, read off its stream here and parsed in the workers, in order. A file
+    that cannot be read (on) is reported after the parts it gave, as if parsed here."""
+    executor = pool.executor()
+    for _ in range(pool.workers):
+        # The workers import the format's parsers while this process reads the first part
+        # (for STIX a second or two each way, which would otherwise come one after the other).
+        executor.submit(_load_part_parser, fmt.name)
+    parts = _numbered_parts(fmt, context, files, pool.part_items)
+    pending: deque[tuple[int, Future[tuple[bytes, IngestError | None]] | _FileEnd]] = deque()
+
+    def submit() -> None:
+        numbered = next(parts, None)
+        if numbered is not None:
+            index, part = numbered
+            if not isinstance(part, _FileEnd):
+                part = executor.submit(_parse_part, fmt.name, context, part)
+            pending.append((index, part))
+
+    for _ in range(2 * pool.workers + 1):
+        submit()
+    while pending:
+        index, task = pending.popleft()
+        if isinstance(task, _FileEnd):
+            submit()
+            yield index, _file_end(task.error)
+            continue
+        wire, error = task.result()
+        submit()
+        yield index, _decoded(wire, error)
+
+
+@dataclass(frozen=True, slots=True)
+class _FileEnd:
+    """A file's last entry among the parts: why it could not be read on, or None."""
+
+    error: IngestError | None
+
+
+def _numbered_parts(
+    fmt: Format, context: IngestContext, files: Sequence[tuple[SourceFile, int]], size: int
+) -> Iterator[tuple[int, Any]]:
+    for index, (source, _) in enumerate(files):
+        try:
+            for part in fmt.part_reader(source, context, size):
+                yield index, part
+        except IngestError as exc:
+            yield index, _FileEnd(exc)
+        else:
+            yield index, _FileEnd(None)  # so that a file of no objects is finished too
+
+
+def _file_end(error: IngestError | None) -> Iterator[Batch]:
+    if error is not None:
+        raise error
+    yield []
