@@ -150,7 +150,7 @@ def test_detect_the_shared_samples(name: str, expected: str | None) -> None:
 
 def test_detect_canonical_and_nonsense() -> None:
     canonical = {"company_id": "c", "application_id": "a", "candidate_id": "p", "job_title": "x"}
-    assert sniff.detect(canonical) == "canonical"
+    assert sniff.detect(canonical) == "applications"
     assert sniff.detect({"hello": "world"}) is None
     assert sniff.detect(["not", "an", "object"]) is None
 

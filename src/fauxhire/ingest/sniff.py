@@ -4,8 +4,9 @@ A user who passes an Okta export as Zoom data would otherwise get every record q
 for missing fields, which hides the real mistake. Each adapter calls ``require`` on its first
 item; the error says what was expected and what the file looks like instead.
 
-``detect`` looks only at keys, never at values' validity: it must be cheap and must not
-depend on the normalisers. It answers ``None`` when it cannot tell.
+``detect`` asks each format of the registry whether it recognises the item (recognise.py):
+keys only, never values' validity, so it is cheap and needs no normaliser. It answers
+``None`` when it cannot tell.
 """
 
 from __future__ import annotations
@@ -14,63 +15,21 @@ from typing import Any
 
 from fauxhire.errors import WrongFormatError
 from fauxhire.ingest.base import SourceFile
-
-FORMAT_NAMES = {
-    "greenhouse": "Greenhouse Harvest candidates or applications",
-    "lever": "Lever opportunities or applications",
-    "ashby": "Ashby candidates or applications",
-    "zoom": "Zoom meeting participants",
-    "teams": "Microsoft Teams call records",
-    "okta": "Okta System Log events",
-    "entra": "Microsoft Entra sign-in logs",
-    "stix": "STIX 2.1 content",
-    "canonical": "canonical applications",
-}
+from fauxhire.ingest.registry import FORMATS
 
 # Keys under which vendors wrap their items (a list) or one item (an object); detect looks
 # inside them.
 _WRAPPERS = ("value", "data", "objects", "results", "participants")
-# Ashby's candidate and application objects: camelCase keys no other vendor here uses.
-_ASHBY_KEYS = frozenset(
-    {"primaryEmailAddress", "applicationIds", "socialLinks", "resumeFileHandle"}
-)
 
 
 def detect(item: Any) -> str | None:
-    """Guess the format of one JSON item (or of a wrapper holding such items) from its keys."""
+    """Guess the format of one JSON item (or of a wrapper holding such items) from its keys:
+    the first format of the registry that recognises it."""
     if not isinstance(item, dict):
         return None
-    keys = item.keys()
-    kind = item.get("type")
-    item_id = item.get("id")
-    if kind == "bundle" or (
-        isinstance(kind, str) and isinstance(item_id, str) and item_id.startswith(f"{kind}--")
-    ):
-        return "stix"
-    if {"company_id", "application_id", "candidate_id"} <= keys:
-        return "canonical"
-    if "eventType" in keys and ("published" in keys or "actor" in keys):
-        return "okta"
-    if "createdDateTime" in keys and ({"userPrincipalName", "appDisplayName"} & keys):
-        return "entra"
-    if "applications" in keys and ({"first_name", "email_addresses"} & keys):
-        return "greenhouse"
-    if {"current_stage", "jobs", "candidate_id"} <= keys:
-        return "greenhouse"  # a bare Harvest application object
-    if "contact" in keys and ({"emails", "createdAt", "stage"} & keys):
-        return "lever"
-    if {"opportunityId", "posting"} <= keys:
-        return "lever"  # a Lever application object
-    if _ASHBY_KEYS & keys or "currentInterviewStage" in keys:
-        return "ashby"
-    if "sessions" in keys and ({"organizer", "joinWebUrl", "modalities"} & keys):
-        return "teams"  # a callRecord with its sessions expanded
-    if "meeting_id" in keys and "participants" in keys:
-        return "zoom"
-    if "participant_uuid" in keys or {"user_name", "join_time"} <= keys:
-        return "zoom"
-    if {"user_email", "join_time"} <= keys or {"name", "join_time", "leave_time"} <= keys:
-        return "zoom"  # a participant of Zoom's meeting report
+    for fmt in FORMATS.values():
+        if fmt.recognises(item):
+            return fmt.name
     for key in _WRAPPERS:
         inner = item.get(key)
         if isinstance(inner, list) and inner and isinstance(inner[0], dict):
@@ -82,7 +41,8 @@ def detect(item: Any) -> str | None:
 
 def describe(found: str) -> str:
     """A detected format as the error shows it: "Okta System Log events (okta)"."""
-    return f"{FORMAT_NAMES.get(found, found)} ({found})"
+    fmt = FORMATS.get(found)
+    return f"{fmt.title if fmt else found} ({found})"
 
 
 def require(first_item: Any, expected: str, source: SourceFile, expect_text: str) -> None:

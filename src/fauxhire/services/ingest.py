@@ -228,7 +228,7 @@ def readable_files(
 def _files_in(folder: Path, fmt: Format) -> list[Path]:
     """The files of the format's suffix below a folder, in name order, without following
     links to folders (a link loop would never end)."""
-    suffix = next(Path(glob).suffix for name, glob in FOLDER_LAYOUT if name == fmt.name)
+    suffix = fmt.suffix
     found = []
     for top, _, names in os.walk(folder):
         found += [Path(top) / n for n in names if n.endswith(suffix) and not n.startswith(".")]
