@@ -22,9 +22,10 @@ from typing import cast
 from fauxhire.errors import IngestError, StoreError
 from fauxhire.ingest import Quarantined, SourceFile
 from fauxhire.store import Store
+from fauxhire.store.prepare import Prepared
 from fauxhire.store.rows import KEY_FIELDS
 from fauxhire.store.schema import KEY_SEP
-from fauxhire.store.writer import FileProgress, Prepared, QuarantineEntry
+from fauxhire.store.writer import FileProgress, QuarantineEntry
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -26,7 +26,7 @@ from typing import Any
 from fauxhire.errors import IngestError
 from fauxhire.ingest import Format, IngestContext, Quarantined, SourceFile, get_format
 from fauxhire.ingest.reading import looks_like_json_lines, shard_json_lines
-from fauxhire.store.writer import Prepared, Preparer, from_wire, to_wire
+from fauxhire.store.prepare import Prepared, Preparer, from_wire, to_wire
 
 Batch = list[Prepared | Quarantined]
 

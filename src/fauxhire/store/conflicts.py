@@ -22,7 +22,7 @@ from fauxhire.store.rows import JOIN_COLUMNS, KEY_FIELDS, MAPPINGS_BY_TABLE, PRE
 from fauxhire.store.schema import KEY_SEP
 
 if TYPE_CHECKING:
-    from fauxhire.store.writer import Prepared
+    from fauxhire.store.prepare import Prepared
 
 CONFLICT_CODE = "conflicting_duplicate"
 DIFFERENCES_CHARS = 2000  # of the excerpt showing what differs, for the analyst who decides

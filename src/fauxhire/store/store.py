@@ -16,14 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from fauxhire.errors import StoreError
 from fauxhire.store import schema
 from fauxhire.store.database import check_readable, make_engine, make_reader, migrate
-from fauxhire.store.writer import (
-    ID_BATCH,
-    ChunkWriter,
-    FileProgress,
-    Prepared,
-    Preparer,
-    QuarantineEntry,
-)
+from fauxhire.store.prepare import Prepared, Preparer
+from fauxhire.store.writer import ID_BATCH, ChunkWriter, FileProgress, QuarantineEntry
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,6 @@
-"""Preparing records as driver-ready rows, and writing a chunk of them in one transaction.
+"""Writing a chunk of prepared records (prepare.py) in one transaction.
 
-Preparing (row tuples, conversions, content hash) is pure CPU and runs wherever the records
-were parsed, in worker processes for large files. Writing runs in the one process that holds
-the connection.
+Writing runs in the one process that holds the connection.
 
 One chunk is atomic: its records, their child rows, its quarantine entries and the file's
 progress counter commit together or not at all. That is what makes a killed ingest safe to
@@ -19,19 +17,13 @@ only. SQLite takes ``executemany``; PostgreSQL takes ``COPY`` into a staging tab
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
-import orjson
-from sqlalchemy import Boolean, Connection, Date, Table, bindparam
+from sqlalchemy import Connection, Table, bindparam
 
-from fauxhire.domain import Record
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
 from fauxhire.store.conflicts import (
@@ -42,126 +34,15 @@ from fauxhire.store.conflicts import (
     held_record,
     version_of,
 )
+from fauxhire.store.prepare import Prepared, apply_converters, converters, sqlite_datetime
 from fauxhire.store.rows import (
-    MAPPINGS,
     MAPPINGS_BY_TABLE,
     PREPARED_TAIL,
     WRITE_TAIL,
-    record_key,
 )
-from fauxhire.store.types import JsonText, UtcDateTime
+from fauxhire.store.storable import storable_text
 
 ID_BATCH = 1000  # keys a statement: well under SQLite's and psycopg's parameter limits
-Converters = list[tuple[int, Callable[[Any], Any]]]
-
-
-class Prepared(NamedTuple):
-    """One record as rows of plain values, so worker processes can hand it to the writer as JSON
-    (several times cheaper than pickle); ``to_wire`` and ``from_wire`` make that trip."""
-
-    table: str
-    key: str
-    location: str
-    row: tuple[Any, ...]  # own columns, then PREPARED_TAIL
-    children: tuple[tuple[str, list[list[Any]]], ...]
-
-
-def to_wire(items: Sequence[Prepared | Quarantined]) -> bytes:
-    """Items as bytes for the trip from a worker process. marshal, not pickle or JSON: it
-    decodes several times faster, and both ends are this same interpreter and code."""
-    return marshal.dumps([(0, *i) if isinstance(i, Prepared) else (1, *astuple(i)) for i in items])
-
-
-def from_wire(data: bytes) -> list[Prepared | Quarantined]:
-    return [Prepared(*i[1:]) if i[0] == 0 else Quarantined(*i[1:]) for i in marshal.loads(data)]
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    # The text form SQLAlchemy's SQLite DateTime reads back: naive UTC with microseconds.
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-def _iso(value: datetime | None) -> str | None:
-    # Text PostgreSQL's COPY reads as timestamptz; plain values can cross process boundaries.
-    return None if value is None else value.isoformat()
-
-
-def _sqlite_date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _sqlite_bool(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def converters(table: Table, columns: Sequence[str], dialect: str) -> Converters:
-    """Per-column conversions to what the raw driver accepts, computed once per table."""
-    out: Converters = []
-    for index, name in enumerate(columns):
-        col_type = table.c[name].type
-        if isinstance(col_type, JsonText):
-            out.append((index, _json))
-        elif isinstance(col_type, UtcDateTime):
-            out.append((index, _sqlite_datetime if dialect == "sqlite" else _iso))
-        elif isinstance(col_type, Date):
-            out.append((index, _sqlite_date))
-        elif dialect == "sqlite" and isinstance(col_type, Boolean):
-            out.append((index, _sqlite_bool))
-    return out
-
-
-def apply_converters(row: tuple[Any, ...], conv: Converters) -> tuple[Any, ...]:
-    values = list(row)
-    for index, fn in conv:
-        values[index] = fn(values[index])
-    return tuple(values)
-
-
-class Preparer:
-    """Turns records into ``Prepared`` rows for one backend."""
-
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
-        self._conv: dict[type, Converters] = {}
-
-    def prepare(self, record: Record) -> Prepared | Quarantined:
-        """The record's rows, or a quarantine entry when a value is one no backend stores."""
-        mapping = MAPPINGS[type(record)]
-        conv = self._conv.get(type(record))
-        if conv is None:
-            conv = self._conv[type(record)] = converters(
-                mapping.table, mapping.columns, self.dialect
-            )
-        raw = mapping.to_row(record)
-        # str(): SQLAlchemy names are a str subclass that marshal refuses.
-        children = tuple((str(child.name), rows(record)) for child, rows in mapping.children)
-        try:
-            own = apply_converters(raw, conv) if conv else raw
-            data = orjson.dumps(own, option=orjson.OPT_NON_STR_KEYS)
-            suspect = _NUL_ESCAPE in data or (
-                bool(children) and _NUL_ESCAPE in orjson.dumps(children)
-            )
-        except orjson.JSONEncodeError:  # orjson refuses a lone surrogate: look for it
-            suspect = True
-        # The JSON text holds a NUL only as an escape, so this costs nothing on clean records;
-        # a hit (or a literal backslash-u0000 in the text) is looked at closely.
-        if suspect and (bad := unstorable_field(mapping.columns, raw, children)):
-            return _unstorable(record, *bad)
-        prov = record.provenance
-        row = (*own, prov.source_system, prov.file, prov.location, prov.company_id, _hash(data))
-        return Prepared(str(mapping.table.name), record_key(record), prov.location, row, children)
 
 
 class FileProgress(NamedTuple):
@@ -218,7 +99,7 @@ class ChunkWriter:
 
         Returns, by file id, how many of its records met a stored record with other content:
         those are quarantined instead of stored, and the files' counts say so."""
-        stamp: Any = _sqlite_datetime(now) if self.dialect == "sqlite" else now
+        stamp: Any = sqlite_datetime(now) if self.dialect == "sqlite" else now
         by_table: dict[str, list[tuple[int, Prepared]]] = defaultdict(list)
         for pair in records:
             by_table[pair[1].table].append(pair)
@@ -546,74 +427,7 @@ def copy_rows(
             copy.write_row(row)
 
 
-UNSTORABLE_CODE = "unstorable_value"
-_NUL_ESCAPE = b"\\u0000"
-
-
 def _storable_error(progress: FileProgress) -> FileProgress:
     if progress.error is None:
         return progress
     return progress._replace(error=storable_text(progress.error))
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def storable_text(text: str) -> str:
-    """Text any backend stores: PostgreSQL refuses NUL, and no driver encodes a lone surrogate
-    (what an undecodable byte of a file name becomes). For quarantine entries and names of
-    files, which must be stored whatever they hold; a record's own fields are checked instead
-    (``unstorable_field``) and the record quarantined."""
-    return _UNSTORABLE.sub("\ufffd", text)
-
-
-def unstorable_field(
-    columns: Sequence[str], row: Sequence[Any], children: Sequence[tuple[str, list[list[Any]]]]
-) -> tuple[str, str] | None:
-    """The first field of a record that holds a character no backend stores, and that
-    character, or None. The key comes last: it repeats a field that names the record better."""
-    for name, value in sorted(zip(columns, row, strict=False), key=lambda c: c[0] == "key"):
-        if found := _find_unstorable(value, name):
-            return found
-    for _, rows in children:
-        for child in rows:
-            for value in child[2:]:  # after the parent's key, and the value's kind
-                if found := _find_unstorable(value, str(child[1])):
-                    return found
-    return None
-
-
-def _find_unstorable(value: Any, path: str) -> tuple[str, str] | None:
-    if isinstance(value, str):
-        match = _UNSTORABLE.search(value)
-        return (path, match.group()) if match else None
-    items: Iterable[tuple[Any, Any]]
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list | tuple):
-        items = enumerate(value)
-    else:
-        return None
-    for name, item in items:
-        if isinstance(name, str) and (found := _find_unstorable(name, path)):
-            return found
-        if found := _find_unstorable(item, f"{path}/{name}"):
-            return found
-    return None
-
-
-def _unstorable(record: Record, field: str, char: str) -> Quarantined:
-    what = (
-        "a NUL character (U+0000)"
-        if char == "\x00"
-        else f"an unpaired surrogate (U+{ord(char):04X}), which is not valid Unicode"
-    )
-    prov = record.provenance
-    return Quarantined(
-        prov.file,
-        prov.location,
-        field,
-        f"the value holds {what}, which the store cannot hold (PostgreSQL refuses it), "
-        "so the record is quarantined on every backend",
-        UNSTORABLE_CODE,
-    )
