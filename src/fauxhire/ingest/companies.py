@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 
 from fauxhire.domain import Company, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
-from fauxhire.ingest.reading import iter_csv_rows
+from fauxhire.ingest.csv_rows import iter_csv_rows
 from fauxhire.ingest.wire import NonEmptyStr, Wire, iter_valid
 
 SOURCE_SYSTEM = "companies"

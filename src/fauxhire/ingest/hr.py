@@ -9,7 +9,7 @@ from pydantic import BeforeValidator
 
 from fauxhire.domain import Hire, Provenance
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile, require_company
-from fauxhire.ingest.reading import iter_csv_rows
+from fauxhire.ingest.csv_rows import iter_csv_rows
 from fauxhire.ingest.values import ValueCollector
 from fauxhire.ingest.wire import NonEmptyStr, OptionalDate, Wire, iter_valid
 

@@ -1,4 +1,5 @@
-"""Reading the containers every adapter shares: JSON (array, wrapped list, JSON Lines) and CSV.
+"""Reading the containers every adapter shares: JSON (array, wrapped list, JSON Lines); CSV is
+read by csv_rows.py.
 
 The readers turn every problem they can localise into a ``Quarantined`` item and keep going;
 only a file that cannot be read at all raises ``IngestError``. They tolerate a UTF-8 BOM, and
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -21,12 +21,11 @@ from fauxhire.errors import IngestError, WrongFormatError
 from fauxhire.ingest.base import IngestContext, InputLimits, Quarantined, SourceFile
 
 BOM = b"\xef\xbb\xbf"
-_SURROGATE = re.compile("[\udc80-\udcff]")
 EXCERPT_CHARS = 300
 
 csv.field_size_limit(sys.maxsize)  # we check sizes ourselves, so the error names the field
 DEFAULT_RECORD_BYTES = InputLimits().record_bytes
-_SCAN = 1 << 20  # bytes read at a time while skipping the rest of an oversized line
+SCAN = 1 << 20  # bytes read at a time while skipping the rest of an oversized line
 
 
 def excerpt(raw: str | bytes) -> str:
@@ -89,14 +88,14 @@ def bounded_lines(fh: BinaryIO, limit: int, end: int | None = None) -> Iterator[
             yield line
             continue
         size = len(line)
-        while not line.endswith(b"\n") and (line := fh.readline(_SCAN)):
+        while not line.endswith(b"\n") and (line := fh.readline(SCAN)):
             size += len(line)
         yield size
 
 
 def skip_line(fh: BinaryIO) -> None:
     """Read past the end of the current line, in bounded pieces."""
-    while (piece := fh.readline(_SCAN)) and not piece.endswith(b"\n"):
+    while (piece := fh.readline(SCAN)) and not piece.endswith(b"\n"):
         pass
 
 
@@ -113,7 +112,7 @@ def shard_json_lines(path: Path, target_bytes: int) -> list[tuple[int, int, int]
                 break
             fh.seek(start)
             line_count = 0
-            while fh.tell() < end and (piece := fh.read(min(_SCAN, end - fh.tell()))):
+            while fh.tell() < end and (piece := fh.read(min(SCAN, end - fh.tell()))):
                 line_count += piece.count(b"\n")
             shards.append((start, end, line))
             start, line = end, line + line_count
@@ -131,9 +130,9 @@ def looks_like_json_lines(path: Path) -> bool:
         first = fh.readline(DEFAULT_RECORD_BYTES + 1).removeprefix(BOM).strip()
         if len(first) > DEFAULT_RECORD_BYTES:
             return first.startswith(b"{")
-        second = fh.readline(_SCAN).strip()
+        second = fh.readline(SCAN).strip()
         while not second and fh.peek(1):
-            second = fh.readline(_SCAN).strip()
+            second = fh.readline(SCAN).strip()
     if not first.startswith(b"{") or not second:
         return False
     try:
@@ -176,7 +175,7 @@ def iter_json_items(
                 lines, source, max_field_bytes, expect, raw_lines, max_record_bytes
             )
         return
-    head = _head(source)
+    head = head_of(source)
     if head == b"[" or (head == b"{" and not looks_like_json_lines(source.path)):
         data = read_bytes(source)
         yield from _iter_document(data, source, list_keys, max_field_bytes, expect)
@@ -191,12 +190,12 @@ def iter_json_items(
         )
 
 
-def _head(source: SourceFile) -> bytes:
+def head_of(source: SourceFile) -> bytes:
     """The first non-blank byte of a file; an empty or blank file is an error."""
     try:
         with source.path.open("rb") as fh:
             start = fh.read(1 << 16).removeprefix(BOM).lstrip()
-            while not start and (piece := fh.read(_SCAN)):  # blank so far: read on, in pieces
+            while not start and (piece := fh.read(SCAN)):  # blank so far: read on, in pieces
                 start = piece.lstrip()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}", source=source.display) from exc
@@ -295,114 +294,6 @@ def record_too_large(source: SourceFile, location: str, size: int, limit: int) -
         f"the record is {size} bytes, over the {limit}-byte limit (max_record_bytes)",
         "record_too_large",
     )
-
-
-class _BoundedText:
-    """The lines of a text file for the csv module, none longer than the limit: a longer one
-    is read past in bounded pieces, noted, and given to csv as a blank line it skips."""
-
-    def __init__(self, fh: TextIO, limit: int) -> None:
-        self.fh = fh
-        self.limit = limit
-        self.line = 0
-        self.oversized: list[tuple[int, int]] = []  # (line number, characters)
-
-    def __iter__(self) -> _BoundedText:
-        return self
-
-    def __next__(self) -> str:
-        line = self.fh.readline(self.limit + 1)
-        if not line:
-            raise StopIteration
-        self.line += 1
-        if len(line) <= self.limit or line.endswith("\n"):
-            return line
-        size = len(line)
-        while not line.endswith("\n") and (line := self.fh.readline(_SCAN)):
-            size += len(line)
-        self.oversized.append((self.line, size))
-        return "\n"
-
-
-def iter_csv_rows(
-    source: SourceFile,
-    context: IngestContext,
-    *,
-    required: tuple[str, ...],
-    expect: str,
-) -> Iterator[tuple[str, dict[str, str]] | Quarantined]:
-    """Yield ``("line N", row)`` for each CSV data row; bad rows are quarantined.
-
-    The header must name every required column (else the file is the wrong format). Columns
-    beyond the header's are a bad row; columns the header names that we do not know are kept
-    by the adapter as custom attributes.
-    """
-    max_field_bytes, max_record_bytes = context.max_field_bytes, context.limits.record_bytes
-    _head(source)  # empty and unreadable files fail here with their own message
-    with source.path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        lines = _BoundedText(fh, max_record_bytes)
-        reader = csv.reader(lines)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise IngestError("file is empty", source=source.display, code="empty_file") from None
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise WrongFormatError(
-                f"expected {expect} with columns {', '.join(required)}; "
-                f"the header lacks {', '.join(missing)}",
-                source=source.display,
-                location="line 1",
-            )
-        width = len(header)
-        while True:
-            location = f"line {reader.line_num + 1}"
-            try:
-                fields = next(reader)
-            except StopIteration:
-                for number, size in lines.oversized:
-                    yield record_too_large(source, f"line {number}", size, max_record_bytes)
-                return
-            except csv.Error as exc:
-                yield Quarantined(source.display, location, "", f"malformed CSV: {exc}", "bad_csv")
-                continue
-            for number, size in lines.oversized:
-                yield record_too_large(source, f"line {number}", size, max_record_bytes)
-            lines.oversized.clear()
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != width:
-                yield Quarantined(
-                    source.display,
-                    location,
-                    "",
-                    f"row has {len(fields)} columns, the header has {width}",
-                    "bad_csv",
-                    excerpt(",".join(fields)),
-                )
-                continue
-            row = dict(zip(header, fields, strict=True))
-            if bad := _bad_text(row, source, location, max_field_bytes):
-                yield bad
-                continue
-            yield location, row
-
-
-def _bad_text(
-    row: dict[str, str], source: SourceFile, location: str, limit: int
-) -> Quarantined | None:
-    for name, value in row.items():
-        if _SURROGATE.search(value):
-            return Quarantined(source.display, location, name, "invalid UTF-8", "invalid_utf8")
-        if len(value) > limit:
-            return Quarantined(
-                source.display,
-                location,
-                name,
-                f"field is {len(value.encode('utf-8'))} bytes, over the {limit}-byte limit",
-                "field_too_large",
-            )
-    return None
 
 
 def relative_display(path: Path, root: Path | None) -> str:
