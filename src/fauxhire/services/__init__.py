@@ -1,13 +1,7 @@
 """Use cases: the only place the core meets the store."""
 
-from fauxhire.services.ingest import (
-    FileResult,
-    IngestProgress,
-    IngestSummary,
-    ingest_files,
-    run_folder,
-    summarise,
-)
+from fauxhire.services.file_results import FileResult, IngestSummary, summarise
+from fauxhire.services.ingest import IngestProgress, ingest_files, run_folder
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.quarantine import quarantine_entries
 from fauxhire.services.stats import store_stats

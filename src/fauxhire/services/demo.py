@@ -12,7 +12,8 @@ from typing import Any
 from fauxhire.errors import ConfigError
 from fauxhire.report.options import ReportOptions
 from fauxhire.services.assess import AssessSummary, assess_store
-from fauxhire.services.ingest import Clock, FileResult, IngestProgress, run_folder
+from fauxhire.services.file_results import FileResult
+from fauxhire.services.ingest import Clock, IngestProgress, run_folder
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.report import WrittenReport, write_report

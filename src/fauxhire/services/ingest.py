@@ -17,11 +17,9 @@ import gc
 import hashlib
 import logging
 import os
-import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
@@ -29,10 +27,12 @@ from pathlib import Path
 from typing import Protocol
 
 from fauxhire.errors import ConfigError, IngestError
-from fauxhire.ingest import FOLDER_LAYOUT, Format, IngestContext, InputLimits, SourceFile
+from fauxhire.ingest import Format, IngestContext, InputLimits, SourceFile
 from fauxhire.ingest.base import DEFAULT_MAX_FIELD_BYTES
 from fauxhire.ingest.reading import relative_display
 from fauxhire.services.batches import BatchWriter, FileJob
+from fauxhire.services.file_results import FileResult, IngestSummary, summarise
+from fauxhire.services.input_files import folder_files, readable_files
 from fauxhire.services.parsing import PARALLEL_MIN_BYTES, ParsePool, iter_parsed
 from fauxhire.store import Store
 from fauxhire.store.store import FileEntry, FileState
@@ -58,52 +58,6 @@ class _Silent:
 
     def file_done(self, result: FileResult) -> None:
         pass
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    file: str
-    format: str
-    status: str  # done | skipped (already ingested) | refused
-    records: int
-    quarantined: int
-    resumed_from: int = 0
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IngestSummary:
-    """What one format's files came to: the counts the log and the CLI show."""
-
-    format: str
-    files: int
-    done: int
-    skipped: int
-    refused: int
-    records: int  # of the files ingested or refused now; skipped files add nothing
-    quarantined: int
-
-
-def summarise(results: Sequence[FileResult]) -> list[IngestSummary]:
-    """One summary a format, in the order the formats came."""
-    by_format: dict[str, list[FileResult]] = {}
-    for r in results:
-        by_format.setdefault(r.format, []).append(r)
-    out = []
-    for fmt, group in by_format.items():
-        worked = [r for r in group if r.status != "skipped"]
-        out.append(
-            IngestSummary(
-                fmt,
-                len(group),
-                sum(r.status == "done" for r in group),
-                len(group) - len(worked),
-                sum(r.status == "refused" for r in group),
-                sum(r.records for r in worked),
-                sum(r.quarantined for r in worked),
-            )
-        )
-    return out
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
@@ -142,29 +96,14 @@ def ingest_files(
     if context is None:
         context = IngestContext(company_countries=store.company_countries())
     paths, unread = readable_files(fmt, paths, root)
-    sources = []
-    for path in paths:
-        display = relative_display(path, root)
-        company = company_id or _company_of(fmt, path, display if root else None)
-        sources.append(SourceFile(path, display, company))
+    sources = [_source(fmt, path, root, company_id) for path in paths]
     progress.files_started(fmt.name, len(sources) + len(unread))
     for result in unread:
         progress.file_done(result)
     entries = [FileEntry(s.company_id, *_hash(s), s.display) for s in sources]
     states = store.register_files(fmt.name, entries, now=clock())
     results: list[FileResult | None] = [None] * len(sources)
-    jobs: dict[int, FileJob] = {}  # by file id: a content given twice is ingested once
-    where: dict[int, int] = {}  # file id -> its place in the results
-    for index, (source, entry, state) in enumerate(zip(sources, entries, states, strict=True)):
-        if state.status == "done" or state.file_id in jobs:
-            skipped = FileResult(
-                source.display, fmt.name, "skipped", state.records, state.quarantined
-            )
-            results[index] = skipped
-            progress.file_done(skipped)
-        else:
-            jobs[state.file_id] = _job(source, entry, state)
-            where[state.file_id] = index
+    jobs, where = _plan(fmt, sources, entries, states, results, progress)
 
     def done(job: FileJob) -> None:
         result = results[where[job.file_id]] = _result(job, fmt.name)
@@ -197,57 +136,35 @@ def ingest_files(
     return final
 
 
-def readable_files(
-    fmt: Format, paths: Sequence[Path], root: Path | None = None
-) -> tuple[list[Path], list[FileResult]]:
-    """The regular files among ``paths``, a folder standing for the files of the format inside
-    it (``*.jsonl`` for applications), and a refused result for anything else: a FIFO would
-    block the ingest for ever, and a device or socket is no file a user meant to give."""
-    files: list[Path] = []
-    unread: list[FileResult] = []
-    for path in paths:
-        shown = relative_display(path, root)
-        try:
-            mode = path.stat().st_mode
-        except OSError as exc:
-            unread.append(_unread(shown, fmt, f"cannot read it: {exc.strerror}"))
-            continue
-        if stat.S_ISDIR(mode):
-            inside = _files_in(path, fmt)
-            log.info("%s: a folder; ingesting the %d %s files in it", shown, len(inside), fmt.name)
-            more, refused = readable_files(fmt, inside, root)
-            files += more
-            unread += refused
-        elif stat.S_ISREG(mode):
-            files.append(path)
+def _source(fmt: Format, path: Path, root: Path | None, company_id: str | None) -> SourceFile:
+    display = relative_display(path, root)
+    company = company_id or _company_of(fmt, path, display if root else None)
+    return SourceFile(path, display, company)
+
+
+def _plan(
+    fmt: Format,
+    sources: list[SourceFile],
+    entries: list[FileEntry],
+    states: list[FileState],
+    results: list[FileResult | None],
+    progress: IngestProgress,
+) -> tuple[dict[int, FileJob], dict[int, int]]:
+    """The files to read, by file id (a content given twice is read once), and each one's
+    place in ``results``; a file whose content is ingested already is a skipped result now."""
+    jobs: dict[int, FileJob] = {}
+    where: dict[int, int] = {}
+    for index, (source, entry, state) in enumerate(zip(sources, entries, states, strict=True)):
+        if state.status == "done" or state.file_id in jobs:
+            skipped = FileResult(
+                source.display, fmt.name, "skipped", state.records, state.quarantined
+            )
+            results[index] = skipped
+            progress.file_done(skipped)
         else:
-            unread.append(_unread(shown, fmt, f"not a regular file ({_kind(mode)}): not read"))
-    return files, unread
-
-
-def _files_in(folder: Path, fmt: Format) -> list[Path]:
-    """The files of the format's suffix below a folder, in name order, without following
-    links to folders (a link loop would never end)."""
-    suffix = fmt.suffix
-    found = []
-    for top, _, names in os.walk(folder):
-        found += [Path(top) / n for n in names if n.endswith(suffix) and not n.startswith(".")]
-    return sorted(found)
-
-
-def _unread(shown: str, fmt: Format, reason: str) -> FileResult:
-    log.error("%s: refused: %s", shown, reason)
-    return FileResult(shown, fmt.name, "refused", 0, 0, error=reason)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
+            jobs[state.file_id] = _job(source, entry, state)
+            where[state.file_id] = index
+    return jobs, where
 
 
 def _write_files(
@@ -363,47 +280,6 @@ def _is_bulk_load(store: Store, fmt: Format, size: int) -> bool:
         return False
     incoming = size // 2000  # a generous guess of records: canonical lines run 0.5 to 2 kB
     return store.count(fmt.tables[0]) * 4 < incoming
-
-
-def folder_files(folder: Path) -> list[tuple[Format, list[Path]]]:
-    """The files of an input folder (docs/formats.md section 1), by format, in ingest order."""
-    from fauxhire.ingest import get_format
-
-    if not folder.is_dir():
-        raise ConfigError(f"not a folder: {folder}", path=str(folder))
-    if not (folder / "companies.csv").is_file():
-        raise ConfigError(
-            f"{folder} is not an input folder: it has no companies.csv (docs/formats.md section 1)",
-            path=str(folder),
-        )
-    found: dict[str, list[Path]] = {}  # a format may have several globs: one ingest for all
-    root = folder.resolve()
-    for name, pattern in FOLDER_LAYOUT:
-        paths = sorted(p for p in folder.glob(pattern) if _wanted(p, folder, root))
-        if paths:
-            found.setdefault(name, []).extend(paths)
-    return [(get_format(name), paths) for name, paths in found.items()]
-
-
-def _wanted(path: Path, folder: Path, root: Path) -> bool:
-    """A regular file of the folder. A link to a file outside it is skipped, saying so: the
-    folder may come from a partner, and a link could make us read (and quarantine excerpts
-    of) any file this user can read. Anything but a regular file is skipped, saying so."""
-    shown = relative_display(path, folder)
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        log.warning("%s: skipped: a link to a file outside the input folder", shown)
-        return False
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        log.warning("%s: skipped: cannot read it: %s", shown, exc.strerror)
-        return False
-    if stat.S_ISDIR(mode):
-        return False
-    if not stat.S_ISREG(mode):
-        log.warning("%s: skipped: not a regular file (%s)", shown, _kind(mode))
-        return False
-    return True
 
 
 def run_folder(
