@@ -83,6 +83,46 @@ def _reference() -> pl.DataFrame:
     ).select(list(RANGES_SCHEMA))
 
 
+def known_ranges(customer: pl.DataFrame) -> pl.DataFrame:
+    """Every range fauxhire knows: the customer's ipintel.csv rows (the store's ``ip_ranges``)
+    with ``source`` = ``ipintel``, then the shipped reference data. Linking and assessment both
+    class egress on these, so that one address is one kind wherever it is read."""
+    return pl.concat(
+        [
+            customer.with_columns(
+                pl.col("asn").cast(pl.Int64, strict=False), pl.lit("ipintel").alias("source")
+            ),
+            reference_ranges(),
+        ],
+        how="diagonal_relaxed",
+    )
+
+
+def classify(seen: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+    """``seen`` (an ``ip``, the ``asn`` an identity provider gave, Int64 or null, and the
+    ``event_country`` it gave, or null) with the ``kind``, ``provider`` and ``country`` of its
+    egress. The most specific network of ``ranges`` that holds the IP decides (``lookup``);
+    where none is known, an AS-wide fact of the reference data on the ASN (``by_asn``); the
+    country falls back to the provider's event country."""
+    known = lookup(seen.get_column("ip"), ranges)
+    asn_wide = by_asn(seen.get_column("asn").drop_nulls()).select(
+        "asn", pl.col("kind").alias("_asn_kind"), pl.col("provider").alias("_asn_provider")
+    )
+    return (
+        seen.join(known.select("ip", "kind", "provider", "country"), on="ip", how="left")
+        .join(asn_wide, on="asn", how="left")
+        .with_columns(
+            pl.coalesce("kind", "_asn_kind").alias("kind"),
+            pl.when(pl.col("kind").is_null())
+            .then(pl.col("_asn_provider"))
+            .otherwise(pl.col("provider"))
+            .alias("provider"),
+            pl.coalesce("country", pl.col("event_country").str.to_uppercase()).alias("country"),
+        )
+        .drop("_asn_kind", "_asn_provider")
+    )
+
+
 def lookup(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct IP in ``ips`` (``LOOKUP_SCHEMA``) with the facts of the most specific
     network in ``ranges`` that contains it.

@@ -57,15 +57,7 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
     claimed = applications.group_by("identity_id").agg(
         pl.col("claimed_country").drop_nulls().mode().sort().first()
     )
-    ranges = pl.concat(
-        [
-            frames["ip_ranges"].with_columns(
-                pl.col("asn").cast(pl.Int64, strict=False), pl.lit("ipintel").alias("source")
-            ),
-            ipintel.reference_ranges(),
-        ],
-        how="diagonal_relaxed",
-    )
+    ranges = ipintel.known_ranges(frames["ip_ranges"])
     meetings = frames["meetings"].with_columns(
         _reference("meeting", pl.col("source")),
         pl.lit("meeting").alias("channel"),
@@ -152,23 +144,7 @@ def _egress(meetings: pl.DataFrame, signins: pl.DataFrame, ranges: pl.DataFrame)
                            pl.col("observed_at").alias("at"), "event_country", "asn"),
         ]
     ).drop_nulls("ip").with_columns(pl.col("asn").cast(pl.Int64, strict=False))  # fmt: skip
-    known = ipintel.lookup(seen.get_column("ip"), ranges)
-    # Where no network is known, the identity provider's AS number may still say hosting or VPN.
-    by_asn = ipintel.by_asn(seen.get_column("asn").drop_nulls()).select(
-        "asn", pl.col("kind").alias("_asn_kind"), pl.col("provider").alias("_asn_provider")
-    )
-    return (
-        seen.join(known.select("ip", "kind", "provider", "country"), on="ip", how="left")
-        .join(by_asn, on="asn", how="left")
-        .with_columns(
-            pl.coalesce("kind", "_asn_kind").alias("kind"),
-            pl.when(pl.col("kind").is_null())
-            .then(pl.col("_asn_provider"))
-            .otherwise(pl.col("provider"))
-            .alias("provider"),
-            pl.coalesce("country", pl.col("event_country").str.to_uppercase()).alias("country"),
-        )
-    )
+    return ipintel.classify(seen, ranges)
 
 
 def _signins(signins: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:

@@ -287,14 +287,7 @@ def _observations(
     signins = read_frame(store, "signins").join(
         hires.select(pl.col("key").alias("hire_key"), "rec"), on="hire_key"
     )
-    egress = pl.concat(
-        [meetings.select("rec", "ip_address"), signins.select("rec", "ip_address")]
-    ).select("rec", pl.lit("egress_ip").alias("kind"), pl.col("ip_address").alias("value"))
-    egress = egress.join(
-        _shared_by_design(egress.get_column("value"), read_frame(store, "ip_ranges")),
-        on="value",
-        how="anti",
-    )
+    egress = _private_egress(meetings, signins, read_frame(store, "ip_ranges"))
     device = meetings.select(
         "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
     )
@@ -370,12 +363,27 @@ def _homes(
     return pl.concat([declared, to_declared, presumed]).unique()
 
 
-def _shared_by_design(ips: pl.Series, ranges: pl.DataFrame) -> pl.DataFrame:
-    """value: the addresses of ``ips`` whose most specific range is of a kind that many
-    people share by design (``ipintel.SHARED_BY_DESIGN``)."""
-    known = ipintel.lookup(ips, ranges)
-    return known.filter(pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN)).select(
-        pl.col("ip").alias("value")
+def _private_egress(
+    meetings: pl.DataFrame, signins: pl.DataFrame, customer_ranges: pl.DataFrame
+) -> pl.DataFrame:
+    """(rec, kind, value) of the egress addresses that tie identities together: those not of a
+    kind many people share by design (``ipintel.SHARED_BY_DESIGN``). Classed by
+    ``ipintel.classify`` on the ranges assessment uses too, so an address both read is one kind."""
+    seen = pl.concat(
+        [
+            meetings.select("rec", pl.col("ip_address").alias("ip"),
+                            pl.lit(None, pl.Int64).alias("asn"),
+                            pl.lit(None, pl.String).alias("event_country")),
+            signins.select("rec", pl.col("ip_address").alias("ip"),
+                           pl.col("asn").cast(pl.Int64, strict=False), "event_country"),
+        ]
+    ).drop_nulls("ip")  # fmt: skip
+    classed = ipintel.classify(seen, ipintel.known_ranges(customer_ranges))
+    # An address any sighting shows shared by design (its AS may be known on one sign-in only)
+    # ties nobody.
+    shared = classed.filter(pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN)).select("ip")
+    return seen.join(shared, on="ip", how="anti").select(
+        "rec", pl.lit("egress_ip").alias("kind"), pl.col("ip").alias("value")
     )
 
 

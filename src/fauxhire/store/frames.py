@@ -27,12 +27,14 @@ QUERIES = {
     "meetings": (
         "SELECT app_key, ip_address, pc_name FROM meeting_participants WHERE app_key IS NOT NULL"
     ),
-    "signins": "SELECT hire_key, ip_address FROM signin_events WHERE hire_key IS NOT NULL",
+    "signins": "SELECT hire_key, ip_address, CAST(asn AS TEXT) AS asn, country AS event_country "
+    "FROM signin_events WHERE hire_key IS NOT NULL",
     "links": (
         "SELECT a.id AS rec, l.identity_id, l.network_id "
         "FROM links l JOIN applications a ON a.key = l.app_key"
     ),
-    "ip_ranges": "SELECT network, kind FROM ip_ranges",
+    "ip_ranges": "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider "
+    "FROM ip_ranges",
 }
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "applications": {
@@ -66,9 +68,11 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
         pl.String,
     ),
     "meetings": dict.fromkeys(("app_key", "ip_address", "pc_name"), pl.String),
-    "signins": dict.fromkeys(("hire_key", "ip_address"), pl.String),
+    "signins": dict.fromkeys(("hire_key", "ip_address", "asn", "event_country"), pl.String),
     "links": {"rec": pl.Int64, "identity_id": pl.String, "network_id": pl.String},
-    "ip_ranges": {"network": pl.String, "kind": pl.String},
+    "ip_ranges": dict.fromkeys(
+        ("network", "asn", "as_org", "country", "kind", "provider"), pl.String
+    ),
 }
 
 
