@@ -74,7 +74,8 @@ def network_context(facts: Facts, params: ContextParams, own: pl.DataFrame) -> p
     members = own.drop_nulls("network_id").select(
         "identity_id", "network_id", pl.col("gain").clip(0.0)
     )
-    ranked = members.sort("gain", descending=True)
+    # Peers of equal gain in id order: which one the evidence names must not vary between runs.
+    ranked = members.sort(["gain", "identity_id"], descending=[True, False])
     top = ranked.group_by("network_id", maintain_order=True).agg(
         pl.col("identity_id").head(2).alias("_ids"), pl.col("gain").head(2).alias("_gains")
     )
