@@ -18,7 +18,7 @@ from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import FORBIDDEN_ATTRIBUTES, LoadedRuleset, Problem
 from fauxhire.assess.score import LIKELY, assess
-from fauxhire.domain import timezones
+from fauxhire.enrich import timezones
 from fauxhire.services.assess import check_ruleset_text
 
 SOURCE = "default-copy.yaml"

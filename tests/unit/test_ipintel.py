@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fauxhire.domain import ipintel
+from fauxhire.enrich import ipintel
 
 
 def ranges(*rows: tuple[str, str, str | None, str]) -> pl.DataFrame:
@@ -243,7 +243,7 @@ def test_reference_keys_are_unique_and_every_one_is_in_the_readme() -> None:
     networks_ = reference.drop_nulls("network")["network"]
     asns = reference.filter(pl.col("network").is_null())["asn"]
     assert networks_.is_unique().all() and asns.is_unique().all()
-    readme = resources.files("fauxhire.domain").joinpath("reference", "README.md").read_text()
+    readme = resources.files("fauxhire.enrich").joinpath("reference", "README.md").read_text()
     documented = set(re.findall(r"AS(\d+)", readme))
     assert {str(asn) for asn in asns} <= documented
     for network in networks_:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, available_timezones
 import polars as pl
 import pytest
 
-from fauxhire.domain import timezones
 from fauxhire.domain.normalise._us_states import CODES, TERRITORIES
+from fauxhire.enrich import timezones
 from fauxhire.world import details, pools
 
 

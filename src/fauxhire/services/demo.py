@@ -78,7 +78,7 @@ def run_pipeline(
     joins = resolve_joins(store)
     linked = link_store(store, now=clock())
     # The demo's partner feed hashes contact details under the demo community key
-    # (shared/samples/pii_hmac_test_vectors.json); a real deployment configures its own.
+    # (tests/fixtures/samples/pii_hmac_test_vectors.json); a real deployment configures its own.
     assessed = assess_store(store, now=clock(), community_key=COMMUNITY_KEY)
     # Beside the input and truth folders: the demo folder is the world and what came of it.
     report = write_report(store, world.input_dir.parent / "report", ReportOptions(), now=clock())

@@ -1,24 +1,22 @@
-"""The store's linked records as the facts the assessment reads, enriched on the way.
-
-Enrichment: IP intelligence for every meeting and sign-in IP (the store's ipintel ranges, then
-the reference data fauxhire ships), the country and time zone of each claimed home, keyed
-hashes of contact details for partner feeds that share them that way. Each frame is read with
+"""The store's linked records as the facts the assessment reads, enriched on the way
+(``fauxhire.enrich``): IP intelligence for every meeting and sign-in IP, the country and time
+zone of each claimed home, keyed hashes of contact details for partner feeds that share them
+that way. Each frame is read with
 one query (``store/columnar.py``) and shaped with polars: a million applications are read,
 not iterated.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 
 import polars as pl
 
 from fauxhire.assess.facts import Facts
-from fauxhire.domain import ipintel, timezones
 from fauxhire.domain.normalise import name as name_norm
-from fauxhire.domain.normalise.location import country_of
+from fauxhire.enrich import ipintel, timezones
+from fauxhire.enrich.keyed import with_keyed_hashes
+from fauxhire.enrich.places import places as enrich_places
 from fauxhire.store import Store
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import FACT_QUERIES, read_fact_frame
@@ -29,7 +27,7 @@ _S = pl.String
 
 def read_facts(store: Store, *, now: datetime, community_key: bytes | None = None) -> Facts:
     frames = {name: read_fact_frame(store, name) for name in FACT_QUERIES}
-    places = _places(
+    places = enrich_places(
         pl.concat(
             [
                 frames["applications"].select("claimed_location"),
@@ -99,28 +97,6 @@ def _utc(column: pl.Expr) -> pl.Expr:
         column.str.slice(0, 19)
         .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
         .dt.replace_time_zone("UTC")
-    )
-
-
-def _places(locations: pl.Series) -> pl.DataFrame:
-    """claimed_location -> claimed_country, zone; each distinct text read once."""
-    distinct = locations.drop_nulls().unique().to_list()
-    zones = [timezones.zone_of(text) for text in distinct]
-    # "Berlin, DE" reads as Delaware to country_of (the US state convention of "City, XX");
-    # the zone's city table knows Berlin, so a zone's country wins where there is one.
-    country_of_zone = {
-        zone: country for country, names in timezones.country_zones().items() for zone in names
-    }
-    return pl.DataFrame(
-        {
-            "claimed_location": distinct,
-            "claimed_country": [
-                country_of_zone.get(zone or "") or country_of(text)
-                for zone, text in zip(zones, distinct, strict=True)
-            ],
-            "zone": zones,
-        },
-        schema={"claimed_location": _S, "claimed_country": _S, "zone": _S},
     )
 
 
@@ -225,15 +201,9 @@ def _partner(
 
 def _by_hash(hashed: pl.DataFrame, contacts: pl.DataFrame, key: bytes) -> pl.DataFrame:
     """Contacts whose keyed hash (HMAC-SHA256 of "kind:normalised value" under the community
-    key, shared/samples/pii_hmac_test_vectors.json) a partner indicator gives."""
-    values = (
-        contacts.filter(pl.col("kind").is_in(["email", "phone"])).select("kind", "key").unique()
-    )
-    digests = [
-        hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-        for kind, value in values.iter_rows()
-    ]
-    keyed = values.with_columns(pl.Series("digest", digests, dtype=_S))
+    key, tests/fixtures/samples/pii_hmac_test_vectors.json) a partner indicator gives."""
+    values = contacts.filter(pl.col("kind").is_in(["email", "phone"])).select("kind", "key")
+    keyed = with_keyed_hashes(values.unique(), key)
     return (
         contacts.join(keyed, on=["kind", "key"])
         .join(hashed, left_on="digest", right_on="value")

@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 import polars as pl
 
-from fauxhire.domain import ipintel
 from fauxhire.domain.normalise import name as name_normaliser
 from fauxhire.domain.resumes import distinct_template_lines
+from fauxhire.enrich import ipintel
 from fauxhire.link.borrowed import split_borrowed
 from fauxhire.link.cluster import spanning_edges
 from fauxhire.link.embedded import level_column, weight_column

@@ -6,8 +6,6 @@ those are later cleared); some indicators are stale or point at shared, innocent
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,14 +14,15 @@ from typing import Any
 import orjson
 
 from fauxhire.domain.normalise import email as email_norm
+from fauxhire.enrich.keyed import keyed_hash as enrich_keyed_hash
 from fauxhire.world.formats import iso
 from fauxhire.world.model import Application
 from fauxhire.world.operation import Network
 from fauxhire.world.spec import WorldSpec
 
-# The demo community key of shared/samples/pii_hmac_test_vectors.json: a demo, never a secret.
+# The demo community key of tests/fixtures/samples/pii_hmac_test_vectors.json: never a secret.
 COMMUNITY_KEY = b"demo-community-key-v1-DO-NOT-USE"
-# TLP 2.0 AMBER, as in shared/samples/stix21_bundle_it_worker_network.json.
+# TLP 2.0 AMBER, as in tests/fixtures/samples/stix21_bundle_it_worker_network.json.
 TLP_AMBER = {
     "type": "marking-definition",
     "spec_version": "2.1",
@@ -113,7 +112,8 @@ def _report(
 
 
 def keyed_hash(kind: str, normalised: str) -> str:
-    return hmac.new(COMMUNITY_KEY, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    """As a partner of the demo community shares a contact value (``enrich.keyed``)."""
+    return enrich_keyed_hash(COMMUNITY_KEY, kind, normalised)
 
 
 def stix_bundle(spec: WorldSpec, networks: list[Network], shared_ips: list[str]) -> bytes:

@@ -19,7 +19,7 @@ from fauxhire.assess.detectors._base import (
     shared_across_identities,
 )
 from fauxhire.assess.facts import Facts, fired
-from fauxhire.domain.ipintel import HIDING, SHARED_BY_DESIGN
+from fauxhire.enrich.ipintel import HIDING, SHARED_BY_DESIGN
 
 
 class KindParams(Params):

@@ -73,7 +73,7 @@ def reference_ranges() -> pl.DataFrame:
 
 @cache
 def _reference() -> pl.DataFrame:
-    data = resources.files("fauxhire.domain").joinpath("reference", "ip_reference.csv")
+    data = resources.files("fauxhire.enrich").joinpath("reference", "ip_reference.csv")
     frame = pl.read_csv(
         io.BytesIO(data.read_bytes()),
         schema={name: pl.String() for name in RANGES_SCHEMA if name != "source"},
