@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from fauxhire.assess.detectors import behavioural, context, firsthand, technical
+from fauxhire.assess.detectors import behavioural, context, egress, firsthand, technical
 from fauxhire.assess.detectors._base import Entry as Detector
 from fauxhire.assess.facts import Facts
 
@@ -20,7 +20,7 @@ __all__ = ["DETECTORS", "Detector", "run_detector"]
 
 DETECTORS: dict[str, Detector] = {
     name: detector
-    for module in (technical, behavioural, firsthand, context)
+    for module in (egress, technical, behavioural, firsthand, context)
     for name, detector in module.DETECTORS.items()
 }
 
