@@ -26,7 +26,19 @@ _S = pl.String
 
 
 def read_facts(store: Store, *, now: datetime, community_key: bytes | None = None) -> Facts:
+    """Read what the assessment needs, then shape it (``shape_facts``): reads first, no store
+    access while computing."""
     frames = {name: read_fact_frame(store, name) for name in FACT_QUERIES}
+    frames["dispositions"] = current_dispositions(store)
+    return shape_facts(frames, now=now, community_key=community_key)
+
+
+def shape_facts(
+    frames: dict[str, pl.DataFrame], *, now: datetime, community_key: bytes | None = None
+) -> Facts:
+    """The frames of ``FACT_QUERIES`` (and the current dispositions) as the facts the
+    detectors read, enriched: places and local hours, egress classed, reports and partner
+    indicators matched to identities."""
     places = enrich_places(
         pl.concat(
             [
@@ -35,42 +47,14 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
             ]
         ).get_column("claimed_location")
     )
-    applications = (
-        frames["applications"]
-        .join(places, on="claimed_location", how="left")
-        .with_columns(
-            _utc(pl.col("applied_at")),
-            _name_keys(frames["applications"].get_column("referred_by")),  # as a name key
-            _reference("application", pl.col("app_key")),
-        )
-    )
-    # The hour an application was made where the applicant claims to live.
-    applications = timezones.with_local_hour(applications, "applied_at", "zone", "local_hour")
+    applications = _applications(frames["applications"], places)
     contacts = frames["contacts"].join(
         applications.select("rec", "identity_id", "app_key", "source", "applied_at"), on="rec"
     )
-    # The home an identity claims most often; of homes claimed equally often, the first in
-    # alphabetical order. mode() lists tied values in no fixed order, and which one was taken
-    # decided whether egress-country-mismatch fired: the same store assessed twice differed.
-    claimed = applications.group_by("identity_id").agg(
-        pl.col("claimed_country").drop_nulls().mode().sort().first()
+    meetings, signins = _sightings(frames["meetings"], frames["signins"])
+    egress = _egress(meetings, signins, ipintel.known_ranges(frames["ip_ranges"])).join(
+        _claimed_countries(applications), on="identity_id", how="left"
     )
-    ranges = ipintel.known_ranges(frames["ip_ranges"])
-    meetings = frames["meetings"].with_columns(
-        _reference("meeting", pl.col("source")),
-        pl.lit("meeting").alias("channel"),
-        _utc(pl.col("at")),
-    )
-    signins = (
-        frames["signins"]
-        .unique("source")
-        .with_columns(
-            _reference("signin", pl.col("source")),
-            pl.lit("signin").alias("channel"),
-            _utc(pl.col("observed_at")),
-        )
-    )
-    egress = _egress(meetings, signins, ranges).join(claimed, on="identity_id", how="left")
     return Facts.make(
         applications=applications,
         contacts=contacts,
@@ -82,8 +66,43 @@ def read_facts(store: Store, *, now: datetime, community_key: bytes | None = Non
         partner=_partner(frames["observables"], contacts, egress, now, community_key),
         edges=frames["edges"],
         borrowed=frames["borrowed"],
-        dispositions=current_dispositions(store),
+        dispositions=frames["dispositions"],
     )
+
+
+def _applications(applications: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:
+    """Applications with the country and zone of the claimed home, times in UTC, the referral
+    as a name key, and the hour each was made where the applicant claims to live."""
+    placed = applications.join(places, on="claimed_location", how="left").with_columns(
+        _utc(pl.col("applied_at")),
+        _name_keys(applications.get_column("referred_by")),
+        _reference("application", pl.col("app_key")),
+    )
+    return timezones.with_local_hour(placed, "applied_at", "zone", "local_hour")
+
+
+def _claimed_countries(applications: pl.DataFrame) -> pl.DataFrame:
+    """The home country an identity claims most often; of those claimed equally often, the
+    first in alphabetical order. mode() lists tied values in no fixed order, and which one was
+    taken decided whether egress-country-mismatch fired: the same store assessed twice differed."""
+    return applications.group_by("identity_id").agg(
+        pl.col("claimed_country").drop_nulls().mode().sort().first()
+    )
+
+
+def _sightings(meetings: pl.DataFrame, signins: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Meetings and sign-ins as records an assessment cites, on one clock (UTC)."""
+    cited_meetings = meetings.with_columns(
+        _reference("meeting", pl.col("source")),
+        pl.lit("meeting").alias("channel"),
+        _utc(pl.col("at")),
+    )
+    cited_signins = signins.unique("source").with_columns(
+        _reference("signin", pl.col("source")),
+        pl.lit("signin").alias("channel"),
+        _utc(pl.col("observed_at")),
+    )
+    return cited_meetings, cited_signins
 
 
 def _reference(table: str, key: pl.Expr) -> pl.Expr:
