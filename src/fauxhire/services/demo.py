@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fauxhire.errors import ConfigError
+from fauxhire.project import PROJECT_FILE
 from fauxhire.report.options import ReportOptions
 from fauxhire.services.assess import AssessSummary, assess_store
 from fauxhire.services.file_results import FileResult
@@ -18,7 +19,6 @@ from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.services.report import WrittenReport, write_report
 from fauxhire.services.stats import store_stats
-from fauxhire.settings import PROJECT_FILE
 from fauxhire.store import Store
 from fauxhire.world.feeds import COMMUNITY_KEY
 from fauxhire.world.generate import WorldSummary, generate
