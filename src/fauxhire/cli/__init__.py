@@ -33,30 +33,36 @@ from fauxhire.terminal import inert, styled
 
 __all__ = ["app", "err", "main", "out"]
 
-app = typer.Typer(
-    no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
-)
-# In this order in `fauxhire --help`: the commands, then the groups of sub-commands.
-for command in (
-    ingest.ingest,
-    run.run,
-    link.link,
-    assess.assess,
-    report.report,
-    stats.stats,
-    demo.demo,
-    evaluate.evaluate,
-):
-    app.command()(command)
-for name, group in (
-    ("quarantine", quarantine.app),
-    ("show", show.app),
-    ("export", export.app),
-    ("judge", judge.app),
-    ("disposition", disposition.app),
-    ("rules", rules.app),
-):
-    app.add_typer(group, name=name)
+
+def _app() -> typer.Typer:
+    """The commands, then the groups of sub-commands, in the order `fauxhire --help` lists."""
+    root = typer.Typer(
+        no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
+    )
+    for command in (
+        ingest.ingest,
+        run.run,
+        link.link,
+        assess.assess,
+        report.report,
+        stats.stats,
+        demo.demo,
+        evaluate.evaluate,
+    ):
+        root.command()(command)
+    for name, group in (
+        ("quarantine", quarantine.app),
+        ("show", show.app),
+        ("export", export.app),
+        ("judge", judge.app),
+        ("disposition", disposition.app),
+        ("rules", rules.app),
+    ):
+        root.add_typer(group, name=name)
+    return root
+
+
+app = _app()
 
 
 def main() -> None:
