@@ -34,6 +34,7 @@ from rich.table import Table
 from fauxhire.errors import ConfigError, FauxhireError
 from fauxhire.evaluation import Evaluation, summary_rows
 from fauxhire.ingest import FORMATS, IngestContext, get_format
+from fauxhire.link import engines
 from fauxhire.services import (
     FileResult,
     dispositions,
@@ -352,16 +353,25 @@ def link(
             "with its model: seconds for a batch. Networks wait for the next full run.",
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help=f"The linking engine to link with, one of: {', '.join(engines.names())}.",
+        ),
+    ] = engines.DEFAULT,
 ) -> None:
     """Resolve applications into identities and identities into networks, with evidence.
 
     Ids stay stable across runs for identities and networks whose members did not change.
     """
+    chosen = engines.engine(engine)
     with _store(db) as (store, _):
         if new:
-            _print_increment(link_new(store, now=_now()))
+            _print_increment(link_new(store, now=_now(), engine=chosen))
             return
-        linked = link_store(store, now=_now())
+        linked = link_store(store, now=_now(), engine=chosen)
     _print_link(linked)
 
 
