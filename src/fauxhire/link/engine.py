@@ -177,7 +177,7 @@ class Engine(Protocol):
         """Split off the parts of each cluster that share a presented identity (name, address,
         profile) but no email, phone or resume line: a persona borrowing a real person's
         identity. ``links`` are a ``Resolution``'s; ``together`` (rec_a, rec_b) are pairs an
-        analyst judged one identity, which no split parts."""
+        analyst judged one identity: never split."""
         ...
 
     def link_batch(
