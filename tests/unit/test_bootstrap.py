@@ -170,7 +170,9 @@ def test_a_private_ruleset_is_bounded_before_it_is_read(
 
 
 def test_an_unknown_linking_engine_is_refused() -> None:
-    with pytest.raises(ConfigError, match="no linking engine 'nonesuch'; known: embedded"):
+    with pytest.raises(
+        ConfigError, match="unknown linking engine 'nonesuch': the engines are embedded"
+    ):
         Linker("nonesuch")
 
 

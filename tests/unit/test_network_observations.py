@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from fauxhire.services.link import _resume, _shared_by_design
+from fauxhire.services.network_evidence import _resume, _shared_by_design
 
 
 def test_resume_lines_are_the_ones_an_identity_presents_without_its_dated_history() -> None:

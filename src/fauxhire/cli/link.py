@@ -9,6 +9,8 @@ import typer
 from fauxhire.cli.console import open_app
 from fauxhire.cli.options import DbOption
 from fauxhire.cli.printing import print_increment, print_link
+from fauxhire.link import engines
+from fauxhire.services.linker import Linker
 
 NewOption = Annotated[
     bool,
@@ -20,14 +22,27 @@ NewOption = Annotated[
 ]
 
 
-def link(db: DbOption = None, new: NewOption = False) -> None:
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        help=f"The linking engine to link with, one of: {', '.join(engines.names())}.",
+    ),
+]
+
+
+def link(
+    db: DbOption = None, new: NewOption = False, engine: EngineOption = engines.DEFAULT
+) -> None:
     """Resolve applications into identities and identities into networks, with evidence.
 
     Ids stay stable across runs for identities and networks whose members did not change.
     """
+    linker = Linker(engine)  # an unknown engine is refused before the store is opened
     with open_app(db) as app:
         if new:
-            print_increment(app.linker.link_new(app.store, now=app.now()))
+            print_increment(linker.link_new(app.store, now=app.now()))
             return
-        linked = app.linker.link(app.store, now=app.now())
+        linked = linker.link(app.store, now=app.now())
     print_link(linked)

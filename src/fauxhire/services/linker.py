@@ -2,41 +2,38 @@
 applications stored since the last one (``link_new``).
 
 The seam the entrypoints share: bootstrap chooses the ``Linker``, and `fauxhire run`, `link`,
-`judge` and `demo` call it, never ``link_store`` or ``link_new`` by name. One engine exists
-today, the embedded one (``link/``); another plugs in here under its own ``name``.
+`judge` and `demo` call it, never ``link_store`` or ``link_new`` by name. The engines are
+those ``fauxhire.link.engines`` registers (the embedded one by default); a ``Linker`` names
+one and hands it to the linking services.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
 
-from fauxhire.errors import ConfigError
+from fauxhire.link import engines
+from fauxhire.link.engine import Engine
 from fauxhire.services.increment import IncrementSummary, link_new
 from fauxhire.services.link import LinkSummary, link_store
 from fauxhire.store import Store
 
-EMBEDDED: Final = "embedded"
-ENGINES: Final = (EMBEDDED,)
-
 
 @dataclass(frozen=True, slots=True)
 class Linker:
-    """The engine named ``name`` (one of ``ENGINES``)."""
+    """The engine named ``name`` (one of ``engines.names()``; an unknown name is a
+    ``ConfigError`` naming the known ones, raised here, before any work)."""
 
-    name: str = EMBEDDED
+    name: str = engines.DEFAULT
+    engine: Engine = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.name not in ENGINES:
-            raise ConfigError(
-                f"no linking engine {self.name!r}; known: {', '.join(ENGINES)}", engine=self.name
-            )
+        object.__setattr__(self, "engine", engines.engine(self.name))
 
     def link(self, store: Store, *, now: datetime) -> LinkSummary:
         """Every application into identities and networks; ids stable where members are."""
-        return link_store(store, now=now)
+        return link_store(store, now=now, engine=self.engine)
 
     def link_new(self, store: Store, *, now: datetime) -> IncrementSummary:
         """The applications stored since the last run, into that run's identities."""
-        return link_new(store, now=now)
+        return link_new(store, now=now, engine=self.engine)
