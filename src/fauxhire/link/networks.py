@@ -20,8 +20,8 @@ outside the two groups it would join: a resume line or a farm address that twent
 of one network hold and nobody else does is, for joining a twenty-first, as rare as a value two
 identities share; an agency phone held by sixty strangers stays common however groups form.
 Identities that are one person the identity stage left split start as one group (an email
-address hardly anyone else holds, or an email address under the same name), and a network
-needs two persons or more.
+address hardly anyone else holds, or a value under a name word too rare for strangers to share
+both by chance in a store this size), and a network needs two persons or more.
 
 This module is the network spec, data any engine reads; the grouping itself is an engine's
 (``Engine.group_networks``: ``fauxhire.link.engines.embedded.networks`` for the embedded one).
@@ -66,6 +66,10 @@ class NetworkSpec(BaseModel):
     # An email address held by this many identities or fewer joins them as one person; held
     # under one name by any number, too (a job-board applicant the identity stage split).
     same_person_email_up_to: int = Field(default=3, ge=0)
+    # A shared value under a shared name word is one person only where strangers would show
+    # both, by chance, in fewer pairs of the whole store than this (as a machine name must be
+    # unlikely to collide by chance to link alone).
+    same_person_chance: float = Field(default=0.01, gt=0)
     # Identities declaring one home address, up to this many, are one household.
     household_up_to: int = Field(default=6, ge=2)
     # Rarity that earns an adding signal its full weight: lines a thousand times rarer together
@@ -94,7 +98,7 @@ class NetworkSpec(BaseModel):
 
 NETWORK_SPEC = NetworkSpec(
     name="network",
-    version="4",
+    version="5",
     threshold=1.0,
     signals=(
         # A twenty-persona network pays a dozen hires into one account and ships their laptops
