@@ -67,6 +67,7 @@ def test_the_sample_page_gives_one_sign_in_per_activity(tmp_path: Path) -> None:
         "google_authenticator",
     ]
     assert success.extra["actor"] == {"callerType": "USER", "profileId": "100000000000000000001"}
+    assert success.extra["events"] == [{"type": "login"}]
     assert success.provenance.location == "/items/0"
 
     assert failure.outcome == "failure:login_failure_invalid_password"
@@ -78,6 +79,13 @@ def test_the_sample_page_gives_one_sign_in_per_activity(tmp_path: Path) -> None:
     assert (warning.event_type, warning.outcome) == ("suspicious_login", "blocked")
     assert warning.risk_reasons == ("suspicious_login",)
     assert warning.extra["parameters"]["login_timestamp"] == "1744165029871000"
+
+
+def test_a_parameter_of_another_value_kind_is_kept(tmp_path: Path) -> None:
+    activity = page()["items"][0]
+    activity["events"][0]["parameters"].append({"name": "codes", "multiIntValue": ["7", "9"]})
+    (signin,), _ = run(write(tmp_path, [activity]))
+    assert signin.extra["parameters"]["codes"] == ["7", "9"]
 
 
 def test_keys_tell_apart_activities_of_one_time(tmp_path: Path) -> None:

@@ -74,12 +74,12 @@ class Parameter(Wire):
         for found in (self.value, self.boolValue, self.intValue, self.multiValue):
             if found is not None:
                 return found
-        return None
+        # multiIntValue, messageValue and the like, which login events are not known to use
+        return next(iter(self.unknown_fields().values()), None)
 
 
 class Event(Wire):
-    name: NonEmptyStr
-    type: str | None = None
+    name: NonEmptyStr  # its type ("login", "account_warning") stays in extra
     parameters: list[Parameter] = Field(default_factory=list)
 
     def parameter(self, name: str) -> Any:
