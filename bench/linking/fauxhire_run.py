@@ -4,12 +4,12 @@
         --records bench/.data/linking/febrl4.input.parquet --mode link --out /tmp/clusters.parquet
 
 Runs in the project's environment. It reads the records (rec_id, the ten FEBRL fields and, in
-link mode, source = "a" or "b"), links them with the same engine and the same steps as
-`fauxhire link` (fauxhire.link.resolve: blocking, u from random pairs, m by EM, scoring,
-connected components) under FEBRL_SPEC below, and writes rec_id, cluster_id to --out. Its last
-line on stdout is one JSON object: {"engine", "records", "seconds", "candidate_pairs",
-"threshold", "out", "stages"}, seconds being the linking itself after the imports, as
-splink_run.py reports it.
+link mode, source = "a" or "b"), links them with the same engine (--engine, default embedded)
+and the same steps as `fauxhire link` (the engine's `resolve`: blocking, u from random pairs,
+m by EM, scoring, connected components) under FEBRL_SPEC below, and writes rec_id, cluster_id
+to --out. Its last line on stdout is one JSON object: {"engine", "records", "seconds",
+"candidate_pairs", "threshold", "out", "stages"}, seconds being the linking itself after the
+imports, as splink_run.py reports it.
 
 The spec is fauxhire's reading of FEBRL's fields, written once and used unchanged for FEBRL 3,
 FEBRL 4 and the synthetic sets. It compares what Splink's FEBRL example compares (both names,
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import polars as pl
 
-from fauxhire.link.borrowed import split_borrowed
+from fauxhire.link import engines
+from fauxhire.link.engine import Engine, Judgements, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC
-from fauxhire.link.resolve import Judgements, Resolution, resolve
 from fauxhire.link.spec import Blocking, Comparison, LinkSpec
 
 NAME_LEVELS = (1.0, 0.92, 0.88, 0.7)  # Splink's NameComparison: exact, then Jaro-Winkler
@@ -137,14 +137,18 @@ def records_of(path: Path) -> pl.DataFrame:
     )
 
 
-def identities(path: Path, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, LinkSpec, Resolution]:
+def identities(
+    path: Path, seed: int, engine: Engine
+) -> tuple[pl.DataFrame, pl.DataFrame, LinkSpec, Resolution]:
     """The identity stage of `fauxhire link` (services/link.py) on applications.py's records:
     resolve under IDENTITY_SPEC, then split the borrowed identities off, as the stage does
     before it numbers them. Networks, ids and writing to a store are not part of it."""
     records = pl.read_parquet(path).drop("location")  # fauxhire does not compare it
-    resolution = resolve(records, IDENTITY_SPEC, seed=seed)
+    resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed)
     none = Judgements.none()
-    borrowed = split_borrowed(resolution.clusters, resolution.links, IDENTITY_SPEC, none.together)
+    borrowed = engine.split_borrowed(
+        resolution.clusters, resolution.links, IDENTITY_SPEC, none.together
+    )
     return records, borrowed.clusters, IDENTITY_SPEC, resolution
 
 
@@ -160,16 +164,20 @@ def main() -> int:
         default="febrl",
         help="FEBRL's records, or job applications (applications.py)",
     )
+    parser.add_argument(
+        "--engine", choices=engines.names(), default=engines.DEFAULT, help="the linking engine"
+    )
     args = parser.parse_args()
+    engine = engines.engine(args.engine)
     started = time.perf_counter()
     stages: dict[str, float] = {}
     if args.spec == "identity":
-        records, clusters, spec, resolution = identities(args.records, args.seed)
+        records, clusters, spec, resolution = identities(args.records, args.seed, engine)
     else:
         records = records_of(args.records)
         stages["read"] = time.perf_counter() - started
         spec = _spec(args.mode)
-        resolution = resolve(records, spec, seed=args.seed)
+        resolution = engine.resolve(records, spec, seed=args.seed)
         clusters = resolution.clusters
     stages["resolve"] = time.perf_counter() - started - stages.get("read", 0.0)
     out = args.out.resolve()

@@ -15,8 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettin
 from fauxhire.domain.sectors import TECH_DEFAULT
 from fauxhire.errors import ConfigError
 from fauxhire.ingest.base import InputLimits
-
-PROJECT_FILE = "fauxhire.toml"
+from fauxhire.project import PROJECT_FILE
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
+from fauxhire.errors import ConfigError
 from fauxhire.services.link import link_store
 from fauxhire.store import Store
 from fauxhire.store.judgements import Judgement, add_judgements
@@ -117,3 +118,21 @@ def test_judgements_are_respected_by_later_runs(world: Path) -> None:
         after[(members[1]["company_id"], members[1]["application_id"])]["identity_id"]
         == members[1]["identity_id"]
     )
+
+
+def test_an_unknown_engine_is_refused_before_the_store_is_touched(tmp_path: Path) -> None:
+    store_file = tmp_path / "never.db"
+    result = runner.invoke(app, ["link", "--engine", "nonesuch", "--db", f"sqlite:///{store_file}"])
+    assert isinstance(result.exception, ConfigError)  # main() prints it as one line, exit 1
+    assert "unknown linking engine 'nonesuch': the engines are embedded" in str(result.exception)
+    assert not store_file.exists()
+
+
+def test_the_embedded_engine_by_name_links_as_the_default_does(world: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{world / 'fauxhire.db'}"
+    named = runner.invoke(app, ["link", "--engine", "embedded", "--db", db])
+    assert named.exit_code == 0, named.output
+    links = tmp_path / "links.csv"
+    assert runner.invoke(app, ["export", "links", "--out", str(links), "--db", db]).exit_code == 0
+    with links.open(newline="", encoding="utf-8") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) > 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from fauxhire.link.borrowed import split_borrowed
-from fauxhire.link.embedded import level_column
+from fauxhire.link.engine import level_column
+from fauxhire.link.engines.embedded.borrowed import split_borrowed
 from fauxhire.link.identities import IDENTITY_SPEC
 
 NONE = pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})

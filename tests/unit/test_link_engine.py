@@ -6,10 +6,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from fauxhire.link import embedded
 from fauxhire.link.cluster import cluster, spanning_edges
+from fauxhire.link.engines.embedded import blocking, comparison, training
+from fauxhire.link.engines.embedded.networks import link_networks
 from fauxhire.link.model import RuleSample, estimate, level_shares
-from fauxhire.link.networks import link_networks
 from fauxhire.link.spec import MISSING, ORDER, Blocking, Comparison, LinkSpec, Requirement
 
 SPEC = LinkSpec(
@@ -35,7 +35,7 @@ RECORDS = pl.DataFrame(
 
 def test_levels_grade_similarity_and_mark_missing() -> None:
     pairs = pl.DataFrame({"rec_a": [1, 1, 1], "rec_b": [2, 3, 4]})
-    compared = embedded.compare(pairs, RECORDS, SPEC, embedded.term_frequencies(RECORDS, SPEC))
+    compared = comparison.compare(pairs, RECORDS, SPEC, comparison.term_frequencies(RECORDS, SPEC))
     assert compared.get_column("lv_name").to_list() == [1, 0, MISSING]
     assert compared.get_column("lv_email").to_list() == [1, 1, MISSING]
     # a@x is on 3 of 4 records: its term frequency is 0.75
@@ -58,27 +58,27 @@ def test_coded_lists_compare_as_the_values_do() -> None:
         pl.Series("history", [["x", "y"], ["y", "x", "z"], None, ["q"]]),
         pl.Series("emails", [["a@x"], ["b@x", "a@x"], ["c@x"], []]),
     )
-    coded = embedded.coded_lists(records, spec)
+    coded = comparison.coded_lists(records, spec)
     assert coded.get_column("emails").dtype == pl.List(pl.UInt32)
     assert coded.get_column("name").equals(records.get_column("name"))
     pairs = pl.DataFrame({"rec_a": [1, 1, 1, 2], "rec_b": [2, 3, 4, 4]})
-    by_values = embedded.compare(pairs, records, spec, embedded.term_frequencies(records, spec))
-    by_codes = embedded.compare(pairs, coded, spec, embedded.term_frequencies(coded, spec))
+    by_values = comparison.compare(pairs, records, spec, comparison.term_frequencies(records, spec))
+    by_codes = comparison.compare(pairs, coded, spec, comparison.term_frequencies(coded, spec))
     assert by_codes.equals(by_values)
     assert by_values.get_column("lv_history").to_list() == [1, MISSING, 0, 0]
 
 
 def test_blocking_finds_shared_values_and_requirements_drop_other_names() -> None:
-    pairs, report = embedded.candidate_pairs(RECORDS, SPEC)
+    pairs, report = blocking.candidate_pairs(RECORDS, SPEC)
     assert set(pairs.select("rec_a", "rec_b").iter_rows()) == {(1, 2), (1, 3), (2, 3)}
     assert report.pairs["emails"] == 3
-    compared = embedded.eligible(embedded.compare(pairs, RECORDS, SPEC), SPEC)
+    compared = comparison.eligible(comparison.compare(pairs, RECORDS, SPEC), SPEC)
     assert set(compared.select("rec_a", "rec_b").iter_rows()) == {(1, 2)}
 
 
 def test_blocks_over_the_cap_are_skipped_and_counted() -> None:
     spec = SPEC.model_copy(update={"blocking": (Blocking(columns=("emails",), max_block=2),)})
-    pairs, report = embedded.candidate_pairs(RECORDS, spec)
+    pairs, report = blocking.candidate_pairs(RECORDS, spec)
     assert pairs.height == 0
     assert report.skipped_blocks["emails"] == 1 and report.skipped_records["emails"] == 3
 
@@ -107,7 +107,7 @@ def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None
             )
         }
     )
-    pairs, report = embedded.candidate_pairs(records, windowed)
+    pairs, report = blocking.candidate_pairs(records, windowed)
     assert report.pairs == {"emails": 117, "name": 37}
     assert pairs.get_column("represents").sum() == pytest.approx(1770, rel=0.05)
     by_pair = {(a, b): r for a, b, r in pairs.select("rec_a", "rec_b", "rules").iter_rows()}
@@ -117,7 +117,7 @@ def test_a_window_bounds_the_pairs_of_a_block_and_the_rest_still_count() -> None
     assert all(r & 1 for r in by_pair.values())
     named = [r for (a, b), r in by_pair.items() if a in ann_lee and b in ann_lee]
     assert len(named) >= 37 and all(r == 3 for r in named)
-    everything, _ = embedded.candidate_pairs(records, SPEC)
+    everything, _ = blocking.candidate_pairs(records, SPEC)
     assert "represents" not in everything.columns  # no window: every pair, counted once
     assert everything.height == 1770
 
@@ -142,7 +142,7 @@ def test_windows_follow_the_stable_order_not_the_row_ids() -> None:
             }
         )
         key_of = dict(zip(recs, keys, strict=True))
-        pairs, _ = embedded.candidate_pairs(records, windowed)
+        pairs, _ = blocking.candidate_pairs(records, windowed)
         return {
             frozenset((key_of[a], key_of[b])) for a, b in pairs.select("rec_a", "rec_b").iter_rows()
         }
@@ -173,12 +173,12 @@ def test_u_sampling_stops_a_comparison_once_its_levels_are_common() -> None:
         }
     )
     spec = SPEC.model_copy(update={"random_pairs": 20_000})
-    u = embedded.sampled_u(records, spec, seed=7)
-    pairs = embedded.random_pairs(records, spec, seed=7)
-    first = embedded.compare(pairs[: pairs.height // 10], records, spec)
-    every = embedded.compare(pairs, records, spec)
-    assert u[1] == pytest.approx(level_shares(*embedded.level_patterns(first, spec), spec)[1])
-    assert u[0] == pytest.approx(level_shares(*embedded.level_patterns(every, spec), spec)[0])
+    u = training.sampled_u(records, spec, seed=7)
+    pairs = blocking.random_pairs(records, spec, seed=7)
+    first = comparison.compare(pairs[: pairs.height // 10], records, spec)
+    every = comparison.compare(pairs, records, spec)
+    assert u[1] == pytest.approx(level_shares(*training.level_patterns(first, spec), spec)[1])
+    assert u[0] == pytest.approx(level_shares(*training.level_patterns(every, spec), spec)[0])
 
 
 def test_em_recovers_m_rule_by_rule_though_blocked_non_matches_agree() -> None:
@@ -252,10 +252,10 @@ def test_pairs_remember_the_rules_that_found_them_and_train_by_rule() -> None:
             "emails": [["a@x"], ["a@x"], ["a@x"]],
         }
     )
-    pairs, _ = embedded.candidate_pairs(records, spec)
+    pairs, _ = blocking.candidate_pairs(records, spec)
     assert {(a, b): r for a, b, r in pairs.iter_rows()} == {(1, 2): 3, (1, 3): 1, (2, 3): 1}
-    compared = embedded.compare(pairs, records, spec)
-    (by_email,) = embedded.training_samples(compared, spec)  # the name rule does not train
+    compared = comparison.compare(pairs, records, spec)
+    (by_email,) = training.training_samples(compared, spec)  # the name rule does not train
     levels, counts = by_email.proposed
     assert counts.sum() == 3
     assert (levels[:, 1] == MISSING).all()  # emails agree by construction: masked

@@ -8,8 +8,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz.distance import JaroWinkler
 
-from fauxhire.link.vectors import (
-    RecordIndex,
+from fauxhire.link.engines.embedded.vectors import (
     encode,
     pair_keys,
     pairs_within_blocks,
@@ -17,6 +16,7 @@ from fauxhire.link.vectors import (
     split_keys,
     windowed_pairs,
 )
+from fauxhire.link.positions import RecordIndex
 
 
 def test_pairs_within_blocks_are_every_pair_of_each_block_once() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from fauxhire.services.link import _resume, _shared_by_design
+from fauxhire.services.network_evidence import _private_egress, _resume
 
 
 def test_resume_lines_are_the_ones_an_identity_presents_without_its_dated_history() -> None:
@@ -25,9 +25,23 @@ def test_egress_in_ranges_shared_by_design_is_left_out() -> None:
     ranges = pl.DataFrame(
         {
             "network": ["45.134.0.0/17", "23.112.0.0/13", "128.210.0.0/16"],
+            "asn": [None, None, None],
             "kind": ["vpn", "residential", "education"],
         }
     )
-    ips = pl.Series(["45.134.9.1", "23.116.75.124", "128.210.0.17", "2001:db8::1", "10.0.0.1"])
-    out = set(_shared_by_design(ips, ranges).get_column("value").to_list())
-    assert out == {"45.134.9.1", "128.210.0.17"}
+    ips = ["45.134.9.1", "23.116.75.124", "128.210.0.17", "2001:db8::1", "10.0.0.1"]
+    meetings = pl.DataFrame({"rec": list(range(len(ips))), "ip_address": ips})
+    # A sign-in whose identity provider gave a VPN's AS number (known to the shipped reference
+    # data only), and one from the same residential line as a meeting.
+    signins = pl.DataFrame(
+        {
+            "rec": [10, 11],
+            "ip_address": ["198.51.100.7", "23.116.75.124"],
+            "asn": ["136787", "64600"],
+            "event_country": ["US", "US"],
+        }
+    )
+    kept = _private_egress(meetings, signins, ranges)
+    assert set(kept.get_column("kind")) == {"egress_ip"}
+    assert set(kept.get_column("value")) == {"23.116.75.124", "2001:db8::1", "10.0.0.1"}
+    assert sorted(kept.filter(pl.col("value") == "23.116.75.124").get_column("rec")) == [1, 11]

@@ -18,7 +18,7 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
-from fauxhire.link.vectors import RecordIndex
+from fauxhire.link.positions import RecordIndex
 
 Ints = npt.NDArray[np.int64]
 

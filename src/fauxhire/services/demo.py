@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from fauxhire.errors import ConfigError
-from fauxhire.report.options import ReportOptions
-from fauxhire.services.assess import AssessSummary, assess_store
+from fauxhire.project import PROJECT_FILE
+from fauxhire.services.assess import AssessSummary, load_ruleset
 from fauxhire.services.file_results import FileResult
-from fauxhire.services.ingest import Clock, IngestProgress, run_folder
-from fauxhire.services.joins import resolve_joins
-from fauxhire.services.link import LinkSummary, link_store
-from fauxhire.services.report import WrittenReport, write_report
+from fauxhire.services.ingest import Clock, IngestProgress
+from fauxhire.services.link import LinkSummary
+from fauxhire.services.linker import Linker
+from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest, run_pipeline
+from fauxhire.services.report import WrittenReport
 from fauxhire.services.stats import store_stats
-from fauxhire.settings import PROJECT_FILE
 from fauxhire.store import Store
 from fauxhire.world.feeds import COMMUNITY_KEY
 from fauxhire.world.generate import WorldSummary, generate
@@ -63,26 +63,34 @@ def generate_world(
     return generate(spec, out / "input", out / "truth", progress=progress)
 
 
-def run_pipeline(
+def run_world(
     store: Store,
     world: WorldSummary,
     *,
     clock: Clock,
+    linker: Linker,
     progress: IngestProgress | None = None,
     chunk_size: int,
 ) -> DemoResult:
-    """Every stage that exists, in order, on the world's input folder."""
-    files = run_folder(
-        store, world.input_dir, clock=clock, progress=progress, chunk_size=chunk_size
+    """Every stage that exists, in order, on the world's input folder (services/pipeline.py),
+    under the shipped ruleset: the demo shows what fauxhire does out of the box."""
+    plan = Plan(
+        clock=clock,
+        linker=linker,
+        ruleset=load_ruleset,
+        # The demo's partner feed hashes contact details under the demo community key
+        # (tests/fixtures/samples/pii_hmac_test_vectors.json); a real deployment configures
+        # its own.
+        community_key=COMMUNITY_KEY,
+        ingest=IngestOptions(chunk_size=chunk_size),
+        # Beside the input and truth folders: the demo folder is the world and what came of it.
+        report=ReportRequest(world.input_dir.parent / "report"),
     )
-    joins = resolve_joins(store)
-    linked = link_store(store, now=clock())
-    # The demo's partner feed hashes contact details under the demo community key
-    # (tests/fixtures/samples/pii_hmac_test_vectors.json); a real deployment configures its own.
-    assessed = assess_store(store, now=clock(), community_key=COMMUNITY_KEY)
-    # Beside the input and truth folders: the demo folder is the world and what came of it.
-    report = write_report(store, world.input_dir.parent / "report", ReportOptions(), now=clock())
-    return DemoResult(world, files, joins, store_stats(store), linked, assessed, report)
+    ran = run_pipeline(store, world.input_dir, plan, progress=progress)
+    assert ran.report is not None  # asked for above
+    return DemoResult(
+        world, ran.files, ran.joins, store_stats(store), ran.linked, ran.assessed, ran.report
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,14 +25,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from fauxhire.errors import NotFound
-from fauxhire.link import embedded
+from fauxhire.link import engines
 from fauxhire.link.cluster import cluster
+from fauxhire.link.engine import Engine
 from fauxhire.link.identities import IDENTITY_SPEC, VALUE_COLUMNS, application_records
 from fauxhire.link.model import Model
-from fauxhire.services.link import highest_id_number, id_number, identity_edges
+from fauxhire.services.link import highest_id_number, id_number
+from fauxhire.services.link_edges import identity_edges
 from fauxhire.store import outputs, subsets
 from fauxhire.store.judgements import Judgement, read_judgements
 from fauxhire.store.store import Store
@@ -55,9 +58,13 @@ class IncrementSummary:
         return dict(self.__dict__)
 
 
-def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
-    """Link the applications stored since the last link run into its identities."""
+def link_new(
+    store: Store, *, now: datetime | None = None, engine: Engine | None = None
+) -> IncrementSummary:
+    """Link the applications stored since the last link run into its identities, with
+    ``engine`` (the default engine when none is given)."""
     now = now or datetime.now(UTC)
+    engine = engine or engines.engine()
     started = time.perf_counter()
     summary = IncrementSummary()
     run = outputs.latest_link_run(store)
@@ -73,7 +80,7 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
     apps = related.apps
     summary.compared_with = len(related.recs)
     new = new_apps.get_column("rec")
-    links = _scored_links(related, new, model, summary)
+    links = _scored_links(engine, related, new, model, summary)
     previous = subsets.links_of(store, related.recs)
     judgements = read_judgements(store)
     members, merged, networks = _identities_after(
@@ -87,13 +94,10 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
             for key, identity in fresh.select("key", "id").iter_rows()
         ),
         {old: (kept, networks.get(kept)) for old, kept in merged.items()},
-        identity_edges(links, members, apps),
+        identity_edges(links, members, apps, engine),
         now=now,
     )
-    old_ids = set(previous.get_column("identity_id").to_list())
-    summary.joined_existing = fresh.filter(pl.col("id").is_in(list(old_ids))).height
-    started_now = fresh.filter(~pl.col("id").is_in(list(old_ids)))
-    summary.new_identities = started_now.get_column("id").n_unique()
+    _count_joined(summary, fresh, previous)
     summary.merged_identities = len(merged)
     summary.seconds["total"] = round(time.perf_counter() - started, 3)
     outputs.save_link_run(
@@ -113,6 +117,15 @@ def link_new(store: Store, *, now: datetime | None = None) -> IncrementSummary:
     )
     log.info("link --new: %d applications, %d links written", added, summary.links)
     return summary
+
+
+def _count_joined(summary: IncrementSummary, fresh: pl.DataFrame, previous: pl.DataFrame) -> None:
+    """How many new applications (``fresh``: rec, key, id) joined an identity that existed
+    before the batch (``previous``: its links), and how many identities they started."""
+    old_ids = set(previous.get_column("identity_id").to_list())
+    summary.joined_existing = fresh.filter(pl.col("id").is_in(list(old_ids))).height
+    started_now = fresh.filter(~pl.col("id").is_in(list(old_ids)))
+    summary.new_identities = started_now.get_column("id").n_unique()
 
 
 @dataclass(frozen=True)
@@ -182,19 +195,16 @@ def _frequencies(counts: pl.DataFrame, named: pl.DataFrame, total: int) -> dict[
 
 
 def _scored_links(
-    related: _Related, new: pl.Series, model: Model, summary: IncrementSummary
+    engine: Engine, related: _Related, new: pl.Series, model: Model, summary: IncrementSummary
 ) -> pl.DataFrame:
     """The pairs with a new application that the full run's model links."""
-    spec = IDENTITY_SPEC
     records = application_records(related.apps, related.values)
     # Every holder of a value a new record holds is here (under the caps), so its block is
     # the store's; its frequency is the store's count.
-    pairs, _ = embedded.candidate_pairs(records, spec, new=new)
-    compared = embedded.compare_eligible(pairs, records, spec, related.frequencies)
-    summary.candidate_pairs = compared.height
-    links = embedded.score(compared, model, spec.threshold)
-    summary.links = links.height
-    return links
+    batch = engine.link_batch(records, new.to_frame("rec"), model, related.frequencies)
+    summary.candidate_pairs = batch.candidate_pairs
+    summary.links = batch.links.height
+    return batch.links
 
 
 def _identities_after(
@@ -239,6 +249,29 @@ def _identities_after(
     network_of = dict(
         previous.select("identity_id", "network_id").unique("identity_id").iter_rows()
     )
+    kept_of, merged, networks = _kept_ids(labels, node_of_id, sizes, network_of)
+    next_number = last_identity
+    ids = []
+    for rec in new_recs:
+        label = int(labels[node_of_new[rec]])
+        if label not in kept_of:
+            next_number += 1
+            kept_of[label] = f"i-{next_number}"
+        ids.append(kept_of[label])
+    members = pl.DataFrame({"rec": new_recs, "id": ids}, schema={"rec": pl.Int64, "id": pl.String})
+    old_members = previous.select("rec", pl.col("identity_id").replace(merged).alias("id"))
+    return pl.concat([members, old_members]), merged, networks
+
+
+def _kept_ids(
+    labels: npt.NDArray[np.int64],
+    node_of_id: dict[str, int],
+    sizes: dict[str, int],
+    network_of: dict[str, str | None],
+) -> tuple[dict[int, str], dict[str, str], dict[str, str | None]]:
+    """Per cluster label holding existing identities, the id it keeps (the largest
+    identity's, then the lowest number); the identities merged into it (old id to kept id);
+    and the network of each kept identity (the first of its identities that had one)."""
     groups: dict[int, list[str]] = {}
     for identity, n in node_of_id.items():
         groups.setdefault(int(labels[n]), []).append(identity)
@@ -251,17 +284,7 @@ def _identities_after(
         found = [network_of.get(i) for i in ranked if network_of.get(i)]
         networks[ranked[0]] = found[0] if found else None
         merged.update(dict.fromkeys(ranked[1:], ranked[0]))
-    next_number = last_identity
-    ids = []
-    for rec in new_recs:
-        label = int(labels[node_of_new[rec]])
-        if label not in kept_of:
-            next_number += 1
-            kept_of[label] = f"i-{next_number}"
-        ids.append(kept_of[label])
-    members = pl.DataFrame({"rec": new_recs, "id": ids}, schema={"rec": pl.Int64, "id": pl.String})
-    old_members = previous.select("rec", pl.col("identity_id").replace(merged).alias("id"))
-    return pl.concat([members, old_members]), merged, networks
+    return kept_of, merged, networks
 
 
 def _apart_nodes(

@@ -1,8 +1,9 @@
 """Identity and network resolution over the whole store: read, link, keep ids stable, write.
 
-The linking itself (fauxhire.link) works on frames; this module feeds it from the store,
-turns its integer clusters into ids that survive re-runs (an identity keeps its id while its
-applications stay together), and writes the links with their evidence.
+The linking itself is an engine's (``fauxhire.link.engine``: the embedded one unless another
+is named), on frames; this module feeds it from the store, turns its integer clusters into ids
+that survive re-runs (an identity keeps its id while its applications stay together), and
+writes the links with their evidence (``link_edges``).
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 import polars as pl
 
-from fauxhire.domain.normalise import name as name_normaliser
-from fauxhire.domain.resumes import distinct_template_lines
-from fauxhire.enrich import ipintel
-from fauxhire.link.borrowed import split_borrowed
-from fauxhire.link.cluster import spanning_edges
-from fauxhire.link.embedded import level_column, weight_column
+from fauxhire.link import engines
+from fauxhire.link.engine import Borrowed, Engine, Judgements, NetworkLinks, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
-from fauxhire.link.networks import NETWORK_SPEC, NetworkLinks, link_networks
-from fauxhire.link.resolve import Judgements, resolve
-from fauxhire.link.spec import MISSING
-from fauxhire.link.vectors import RecordIndex
+from fauxhire.link.networks import NETWORK_SPEC
+from fauxhire.services.link_edges import borrowed_edges, identity_edges, network_edges
+from fauxhire.services.network_evidence import network_apart, network_evidence
 from fauxhire.store import outputs
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import read_judgements
@@ -58,9 +53,25 @@ class LinkSummary:
         return dict(self.__dict__)
 
 
-def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> LinkSummary:
-    """Resolve every application into identities and networks, and write the result."""
+@dataclass(frozen=True)
+class _Linked:
+    """One run's identities and networks, numbered: what is written."""
+
+    resolution: Resolution
+    borrowed: Borrowed
+    identities: pl.DataFrame  # rec, cluster (the engine's number), id (stable)
+    per_identity: pl.DataFrame  # cluster, id: one row an identity
+    network: NetworkLinks
+    network_ids: pl.DataFrame  # group (the engine's network number), id (stable)
+
+
+def link_store(
+    store: Store, *, seed: int = 0, now: datetime | None = None, engine: Engine | None = None
+) -> LinkSummary:
+    """Resolve every application into identities and networks with ``engine`` (the default
+    engine when none is given), and write the result."""
     now = now or datetime.now(UTC)
+    engine = engine or engines.engine()
     summary = LinkSummary()
     clock = _Clock(summary)
     apps = read_frame(store, "applications")
@@ -73,8 +84,10 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
     clock.lap("read")
 
     judged = _pairs(judgements, by_key)
-    resolution = resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
-    borrowed = split_borrowed(resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together)
+    resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
+    borrowed = engine.split_borrowed(
+        resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
+    )
     previous = read_frame(store, "links")  # rec, identity_id, network_id
     identity_ids = _stable_ids(
         borrowed.clusters.rename({"cluster": "group"}),
@@ -82,30 +95,12 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         "i",
     )
     identities = borrowed.clusters.join(identity_ids, left_on="cluster", right_on="group")
-    summary.candidate_pairs = resolution.candidate_pairs
-    summary.identity_links = resolution.links.height
-    summary.blocking = resolution.blocking.__dict__
     clock.lap("identities")
 
-    identity_number = identities.select("rec", "cluster")
-    observations, referrals = _observations(store, apps, values, identity_number)
-    names = (
-        apps.select("rec", pl.col("name_key").alias("name"))
-        .drop_nulls("name")
-        .join(identity_number, on="rec")
-        .select(pl.col("cluster").alias("identity"), "name")
-        .unique()
-    )
-    homes = _homes(store, apps, values, identity_number)
-    # A persona on a borrowed identity and the person it borrows from are never one party.
-    borrowed_apart = list(borrowed.pairs.select("cluster_a", "cluster_b").iter_rows())
-    network = link_networks(
-        observations,
+    network = engine.group_networks(
+        network_evidence(store, apps, values, identities.select("rec", "cluster")),
+        _network_apart(judgements, identities, by_key, borrowed),
         NETWORK_SPEC,
-        referrals,
-        _network_apart(judgements, identities, by_key) + borrowed_apart,
-        names,
-        homes,
     )
     per_identity = identities.select("cluster", "id").unique()
     network_ids = _stable_ids(
@@ -115,11 +110,52 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
     )
     clock.lap("networks")
 
+    linked = _Linked(resolution, borrowed, identities, per_identity, network, network_ids)
+    _write(store, engine, apps, linked, now)
+    _count(summary, apps, linked)
+    clock.lap("write")
+    outputs.save_link_run(
+        store,
+        mode="full",
+        spec=_SPECS,
+        model=resolution.model.to_json(),
+        summary=summary.to_json(),
+        now=now,
+    )
+    return summary
+
+
+# The specs a full run links under, recorded with it.
+_SPECS = {
+    "identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version],
+    "network": [NETWORK_SPEC.name, NETWORK_SPEC.version],
+}
+
+
+def _network_apart(
+    judgements: list[Any], identities: pl.DataFrame, by_key: pl.DataFrame, borrowed: Borrowed
+) -> pl.DataFrame:
+    """identity_a, identity_b: the identities (cluster numbers) never in one network: those an
+    analyst split, and a persona on a borrowed identity with the person it borrows from, who
+    are never one party."""
+    apart = network_apart(judgements, identities, by_key) + list(
+        borrowed.pairs.select("cluster_a", "cluster_b").iter_rows()
+    )
+    return pl.DataFrame(
+        apart, schema={"identity_a": pl.Int64, "identity_b": pl.Int64}, orient="row"
+    )
+
+
+def _write(
+    store: Store, engine: Engine, apps: pl.DataFrame, linked: _Linked, now: datetime
+) -> None:
+    """Each application's identity and network, and the edges that are their evidence."""
+    identities, network = linked.identities, linked.network
     links = (
         identities.join(apps.select("rec", "company_id", "application_id"), on="rec")
         .join(network.networks, left_on="cluster", right_on="identity", how="left")
         .join(
-            network_ids.rename({"id": "network_id"}),
+            linked.network_ids.rename({"id": "network_id"}),
             left_on="network",
             right_on="group",
             how="left",
@@ -135,38 +171,36 @@ def link_store(store: Store, *, seed: int = 0, now: datetime | None = None) -> L
         ),
         now=now,
     )
+    resolved = linked.resolution.links
     within = (
-        resolution.links.join(identities.select("rec", "cluster"), left_on="rec_a", right_on="rec")
+        resolved.join(identities.select("rec", "cluster"), left_on="rec_a", right_on="rec")
         .join(identities.select("rec", "cluster"), left_on="rec_b", right_on="rec", suffix="_b")
         .filter(pl.col("cluster") == pl.col("cluster_b"))
         .drop("cluster", "cluster_b")
     )
-    outputs.replace_edges(store, "identity", identity_edges(within, identities, apps))
+    outputs.replace_edges(store, "identity", identity_edges(within, identities, apps, engine))
     outputs.replace_edges(
-        store, "borrowed", borrowed_edges(borrowed.pairs, resolution.links, identities)
+        store, "borrowed", borrowed_edges(linked.borrowed.pairs, resolved, identities)
     )
-    outputs.replace_edges(store, "network", _network_edges(network, per_identity, network_ids))
-    summary.identities = per_identity.height
+    outputs.replace_edges(
+        store, "network", network_edges(network, linked.per_identity, linked.network_ids)
+    )
+
+
+def _count(summary: LinkSummary, apps: pl.DataFrame, linked: _Linked) -> None:
+    """The run's figures, and where an incremental run picks up."""
+    summary.candidate_pairs = linked.resolution.candidate_pairs
+    summary.identity_links = linked.resolution.links.height
+    summary.blocking = linked.resolution.blocking.__dict__
+    summary.identities = linked.per_identity.height
     summary.max_rec = int(apps.get_column("rec").max() or 0)  # type: ignore[arg-type]
-    summary.last_identity = highest_id_number(per_identity.get_column("id"))
-    sizes = identities.group_by("cluster").len()
+    summary.last_identity = highest_id_number(linked.per_identity.get_column("id"))
+    sizes = linked.identities.group_by("cluster").len()
     summary.multi_application_identities = sizes.filter(pl.col("len") > 1).height
-    summary.networks = network.networks.get_column("network").n_unique()
-    summary.networked_identities = network.networks.height
-    summary.network_links = network.edges.height
-    clock.lap("write")
-    outputs.save_link_run(
-        store,
-        mode="full",
-        spec={
-            "identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version],
-            "network": [NETWORK_SPEC.name, NETWORK_SPEC.version],
-        },
-        model=resolution.model.to_json(),
-        summary=summary.to_json(),
-        now=now,
-    )
-    return summary
+    networks = linked.network.networks
+    summary.networks = networks.get_column("network").n_unique()
+    summary.networked_identities = networks.height
+    summary.network_links = linked.network.edges.height
 
 
 class _Clock:
@@ -244,304 +278,3 @@ def _stable_ids(groups: pl.DataFrame, previous: pl.DataFrame, prefix: str) -> pl
         .select("group", (pl.lit(f"{prefix}-") + pl.col("n").cast(pl.String)).alias("id"))
     )
     return pl.concat([kept.select("group", pl.col("old").alias("id")), fresh])
-
-
-def _observations(
-    store: Store,
-    apps: pl.DataFrame,
-    values: pl.DataFrame,
-    identities: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(identity, kind, value) of the infrastructure each identity was seen with, and the
-    referrals resolved to the identities they may name."""
-    by_app = apps.select("rec", "key", "company_id", "candidate_id").join(identities, on="rec")
-    contact = values.filter(pl.col("kind").is_in(["phone", "email"])).select(
-        "rec", "kind", pl.col("key").alias("value")
-    )
-    hires = read_frame(store, "hires").join(
-        by_app.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"]
-    )
-    homes = values.filter(pl.col("kind") == "address").select(
-        "rec", pl.col("key").alias("shipping_address_key")
-    )
-    home_of_identity = homes.join(identities, on="rec").select("cluster", "shipping_address_key")
-    # A drop address: not the identity's home. With no home on record (an ATS that keeps no
-    # postal address), a laptop shipped to an address may well be shipped home: no evidence.
-    shipping = (
-        hires.join(identities, on="rec")
-        .drop_nulls("shipping_address_key")
-        .join(home_of_identity.select("cluster").unique(), on="cluster", how="semi")
-        .join(home_of_identity, on=["cluster", "shipping_address_key"], how="anti")
-        .select(
-            "rec", pl.lit("shipping").alias("kind"), pl.col("shipping_address_key").alias("value")
-        )
-    )
-    payout = hires.drop_nulls("payout_account").select(
-        "rec",
-        pl.lit("payout").alias("kind"),
-        pl.col("payout_account").alias("value"),  # one account, whatever method it is paid by
-    )
-    meetings = read_frame(store, "meetings").join(
-        by_app.select(pl.col("key").alias("app_key"), "rec"), on="app_key"
-    )
-    signins = read_frame(store, "signins").join(
-        hires.select(pl.col("key").alias("hire_key"), "rec"), on="hire_key"
-    )
-    egress = _private_egress(meetings, signins, read_frame(store, "ip_ranges"))
-    device = meetings.select(
-        "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
-    )
-    observations = (
-        pl.concat([contact, shipping, payout, egress, device, _resume(apps, identities)])
-        .drop_nulls("value")
-        .filter(pl.col("value") != "")
-        .join(identities, on="rec")
-        .select(pl.col("cluster").alias("identity"), "kind", "value")
-        .unique()
-    )
-    return observations, _referrals(apps, identities)
-
-
-def _resume(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
-    """(rec, kind, value) of the resume lines an identity presents: those in at least half of
-    its resumes (an added line in one of fifty is drift, not the template), dated history
-    entries left out. Identities a bucket at a time: every resume of a million split into
-    lines at once was the peak memory of linking them."""
-    texts = apps.drop_nulls("resume_text").select("rec", "resume_text").join(identities, on="rec")
-    return pl.concat(
-        [
-            _presented_lines(texts.filter(pl.col("cluster") % _BUCKETS == bucket))
-            for bucket in range(_BUCKETS)
-        ]
-    )
-
-
-_BUCKETS = 8
-
-
-def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
-    # Every resume of the identity counts, those without a template line too.
-    resumes = texts.group_by("cluster").agg(pl.col("rec").n_unique().alias("resumes"))
-    lines = (
-        distinct_template_lines(texts.get_column("resume_text"))
-        .join(texts.select("rec", "cluster").with_row_index("row"), on="row")
-        .select("rec", "cluster", pl.col("line").alias("value"))
-        .join(resumes, on="cluster")
-    )
-    held = pl.col("rec").n_unique().over("cluster", "value")
-    return lines.filter(2 * held >= pl.col("resumes")).select(
-        "rec", pl.lit("resume").alias("kind"), "value"
-    )
-
-
-def _homes(
-    store: Store, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
-) -> pl.DataFrame:
-    """identity, value: the home addresses each identity declares; the addresses its
-    equipment is shipped to that some identity declares as home (a family member whose
-    application gave none still lives there); and, for an identity that declares no home at
-    all (an ATS that keeps no postal address), where its equipment goes: as a drop address
-    that is no evidence (``_observations``), so as a home it is presumed to be. Two such
-    identities shipping to one address are a household, as two declaring it would be: a
-    couple with a joint account and one connection misrepresents nothing. A farm's personas
-    claim homes elsewhere, and a building shared by more than a household is no home."""
-    declared = (
-        values.filter(pl.col("kind") == "address")
-        .join(identities, on="rec")
-        .select(pl.col("cluster").alias("identity"), pl.col("key").alias("value"))
-        .unique()
-    )
-    shipped = (
-        read_frame(store, "hires")
-        .join(apps.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"])
-        .join(identities, on="rec")
-        .select(pl.col("cluster").alias("identity"), pl.col("shipping_address_key").alias("value"))
-        .drop_nulls("value")
-    )
-    to_declared = shipped.join(declared.select("value").unique(), on="value", how="semi")
-    presumed = shipped.join(declared.select("identity").unique(), on="identity", how="anti")
-    return pl.concat([declared, to_declared, presumed]).unique()
-
-
-def _private_egress(
-    meetings: pl.DataFrame, signins: pl.DataFrame, customer_ranges: pl.DataFrame
-) -> pl.DataFrame:
-    """(rec, kind, value) of the egress addresses that tie identities together: those not of a
-    kind many people share by design (``ipintel.SHARED_BY_DESIGN``). Classed by
-    ``ipintel.classify`` on the ranges assessment uses too, so an address both read is one kind."""
-    seen = pl.concat(
-        [
-            meetings.select("rec", pl.col("ip_address").alias("ip"),
-                            pl.lit(None, pl.Int64).alias("asn"),
-                            pl.lit(None, pl.String).alias("event_country")),
-            signins.select("rec", pl.col("ip_address").alias("ip"),
-                           pl.col("asn").cast(pl.Int64, strict=False), "event_country"),
-        ]
-    ).drop_nulls("ip")  # fmt: skip
-    classed = ipintel.classify(seen, ipintel.known_ranges(customer_ranges))
-    # An address any sighting shows shared by design (its AS may be known on one sign-in only)
-    # ties nobody.
-    shared = classed.filter(pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN)).select("ip")
-    return seen.join(shared, on="ip", how="anti").select(
-        "rec", pl.lit("egress_ip").alias("kind"), pl.col("ip").alias("value")
-    )
-
-
-def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
-    """Referred identity, the identities whose name the referral gives, and the name."""
-    referred = apps.drop_nulls("referred_by").filter(pl.col("referred_by") != "")
-    names = referred.get_column("referred_by").unique().to_list()
-    keys = pl.DataFrame(
-        {"referred_by": names, "name_key": [name_normaliser.key(n) for n in names]},
-        schema={"referred_by": pl.String, "name_key": pl.String},
-    )
-    named = (
-        apps.select("rec", "name_key")
-        .join(identities, on="rec")
-        .select(pl.col("cluster").alias("referrer"), "name_key")
-        .unique()
-    )
-    return (
-        referred.select("rec", "referred_by")
-        .join(identities, on="rec")
-        .join(keys, on="referred_by")
-        .join(named, on="name_key")
-        .select(
-            pl.col("cluster").alias("identity"), "referrer", pl.col("referred_by").alias("value")
-        )
-        .unique()
-    )
-
-
-def _network_apart(
-    judgements: list[Any], identities: pl.DataFrame, by_key: pl.DataFrame
-) -> list[tuple[int, int]]:
-    """Identity pairs split apart by an analyst, as this run's identity numbers: each side is
-    named by one of its applications, so the judgement follows the identity that holds it
-    whatever id it has now."""
-    cluster_of_key = dict(
-        by_key.join(identities.select("rec", "cluster"), on="rec")
-        .select("key", "cluster")
-        .iter_rows()
-    )
-    return [
-        (cluster_of_key[j.a], cluster_of_key[j.b])
-        for j in judgements
-        if j.kind == "network_apart" and j.a in cluster_of_key and j.b in cluster_of_key
-    ]
-
-
-_JUDGED_TOGETHER = {
-    "comparison": "judgement",
-    "level": None,
-    "reading": "judged together by an analyst (fauxhire judge list)",
-    "weight": None,
-}
-
-
-def identity_edges(
-    links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame
-) -> list[outputs.Edge]:
-    """The strongest links that hold each identity together (a maximum spanning forest of
-    ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
-    built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
-    index = RecordIndex(identities.get_column("rec"))
-    chosen = spanning_edges(
-        index.size,
-        index.positions(links.get_column("rec_a")),
-        index.positions(links.get_column("rec_b")),
-        links.get_column("weight").to_numpy(),
-    )
-    tree = links[chosen.tolist()] if len(chosen) else links.head(0)
-    keys = apps.select("rec", "key")
-    tree = (
-        tree.join(keys, left_on="rec_a", right_on="rec")
-        .join(keys, left_on="rec_b", right_on="rec", suffix="_b")
-        .join(identities.select("rec", "id"), left_on="rec_a", right_on="rec")
-        .with_columns(_evidence_json().alias("evidence"))
-    )
-    return [
-        outputs.Edge("identity", a, b, group, float(score), probability, evidence)
-        for a, b, group, score, probability, evidence in tree.select(
-            "key", "key_b", "id", "weight", "probability", "evidence"
-        ).iter_rows()
-    ]
-
-
-def borrowed_edges(
-    pairs: pl.DataFrame, links: pl.DataFrame, identities: pl.DataFrame
-) -> list[outputs.Edge]:
-    """One edge per pair of identities split apart as a possibly borrowed identity (``pairs``:
-    cluster_a, cluster_b): the strongest link between them, which shows what they present alike
-    (the name, the address, the profile) and that no email, phone or resume line agrees."""
-    cluster = identities.select("rec", "cluster", "id")
-    across = (
-        links.join(cluster, left_on="rec_a", right_on="rec")
-        .join(cluster, left_on="rec_b", right_on="rec", suffix="_b")
-        .with_columns(
-            pl.min_horizontal("cluster", "cluster_b").alias("cluster_a"),
-            pl.max_horizontal("cluster", "cluster_b").alias("_high"),
-        )
-        .join(pairs, left_on=["cluster_a", "_high"], right_on=["cluster_a", "cluster_b"])
-        .sort("weight", descending=True)
-        .unique(["cluster_a", "_high"], keep="first")
-    )
-    named = across.with_columns(_evidence_json().alias("evidence")).sort("id", "id_b")
-    return [
-        outputs.Edge("borrowed", a, b, a, float(score), probability, evidence)
-        for a, b, score, probability, evidence in named.select(
-            pl.min_horizontal("id", "id_b").alias("a"),
-            pl.max_horizontal("id", "id_b").alias("b"),
-            "weight",
-            "probability",
-            "evidence",
-        ).iter_rows()
-    ]
-
-
-def _evidence_json() -> pl.Expr:
-    """Per edge, the JSON list of what each comparison found: its level, an analyst's reading
-    of it and its weight. A pair the model did not link (no levels) is held by an analyst's
-    word alone."""
-    parts = []
-    for c in IDENTITY_SPEC.comparisons:
-        level = pl.col(level_column(c))
-        readings = {value: c.describe(value) for value in range(MISSING, c.levels + 1)}
-        parts.append(
-            pl.struct(
-                pl.lit(c.name).alias("comparison"),
-                level.alias("level"),
-                level.replace_strict(readings, return_dtype=pl.String).alias("reading"),
-                pl.col(weight_column(c)).round(3).alias("weight"),
-            ).struct.json_encode()
-        )
-    judged = orjson.dumps([_JUDGED_TOGETHER]).decode()
-    listed = pl.lit("[") + pl.concat_str(parts, separator=",") + pl.lit("]")
-    return (
-        pl.when(pl.col(level_column(IDENTITY_SPEC.comparisons[0])).is_null())
-        .then(pl.lit(judged))
-        .otherwise(listed)
-    )
-
-
-def _network_edges(
-    network: NetworkLinks, per_identity: pl.DataFrame, network_ids: pl.DataFrame
-) -> list[outputs.Edge]:
-    named = (
-        network.edges.join(per_identity, left_on="identity_a", right_on="cluster")
-        .join(per_identity, left_on="identity_b", right_on="cluster", suffix="_b")
-        .join(network.networks, left_on="identity_a", right_on="identity")
-        .join(network_ids, left_on="network", right_on="group", suffix="_net")
-    )
-    return [
-        outputs.Edge(
-            "network",
-            row["id"],
-            row["id_b"],
-            row["id_net"],
-            float(row["score"]),
-            None,
-            row["evidence"],
-        )
-        for row in named.iter_rows(named=True)
-    ]

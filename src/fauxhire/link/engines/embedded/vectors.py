@@ -1,5 +1,5 @@
-"""Array kernels of the embedded engine: record positions, value codes, pairs within blocks,
-string similarity over distinct value pairs.
+"""Array kernels of the embedded engine: value codes, pairs within blocks, string similarity
+over distinct value pairs (record positions are ``fauxhire.link.positions``).
 
 A million records make tens of millions of candidate pairs. Carrying their strings through
 joins costs gigabytes and turns each into a new Python object for rapidfuzz; here a pair is
@@ -22,35 +22,7 @@ from rapidfuzz import process
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
-# Lookups through a dense table while record ids are this dense; else binary search.
-_DENSE = 16
 _LOW32 = np.int64(0xFFFFFFFF)
-
-
-class RecordIndex:
-    """Where each record id stands in a records frame: its row position."""
-
-    def __init__(self, recs: pl.Series | Ints) -> None:
-        ids = recs.to_numpy() if isinstance(recs, pl.Series) else recs
-        ids = ids.astype(np.int64, copy=False)
-        self.size = len(ids)
-        self._low = int(ids.min()) if len(ids) else 0
-        span = int(ids.max()) - self._low + 1 if len(ids) else 0
-        if span <= _DENSE * max(len(ids), 1):
-            self._table: Ints | None = np.full(span, -1, dtype=np.int64)
-            self._table[ids - self._low] = np.arange(len(ids), dtype=np.int64)
-        else:
-            self._table = None
-            self._order = np.argsort(ids, kind="stable")
-            self._sorted = ids[self._order]
-
-    def positions(self, recs: pl.Series | Ints) -> Ints:
-        """Row positions of record ids, every one of them in the frame."""
-        ids = recs.to_numpy() if isinstance(recs, pl.Series) else recs
-        ids = ids.astype(np.int64, copy=False)
-        if self._table is not None:
-            return self._table[ids - self._low]
-        return self._order[np.searchsorted(self._sorted, ids)]
 
 
 @dataclass(frozen=True)

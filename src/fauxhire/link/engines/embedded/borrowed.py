@@ -13,23 +13,15 @@ email or a phone: the parts stay one. Input and output are polars frames.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import polars as pl
 
 from fauxhire.link.cluster import components
-from fauxhire.link.embedded import level_column
+from fauxhire.link.engine import Borrowed, level_column
 from fauxhire.link.spec import LinkSpec
 
 # What a person keeps and a borrower cannot: their own mailbox, number and resume.
 OWN = ("email", "phone", "resume")
-
-
-@dataclass(frozen=True)
-class Borrowed:
-    clusters: pl.DataFrame  # rec, cluster: the clusters with borrowed parts split off
-    pairs: pl.DataFrame  # cluster_a < cluster_b: split parts presenting one name exactly
 
 
 def split_borrowed(
@@ -72,12 +64,18 @@ def split_borrowed(
         .otherwise(pl.col("cluster"))
         .alias("_new")
     )
-    # The parts that present one name exactly are a borrowed identity; parts that merely share
-    # a surname and a home (a family linking took for one person) are only split.
+    clusters = renumbered.select("rec", pl.col("_new").alias("cluster"))
+    return Borrowed(clusters=clusters, pairs=_one_name_apart(links, clusters, spec))
+
+
+def _one_name_apart(links: pl.DataFrame, clusters: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
+    """cluster_a < cluster_b: the split parts (``clusters``: rec, cluster) that a link shows
+    presenting one name exactly. They are a borrowed identity; parts that merely share a
+    surname and a home (a family linking took for one person) are only split."""
     name = spec.comparison("name")
     same_name = pl.col(level_column(name)).fill_null(-1) == name.levels
-    new_of = renumbered.select("rec", "_new")
-    pairs = (
+    new_of = clusters.select("rec", pl.col("cluster").alias("_new"))
+    return (
         links.filter(same_name)
         .join(new_of, left_on="rec_a", right_on="rec")
         .join(new_of, left_on="rec_b", right_on="rec", suffix="_b")
@@ -88,8 +86,4 @@ def split_borrowed(
         )
         .unique()
         .sort("cluster_a", "cluster_b")
-    )
-    return Borrowed(
-        clusters=renumbered.select("rec", pl.col("_new").alias("cluster")),
-        pairs=pairs,
     )

@@ -1,0 +1,177 @@
+"""The composition root: the one place that reads the settings and puts together what a use
+case is given: the store, the ruleset loader, the clock, the linking engine and the key for
+keyed hashes.
+
+Every entrypoint opens an ``App`` here, the command line once a command and the API of a
+later issue once a request, and hands its parts to the services as arguments: no service
+reads the settings or the environment (an import-linter contract says so).
+
+    with open_app(db, read_only=True) as app:
+        view = show_identity(app.store, identity_id)
+
+Settings come from, highest first: ``db`` (the `--db` option), the environment (FAUXHIRE_),
+the project file (``fauxhire.toml`` here or in a folder above) and the defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from fauxhire.assess.ruleset import LoadedRuleset, Problem
+from fauxhire.errors import ConfigError
+from fauxhire.project import PROJECT_FILE
+from fauxhire.services.assess import check_ruleset_file, load_ruleset
+from fauxhire.services.linker import Linker
+from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
+from fauxhire.services.yaml_bounds import check_ruleset_file_size
+from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
+from fauxhire.store import Store
+
+__all__ = [
+    "DB_VARIABLE",
+    "PROJECT_FILE",
+    "App",
+    "Config",
+    "configure",
+    "db_named_by_environment",
+    "open_app",
+    "utc_now",
+]
+
+DB_VARIABLE: Final = "FAUXHIRE_DB"  # the environment's name for the store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings and the parts made from them, before any store is opened."""
+
+    settings: Settings
+    now: Callable[[], datetime]
+    linker: Linker
+    community_key: bytes | None  # the sharing community's key for keyed hashes (HMAC-SHA256)
+
+    @property
+    def ingest(self) -> IngestOptions:
+        settings = self.settings
+        return IngestOptions(
+            chunk_size=settings.chunk_size,
+            workers=settings.workers,
+            max_field_bytes=settings.max_field_bytes,
+            limits=settings.input_limits(),
+        )
+
+    def load_ruleset(self, path: Path | None = None) -> LoadedRuleset:
+        """The ruleset at ``path``, else the one in use (a private one the settings name, else
+        the one shipped); a file whose YAML expands past the settings' bound is refused."""
+        chosen = path or self.settings.ruleset
+        check_ruleset_file_size(chosen, self.settings.max_yaml_nodes)
+        return load_ruleset(chosen)
+
+    def check_ruleset(self, path: Path) -> tuple[LoadedRuleset | None, list[Problem]]:
+        """Every problem of the ruleset at ``path`` (None: it has errors), once its YAML is
+        known to expand within the settings' bound."""
+        check_ruleset_file_size(path, self.settings.max_yaml_nodes)
+        return check_ruleset_file(path)
+
+    def plan(self, report: Path | None = None) -> Plan:
+        """The whole pipeline as the settings configure it; with ``report``, the campaign
+        report (default options, the settings' tech prefixes) written there."""
+        settings = self.settings
+        return Plan(
+            clock=self.now,
+            linker=self.linker,
+            ruleset=self.load_ruleset,
+            community_key=self.community_key,
+            ingest=self.ingest,
+            report=None
+            if report is None
+            else ReportRequest(report, tuple(settings.report_tech), settings.ruleset),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class App(Config):
+    """A ``Config`` with its store open."""
+
+    store: Store
+
+
+def configure(
+    db: str | None = None,
+    *,
+    log_handler: logging.Handler | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Config:
+    """The settings (``db``, when given, over every other source) and what they configure.
+    With ``log_handler``, logging goes there at the settings' level."""
+    settings = load_settings(find_project_file(Path.cwd()))
+    if db:
+        settings = settings.model_copy(update={"db": db})
+    if log_handler is not None:
+        logging.basicConfig(level=settings.log_level.upper(), handlers=[log_handler], force=True)
+    key = settings.community_key
+    return Config(
+        settings=settings,
+        now=clock,
+        linker=Linker(),
+        community_key=key.get_secret_value().encode() if key else None,
+    )
+
+
+@contextmanager
+def open_app(
+    db: str | None = None,
+    *,
+    read_only: bool = False,
+    log_handler: logging.Handler | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Iterator[App]:
+    """The app on the store named by ``db``, FAUXHIRE_DB, the project file or the default,
+    closed on leaving. A use case that only reads opens it ``read_only``: the store must
+    exist, and nothing is written to it (not even a migration)."""
+    config = configure(db, log_handler=log_handler, clock=clock)
+    try:
+        store = Store.open(config.settings.db, read_only=read_only)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc.message} ({_db_origin(db)})", **exc.detail) from exc
+    try:
+        yield App(
+            settings=config.settings,
+            now=config.now,
+            linker=config.linker,
+            community_key=config.community_key,
+            store=store,
+        )
+    finally:
+        store.close()
+
+
+def db_named_by_environment() -> bool:
+    """Whether FAUXHIRE_DB names the store of every command run in this environment."""
+    return DB_VARIABLE in os.environ
+
+
+def _db_origin(db: str | None) -> str:
+    """Where the store's name came from, for an error about it."""
+    if db:
+        return "named by --db"
+    if db_named_by_environment():
+        return f"named by {DB_VARIABLE}"
+    project = find_project_file(Path.cwd())
+    if project is not None and "db" in read_project_file(project):
+        return f"named by {project}"
+    return (
+        f"the default store; name another with --db, {DB_VARIABLE} or {PROJECT_FILE}, which "
+        "`fauxhire demo` writes to name its store"
+    )

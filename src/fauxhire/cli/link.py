@@ -1,0 +1,48 @@
+"""`fauxhire link`: applications into identities, identities into networks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fauxhire.cli.console import open_app
+from fauxhire.cli.options import DbOption
+from fauxhire.cli.printing import print_increment, print_link
+from fauxhire.link import engines
+from fauxhire.services.linker import Linker
+
+NewOption = Annotated[
+    bool,
+    typer.Option(
+        "--new",
+        help="Link only the applications stored since the last run into its identities, "
+        "with its model: seconds for a batch. Networks wait for the next full run.",
+    ),
+]
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        help=f"The linking engine to link with, one of: {', '.join(engines.names())}.",
+    ),
+]
+
+
+def link(
+    db: DbOption = None, new: NewOption = False, engine: EngineOption = engines.DEFAULT
+) -> None:
+    """Resolve applications into identities and identities into networks, with evidence.
+
+    Ids stay stable across runs for identities and networks whose members did not change.
+    """
+    linker = Linker(engine)  # an unknown engine is refused before the store is opened
+    with open_app(db) as app:
+        if new:
+            print_increment(linker.link_new(app.store, now=app.now()))
+            return
+        linked = linker.link(app.store, now=app.now())
+    print_link(linked)

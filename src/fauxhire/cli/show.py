@@ -1,0 +1,102 @@
+"""`fauxhire show identity|network ID`: why records are linked, in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from fauxhire.cli.console import group, open_app, out
+from fauxhire.cli.options import DbOption
+from fauxhire.services.judge import app_ref
+from fauxhire.services.show import show_identity, show_network
+from fauxhire.terminal import cells, inert
+
+app = group("Why records are linked: identities, networks.")
+
+
+@app.command("identity")
+def show_identity_command(identity_id: str, db: DbOption = None) -> None:
+    """The applications of an identity and the links that hold them together."""
+    with open_app(db, read_only=True) as opened:
+        view = show_identity(opened.store, identity_id)
+    # An identity is in one network at most: said once, in the title.
+    networks = ", ".join(sorted({m["network_id"] for m in view.members if m["network_id"]}))
+    table = Table(
+        title=f"identity {identity_id}: {len(view.members)} applications, "
+        + (f"in network {networks}" if networks else "in no network")
+    )
+    refs = [inert(f"{m['company_id']}/{m['application_id']}") for m in view.members]
+    table.add_column("applied", no_wrap=True)
+    # Whole, as `judge` takes them: on one line while there is room (the other columns fold),
+    # folded over lines when not (rich would cut a column that may not wrap).
+    fits = max(map(len, refs), default=0) <= out.width // 2
+    table.add_column("application", no_wrap=fits, overflow="fold")
+    for column in ("name", "job title"):
+        table.add_column(column, overflow="fold")
+    for m, ref in zip(view.members, refs, strict=True):
+        table.add_row(str(m["applied_at"])[:10], ref, *cells(m["name_display"], m["job_title"]))
+    out.print(table)
+    _print_edges(view.edges, "identity")
+    _print_borrowed(identity_id, view.borrowed)
+
+
+@app.command("network")
+def show_network_command(network_id: str, db: DbOption = None) -> None:
+    """The identities of a network and the infrastructure they share."""
+    with open_app(db, read_only=True) as opened:
+        view = show_network(opened.store, network_id)
+    table = Table(title=f"network {network_id}: {len(view.members)} identities")
+    for column in ("identity", "names", "companies"):
+        table.add_column(column)
+    for m in view.members:
+        table.add_row(*cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
+    out.print(table)
+    _print_edges(view.edges, "network")
+
+
+def _print_borrowed(identity_id: str, edges: list[Any]) -> None:
+    """Why an identity was split from another that presents the same person."""
+    for edge in edges:
+        other = edge.b if edge.a == identity_id else edge.a
+        out.print(
+            f"Split from {other}: possibly a borrowed identity. Both present the same person, "
+            "but share no email, phone or resume line; one of them may be that person and the "
+            "other a persona using their identity. The strongest link between them:"
+        )
+        for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
+            if item["level"] != -1:
+                weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
+                out.print(f"    {weight:>6}  {item['reading']}")
+
+
+def _print_edges(edges: list[Any], stage: str) -> None:
+    """Each link in words: what agreed, how it was compared, what it weighed."""
+    out.print(f"{len(edges)} links hold it together (strongest first):")
+    for edge in edges:
+        if stage == "identity":
+            _print_identity_edge(edge)
+        else:
+            _print_network_edge(edge)
+
+
+def _print_identity_edge(edge: Any) -> None:
+    out.print(
+        f"- {app_ref(edge.a)} ~ {app_ref(edge.b)}: match weight "
+        f"{edge.score:+.1f} (probability {edge.probability:.4f})",
+        markup=False,
+    )
+    for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
+        if item["level"] != -1:
+            weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
+            out.print(f"    {weight:>6}  {item['reading']}", markup=False)
+
+
+def _print_network_edge(edge: Any) -> None:
+    out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}", markup=False)
+    for item in sorted(edge.evidence, key=lambda e: -e["weight"]):
+        out.print(
+            f"    {item['weight']:+5.2f}  shared {item['kind']} {item['value']!r} "
+            f"(seen with {item['shared_by']} identities)",
+            markup=False,
+        )

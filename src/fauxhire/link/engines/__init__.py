@@ -1,0 +1,44 @@
+"""The linking engines, by name: ``engine(name)`` gives one, ``names()`` lists them.
+
+Every engine keeps to ``fauxhire.link.engine.Engine`` and passes tests/conformance. An engine
+is imported only when it is asked for, so one that needs libraries of its own (a Spark
+engine: pyspark and a JDK) costs nothing to the runs that do not use it. Nothing outside this
+package imports an engine's modules (an import contract in pyproject.toml says so): the
+services reach them through the protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fauxhire.errors import ConfigError
+from fauxhire.link.engine import Engine
+
+DEFAULT = "embedded"
+
+
+def _embedded() -> Engine:
+    from fauxhire.link.engines.embedded import EmbeddedEngine
+
+    return EmbeddedEngine()
+
+
+_ENGINES: dict[str, Callable[[], Engine]] = {"embedded": _embedded}
+
+
+def names() -> tuple[str, ...]:
+    """The names of the engines there are, sorted."""
+    return tuple(sorted(_ENGINES))
+
+
+def engine(name: str = DEFAULT) -> Engine:
+    """The engine called ``name``; a ``ConfigError`` naming the known ones if there is none."""
+    make = _ENGINES.get(name)
+    if make is None:
+        known = ", ".join(names())
+        raise ConfigError(
+            f"unknown linking engine {name!r}: the engines are {known}",
+            engine=name,
+            known=list(names()),
+        )
+    return make()

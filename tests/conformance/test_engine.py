@@ -1,0 +1,226 @@
+"""Every linking engine, through the ``Engine`` protocol only, on one small generated world.
+
+Parametrised over ``fauxhire.link.engines.names()``: an engine added to the registry (the
+Spark engine of docs/linking-at-scale.md) runs through the same checks as the embedded one.
+The world is generated (``fauxhire.world``), ingested into a SQLite store and joined; its
+records and network evidence are built as ``fauxhire link`` builds them, and its truth says
+which applications are one person and which identities one network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+import pytest
+
+from fauxhire.errors import ConfigError
+from fauxhire.evaluation.metrics import pairwise_scores
+from fauxhire.evaluation.truth import load_truth
+from fauxhire.link import engines
+from fauxhire.link.engine import Engine, Judgements, NetworkEvidence, Resolution
+from fauxhire.link.identities import IDENTITY_SPEC, application_records
+from fauxhire.link.networks import NETWORK_SPEC
+from fauxhire.services import resolve_joins, run_folder
+from fauxhire.services.network_evidence import network_evidence
+from fauxhire.store import Store
+from fauxhire.store.frames import read_frame
+from fauxhire.world.generate import generate
+from fauxhire.world.spec import WorldSpec
+from support.clock import Ticks  # tests/ is on sys.path (its conftest.py)
+
+NO_APART = pl.DataFrame(schema={"identity_a": pl.Int64, "identity_b": pl.Int64})
+
+
+@dataclass(frozen=True)
+class World:
+    store: Store
+    apps: pl.DataFrame  # the store's applications
+    values: pl.DataFrame  # their applicant values
+    records: pl.DataFrame  # application_records: what the engine links
+    truth: pl.DataFrame  # rec, person (the true identity), network (the true one, or null)
+
+    def evidence(self, clusters: pl.DataFrame) -> NetworkEvidence:
+        return network_evidence(self.store, self.apps, self.values, clusters)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("conformance")
+    # 1,200 applications, a third of them of one operation's personas: seconds to link.
+    generate(WorldSpec(seed=3, legitimate=400, scale=0.05), root / "input", root / "truth")
+    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    try:
+        run_folder(store, root / "input", clock=Ticks(), workers=1)
+        resolve_joins(store)
+        apps = read_frame(store, "applications")
+        values = read_frame(store, "applicant_values")
+        truth = apps.select("rec", "company_id", "application_id").join(
+            load_truth(root / "truth").applications, on=["company_id", "application_id"]
+        )
+        yield World(
+            store,
+            apps,
+            values,
+            application_records(apps, values),
+            truth.select("rec", pl.col("identity_id").alias("person"), "network_id"),
+        )
+    finally:
+        store.close()
+
+
+@pytest.fixture(params=engines.names())
+def engine(request: pytest.FixtureRequest) -> Engine:
+    return engines.engine(request.param)
+
+
+def _cluster_of(clusters: pl.DataFrame) -> dict[int, int]:
+    return dict(clusters.select("rec", "cluster").iter_rows())
+
+
+def _pair(a: int, b: int) -> pl.DataFrame:
+    return pl.DataFrame({"rec_a": [min(a, b)], "rec_b": [max(a, b)]})
+
+
+def _identities(engine: Engine, world: World) -> tuple[Resolution, pl.DataFrame]:
+    """The resolution and its clusters with borrowed identities split off, as `link` does."""
+    resolution = engine.resolve(world.records, IDENTITY_SPEC, seed=0)
+    none = Judgements.none()
+    split = engine.split_borrowed(
+        resolution.clusters, resolution.links, IDENTITY_SPEC, none.together
+    )
+    return resolution, split.clusters
+
+
+def test_identities_are_the_people_the_world_holds(engine: Engine, world: World) -> None:
+    resolution, clusters = _identities(engine, world)
+    recs = world.records.get_column("rec").sort()
+    assert clusters.get_column("rec").sort().equals(recs)  # every record once
+    links = resolution.links
+    assert links.filter(pl.col("rec_a") >= pl.col("rec_b")).height == 0
+    assert links.get_column("probability").min() >= IDENTITY_SPEC.threshold  # type: ignore[operator]
+    assert resolution.candidate_pairs >= links.height > 0
+    assert resolution.model.spec == IDENTITY_SPEC
+    items = world.truth.join(clusters, on="rec").select(
+        pl.col("person").alias("truth"), pl.col("cluster").alias("predicted")
+    )
+    scores = pairwise_scores(items)
+    assert scores.precision >= 0.99 and scores.recall >= 0.95, scores
+    # The strongest links that hold each cluster: a tree of n - 1 links for n records.
+    within = links.join(clusters, left_on="rec_a", right_on="rec").join(
+        clusters, left_on="rec_b", right_on="rec", suffix="_b"
+    )
+    within = within.filter(pl.col("cluster") == pl.col("cluster_b"))
+    tree = engine.spanning_links(within, clusters.get_column("rec"))
+    assert tree.height == clusters.height - clusters.get_column("cluster").n_unique()
+
+
+def test_a_pair_judged_together_ends_in_one_identity(engine: Engine, world: World) -> None:
+    resolution, _ = _identities(engine, world)
+    cluster_of = _cluster_of(resolution.clusters)
+    a, b = world.truth.unique("person", keep="first").sort("rec").get_column("rec").head(2)
+    assert cluster_of[a] != cluster_of[b]  # two people the engine keeps apart
+    judged = Judgements(together=_pair(a, b), apart=Judgements.none().apart)
+    after = engine.resolve(world.records, IDENTITY_SPEC, seed=0, judgements=judged)
+    assert _cluster_of(after.clusters)[a] == _cluster_of(after.clusters)[b]
+
+
+def test_a_pair_judged_apart_ends_in_two_identities(engine: Engine, world: World) -> None:
+    resolution, _ = _identities(engine, world)
+    cluster_of = _cluster_of(resolution.clusters)
+    a, b = resolution.links.sort("rec_a", "rec_b").row(0)[:2]
+    assert cluster_of[a] == cluster_of[b]
+    judged = Judgements(together=Judgements.none().together, apart=_pair(a, b))
+    after = engine.resolve(world.records, IDENTITY_SPEC, seed=0, judgements=judged)
+    assert _cluster_of(after.clusters)[a] != _cluster_of(after.clusters)[b]
+    assert after.links.join(_pair(a, b), on=["rec_a", "rec_b"]).height == 0
+
+
+def test_networks_are_the_operators_identities(engine: Engine, world: World) -> None:
+    _, clusters = _identities(engine, world)
+    found = engine.group_networks(world.evidence(clusters), NO_APART, NETWORK_SPEC)
+    networks = found.networks
+    assert networks.height >= 2 and networks.get_column("identity").is_unique().all()
+    edges = found.edges
+    assert (
+        edges.height > 0 and edges.filter(pl.col("identity_a") >= pl.col("identity_b")).is_empty()
+    )
+    network_of = dict(networks.iter_rows())
+    assert all(
+        network_of[a] == network_of[b]
+        for a, b in edges.select("identity_a", "identity_b").iter_rows()
+    )
+    # Every identity put in a network is a persona of a true network.
+    true = world.truth.join(clusters, on="rec").select(
+        pl.col("cluster").alias("identity"), "network_id"
+    )
+    placed = networks.join(true, on="identity")
+    assert placed.get_column("network_id").null_count() == 0
+
+
+def test_a_member_split_from_its_network_leaves_it(engine: Engine, world: World) -> None:
+    _, clusters = _identities(engine, world)
+    evidence = world.evidence(clusters)
+    before = engine.group_networks(evidence, NO_APART, NETWORK_SPEC).networks
+    largest = before.group_by("network").len().sort("len", "network", descending=[True, False])
+    members = before.filter(pl.col("network") == largest.item(0, "network")).get_column("identity")
+    leaving, others = members.min(), members.filter(members != members.min()).to_list()
+    apart = pl.DataFrame({"identity_a": [leaving] * len(others), "identity_b": others})
+    after = dict(engine.group_networks(evidence, apart, NETWORK_SPEC).networks.iter_rows())
+    assert after.get(leaving) is None or all(after.get(o) != after[leaving] for o in others)
+
+
+def test_runs_are_replayed_exactly(engine: Engine, world: World) -> None:
+    first, clusters = _identities(engine, world)
+    second, again = _identities(engine, world)
+    assert first.model == second.model
+    assert clusters.sort("rec").equals(again.sort("rec"))
+    assert first.links.sort("rec_a", "rec_b").equals(second.links.sort("rec_a", "rec_b"))
+    evidence = world.evidence(clusters)
+    one = engine.group_networks(evidence, NO_APART, NETWORK_SPEC)
+    two = engine.group_networks(evidence, NO_APART, NETWORK_SPEC)
+    assert one.networks.sort("identity").equals(two.networks.sort("identity"))
+    assert one.edges.sort("identity_a", "identity_b").equals(
+        two.edges.sort("identity_a", "identity_b")
+    )
+
+
+def test_a_batch_links_as_the_full_run_did(engine: Engine, world: World) -> None:
+    """A batch under the full run's model, with the store's frequencies, finds the links the
+    full run found for those records."""
+    resolution, _ = _identities(engine, world)
+    new = world.records.select("rec").filter(pl.col("rec") % 7 == 0)
+    batch = engine.link_batch(world.records, new, resolution.model, _frequencies(world.records))
+    has_new = pl.col("rec_a").is_in(new.get_column("rec").implode()) | pl.col("rec_b").is_in(
+        new.get_column("rec").implode()
+    )
+    expected = resolution.links.filter(has_new).select("rec_a", "rec_b").sort("rec_a", "rec_b")
+    assert batch.links.select("rec_a", "rec_b").sort("rec_a", "rec_b").equals(expected)
+    assert batch.candidate_pairs >= batch.links.height > 0
+
+
+def _frequencies(records: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Per weighed column, each value's share of the records holding it (value, tf)."""
+    out: dict[str, pl.DataFrame] = {}
+    for comparison in IDENTITY_SPEC.comparisons:
+        column = comparison.column
+        if not comparison.term_frequency or column in out:
+            continue
+        held = records.select("rec", pl.col(column).alias("value"))
+        if column in IDENTITY_SPEC.list_columns:
+            held = held.explode("value").unique()
+        share = (pl.len() / records.height).alias("tf")
+        out[column] = held.drop_nulls().group_by("value").agg(share)
+    return out
+
+
+def test_the_registry_names_its_engines_and_refuses_others() -> None:
+    assert engines.DEFAULT in engines.names()
+    for name in engines.names():
+        assert engines.engine(name).name == name
+    with pytest.raises(ConfigError) as refused:
+        engines.engine("no-such-engine")
+    assert "no-such-engine" in refused.value.message
+    assert all(name in refused.value.message for name in engines.names())
+    assert refused.value.detail["known"] == list(engines.names())

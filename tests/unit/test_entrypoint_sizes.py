@@ -1,0 +1,57 @@
+"""The entrypoints stay thin: every module of the command line, and the composition root,
+is at most 400 lines, and every function in them at most 60 (its decorators included). A
+command that grows past that holds a use case, which belongs in services/."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import fauxhire
+
+PACKAGE = Path(fauxhire.__file__).parent
+MODULES = [*sorted((PACKAGE / "cli").rglob("*.py")), PACKAGE / "bootstrap.py"]
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+def function_lengths(source: str) -> dict[str, int]:
+    """Each function's (and method's) lines, from its first decorator to its last line."""
+    lengths = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            assert node.end_lineno is not None
+            lengths[f"{node.name}:{node.lineno}"] = node.end_lineno - first + 1
+    return lengths
+
+
+def test_there_are_modules_to_measure() -> None:
+    assert len(MODULES) >= 10
+    assert all(path.is_file() for path in MODULES)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_module_is_at_most_400_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{_name(path)}: {lines} lines"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_every_function_is_at_most_60_lines(path: Path) -> None:
+    lengths = function_lengths(path.read_text(encoding="utf-8"))
+    longer = {name: n for name, n in lengths.items() if n > MAX_FUNCTION_LINES}
+    assert longer == {}, _name(path)
+
+
+def test_the_measure_counts_decorators_and_body() -> None:
+    source = "@a\n@b\ndef f(\n    x: int,\n) -> int:\n    y = x\n    return y\n"
+    assert function_lengths(source) == {"f:3": 7}
+    many = "def g() -> None:\n" + "    pass\n" * 60
+    assert function_lengths(many) == {"g:1": 61}
