@@ -35,9 +35,10 @@ LAYOUT = (
     ("teams_callrecord_session.json", "teams/c-tm.json", "teams", 2),
     ("okta_system_log_events.json", "okta/c-ok.json", "okta", 2),
     ("entra_signin_logs.json", "entra/c-en.json", "entra", 1),
+    ("gworkspace_login_activities.json", "gworkspace/c-gw.json", "gworkspace", 5),
     ("stix21_bundle_it_worker_network.json", "intel/partner.json", "stix", None),
 )
-COMPANIES = ("c-gh", "c-gha", "c-lv", "c-lva", "c-ab", "c-zm", "c-tm", "c-ok", "c-en")
+COMPANIES = ("c-gh", "c-gha", "c-lv", "c-lva", "c-ab", "c-zm", "c-tm", "c-ok", "c-en", "c-gw")
 
 
 def _clock() -> datetime:

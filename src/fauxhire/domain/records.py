@@ -141,15 +141,20 @@ class MeetingJoin:
 
 @dataclass(frozen=True, slots=True)
 class SignIn:
-    """An observation: one identity-provider event (Okta System Log or Entra sign-in)."""
+    """An observation: one identity-provider event (Okta System Log, an Entra sign-in, a
+    Google Workspace login activity...).
 
-    source_system: Literal["okta", "entra"]
+    ``source_system`` is the name of the format that read it: the format registry
+    (``fauxhire.ingest.FORMATS``) vouches for the names, so a new identity provider is a new
+    format there, not a change here."""
+
+    source_system: str
     event_id: str
     company_id: str
     observed_at: datetime
     event_type: str
     outcome: str | None
-    user: Value | None  # the work account (Okta actor.alternateId, Entra userPrincipalName)
+    user: Value | None  # the work account (Okta actor.alternateId, Entra userPrincipalName, ...)
     user_display_name: str | None
     ip_address: str | None
     city: str | None

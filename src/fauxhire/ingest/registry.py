@@ -166,6 +166,16 @@ FORMATS: dict[str, Format] = {
             tables=("signin_events",),
         ),
         Format(
+            "gworkspace", "gworkspace", True, "Google Workspace login audit activities", "JSON",
+            _vendor("gworkspace"),
+            recognised_by=(
+                keys(("id", "events"), some=("actor", "ipAddress")),  # an activity
+                keys(("kind", "items")),  # a Reports API page of them
+            ),
+            produced_by="`GET /admin/reports/v1/activity/users/all/applications/login`",
+            tables=("signin_events",),
+        ),
+        Format(
             "reports", "reports", False, "first-hand employer reports", "JSON Lines",
             ("reports/*.jsonl",), line_oriented=True,
             tables=("employer_reports", "report_subject_values"),
