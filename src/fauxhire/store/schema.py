@@ -8,65 +8,61 @@ company the file came from, and the ingest run (file_id) and time that wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
     Date,
-    Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
+from fauxhire.store.output_tables import (
+    assessments as assessments,
+)
+from fauxhire.store.output_tables import (
+    disposition_applications as disposition_applications,
+)
+from fauxhire.store.output_tables import (
+    dispositions as dispositions,
+)
+from fauxhire.store.output_tables import (
+    judgements as judgements,
+)
+from fauxhire.store.output_tables import (
+    link_edges as link_edges,
+)
+from fauxhire.store.output_tables import (
+    link_runs as link_runs,
+)
+from fauxhire.store.output_tables import (  # the later stages' tables, with the records'
+    links as links,
+)
+from fauxhire.store.output_tables import (
+    reports as reports,
+)
+from fauxhire.store.table_base import (
+    KEY_SEP as KEY_SEP,
+)
+from fauxhire.store.table_base import (
+    identity_columns,
+    provenance_columns,
+)
+from fauxhire.store.table_base import (
+    join_key as join_key,
+)
+from fauxhire.store.table_base import (
+    metadata as metadata,
+)
+from fauxhire.store.table_base import (
+    split_key as split_key,
+)
 from fauxhire.store.types import JsonText, UtcDateTime
-
-KEY_SEP = "\x1f"
-
-
-def join_key(parts: Sequence[str]) -> str:
-    """The one-column text key of a record from its natural-key parts."""
-    return KEY_SEP.join(parts)
-
-
-def split_key(key: str) -> list[str]:
-    """The natural-key parts of a record's text key."""
-    return key.split(KEY_SEP)
-
-
-metadata = MetaData()
-
-# Child tables are WITHOUT ROWID on SQLite: their primary key is the table, one B-tree instead
-# of two, which roughly halves the cost of bulk ingest into them.
-
-
-def _identity() -> list[Column[object]]:
-    """A surrogate integer id (child rows point at it: new ids are sequential, so child rows
-    are appended, not scattered, in bulk loads) and the unique natural key upserts match on."""
-    return [
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("key", Text, nullable=False, unique=True),
-    ]
-
-
-def _provenance() -> list[Column[object]]:
-    return [
-        Column("source_system", String(32), nullable=False),
-        Column("prov_file", Text, nullable=False),
-        Column("prov_location", Text, nullable=False),
-        Column("member_id", Text),
-        Column("file_id", Integer, ForeignKey("ingest_files.file_id"), nullable=False),
-        Column("ingested_at", UtcDateTime, nullable=False),
-        Column("content_hash", String(32), nullable=False),
-    ]
-
 
 ingest_files = Table(
     "ingest_files",
@@ -134,7 +130,7 @@ quarantine_decisions = Table(
 companies = Table(
     "companies",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("company_id", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("domain", Text),
@@ -143,13 +139,13 @@ companies = Table(
     Column("sector", String(8)),
     Column("tags", JsonText, nullable=False),
     Column("extra", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
 )
 
 ip_ranges = Table(
     "ip_ranges",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("network", Text, nullable=False),
     Column("asn", BigInteger),
     Column("as_org", Text),
@@ -157,13 +153,13 @@ ip_ranges = Table(
     Column("kind", String(16), nullable=False),
     Column("provider", Text),
     Column("extra", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
 )
 
 applications = Table(
     "applications",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("company_id", Text, nullable=False),
     Column("application_id", Text, nullable=False),
     Column("candidate_id", Text, nullable=False),
@@ -185,7 +181,7 @@ applications = Table(
     Column("education", JsonText, nullable=False),
     Column("employment", JsonText, nullable=False),
     Column("extra", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_applications_candidate", "company_id", "candidate_id"),
     Index("ix_applications_name_key", "name_key"),
 )
@@ -204,7 +200,7 @@ applicant_values = Table(
 meeting_participants = Table(
     "meeting_participants",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("company_id", Text, nullable=False),
     Column("meeting_id", Text, nullable=False),
     Column("participant_key", Text, nullable=False),
@@ -225,14 +221,14 @@ meeting_participants = Table(
     Column("extra", JsonText, nullable=False),
     Column("app_key", Text),  # the candidate's application this join was matched to
     Column("match_method", String(16)),  # email | name
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_meeting_participants_app", "app_key"),
 )
 
 signin_events = Table(
     "signin_events",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("company_id", Text, nullable=False),
     Column("event_id", Text, nullable=False),
     Column("observed_at", UtcDateTime, nullable=False),
@@ -257,14 +253,14 @@ signin_events = Table(
     Column("ip_chain", JsonText, nullable=False),
     Column("extra", JsonText, nullable=False),
     Column("hire_key", Text),  # the hire whose work account this is, joined through hr
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_signin_events_user", "company_id", "user_key"),
 )
 
 hires = Table(
     "hires",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("company_id", Text, nullable=False),
     Column("employee_id", Text, nullable=False),
     Column("candidate_id", Text, nullable=False),
@@ -280,7 +276,7 @@ hires = Table(
     Column("payout_account", Text),
     Column("device_id", Text),
     Column("extra", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     Index("ix_hires_work_email", "company_id", "work_email_key"),
     Index("ix_hires_candidate", "company_id", "candidate_id"),
 )
@@ -288,7 +284,7 @@ hires = Table(
 employer_reports = Table(
     "employer_reports",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("report_id", Text, nullable=False),
     Column("reporting_company_id", Text, nullable=False),
     Column("reported_at", UtcDateTime, nullable=False),
@@ -297,7 +293,7 @@ employer_reports = Table(
     Column("summary", Text),
     Column("candidate_ids", JsonText, nullable=False),
     Column("extra", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
 )
 
 report_subject_values = Table(
@@ -323,7 +319,7 @@ report_matches = Table(
 indicators = Table(
     "indicators",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("stix_id", Text, nullable=False),
     Column("name", Text),
     Column("pattern", Text, nullable=False),
@@ -336,7 +332,7 @@ indicators = Table(
     Column("tlp", String(16)),
     Column("description", Text),
     Column("raw", JsonText, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
 )
 
 indicator_observables = Table(
@@ -352,120 +348,9 @@ indicator_observables = Table(
 intel_objects = Table(
     "intel_objects",
     metadata,
-    *_identity(),
+    *identity_columns(),
     Column("stix_id", Text, nullable=False),
     Column("stix_type", String(64), nullable=False),
     Column("raw", JsonText, nullable=False),
-    *_provenance(),
-)
-
-
-# -- What the later stages write: identity resolution, assessment, the report --------------
-# Evaluation reads these tables, whatever stage filled them, so their shape is settled here.
-
-links = Table(
-    "links",
-    metadata,
-    Column("app_key", Text, primary_key=True),  # applications.key
-    Column("identity_id", Text, nullable=False),
-    Column("network_id", Text),  # NULL: the identity belongs to no network
-    Column("linked_at", UtcDateTime, nullable=False),
-    Index("ix_links_identity", "identity_id"),
-    Index("ix_links_network", "network_id"),
-)
-
-link_edges = Table(
-    "link_edges",
-    metadata,
-    # The links that hold each identity and network together, with their evidence: for an
-    # identity, a spanning tree of its strongest application pairs (n - 1 edges, not n^2); for a
-    # network, every identity pair whose shared infrastructure passed the threshold.
-    Column("stage", String(16), primary_key=True),  # identity | network
-    Column("a", Text, primary_key=True),  # identity: applications.key; network: identity id
-    Column("b", Text, primary_key=True),
-    Column("group_id", Text, nullable=False),  # the identity or network the edge holds together
-    Column("score", Float, nullable=False),  # identity: match weight (log2 odds); network: sum
-    Column("probability", Float),  # identity only
-    Column("evidence", JsonText, nullable=False),
-    Index("ix_link_edges_group", "stage", "group_id"),
-)
-
-link_runs = Table(
-    "link_runs",
-    metadata,
-    Column("run_id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("mode", String(16), nullable=False),  # full | incremental
-    Column("spec", JsonText, nullable=False),  # spec names and versions
-    Column("model", JsonText, nullable=False),  # the estimated m, u and match share
-    Column("summary", JsonText, nullable=False),  # counts: pairs, links, identities, networks
-)
-
-judgements = Table(
-    "judgements",
-    metadata,
-    # An analyst's word, kept with who and when; every later run respects it.
-    Column("judgement_id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(16), nullable=False),  # together | apart | network_apart
-    Column("a", Text, nullable=False),  # applications.key (network_apart: one of each identity)
-    Column("b", Text, nullable=False),
-    Column("analyst", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    UniqueConstraint("kind", "a", "b", name="uq_judgements_pair"),
-)
-
-dispositions = Table(
-    "dispositions",
-    metadata,
-    # An analyst's finding on an identity, kept with who, why and when. It is held by the
-    # identity's applications (disposition_applications), not its id: ids move on a relink.
-    Column("disposition_id", Integer, primary_key=True, autoincrement=True),
-    Column("disposition", String(16), nullable=False),  # confirmed | cleared
-    Column("subject_id", Text, nullable=False),  # the identity id when disposed: display only
-    Column("analyst", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
-
-disposition_applications = Table(
-    "disposition_applications",
-    metadata,
-    # Every application of the identity when it was disposed: whichever identity holds any of
-    # them after a relink carries the disposition.
-    Column(
-        "disposition_id",
-        Integer,
-        ForeignKey("dispositions.disposition_id"),
-        primary_key=True,
-    ),
-    Column("app_key", Text, primary_key=True),  # applications.key
-    Index("ix_disposition_applications_app", "app_key"),
-    sqlite_with_rowid=False,
-)
-
-assessments = Table(
-    "assessments",
-    metadata,
-    Column("subject_kind", String(16), primary_key=True),  # identity | network
-    Column("subject_id", Text, primary_key=True),
-    Column("network_id", Text),  # for an identity: its network, as in links
-    Column("probability", Float, nullable=False),
-    Column("level", String(32), nullable=False),  # docs/formats.md section 11
-    Column("evidence", JsonText, nullable=False),  # [{"indicator", "weight", "detail", "sources"}]
-    Column("ruleset_version", Text),
-    Column("ruleset_hash", Text),
-    Column("assessed_at", UtcDateTime, nullable=False),
-    # The report reads the few identities at `likely` or higher out of millions: by index,
-    # not by a scan of every identity's evidence (1.3 s a scan at a million).
-    Index("ix_assessments_level", "subject_kind", "level"),
-)
-
-reports = Table(
-    "reports",
-    metadata,
-    Column("report_id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("options", JsonText, nullable=False),  # period, minimum level, filters, anonymised
-    Column("figures", JsonText, nullable=False),  # report.json, docs/formats.md section 11
+    *provenance_columns(),
 )
