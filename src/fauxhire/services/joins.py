@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, select, update
 from fauxhire.services.meetings import join_meetings
 from fauxhire.store import Store
 from fauxhire.store import schema as s
-from fauxhire.store.writer import insert_rows
+from fauxhire.store.bulk import insert_rows
 
 STRONG_KINDS = ("email", "phone", "linkedin", "github", "url")
 

@@ -46,8 +46,8 @@ from sqlalchemy import (
 
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.store import schema as s
+from fauxhire.store.bulk import insert_rows
 from fauxhire.store.types import UtcDateTime
-from fauxhire.store.writer import insert_rows
 
 HOST_ROLES = ("host", "co-host", "cohost")
 # A title is named by a topic when it (or its core, without a parenthesis or a " - " suffix such

@@ -14,11 +14,11 @@ import orjson
 from sqlalchemy import ColumnElement, Table, delete, insert, select
 
 from fauxhire.store import schema
+from fauxhire.store.bulk import insert_rows
 from fauxhire.store.prepare import apply_converters, converters
 from fauxhire.store.schema import join_key
 from fauxhire.store.store import Store
 from fauxhire.store.types import JsonText
-from fauxhire.store.writer import insert_rows
 
 BATCH = 10_000
 

@@ -21,11 +21,11 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Select, Table, TextClause, bindparam, insert, select, text
 
 from fauxhire.store import schema
+from fauxhire.store.bulk import insert_rows
 from fauxhire.store.conflicts import CONFLICT_CODE, version_hash
 from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS_BY_TABLE
 from fauxhire.store.schema import KEY_SEP
 from fauxhire.store.store import Store
-from fauxhire.store.writer import insert_rows
 
 DECISIONS = ("accepted", "kept")
 # Joins a record's own row holds are made again for the accepted version; those that point at
