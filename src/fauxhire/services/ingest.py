@@ -122,15 +122,7 @@ def ingest_files(
         on_file_done=done,
         on_items=progress.advanced,
     )
-    bulk = _is_bulk_load(store, fmt, sum(job.size for job in jobs.values()))
-    if bulk:
-        store.drop_secondary_indexes(fmt.tables)
-    with ExitStack() as stack, nullcontext() if fmt.streamed else _no_cyclic_gc():
-        if pool is None:
-            pool = stack.enter_context(ParsePool(store.dialect, workers or os.cpu_count() or 1))
-        _write_files(store, fmt, context, list(jobs.values()), writer, pool)
-    if bulk:
-        store.ensure_indexes()
+    _read_and_write(store, fmt, context, list(jobs.values()), writer, pool, workers)
     final = unread + _fill_duplicates(results, jobs, states)
     _log_summary(final, fmt.name, time.perf_counter() - started)
     return final
@@ -165,6 +157,28 @@ def _plan(
             jobs[state.file_id] = _job(source, entry, state)
             where[state.file_id] = index
     return jobs, where
+
+
+def _read_and_write(
+    store: Store,
+    fmt: Format,
+    context: IngestContext,
+    jobs: list[FileJob],
+    writer: BatchWriter,
+    pool: ParsePool | None,
+    workers: int | None,
+) -> None:
+    """The files parsed (in ``pool``, else in workers started for them) and written. A load
+    big enough builds its secondary indexes once at the end, not row by row."""
+    bulk = _is_bulk_load(store, fmt, sum(job.size for job in jobs))
+    if bulk:
+        store.drop_secondary_indexes(fmt.tables)
+    with ExitStack() as stack, nullcontext() if fmt.streamed else _no_cyclic_gc():
+        if pool is None:
+            pool = stack.enter_context(ParsePool(store.dialect, workers or os.cpu_count() or 1))
+        _write_files(store, fmt, context, jobs, writer, pool)
+    if bulk:
+        store.ensure_indexes()
 
 
 def _write_files(
