@@ -127,7 +127,8 @@ class TruthWriter:
             **world,
             "realised": {
                 **world.get("realised", {}),
-                **dict(self.counts),
+                # in key order: a person's hard cases are a set, whose order varies by process
+                **dict(sorted(self.counts.items())),
                 "name_pools": {k: dict(v) for k, v in self.pools.items()},
             },
         }
