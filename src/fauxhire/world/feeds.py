@@ -116,6 +116,9 @@ def keyed_hash(kind: str, normalised: str) -> str:
     return enrich_keyed_hash(COMMUNITY_KEY, kind, normalised)
 
 
+Indicated = tuple[str, str, str, bool]  # (name, type, pattern, stale)
+
+
 def stix_bundle(spec: WorldSpec, networks: list[Network], shared_ips: list[str]) -> bytes:
     rng = random.Random(f"{spec.seed}:stix")
 
@@ -133,7 +136,36 @@ def stix_bundle(spec: WorldSpec, networks: list[Network], shared_ips: list[str])
     }
     mark = {"created_by_ref": partner["id"], "object_marking_refs": [TLP_AMBER["id"]]}
     objects: list[dict[str, Any]] = [TLP_AMBER, partner]
-    indicators: list[tuple[str, str, str, bool]] = []  # (name, type, pattern, stale)
+    for name, kind, pattern, stale in _indicated(rng, networks, shared_ips):
+        valid_from = spec.end - timedelta(
+            days=rng.randint(400, 700) if stale else rng.randint(10, 200)
+        )
+        indicator = {
+            "type": "indicator",
+            "id": sid("indicator"),
+            **common,
+            **mark,
+            "name": name,
+            "indicator_types": [kind],
+            "pattern_type": "stix",
+            "pattern": pattern,
+            "valid_from": iso(valid_from, ms=True),
+            "confidence": rng.choice((40, 60, 80)),
+        }
+        if stale:
+            indicator["valid_until"] = iso(valid_from + timedelta(days=180), ms=True)
+        objects.append(indicator)
+    return orjson.dumps(
+        {"type": "bundle", "id": sid("bundle"), "objects": objects}, option=orjson.OPT_INDENT_2
+    )
+
+
+def _indicated(
+    rng: random.Random, networks: list[Network], shared_ips: list[str]
+) -> list[Indicated]:
+    """What the partner indicates: some personas' e-mails as keyed hashes and some farm
+    addresses, a fifth of them stale; and, wrongly, three NATs many innocent people share."""
+    indicators: list[Indicated] = []
     for network in networks:
         for persona in network.personas:
             if rng.random() < 0.3:
@@ -170,25 +202,4 @@ def stix_bundle(spec: WorldSpec, networks: list[Network], shared_ips: list[str])
                 False,
             )
         )
-    for name, kind, pattern, stale in indicators:
-        valid_from = spec.end - timedelta(
-            days=rng.randint(400, 700) if stale else rng.randint(10, 200)
-        )
-        indicator = {
-            "type": "indicator",
-            "id": sid("indicator"),
-            **common,
-            **mark,
-            "name": name,
-            "indicator_types": [kind],
-            "pattern_type": "stix",
-            "pattern": pattern,
-            "valid_from": iso(valid_from, ms=True),
-            "confidence": rng.choice((40, 60, 80)),
-        }
-        if stale:
-            indicator["valid_until"] = iso(valid_from + timedelta(days=180), ms=True)
-        objects.append(indicator)
-    return orjson.dumps(
-        {"type": "bundle", "id": sid("bundle"), "objects": objects}, option=orjson.OPT_INDENT_2
-    )
+    return indicators

@@ -252,31 +252,36 @@ def _applications(
             late=late,
         )
         if interview and rng.random() < spec.dprk_hire_rate:
-            farm = network.farm_addresses
-            if rng.random() < 0.7:
-                shipping = rng.choice(farm)
-            elif persona.identity_theft_pair:  # never to the home of the identity's victim
-                shipping = farm[i % len(farm)]
-            else:
-                shipping = persona.address
-            account = (
-                rng.choice(network.payout_accounts)
-                if rng.random() < 0.6
-                else hashlib.blake2b(
-                    f"{persona.identity_id}:{i}".encode(), digest_size=12
-                ).hexdigest()
-            )
-            method = rng.choice(("payoneer", "wise", "crypto", "bank"))
-            hire(
-                rng,
-                ids,
-                app,
-                shipping=shipping,
-                payout=(method, account),
-                device=f"LT-{rng.getrandbits(24):06X}",
-            )
+            _hire_persona(rng, ids, app, network, persona, i)
         apps.append(app)
     apps.sort(key=lambda a: a.applied_at)
     persona.applications = len(apps)
     persona.interviews = sum(a.interview for a in apps)
     return apps
+
+
+def _hire_persona(
+    rng: random.Random, ids: Ids, app: Application, network: Network, persona: Person, i: int
+) -> None:
+    """A persona hired: equipment mostly to a farm, pay mostly into the network's accounts."""
+    farm = network.farm_addresses
+    if rng.random() < 0.7:
+        shipping = rng.choice(farm)
+    elif persona.identity_theft_pair:  # never to the home of the identity's victim
+        shipping = farm[i % len(farm)]
+    else:
+        shipping = persona.address
+    account = (
+        rng.choice(network.payout_accounts)
+        if rng.random() < 0.6
+        else hashlib.blake2b(f"{persona.identity_id}:{i}".encode(), digest_size=12).hexdigest()
+    )
+    method = rng.choice(("payoneer", "wise", "crypto", "bank"))
+    hire(
+        rng,
+        ids,
+        app,
+        shipping=shipping,
+        payout=(method, account),
+        device=f"LT-{rng.getrandbits(24):06X}",
+    )
