@@ -97,7 +97,7 @@ def assess_store(
         networks=networks.height,
         flagged_identities=identities.filter(pl.col("probability") >= LIKELY).height,
         flagged_networks=networks.filter(pl.col("probability") >= LIKELY).height,
-        by_level=dict(sorted(levels, key=lambda row: -row[1])),
+        by_level=dict(sorted(levels, key=lambda row: (-row[1], row[0]))),  # ties by name
         ruleset=loaded.label,
         ruleset_hash=loaded.content_hash,
         seconds=time.perf_counter() - began,
