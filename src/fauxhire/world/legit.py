@@ -28,13 +28,13 @@ from fauxhire.world.lookalikes import (
     make_mailboxes,
 )
 from fauxhire.world.model import Application, Company, Person
+from fauxhire.world.person_draws import draw_address, draw_cases, draw_emails, draw_name
 from fauxhire.world.pools import Place
 from fauxhire.world.spec import WorldSpec
 
 BLOCK = 5_000
 FAMILY = (2, 3)  # members of a hired household
 # Look-alikes an ordinary person may be (several at once); families are made apart.
-_LOOKALIKES = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "relocated")
 _MIDDLES = "ABCDEFGHJKLMNPRSTW"
 _AGENCIES = (
     "Apex Talent",
@@ -143,16 +143,16 @@ class Legit:
         head: bool = False,
     ) -> Person:
         rates = self.spec.hard_case_rates
-        pool, first, last, common = _name(rng, rates, victim, family)
-        cases = _cases(rng, rates, common, victim, family, head=head)
+        pool, first, last, common = draw_name(rng, rates, victim, family)
+        cases = draw_cases(rng, rates, common, victim, family, head=head)
         place = self._place(rng, cases, victim, family)
         role = rng.choices(list(pools.ROLE_TITLES), _ROLE_WEIGHTS)[0]
         title = pools.ROLE_TITLES[role][0]
         employment, education = details.history(rng, title)
         template = rng.choice(details.TEMPLATES) if "resume_template" in cases else None
         number = LEGIT_NUMBER + n
-        emails = _emails(rng, first, last, number)
-        address = _address(rng, place, n, victim, family)
+        emails = draw_emails(rng, first, last, number)
+        address = draw_address(rng, place, n, victim, family)
         urls = details.profile_urls(first, last, number, rng, role not in _NON_TECH_ROLES)
         if victim is not None:  # the profile the persona points to is theirs
             urls = [victim.linkedin, *(u for u in urls if "linkedin" not in u)]
@@ -369,67 +369,3 @@ def _untag_lonely_households(people: list[Person]) -> None:
 
 _NON_TECH_ROLES = frozenset({"payroll", "accounting_finance", "health_records", "other"})
 _ROLE_WEIGHTS = [8, 3, 3, 3, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2]  # in pools.ROLE_TITLES order
-
-
-def _name(
-    rng: random.Random,
-    rates: dict[str, float],
-    victim: Borrowed | None,
-    family: Household | None,
-) -> tuple[str, str, str, bool]:
-    """name pool, first, last, and whether the name is a common one."""
-    if victim is not None:
-        return victim.name_pool, victim.first, victim.last, victim.common
-    if family is not None and rng.random() < 0.6:  # shares the household's surname
-        return family.name_pool, details.draw_first(rng, family.name_pool), family.last, False
-    return details.draw_name(rng, rates["common_name"])
-
-
-def _cases(
-    rng: random.Random,
-    rates: dict[str, float],
-    common: bool,
-    victim: Borrowed | None,
-    family: Household | None,
-    *,
-    head: bool,
-) -> set[str]:
-    """The hard cases a person is, drawn at the world's rates."""
-    cases = {"common_name"} if common else set()
-    for case in ("vpn", "night_owl", "overseas_contractor", "resume_template", "shared_nat"):
-        if rng.random() < rates[case]:
-            cases.add(case)
-    if victim is not None:
-        cases.add("identity_theft_victim")
-    elif family is not None or head:
-        cases |= {"family"}
-    else:
-        cases |= {case for case in _LOOKALIKES if rng.random() < rates[case]}
-    if cases & {"family", "over_employed"}:
-        cases.discard("shared_nat")  # they sign in from their own home line
-        cases.discard("relocated")  # and stay in it
-    return cases
-
-
-def _emails(rng: random.Random, first: str, last: str, number: int) -> list[str]:
-    emails = [
-        details.email_for(first, last, number, rng.randrange(4), rng.choice(pools.EMAIL_PROVIDERS))
-    ]
-    if rng.random() < 0.15:
-        emails.append(
-            details.email_for(
-                first, last, number, rng.randrange(4) + 1, rng.choice(pools.EMAIL_PROVIDERS)
-            )
-        )
-    return emails
-
-
-def _address(
-    rng: random.Random, place: Place, n: int, victim: Borrowed | None, family: Household | None
-) -> str:
-    if victim is not None:
-        return victim.address
-    if family is not None:
-        return family.address
-    unit = rng.randint(1, 40) if rng.random() < 0.25 else None
-    return details.address_for(place, n, unit)

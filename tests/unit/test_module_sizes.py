@@ -1,6 +1,6 @@
-"""The entrypoints stay thin: every module of the command line, and the composition root,
-is at most 400 lines, and every function in them at most 60 (its decorators included). A
-command that grows past that holds a use case, which belongs in services/."""
+"""Every module of the package is at most 400 lines, and every function at most 60 (its
+decorators included); Alembic's generated migrations aside (issue 16). A command that grows
+past that holds a use case, which belongs in services/; a module past it, two concerns."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 import fauxhire
 
 PACKAGE = Path(fauxhire.__file__).parent
-MODULES = [*sorted((PACKAGE / "cli").rglob("*.py")), PACKAGE / "bootstrap.py"]
+GENERATED = PACKAGE / "store" / "migrations"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if not p.is_relative_to(GENERATED))
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
@@ -33,7 +34,8 @@ def function_lengths(source: str) -> dict[str, int]:
 
 
 def test_there_are_modules_to_measure() -> None:
-    assert len(MODULES) >= 10
+    assert len(MODULES) >= 100
+    assert PACKAGE / "bootstrap.py" in MODULES and PACKAGE / "cli" / "__init__.py" in MODULES
     assert all(path.is_file() for path in MODULES)
 
 
