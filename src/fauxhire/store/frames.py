@@ -14,6 +14,14 @@ import polars as pl
 from fauxhire.store.columnar import read_columns
 from fauxhire.store.store import Store
 
+# The customer's ipintel ranges, as linking and assessment both class egress on them.
+_IP_RANGES = (
+    "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider FROM ip_ranges"
+)
+_IP_RANGES_SCHEMA = dict.fromkeys(
+    ("network", "asn", "as_org", "country", "kind", "provider"), pl.String
+)
+
 QUERIES = {
     "applications": (
         "SELECT id AS rec, key, company_id, application_id, candidate_id, name_key, "
@@ -33,8 +41,7 @@ QUERIES = {
         "SELECT a.id AS rec, l.identity_id, l.network_id "
         "FROM links l JOIN applications a ON a.key = l.app_key"
     ),
-    "ip_ranges": "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider "
-    "FROM ip_ranges",
+    "ip_ranges": _IP_RANGES,
 }
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "applications": {
@@ -70,9 +77,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
     "meetings": dict.fromkeys(("app_key", "ip_address", "pc_name"), pl.String),
     "signins": dict.fromkeys(("hire_key", "ip_address", "asn", "event_country"), pl.String),
     "links": {"rec": pl.Int64, "identity_id": pl.String, "network_id": pl.String},
-    "ip_ranges": dict.fromkeys(
-        ("network", "asn", "as_org", "country", "kind", "provider"), pl.String
-    ),
+    "ip_ranges": _IP_RANGES_SCHEMA,
 }
 
 
@@ -160,11 +165,7 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         "FROM indicator_observables o JOIN indicators i ON i.id = o.indicator_ref",
         dict.fromkeys(("stix_id", "valid_until", "confidence", "path", "value"), _S),
     ),
-    "ip_ranges": (
-        "SELECT network, CAST(asn AS TEXT) AS asn, as_org, country, kind, provider "
-        "FROM ip_ranges",
-        dict.fromkeys(("network", "asn", "as_org", "country", "kind", "provider"), _S),
-    ),
+    "ip_ranges": (_IP_RANGES, _IP_RANGES_SCHEMA),
     "edges": (
         "SELECT a, b, score FROM link_edges WHERE stage = 'network'",
         {"a": _S, "b": _S, "score": pl.Float64},
