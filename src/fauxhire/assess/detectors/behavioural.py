@@ -59,7 +59,7 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
     a template with the name swapped many rare lines. Lines giving contact details or dated
     history are no template (``template_lines``), nor lines in fewer than half of an identity's
     resumes; names sharing a word are one person's nickname, typo or word order, not another's.
-    ``lines`` are the rarest first (then in alphabetical order), each with the first
+    ``lines`` are the rarest first (then in alphabetical order), each with the earliest
     application of the identity's that presents it in ``sources``. Made once for the facts
     (``Facts.derived``): it depends on nothing else of ``params`` than ``max_holders``."""
     return facts.derived(
@@ -71,7 +71,10 @@ def shared_templates(facts: Facts, params: ResumeParams) -> pl.DataFrame:
 def _shared_templates(facts: Facts, max_holders: int) -> pl.DataFrame:
     apps = (
         facts.applications.drop_nulls("resume_text")
-        .select("identity_id", "source", "resume_text")
+        .select("identity_id", "source", "applied_at", "resume_text")
+        # Numbered earliest first (by source on a tie), so the application named for a line,
+        # the lowest number, is the earliest to present it, whatever order the store read in.
+        .sort("applied_at", "source", nulls_last=True)
         .with_row_index("row")
         .with_columns(pl.len().over("identity_id").alias("_resumes"))
     )
