@@ -23,11 +23,11 @@ from typer.testing import CliRunner
 from fauxhire import cli
 from fauxhire.assess.ruleset import content_hash
 from fauxhire.cli import app
-from fauxhire.domain.shapes import estimative_level, level_floor
+from fauxhire.domain import Assessment
+from fauxhire.domain.levels import estimative_level, level_floor
 from fauxhire.errors import RuleError
 from fauxhire.store import Store
 from fauxhire.store.outputs import (
-    AssessmentRow,
     read_assessments,
     read_links,
     replace_assessments,
@@ -128,13 +128,13 @@ def test_assess_runs_again_and_replaces_its_assessments(db: str, store: Store) -
     assert again == first
 
 
-def _by_subject(rows: list[AssessmentRow]) -> dict[tuple[str, str], tuple[Any, ...]]:
+def _by_subject(rows: list[Assessment]) -> dict[tuple[str, str], tuple[Any, ...]]:
     """Each subject's probability, level and the indicators that fired with their weights."""
     return {
         (r.subject_kind, r.subject_id): (
             r.probability,
             r.level,
-            sorted((e["indicator"], e["weight"]) for e in r.evidence),
+            sorted((e.indicator, e.weight) for e in r.evidence),
         )
         for r in rows
     }

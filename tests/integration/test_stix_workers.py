@@ -14,7 +14,7 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from fauxhire.domain import Indicator, IntelObject
+from fauxhire.domain import IntelObject, StixIndicator
 from fauxhire.ingest import IngestContext, Quarantined, SourceFile, get_format, stix
 from fauxhire.services import ingest_files, quarantine_entries
 from fauxhire.services.parsing import ParsePool
@@ -54,7 +54,7 @@ def _expected(path: Path) -> dict[str, Any]:
     for item in stix.iter_records(source, IngestContext()):
         if isinstance(item, Quarantined):
             out["quarantine"].append((item.location, item.field, item.code, item.reason))
-        elif isinstance(item, Indicator):
+        elif isinstance(item, StixIndicator):
             where = item.provenance.location
             out["indicators"][where] = (item.stix_id, item.tlp, item.valid_from, item.raw)
             out["observables"] |= {(item.stix_id, *pair) for pair in item.observables}

@@ -13,7 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from fauxhire.domain import Application
+from fauxhire.domain import Application, Assessment, IndicatorEvidence, LinkEdge, SharedEvidence
+from fauxhire.domain.evidence import JUDGED_TOGETHER, to_json
 from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
@@ -260,14 +261,18 @@ def test_assessments_round_trip_with_their_evidence(
     open_store: Callable[[str], Store], db_url: str
 ) -> None:
     store = open_store(db_url)
-    evidence = [{"indicator": "egress.vpn", "weight": 1.5, "detail": "Astrill", "sources": ["x"]}]
+    fired = (IndicatorEvidence("egress.vpn", 1.5, "Astrill", ("x",)),)
     rows = [
-        out.AssessmentRow("identity", "i-1", "n-1", 0.91, "very likely", evidence, "1.0", "ab"),
+        out.AssessmentRow(
+            "identity", "i-1", "n-1", 0.91, "very likely", to_json(fired), "1.0", "ab"
+        ),
         out.AssessmentRow("network", "n-1", None, 0.97, "almost certain", []),
     ]
     out.replace_assessments(store, rows, now=NOW)
     out.replace_assessments(store, rows[:1], now=NOW)
-    assert out.read_assessments(store) == rows[:1]
+    assert out.read_assessments(store) == [
+        Assessment("identity", "i-1", "n-1", 0.91, "very likely", fired, "1.0", "ab")
+    ]
     assert out.read_assessments(store, "network") == []
 
 
@@ -284,14 +289,19 @@ def test_edges_replace_only_their_own_stage(
     open_store: Callable[[str], Store], db_url: str
 ) -> None:
     store = open_store(db_url)
-    evidence = [{"kind": "payout", "value": "x", "shared_by": 2, "weight": 1.0}]
-    network = out.Edge("network", "i-1", "i-2", "net-1", 1.0, None, evidence)
+    shared = (SharedEvidence("payout", "money", "x", 2, 1.0),)
+    network = out.Edge("network", "i-1", "i-2", "net-1", 1.0, None, to_json(shared))
     out.replace_edges(store, "network", [network])
-    identity = out.Edge("identity", "c\x1fa-1", "c\x1fa-2", "i-1", 30.5, 0.99, [])
+    judged = (JUDGED_TOGETHER,)
+    identity = out.Edge("identity", "c\x1fa-1", "c\x1fa-2", "i-1", 30.5, 0.99, to_json(judged))
     out.replace_edges(store, "identity", [identity])
     out.replace_edges(store, "identity", [identity._replace(score=31.0)])
-    assert out.read_edges(store, "network", "net-1") == [network]
-    assert out.read_edges(store, "identity", "i-1") == [identity._replace(score=31.0)]
+    assert out.read_edges(store, "network", "net-1") == [
+        LinkEdge("network", "i-1", "i-2", "net-1", 1.0, None, shared)
+    ]
+    assert out.read_edges(store, "identity", "i-1") == [
+        LinkEdge("identity", "c\x1fa-1", "c\x1fa-2", "i-1", 31.0, 0.99, judged)
+    ]
 
 
 def test_a_judgement_given_twice_keeps_its_first_author(

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fauxhire.domain.shapes import estimative_level
+from fauxhire.domain.levels import estimative_level
 from fauxhire.store.outputs import AssessmentRow, Link
 
 # company_id, name, domain, country, naics, tags, job title, role category

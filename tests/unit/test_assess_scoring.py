@@ -344,7 +344,7 @@ def test_a_firing_indicator_never_lowers_the_probability(cases: list[str], dropp
 
 def test_levels_are_the_domains_estimative_terms() -> None:
     from fauxhire.assess.score import level
-    from fauxhire.domain.shapes import estimative_level
+    from fauxhire.domain.levels import estimative_level
 
     edges = [0.0, 0.049, 0.05, 0.19, 0.2, 0.449, 0.45, 0.549, 0.55, 0.79, 0.8, 0.949, 0.95, 1.0]
     got = pl.DataFrame({"p": edges}).select(level(pl.col("p"))).to_series().to_list()

@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from fauxhire.domain.levels import ESTIMATIVE_TERMS, estimative_level, level_floor
 from fauxhire.domain.roles import CATEGORIES
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS, estimative_level, level_floor
 from fauxhire.ingest import FOLDER_LAYOUT, FORMATS
 from fauxhire.ingest.canonical import CanonicalApplication
 from fauxhire.ingest.companies import COLUMNS as COMPANY_COLUMNS

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS, estimative_level
+from fauxhire.domain.levels import ESTIMATIVE_TERMS, estimative_level
 from fauxhire.evaluation.calibration import BIN_EDGES, calibration
 
 

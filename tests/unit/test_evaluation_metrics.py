@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fauxhire.domain.shapes import estimative_level, level_floor
+from fauxhire.domain.levels import estimative_level, level_floor
 from fauxhire.evaluation.metrics import (
     PRF,
     average_precision,

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from fauxhire.domain import Indicator, IntelObject
+from fauxhire.domain import IntelObject, StixIndicator
 from fauxhire.errors import IngestError, WrongFormatError
 from fauxhire.ingest import stix
 from fauxhire.ingest.base import IngestContext, Quarantined, SourceFile
@@ -40,9 +40,9 @@ def write(tmp_path: Path, data: Any) -> SourceFile:
     return SourceFile(path, "intel/feed.json")
 
 
-def run(source: SourceFile) -> tuple[list[Indicator], list[IntelObject], list[Quarantined]]:
+def run(source: SourceFile) -> tuple[list[StixIndicator], list[IntelObject], list[Quarantined]]:
     items = list(stix.iter_records(source, IngestContext()))
-    indicators = [i for i in items if isinstance(i, Indicator)]
+    indicators = [i for i in items if isinstance(i, StixIndicator)]
     others = [i for i in items if isinstance(i, IntelObject)]
     bad = [i for i in items if isinstance(i, Quarantined)]
     assert len(indicators) + len(others) + len(bad) == len(items)

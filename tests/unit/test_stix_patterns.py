@@ -102,7 +102,7 @@ def test_an_indicator_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "feed.json"
     path.write_bytes((sample / "stix21_bundle_it_worker_network.json").read_bytes())
     items = list(stix.iter_records(SourceFile(path, "feed.json"), IngestContext()))
-    indicators = [i for i in items if type(i).__name__ == "Indicator"]
+    indicators = [i for i in items if type(i).__name__ == "StixIndicator"]
     assert len(indicators) == 3
     assert all(i.observables for i in indicators)
     patterns = {o["pattern"] for o in orjson.loads(path.read_bytes())["objects"] if "pattern" in o}

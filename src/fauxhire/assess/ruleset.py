@@ -23,7 +23,7 @@ from typing import Any, Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fauxhire.domain.shapes import level_floor
+from fauxhire.domain.levels import level_floor
 
 FAMILIES = ("technical", "behavioural", "first-hand", "network")
 # Never a feature, in any ruleset: origins are not evidence of fraud (docs/fairness.md).

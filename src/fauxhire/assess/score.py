@@ -20,7 +20,9 @@ from polars.expr.whenthen import ChainedThen, Then
 from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
 from fauxhire.assess.facts import Facts
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS, level_floor
+from fauxhire.domain import evidence
+from fauxhire.domain.evidence import IndicatorEvidence
+from fauxhire.domain.levels import ESTIMATIVE_TERMS, level_floor
 
 LIKELY = level_floor("likely")
 _CONTRIBUTIONS = pl.Schema(
@@ -116,22 +118,20 @@ def _subjects(
     subjects: pl.DataFrame, contributions: pl.DataFrame, start: float, key: str
 ) -> pl.DataFrame:
     """Every subject with its probability, level and evidence (strongest first)."""
-    evidence = (
+    items = (
         contributions.filter(pl.col("weight") != 0)
         .sort(["weight", "indicator"], descending=[True, False])
         .group_by(key, maintain_order=True)
         .agg(
             pl.col("weight").sum().alias("_total"),
-            pl.struct("indicator", pl.col("weight").round(4), "detail", "sources")
-            .struct.json_encode()
-            .alias("_items"),
+            evidence.encoded(IndicatorEvidence, weight=pl.col("weight").round(4)).alias("_items"),
         )
-        .with_columns(("[" + pl.col("_items").list.join(",") + "]").alias("evidence"))
+        .with_columns(evidence.listed(pl.col("_items")).alias("evidence"))
         .select(key, "_total", "evidence")
     )
-    scored = subjects.join(evidence, on=key, how="left").with_columns(
+    scored = subjects.join(items, on=key, how="left").with_columns(
         probability(pl.lit(start) + pl.col("_total").fill_null(0.0)).alias("probability"),
-        pl.col("evidence").fill_null("[]"),
+        pl.col("evidence").fill_null(evidence.to_json(())),
     )
     return scored.with_columns(level(pl.col("probability")).alias("level")).drop("_total")
 

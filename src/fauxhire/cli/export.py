@@ -36,7 +36,7 @@ def export_assessments(
 ) -> None:
     """One object an identity: identity_id, network_id, probability, level and evidence
     (docs/formats.md section 11), strongest first; with the ruleset version and hash."""
-    from fauxhire.domain.shapes import level_floor
+    from fauxhire.domain.levels import level_floor
     from fauxhire.services.export import write_assessments_jsonl
 
     try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from rich.table import Table
 
 from fauxhire.cli.console import group, open_app, out
 from fauxhire.cli.options import DbOption
+from fauxhire.domain.evidence import MISSING_LEVEL, ComparisonEvidence, E, SharedEvidence
+from fauxhire.domain.outcomes import LinkEdge
 from fauxhire.services.judge import app_ref
 from fauxhire.services.show import show_identity, show_network
 from fauxhire.terminal import cells, inert
@@ -37,7 +39,7 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     for m, ref in zip(view.members, refs, strict=True):
         table.add_row(str(m["applied_at"])[:10], ref, *cells(m["name_display"], m["job_title"]))
     out.print(table)
-    _print_edges(view.edges, "identity")
+    _print_edges(view.edges, _print_identity_edge)
     _print_borrowed(identity_id, view.borrowed)
 
 
@@ -52,10 +54,10 @@ def show_network_command(network_id: str, db: DbOption = None) -> None:
     for m in view.members:
         table.add_row(*cells(m["identity_id"], ", ".join(m["names"]), m["companies"]))
     out.print(table)
-    _print_edges(view.edges, "network")
+    _print_edges(view.edges, _print_network_edge)
 
 
-def _print_borrowed(identity_id: str, edges: list[Any]) -> None:
+def _print_borrowed(identity_id: str, edges: list[LinkEdge[ComparisonEvidence]]) -> None:
     """Why an identity was split from another that presents the same person."""
     for edge in edges:
         other = edge.b if edge.a == identity_id else edge.a
@@ -64,39 +66,36 @@ def _print_borrowed(identity_id: str, edges: list[Any]) -> None:
             "but share no email, phone or resume line; one of them may be that person and the "
             "other a persona using their identity. The strongest link between them:"
         )
-        for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
-            if item["level"] != -1:
-                weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
-                out.print(f"    {weight:>6}  {item['reading']}")
+        for item in sorted(edge.evidence, key=lambda e: -abs(e.weight or 0.0)):
+            if item.level != MISSING_LEVEL:
+                weight = "" if item.weight is None else f"{item.weight:+6.1f}"
+                out.print(f"    {weight:>6}  {item.reading}")
 
 
-def _print_edges(edges: list[Any], stage: str) -> None:
+def _print_edges(edges: Sequence[LinkEdge[E]], print_edge: Callable[[LinkEdge[E]], None]) -> None:
     """Each link in words: what agreed, how it was compared, what it weighed."""
     out.print(f"{len(edges)} links hold it together (strongest first):")
     for edge in edges:
-        if stage == "identity":
-            _print_identity_edge(edge)
-        else:
-            _print_network_edge(edge)
+        print_edge(edge)
 
 
-def _print_identity_edge(edge: Any) -> None:
+def _print_identity_edge(edge: LinkEdge[ComparisonEvidence]) -> None:
     out.print(
         f"- {app_ref(edge.a)} ~ {app_ref(edge.b)}: match weight "
         f"{edge.score:+.1f} (probability {edge.probability:.4f})",
         markup=False,
     )
-    for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"] or 0.0)):
-        if item["level"] != -1:
-            weight = "" if item["weight"] is None else f"{item['weight']:+6.1f}"
-            out.print(f"    {weight:>6}  {item['reading']}", markup=False)
+    for item in sorted(edge.evidence, key=lambda e: -abs(e.weight or 0.0)):
+        if item.level != MISSING_LEVEL:
+            weight = "" if item.weight is None else f"{item.weight:+6.1f}"
+            out.print(f"    {weight:>6}  {item.reading}", markup=False)
 
 
-def _print_network_edge(edge: Any) -> None:
+def _print_network_edge(edge: LinkEdge[SharedEvidence]) -> None:
     out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}", markup=False)
-    for item in sorted(edge.evidence, key=lambda e: -e["weight"]):
+    for item in sorted(edge.evidence, key=lambda e: -e.weight):
         out.print(
-            f"    {item['weight']:+5.2f}  shared {item['kind']} {item['value']!r} "
-            f"(seen with {item['shared_by']} identities)",
+            f"    {item.weight:+5.2f}  shared {item.kind} {item.value!r} "
+            f"(seen with {item.shared_by} identities)",
             markup=False,
         )

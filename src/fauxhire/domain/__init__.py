@@ -1,12 +1,18 @@
 """Pure values and records: no I/O, no clock, no database. Everything else builds on these."""
 
+from fauxhire.domain.evidence import (
+    ComparisonEvidence,
+    Evidence,
+    IndicatorEvidence,
+    SharedEvidence,
+)
+from fauxhire.domain.outcomes import Assessment, AuditEvent, Identity, Link, LinkEdge, Network
 from fauxhire.domain.records import (
     Applicant,
     Application,
     Company,
     EmployerReport,
     Hire,
-    Indicator,
     IntelObject,
     IpRange,
     MeetingJoin,
@@ -14,28 +20,34 @@ from fauxhire.domain.records import (
     Record,
     ReportSubject,
     SignIn,
+    StixIndicator,
 )
-from fauxhire.domain.shapes import Assessment, Evidence, Identity, Network
 from fauxhire.domain.values import Value, ValueKind
 
 __all__ = [
     "Applicant",
     "Application",
     "Assessment",
+    "AuditEvent",
     "Company",
+    "ComparisonEvidence",
     "EmployerReport",
     "Evidence",
     "Hire",
     "Identity",
-    "Indicator",
+    "IndicatorEvidence",
     "IntelObject",
     "IpRange",
+    "Link",
+    "LinkEdge",
     "MeetingJoin",
     "Network",
     "Provenance",
     "Record",
     "ReportSubject",
+    "SharedEvidence",
     "SignIn",
+    "StixIndicator",
     "Value",
     "ValueKind",
 ]

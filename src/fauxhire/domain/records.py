@@ -232,7 +232,7 @@ class EmployerReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Indicator:
+class StixIndicator:
     """A STIX 2.1 indicator from partner intelligence, with the observables its pattern names."""
 
     stix_id: str
@@ -277,6 +277,6 @@ Record = (
     | SignIn
     | Hire
     | EmployerReport
-    | Indicator
+    | StixIndicator
     | IntelObject
 )

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS, level_floor
+from fauxhire.domain.levels import ESTIMATIVE_TERMS, level_floor
 
 BIN_EDGES = tuple(i / 10 for i in range(11))
 LEVEL_EDGES = (*(level_floor(term) for term in ESTIMATIVE_TERMS), 1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from fauxhire.domain.shapes import level_floor
+from fauxhire.domain.levels import level_floor
 from fauxhire.evaluation.calibration import calibration
 from fauxhire.evaluation.metrics import (
     PRF,

@@ -10,7 +10,7 @@ The bundle is read as a stream of JSON events (ijson), so memory does not grow w
 and cut into parts of consecutive objects, which a large bundle's ingest checks in worker
 processes (``iter_parts``, ``parse_part``).
 
-Indicators become ``Indicator`` records carrying the ``(object path, value)`` pairs their
+Indicators become ``StixIndicator`` records carrying the ``(object path, value)`` pairs their
 pattern compares for equality, and their TLP level; every other object (markings, identities,
 sightings, relationships, SCOs, ...) is kept whole as an ``IntelObject``.
 """
@@ -31,7 +31,7 @@ from stix2patterns.inspector import INDEX_STAR
 from stix2patterns.v20.pattern import Pattern as Pattern20
 from stix2patterns.v21.pattern import Pattern as Pattern21
 
-from fauxhire.domain import Indicator, IntelObject, Provenance
+from fauxhire.domain import IntelObject, Provenance, StixIndicator
 from fauxhire.errors import IngestError, WrongFormatError
 from fauxhire.ingest.base import IngestContext, Item, Quarantined, SourceFile
 from fauxhire.ingest.reading import excerpt, oversized, read_bytes
@@ -273,9 +273,9 @@ def object_tlp(obj: dict[str, Any], levels: dict[str, str]) -> str | None:
 
 def to_indicator(
     obj: dict[str, Any], parsed: Any, version: str, tlp: dict[str, str], provenance: Provenance
-) -> Indicator:
+) -> StixIndicator:
     pattern_type = obj.get("pattern_type") or "stix"  # STIX 2.0 indicators have no pattern_type
-    return Indicator(
+    return StixIndicator(
         stix_id=obj["id"],
         name=obj.get("name"),
         pattern=obj["pattern"],

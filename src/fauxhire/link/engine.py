@@ -37,20 +37,13 @@ from typing import Protocol
 
 import polars as pl
 
+from fauxhire.domain.evidence import SharedEvidence, struct_dtype
 from fauxhire.link.model import Model
 from fauxhire.link.networks import NETWORK_SPEC, NetworkSpec
 from fauxhire.link.spec import Comparison, LinkSpec
 
 # What a network link is made of: per family, the value that counted and what it weighed.
-NETWORK_EVIDENCE = pl.Struct(
-    {
-        "kind": pl.String,
-        "family": pl.String,
-        "value": pl.String,
-        "shared_by": pl.Int64,
-        "weight": pl.Float64,
-    }
-)
+NETWORK_EVIDENCE = struct_dtype(SharedEvidence)
 
 
 def level_column(comparison: Comparison) -> str:

@@ -15,7 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-MISSING = -1
+from fauxhire.domain.evidence import MISSING_LEVEL
+
+MISSING = MISSING_LEVEL  # as a link's evidence stores it
 # An optional column of records: a number per record that is the same wherever the record is
 # stored (a hash of its natural key). Bounded blocking takes a block's neighbours, and the u
 # sample its records, in this order; without it, in an order of the records' content.

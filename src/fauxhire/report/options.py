@@ -9,8 +9,8 @@ from typing import Any, Self
 import pycountry
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from fauxhire.domain.levels import ESTIMATIVE_TERMS
 from fauxhire.domain.sectors import TECH_DEFAULT
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS
 from fauxhire.errors import ConfigError
 
 DEFAULT_TITLE = "Fraudulent remote job applicants: campaign report"

@@ -7,20 +7,14 @@ parts present alike; a network's, the shared values that joined its identities.
 
 from __future__ import annotations
 
-import orjson
 import polars as pl
 
+from fauxhire.domain import evidence
+from fauxhire.domain.evidence import JUDGED_TOGETHER, ComparisonEvidence, SharedEvidence
 from fauxhire.link.engine import Engine, NetworkLinks, level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC
 from fauxhire.link.spec import MISSING
 from fauxhire.store import outputs
-
-_JUDGED_TOGETHER = {
-    "comparison": "judgement",
-    "level": None,
-    "reading": "judged together by an analyst (fauxhire judge list)",
-    "weight": None,
-}
 
 
 def identity_edges(
@@ -85,19 +79,18 @@ def _evidence_json() -> pl.Expr:
         level = pl.col(level_column(c))
         readings = {value: c.describe(value) for value in range(MISSING, c.levels + 1)}
         parts.append(
-            pl.struct(
-                pl.lit(c.name).alias("comparison"),
-                level.alias("level"),
-                level.replace_strict(readings, return_dtype=pl.String).alias("reading"),
-                pl.col(weight_column(c)).round(3).alias("weight"),
-            ).struct.json_encode()
+            evidence.encoded(
+                ComparisonEvidence,
+                comparison=pl.lit(c.name),
+                level=level,
+                reading=level.replace_strict(readings, return_dtype=pl.String),
+                weight=pl.col(weight_column(c)).round(3),
+            )
         )
-    judged = orjson.dumps([_JUDGED_TOGETHER]).decode()
-    listed = pl.lit("[") + pl.concat_str(parts, separator=",") + pl.lit("]")
     return (
         pl.when(pl.col(level_column(IDENTITY_SPEC.comparisons[0])).is_null())
-        .then(pl.lit(judged))
-        .otherwise(listed)
+        .then(pl.lit(evidence.to_json([JUDGED_TOGETHER])))
+        .otherwise(evidence.listed_across(parts))
     )
 
 
@@ -118,7 +111,8 @@ def network_edges(
             row["id_net"],
             float(row["score"]),
             None,
-            row["evidence"],
+            # The values as polars gives them, unconverted: the stored text stays what it was.
+            evidence.to_json(SharedEvidence(**item) for item in row["evidence"]),
         )
         for row in named.iter_rows(named=True)
     ]

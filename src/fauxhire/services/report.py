@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import polars as pl
 
+from fauxhire.domain.evidence import IndicatorEvidence, decoded, to_json
 from fauxhire.errors import ConfigError
 from fauxhire.report.charts import make_charts
 from fauxhire.report.figures import (
@@ -117,10 +118,8 @@ def _companies(directory: pl.DataFrame) -> pl.DataFrame:
 
 def _strongest(evidence: pl.Expr) -> pl.Expr:
     """The ids of the indicators that weigh most for the identity, strongest first."""
-    entry = pl.Struct({"indicator": pl.String, "weight": pl.Float64})
     return (
-        evidence.fill_null("[]")
-        .str.json_decode(pl.List(entry))
+        decoded(evidence.fill_null(to_json(())), IndicatorEvidence, only=("indicator", "weight"))
         # One struct sorted on itself (weight negated, then the id) rather than sort_by with
         # separate keys: polars evaluates such keys on the unfiltered list, which fails or
         # misorders as soon as any evidence weighs against.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.ruleset import LoadedRuleset, logit
-from fauxhire.domain.shapes import level_floor
+from fauxhire.domain.levels import level_floor
 
 
 def render_docs(loaded: LoadedRuleset) -> str:

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from sqlalchemy import select
 
+from fauxhire.domain.evidence import ComparisonEvidence, E, SharedEvidence
+from fauxhire.domain.outcomes import LinkEdge
 from fauxhire.errors import NotFound
 from fauxhire.store import outputs, schema
 from fauxhire.store.store import Store
 
 
 @dataclass(frozen=True)
-class GroupView:
+class GroupView(Generic[E]):
     kind: str  # identity | network
     group_id: str
     members: list[dict[str, Any]]
-    edges: list[outputs.Edge]
+    edges: list[LinkEdge[E]]
     # For an identity: the identities split from it as a possibly borrowed identity.
-    borrowed: list[outputs.Edge] = field(default_factory=list)
+    borrowed: list[LinkEdge[ComparisonEvidence]] = field(default_factory=list)
 
 
-def show_identity(store: Store, identity_id: str) -> GroupView:
+def show_identity(store: Store, identity_id: str) -> GroupView[ComparisonEvidence]:
     a, links = schema.applications, schema.links
     query = (
         select(
@@ -51,7 +53,7 @@ def show_identity(store: Store, identity_id: str) -> GroupView:
     )
 
 
-def show_network(store: Store, network_id: str) -> GroupView:
+def show_network(store: Store, network_id: str) -> GroupView[SharedEvidence]:
     a, links = schema.applications, schema.links
     query = (
         select(links.c.identity_id, a.c.name_display, a.c.company_id)

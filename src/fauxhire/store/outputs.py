@@ -8,11 +8,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import orjson
 from sqlalchemy import ColumnElement, Table, delete, insert, select
 
+from fauxhire.domain import evidence
+from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
+from fauxhire.domain.outcomes import Assessment, LinkEdge
+from fauxhire.domain.outcomes import Link as Link  # what services write links as
 from fauxhire.store import schema
 from fauxhire.store.bulk import insert_rows
 from fauxhire.store.prepare import apply_converters, converters
@@ -23,20 +27,13 @@ from fauxhire.store.types import JsonText
 BATCH = 10_000
 
 
-class Link(NamedTuple):
-    company_id: str
-    application_id: str
-    identity_id: str
-    network_id: str | None
-
-
 class AssessmentRow(NamedTuple):
     subject_kind: str  # identity | network
     subject_id: str
     network_id: str | None
     probability: float
     level: str
-    evidence: list[dict[str, Any]]
+    evidence: list[dict[str, Any]] | str  # its JSON text (domain.evidence), when built in bulk
     ruleset_version: str | None = None
     ruleset_hash: str | None = None
 
@@ -125,14 +122,20 @@ def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: dat
     return _replace_all(store, schema.assessments, values, "replace_assessments")
 
 
-def read_assessments(store: Store, subject_kind: str | None = None) -> list[AssessmentRow]:
+def read_assessments(store: Store, subject_kind: str | None = None) -> list[Assessment]:
     t = schema.assessments
     columns = [t.c[name] for name in AssessmentRow._fields]
     query = select(*columns)
     if subject_kind is not None:
         query = query.where(t.c.subject_kind == subject_kind)
     with store.transaction("read_assessments") as conn:
-        return [AssessmentRow(*row) for row in conn.execute(query)]
+        rows = [AssessmentRow(*row) for row in conn.execute(query)]
+    return [
+        Assessment(
+            **(row._asdict() | {"evidence": evidence.from_parsed(row.evidence, IndicatorEvidence)})
+        )
+        for row in rows
+    ]
 
 
 def save_report(
@@ -191,7 +194,18 @@ def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:
     return _replace_all(store, t, rows, f"replace_edges:{stage}", where=t.c.stage == stage)
 
 
-def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
+@overload
+def read_edges(
+    store: Store, stage: Literal["identity"], group_id: str
+) -> list[LinkEdge[ComparisonEvidence]]: ...
+@overload
+def read_edges(
+    store: Store, stage: Literal["network"], group_id: str
+) -> list[LinkEdge[SharedEvidence]]: ...
+def read_edges(
+    store: Store, stage: Literal["identity", "network"], group_id: str
+) -> list[LinkEdge[ComparisonEvidence]] | list[LinkEdge[SharedEvidence]]:
+    """The links that hold identity or network ``group_id`` together, strongest first."""
     t = schema.link_edges
     query = (
         select(*(t.c[name] for name in Edge._fields))
@@ -200,16 +214,12 @@ def read_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
     )
     with store.transaction("read_edges") as conn:
         edges = [Edge(*row) for row in conn.execute(query)]
-    # `link --new` once stored its evidence encoded twice, as one JSON string: read those too.
-    return [
-        edge._replace(evidence=orjson.loads(edge.evidence))
-        if isinstance(edge.evidence, str)
-        else edge
-        for edge in edges
-    ]
+    if stage == "network":
+        return [_typed(edge, SharedEvidence) for edge in edges]
+    return [_typed(edge, ComparisonEvidence) for edge in edges]
 
 
-def read_borrowed(store: Store, identity_id: str) -> list[Edge]:
+def read_borrowed(store: Store, identity_id: str) -> list[LinkEdge[ComparisonEvidence]]:
     """The edges that split ``identity_id`` from another as a possibly borrowed identity."""
     t = schema.link_edges
     query = (
@@ -218,7 +228,12 @@ def read_borrowed(store: Store, identity_id: str) -> list[Edge]:
         .order_by(t.c.score.desc())
     )
     with store.transaction("read_borrowed") as conn:
-        return [Edge(*row) for row in conn.execute(query)]
+        edges = [Edge(*row) for row in conn.execute(query)]
+    return [_typed(edge, ComparisonEvidence) for edge in edges]
+
+
+def _typed(edge: Edge, shape: type[evidence.E]) -> LinkEdge[evidence.E]:
+    return LinkEdge(**(edge._asdict() | {"evidence": evidence.from_parsed(edge.evidence, shape)}))
 
 
 def save_link_run(

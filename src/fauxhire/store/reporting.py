@@ -13,7 +13,7 @@ from typing import Final
 
 import polars as pl
 
-from fauxhire.domain.shapes import ESTIMATIVE_TERMS
+from fauxhire.domain.levels import ESTIMATIVE_TERMS
 from fauxhire.store.columnar import read_columns
 from fauxhire.store.store import Store
 

@@ -17,12 +17,12 @@ from fauxhire.domain import (
     Company,
     EmployerReport,
     Hire,
-    Indicator,
     IntelObject,
     IpRange,
     MeetingJoin,
     Record,
     SignIn,
+    StixIndicator,
     Value,
     ValueKind,
 )
@@ -205,7 +205,7 @@ def _report_values(r: EmployerReport) -> list[list[Any]]:
     return [[key, _KIND[v.kind], v.key, v.display] for v in r.subject.values()]
 
 
-def _indicator(r: Indicator) -> tuple[Any, ...]:
+def _indicator(r: StixIndicator) -> tuple[Any, ...]:
     return (
         record_key(r),
         r.stix_id,
@@ -223,7 +223,7 @@ def _indicator(r: Indicator) -> tuple[Any, ...]:
     )
 
 
-def _observables(r: Indicator) -> list[list[Any]]:
+def _observables(r: StixIndicator) -> list[list[Any]]:
     key = record_key(r)
     return [[key, path, value] for path, value in sorted(set(r.observables))]
 
@@ -256,7 +256,7 @@ MAPPINGS: dict[type, Mapping] = {
     EmployerReport: _mapping(
         schema.employer_reports, _report, (schema.report_subject_values, _report_values)
     ),
-    Indicator: _mapping(
+    StixIndicator: _mapping(
         schema.indicators, _indicator, (schema.indicator_observables, _observables)
     ),
     IntelObject: _mapping(schema.intel_objects, _intel),

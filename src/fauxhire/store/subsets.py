@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
 import polars as pl
 from sqlalchemy import bindparam, insert, text, update
 
+from fauxhire.domain import evidence
+from fauxhire.domain.evidence import Evidence
 from fauxhire.store import schema
 from fauxhire.store.frames import QUERIES, frame_of
 from fauxhire.store.outputs import Edge
@@ -133,14 +134,14 @@ def add_links(
             conn.execute(insert(t), rows)
         # Evidence built in bulk is JSON text already; the column's type would encode that
         # text again, as one JSON string that `fauxhire show` cannot read as a list.
-        edge_rows = [edge._asdict() | {"evidence": _parsed(edge.evidence)} for edge in edges]
+        edge_rows = [edge._asdict() | {"evidence": _parsed(edge)} for edge in edges]
         if edge_rows:
             conn.execute(insert(e), edge_rows)
     return len(rows)
 
 
-def _parsed(evidence: list[dict[str, Any]] | str) -> list[dict[str, Any]]:
-    return orjson.loads(evidence) if isinstance(evidence, str) else evidence
+def _parsed(edge: Edge) -> tuple[Evidence, ...]:
+    return evidence.from_parsed(edge.evidence, evidence.shape_of(edge.stage))
 
 
 def _chunked(

@@ -1,0 +1,85 @@
+"""What linking and assessment produce, as a reader receives it: frozen, typed values.
+
+Inside the kernels outcomes stay frames (a million identities are columns, not a million
+objects); these types are what crosses to a person or another program: `fauxhire show`, the
+API, the tests. The words are those of docs/concepts.md; the levels, domain.levels; the
+evidence and its JSON, domain.evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, NamedTuple
+
+from fauxhire.domain.evidence import E, IndicatorEvidence
+
+
+class Link(NamedTuple):
+    """An application's place in the outcome: its identity and its network, if it has one
+    (a row of links.csv, docs/formats.md section 11). A tuple, unlike the other outcomes: a
+    run reads a million of them, and they go into a frame as rows."""
+
+    company_id: str
+    application_id: str
+    identity_id: str
+    network_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEdge(Generic[E]):
+    """A link that holds an identity or a network together, or that split a borrowed
+    identity off another, with its evidence (``ComparisonEvidence`` for the stages identity
+    and borrowed, ``SharedEvidence`` for network)."""
+
+    stage: str  # identity | network | borrowed
+    a: str  # identity: an application's key; network and borrowed: an identity id
+    b: str
+    group_id: str  # the identity or network it holds together
+    score: float  # identity: match weight (log2 odds); network: the families' summed weights
+    probability: float | None  # identity and borrowed only
+    evidence: tuple[E, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A persona: the applications that are one presented person across companies and time."""
+
+    identity_id: str
+    applications: tuple[tuple[str, str], ...]  # (company_id, application_id)
+    network_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Identities run by one operator group, revealed by infrastructure they share."""
+
+    network_id: str
+    identities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """How likely an identity or a network is linked to scheme infrastructure, and why."""
+
+    subject_kind: str  # identity | network
+    subject_id: str
+    network_id: str | None  # an identity's network; a network's own id
+    probability: float
+    level: str  # its ICD 203 term, domain.levels
+    evidence: tuple[IndicatorEvidence, ...]  # strongest first
+    ruleset_version: str | None = None  # the ruleset that made it, for replay
+    ruleset_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """A change a person or a run made to what the store holds: who, when, what, to which
+    subject and why. Judgements and dispositions keep these fields in their own tables today;
+    this is the one shape an audit trail appends (issue 16, the store port)."""
+
+    at: datetime
+    actor: str  # the analyst, or the command of a run
+    action: str  # e.g. "judge:together", "dispose:cleared", "link:full"
+    subject: str  # the identity, network or application it is about
+    reason: str = ""
