@@ -72,8 +72,7 @@ def _shared_templates(facts: Facts, max_holders: int) -> pl.DataFrame:
     apps = (
         facts.applications.drop_nulls("resume_text")
         .select("identity_id", "source", "applied_at", "resume_text")
-        # Numbered earliest first (by source on a tie), so the application named for a line,
-        # the lowest number, is the earliest to present it, whatever order the store read in.
+        # Numbered by time: a line names its earliest application, whatever the read order.
         .sort("applied_at", "source", nulls_last=True)
         .with_row_index("row")
         .with_columns(pl.len().over("identity_id").alias("_resumes"))
