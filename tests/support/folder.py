@@ -514,7 +514,7 @@ class _World:
 
     def _check_meeting_rule(self, cand: _Participant, app: _App) -> None:
         """docs/formats.md section 12: by email, else by a name unique in the company; of the
-        candidate's applications, the nearest before the meeting (services/meetings.py)."""
+        candidate's applications, the nearest before the meeting (joins/meetings.py)."""
         at = [a for a in self.apps if a.company is app.company]
         if cand.email:
             hits = [a for a in at if cand.email.lower() in a.person.emails]

@@ -33,3 +33,21 @@ def test_every_module_outside_the_engines_is_kept_from_the_embedded_engine() -> 
     assert contract["forbidden_modules"] == ["fauxhire.link.engines.embedded"]
     assert set(contract["source_modules"]) == outside
     assert "fauxhire.services" in outside and "fauxhire.link.engine" in outside
+
+
+def _forbidding(library: str) -> set[str]:
+    """The packages some contract keeps from importing ``library``."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {
+        source
+        for contract in config["tool"]["importlinter"]["contracts"]
+        if library in contract.get("forbidden_modules", [])
+        for source in contract["source_modules"]
+    }
+
+
+def test_the_core_and_the_services_import_no_database_library() -> None:
+    pure = {"fauxhire.domain", "fauxhire.enrich", "fauxhire.joins", "fauxhire.link"}
+    pure |= {"fauxhire.assess", "fauxhire.report"}
+    for library in ("sqlalchemy", "alembic", "psycopg"):
+        assert pure | {"fauxhire.services", "fauxhire.cli"} <= _forbidding(library)

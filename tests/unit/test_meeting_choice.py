@@ -1,4 +1,4 @@
-"""Which of a candidate's applications a meeting joins (services/meetings.py), table-driven:
+"""Which of a candidate's applications a meeting joins (joins/meetings.py), table-driven:
 each case is a meeting topic and time, the candidate's applications, and the one it must join."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from fauxhire.services.meetings import PAIRS, choose_applications
+from fauxhire.joins.meetings import PAIRS, choose_applications
 
 
 def _day(text: str | None) -> datetime | None:

@@ -18,10 +18,8 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
 
 from fauxhire.errors import JudgementRefused, NotFound
-from fauxhire.store import schema
 from fauxhire.store.dispositions import (
     DISPOSITIONS,
     Disposition,
@@ -30,6 +28,7 @@ from fauxhire.store.dispositions import (
     latest,
 )
 from fauxhire.store.store import Store
+from fauxhire.store.views import identity_applications
 
 
 @dataclass(frozen=True)
@@ -83,15 +82,7 @@ def dispose(
         raise JudgementRefused("a disposition needs its analyst: give --analyst")
     if not reason.strip():
         raise JudgementRefused("a disposition needs a reason: say why with --reason")
-    links = schema.links
-    with store.transaction("dispose_identity") as conn:
-        keys = tuple(
-            conn.execute(
-                select(links.c.app_key)
-                .where(links.c.identity_id == identity_id)
-                .order_by(links.c.app_key)
-            ).scalars()
-        )
+    keys = tuple(identity_applications(store, identity_id, "dispose_identity"))
     if not keys:
         raise NotFound(
             f"no identity {identity_id!r} in the store: name it as `fauxhire show identity` "

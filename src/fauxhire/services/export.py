@@ -6,9 +6,8 @@ import csv
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Text, select, type_coerce
 
-from fauxhire.store import schema
+from fauxhire.store.export_rows import iter_identity_assessments, iter_links
 from fauxhire.store.store import Store
 
 LINK_COLUMNS = ("company_id", "application_id", "candidate_id", "identity_id", "network_id")
@@ -29,27 +28,12 @@ def inert_cell(value: object) -> str:
 def write_links_csv(store: Store, path: Path) -> int:
     """One row an application (docs/formats.md section 11); an empty network_id: in no network.
     Cells are ``inert_cell``: a value that would start a spreadsheet formula begins with "'"."""
-    a, links = schema.applications, schema.links
-    query = (
-        select(
-            a.c.company_id,
-            a.c.application_id,
-            a.c.candidate_id,
-            links.c.identity_id,
-            links.c.network_id,
-        )
-        .join(links, links.c.app_key == a.c.key)
-        .order_by(a.c.company_id, a.c.application_id)
-    )
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    with (
-        store.transaction("export_links") as conn,
-        path.open("w", newline="", encoding="utf-8") as fh,
-    ):
+    with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(LINK_COLUMNS)
-        for row in conn.execute(query):
+        for row in iter_links(store):
             writer.writerow([inert_cell(value) for value in row])
             written += 1
     return written
@@ -58,23 +42,19 @@ def write_links_csv(store: Store, path: Path) -> int:
 def write_assessments_jsonl(store: Store, path: Path, *, min_probability: float = 0.0) -> int:
     """One object an identity (docs/formats.md section 11), strongest first, with the ruleset
     that made it (extra keys: ``ruleset``, ``ruleset_hash``, ``assessed_at``, for replay)."""
-    t = schema.assessments
-    query = (
-        select(
-            t.c.subject_id, t.c.network_id, t.c.probability, t.c.level,
-            # The stored JSON text as it is: parsing it only to write it out again is waste.
-            type_coerce(t.c.evidence, Text),
-            t.c.ruleset_version, t.c.ruleset_hash, t.c.assessed_at,
-        )
-        .where(t.c.subject_kind == "identity", t.c.probability >= min_probability)
-        .order_by(t.c.probability.desc(), t.c.subject_id)
-    )  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    with store.transaction("export_assessments") as conn, path.open("wb") as fh:
-        for identity, network, probability, level, evidence, version, digest, at in conn.execute(
-            query
-        ):
+    with path.open("wb") as fh:
+        for (
+            identity,
+            network,
+            probability,
+            level,
+            evidence,
+            version,
+            digest,
+            at,
+        ) in iter_identity_assessments(store, min_probability=min_probability):
             record = {
                 "identity_id": identity,
                 "network_id": network,

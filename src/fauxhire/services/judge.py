@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, func, select
-
 from fauxhire.errors import JudgementRefused, NotFound
 from fauxhire.store import schema
 from fauxhire.store.judgements import Judgement, add_judgements, read_judgements
 from fauxhire.store.store import Store
+from fauxhire.store.views import LinkView, link_view
 
 APPLICATION_KINDS = ("together", "apart", "network_apart")  # their a and b: application keys
 
@@ -49,8 +48,8 @@ def confirm(
     store: Store, ref_a: str, ref_b: str, *, analyst: str, reason: str, now: datetime
 ) -> Decision:
     """Two applications are one identity: one ``together`` pair."""
-    with store.transaction("judge_confirm") as conn:
-        a, b = _application(conn, ref_a), _application(conn, ref_b)
+    with link_view(store, "judge_confirm") as view:
+        a, b = _application(view, ref_a), _application(view, ref_b)
     if a == b:
         raise JudgementRefused(
             f"{ref_a!r} and {ref_b!r} are the same application: confirm names two",
@@ -63,16 +62,15 @@ def confirm(
 def split(store: Store, ref: str, *, analyst: str, reason: str, now: datetime) -> Decision:
     """An application is not the identity it was linked into: ``apart`` from each other
     application of that identity, so no later run puts it with any of them."""
-    with store.transaction("judge_split") as conn:
-        key = _application(conn, ref)
-        identity = _placement(conn, key)[0]
+    with link_view(store, "judge_split") as view:
+        key = _application(view, ref)
+        identity = view.placement(key)[0]
         if identity is None:
             raise JudgementRefused(
                 f"application {ref!r} is in no identity yet: run `fauxhire link` first",
                 application=ref,
             )
-        links = schema.links
-        others = _others(conn, links.c.app_key, links.c.identity_id, identity, key)
+        others = [other for other, _ in view.identity_links(identity) if other != key]
     if not others:
         raise JudgementRefused(
             f"application {ref!r} is already alone in identity {identity}: nothing to split",
@@ -89,42 +87,25 @@ def split_network(
     """An identity is not run by the network it was linked into: ``network_apart`` from each
     other identity of that network. Each identity is named by one of its applications (its
     first key), not its id: ids move when identities merge, an application stays itself."""
-    links = schema.links
-    with store.transaction("judge_split_network") as conn:
-        rows = conn.execute(
-            select(links.c.app_key, links.c.network_id)
-            .where(links.c.identity_id == identity_id)
-            .order_by(links.c.app_key)
-        ).all()
+    with link_view(store, "judge_split_network") as view:
+        rows = view.identity_links(identity_id)
         if not rows:
             raise NotFound(f"no identity {identity_id!r} in the store", identity_id=identity_id)
-        network = rows[0].network_id
-        others = _first_applications(conn, network, identity_id) if network is not None else []
+        own, network = rows[0]
+        others = view.first_applications(network, identity_id) if network is not None else []
     if not others:
         raise JudgementRefused(
             f"identity {identity_id} is in no network: nothing to split it from",
             identity_id=identity_id,
         )
-    own = rows[0].app_key
     pairs = [_pair("network_apart", own, o, analyst, reason, now) for o in others]
     return _record(store, pairs, watched=[own])
 
 
-def _first_applications(conn: Connection, network: str, own: str) -> list[str]:
-    """The first application key of each other identity of a network."""
-    links = schema.links
-    query = (
-        select(func.min(links.c.app_key))
-        .where(links.c.network_id == network, links.c.identity_id != own)
-        .group_by(links.c.identity_id)
-    )
-    return sorted(conn.execute(query).scalars())
-
-
 def placements(store: Store, keys: list[str]) -> list[Placement]:
     """Where each application stands now, in the order given."""
-    with store.transaction("judge_placements") as conn:
-        return [Placement(app_ref(key), *_placement(conn, key)) for key in keys]
+    with link_view(store, "judge_placements") as view:
+        return [Placement(app_ref(key), *view.placement(key)) for key in keys]
 
 
 def list_judgements(store: Store) -> list[Judgement]:
@@ -135,14 +116,13 @@ def list_judgements(store: Store) -> list[Judgement]:
     ]
 
 
-def _application(conn: Connection, ref: str) -> str:
+def _application(view: LinkView, ref: str) -> str:
     """The store key of an application named ``company_id/application_id``. Ids may hold a
     slash themselves, so every split is tried; the store says which one exists."""
     candidates = [
         schema.join_key((ref[:at], ref[at + 1 :])) for at, char in enumerate(ref) if char == "/"
     ]
-    apps = schema.applications
-    found = conn.execute(select(apps.c.key).where(apps.c.key.in_(candidates))).scalars().all()
+    found = view.existing_applications(candidates)
     if not found:
         raise NotFound(
             f"no application {ref!r} in the store: name it company_id/application_id, "
@@ -153,24 +133,7 @@ def _application(conn: Connection, ref: str) -> str:
         raise JudgementRefused(
             f"{ref!r} names {len(found)} applications: their ids hold a '/'", application=ref
         )
-    return str(found[0])
-
-
-def _others(
-    conn: Connection, member: Column[str], group: Column[str], group_id: str, own: str
-) -> list[str]:
-    """The other members of a group in the links: an identity's other applications, or a
-    network's other identities."""
-    members = conn.execute(select(member).where(group == group_id).distinct()).scalars()
-    return sorted(m for m in members if m != own)
-
-
-def _placement(conn: Connection, key: str) -> tuple[str | None, str | None]:
-    links = schema.links
-    row = conn.execute(
-        select(links.c.identity_id, links.c.network_id).where(links.c.app_key == key)
-    ).first()
-    return (row.identity_id, row.network_id) if row else (None, None)
+    return found[0]
 
 
 def _pair(kind: str, x: str, y: str, analyst: str, reason: str, now: datetime) -> Judgement:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
-from sqlalchemy import select
-
 from fauxhire.domain.evidence import ComparisonEvidence, E, SharedEvidence
 from fauxhire.domain.outcomes import LinkEdge
 from fauxhire.errors import NotFound
-from fauxhire.store import outputs, schema
+from fauxhire.store import outputs
 from fauxhire.store.store import Store
+from fauxhire.store.views import link_view
 
 
 @dataclass(frozen=True)
@@ -25,23 +24,8 @@ class GroupView(Generic[E]):
 
 
 def show_identity(store: Store, identity_id: str) -> GroupView[ComparisonEvidence]:
-    a, links = schema.applications, schema.links
-    query = (
-        select(
-            a.c.key,
-            a.c.company_id,
-            a.c.application_id,
-            a.c.name_display,
-            a.c.applied_at,
-            a.c.job_title,
-            links.c.network_id,
-        )
-        .join(links, links.c.app_key == a.c.key)
-        .where(links.c.identity_id == identity_id)
-        .order_by(a.c.applied_at)
-    )
-    with store.transaction("show_identity") as conn:
-        members = [dict(row) for row in conn.execute(query).mappings()]
+    with link_view(store, "show_identity") as view:
+        members = view.identity_members(identity_id)
     if not members:
         raise NotFound(f"no identity {identity_id!r} in the store", identity_id=identity_id)
     return GroupView(
@@ -54,14 +38,8 @@ def show_identity(store: Store, identity_id: str) -> GroupView[ComparisonEvidenc
 
 
 def show_network(store: Store, network_id: str) -> GroupView[SharedEvidence]:
-    a, links = schema.applications, schema.links
-    query = (
-        select(links.c.identity_id, a.c.name_display, a.c.company_id)
-        .join(a, a.c.key == links.c.app_key)
-        .where(links.c.network_id == network_id)
-    )
-    with store.transaction("show_network") as conn:
-        rows = conn.execute(query).all()
+    with link_view(store, "show_network") as view:
+        rows = view.network_members(network_id)
     if not rows:
         raise NotFound(f"no network {network_id!r} in the store", network_id=network_id)
     members: dict[str, dict[str, Any]] = {}
