@@ -25,7 +25,7 @@ from fauxhire.assess.ruleset import content_hash
 from fauxhire.cli import app
 from fauxhire.domain.shapes import estimative_level, level_floor
 from fauxhire.errors import RuleError
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.outputs import (
     AssessmentRow,
     read_assessments,
@@ -65,7 +65,7 @@ def db(world: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db: str) -> Iterator[Store]:
-    opened = Store.open(db)
+    opened = SqlStore.open(db)
     yield opened
     opened.close()
 

@@ -13,7 +13,7 @@ import polars as pl
 from fauxhire.link.engine import Engine, NetworkLinks, level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC
 from fauxhire.link.spec import MISSING
-from fauxhire.store import outputs
+from fauxhire.ports import Edge
 
 _JUDGED_TOGETHER = {
     "comparison": "judgement",
@@ -25,7 +25,7 @@ _JUDGED_TOGETHER = {
 
 def identity_edges(
     links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame, engine: Engine
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     """The strongest links that hold each identity together (a maximum spanning forest of
     ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
     built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
@@ -38,7 +38,7 @@ def identity_edges(
         .with_columns(_evidence_json().alias("evidence"))
     )
     return [
-        outputs.Edge("identity", a, b, group, float(score), probability, evidence)
+        Edge("identity", a, b, group, float(score), probability, evidence)
         for a, b, group, score, probability, evidence in tree.select(
             "key", "key_b", "id", "weight", "probability", "evidence"
         ).iter_rows()
@@ -47,7 +47,7 @@ def identity_edges(
 
 def borrowed_edges(
     pairs: pl.DataFrame, links: pl.DataFrame, identities: pl.DataFrame
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     """One edge per pair of identities split apart as a possibly borrowed identity (``pairs``:
     cluster_a, cluster_b): the strongest link between them, which shows what they present alike
     (the name, the address, the profile) and that no email, phone or resume line agrees."""
@@ -65,7 +65,7 @@ def borrowed_edges(
     )
     named = across.with_columns(_evidence_json().alias("evidence")).sort("id", "id_b")
     return [
-        outputs.Edge("borrowed", a, b, a, float(score), probability, evidence)
+        Edge("borrowed", a, b, a, float(score), probability, evidence)
         for a, b, score, probability, evidence in named.select(
             pl.min_horizontal("id", "id_b").alias("a"),
             pl.max_horizontal("id", "id_b").alias("b"),
@@ -103,7 +103,7 @@ def _evidence_json() -> pl.Expr:
 
 def network_edges(
     network: NetworkLinks, per_identity: pl.DataFrame, network_ids: pl.DataFrame
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     named = (
         network.edges.join(per_identity, left_on="identity_a", right_on="cluster")
         .join(per_identity, left_on="identity_b", right_on="cluster", suffix="_b")
@@ -111,7 +111,7 @@ def network_edges(
         .join(network_ids, left_on="network", right_on="group", suffix="_net")
     )
     return [
-        outputs.Edge(
+        Edge(
             "network",
             row["id"],
             row["id_b"],

@@ -8,11 +8,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, Table, delete, insert, select
 
+from fauxhire.ports import AssessmentRow as AssessmentRow
+from fauxhire.ports import Edge as Edge
+from fauxhire.ports import Link as Link
+from fauxhire.ports import LinkRun as LinkRun
 from fauxhire.store import schema
 from fauxhire.store.bulk import insert_rows
 from fauxhire.store.prepare import apply_converters, converters
@@ -21,24 +25,6 @@ from fauxhire.store.store import Store
 from fauxhire.store.types import JsonText
 
 BATCH = 10_000
-
-
-class Link(NamedTuple):
-    company_id: str
-    application_id: str
-    identity_id: str
-    network_id: str | None
-
-
-class AssessmentRow(NamedTuple):
-    subject_kind: str  # identity | network
-    subject_id: str
-    network_id: str | None
-    probability: float
-    level: str
-    evidence: list[dict[str, Any]]
-    ruleset_version: str | None = None
-    ruleset_hash: str | None = None
 
 
 def _replace_all(
@@ -156,13 +142,6 @@ def latest_report(store: Store) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
-class LinkRun(NamedTuple):
-    run_id: int
-    mode: str  # full | incremental
-    model: dict[str, Any]
-    summary: dict[str, Any]
-
-
 def latest_link_run(store: Store) -> LinkRun | None:
     """The link run saved last, or None before the first."""
     t = schema.link_runs
@@ -170,18 +149,6 @@ def latest_link_run(store: Store) -> LinkRun | None:
     with store.transaction("latest_link_run") as conn:
         row = conn.execute(query.limit(1)).first()
     return LinkRun(int(row[0]), row[1], dict(row[2]), dict(row[3])) if row else None
-
-
-class Edge(NamedTuple):
-    """A link that holds an identity or a network together, with its evidence."""
-
-    stage: str  # identity | network | borrowed (two identities split as a borrowed identity)
-    a: str
-    b: str
-    group_id: str
-    score: float
-    probability: float | None
-    evidence: list[dict[str, Any]] | str  # its JSON text, when built in bulk
 
 
 def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:
