@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 PG_ENV = "FAUXHIRE_TEST_PG_URL"
@@ -73,7 +73,7 @@ def open_store() -> Iterator[Callable[[str], Store]]:
     opened: list[Store] = []
 
     def _open(url: str) -> Store:
-        store = Store.open(url)
+        store = SqlStore.open(url)
         opened.append(store)
         return store
 

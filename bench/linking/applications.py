@@ -37,7 +37,7 @@ import polars as pl
 
 from fauxhire.link.identities import application_records
 from fauxhire.services.ingest import run_folder
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.columnar import read_columns
 from fauxhire.store.frames import read_frame
 
@@ -53,7 +53,7 @@ def ingest(world: Path, db: Path) -> None:
     """The input folder into a fresh store, as `fauxhire run` ingests it."""
     partial = db.with_name(db.name + ".partial")
     partial.unlink(missing_ok=True)
-    store = Store.open(f"sqlite:///{partial}")
+    store = SqlStore.open(f"sqlite:///{partial}")
     started = time.perf_counter()
     try:
         run_folder(store, world / "world", clock=lambda: datetime.now(UTC))
@@ -113,7 +113,7 @@ def write(world: Path, out: Path, db: str | None) -> Path:
         if not path.exists():
             ingest(world, path)
         db = f"sqlite:///{path}"
-    store = Store.open(db)
+    store = SqlStore.open(db)
     try:
         records = records_of(store)
     finally:

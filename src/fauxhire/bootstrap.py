@@ -32,7 +32,7 @@ from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
 from fauxhire.services.yaml_bounds import check_ruleset_file_size
 from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 
 __all__ = [
     "DB_VARIABLE",
@@ -104,7 +104,7 @@ class Config:
 class App(Config):
     """A ``Config`` with its store open."""
 
-    store: Store
+    store: SqlStore  # every port of fauxhire.ports, and the SQL store the rest still uses
 
 
 def configure(
@@ -142,7 +142,7 @@ def open_app(
     exist, and nothing is written to it (not even a migration)."""
     config = configure(db, log_handler=log_handler, clock=clock)
     try:
-        store = Store.open(config.settings.db, read_only=read_only)
+        store = SqlStore.open(config.settings.db, read_only=read_only)
     except ConfigError as exc:
         raise ConfigError(f"{exc.message} ({_db_origin(db)})", **exc.detail) from exc
     try:

@@ -24,7 +24,7 @@ from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
 from fauxhire.services import resolve_joins, run_folder
 from fauxhire.services.network_evidence import network_evidence
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.frames import read_frame
 from fauxhire.world.generate import generate
 from fauxhire.world.spec import WorldSpec
@@ -50,7 +50,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("conformance")
     # 1,200 applications, a third of them of one operation's personas: seconds to link.
     generate(WorldSpec(seed=3, legitimate=400, scale=0.05), root / "input", root / "truth")
-    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{root / 'fauxhire.db'}")
     try:
         run_folder(store, root / "input", clock=Ticks(), workers=1)
         resolve_joins(store)

@@ -26,7 +26,7 @@ from fauxhire.cli import app
 from fauxhire.domain import Assessment
 from fauxhire.domain.levels import estimative_level, level_floor
 from fauxhire.errors import RuleError
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.outputs import (
     read_assessments,
     read_links,
@@ -65,7 +65,7 @@ def db(world: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db: str) -> Iterator[Store]:
-    opened = Store.open(db)
+    opened = SqlStore.open(db)
     yield opened
     opened.close()
 

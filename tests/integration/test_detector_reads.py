@@ -16,7 +16,7 @@ from fauxhire.assess.ruleset import Indicator
 from fauxhire.assess.score import assess
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.facts import read_facts
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.world.feeds import COMMUNITY_KEY
 
 RULESET = load_ruleset()
@@ -24,7 +24,7 @@ RULESET = load_ruleset()
 
 @pytest.fixture(scope="module")
 def facts(demo_world: Path) -> Facts:
-    store = Store.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
     try:
         return read_facts(store, now=datetime(2025, 7, 1, tzinfo=UTC), community_key=COMMUNITY_KEY)
     finally:

@@ -24,7 +24,7 @@ from fauxhire.errors import JudgementRefused, NotFound
 from fauxhire.services import judge
 from fauxhire.services.dispositions import dispose, list_dispositions
 from fauxhire.services.link import link_store
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.dispositions import current_dispositions, read_dispositions
 
 runner = CliRunner()
@@ -59,7 +59,7 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def store(url: str) -> Iterator[Store]:
-    opened = Store.open(url)
+    opened = SqlStore.open(url)
     yield opened
     opened.close()
 

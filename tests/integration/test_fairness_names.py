@@ -31,7 +31,7 @@ from fauxhire.assess.score import LIKELY, assess
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.facts import read_facts
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.world.feeds import COMMUNITY_KEY  # the demo worlds' partner-match key
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -48,7 +48,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(demo_world: Path) -> World:
     """The facts of the session's small world, read as they are (nothing is written)."""
-    store = Store.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
     try:
         facts = read_facts(store, now=NOW, community_key=COMMUNITY_KEY)
     finally:

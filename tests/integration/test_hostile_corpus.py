@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fauxhire.services import quarantine_entries
-from fauxhire.store import Store, schema
+from fauxhire.store import SqlStore, schema
 
 HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
 FAUXHIRE = Path(sys.executable).with_name("fauxhire")
@@ -214,7 +214,7 @@ def _check_step(index: int, step: Step, done: Finished, case: Case, places: dict
 
 
 def _check_store(url: str, case: Case, places: dict[str, str]) -> None:
-    store = Store.open(url)
+    store = SqlStore.open(url)
     try:
         entries = quarantine_entries(store)
         for want in case.quarantined:

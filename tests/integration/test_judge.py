@@ -19,7 +19,7 @@ from fauxhire.cli import app
 from fauxhire.errors import JudgementRefused, NotFound
 from fauxhire.services import judge
 from fauxhire.services.link import link_store
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.frames import read_frame
 from fauxhire.store.judgements import read_judgements
 
@@ -43,7 +43,7 @@ def url(world: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(url: str) -> Iterator[Store]:
-    opened = Store.open(url)
+    opened = SqlStore.open(url)
     yield opened
     opened.close()
 

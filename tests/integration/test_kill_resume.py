@@ -22,7 +22,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.store import schema as s
 
 ROWS = 20_000
@@ -72,7 +72,7 @@ def _run(paths: list[Path], url: str) -> None:
 
 
 def _snapshot(url: str) -> dict[str, Any]:
-    store = Store.open(url)
+    store = SqlStore.open(url)
     try:
         # Records by their natural keys: surrogate ids are storage detail (a PostgreSQL
         # sequence does not roll back with a killed transaction), and so are ingest times.
@@ -99,7 +99,7 @@ def _snapshot(url: str) -> dict[str, Any]:
 
 
 def _count(url: str) -> int:
-    store = Store.open(url)
+    store = SqlStore.open(url)
     try:
         return store.count("applications")
     finally:
@@ -170,7 +170,7 @@ def test_killed_ingest_rerun_equals_one_clean_ingest(
     _run(data, killed_url)  # the same command again completes it
     assert _snapshot(killed_url) == clean
     # The bulk load dropped lookup indexes; the completed run has every one of them back.
-    store = Store.open(killed_url)
+    store = SqlStore.open(killed_url)
     try:
         with store.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError
 from fauxhire.services.link import link_store
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.store.judgements import Judgement, add_judgements
 from fauxhire.store.schema import join_key
 
@@ -98,7 +98,7 @@ def test_judgements_are_respected_by_later_runs(world: Path) -> None:
     members = max(by_identity.values(), key=len)
     split_off = members[0]
     key = join_key((split_off["company_id"], split_off["application_id"]))
-    store = Store.open(f"sqlite:///{world / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{world / 'fauxhire.db'}")
     now = datetime(2026, 11, 24, tzinfo=UTC)
     add_judgements(
         store,

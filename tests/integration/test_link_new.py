@@ -19,7 +19,7 @@ from fauxhire.cli import app
 from fauxhire.errors import NotFound
 from fauxhire.evaluation.metrics import pairwise_scores
 from fauxhire.services.increment import link_new
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.store.frames import read_frame
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def _db(root: Path) -> list[str]:
 
 
 def _identities(root: Path) -> pl.DataFrame:
-    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{root / 'fauxhire.db'}")
     try:
         return read_frame(store, "links").select("rec", "identity_id")
     finally:
@@ -66,7 +66,7 @@ def test_a_new_batch_joins_the_identities_and_leaves_the_rest_alone(store_path: 
     result = runner.invoke(app, ["link", "--new", *_db(root)])
     assert result.exit_code == 0, result.output
     after = _identities(root)
-    store = Store.open(f"sqlite:///{root / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{root / 'fauxhire.db'}")
     try:
         applications = read_frame(store, "applications").height
     finally:
@@ -102,7 +102,7 @@ def test_a_new_batch_joins_the_identities_and_leaves_the_rest_alone(store_path: 
 
 
 def test_nothing_new_links_nothing(store_path: Path) -> None:
-    store = Store.open(f"sqlite:///{store_path / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{store_path / 'fauxhire.db'}")
     try:
         assert link_new(store).applications == 0
     finally:
@@ -150,7 +150,7 @@ def test_a_batch_without_a_kind_of_value_is_linked(tmp_path: Path, db_url: str) 
     assert runner.invoke(app, ["ingest", "applications", str(tmp_path / "later.jsonl"), *db])
     result = runner.invoke(app, ["link", "--new", *db])
     assert result.exit_code == 0, (result.output, result.exception)
-    store = Store.open(db_url)
+    store = SqlStore.open(db_url)
     try:
         links = read_frame(store, "links")
     finally:

@@ -17,7 +17,7 @@ from fauxhire.services.assess import load_ruleset
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import Plan, ReportRequest, run_pipeline
 from fauxhire.services.relink import judge_and_relink
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 from fauxhire.store.outputs import read_assessments, read_links
 from support.clock import Ticks  # tests/ is on sys.path (its conftest.py)
 from support.folder import Expected, write_folder
@@ -31,7 +31,7 @@ def folder(tmp_path: Path) -> tuple[Path, Expected]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    opened = SqlStore.open(f"sqlite:///{tmp_path / 'store.db'}")
     yield opened
     opened.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.store import schema as s
 
 FAUXHIRE = Path(sys.executable).with_name("fauxhire")
@@ -55,7 +55,7 @@ def _pending(folder: Path) -> list[dict[str, Any]]:
 
 def _stored(folder: Path) -> dict[str, tuple[str, str, set[str]]]:
     """By application id: job title, file and emails as stored."""
-    store = Store.open(f"sqlite:///{folder / 'store.db'}", read_only=True)
+    store = SqlStore.open(f"sqlite:///{folder / 'store.db'}", read_only=True)
     try:
         apps = store.rows(select(s.applications))
         values = store.rows(select(s.applicant_values))

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError
 from fauxhire.evaluation.report import compare_report
-from fauxhire.store import Store, schema
+from fauxhire.store import SqlStore, schema
 from fauxhire.store.outputs import latest_report
 from fauxhire.world.feeds import COMMUNITY_KEY
 
@@ -44,7 +44,7 @@ def test_demo_writes_the_report_and_it_matches_the_truth(demo_world: Path) -> No
     figures = _json(figures_file)
     scores = compare_report(figures, _json(demo_world / "truth" / "report.json"))
     assert scores.passed, scores.to_json()
-    store = Store.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
+    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
     try:
         assert latest_report(store) == figures  # what evaluate reads is what was written
     finally:
@@ -97,7 +97,7 @@ def test_window_and_country_filter_against_the_truth(
 
 
 def test_anonymised_report_holds_no_names(store_copy: str, tmp_path: Path) -> None:
-    store = Store.open(store_copy)
+    store = SqlStore.open(store_copy)
     try:
         a, c = schema.applications, schema.companies
         with store.transaction("test") as conn:

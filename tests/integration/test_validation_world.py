@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.services.evaluate import evaluate_store
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 
 ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "validation" / "v1-default-6k.tar.xz"
 
@@ -41,7 +41,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         app, ["run", str(root / "world"), "--db", db, "--report", str(root / "rep")]
     )
     assert ran.exit_code == 0, ran.output
-    store = Store.open(db)
+    store = SqlStore.open(db)
     try:
         scores = evaluate_store(store, root / "truth").to_json()
     finally:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from fauxhire.services import resolve_joins, run_folder
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.world import phrases
 from fauxhire.world.generate import generate
 from fauxhire.world.lookalikes import EASY_APPLY, HIGH_VOLUME, MAILBOX_PLACES
@@ -65,7 +65,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("lookalikes")
     generate(SPEC, root / "input", root / "truth")
     db = root / "store.db"
-    store = Store.open(f"sqlite:///{db}")
+    store = SqlStore.open(f"sqlite:///{db}")
     try:
         results = run_folder(store, root / "input", clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
         assert {r.status for r in results} == {"done"}

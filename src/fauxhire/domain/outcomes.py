@@ -72,14 +72,12 @@ class Assessment:
     ruleset_hash: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """A change a person or a run made to what the store holds: who, when, what, to which
-    subject and why. Judgements and dispositions keep these fields in their own tables today;
-    this is the one shape an audit trail appends (issue 16, the store port)."""
+class AuditEvent(NamedTuple):
+    """Who read or changed what, about whom, why and when: one line of the audit trail
+    (``ports.AuditLog``). A NamedTuple, as ``Link``: the store reads it back as rows."""
 
+    actor: str  # the analyst, or the process and command of a run
+    action: str  # e.g. "identity-summary", "judge:together", "dispose:cleared"
+    subject: str  # the identity, network or application it is about, e.g. "identity:i-12"
+    purpose: str  # why: the reason the person gave, or the command that read it
     at: datetime
-    actor: str  # the analyst, or the command of a run
-    action: str  # e.g. "judge:together", "dispose:cleared", "link:full"
-    subject: str  # the identity, network or application it is about
-    reason: str = ""

@@ -20,9 +20,8 @@ from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.ruleset import LoadedRuleset, Problem, parse_ruleset
 from fauxhire.assess.score import LIKELY, Assessed, assess
 from fauxhire.errors import RuleError
+from fauxhire.ports import AssessingStore, AssessmentRow
 from fauxhire.services.facts import read_facts
-from fauxhire.store import Store
-from fauxhire.store.outputs import AssessmentRow, replace_assessments
 
 log = logging.getLogger(__name__)
 BUILTIN = "builtin:default.yaml"
@@ -74,7 +73,7 @@ def load_ruleset(path: Path | None = None) -> LoadedRuleset:
 
 
 def assess_store(
-    store: Store,
+    store: AssessingStore,
     *,
     now: datetime,
     ruleset: LoadedRuleset | None = None,
@@ -88,7 +87,8 @@ def assess_store(
     assessed = assess(facts, loaded)
     log.info("assess: scored in %.1f s", time.perf_counter() - stamp)
     stamp = time.perf_counter()
-    replace_assessments(store, _rows(assessed, loaded), now=now)
+    with store.unit_of_work():
+        store.replace_assessments(_rows(assessed, loaded), now=now)
     log.info("assess: written in %.1f s", time.perf_counter() - stamp)
     identities, networks = assessed.identities, assessed.networks
     levels = identities.group_by("level").agg(pl.len()).rows()

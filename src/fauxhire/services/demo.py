@@ -19,7 +19,7 @@ from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest, run_pipeline
 from fauxhire.services.report import WrittenReport
 from fauxhire.services.stats import store_stats
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 from fauxhire.world.feeds import COMMUNITY_KEY
 from fauxhire.world.generate import WorldSummary, generate
 from fauxhire.world.spec import WorldSpec
@@ -64,7 +64,7 @@ def generate_world(
 
 
 def run_world(
-    store: Store,
+    store: SqlStore,
     world: WorldSummary,
     *,
     clock: Clock,

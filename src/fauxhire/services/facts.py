@@ -9,6 +9,7 @@ not iterated.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import get_args
 
 import polars as pl
 
@@ -17,26 +18,24 @@ from fauxhire.domain.normalise import name as name_norm
 from fauxhire.enrich import ipintel, timezones
 from fauxhire.enrich.keyed import with_keyed_hashes
 from fauxhire.enrich.places import places as enrich_places
-from fauxhire.store import Store
-from fauxhire.store.dispositions import current_dispositions
-from fauxhire.store.frames import FACT_QUERIES, read_fact_frame
+from fauxhire.ports import FactFrame, FactReader
 from fauxhire.store.schema import KEY_SEP
 
 _S = pl.String
 
 
-def read_facts(store: Store, *, now: datetime, community_key: bytes | None = None) -> Facts:
+def read_facts(reader: FactReader, *, now: datetime, community_key: bytes | None = None) -> Facts:
     """Read what the assessment needs, then shape it (``shape_facts``): reads first, no store
     access while computing."""
-    frames = {name: read_fact_frame(store, name) for name in FACT_QUERIES}
-    frames["dispositions"] = current_dispositions(store)
+    frames = {name: reader.fact_frame(name) for name in get_args(FactFrame)}
     return shape_facts(frames, now=now, community_key=community_key)
 
 
 def shape_facts(
     frames: dict[str, pl.DataFrame], *, now: datetime, community_key: bytes | None = None
 ) -> Facts:
-    """The frames of ``FACT_QUERIES`` (and the current dispositions) as the facts the
+    """The frames of ``FactReader.fact_frame`` (``FactFrame``: the linked records and the
+    current dispositions) as the facts the
     detectors read, enriched: places and local hours, egress classed, reports and partner
     indicators matched to identities."""
     places = enrich_places(

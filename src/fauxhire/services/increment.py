@@ -34,11 +34,9 @@ from fauxhire.link.cluster import cluster
 from fauxhire.link.engine import Engine
 from fauxhire.link.identities import IDENTITY_SPEC, VALUE_COLUMNS, application_records
 from fauxhire.link.model import Model
+from fauxhire.ports import BatchInputs, Judgement, LinkingStore, LinkRun
 from fauxhire.services.link import highest_id_number, id_number
 from fauxhire.services.link_edges import identity_edges
-from fauxhire.store import outputs, subsets
-from fauxhire.store.judgements import Judgement, read_judgements
-from fauxhire.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +57,7 @@ class IncrementSummary:
 
 
 def link_new(
-    store: Store, *, now: datetime | None = None, engine: Engine | None = None
+    store: LinkingStore, *, now: datetime | None = None, engine: Engine | None = None
 ) -> IncrementSummary:
     """Link the applications stored since the last link run into its identities, with
     ``engine`` (the default engine when none is given)."""
@@ -67,11 +65,11 @@ def link_new(
     engine = engine or engines.engine()
     started = time.perf_counter()
     summary = IncrementSummary()
-    run = outputs.latest_link_run(store)
+    run = store.latest_link_run()
     if run is None:
         raise NotFound("no link run yet: run `fauxhire link` once before linking new batches")
     model = Model.from_json(IDENTITY_SPEC, run.model)
-    new_apps = subsets.applications_after(store, int(run.summary.get("max_rec", 0)))
+    new_apps = store.applications_after(int(run.summary.get("max_rec", 0)))
     summary.applications = new_apps.height
     if new_apps.height == 0:
         return summary
@@ -81,42 +79,50 @@ def link_new(
     summary.compared_with = len(related.recs)
     new = new_apps.get_column("rec")
     links = _scored_links(engine, related, new, model, summary)
-    previous = subsets.links_of(store, related.recs)
-    judgements = read_judgements(store)
+    previous = store.links_of(related.recs)
+    judgements = store.judgements()
     members, merged, networks = _identities_after(
         store, links, new, previous, apps, judgements, int(run.summary.get("last_identity", 0))
     )
     fresh = members.join(new_apps.select("rec", "key"), on="rec")
-    added = subsets.add_links(
-        store,
-        (
-            (key, identity, networks.get(identity))
-            for key, identity in fresh.select("key", "id").iter_rows()
-        ),
-        {old: (kept, networks.get(kept)) for old, kept in merged.items()},
-        identity_edges(links, members, apps, engine),
-        now=now,
-    )
-    _count_joined(summary, fresh, previous)
-    summary.merged_identities = len(merged)
-    summary.seconds["total"] = round(time.perf_counter() - started, 3)
-    outputs.save_link_run(
-        store,
-        mode="incremental",
-        spec={"identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version]},
-        model=run.model,
-        summary={
-            **summary.to_json(),
-            "applications": total,
-            "max_rec": int(new.max() or 0),  # type: ignore[arg-type]
-            "last_identity": max(
-                int(run.summary.get("last_identity", 0)), highest_id_number(fresh.get_column("id"))
+    # The batch's links and its run in one unit of work: a reader, or the next batch, never
+    # sees links past the watermark the last run records.
+    with store.unit_of_work():
+        added = store.add_links(
+            (
+                (key, identity, networks.get(identity))
+                for key, identity in fresh.select("key", "id").iter_rows()
             ),
-        },
-        now=now,
-    )
+            {old: (kept, networks.get(kept)) for old, kept in merged.items()},
+            identity_edges(links, members, apps, engine),
+            now=now,
+        )
+        _count_joined(summary, fresh, previous)
+        summary.merged_identities = len(merged)
+        summary.seconds["total"] = round(time.perf_counter() - started, 3)
+        store.save_link_run(
+            mode="incremental",
+            spec={"identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version]},
+            model=run.model,
+            summary=_run_summary(summary, run, total, int(new.max() or 0), fresh),  # type: ignore[arg-type]
+            now=now,
+        )
     log.info("link --new: %d applications, %d links written", added, summary.links)
     return summary
+
+
+def _run_summary(
+    summary: IncrementSummary, run: LinkRun, total: int, max_rec: int, fresh: pl.DataFrame
+) -> dict[str, Any]:
+    """The batch's figures, and where the next batch picks up: the last application row
+    linked and the highest identity number given."""
+    last = highest_id_number(fresh.get_column("id"))
+    return {
+        **summary.to_json(),
+        "applications": total,
+        "max_rec": max_rec,
+        "last_identity": max(int(run.summary.get("last_identity", 0)), last),
+    }
 
 
 def _count_joined(summary: IncrementSummary, fresh: pl.DataFrame, previous: pl.DataFrame) -> None:
@@ -136,7 +142,7 @@ class _Related:
     frequencies: dict[str, pl.DataFrame]  # per weighed column: value, tf (of the store)
 
 
-def _with_related(store: Store, new_apps: pl.DataFrame, total: int) -> _Related:
+def _with_related(store: BatchInputs, new_apps: pl.DataFrame, total: int) -> _Related:
     """The stored applications that share a value or a name with a new one, read whole.
 
     A value or name held by more applications than its blocking rule's cap makes no pairs in
@@ -144,8 +150,8 @@ def _with_related(store: Store, new_apps: pl.DataFrame, total: int) -> _Related:
     a third of a million-application store). The counts of every value and name of the batch,
     read from the indexes, give the term frequencies a full run would."""
     recs = new_apps.get_column("rec").to_list()
-    new_values = subsets.values_of(store, recs).filter(pl.col("kind").is_in(list(VALUE_COLUMNS)))
-    counts = subsets.value_counts(store, new_values.select("kind", "key")).with_columns(
+    new_values = store.values_of(recs).filter(pl.col("kind").is_in(list(VALUE_COLUMNS)))
+    counts = store.value_counts(new_values.select("kind", "key")).with_columns(
         pl.col("kind").replace_strict(VALUE_COLUMNS).alias("column")
     )
     caps = pl.DataFrame(
@@ -154,17 +160,15 @@ def _with_related(store: Store, new_apps: pl.DataFrame, total: int) -> _Related:
     )
     counts = counts.join(caps, on="column")
     kept = counts.filter(pl.col("holders") <= pl.col("cap")).select("kind", "key")
-    shared = subsets.holders_of_values(store, kept)
+    shared = store.holders_of_values(kept)
     names = new_apps.get_column("name_key").drop_nulls().unique().to_list()
-    named = subsets.name_counts(store, names)
+    named = store.name_counts(names)
     few = named.filter(pl.col("holders") <= _CAPS["name"]).get_column("name_key").to_list()
-    related = set(shared.get_column("rec").to_list()) | set(subsets.holders_of_names(store, few))
+    related = set(shared.get_column("rec").to_list()) | set(store.holders_of_names(few))
     related -= set(recs)
     ordered = sorted(related)
-    apps = pl.concat([new_apps, subsets.applications_by_rec(store, ordered)])
-    values = pl.concat(
-        [new_values.join(kept, on=["kind", "key"]), subsets.values_of(store, ordered)]
-    )
+    apps = pl.concat([new_apps, store.applications_by_rec(ordered)])
+    values = pl.concat([new_values.join(kept, on=["kind", "key"]), store.values_of(ordered)])
     return _Related(apps, values, ordered, _frequencies(counts, named, total))
 
 
@@ -208,7 +212,7 @@ def _scored_links(
 
 
 def _identities_after(
-    store: Store,
+    store: BatchInputs,
     links: pl.DataFrame,
     new: pl.Series,
     previous: pl.DataFrame,
@@ -245,7 +249,7 @@ def _identities_after(
     b = np.array([e[1] for e in edges], dtype=np.int64)
     w = np.array([e[2] for e in edges], dtype=np.float64)
     labels = cluster(count, a, b, w, apart)
-    sizes = subsets.identity_sizes(store, old_ids)
+    sizes = store.identity_sizes(old_ids)
     network_of = dict(
         previous.select("identity_id", "network_id").unique("identity_id").iter_rows()
     )
@@ -288,7 +292,7 @@ def _kept_ids(
 
 
 def _apart_nodes(
-    store: Store,
+    store: BatchInputs,
     judgements: list[Judgement],
     key_to_rec: dict[str, int],
     node_of_new: dict[int, int],
@@ -297,7 +301,7 @@ def _apart_nodes(
     """Apart judgements as pairs of nodes: a new application's, or an existing identity's
     (an existing application anywhere in the store stands for its identity)."""
     apart = [j for j in judgements if j.kind == "apart"]
-    identity_of_key = subsets.links_of_keys(store, sorted({k for j in apart for k in (j.a, j.b)}))
+    identity_of_key = store.links_of_keys(sorted({k for j in apart for k in (j.a, j.b)}))
 
     def node(key: str) -> int | None:
         rec = key_to_rec.get(key)

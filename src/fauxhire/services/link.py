@@ -21,12 +21,9 @@ from fauxhire.link import engines
 from fauxhire.link.engine import Borrowed, Engine, Judgements, NetworkLinks, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
+from fauxhire.ports import Judgement, Link, LinkingStore, OutcomeWriter
 from fauxhire.services.link_edges import borrowed_edges, identity_edges, network_edges
 from fauxhire.services.network_evidence import network_apart, network_evidence
-from fauxhire.store import outputs
-from fauxhire.store.frames import read_frame
-from fauxhire.store.judgements import read_judgements
-from fauxhire.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -66,19 +63,20 @@ class _Linked:
 
 
 def link_store(
-    store: Store, *, seed: int = 0, now: datetime | None = None, engine: Engine | None = None
+    store: LinkingStore, *, seed: int = 0, now: datetime | None = None, engine: Engine | None = None
 ) -> LinkSummary:
     """Resolve every application into identities and networks with ``engine`` (the default
-    engine when none is given), and write the result."""
+    engine when none is given), and write the result: links, edges and the run in one unit
+    of work, so a reader sees the previous run or this one whole."""
     now = now or datetime.now(UTC)
     engine = engine or engines.engine()
     summary = LinkSummary()
     clock = _Clock(summary)
-    apps = read_frame(store, "applications")
-    values = read_frame(store, "applicant_values")
+    apps = store.linking_frame("applications")
+    values = store.linking_frame("applicant_values")
     summary.applications = apps.height
     records = application_records(apps, values)
-    judgements = read_judgements(store)
+    judgements = store.judgements()
     summary.judgements = len(judgements)
     by_key = apps.select("key", "rec")
     clock.lap("read")
@@ -88,7 +86,7 @@ def link_store(
     borrowed = engine.split_borrowed(
         resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
     )
-    previous = read_frame(store, "links")  # rec, identity_id, network_id
+    previous = store.linking_frame("links")  # rec, identity_id, network_id
     identity_ids = _stable_ids(
         borrowed.clusters.rename({"cluster": "group"}),
         previous.select("rec", pl.col("identity_id").alias("old")),
@@ -111,17 +109,17 @@ def link_store(
     clock.lap("networks")
 
     linked = _Linked(resolution, borrowed, identities, per_identity, network, network_ids)
-    _write(store, engine, apps, linked, now)
-    _count(summary, apps, linked)
-    clock.lap("write")
-    outputs.save_link_run(
-        store,
-        mode="full",
-        spec=_SPECS,
-        model=resolution.model.to_json(),
-        summary=summary.to_json(),
-        now=now,
-    )
+    with store.unit_of_work():
+        _write(store, engine, apps, linked, now)
+        _count(summary, apps, linked)
+        clock.lap("write")
+        store.save_link_run(
+            mode="full",
+            spec=_SPECS,
+            model=resolution.model.to_json(),
+            summary=summary.to_json(),
+            now=now,
+        )
     return summary
 
 
@@ -133,7 +131,7 @@ _SPECS = {
 
 
 def _network_apart(
-    judgements: list[Any], identities: pl.DataFrame, by_key: pl.DataFrame, borrowed: Borrowed
+    judgements: list[Judgement], identities: pl.DataFrame, by_key: pl.DataFrame, borrowed: Borrowed
 ) -> pl.DataFrame:
     """identity_a, identity_b: the identities (cluster numbers) never in one network: those an
     analyst split, and a persona on a borrowed identity with the person it borrows from, who
@@ -147,7 +145,7 @@ def _network_apart(
 
 
 def _write(
-    store: Store, engine: Engine, apps: pl.DataFrame, linked: _Linked, now: datetime
+    store: OutcomeWriter, engine: Engine, apps: pl.DataFrame, linked: _Linked, now: datetime
 ) -> None:
     """Each application's identity and network, and the edges that are their evidence."""
     identities, network = linked.identities, linked.network
@@ -161,10 +159,9 @@ def _write(
             how="left",
         )
     )
-    outputs.replace_links(
-        store,
+    store.replace_links(
         (
-            outputs.Link(company, application, identity, net)
+            Link(company, application, identity, net)
             for company, application, identity, net in links.select(
                 "company_id", "application_id", "id", "network_id"
             ).iter_rows()
@@ -178,13 +175,9 @@ def _write(
         .filter(pl.col("cluster") == pl.col("cluster_b"))
         .drop("cluster", "cluster_b")
     )
-    outputs.replace_edges(store, "identity", identity_edges(within, identities, apps, engine))
-    outputs.replace_edges(
-        store, "borrowed", borrowed_edges(linked.borrowed.pairs, resolved, identities)
-    )
-    outputs.replace_edges(
-        store, "network", network_edges(network, linked.per_identity, linked.network_ids)
-    )
+    store.replace_edges("identity", identity_edges(within, identities, apps, engine))
+    store.replace_edges("borrowed", borrowed_edges(linked.borrowed.pairs, resolved, identities))
+    store.replace_edges("network", network_edges(network, linked.per_identity, linked.network_ids))
 
 
 def _count(summary: LinkSummary, apps: pl.DataFrame, linked: _Linked) -> None:
@@ -215,7 +208,7 @@ class _Clock:
         self.last = now
 
 
-def _pairs(judgements: list[Any], by_key: pl.DataFrame) -> Judgements:
+def _pairs(judgements: list[Judgement], by_key: pl.DataFrame) -> Judgements:
     """Application-key judgements as record pairs (rec_a < rec_b)."""
 
     def frame(kind: str) -> pl.DataFrame:

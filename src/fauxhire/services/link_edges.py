@@ -14,12 +14,12 @@ from fauxhire.domain.evidence import JUDGED_TOGETHER, ComparisonEvidence, Shared
 from fauxhire.link.engine import Engine, NetworkLinks, level_column, weight_column
 from fauxhire.link.identities import IDENTITY_SPEC
 from fauxhire.link.spec import MISSING
-from fauxhire.store import outputs
+from fauxhire.ports import Edge
 
 
 def identity_edges(
     links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame, engine: Engine
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     """The strongest links that hold each identity together (a maximum spanning forest of
     ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
     built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
@@ -32,7 +32,7 @@ def identity_edges(
         .with_columns(_evidence_json().alias("evidence"))
     )
     return [
-        outputs.Edge("identity", a, b, group, float(score), probability, evidence)
+        Edge("identity", a, b, group, float(score), probability, evidence)
         for a, b, group, score, probability, evidence in tree.select(
             "key", "key_b", "id", "weight", "probability", "evidence"
         ).iter_rows()
@@ -41,7 +41,7 @@ def identity_edges(
 
 def borrowed_edges(
     pairs: pl.DataFrame, links: pl.DataFrame, identities: pl.DataFrame
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     """One edge per pair of identities split apart as a possibly borrowed identity (``pairs``:
     cluster_a, cluster_b): the strongest link between them, which shows what they present alike
     (the name, the address, the profile) and that no email, phone or resume line agrees."""
@@ -59,7 +59,7 @@ def borrowed_edges(
     )
     named = across.with_columns(_evidence_json().alias("evidence")).sort("id", "id_b")
     return [
-        outputs.Edge("borrowed", a, b, a, float(score), probability, evidence)
+        Edge("borrowed", a, b, a, float(score), probability, evidence)
         for a, b, score, probability, evidence in named.select(
             pl.min_horizontal("id", "id_b").alias("a"),
             pl.max_horizontal("id", "id_b").alias("b"),
@@ -96,7 +96,7 @@ def _evidence_json() -> pl.Expr:
 
 def network_edges(
     network: NetworkLinks, per_identity: pl.DataFrame, network_ids: pl.DataFrame
-) -> list[outputs.Edge]:
+) -> list[Edge]:
     named = (
         network.edges.join(per_identity, left_on="identity_a", right_on="cluster")
         .join(per_identity, left_on="identity_b", right_on="cluster", suffix="_b")
@@ -104,7 +104,7 @@ def network_edges(
         .join(network_ids, left_on="network", right_on="group", suffix="_net")
     )
     return [
-        outputs.Edge(
+        Edge(
             "network",
             row["id"],
             row["id_b"],

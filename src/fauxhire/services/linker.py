@@ -14,9 +14,9 @@ from datetime import datetime
 
 from fauxhire.link import engines
 from fauxhire.link.engine import Engine
+from fauxhire.ports import LinkingStore
 from fauxhire.services.increment import IncrementSummary, link_new
 from fauxhire.services.link import LinkSummary, link_store
-from fauxhire.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +30,10 @@ class Linker:
     def __post_init__(self) -> None:
         object.__setattr__(self, "engine", engines.engine(self.name))
 
-    def link(self, store: Store, *, now: datetime) -> LinkSummary:
+    def link(self, store: LinkingStore, *, now: datetime) -> LinkSummary:
         """Every application into identities and networks; ids stable where members are."""
         return link_store(store, now=now, engine=self.engine)
 
-    def link_new(self, store: Store, *, now: datetime) -> IncrementSummary:
+    def link_new(self, store: LinkingStore, *, now: datetime) -> IncrementSummary:
         """The applications stored since the last run, into that run's identities."""
         return link_new(store, now=now, engine=self.engine)

@@ -9,20 +9,17 @@ analyst split. The engine groups identities from these (``Engine.group_networks`
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
 from fauxhire.domain.normalise import name as name_normaliser
 from fauxhire.domain.resumes import distinct_template_lines
 from fauxhire.enrich import ipintel
 from fauxhire.link.engine import NetworkEvidence
-from fauxhire.store.frames import read_frame
-from fauxhire.store.store import Store
+from fauxhire.ports import Judgement, LinkingInputs
 
 
 def network_evidence(
-    store: Store, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
+    store: LinkingInputs, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
 ) -> NetworkEvidence:
     """What each identity (``identities``: rec, cluster) was seen with, its referrals, the
     names it presented and its homes. ``apps`` and ``values``: the store's applications and
@@ -40,7 +37,7 @@ def network_evidence(
 
 
 def _observations(
-    store: Store,
+    store: LinkingInputs,
     apps: pl.DataFrame,
     values: pl.DataFrame,
     identities: pl.DataFrame,
@@ -51,17 +48,17 @@ def _observations(
     contact = values.filter(pl.col("kind").is_in(["phone", "email"])).select(
         "rec", "kind", pl.col("key").alias("value")
     )
-    hires = read_frame(store, "hires").join(
+    hires = store.linking_frame("hires").join(
         by_app.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"]
     )
     shipping, payout = _hire_observations(hires, values, identities)
-    meetings = read_frame(store, "meetings").join(
+    meetings = store.linking_frame("meetings").join(
         by_app.select(pl.col("key").alias("app_key"), "rec"), on="app_key"
     )
-    signins = read_frame(store, "signins").join(
+    signins = store.linking_frame("signins").join(
         hires.select(pl.col("key").alias("hire_key"), "rec"), on="hire_key"
     )
-    egress = _private_egress(meetings, signins, read_frame(store, "ip_ranges"))
+    egress = _private_egress(meetings, signins, store.linking_frame("ip_ranges"))
     device = meetings.select(
         "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
     )
@@ -136,7 +133,7 @@ def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
 
 
 def _homes(
-    store: Store, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
+    store: LinkingInputs, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
 ) -> pl.DataFrame:
     """identity, value: the home addresses each identity declares; the addresses its
     equipment is shipped to that some identity declares as home (a family member whose
@@ -153,7 +150,7 @@ def _homes(
         .unique()
     )
     shipped = (
-        read_frame(store, "hires")
+        store.linking_frame("hires")
         .join(apps.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"])
         .join(identities, on="rec")
         .select(pl.col("cluster").alias("identity"), pl.col("shipping_address_key").alias("value"))
@@ -215,7 +212,7 @@ def _referrals(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
 
 
 def network_apart(
-    judgements: list[Any], identities: pl.DataFrame, by_key: pl.DataFrame
+    judgements: list[Judgement], identities: pl.DataFrame, by_key: pl.DataFrame
 ) -> list[tuple[int, int]]:
     """Identity pairs split apart by an analyst, as this run's identity numbers: each side is
     named by one of its applications, so the judgement follows the identity that holds it

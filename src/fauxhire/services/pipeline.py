@@ -33,7 +33,7 @@ from fauxhire.services.ingest import (
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary
 from fauxhire.services.linker import Linker
-from fauxhire.store import Store
+from fauxhire.store import SqlStore, Store
 
 if TYPE_CHECKING:
     from fauxhire.services.report import WrittenReport
@@ -83,7 +83,7 @@ class PipelineResult:
 
 
 def run_pipeline(
-    store: Store, folder: Path, plan: Plan, *, progress: IngestProgress | None = None
+    store: SqlStore, folder: Path, plan: Plan, *, progress: IngestProgress | None = None
 ) -> PipelineResult:
     """Every stage, in order, on the input folder ``folder`` (docs/formats.md section 1)."""
     seconds: dict[str, float] = {}

@@ -10,7 +10,7 @@ from fauxhire.services import judge
 from fauxhire.services.ingest import Clock
 from fauxhire.services.link import LinkSummary
 from fauxhire.services.linker import Linker
-from fauxhire.store import Store
+from fauxhire.store import SqlStore
 
 # judge.confirm, judge.split or judge.split_network: the store, the subjects, then who, why, when.
 Decide = Callable[..., judge.Decision]
@@ -25,7 +25,7 @@ class Judged:
 
 
 def judge_and_relink(
-    store: Store,
+    store: SqlStore,
     decide: Decide,
     subjects: tuple[str, ...],
     *,

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from fauxhire.ports import Judgement as Judgement
 from fauxhire.store import schema
 from fauxhire.store.store import Store
 
 KINDS = ("together", "apart", "network_apart")
-
-
-class Judgement(NamedTuple):
-    kind: str  # together | apart | network_apart; a and b: application keys (for
-    # network_apart, one application of each identity: it follows the identity across ids)
-    a: str
-    b: str
-    analyst: str
-    reason: str
-    created_at: datetime
 
 
 def add_judgements(store: Store, judgements: Iterable[Judgement]) -> int:

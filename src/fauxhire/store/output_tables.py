@@ -125,3 +125,17 @@ reports = Table(
     Column("options", JsonText, nullable=False),  # period, minimum level, filters, anonymised
     Column("figures", JsonText, nullable=False),  # report.json, docs/formats.md section 11
 )
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    # Who read or changed what about whom, why and when: appended, never updated. Issue 17
+    # appends one for every read of personal data; `fauxhire show` of an identity does now.
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("actor", Text, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_audit_events_subject", "subject"),
+)

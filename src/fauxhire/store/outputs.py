@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, overload
+from typing import Any, Literal, overload
 
 import orjson
 from sqlalchemy import ColumnElement, Table, delete, insert, select
@@ -17,6 +17,9 @@ from fauxhire.domain import evidence
 from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
 from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.outcomes import Link as Link  # what services write links as
+from fauxhire.ports import AssessmentRow as AssessmentRow
+from fauxhire.ports import Edge as Edge
+from fauxhire.ports import LinkRun as LinkRun
 from fauxhire.store import schema
 from fauxhire.store.bulk import insert_rows
 from fauxhire.store.prepare import apply_converters, converters
@@ -25,17 +28,6 @@ from fauxhire.store.store import Store
 from fauxhire.store.types import JsonText
 
 BATCH = 10_000
-
-
-class AssessmentRow(NamedTuple):
-    subject_kind: str  # identity | network
-    subject_id: str
-    network_id: str | None
-    probability: float
-    level: str
-    evidence: list[dict[str, Any]] | str  # its JSON text (domain.evidence), when built in bulk
-    ruleset_version: str | None = None
-    ruleset_hash: str | None = None
 
 
 def _replace_all(
@@ -129,13 +121,14 @@ def read_assessments(store: Store, subject_kind: str | None = None) -> list[Asse
     if subject_kind is not None:
         query = query.where(t.c.subject_kind == subject_kind)
     with store.transaction("read_assessments") as conn:
-        rows = [AssessmentRow(*row) for row in conn.execute(query)]
-    return [
-        Assessment(
-            **(row._asdict() | {"evidence": evidence.from_parsed(row.evidence, IndicatorEvidence)})
-        )
-        for row in rows
-    ]
+        return [typed_assessment(AssessmentRow(*row)) for row in conn.execute(query)]
+
+
+def typed_assessment(row: AssessmentRow) -> Assessment:
+    """An assessment as stored, its evidence typed: what every store's readers return."""
+    return Assessment(
+        **(row._asdict() | {"evidence": evidence.from_parsed(row.evidence, IndicatorEvidence)})
+    )
 
 
 def save_report(
@@ -159,13 +152,6 @@ def latest_report(store: Store) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
-class LinkRun(NamedTuple):
-    run_id: int
-    mode: str  # full | incremental
-    model: dict[str, Any]
-    summary: dict[str, Any]
-
-
 def latest_link_run(store: Store) -> LinkRun | None:
     """The link run saved last, or None before the first."""
     t = schema.link_runs
@@ -173,18 +159,6 @@ def latest_link_run(store: Store) -> LinkRun | None:
     with store.transaction("latest_link_run") as conn:
         row = conn.execute(query.limit(1)).first()
     return LinkRun(int(row[0]), row[1], dict(row[2]), dict(row[3])) if row else None
-
-
-class Edge(NamedTuple):
-    """A link that holds an identity or a network together, with its evidence."""
-
-    stage: str  # identity | network | borrowed (two identities split as a borrowed identity)
-    a: str
-    b: str
-    group_id: str
-    score: float
-    probability: float | None
-    evidence: list[dict[str, Any]] | str  # its JSON text, when built in bulk
 
 
 def replace_edges(store: Store, stage: str, edges: Iterable[Edge]) -> int:
@@ -206,6 +180,14 @@ def read_edges(
     store: Store, stage: Literal["identity", "network"], group_id: str
 ) -> list[LinkEdge[ComparisonEvidence]] | list[LinkEdge[SharedEvidence]]:
     """The links that hold identity or network ``group_id`` together, strongest first."""
+    edges = read_stage_edges(store, stage, group_id)
+    if stage == "network":
+        return [_typed(edge, SharedEvidence) for edge in edges]
+    return [_typed(edge, ComparisonEvidence) for edge in edges]
+
+
+def read_stage_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
+    """The edges of ``stage`` that hold ``group_id`` together, strongest first, as stored."""
     t = schema.link_edges
     query = (
         select(*(t.c[name] for name in Edge._fields))
@@ -213,10 +195,7 @@ def read_edges(
         .order_by(t.c.score.desc())
     )
     with store.transaction("read_edges") as conn:
-        edges = [Edge(*row) for row in conn.execute(query)]
-    if stage == "network":
-        return [_typed(edge, SharedEvidence) for edge in edges]
-    return [_typed(edge, ComparisonEvidence) for edge in edges]
+        return [Edge(*row) for row in conn.execute(query)]
 
 
 def read_borrowed(store: Store, identity_id: str) -> list[LinkEdge[ComparisonEvidence]]:
@@ -234,6 +213,11 @@ def read_borrowed(store: Store, identity_id: str) -> list[LinkEdge[ComparisonEvi
 
 def _typed(edge: Edge, shape: type[evidence.E]) -> LinkEdge[evidence.E]:
     return LinkEdge(**(edge._asdict() | {"evidence": evidence.from_parsed(edge.evidence, shape)}))
+
+
+def typed_edge(edge: Edge) -> LinkEdge[Any]:
+    """An edge as stored, its evidence typed by its stage's shape (``evidence.SHAPES``)."""
+    return _typed(edge, evidence.SHAPES[edge.stage])
 
 
 def save_link_run(

@@ -26,6 +26,9 @@ from fauxhire.store.output_tables import (
     assessments as assessments,
 )
 from fauxhire.store.output_tables import (
+    audit_events as audit_events,
+)
+from fauxhire.store.output_tables import (
     disposition_applications as disposition_applications,
 )
 from fauxhire.store.output_tables import (

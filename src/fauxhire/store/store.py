@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import psycopg
 from sqlalchemy import Connection, Engine, func, select, tuple_
@@ -68,9 +69,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._unit = threading.local()  # the connection of the unit of work under way
 
     @classmethod
-    def open(cls, url: str, *, migrate_schema: bool = True, read_only: bool = False) -> Store:
+    def open(cls, url: str, *, migrate_schema: bool = True, read_only: bool = False) -> Self:
         """The store at ``url``: to write (created when new, migrated when old), or, with
         ``read_only``, to read as it is (it must exist; nothing is written)."""
         if read_only:
@@ -113,11 +115,36 @@ class Store:
 
     @contextmanager
     def transaction(self, operation: str) -> Iterator[Connection]:
+        """A transaction of its own, or, inside ``unit_of_work``, the unit's: its writes
+        commit with the unit's, or roll back with it."""
+        held: Connection | None = getattr(self._unit, "conn", None)
         try:
+            if held is not None:
+                yield held
+                return
             with self.engine.begin() as conn:
                 yield conn
         except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
             # The bulk paths use the drivers' own cursors, whose errors SQLAlchemy never sees.
+            raise StoreError(operation, exc) from exc
+
+    @contextmanager
+    def unit_of_work(self, operation: str = "unit_of_work") -> Iterator[None]:
+        """One transaction for every ``transaction`` opened inside it (in this thread): a
+        stage's writes commit together, so a reader sees the old outcome or the whole new one.
+        PostgreSQL's columnar reads (``columnar.py``) take a connection of their own and see
+        what the unit has committed, not what it has written: read first, then write."""
+        if getattr(self._unit, "conn", None) is not None:
+            yield  # already inside one: the outer unit commits
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._unit.conn = conn
+                try:
+                    yield
+                finally:
+                    self._unit.conn = None
+        except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
             raise StoreError(operation, exc) from exc
 
     # -- ingest runs -------------------------------------------------------------------

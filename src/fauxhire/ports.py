@@ -1,0 +1,192 @@
+"""The store as the use cases see it: protocols named by use, and the rows they carry.
+
+A service asks for the narrowest port it needs (linking reads ``LinkingInputs``, assessment
+``FactReader``, every stage writes through ``OutcomeWriter``), so the same use case runs on
+the SQL store (``store/sql.py``: SQLite and PostgreSQL) and on the in-memory one
+(``store/memory.py``), and one contract suite (``tests/contract/test_store_port.py``) holds
+both to the same behaviour. This module is pure (no database library): it sits below the
+adapters that implement it and above the core, so ``store`` imports it and never the reverse.
+
+Frames stay polars frames: linking and assessment work on whole columns, and a port that
+handed out objects row by row would cost more than the work. The frames' columns are those of
+``store/frames.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Literal, NamedTuple, Protocol
+
+import polars as pl
+
+from fauxhire.domain import Record
+from fauxhire.domain.outcomes import Assessment, LinkEdge
+from fauxhire.domain.outcomes import AuditEvent as AuditEvent  # the port's rows, re-exported
+from fauxhire.domain.outcomes import Link as Link
+
+# What linking reads whole (``LinkingInputs.linking_frame``).
+LinkingFrame = Literal[
+    "applications", "applicant_values", "hires", "meetings", "signins", "links", "ip_ranges"
+]
+# What assessment reads (``FactReader.fact_frame``): the linked records, and the current
+# dispositions.
+FactFrame = Literal[
+    "applications",
+    "contacts",
+    "meetings",
+    "signins",
+    "hires",
+    "reports",
+    "observables",
+    "ip_ranges",
+    "edges",
+    "borrowed",
+    "dispositions",
+]
+
+
+class AssessmentRow(NamedTuple):
+    subject_kind: str  # identity | network
+    subject_id: str
+    network_id: str | None
+    probability: float
+    level: str
+    evidence: list[dict[str, Any]] | str  # its JSON text (domain.evidence), when built in bulk
+    ruleset_version: str | None = None
+    ruleset_hash: str | None = None
+
+
+class LinkRun(NamedTuple):
+    run_id: int
+    mode: str  # full | incremental
+    model: dict[str, Any]
+    summary: dict[str, Any]
+
+
+class Edge(NamedTuple):
+    """A link that holds an identity or a network together, with its evidence."""
+
+    stage: str  # identity | network | borrowed (two identities split as a borrowed identity)
+    a: str
+    b: str
+    group_id: str
+    score: float
+    probability: float | None
+    evidence: list[dict[str, Any]] | str  # its JSON text, when built in bulk
+
+
+class Judgement(NamedTuple):
+    kind: str  # together | apart | network_apart; a and b: application keys (for
+    # network_apart, one application of each identity: it follows the identity across ids)
+    a: str
+    b: str
+    analyst: str
+    reason: str
+    created_at: datetime
+
+
+class OutcomeReader(Protocol):
+    """The stages' outcomes as they stand: links, edges, assessments, the last link run."""
+
+    def links(self) -> list[Link]: ...
+
+    def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]: ...
+
+    def assessments(self, subject_kind: str | None = None) -> list[Assessment]: ...
+
+    def latest_link_run(self) -> LinkRun | None: ...
+
+
+class LinkingInputs(Protocol):
+    """What a full linking run reads: whole frames, and the analysts' judgements."""
+
+    def linking_frame(self, name: LinkingFrame) -> pl.DataFrame: ...
+
+    def judgements(self) -> list[Judgement]: ...
+
+
+class BatchInputs(LinkingInputs, OutcomeReader, Protocol):
+    """What `link --new` reads: the last run, and only the few records a batch touches."""
+
+    def applications_after(self, rec: int) -> pl.DataFrame: ...
+
+    def applications_by_rec(self, recs: Sequence[int]) -> pl.DataFrame: ...
+
+    def values_of(self, recs: Sequence[int]) -> pl.DataFrame: ...
+
+    def holders_of_values(self, values: pl.DataFrame) -> pl.DataFrame: ...
+
+    def value_counts(self, values: pl.DataFrame) -> pl.DataFrame: ...
+
+    def name_counts(self, name_keys: Sequence[str]) -> pl.DataFrame: ...
+
+    def holders_of_names(self, name_keys: Sequence[str]) -> list[int]: ...
+
+    def links_of(self, recs: Sequence[int]) -> pl.DataFrame: ...
+
+    def links_of_keys(self, keys: Sequence[str]) -> dict[str, str]: ...
+
+    def identity_sizes(self, identity_ids: Sequence[str]) -> dict[str, int]: ...
+
+
+class FactReader(Protocol):
+    """What the assessment reads: the linked records, each row tied to its identity."""
+
+    def fact_frame(self, name: FactFrame) -> pl.DataFrame: ...
+
+
+class OutcomeWriter(Protocol):
+    """Writes a stage's outcomes. Inside ``unit_of_work()`` every write commits together or
+    not at all, so a reader sees the previous outcome or the whole new one, never a mix."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+    def replace_links(self, links: Iterable[Link], *, now: datetime) -> int: ...
+
+    def replace_edges(self, stage: str, edges: Iterable[Edge]) -> int: ...
+
+    def add_links(
+        self,
+        links: Iterable[tuple[str, str, str | None]],
+        merged: dict[str, tuple[str, str | None]],
+        edges: Iterable[Edge],
+        *,
+        now: datetime,
+    ) -> int: ...
+
+    def save_link_run(
+        self,
+        *,
+        mode: str,
+        spec: dict[str, Any],
+        model: dict[str, Any],
+        summary: dict[str, Any],
+        now: datetime,
+    ) -> int: ...
+
+    def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int: ...
+
+
+class RecordWriter(Protocol):
+    """Writes ingested records; the number of them the store now holds as given. A record
+    whose key is stored with other content is not stored (the first version stands)."""
+
+    def write_records(self, records: Sequence[Record], *, now: datetime) -> int: ...
+
+
+class AuditLog(Protocol):
+    """Appends audit events and reads them back in the order they were appended."""
+
+    def append_audit(self, event: AuditEvent) -> int: ...
+
+    def audit_events(self, subject: str | None = None) -> list[AuditEvent]: ...
+
+
+class LinkingStore(BatchInputs, OutcomeWriter, Protocol):
+    """What the linking use cases (full and incremental) are given."""
+
+
+class AssessingStore(FactReader, OutcomeWriter, Protocol):
+    """What the assessment use case is given."""

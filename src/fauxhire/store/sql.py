@@ -1,0 +1,156 @@
+"""The store port (``fauxhire.ports``) over SQL, SQLite or PostgreSQL: today's queries
+(``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``) behind the
+protocols the use cases name. ``SqlStore.open`` opens it as ``Store.open`` does."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from fauxhire.domain import Record
+from fauxhire.domain.outcomes import Assessment, LinkEdge
+from fauxhire.domain.quarantine import Quarantined
+from fauxhire.ports import (
+    AssessmentRow,
+    AuditEvent,
+    Edge,
+    FactFrame,
+    Judgement,
+    Link,
+    LinkingFrame,
+    LinkRun,
+)
+from fauxhire.store import audit, outputs, subsets
+from fauxhire.store.dispositions import current_dispositions
+from fauxhire.store.frames import read_fact_frame, read_frame
+from fauxhire.store.judgements import read_judgements
+from fauxhire.store.store import Store
+from fauxhire.store.writer import FileProgress
+
+
+class SqlStore(Store):
+    """Every port of ``fauxhire.ports`` on one SQL store."""
+
+    # -- LinkingInputs, BatchInputs ---------------------------------------------------------
+
+    def linking_frame(self, name: LinkingFrame) -> pl.DataFrame:
+        return read_frame(self, name)
+
+    def judgements(self) -> list[Judgement]:
+        return read_judgements(self)
+
+    def applications_after(self, rec: int) -> pl.DataFrame:
+        return subsets.applications_after(self, rec)
+
+    def applications_by_rec(self, recs: Sequence[int]) -> pl.DataFrame:
+        return subsets.applications_by_rec(self, recs)
+
+    def values_of(self, recs: Sequence[int]) -> pl.DataFrame:
+        return subsets.values_of(self, recs)
+
+    def holders_of_values(self, values: pl.DataFrame) -> pl.DataFrame:
+        return subsets.holders_of_values(self, values)
+
+    def value_counts(self, values: pl.DataFrame) -> pl.DataFrame:
+        return subsets.value_counts(self, values)
+
+    def name_counts(self, name_keys: Sequence[str]) -> pl.DataFrame:
+        return subsets.name_counts(self, name_keys)
+
+    def holders_of_names(self, name_keys: Sequence[str]) -> list[int]:
+        return subsets.holders_of_names(self, name_keys)
+
+    def links_of(self, recs: Sequence[int]) -> pl.DataFrame:
+        return subsets.links_of(self, recs)
+
+    def links_of_keys(self, keys: Sequence[str]) -> dict[str, str]:
+        return subsets.links_of_keys(self, keys)
+
+    def identity_sizes(self, identity_ids: Sequence[str]) -> dict[str, int]:
+        return subsets.identity_sizes(self, identity_ids)
+
+    # -- OutcomeReader ----------------------------------------------------------------------
+
+    def links(self) -> list[Link]:
+        return outputs.read_links(self)
+
+    def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
+        return [outputs.typed_edge(e) for e in outputs.read_stage_edges(self, stage, group_id)]
+
+    def assessments(self, subject_kind: str | None = None) -> list[Assessment]:
+        return outputs.read_assessments(self, subject_kind)
+
+    def latest_link_run(self) -> LinkRun | None:
+        return outputs.latest_link_run(self)
+
+    # -- FactReader -------------------------------------------------------------------------
+
+    def fact_frame(self, name: FactFrame) -> pl.DataFrame:
+        if name == "dispositions":
+            return current_dispositions(self)
+        return read_fact_frame(self, name)
+
+    # -- OutcomeWriter (unit_of_work is the Store's) ----------------------------------------
+
+    def replace_links(self, links: Iterable[Link], *, now: datetime) -> int:
+        return outputs.replace_links(self, links, now=now)
+
+    def replace_edges(self, stage: str, edges: Iterable[Edge]) -> int:
+        return outputs.replace_edges(self, stage, edges)
+
+    def add_links(
+        self,
+        links: Iterable[tuple[str, str, str | None]],
+        merged: dict[str, tuple[str, str | None]],
+        edges: Iterable[Edge],
+        *,
+        now: datetime,
+    ) -> int:
+        return subsets.add_links(self, links, merged, edges, now=now)
+
+    def save_link_run(
+        self,
+        *,
+        mode: str,
+        spec: dict[str, Any],
+        model: dict[str, Any],
+        summary: dict[str, Any],
+        now: datetime,
+    ) -> int:
+        return outputs.save_link_run(
+            self, mode=mode, spec=spec, model=model, summary=summary, now=now
+        )
+
+    def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
+        return outputs.replace_assessments(self, rows, now=now)
+
+    # -- RecordWriter -----------------------------------------------------------------------
+
+    def write_records(self, records: Sequence[Record], *, now: datetime) -> int:
+        """Records not read from a file (an API's, a test's), stored as one file's would be,
+        under an ingest named by their content, in one transaction. The number the store now holds
+        as given: one whose key is stored with other content is quarantined."""
+        preparer = self.preparer()
+        prepared = [preparer.prepare(record) for record in records]
+        stored = [p for p in prepared if not isinstance(p, Quarantined)]
+        digest = hashlib.sha256(repr([p.key for p in stored]).encode()).hexdigest()
+        state = self.begin_file(
+            fmt="records", company_id=None, sha256=digest, size=len(records),
+            display="records written through the port", now=now,
+        )  # fmt: skip
+        done = FileProgress(state.file_id, len(records), len(stored), 0, "done")
+        rows = [(state.file_id, p) for p in stored]
+        moved = self.write_batch(self.chunk_writer(), now=now, records=rows, files=[done])
+        return len(rows) - sum(moved.values())
+
+    # -- AuditLog ---------------------------------------------------------------------------
+
+    def append_audit(self, event: AuditEvent) -> int:
+        return audit.append_audit(self, event)
+
+    def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
+        return audit.audit_events(self, subject)
