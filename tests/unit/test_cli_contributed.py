@@ -105,4 +105,14 @@ def test_an_entry_point_that_names_no_command_is_refused(
     monkeypatch.syspath_prepend(str(tmp_path))
     wrong = EntryPoint("three", "fauxhire_probe:NOT_A_COMMAND", GROUP)
     with pytest.raises(ConfigError, match="three = fauxhire_probe:NOT_A_COMMAND"):
-        load_contributed([wrong])
+        load_contributed([wrong], taken=())
+
+
+@pytest.mark.parametrize("name", ["run", "show"])
+def test_a_contributed_command_cannot_replace_one_of_the_products(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "fauxhire_probe.py").write_text(PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ConfigError, match=f"would replace the command {name} of fauxhire"):
+        make_app([EntryPoint(name, "fauxhire_probe:probe", GROUP)])

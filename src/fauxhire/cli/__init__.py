@@ -44,7 +44,6 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
     root = typer.Typer(
         no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
     )
-    contributed = load_contributed(contributions)
     commands: tuple[tuple[str, Callable[..., Any]], ...] = (
         ("ingest", ingest.ingest),
         ("run", run.run),
@@ -52,19 +51,19 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("assess", assess.assess),
         ("report", report.report),
         ("stats", stats.stats),
-        *contributed.commands,
     )
-    for name, command in commands:
-        root.command(name=name)(command)
-    for name, group in (
+    groups = (
         ("quarantine", quarantine.app),
         ("show", show.app),
         ("export", export.app),
         ("judge", judge.app),
         ("disposition", disposition.app),
         ("rules", rules.app),
-        *contributed.groups,
-    ):
+    )
+    contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
+    for name, command in (*commands, *contributed.commands):
+        root.command(name=name)(command)
+    for name, group in (*groups, *contributed.groups):
         root.add_typer(group, name=name)
     return root
 

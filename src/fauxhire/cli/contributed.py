@@ -9,7 +9,7 @@ never imports the lab by name, so an install without the lab simply lacks those 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Final
@@ -34,15 +34,23 @@ def registered() -> list[EntryPoint]:
     return sorted(entry_points(group=GROUP), key=lambda entry: entry.name)
 
 
-def load_contributed(entries: Iterable[EntryPoint]) -> Contributed:
+def load_contributed(entries: Iterable[EntryPoint], taken: Collection[str]) -> Contributed:
     """Import what each entry point names. A broken one fails here, loudly: a command that
     vanished without a word would be worse.
 
-    Raises ConfigError when an entry point names neither a Typer group nor a function.
+    Raises ConfigError when an entry point names neither a Typer group nor a function, or
+    takes a name in ``taken``, the product's own commands: an installed package must not
+    replace `fauxhire run` unseen.
     """
     commands: list[tuple[str, Callable[..., Any]]] = []
     groups: list[tuple[str, typer.Typer]] = []
     for entry in entries:
+        if entry.name in taken:
+            raise ConfigError(
+                f"entry point {entry.name} = {entry.value} in {GROUP} would replace the "
+                f"command {entry.name} of fauxhire",
+                entry_point=entry.value,
+            )
         loaded = entry.load()
         if isinstance(loaded, typer.Typer):
             groups.append((entry.name, loaded))
