@@ -2,7 +2,7 @@
 
 Parametrised over ``fauxhire.link.engines.names()``: an engine added to the registry (the
 Spark engine of docs/linking-at-scale.md) runs through the same checks as the embedded one.
-The world is generated (``fauxhire.world``), ingested into a SQLite store and joined; its
+The world is generated (``fauxhire_lab.world``), ingested into a SQLite store and joined; its
 records and network evidence are built as ``fauxhire link`` builds them, and its truth says
 which applications are one person and which identities one network.
 """
@@ -16,8 +16,6 @@ import polars as pl
 import pytest
 
 from fauxhire.errors import ConfigError
-from fauxhire.evaluation.metrics import pairwise_scores
-from fauxhire.evaluation.truth import load_truth
 from fauxhire.link import engines
 from fauxhire.link.engine import Engine, Judgements, NetworkEvidence, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
@@ -26,8 +24,10 @@ from fauxhire.services import resolve_joins, run_folder
 from fauxhire.services.network_evidence import network_evidence
 from fauxhire.store import SqlStore, Store
 from fauxhire.store.frames import read_frame
-from fauxhire.world.generate import generate
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.evaluation.metrics import pairwise_scores
+from fauxhire_lab.evaluation.truth import load_truth
+from fauxhire_lab.world.generate import generate
+from fauxhire_lab.world.spec import WorldSpec
 from support.clock import Ticks  # tests/ is on sys.path (its conftest.py)
 
 NO_APART = pl.DataFrame(schema={"identity_a": pl.Int64, "identity_b": pl.Int64})

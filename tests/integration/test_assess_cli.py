@@ -32,7 +32,7 @@ from fauxhire.store.outputs import (
     read_links,
     replace_assessments,
 )
-from fauxhire.world.feeds import COMMUNITY_KEY
+from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 runner = CliRunner()
 SHIPPED = Path(str(resources.files("fauxhire.assess").joinpath("rules/default.yaml")))

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError
-from fauxhire.services.demo import generate_world
-from fauxhire.world.generate import generate
-from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec, spec_for
+from fauxhire_lab.services.demo import generate_world
+from fauxhire_lab.world.generate import generate
+from fauxhire_lab.world.spec import HARD_CASE_RATES, WorldSpec, spec_for
 
 
 def _tree_digest(root: Path) -> dict[str, str]:

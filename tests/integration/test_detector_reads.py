@@ -17,7 +17,7 @@ from fauxhire.assess.score import assess
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.facts import read_facts
 from fauxhire.store import SqlStore
-from fauxhire.world.feeds import COMMUNITY_KEY
+from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 RULESET = load_ruleset()
 

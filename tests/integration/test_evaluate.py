@@ -17,16 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
-from fauxhire.evaluation import Evaluation, Missing
-from fauxhire.evaluation.report import ReportScores
-from fauxhire.evaluation.scores import (
-    DetectionScores,
-    HardCaseScores,
-    IdentityScores,
-    NetworkScores,
-)
 from fauxhire.services import run_folder
-from fauxhire.services.evaluate import evaluate_store
 from fauxhire.store import Store
 from fauxhire.store.outputs import (
     Link,
@@ -34,6 +25,15 @@ from fauxhire.store.outputs import (
     replace_links,
     save_report,
 )
+from fauxhire_lab.evaluation import Evaluation, Missing
+from fauxhire_lab.evaluation.report import ReportScores
+from fauxhire_lab.evaluation.scores import (
+    DetectionScores,
+    HardCaseScores,
+    IdentityScores,
+    NetworkScores,
+)
+from fauxhire_lab.services.evaluate import evaluate_store
 from support.truth import (  # tests/ is on sys.path (its conftest.py)
     assessment,
     perfect_assessments,

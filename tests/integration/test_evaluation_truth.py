@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fauxhire.errors import ConfigError
-from fauxhire.evaluation import load_truth
+from fauxhire_lab.evaluation import load_truth
 from support.truth import write_truth  # tests/ is on sys.path (its conftest.py)
 
 

@@ -32,7 +32,7 @@ from fauxhire.domain.normalise import name as name_norm
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.facts import read_facts
 from fauxhire.store import SqlStore
-from fauxhire.world.feeds import COMMUNITY_KEY  # the demo worlds' partner-match key
+from fauxhire_lab.world.feeds import COMMUNITY_KEY  # the demo worlds' partner-match key
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")

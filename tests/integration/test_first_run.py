@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fauxhire.services.demo import name_store_in_project
+from fauxhire_lab.services.demo import name_store_in_project
 
 ROOT = Path(__file__).resolve().parents[2]
 FAUXHIRE = Path(sys.executable).with_name("fauxhire")

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.errors import NotFound
-from fauxhire.evaluation.metrics import pairwise_scores
 from fauxhire.services.increment import link_new
 from fauxhire.store import SqlStore
 from fauxhire.store.frames import read_frame
+from fauxhire_lab.evaluation.metrics import pairwise_scores
 
 runner = CliRunner()
 LATER = 0.15  # the share of canonical applications that arrive after the full run

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError
-from fauxhire.evaluation.report import compare_report
 from fauxhire.store import SqlStore, schema
 from fauxhire.store.outputs import latest_report
-from fauxhire.world.feeds import COMMUNITY_KEY
+from fauxhire_lab.evaluation.report import compare_report
+from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 runner = CliRunner()
 

@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
-from fauxhire.services.evaluate import evaluate_store
 from fauxhire.store import SqlStore
+from fauxhire_lab.services.evaluate import evaluate_store
 
 ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "validation" / "v1-default-6k.tar.xz"
 

@@ -20,10 +20,10 @@ import pytest
 
 from fauxhire.services import resolve_joins, run_folder
 from fauxhire.store import SqlStore
-from fauxhire.world import phrases
-from fauxhire.world.generate import generate
-from fauxhire.world.lookalikes import EASY_APPLY, HIGH_VOLUME, MAILBOX_PLACES
-from fauxhire.world.spec import HARD_CASE_RATES, WorldSpec
+from fauxhire_lab.world import phrases
+from fauxhire_lab.world.generate import generate
+from fauxhire_lab.world.lookalikes import EASY_APPLY, HIGH_VOLUME, MAILBOX_PLACES
+from fauxhire_lab.world.spec import HARD_CASE_RATES, WorldSpec
 
 LOOKALIKES = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "family",
               "relocated")  # fmt: skip

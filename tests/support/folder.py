@@ -34,8 +34,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fauxhire.world.feeds import TLP_AMBER  # TLP 2.0 AMBER, as in the STIX sample
-from fauxhire.world.formats import HR_HEADER
+from fauxhire_lab.world.feeds import TLP_AMBER  # TLP 2.0 AMBER, as in the STIX sample
+from fauxhire_lab.world.formats import HR_HEADER
 
 AppKey = tuple[str, str]  # (company_id, application_id)
 MeetingKey = tuple[str, str, str]  # (company_id, meeting_id, participant_uuid)

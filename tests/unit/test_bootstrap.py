@@ -18,7 +18,7 @@ from fauxhire.bootstrap import App, configure, open_app
 from fauxhire.errors import ConfigError, RuleError
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import ReportRequest
-from fauxhire.world.feeds import COMMUNITY_KEY
+from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 FIXED = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
 

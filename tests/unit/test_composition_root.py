@@ -3,7 +3,8 @@ or reads the environment, and the command line's modules reach the store through
 and the services, never through a database library or the store package itself.
 
 import-linter says the same in pyproject.toml for whole packages; this test reads each module,
-so a new module, or one imported only under TYPE_CHECKING, is held to it too."""
+so a new module, or one imported only under TYPE_CHECKING, is held to it too. The lab
+(`fauxhire_lab`) is held to the same: its commands are command-line modules like the rest."""
 
 from __future__ import annotations
 
@@ -14,16 +15,23 @@ from pathlib import Path
 import pytest
 
 import fauxhire
+import fauxhire_lab
 
 PACKAGE = Path(fauxhire.__file__).parent
+LAB = Path(fauxhire_lab.__file__).parent
 ROOT = PACKAGE / "bootstrap.py"
 SETTINGS = PACKAGE / "settings.py"
 CLI = PACKAGE / "cli"
+LAB_CLI = LAB / "cli"
 DATABASE = ("sqlalchemy", "alembic", "psycopg", "fauxhire.store")
 
 
-def _modules(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.py"))
+def _modules(*folders: Path) -> list[Path]:
+    return sorted(path for folder in folders for path in folder.rglob("*.py"))
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(PACKAGE.parent).as_posix()
 
 
 def _imports(path: Path) -> Iterator[str]:
@@ -51,33 +59,32 @@ def _under(name: str, package: str) -> bool:
 def test_the_package_has_the_modules_this_test_reads() -> None:
     assert ROOT.is_file() and SETTINGS.is_file()
     assert len(_modules(CLI)) >= 10  # the command line is a package of command modules
+    assert LAB_CLI / "demo.py" in _modules(LAB_CLI)
 
 
 def test_only_bootstrap_imports_the_settings() -> None:
     importers = [
-        path.relative_to(PACKAGE).as_posix()
-        for path in _modules(PACKAGE)
+        _name(path)
+        for path in _modules(PACKAGE, LAB)
         if any(_under(name, "fauxhire.settings") for name in _imports(path))
     ]
-    assert importers == ["bootstrap.py"]
+    assert importers == ["fauxhire/bootstrap.py"]
 
 
 def test_only_bootstrap_and_the_settings_read_the_environment() -> None:
     readers = [
-        path.relative_to(PACKAGE).as_posix()
-        for path in _modules(PACKAGE)
-        if {"environ", "getenv"} & _names(path)
+        _name(path) for path in _modules(PACKAGE, LAB) if {"environ", "getenv"} & _names(path)
     ]
-    assert readers == ["bootstrap.py"]  # settings.py reads it through pydantic-settings
+    assert readers == ["fauxhire/bootstrap.py"]  # settings.py reads it through pydantic-settings
 
 
-@pytest.mark.parametrize("path", _modules(CLI), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _modules(CLI, LAB_CLI), ids=_name)
 def test_the_command_line_imports_no_database_library(path: Path) -> None:
     reached = [name for name in _imports(path) if any(_under(name, db) for db in DATABASE)]
     assert reached == []
 
 
-@pytest.mark.parametrize("path", _modules(CLI), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _modules(CLI, LAB_CLI), ids=_name)
 def test_a_command_opens_the_store_only_through_bootstrap(path: Path) -> None:
     assert not {"Store", "load_settings", "Settings"} & _names(path)
 

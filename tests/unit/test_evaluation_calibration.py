@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fauxhire.domain.levels import ESTIMATIVE_TERMS, estimative_level
-from fauxhire.evaluation.calibration import BIN_EDGES, calibration
+from fauxhire_lab.evaluation.calibration import BIN_EDGES, calibration
 
 
 def _frame(scores: list[float], positive: list[bool]) -> pl.DataFrame:

@@ -10,15 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fauxhire.domain.levels import estimative_level, level_floor
-from fauxhire.evaluation.metrics import (
+from fauxhire_lab.evaluation.metrics import (
     PRF,
     average_precision,
     bcubed_scores,
     clustering,
     pairwise_scores,
 )
-from fauxhire.evaluation.report import compare_distribution, count_check, share_check
-from fauxhire.evaluation.stages import LIKELY
+from fauxhire_lab.evaluation.report import compare_distribution, count_check, share_check
+from fauxhire_lab.evaluation.stages import LIKELY
 
 # -- brute force: the definitions, item by item and pair by pair ------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fauxhire.evaluation import (
+from fauxhire_lab.evaluation import (
     Evaluation,
     Missing,
     SummaryRow,
@@ -19,9 +19,9 @@ from fauxhire.evaluation import (
     make_predictions,
     summary_rows,
 )
-from fauxhire.evaluation.metrics import PRF
-from fauxhire.evaluation.scores import Coverage, DetectionScores, Share
-from fauxhire.evaluation.stages import link_truth, score_detection, score_networks
+from fauxhire_lab.evaluation.metrics import PRF
+from fauxhire_lab.evaluation.scores import Coverage, DetectionScores, Share
+from fauxhire_lab.evaluation.stages import link_truth, score_detection, score_networks
 
 IDENTITIES = pl.DataFrame(
     {

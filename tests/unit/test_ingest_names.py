@@ -12,7 +12,7 @@ import pytest
 from fauxhire.domain import Application, Hire
 from fauxhire.ingest import canonical, greenhouse, hr
 from fauxhire.ingest.base import IngestContext, SourceFile
-from fauxhire.world.formats import HR_HEADER
+from fauxhire_lab.world.formats import HR_HEADER
 
 NAMELESS = [("-", "-"), ("🙂", "🙂"), ("—", "."), ("🚀", "·")]
 

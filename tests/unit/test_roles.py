@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fauxhire.domain.roles import CATEGORIES, OTHER, role_category
-from fauxhire.world.pools import ROLE_TITLES
+from fauxhire_lab.world.pools import ROLE_TITLES
 
 FORMATS_CATEGORIES = (
     "software_engineering",

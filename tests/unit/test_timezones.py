@@ -11,7 +11,7 @@ import pytest
 
 from fauxhire.domain.normalise._us_states import CODES, TERRITORIES
 from fauxhire.enrich import timezones
-from fauxhire.world import details, pools
+from fauxhire_lab.world import details, pools
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,14 @@ from collections.abc import Callable
 
 import pytest
 
-from fauxhire.world import pools
-from fauxhire.world.applying import Ids
-from fauxhire.world.companies import make_companies
-from fauxhire.world.legit import Legit
-from fauxhire.world.lookalikes import EASY_APPLY, MAILBOX_PLACES, Borrowed
-from fauxhire.world.model import Application, Person
-from fauxhire.world.operation import Network, make_operation
-from fauxhire.world.spec import WorldSpec, with_overrides
+from fauxhire_lab.world import pools
+from fauxhire_lab.world.applying import Ids
+from fauxhire_lab.world.companies import make_companies
+from fauxhire_lab.world.legit import Legit
+from fauxhire_lab.world.lookalikes import EASY_APPLY, MAILBOX_PLACES, Borrowed
+from fauxhire_lab.world.model import Application, Person
+from fauxhire_lab.world.operation import Network, make_operation
+from fauxhire_lab.world.spec import WorldSpec, with_overrides
 
 BASE = WorldSpec(seed=3, legitimate=4_000, scale=0.3)
 People = tuple[list[Person], list[Application]]

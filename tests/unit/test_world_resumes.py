@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from fauxhire.world import details, phrases
+from fauxhire_lab.world import details, phrases
 
 
 def test_stock_lines_have_a_heavy_tail_and_personal_lines_stay_rare() -> None:

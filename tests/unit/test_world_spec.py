@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from fauxhire.errors import ConfigError
-from fauxhire.world.spec import (
+from fauxhire_lab.world.spec import (
     HARD_CASE_RATES,
     OPERATION,
     WorldSpec,

@@ -1,5 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `demo`, `evaluate`.
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, and the lab's `demo`,
+`evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -8,14 +9,15 @@ logs go to stderr, results to stdout, so output composes with other tools.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
+from importlib.metadata import EntryPoint
+from typing import Any
 
 import typer
 
 from fauxhire.cli import (
     assess,
-    demo,
     disposition,
-    evaluate,
     export,
     ingest,
     judge,
@@ -28,41 +30,45 @@ from fauxhire.cli import (
     stats,
 )
 from fauxhire.cli.console import HELP_MARKUP, err, out
+from fauxhire.cli.contributed import load_contributed, registered
 from fauxhire.errors import FauxhireError
 from fauxhire.terminal import inert, styled
 
-__all__ = ["app", "err", "main", "out"]
+__all__ = ["app", "err", "main", "make_app", "out"]
 
 
-def _app() -> typer.Typer:
-    """The commands, then the groups of sub-commands, in the order `fauxhire --help` lists."""
+def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
+    """The commands, then the groups of sub-commands, in the order `fauxhire --help` lists:
+    each time the product's own first, then those the entry points contribute
+    (cli/contributed.py)."""
     root = typer.Typer(
         no_args_is_help=True, rich_markup_mode=HELP_MARKUP, add_completion=False, help=__doc__
     )
-    for command in (
-        ingest.ingest,
-        run.run,
-        link.link,
-        assess.assess,
-        report.report,
-        stats.stats,
-        demo.demo,
-        evaluate.evaluate,
-    ):
-        root.command()(command)
-    for name, group in (
+    commands: tuple[tuple[str, Callable[..., Any]], ...] = (
+        ("ingest", ingest.ingest),
+        ("run", run.run),
+        ("link", link.link),
+        ("assess", assess.assess),
+        ("report", report.report),
+        ("stats", stats.stats),
+    )
+    groups = (
         ("quarantine", quarantine.app),
         ("show", show.app),
         ("export", export.app),
         ("judge", judge.app),
         ("disposition", disposition.app),
         ("rules", rules.app),
-    ):
+    )
+    contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
+    for name, command in (*commands, *contributed.commands):
+        root.command(name=name)(command)
+    for name, group in (*groups, *contributed.groups):
         root.add_typer(group, name=name)
     return root
 
 
-app = _app()
+app = make_app(registered())
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ from typing import IO, Any
 import orjson
 
 from fauxhire.domain.sectors import is_tech, naics_sector
-from fauxhire.world.model import Application, Person
-from fauxhire.world.operation import Network
+from fauxhire_lab.world.model import Application, Person
+from fauxhire_lab.world.operation import Network
 
 APPLICATION_COLUMNS = [
     "company_id",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from fauxhire.world import details, pools
-from fauxhire.world.model import Application, Company, Hire, Person
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.model import Application, Company, Hire, Person
 
 
 class Ids:

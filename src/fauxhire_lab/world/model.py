@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from fauxhire.world.pools import Egress, Place
+from fauxhire_lab.world.pools import Egress, Place
 
 
 @dataclass(slots=True, eq=False)  # one object per company: compared and hashed by identity

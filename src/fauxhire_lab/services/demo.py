@@ -20,9 +20,9 @@ from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest, run_p
 from fauxhire.services.report import WrittenReport
 from fauxhire.services.stats import store_stats
 from fauxhire.store import SqlStore
-from fauxhire.world.feeds import COMMUNITY_KEY
-from fauxhire.world.generate import WorldSummary, generate
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world.feeds import COMMUNITY_KEY
+from fauxhire_lab.world.generate import WorldSummary, generate
+from fauxhire_lab.world.spec import WorldSpec
 
 MARKER = "world.json"  # in the truth folder: how we know a folder is a demo we may replace
 # The first line of a project file the demo wrote, so the next demo may replace it and no

@@ -8,15 +8,15 @@ from typing import Any
 
 import polars as pl
 
-from fauxhire.evaluation.report import ReportScores, compare_report
-from fauxhire.evaluation.scores import (
+from fauxhire_lab.evaluation.report import ReportScores, compare_report
+from fauxhire_lab.evaluation.scores import (
     Coverage,
     DetectionScores,
     Evaluation,
     Missing,
     NetworkScores,
 )
-from fauxhire.evaluation.stages import (
+from fauxhire_lab.evaluation.stages import (
     APP_KEY,
     link_truth,
     score_detection,
@@ -24,7 +24,7 @@ from fauxhire.evaluation.stages import (
     score_identities,
     score_networks,
 )
-from fauxhire.evaluation.truth import Truth
+from fauxhire_lab.evaluation.truth import Truth
 
 NO_LINKS = "the store holds no links: identity resolution has not run"
 

@@ -17,12 +17,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from fauxhire.world import details, pools
-from fauxhire.world.applying import Ids, apply, hire
-from fauxhire.world.companies import Targets
-from fauxhire.world.lookalikes import Borrowed, borrow_identity
-from fauxhire.world.model import Application, Company, Person
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.applying import Ids, apply, hire
+from fauxhire_lab.world.companies import Targets
+from fauxhire_lab.world.lookalikes import Borrowed, borrow_identity
+from fauxhire_lab.world.model import Application, Company, Person
+from fauxhire_lab.world.spec import WorldSpec
 
 _VIRTUAL_CAMERAS = ("OBS Virtual Camera", "ManyCam Virtual Webcam", "XSplit VCam")
 _ROLES = ("software_engineering", "mobile_development", "web_frontend", "data_ai")

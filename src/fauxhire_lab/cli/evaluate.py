@@ -12,9 +12,9 @@ from rich.table import Table
 
 from fauxhire.cli.console import err, open_app, out
 from fauxhire.cli.options import DbOption
-from fauxhire.evaluation import Evaluation, summary_rows
-from fauxhire.services.evaluate import evaluate_store
 from fauxhire.terminal import cells, styled
+from fauxhire_lab.evaluation import Evaluation, summary_rows
+from fauxhire_lab.services.evaluate import evaluate_store
 
 _VERDICT_STYLE = {"pass": "green", "FAIL": "bold red", "missing": "yellow"}
 
@@ -32,7 +32,7 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Score what the store holds (links, assessments, report) against a truth folder."""
-    from fauxhire.evaluation import load_truth
+    from fauxhire_lab.evaluation import load_truth
 
     loaded = load_truth(truth)  # a bad truth folder is named before the store is opened
     with open_app(db, read_only=True) as app:

@@ -21,10 +21,10 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-from fauxhire.world import details, pools
-from fauxhire.world.model import Person
-from fauxhire.world.pools import Egress, Place
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.model import Person
+from fauxhire_lab.world.pools import Egress, Place
+from fauxhire_lab.world.spec import WorldSpec
 
 LEGIT_NUMBER: Final = 1_000_000  # a legitimate person's number: 1,000,000 + their index
 HIGH_VOLUME: Final = (20, 150)  # applications of one spray-and-pray search

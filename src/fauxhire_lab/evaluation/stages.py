@@ -10,8 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from fauxhire.domain.levels import level_floor
-from fauxhire.evaluation.calibration import calibration
-from fauxhire.evaluation.metrics import (
+from fauxhire_lab.evaluation.calibration import calibration
+from fauxhire_lab.evaluation.metrics import (
     PRF,
     average_precision_frame,
     bcubed_scores,
@@ -19,7 +19,7 @@ from fauxhire.evaluation.metrics import (
     ratio,
     singletons_for_nulls,
 )
-from fauxhire.evaluation.scores import (
+from fauxhire_lab.evaluation.scores import (
     DetectionScores,
     HardCaseScores,
     IdentityScores,

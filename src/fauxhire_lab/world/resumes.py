@@ -11,8 +11,8 @@ import random
 import zipfile
 from datetime import UTC, datetime
 
-from fauxhire.world.model import Application
-from fauxhire.world.sink import FolderSink
+from fauxhire_lab.world.model import Application
+from fauxhire_lab.world.sink import FolderSink
 
 ATTACHED = 0.4  # candidates who uploaded a resume file
 RICH_SHARE = 0.1  # of those, each of PDF and DOCX

@@ -10,8 +10,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fauxhire.world import details, pools
-from fauxhire.world.model import Application, Hire, Person
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.model import Application, Hire, Person
 
 GH_STAGES = ("Application Review", "Recruiter Screen", "Technical Interview", "Onsite Interview")
 LEVER_STAGES = {False: ("lead-new", "applicant-new"), True: ("phone-screen", "on-site-interview")}

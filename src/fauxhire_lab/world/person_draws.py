@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import random
 
-from fauxhire.world import details, pools
-from fauxhire.world.lookalikes import Borrowed, Household
-from fauxhire.world.pools import Place
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.lookalikes import Borrowed, Household
+from fauxhire_lab.world.pools import Place
 
 LOOKALIKES = ("high_volume", "over_employed", "mail_forwarder", "eor_payroll", "relocated")
 

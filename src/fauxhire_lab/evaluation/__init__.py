@@ -4,10 +4,10 @@
 ``summary_rows`` lays the result out for a terminal. Pure: the services read the store.
 """
 
-from fauxhire.evaluation.evaluate import Predictions, evaluate, make_predictions
-from fauxhire.evaluation.scores import Evaluation, Missing
-from fauxhire.evaluation.summary import SummaryRow, summary_rows
-from fauxhire.evaluation.truth import Truth, load_truth
+from fauxhire_lab.evaluation.evaluate import Predictions, evaluate, make_predictions
+from fauxhire_lab.evaluation.scores import Evaluation, Missing
+from fauxhire_lab.evaluation.summary import SummaryRow, summary_rows
+from fauxhire_lab.evaluation.truth import Truth, load_truth
 
 __all__ = [
     "Evaluation",

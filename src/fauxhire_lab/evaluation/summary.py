@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from fauxhire.evaluation.metrics import PRF
-from fauxhire.evaluation.report import RELATIVE, FigureCheck, ReportScores
-from fauxhire.evaluation.scores import (
+from fauxhire_lab.evaluation.metrics import PRF
+from fauxhire_lab.evaluation.report import RELATIVE, FigureCheck, ReportScores
+from fauxhire_lab.evaluation.scores import (
     FALSE_POSITIVE_TARGET,
     HARD_CASE_FALSE_POSITIVE_TARGET,
     PRECISION_TARGET,

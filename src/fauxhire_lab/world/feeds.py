@@ -15,10 +15,10 @@ import orjson
 
 from fauxhire.domain.normalise import email as email_norm
 from fauxhire.enrich.keyed import keyed_hash as enrich_keyed_hash
-from fauxhire.world.formats import iso
-from fauxhire.world.model import Application
-from fauxhire.world.operation import Network
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world.formats import iso
+from fauxhire_lab.world.model import Application
+from fauxhire_lab.world.operation import Network
+from fauxhire_lab.world.spec import WorldSpec
 
 # The demo community key of tests/fixtures/samples/pii_hmac_test_vectors.json: never a secret.
 COMMUNITY_KEY = b"demo-community-key-v1-DO-NOT-USE"

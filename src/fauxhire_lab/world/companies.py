@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from fauxhire.world import pools
-from fauxhire.world.model import Company
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world import pools
+from fauxhire_lab.world.model import Company
+from fauxhire_lab.world.spec import WorldSpec
 
 _ABROAD = ("GB", "CA", "DE", "NL", "PL", "IN", "SG", "AU", "BR", "JP", "FR", "IE")
 _ABROAD_WEIGHTS = (18, 16, 12, 8, 6, 8, 6, 8, 5, 4, 5, 4)

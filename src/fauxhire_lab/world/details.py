@@ -14,8 +14,8 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from fauxhire.world import phrases, pools
-from fauxhire.world.pools import Egress, Place
+from fauxhire_lab.world import phrases, pools
+from fauxhire_lab.world.pools import Egress, Place
 
 
 def draw_name(rng: random.Random, common_rate: float) -> tuple[str, str, str, bool]:

@@ -14,7 +14,7 @@ from fauxhire.cli.options import DbOption
 from fauxhire.cli.progress import OneBar, progress_bars
 
 if TYPE_CHECKING:
-    from fauxhire.services.demo import DemoResult, ProjectNote
+    from fauxhire_lab.services.demo import DemoResult, ProjectNote
 
 SizeOption = Annotated[
     str, typer.Option(help="small, medium, large, or a number of legitimate applicants.")
@@ -44,10 +44,15 @@ def demo(
     """Generate a demo world (input and truth folders), run the whole pipeline on it, and
     print a summary. The store is OUT/fauxhire.db unless --db says otherwise; when OUT is in
     this folder, fauxhire.toml here names it, so every command run here reads it. --set
-    changes the world's settings (src/fauxhire/world/spec.py); the truth's world.json records
+    changes the world's settings (src/fauxhire_lab/world/spec.py); the truth's world.json records
     them."""
-    from fauxhire.services.demo import generate_world, name_store_in_project, prepare_out, run_world
-    from fauxhire.world.spec import spec_for
+    from fauxhire_lab.services.demo import (
+        generate_world,
+        name_store_in_project,
+        prepare_out,
+        run_world,
+    )
+    from fauxhire_lab.world.spec import spec_for
 
     spec = spec_for(size, seed, overrides or ())
     prepare_out(out_dir)

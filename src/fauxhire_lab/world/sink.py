@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import orjson
 
-from fauxhire.world.formats import HR_HEADER
+from fauxhire_lab.world.formats import HR_HEADER
 
 PARTITIONS = 64
 CANONICAL_LINES_PER_FILE = 250_000

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fauxhire.evaluation.calibration import Calibration
-from fauxhire.evaluation.metrics import PRF
-from fauxhire.evaluation.report import ReportScores
+from fauxhire_lab.evaluation.calibration import Calibration
+from fauxhire_lab.evaluation.metrics import PRF
+from fauxhire_lab.evaluation.report import ReportScores
 
 
 @dataclass(frozen=True, slots=True)

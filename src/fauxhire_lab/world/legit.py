@@ -13,9 +13,9 @@ import random
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 
-from fauxhire.world import details, pools
-from fauxhire.world.applying import Ids, apply, hire
-from fauxhire.world.lookalikes import (
+from fauxhire_lab.world import details, pools
+from fauxhire_lab.world.applying import Ids, apply, hire
+from fauxhire_lab.world.lookalikes import (
     EASY_APPLY,
     HIGH_VOLUME,
     LEGIT_NUMBER,
@@ -27,10 +27,10 @@ from fauxhire.world.lookalikes import (
     make_household,
     make_mailboxes,
 )
-from fauxhire.world.model import Application, Company, Person
-from fauxhire.world.person_draws import draw_address, draw_cases, draw_emails, draw_name
-from fauxhire.world.pools import Place
-from fauxhire.world.spec import WorldSpec
+from fauxhire_lab.world.model import Application, Company, Person
+from fauxhire_lab.world.person_draws import draw_address, draw_cases, draw_emails, draw_name
+from fauxhire_lab.world.pools import Place
+from fauxhire_lab.world.spec import WorldSpec
 
 BLOCK = 5_000
 FAMILY = (2, 3)  # members of a hired household

@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fauxhire.world import details, formats, pools
-from fauxhire.world.applying import Ids
-from fauxhire.world.companies import make_companies
-from fauxhire.world.feeds import employer_reports, stix_bundle
-from fauxhire.world.legit import Legit
-from fauxhire.world.lookalikes import home_line
-from fauxhire.world.model import Application, Company, Person
-from fauxhire.world.operation import make_operation
-from fauxhire.world.resumes import ResumeFiles
-from fauxhire.world.sink import FolderSink
-from fauxhire.world.spec import WorldSpec, overrides_of
-from fauxhire.world.truth import TruthWriter, report_figures
+from fauxhire_lab.world import details, formats, pools
+from fauxhire_lab.world.applying import Ids
+from fauxhire_lab.world.companies import make_companies
+from fauxhire_lab.world.feeds import employer_reports, stix_bundle
+from fauxhire_lab.world.legit import Legit
+from fauxhire_lab.world.lookalikes import home_line
+from fauxhire_lab.world.model import Application, Company, Person
+from fauxhire_lab.world.operation import make_operation
+from fauxhire_lab.world.resumes import ResumeFiles
+from fauxhire_lab.world.sink import FolderSink
+from fauxhire_lab.world.spec import WorldSpec, overrides_of
+from fauxhire_lab.world.truth import TruthWriter, report_figures
 
 VERSION = 1
 Progress = Callable[[int], None]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fauxhire.evaluation import Evaluation, Predictions, evaluate, load_truth, make_predictions
-from fauxhire.evaluation.truth import Truth
 from fauxhire.store import Store
 from fauxhire.store import schema as s
 from fauxhire.store.outputs import latest_report, read_links
+from fauxhire_lab.evaluation import Evaluation, Predictions, evaluate, load_truth, make_predictions
+from fauxhire_lab.evaluation.truth import Truth
 
 log = logging.getLogger(__name__)
 
