@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
 import polars as pl
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -317,12 +318,15 @@ def test_frames_write_what_rows_write(open_store: Callable[[str], Store], db_url
     with store.transaction("read linked_at") as conn:
         times = {row[0] for row in conn.execute(select(s.links.c.linked_at))}
     assert times == {NOW}
-    edge = out.Edge("identity", "c\x1fa-1", "c\x1fa-2", "i-9", 30.5, 0.99, '[{"level": 3}]')
+    item = {"comparison": "email", "level": 3, "reading": "exact", "weight": 9.5}
+    edge = out.Edge(
+        "identity", "c\x1fa-1", "c\x1fa-2", "i-9", 30.5, 0.99, orjson.dumps([item]).decode()
+    )
     out.replace_edges(store, "identity", [edge._replace(group_id="i-1")])
     edges = pl.DataFrame([edge[1:]], schema=list(out.Edge._fields[1:]), orient="row")
     assert out.replace_edge_frame(store, "identity", edges) == 1
-    assert out.read_edges(store, "identity", "i-1") == []
-    assert out.read_edges(store, "identity", "i-9") == [edge._replace(evidence=[{"level": 3}])]
+    assert out.read_stage_edges(store, "identity", "i-1") == []
+    assert out.read_stage_edges(store, "identity", "i-9") == [edge._replace(evidence=[item])]
 
 
 def test_a_judgement_given_twice_keeps_its_first_author(
