@@ -147,6 +147,12 @@ class OutcomeWriter(Protocol):
 
     def replace_edges(self, stage: str, edges: Iterable[Edge]) -> int: ...
 
+    # The same two as frames, for a full run's million rows: company_id, application_id,
+    # identity_id, network_id; and a, b, group_id, score, probability, evidence (JSON text).
+    def replace_link_frame(self, links: pl.DataFrame, *, now: datetime) -> int: ...
+
+    def replace_edge_frame(self, stage: str, edges: pl.DataFrame) -> int: ...
+
     def add_links(
         self,
         links: Iterable[tuple[str, str, str | None]],

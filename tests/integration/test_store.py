@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
 import polars as pl
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -302,6 +303,30 @@ def test_edges_replace_only_their_own_stage(
     assert out.read_edges(store, "identity", "i-1") == [
         LinkEdge("identity", "c\x1fa-1", "c\x1fa-2", "i-1", 31.0, 0.99, judged)
     ]
+
+
+def test_frames_write_what_rows_write(open_store: Callable[[str], Store], db_url: str) -> None:
+    # The frame writers a full link run uses store what the row writers store: the same links
+    # with their time, the same edges with their evidence read back as lists.
+    store = open_store(db_url)
+    _write(store, _file(store), _app("a-1"), _app("a-2"))
+    links = [out.Link("c-1", "a-1", "i-9", "n-1"), out.Link("c-1", "a-2", "i-8", None)]
+    out.replace_links(store, [out.Link("c-1", "a-1", "i-1", None)], now=NOW)
+    frame = pl.DataFrame(links, schema=list(out.Link._fields), orient="row")
+    assert out.replace_link_frame(store, frame, now=NOW) == 2
+    assert sorted(out.read_links(store)) == sorted(links)
+    with store.transaction("read linked_at") as conn:
+        times = {row[0] for row in conn.execute(select(s.links.c.linked_at))}
+    assert times == {NOW}
+    item = {"comparison": "email", "level": 3, "reading": "exact", "weight": 9.5}
+    edge = out.Edge(
+        "identity", "c\x1fa-1", "c\x1fa-2", "i-9", 30.5, 0.99, orjson.dumps([item]).decode()
+    )
+    out.replace_edges(store, "identity", [edge._replace(group_id="i-1")])
+    edges = pl.DataFrame([edge[1:]], schema=list(out.Edge._fields[1:]), orient="row")
+    assert out.replace_edge_frame(store, "identity", edges) == 1
+    assert out.read_stage_edges(store, "identity", "i-1") == []
+    assert out.read_stage_edges(store, "identity", "i-9") == [edge._replace(evidence=[item])]
 
 
 def test_a_judgement_given_twice_keeps_its_first_author(

@@ -21,8 +21,8 @@ from fauxhire.link import engines
 from fauxhire.link.engine import Borrowed, Engine, Judgements, NetworkLinks, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
-from fauxhire.ports import Judgement, Link, LinkingStore, OutcomeWriter
-from fauxhire.services.link_edges import borrowed_edges, identity_edges, network_edges
+from fauxhire.ports import Judgement, LinkingStore, OutcomeWriter
+from fauxhire.services.link_edges import borrowed_edges, identity_edge_frame, network_edges
 from fauxhire.services.network_evidence import network_apart, network_evidence
 
 log = logging.getLogger(__name__)
@@ -159,12 +159,9 @@ def _write(
             how="left",
         )
     )
-    store.replace_links(
-        (
-            Link(company, application, identity, net)
-            for company, application, identity, net in links.select(
-                "company_id", "application_id", "id", "network_id"
-            ).iter_rows()
+    store.replace_link_frame(
+        links.select(
+            "company_id", "application_id", pl.col("id").alias("identity_id"), "network_id"
         ),
         now=now,
     )
@@ -175,7 +172,7 @@ def _write(
         .filter(pl.col("cluster") == pl.col("cluster_b"))
         .drop("cluster", "cluster_b")
     )
-    store.replace_edges("identity", identity_edges(within, identities, apps, engine))
+    store.replace_edge_frame("identity", identity_edge_frame(within, identities, apps, engine))
     store.replace_edges("borrowed", borrowed_edges(linked.borrowed.pairs, resolved, identities))
     store.replace_edges("network", network_edges(network, linked.per_identity, linked.network_ids))
 

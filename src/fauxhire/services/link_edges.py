@@ -20,9 +20,21 @@ from fauxhire.ports import Edge
 def identity_edges(
     links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame, engine: Engine
 ) -> list[Edge]:
-    """The strongest links that hold each identity together (a maximum spanning forest of
-    ``links`` over the records of ``identities``: rec, id), with their evidence as JSON text
-    built in columns (a dict per comparison per edge, in Python, took 7 s at a million)."""
+    """``identity_edge_frame`` as edges, for the few an incremental run adds."""
+    frame = identity_edge_frame(links, identities, apps, engine)
+    return [
+        Edge("identity", a, b, group, float(score), probability, evidence)
+        for a, b, group, score, probability, evidence in frame.iter_rows()
+    ]
+
+
+def identity_edge_frame(
+    links: pl.DataFrame, identities: pl.DataFrame, apps: pl.DataFrame, engine: Engine
+) -> pl.DataFrame:
+    """a, b, group_id, score, probability, evidence: the strongest links that hold each
+    identity together (a maximum spanning forest of ``links`` over the records of
+    ``identities``: rec, id), with their evidence as JSON text built in columns (a dict per
+    comparison per edge, in Python, took 7 s at a million)."""
     tree = engine.spanning_links(links, identities.get_column("rec"))
     keys = apps.select("rec", "key")
     tree = (
@@ -31,12 +43,14 @@ def identity_edges(
         .join(identities.select("rec", "id"), left_on="rec_a", right_on="rec")
         .with_columns(_evidence_json().alias("evidence"))
     )
-    return [
-        Edge("identity", a, b, group, float(score), probability, evidence)
-        for a, b, group, score, probability, evidence in tree.select(
-            "key", "key_b", "id", "weight", "probability", "evidence"
-        ).iter_rows()
-    ]
+    return tree.select(
+        pl.col("key").alias("a"),
+        pl.col("key_b").alias("b"),
+        pl.col("id").alias("group_id"),
+        pl.col("weight").cast(pl.Float64).alias("score"),
+        "probability",
+        "evidence",
+    )
 
 
 def borrowed_edges(

@@ -268,6 +268,16 @@ class MemoryStore:
             state.rows["link_edges"] = kept + new
         return len(new)
 
+    def replace_link_frame(self, links: pl.DataFrame, *, now: datetime) -> int:
+        columns = links.select("company_id", "application_id", "identity_id", "network_id")
+        return self.replace_links((Link(*row) for row in columns.iter_rows()), now=now)
+
+    def replace_edge_frame(self, stage: str, edges: pl.DataFrame) -> int:
+        columns = edges.select(
+            pl.lit(stage), "a", "b", "group_id", "score", "probability", "evidence"
+        )
+        return self.replace_edges(stage, (Edge(*row) for row in columns.iter_rows()))
+
     def add_links(
         self,
         links: Iterable[tuple[str, str, str | None]],

@@ -102,6 +102,12 @@ class SqlStore(Store):
     def replace_edges(self, stage: str, edges: Iterable[Edge]) -> int:
         return outputs.replace_edges(self, stage, edges)
 
+    def replace_link_frame(self, links: pl.DataFrame, *, now: datetime) -> int:
+        return outputs.replace_link_frame(self, links, now=now)
+
+    def replace_edge_frame(self, stage: str, edges: pl.DataFrame) -> int:
+        return outputs.replace_edge_frame(self, stage, edges)
+
     def add_links(
         self,
         links: Iterable[tuple[str, str, str | None]],

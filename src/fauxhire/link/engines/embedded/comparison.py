@@ -60,16 +60,20 @@ def compare(
     spec: LinkSpec,
     frequencies: dict[str, pl.DataFrame] | None = None,
     comparisons: Sequence[Comparison] | None = None,
+    encoded: dict[str, Encoded] | None = None,
 ) -> pl.DataFrame:
     """The pairs with one level column per comparison (Int8), and with ``frequencies`` (from
     ``term_frequencies``) the rarity of the shared value where a comparison weighs it; of
-    ``comparisons`` only, when given."""
+    ``comparisons`` only, when given. ``encoded``: the single-value columns of these
+    ``records`` encoded already, by column; filled with those this call encodes, so that
+    the calls of one run over one set of records encode each column once (a million names
+    took about a second each time, and the u sample alone compares them ten times)."""
     index = RecordIndex(records.get_column("rec"))
     a = index.positions(pairs.get_column("rec_a"))
     b = index.positions(pairs.get_column("rec_b"))
     frequencies = frequencies or {}
     chosen = list(spec.comparisons if comparisons is None else comparisons)
-    added = _single_value_levels(a, b, records, spec, chosen, frequencies)
+    added = _single_value_levels(a, b, records, spec, chosen, frequencies, encoded)
     added += _list_levels(a, b, records, spec, chosen, frequencies)
     order = [level_column(c) for c in chosen]
     order += [tf_column(c) for c in chosen if frequencies and c.term_frequency]
@@ -82,6 +86,7 @@ def compare_eligible(
     records: pl.DataFrame,
     spec: LinkSpec,
     frequencies: dict[str, pl.DataFrame] | None = None,
+    encoded: dict[str, Encoded] | None = None,
 ) -> pl.DataFrame:
     """``eligible(compare(...))``, cheapest first: requirements whose comparisons read only
     single-value columns (integer codes) drop their failing pairs before the list columns
@@ -95,10 +100,10 @@ def compare_eligible(
     ]
     first = [c for c in spec.comparisons if any(c.name in r.any_of for r in early)]
     if not first:
-        return eligible(compare(pairs, records, spec, frequencies), spec)
-    screened = eligible(compare(pairs, records, spec, frequencies, first), spec, early)
+        return eligible(compare(pairs, records, spec, frequencies, encoded=encoded), spec)
+    screened = eligible(compare(pairs, records, spec, frequencies, first, encoded), spec, early)
     rest = [c for c in spec.comparisons if c not in first]
-    compared = compare(screened.select(pairs.columns), records, spec, frequencies, rest)
+    compared = compare(screened.select(pairs.columns), records, spec, frequencies, rest, encoded)
     levels = [level_column(c) for c in spec.comparisons]
     tf = [tf_column(c) for c in spec.comparisons if frequencies and c.term_frequency]
     both = pl.concat([screened, compared.drop(pairs.columns)], how="horizontal")
@@ -112,10 +117,11 @@ def _single_value_levels(
     spec: LinkSpec,
     comparisons: list[Comparison],
     frequencies: dict[str, pl.DataFrame],
+    encoded: dict[str, Encoded] | None = None,
 ) -> list[pl.Series]:
     """Levels (and shared-value tf) of the comparisons of single-value columns, from codes."""
     out = []
-    encoded: dict[str, Encoded] = {}
+    encoded = {} if encoded is None else encoded
     for comparison in comparisons:
         if comparison.column in spec.list_columns:
             continue

@@ -24,6 +24,7 @@ from fauxhire.link.engines.embedded.comparison import (
 )
 from fauxhire.link.engines.embedded.scoring import score
 from fauxhire.link.engines.embedded.training import sampled_u, training_samples
+from fauxhire.link.engines.embedded.vectors import Encoded
 from fauxhire.link.model import Model, estimate
 from fauxhire.link.positions import RecordIndex
 from fauxhire.link.spec import LinkSpec
@@ -36,8 +37,9 @@ def train(
     pairs, report = candidate_pairs(records, spec)
     coded = coded_lists(records, spec)
     frequencies = term_frequencies(coded, spec)
-    compared = compare_eligible(pairs, coded, spec, frequencies)
-    u = sampled_u(records, spec, seed, coded)
+    encoded: dict[str, Encoded] = {}  # each single-value column encoded once (``compare``)
+    compared = compare_eligible(pairs, coded, spec, frequencies, encoded)
+    u = sampled_u(records, spec, seed, coded, encoded)
     samples = training_samples(compared, spec)
     model = estimate(spec, samples, u, possible_pairs(records, spec))
     return model, compared.drop("represents", strict=False), report

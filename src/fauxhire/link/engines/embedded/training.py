@@ -14,6 +14,7 @@ import polars as pl
 from fauxhire.link.engine import level_column
 from fauxhire.link.engines.embedded.blocking import random_pairs
 from fauxhire.link.engines.embedded.comparison import compare
+from fauxhire.link.engines.embedded.vectors import Encoded
 from fauxhire.link.model import Patterns, RuleSample, shares
 from fauxhire.link.spec import MISSING, LinkSpec
 
@@ -28,14 +29,19 @@ _U_CHUNKS = 10
 
 
 def sampled_u(
-    records: pl.DataFrame, spec: LinkSpec, seed: int, coded: pl.DataFrame | None = None
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    seed: int,
+    coded: pl.DataFrame | None = None,
+    encoded: dict[str, Encoded] | None = None,
 ) -> list[Floats]:
     """u of every comparison from ``random_pairs``, compared a tenth at a time: a comparison
     stops once each of its levels has U_OBSERVATIONS pairs. What u has to say of a level
     seen a hundred times more pairs would not change much, and comparing the resume lines of a
     million random pairs took a third of linking ninety thousand applications. A rarer level
     (a near miss of a name) keeps its comparison sampling to the end: the cost is fixed by
-    ``spec.random_pairs`` either way, and the answer is the same for one seed."""
+    ``spec.random_pairs`` either way, and the answer is the same for one seed. ``encoded``:
+    as ``compare`` takes it, of ``coded`` (or of ``records``, without it)."""
     pairs = random_pairs(records, spec, seed)
     compared_on = records if coded is None else coded  # the same levels, faster (coded_lists)
     totals = {c.name: np.zeros(c.levels + 1) for c in spec.comparisons}
@@ -43,7 +49,7 @@ def sampled_u(
     for chunk in np.array_split(np.arange(pairs.height), _U_CHUNKS):
         if not pending or len(chunk) == 0:
             continue
-        compared = compare(pairs[chunk], compared_on, spec, comparisons=pending)
+        compared = compare(pairs[chunk], compared_on, spec, comparisons=pending, encoded=encoded)
         for comparison in pending:
             levels = compared.get_column(level_column(comparison)).to_numpy()
             present = levels[levels != MISSING].astype(np.int64)
