@@ -258,7 +258,12 @@ DETECTORS = {
     "resume_reuse": Entry(
         ResumeParams,
         resume_reuse,
-        ("applications.source", "applications.resume_text", "applications.name_key"),
+        (
+            "applications.source",
+            "applications.applied_at",
+            "applications.resume_text",
+            "applications.name_key",
+        ),
     ),
     "contact_switch": Entry(
         SwitchParams,

@@ -211,7 +211,12 @@ DETECTORS = {
     "resume_flagged": Entry(
         ResumeParams,
         resume_flagged,
-        ("applications.source", "applications.resume_text", "applications.name_key"),
+        (
+            "applications.source",
+            "applications.applied_at",
+            "applications.resume_text",
+            "applications.name_key",
+        ),
         stage="context",
     ),
 }
