@@ -52,7 +52,7 @@ lint: setup
 	$(RUN) lint-imports
 
 test: lint browser
-	$(RUN) pytest
+	$(RUN) pytest -n auto --dist loadfile
 
 bench-ingest: setup
 	$(RUN) python bench/ingest --rows 1000000

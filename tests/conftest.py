@@ -15,9 +15,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from psycopg import sql
 
 from fauxhire.store import SqlStore, Store
+
+# Tests check behaviour, not speed (that is bench/'s): on a shared machine under load one
+# example may take seconds, and Hypothesis's per-example deadline would fail a correct test.
+settings.register_profile("fauxhire", deadline=None)
+settings.load_profile("fauxhire")
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 PG_ENV = "FAUXHIRE_TEST_PG_URL"
