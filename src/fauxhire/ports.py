@@ -90,11 +90,17 @@ class Judgement(NamedTuple):
 class OutcomeReader(Protocol):
     """The stages' outcomes as they stand: links, edges, assessments, the last link run."""
 
-    def links(self) -> list[Link]: ...
+    def links(self, identity_id: str | None = None) -> list[Link]:
+        """Every application's link, or only ``identity_id``'s (by index, not by a scan)."""
+        ...
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]: ...
 
-    def assessments(self, subject_kind: str | None = None) -> list[Assessment]: ...
+    def assessments(
+        self, subject_kind: str | None = None, subject_id: str | None = None
+    ) -> list[Assessment]:
+        """Every assessment, or those of one kind of subject, or of one subject (by key)."""
+        ...
 
     def latest_link_run(self) -> LinkRun | None: ...
 

@@ -121,6 +121,15 @@ def test_links_replace_every_link(port: Port) -> None:
     assert frame.get_column("identity_id").to_list() == ["i-2"]
 
 
+def test_links_of_one_identity(port: Port) -> None:
+    port.write_records(APPLICATIONS[:3], now=T1)
+    held = [Link("c-1", "a-1", "i-1", None), Link("c-1", "a-2", "i-1", None)]
+    port.replace_links([*held, Link("c-1", "a-3", "i-2", "net-1")], now=T1)
+    assert sorted(port.links("i-1")) == held
+    assert port.links("i-2") == [Link("c-1", "a-3", "i-2", "net-1")]
+    assert port.links("i-9") == []
+
+
 def test_edges_replace_one_stage_and_read_strongest_first(port: Port) -> None:
     port.replace_edges("identity", [_edge("identity", "x", "i-1", 1.0)])
     port.replace_edges("network", [_edge("network", "i-1", "net-1", 4.0)])
@@ -182,6 +191,9 @@ def test_assessments_replaced_and_read_by_kind(port: Port) -> None:
     ]
     assert port.assessments("identity") == expected[:1]
     assert sorted(port.assessments(), key=lambda a: a.subject_id) == expected
+    assert port.assessments("identity", "i-1") == expected[:1]
+    assert port.assessments("network", "i-1") == []  # a subject id is one kind's
+    assert port.assessments(subject_id="net-1") == expected[1:]
 
 
 def test_audit_events_read_back_in_order(port: Port) -> None:

@@ -34,10 +34,10 @@ def identity_summary(
 ) -> IdentitySummary:
     """The identity ``identity_id`` in brief; the read is appended to the audit trail (who,
     why, when), as every read of personal data is. An unknown id is ``NotFound``."""
-    links = [link for link in store.links() if link.identity_id == identity_id]
+    links = store.links(identity_id)
     if not links:
         raise NotFound(f"no identity {identity_id}", identity_id=identity_id)
-    assessed = [a for a in store.assessments("identity") if a.subject_id == identity_id]
+    assessed = store.assessments("identity", identity_id)
     store.append_audit(
         AuditEvent(actor, "identity-summary", f"identity:{identity_id}", purpose, now)
     )

@@ -210,12 +210,13 @@ class MemoryStore:
 
     # -- OutcomeReader ------------------------------------------------------------------------
 
-    def links(self) -> list[Link]:
+    def links(self, identity_id: str | None = None) -> list[Link]:
         apps = {r["key"]: r for r in self._state.rows.get("applications", [])}
         return [
             Link(app["company_id"], app["application_id"], r["identity_id"], r["network_id"])
             for r in self._state.rows.get("links", [])
-            if (app := apps.get(r["app_key"])) is not None
+            if (identity_id is None or r["identity_id"] == identity_id)
+            and (app := apps.get(r["app_key"])) is not None
         ]
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
@@ -226,12 +227,13 @@ class MemoryStore:
         ]
         return [outputs.typed_edge(edge) for edge in sorted(found, key=lambda e: -e.score)]
 
-    def assessments(self, subject_kind: str | None = None) -> list[Assessment]:
-        rows = self._state.assessments
+    def assessments(
+        self, subject_kind: str | None = None, subject_id: str | None = None
+    ) -> list[Assessment]:
         return [
             outputs.typed_assessment(r)
-            for r in rows
-            if subject_kind is None or r.subject_kind == subject_kind
+            for r in self._state.assessments
+            if subject_kind in (None, r.subject_kind) and subject_id in (None, r.subject_id)
         ]
 
     def latest_link_run(self) -> LinkRun | None:

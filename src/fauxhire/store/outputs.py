@@ -136,12 +136,15 @@ def _replace_frame(
     return frame.height
 
 
-def read_links(store: Store) -> list[Link]:
-    """The links of the applications in the store (a link to a vanished application is not)."""
+def read_links(store: Store, identity_id: str | None = None) -> list[Link]:
+    """The links of the applications in the store (a link to a vanished application is not);
+    with ``identity_id``, only that identity's, read by index."""
     t, a = schema.links, schema.applications
     query = select(a.c.company_id, a.c.application_id, t.c.identity_id, t.c.network_id).join(
         a, a.c.key == t.c.app_key
     )
+    if identity_id is not None:
+        query = query.where(t.c.identity_id == identity_id)
     with store.transaction("read_links") as conn:
         return [Link(*row) for row in conn.execute(query)]
 
@@ -152,12 +155,17 @@ def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: dat
     return _replace_all(store, schema.assessments, values, "replace_assessments")
 
 
-def read_assessments(store: Store, subject_kind: str | None = None) -> list[Assessment]:
+def read_assessments(
+    store: Store, subject_kind: str | None = None, subject_id: str | None = None
+) -> list[Assessment]:
+    """The assessments, of one kind of subject or of one subject (read by key) if asked."""
     t = schema.assessments
     columns = [t.c[name] for name in AssessmentRow._fields]
     query = select(*columns)
     if subject_kind is not None:
         query = query.where(t.c.subject_kind == subject_kind)
+    if subject_id is not None:
+        query = query.where(t.c.subject_id == subject_id)
     with store.transaction("read_assessments") as conn:
         return [typed_assessment(AssessmentRow(*row)) for row in conn.execute(query)]
 
@@ -225,10 +233,7 @@ def read_edges(
     store: Store, stage: Literal["identity", "network"], group_id: str
 ) -> list[LinkEdge[ComparisonEvidence]] | list[LinkEdge[SharedEvidence]]:
     """The links that hold identity or network ``group_id`` together, strongest first."""
-    edges = read_stage_edges(store, stage, group_id)
-    if stage == "network":
-        return [_typed(edge, SharedEvidence) for edge in edges]
-    return [_typed(edge, ComparisonEvidence) for edge in edges]
+    return [typed_edge(edge) for edge in read_stage_edges(store, stage, group_id)]
 
 
 def read_stage_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
@@ -253,16 +258,13 @@ def read_borrowed(store: Store, identity_id: str) -> list[LinkEdge[ComparisonEvi
     )
     with store.transaction("read_borrowed") as conn:
         edges = [Edge(*row) for row in conn.execute(query)]
-    return [_typed(edge, ComparisonEvidence) for edge in edges]
-
-
-def _typed(edge: Edge, shape: type[evidence.E]) -> LinkEdge[evidence.E]:
-    return LinkEdge(**(edge._asdict() | {"evidence": evidence.from_parsed(edge.evidence, shape)}))
+    return [typed_edge(edge) for edge in edges]
 
 
 def typed_edge(edge: Edge) -> LinkEdge[Any]:
     """An edge as stored, its evidence typed by its stage's shape (``evidence.SHAPES``)."""
-    return _typed(edge, evidence.SHAPES[edge.stage])
+    shape = evidence.SHAPES[edge.stage]
+    return LinkEdge(**(edge._asdict() | {"evidence": evidence.from_parsed(edge.evidence, shape)}))
 
 
 def save_link_run(

@@ -75,14 +75,16 @@ class SqlStore(Store):
 
     # -- OutcomeReader ----------------------------------------------------------------------
 
-    def links(self) -> list[Link]:
-        return outputs.read_links(self)
+    def links(self, identity_id: str | None = None) -> list[Link]:
+        return outputs.read_links(self, identity_id)
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
         return [outputs.typed_edge(e) for e in outputs.read_stage_edges(self, stage, group_id)]
 
-    def assessments(self, subject_kind: str | None = None) -> list[Assessment]:
-        return outputs.read_assessments(self, subject_kind)
+    def assessments(
+        self, subject_kind: str | None = None, subject_id: str | None = None
+    ) -> list[Assessment]:
+        return outputs.read_assessments(self, subject_kind, subject_id)
 
     def latest_link_run(self) -> LinkRun | None:
         return outputs.latest_link_run(self)
