@@ -11,6 +11,8 @@ hold lists of strings (or of integers, for hashed text).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -62,28 +64,39 @@ def candidate_pairs(
         bits.append(np.full(len(found), 1 << bit, dtype=np.int64))
         chances.append(chance)
     # The union: sorted by pair, each pair's bits OR-ed over its run, its chance the largest.
+    # Each rule's arrays go as soon as they are joined: at a million applications they are
+    # half a gigabyte, held at the peak of the run.
     by_pair = pl.DataFrame(
-        {
-            "key": np.concatenate(keys),
-            "rules": np.concatenate(bits),
-            "chance": np.concatenate(chances),
-        }
-    ).sort("key")
+        {"key": _joined(keys), "rules": _joined(bits), "chance": _joined(chances)}
+    )
+    by_pair = by_pair.sort("key")
     key = by_pair.get_column("key").to_numpy()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     rules = np.bitwise_or.reduceat(by_pair.get_column("rules").to_numpy(), starts)
     a, b = split_keys(key[starts])
     rules = rules if len(key) else key
+    chance = (
+        np.maximum.reduceat(by_pair.get_column("chance").to_numpy(), starts)
+        if len(key)
+        else np.empty(0)
+    )
+    del by_pair, key
     recs = records.get_column("rec").to_numpy().astype(np.int64)
     pairs = pl.DataFrame(
         {"rec_a": recs[a], "rec_b": recs[b], "rules": rules},
         schema={"rec_a": pl.Int64, "rec_b": pl.Int64, "rules": pl.Int64},
     )
     if new is None and any(frame.height for frame in wide.values()):
-        chance = np.maximum.reduceat(by_pair.get_column("chance").to_numpy(), starts)
         represents = _represented(a, b, rules, chance, wide, spec)  # sets bits of rules: first
         pairs = pairs.with_columns(pl.Series("rules", rules), pl.Series("represents", represents))
     return across_sources(pairs, records, spec), report
+
+
+def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The parts end to end; the list is emptied as they are, so that they can be freed."""
+    joined = np.concatenate(parts)
+    parts.clear()
+    return joined
 
 
 def _content_order(records: pl.DataFrame, spec: LinkSpec) -> pl.Expr:
@@ -111,7 +124,6 @@ def _represented(
     not together: its chance is taken as that of the likeliest rule, not as if the rules were
     independent (which counted a third fewer candidate pairs than there are, on the v3
     validation world)."""
-    ends = pl.DataFrame({"i": np.arange(len(a), dtype=np.int64), "a": a, "b": b})
     top = int(max(a.max(), b.max())) + 1 if len(a) else 0
     for bit, rule in enumerate(spec.blocking):
         blocks = wide[bit]
@@ -122,18 +134,36 @@ def _represented(
         member = np.zeros(top, dtype=bool)
         member[blocks.get_column("pos").to_numpy()] = True
         unseen = member[a] & member[b] & ((rules & (1 << bit)) == 0)
-        shared = (
-            ends.filter(pl.Series(unseen))
-            .join(blocks.rename({"pos": "a"}), on="a")
-            .join(blocks.select(pl.col("pos").alias("b"), "block"), on=["b", "block"])
-            .group_by("i")
-            .agg(pl.col("size").min())  # two shared blocks: the likelier to propose it
-        )
+        at = np.flatnonzero(unseen)
+        shared = _shared_blocks(pl.DataFrame({"i": at, "a": a[at], "b": b[at]}), blocks)
         at = shared.get_column("i").to_numpy()
         size = shared.get_column("size").to_numpy().astype(np.int64)
         rules[at] |= 1 << bit
         chance[at] = np.maximum(chance[at], _kept(size, rule.window))
     return 1 / chance
+
+
+def _shared_blocks(ends: pl.DataFrame, blocks: pl.DataFrame) -> pl.DataFrame:
+    """i, size: the pairs (i, a, b) that share one of ``blocks`` (pos, block, size), with the
+    smallest such block: the likelier to propose them. A slice of pairs at a time: every pair
+    joined to every block of its first record (fifteen resume lines each) held 2 GB at a
+    million applications, the peak of the whole run."""
+    per_record = blocks.height / max(blocks.get_column("pos").n_unique(), 1)
+    step = max(_JOINED_ROWS // max(int(per_record), 1), 1)
+    a_blocks = blocks.rename({"pos": "a"})
+    b_blocks = blocks.select(pl.col("pos").alias("b"), "block")
+    found = [
+        ends.slice(start, step)
+        .join(a_blocks, on="a")
+        .join(b_blocks, on=["b", "block"])
+        .group_by("i")
+        .agg(pl.col("size").min())
+        for start in range(0, ends.height, step)
+    ]
+    return pl.concat(found) if found else pl.DataFrame(schema={"i": pl.Int64, "size": pl.UInt32})
+
+
+_JOINED_ROWS = 4_000_000  # pair-block rows a slice may join at once
 
 
 def _kept(size: Ints, window: int | None) -> Floats:
