@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import polars as pl
 
-from fauxhire.services.network_evidence import _private_egress, _resume
+from fauxhire.services.network_evidence import Sightings, _private_egress, _resume, _template_lines
 
 
 def test_resume_lines_are_the_ones_an_identity_presents_without_its_dated_history() -> None:
     template = "Results-driven Data Engineer with 8+ years of experience delivering value."
     text = f"Ann Lee\n{template}\nEXPERIENCE\nInitech, Data Engineer, 2019-present\n"
-    apps = pl.DataFrame(
+    texts = pl.DataFrame(
         {
             "rec": [1, 2, 3],
             "resume_text": [text, text + "Certified Kafka practitioner.\n", text],
         }
     )
+    nothing = pl.DataFrame()
+    seen = Sightings(nothing, nothing, texts.select("rec"), _template_lines(texts))
     identities = pl.DataFrame({"rec": [1, 2, 3], "cluster": [7, 7, 7]})
-    lines = _resume(apps, identities).get_column("value").unique().to_list()
+    lines = _resume(seen, identities).get_column("value").unique().to_list()
     assert lines == [template.lower()]  # no dated entry; one added line in three is drift
 
 

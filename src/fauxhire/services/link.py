@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
 from fauxhire.ports import Judgement, LinkingStore, OutcomeWriter
 from fauxhire.services.link_edges import borrowed_edges, identity_edge_frame, network_edges
-from fauxhire.services.network_evidence import network_apart, network_evidence
+from fauxhire.services.network_evidence import network_apart, network_evidence, sightings
 
 log = logging.getLogger(__name__)
 
@@ -75,28 +76,26 @@ def link_store(
     apps = store.linking_frame("applications")
     values = store.linking_frame("applicant_values")
     summary.applications = apps.height
-    records = application_records(apps, values)
-    judgements = store.judgements()
-    summary.judgements = len(judgements)
-    by_key = apps.select("key", "rec")
-    clock.lap("read")
-
-    judged = _pairs(judgements, by_key)
-    resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
-    borrowed = engine.split_borrowed(
-        resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
-    )
-    previous = store.linking_frame("links")  # rec, identity_id, network_id
-    identity_ids = _stable_ids(
-        borrowed.clusters.rename({"cluster": "group"}),
-        previous.select("rec", pl.col("identity_id").alias("old")),
-        "i",
-    )
-    identities = borrowed.clusters.join(identity_ids, left_on="cluster", right_on="group")
-    clock.lap("identities")
-
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightings") as background:
+        # What the network stage reads and classes needs no identity: it runs beside the
+        # identity stage, whose work is mostly polars' and leaves the interpreter free.
+        seen = background.submit(sightings, store, apps, values)
+        records = application_records(apps, values)
+        apps = apps.drop("resume_text", "education", "employment")  # in records now
+        judgements = store.judgements()
+        summary.judgements = len(judgements)
+        by_key = apps.select("key", "rec")
+        clock.lap("read")
+        resolution, borrowed, identities, previous = _identities(
+            store, engine, records, judgements, by_key, seed
+        )
+        del records
+        clock.lap("identities")
+        evidence = network_evidence(
+            seen.result(), apps, values, identities.select("rec", "cluster")
+        )
     network = engine.group_networks(
-        network_evidence(store, apps, values, identities.select("rec", "cluster")),
+        evidence,
         _network_apart(judgements, identities, by_key, borrowed),
         NETWORK_SPEC,
     )
@@ -121,6 +120,31 @@ def link_store(
             now=now,
         )
     return summary
+
+
+def _identities(
+    store: LinkingStore,
+    engine: Engine,
+    records: pl.DataFrame,
+    judgements: list[Judgement],
+    by_key: pl.DataFrame,
+    seed: int,
+) -> tuple[Resolution, Borrowed, pl.DataFrame, pl.DataFrame]:
+    """The identities: resolved, borrowed ones split off, numbered with stable ids (rec,
+    cluster, id); with the resolution, the split and the previous run's links."""
+    judged = _pairs(judgements, by_key)
+    resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
+    borrowed = engine.split_borrowed(
+        resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
+    )
+    previous = store.linking_frame("links")  # rec, identity_id, network_id
+    identity_ids = _stable_ids(
+        borrowed.clusters.rename({"cluster": "group"}),
+        previous.select("rec", pl.col("identity_id").alias("old")),
+        "i",
+    )
+    identities = borrowed.clusters.join(identity_ids, left_on="cluster", right_on="group")
+    return resolution, borrowed, identities, previous
 
 
 # The specs a full run links under, recorded with it.

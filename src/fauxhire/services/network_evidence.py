@@ -1,13 +1,17 @@
 """What the network stage is given: the infrastructure each identity was seen with.
 
-Read from the store around this run's identities (``identity`` is an identity's cluster
-number): the contact details it gave, the payout account and drop address of its hires, the
-egress addresses and machine names of its meetings and sign-ins, the resume lines it presents;
-the referrals that name it, the names it presented, the homes it declares; and the pairs an
-analyst split. The engine groups identities from these (``Engine.group_networks``).
+In two steps, so that the first runs while identities resolve (``link_store``):
+``sightings`` reads and classes what each application (``rec``) was seen with, which needs no
+identity: the contact details it gave, the payout accounts and drop addresses of its hires, the
+egress addresses and machine names of its meetings and sign-ins, its resume's template lines.
+``network_evidence`` then gathers them by identity (``identity`` is an identity's cluster
+number), with the referrals that name it, the names it presented and the homes it declares.
+The engine groups identities from these (``Engine.group_networks``).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -18,40 +22,31 @@ from fauxhire.link.engine import NetworkEvidence
 from fauxhire.ports import Judgement, LinkingInputs
 
 
-def network_evidence(
-    store: LinkingInputs, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
-) -> NetworkEvidence:
-    """What each identity (``identities``: rec, cluster) was seen with, its referrals, the
-    names it presented and its homes. ``apps`` and ``values``: the store's applications and
-    applicant values, as read for linking."""
-    observations, referrals = _observations(store, apps, values, identities)
-    names = (
-        apps.select("rec", pl.col("name_key").alias("name"))
-        .drop_nulls("name")
-        .join(identities, on="rec")
-        .select(pl.col("cluster").alias("identity"), "name")
-        .unique()
-    )
-    homes = _homes(store, apps, values, identities)
-    return NetworkEvidence(observations, referrals, names, homes)
+@dataclass(frozen=True)
+class Sightings:
+    """What each application was seen with, before anyone knows whose it is."""
+
+    seen: pl.DataFrame  # rec, kind, value: contact details, payouts, egress, machine names
+    hires: pl.DataFrame  # rec, shipping_address_key: where each hire's equipment went
+    resumes: pl.DataFrame  # rec: the applications that came with a resume
+    resume_lines: pl.DataFrame  # rec, value: each resume's template lines, dated history out
 
 
-def _observations(
-    store: LinkingInputs,
-    apps: pl.DataFrame,
-    values: pl.DataFrame,
-    identities: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(identity, kind, value) of the infrastructure each identity was seen with, and the
-    referrals resolved to the identities they may name."""
-    by_app = apps.select("rec", "key", "company_id", "candidate_id").join(identities, on="rec")
+def sightings(store: LinkingInputs, apps: pl.DataFrame, values: pl.DataFrame) -> Sightings:
+    """What the store shows each application (``apps``, ``values``: as read for linking) was
+    seen with. Reads only what linking has not read: hires, meetings, sign-ins, ranges."""
+    by_app = apps.select("rec", "key", "company_id", "candidate_id")
     contact = values.filter(pl.col("kind").is_in(["phone", "email"])).select(
         "rec", "kind", pl.col("key").alias("value")
     )
     hires = store.linking_frame("hires").join(
         by_app.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"]
     )
-    shipping, payout = _hire_observations(hires, values, identities)
+    payout = hires.drop_nulls("payout_account").select(
+        "rec",
+        pl.lit("payout").alias("kind"),
+        pl.col("payout_account").alias("value"),  # one account, whatever method it is paid by
+    )
     meetings = store.linking_frame("meetings").join(
         by_app.select(pl.col("key").alias("app_key"), "rec"), on="app_key"
     )
@@ -62,28 +57,61 @@ def _observations(
     device = meetings.select(
         "rec", pl.lit("device").alias("kind"), pl.col("pc_name").alias("value")
     )
+    seen = (
+        pl.concat([contact, payout, egress, device])
+        .drop_nulls("value")
+        .filter(pl.col("value") != "")
+        .unique()
+    )
+    texts = apps.drop_nulls("resume_text").select("rec", "resume_text")
+    return Sightings(
+        seen,
+        hires.select("rec", "shipping_address_key"),
+        texts.select("rec"),
+        _template_lines(texts),
+    )
+
+
+def network_evidence(
+    seen: Sightings, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
+) -> NetworkEvidence:
+    """What each identity (``identities``: rec, cluster) was seen with, its referrals, the
+    names it presented and its homes. ``apps`` and ``values``: the store's applications and
+    applicant values, as read for linking (resume texts no longer needed)."""
     observations = (
-        pl.concat([contact, shipping, payout, egress, device, _resume(apps, identities)])
+        pl.concat(
+            [
+                seen.seen,
+                _shipping(seen.hires, values, identities),
+                _resume(seen, identities),
+            ]
+        )
         .drop_nulls("value")
         .filter(pl.col("value") != "")
         .join(identities, on="rec")
         .select(pl.col("cluster").alias("identity"), "kind", "value")
         .unique()
     )
-    return observations, _referrals(apps, identities)
+    names = (
+        apps.select("rec", pl.col("name_key").alias("name"))
+        .drop_nulls("name")
+        .join(identities, on="rec")
+        .select(pl.col("cluster").alias("identity"), "name")
+        .unique()
+    )
+    homes = _homes(seen.hires, values, identities)
+    return NetworkEvidence(observations, _referrals(apps, identities), names, homes)
 
 
-def _hire_observations(
-    hires: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rec, kind, value) of the hires' drop shipping addresses and payout accounts."""
+def _shipping(hires: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+    """(rec, kind, value) of the hires' drop shipping addresses."""
     homes = values.filter(pl.col("kind") == "address").select(
         "rec", pl.col("key").alias("shipping_address_key")
     )
     home_of_identity = homes.join(identities, on="rec").select("cluster", "shipping_address_key")
     # A drop address: not the identity's home. With no home on record (an ATS that keeps no
     # postal address), a laptop shipped to an address may well be shipped home: no evidence.
-    shipping = (
+    return (
         hires.join(identities, on="rec")
         .drop_nulls("shipping_address_key")
         .join(home_of_identity.select("cluster").unique(), on="cluster", how="semi")
@@ -92,54 +120,51 @@ def _hire_observations(
             "rec", pl.lit("shipping").alias("kind"), pl.col("shipping_address_key").alias("value")
         )
     )
-    payout = hires.drop_nulls("payout_account").select(
-        "rec",
-        pl.lit("payout").alias("kind"),
-        pl.col("payout_account").alias("value"),  # one account, whatever method it is paid by
+
+
+def _template_lines(texts: pl.DataFrame) -> pl.DataFrame:
+    """rec, value: each resume's distinct template lines. A slice of resumes at a time: every
+    resume of a million split into lines at once was the peak memory of linking them."""
+    return (
+        pl.concat(
+            [
+                distinct_template_lines(part.get_column("resume_text"))
+                .join(part.select("rec").with_row_index("row"), on="row")
+                .select("rec", pl.col("line").alias("value"))
+                for part in texts.iter_slices(_SLICE)
+            ],
+            how="vertical",
+        )
+        if texts.height
+        else pl.DataFrame(schema={"rec": pl.Int64, "value": pl.String})
     )
-    return shipping, payout
 
 
-def _resume(apps: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
+_SLICE = 125_000
+
+
+def _resume(seen: Sightings, identities: pl.DataFrame) -> pl.DataFrame:
     """(rec, kind, value) of the resume lines an identity presents: those in at least half of
-    its resumes (an added line in one of fifty is drift, not the template), dated history
-    entries left out. Identities a bucket at a time: every resume of a million split into
-    lines at once was the peak memory of linking them."""
-    texts = apps.drop_nulls("resume_text").select("rec", "resume_text").join(identities, on="rec")
-    return pl.concat(
-        [
-            _presented_lines(texts.filter(pl.col("cluster") % _BUCKETS == bucket))
-            for bucket in range(_BUCKETS)
-        ]
-    )
-
-
-_BUCKETS = 8
-
-
-def _presented_lines(texts: pl.DataFrame) -> pl.DataFrame:
+    its resumes (an added line in one of fifty is drift, not the template)."""
     # Every resume of the identity counts, those without a template line too.
-    resumes = texts.group_by("cluster").agg(pl.col("rec").n_unique().alias("resumes"))
-    lines = (
-        distinct_template_lines(texts.get_column("resume_text"))
-        .join(texts.select("rec", "cluster").with_row_index("row"), on="row")
-        .select("rec", "cluster", pl.col("line").alias("value"))
-        .join(resumes, on="cluster")
+    resumes = (
+        seen.resumes.join(identities, on="rec")
+        .group_by("cluster")
+        .agg(pl.col("rec").n_unique().alias("resumes"))
     )
+    lines = seen.resume_lines.join(identities, on="rec").join(resumes, on="cluster")
     held = pl.col("rec").n_unique().over("cluster", "value")
     return lines.filter(2 * held >= pl.col("resumes")).select(
         "rec", pl.lit("resume").alias("kind"), "value"
     )
 
 
-def _homes(
-    store: LinkingInputs, apps: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame
-) -> pl.DataFrame:
+def _homes(hires: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
     """identity, value: the home addresses each identity declares; the addresses its
     equipment is shipped to that some identity declares as home (a family member whose
     application gave none still lives there); and, for an identity that declares no home at
     all (an ATS that keeps no postal address), where its equipment goes: as a drop address
-    that is no evidence (``_observations``), so as a home it is presumed to be. Two such
+    that is no evidence (``_shipping``), so as a home it is presumed to be. Two such
     identities shipping to one address are a household, as two declaring it would be: a
     couple with a joint account and one connection misrepresents nothing. A farm's personas
     claim homes elsewhere, and a building shared by more than a household is no home."""
@@ -150,9 +175,7 @@ def _homes(
         .unique()
     )
     shipped = (
-        store.linking_frame("hires")
-        .join(apps.select("company_id", "candidate_id", "rec"), on=["company_id", "candidate_id"])
-        .join(identities, on="rec")
+        hires.join(identities, on="rec")
         .select(pl.col("cluster").alias("identity"), pl.col("shipping_address_key").alias("value"))
         .drop_nulls("value")
     )
