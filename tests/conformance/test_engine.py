@@ -21,7 +21,7 @@ from fauxhire.link.engine import Engine, Judgements, NetworkEvidence, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
 from fauxhire.services import resolve_joins, run_folder
-from fauxhire.services.network_evidence import network_evidence
+from fauxhire.services.network_evidence import network_evidence, sightings
 from fauxhire.store import SqlStore, Store
 from fauxhire.store.frames import read_frame
 from fauxhire_lab.evaluation.metrics import pairwise_scores
@@ -42,7 +42,8 @@ class World:
     truth: pl.DataFrame  # rec, person (the true identity), network (the true one, or null)
 
     def evidence(self, clusters: pl.DataFrame) -> NetworkEvidence:
-        return network_evidence(self.store, self.apps, self.values, clusters)
+        seen = sightings(self.store, self.apps, self.values)
+        return network_evidence(seen, self.apps, self.values, clusters)
 
 
 @pytest.fixture(scope="module")
