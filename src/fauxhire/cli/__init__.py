@@ -1,5 +1,5 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, and the lab's `demo`,
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, and the lab's `demo`,
 `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
@@ -21,6 +21,7 @@ from fauxhire.cli import (
     export,
     ingest,
     judge,
+    keys,
     link,
     quarantine,
     report,
@@ -59,6 +60,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("judge", judge.app),
         ("disposition", disposition.app),
         ("rules", rules.app),
+        ("keys", keys.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

@@ -91,6 +91,15 @@ def list_keys(store: KeyAdmin) -> list[ApiKey]:
     return store.api_keys()
 
 
+def state(key: ApiKey, now: datetime) -> str:
+    """A key in a word: revoked, expired or active."""
+    if key.revoked_at is not None:
+        return f"revoked {key.revoked_at:%Y-%m-%d}"
+    if key.expires_at is not None and key.expires_at <= now:
+        return f"expired {key.expires_at:%Y-%m-%d}"
+    return "active" if key.expires_at is None else f"active until {key.expires_at:%Y-%m-%d}"
+
+
 def revoke_key(
     store: KeyAdmin, key_id: str, *, revoked_by: str, reason: str, now: datetime
 ) -> ApiKey:
