@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Final, NamedTuple
 
 from fauxhire.errors import AuthenticationError, ConfigError, NotFound
-from fauxhire.ports import ApiKey, AuditEvent, KeyAdmin
+from fauxhire.ports import ApiKey, ApiKeys, AuditEvent, KeyAdmin
 
 # The roles of issue 17: the hub's admin and analyst, a member company's analyst and
 # recruiter (scoped to that member), and a sharing partner.
@@ -128,6 +128,12 @@ def authenticate(store: KeyAdmin, token: str, now: datetime) -> Principal:
     if key.expires_at is not None and key.expires_at <= now:
         raise _refused("expired", key_id)
     return Principal(key.key_id, key.role, key.member, key.scopes)
+
+
+def check_ready(store: ApiKeys) -> None:
+    """Raises (a ``StoreError``) unless the store answers the query every authenticated
+    request makes: a key looked up by its id."""
+    store.api_key(KEY_PREFIX + "0" * 12)
 
 
 def _hash(secret: str) -> str:
