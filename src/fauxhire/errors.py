@@ -11,7 +11,10 @@
     │                             already alone, an identity in no network, one record twice,
     │                             a disposition that is neither confirmed nor cleared or
     │                             has no reason
-    └── PermissionDenied          the caller may not do this
+    ├── PermissionDenied          the caller may not do this
+    └── AuthenticationError       a credential that names no valid key: unknown, malformed,
+                                  revoked or expired (the reason is kept, never shown to
+                                  the caller)
 
 Each error carries a stable machine-readable ``code`` and its fields, so the CLI and the
 API translate them at the edge without parsing text.
@@ -95,3 +98,7 @@ class JudgementRefused(FauxhireError):
 
 class PermissionDenied(FauxhireError):
     code = "permission_denied"
+
+
+class AuthenticationError(FauxhireError):
+    code = "authentication_failed"

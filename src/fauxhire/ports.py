@@ -196,6 +196,48 @@ class AuditLog(Protocol):
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]: ...
 
 
+class ApiKey(NamedTuple):
+    """An API key as stored: its public id and the hash of its secret, never the secret."""
+
+    key_id: str  # public: "fk_" and 12 random characters; the token's part before the dot
+    secret_hash: str  # hex sha256 of the secret (services/keys.py says why sha256 suffices)
+    name: str
+    role: str  # admin | analyst | member_analyst | recruiter | partner
+    member: str | None  # the member company a member role is scoped to; None for hub roles
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    created_by: str
+
+
+class ApiKeys(Protocol):
+    """The API keys: created, listed, found by id, revoked; never deleted, so the audit
+    trail's key ids keep meaning something."""
+
+    def add_api_key(self, key: ApiKey) -> None:
+        """Store a new key; a key id already held is a ``StoreError``."""
+        ...
+
+    def api_keys(self) -> list[ApiKey]:
+        """Every key, revoked and expired ones too, oldest first."""
+        ...
+
+    def api_key(self, key_id: str) -> ApiKey | None: ...
+
+    def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
+        """The key, revoked at ``at`` unless it was already (the first revocation stands);
+        None when no key has that id."""
+        ...
+
+
+class KeyAdmin(ApiKeys, AuditLog, Protocol):
+    """What the key use cases are given: the keys, and the audit trail their changes are
+    appended to in the same unit of work."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+
 class LinkingStore(BatchInputs, OutcomeWriter, Protocol):
     """What the linking use cases (full and incremental) are given."""
 

@@ -18,8 +18,8 @@ from fauxhire.domain import Applicant, Application, Provenance
 from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
 from fauxhire.domain.outcomes import Assessment
 from fauxhire.domain.values import Value, ValueKind
-from fauxhire.errors import FauxhireError
-from fauxhire.ports import AssessmentRow, AuditEvent, Edge, Link
+from fauxhire.errors import FauxhireError, StoreError
+from fauxhire.ports import ApiKey, AssessmentRow, AuditEvent, Edge, Link
 from fauxhire.services.assess import assess_store
 from fauxhire.services.link import link_store
 from fauxhire.store import SqlStore
@@ -206,6 +206,51 @@ def test_audit_events_read_back_in_order(port: Port) -> None:
     assert ids == sorted(ids)
     assert port.audit_events() == events  # appended order, not time order
     assert port.audit_events("identity:i-2") == [events[0], events[2]]
+
+
+T3 = datetime(2025, 6, 3, 9, 30, 15, 123456, tzinfo=UTC)
+HUB_KEY = ApiKey(
+    "fk_hub000000001", "a" * 64, "triage desk", "analyst", None, ("read", "write"), T2,
+    None, None, "ana",
+)  # fmt: skip
+MEMBER_KEY = ApiKey(
+    "fk_mem000000001", "b" * 64, "ats hook", "recruiter", "acme", (), T1, T3, None, "ana"
+)
+
+
+def test_api_keys_read_back_as_added_oldest_first(port: Port) -> None:
+    port.add_api_key(HUB_KEY)
+    port.add_api_key(MEMBER_KEY)
+    assert port.api_keys() == [MEMBER_KEY, HUB_KEY]  # by creation, not by insertion
+    assert port.api_key("fk_hub000000001") == HUB_KEY
+    assert port.api_key("fk_mem000000001") == MEMBER_KEY  # member, expiry to the microsecond
+    assert port.api_key("fk_nothere00000") is None
+
+
+def test_an_api_key_id_is_never_overwritten(port: Port) -> None:
+    port.add_api_key(HUB_KEY)
+    with pytest.raises(StoreError):
+        port.add_api_key(HUB_KEY._replace(secret_hash="c" * 64, role="admin"))
+    assert port.api_keys() == [HUB_KEY]
+
+
+def test_revoking_an_api_key_keeps_the_first_revocation(port: Port) -> None:
+    port.add_api_key(HUB_KEY)
+    port.add_api_key(MEMBER_KEY)
+    assert port.revoke_api_key("fk_hub000000001", at=T3) == HUB_KEY._replace(revoked_at=T3)
+    later = T3.replace(day=9)
+    assert port.revoke_api_key("fk_hub000000001", at=later) == HUB_KEY._replace(revoked_at=T3)
+    assert port.revoke_api_key("fk_nothere00000", at=T3) is None
+    assert port.api_keys() == [MEMBER_KEY, HUB_KEY._replace(revoked_at=T3)]  # the other intact
+
+
+def test_a_failed_unit_of_work_adds_neither_key_nor_audit_event(port: Port) -> None:
+    with pytest.raises(RuntimeError), port.unit_of_work():
+        port.add_api_key(HUB_KEY)
+        port.append_audit(AuditEvent("ana", "key:create", "key:fk_hub000000001", "test", T2))
+        raise RuntimeError("the unit fails after both writes")
+    assert port.api_keys() == []
+    assert port.audit_events() == []
 
 
 def test_link_and_assess_run_on_the_port(port: Port) -> None:

@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, and the lab's `demo`,
-`evaluate`.
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `serve`, and the
+lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -21,11 +21,13 @@ from fauxhire.cli import (
     export,
     ingest,
     judge,
+    keys,
     link,
     quarantine,
     report,
     rules,
     run,
+    serve,
     show,
     stats,
 )
@@ -51,6 +53,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("assess", assess.assess),
         ("report", report.report),
         ("stats", stats.stats),
+        ("serve", serve.serve),
     )
     groups = (
         ("quarantine", quarantine.app),
@@ -59,6 +62,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("judge", judge.app),
         ("disposition", disposition.app),
         ("rules", rules.app),
+        ("keys", keys.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

@@ -26,7 +26,9 @@ from sqlalchemy import BigInteger, Boolean, Float, Integer
 from fauxhire.domain import Record
 from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.quarantine import Quarantined
+from fauxhire.errors import StoreError
 from fauxhire.ports import (
+    ApiKey,
     AssessmentRow,
     AuditEvent,
     Edge,
@@ -54,6 +56,7 @@ class _State:
     assessments: list[AssessmentRow] = field(default_factory=list)
     judgements: list[Judgement] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
+    keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
 
 
 def _dtype(column: Any) -> pl.DataType:
@@ -334,6 +337,27 @@ class MemoryStore:
 
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
         return [e for e in self._state.audit if subject is None or e.subject == subject]
+
+    # -- ApiKeys ------------------------------------------------------------------------------
+
+    def add_api_key(self, key: ApiKey) -> None:
+        with self._writing() as state:
+            if key.key_id in state.keys:  # as the SQL store's primary key refuses it
+                raise StoreError("add_api_key")
+            state.keys[key.key_id] = key._replace(scopes=tuple(key.scopes))
+
+    def api_keys(self) -> list[ApiKey]:
+        return sorted(self._state.keys.values(), key=lambda k: (k.created_at, k.key_id))
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        return self._state.keys.get(key_id)
+
+    def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
+        with self._writing() as state:
+            key = state.keys.get(key_id)
+            if key is not None and key.revoked_at is None:
+                key = state.keys[key_id] = key._replace(revoked_at=at)
+            return key
 
 
 def _copied(value: Any) -> Any:

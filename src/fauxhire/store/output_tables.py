@@ -139,3 +139,20 @@ audit_events = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_audit_events_subject", "subject"),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    # The API's keys: the secret is shown once at creation and only its hash is kept. Rows are
+    # revoked, never deleted, so a key id in the audit trail always names a key.
+    Column("key_id", String(32), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),  # hex sha256 of the secret
+    Column("name", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("member", Text),  # the member company of a member role; NULL for hub roles
+    Column("scopes", JsonText, nullable=False),  # a JSON list of scope names
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),  # NULL: never expires
+    Column("revoked_at", UtcDateTime),  # NULL: not revoked
+    Column("created_by", Text, nullable=False),
+)

@@ -23,6 +23,9 @@ from sqlalchemy import (
 )
 
 from fauxhire.store.output_tables import (
+    api_keys as api_keys,
+)
+from fauxhire.store.output_tables import (
     assessments as assessments,
 )
 from fauxhire.store.output_tables import (

@@ -1,5 +1,6 @@
 """The store port (``fauxhire.ports``) over SQL, SQLite or PostgreSQL: today's queries
-(``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``) behind the
+(``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``,
+``api_keys``) behind the
 protocols the use cases name. ``SqlStore.open`` opens it as ``Store.open`` does."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fauxhire.domain import Record
 from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.ports import (
+    ApiKey,
     AssessmentRow,
     AuditEvent,
     Edge,
@@ -24,7 +26,7 @@ from fauxhire.ports import (
     LinkingFrame,
     LinkRun,
 )
-from fauxhire.store import audit, outputs, subsets
+from fauxhire.store import api_keys, audit, outputs, subsets
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
 from fauxhire.store.judgements import read_judgements
@@ -162,3 +164,18 @@ class SqlStore(Store):
 
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
         return audit.audit_events(self, subject)
+
+    # -- ApiKeys ----------------------------------------------------------------------------
+
+    def add_api_key(self, key: ApiKey) -> None:
+        api_keys.add_api_key(self, key)
+
+    def api_keys(self) -> list[ApiKey]:
+        return api_keys.api_keys(self)
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        found = api_keys.api_keys(self, key_id)
+        return found[0] if found else None
+
+    def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
+        return api_keys.revoke_api_key(self, key_id, at=at)

@@ -1,0 +1,114 @@
+"""The app factory: the store opened once at start-up and closed at shutdown, two routes
+without credentials (liveness and readiness) and every other route behind ``auth.principal``.
+Responses never carry a stack trace: an error of our tree answers with its code and message,
+anything else with a bare 500, and the trace goes to the log."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from fauxhire import bootstrap
+from fauxhire.api.auth import opened_app, principal
+from fauxhire.bootstrap import App
+from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
+from fauxhire.services.keys import Principal, check_ready
+
+log = logging.getLogger(__name__)
+
+_STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404}
+
+public = APIRouter(prefix="/v1")
+# Deny by default: every route of this router needs a valid key before its own code runs.
+protected = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+
+
+@public.get("/health")
+def health() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@public.get("/ready")
+def ready(opened: Annotated[App, Depends(opened_app)]) -> JSONResponse:
+    """Readiness: the store answers a query."""
+    try:
+        check_ready(opened.store)
+    except FauxhireError as exc:
+        log.warning("not ready", extra={"code": exc.code, "error": exc.message})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@protected.get("/whoami")
+def whoami(caller: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+    """The key the request was made with: its id, role, member and scopes."""
+    return caller._asdict()
+
+
+def create_app(
+    db: str | None = None, *, clock: Callable[[], datetime] = bootstrap.utc_now
+) -> FastAPI:
+    """The API over the store ``db`` names (as the command line's --db does). No OpenAPI
+    document or docs pages yet: they would be routes without credentials."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with bootstrap.open_app(db, clock=clock) as opened:
+            app.state.fauxhire = opened
+            log.info("store opened")
+            yield
+        log.info("store closed")
+
+    app = FastAPI(
+        title="fauxhire", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
+    )
+    app.include_router(public)
+    app.include_router(protected)
+    app.middleware("http")(_logged)
+    app.add_exception_handler(FauxhireError, _our_error)
+    app.add_exception_handler(Exception, _unexpected)
+    return app
+
+
+async def _logged(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Every request a log line with an id, also sent back as X-Request-ID."""
+    request_id = request.state.request_id = uuid.uuid4().hex
+    started = time.perf_counter()
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request_id
+    log.info(
+        "request",
+        extra={
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.url.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+    return response
+
+
+async def _our_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FauxhireError)
+    code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 400)
+    if code == 400 and exc.code == "store_error":  # its text may hold SQL: the log has it
+        log.error("store error", exc_info=exc)
+        return JSONResponse({"code": exc.code, "message": "the store failed"}, status_code=503)
+    return JSONResponse({"code": exc.code, "message": exc.message}, status_code=code)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error", exc_info=exc, extra={"path": request.url.path})
+    return JSONResponse({"code": "internal_error", "message": "internal error"}, status_code=500)

@@ -1,0 +1,54 @@
+"""Who is calling: the bearer token of ``Authorization``, authenticated by the key service.
+Every route but liveness and readiness sits behind ``principal`` (app.py mounts them so), so
+a route added later is denied until a credential says otherwise."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fauxhire.bootstrap import App
+from fauxhire.errors import AuthenticationError
+from fauxhire.services.keys import Principal, authenticate
+
+log = logging.getLogger(__name__)
+
+# auto_error=False: a missing or non-bearer header reaches ``principal``, which answers 401
+# (FastAPI's own answer is 403) with the same body as a bad token.
+_bearer = HTTPBearer(auto_error=False)
+_DENIED = {"code": "authentication_failed", "message": "invalid or missing credentials"}
+
+
+def opened_app(request: Request) -> App:
+    """The app the server opened at start-up (app.py's lifespan)."""
+    opened: App = request.app.state.fauxhire
+    return opened
+
+
+def principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    opened: Annotated[App, Depends(opened_app)],
+) -> Principal:
+    if credentials is None:
+        log.info("denied", extra={"reason": "no bearer token", **_where(request)})
+        raise _denied()
+    try:
+        return authenticate(opened.store, credentials.credentials, opened.now())
+    except AuthenticationError as exc:
+        # Why it failed goes to the log only: the caller learns nothing about which keys exist.
+        log.info("denied", extra={**exc.detail, **_where(request)})
+        raise _denied() from None
+
+
+def _denied() -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=_DENIED, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def _where(request: Request) -> dict[str, object]:
+    return {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}

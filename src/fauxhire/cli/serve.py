@@ -1,0 +1,47 @@
+"""`fauxhire serve`: the HTTP API (fauxhire/api) on uvicorn, over the store --db names."""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from fauxhire.cli.options import DbOption
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port.")] = 8000,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            "--log-level",
+            help="debug, info (a line a request), warning or error.",
+            case_sensitive=False,
+        ),
+    ] = "info",
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API until stopped (Ctrl-C or SIGTERM finish the requests under way,
+    then close the store). Logs are JSON lines on stderr. Every route but /v1/health and
+    /v1/ready needs an API key (`fauxhire keys create`) as `Authorization: Bearer TOKEN`."""
+    # Imported here, not at the top: every other command, and --help, would pay for them.
+    import uvicorn
+
+    from fauxhire.api.app import create_app
+    from fauxhire.api.logs import log_config
+
+    # uvicorn stops gracefully on SIGTERM or SIGINT, then raises the signal again once it has
+    # put its own handlers back: with this one, a requested stop ends with status 0 (not killed
+    # by a signal, not a KeyboardInterrupt's trace), and so does one before uvicorn listens.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _exit_cleanly)
+    uvicorn.run(
+        create_app(db), host=host, port=port, log_config=log_config(log_level), access_log=False
+    )
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

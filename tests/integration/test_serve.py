@@ -1,0 +1,177 @@
+"""`fauxhire serve` as it runs: a real uvicorn server in its own process over a SQLite store,
+keys made and revoked with the real command line, requests over loopback. Liveness and
+readiness answer without credentials; every other route denies by default; the server logs
+JSON lines, never shows a stack trace or a store's error text, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from fauxhire.api.app import create_app, protected, public
+
+PUBLIC = {"/v1/health", "/v1/ready"}
+
+
+def _fauxhire(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "fauxhire.cli", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+    db: str
+    folder: Path
+
+    def get(self, path: str, token: str | None = None, scheme: str = "Bearer") -> tuple[int, dict]:
+        headers = {} if token is None else {"Authorization": f"{scheme} {token}"}
+        request = urllib.request.Request(self.base + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as refused:
+            return refused.code, json.loads(refused.read())
+
+    def key(self, *grant: str) -> str:
+        made = _fauxhire(
+            "keys", "create", "--name", "test", *grant, "--db", self.db, cwd=self.folder
+        )
+        assert made.returncode == 0, made.stderr
+        return made.stdout.strip()
+
+    def log_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    db = f"sqlite:///{tmp_path / 'served.db'}"
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    served = Server(process, f"http://127.0.0.1:{port}", log, db, tmp_path)
+    try:
+        _wait_until_live(served)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_live(server: Server) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.process.poll() is None, server.log.read_text()
+        try:
+            if server.get("/v1/health")[0] == 200:
+                return
+        except OSError:  # not listening yet
+            time.sleep(0.1)
+    pytest.fail(f"the server did not start: {server.log.read_text()}")
+
+
+def _stop(server: Server) -> int:
+    server.process.send_signal(signal.SIGTERM)
+    return server.process.wait(timeout=30)
+
+
+def test_keys_open_whoami_and_sigterm_stops_cleanly(server: Server) -> None:
+    assert server.get("/v1/health") == (200, {"status": "ok"})
+    assert server.get("/v1/ready") == (200, {"status": "ready"})
+    valid = server.key("--role", "recruiter", "--member", "acme")
+    revoked = server.key("--role", "analyst")
+    gone = _fauxhire(
+        "keys", "revoke", revoked.partition(".")[0], "--db", server.db, cwd=server.folder
+    )
+    assert gone.returncode == 0, gone.stderr
+
+    denied = {
+        "detail": {"code": "authentication_failed", "message": "invalid or missing credentials"}
+    }
+    assert server.get("/v1/whoami") == (401, denied)
+    assert server.get("/v1/whoami", revoked) == (401, denied)
+    assert server.get("/v1/whoami", valid + "x") == (401, denied)
+    assert server.get("/v1/whoami", valid, scheme="Basic") == (401, denied)
+    status, me = server.get("/v1/whoami", valid)
+    assert status == 200
+    assert me == {
+        "key_id": valid.partition(".")[0],
+        "role": "recruiter",
+        "member": "acme",
+        "scopes": [],
+    }
+
+    assert _stop(server) == 0
+    lines = server.log_lines()  # every line JSON, or this fails
+    messages = [line["message"] for line in lines]
+    assert "store closed" in messages and "Application shutdown complete." in messages
+    reasons = {line.get("reason") for line in lines if line["message"] == "denied"}
+    assert reasons == {"no bearer token", "revoked", "malformed"}
+    requests = [line for line in lines if line["message"] == "request"]
+    assert [r["status"] for r in requests if r["path"] == "/v1/whoami"] == [401, 401, 401, 401, 200]
+    for secret in (valid.partition(".")[2], revoked.partition(".")[2]):
+        assert secret not in server.log.read_text()
+
+
+def test_a_store_that_fails_answers_without_its_error_text(server: Server) -> None:
+    token = server.key("--role", "admin")
+    with sqlite3.connect(server.folder / "served.db") as conn:
+        conn.execute("DROP TABLE api_keys")  # the store now fails every key lookup
+    status, body = server.get("/v1/ready")
+    assert (status, body) == (503, {"status": "unavailable"})
+    status, body = server.get("/v1/whoami", token)
+    assert (status, body) == (503, {"code": "store_error", "message": "the store failed"})
+    assert _stop(server) == 0
+    text = server.log.read_text()
+    assert "no such table" in text  # the cause is in the log, not in the response
+
+
+def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> None:
+    """The app serves two routers, the public one (liveness and readiness) and the protected
+    one, whose every route answers 401 before its own code runs."""
+    assert {r.path for r in public.routes} == PUBLIC
+    assert len(create_app("sqlite://").routes) == 2  # the two routers, nothing else
+    guarded = [r.path for r in protected.routes if isinstance(r, APIRoute)]
+    assert "/v1/whoami" in guarded
+    for path in guarded:
+        assert server.get(path)[0] == 401, path
+
+
+def test_the_command_line_does_not_load_the_server() -> None:
+    """`fauxhire --help` and every other command stay as fast as before: FastAPI and uvicorn
+    are imported only when `serve` runs."""
+    probe = "import sys, fauxhire.cli; print(sorted({'fastapi', 'uvicorn'} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
