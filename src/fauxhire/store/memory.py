@@ -192,8 +192,8 @@ class MemoryStore:
         counts = self._named(name_keys).group_by("name_key").len("holders")
         return counts.select("name_key", pl.col("holders").cast(pl.Int64))
 
-    def holders_of_names(self, name_keys: Sequence[str]) -> list[int]:
-        return self._named(name_keys).get_column("rec").to_list()
+    def holders_of_names(self, name_keys: Sequence[str]) -> pl.DataFrame:
+        return self._named(name_keys).select("rec", "name_key", "key")
 
     def links_of(self, recs: Sequence[int]) -> pl.DataFrame:
         return self.linking_frame("links").filter(pl.col("rec").is_in(list(recs)))

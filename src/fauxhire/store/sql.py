@@ -63,7 +63,7 @@ class SqlStore(Store):
     def name_counts(self, name_keys: Sequence[str]) -> pl.DataFrame:
         return subsets.name_counts(self, name_keys)
 
-    def holders_of_names(self, name_keys: Sequence[str]) -> list[int]:
+    def holders_of_names(self, name_keys: Sequence[str]) -> pl.DataFrame:
         return subsets.holders_of_names(self, name_keys)
 
     def links_of(self, recs: Sequence[int]) -> pl.DataFrame:

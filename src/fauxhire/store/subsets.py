@@ -80,10 +80,13 @@ def name_counts(store: Store, name_keys: Sequence[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"name_key": pl.String, "holders": pl.Int64}, orient="row")
 
 
-def holders_of_names(store: Store, name_keys: Sequence[str]) -> list[int]:
-    """Row ids of the applications under any of these name keys."""
-    query = "SELECT id FROM applications WHERE name_key IN :names"
-    return [row[0] for row in _chunked(store, query, "names", name_keys)]
+def holders_of_names(store: Store, name_keys: Sequence[str]) -> pl.DataFrame:
+    """rec, name_key, key of the applications under any of these name keys."""
+    query = "SELECT id AS rec, name_key, key FROM applications WHERE name_key IN :names"
+    rows = _chunked(store, query, "names", name_keys)
+    return pl.DataFrame(
+        rows, schema={"rec": pl.Int64, "name_key": pl.String, "key": pl.String}, orient="row"
+    )
 
 
 def links_of(store: Store, recs: Sequence[int]) -> pl.DataFrame:
