@@ -10,7 +10,7 @@ RUN := $(UV) run --frozen --no-sync
 # The bench scripts without a .py suffix are named one by one: ruff reads only *.py in folders.
 LINTED := src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess \
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
-	bench/stix \
+	bench/stix bench/cli_start \
 	bench/same_outputs
 
 .PHONY: demo test setup browser lint clean bench-ingest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -10,8 +10,10 @@ from rich.table import Table
 from fauxhire.cli.console import group, open_app, out
 from fauxhire.cli.options import AnalystOption, DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
-from fauxhire.services import dispositions
 from fauxhire.terminal import cells
+
+if TYPE_CHECKING:
+    from fauxhire.services import dispositions
 
 app = group(
     "An analyst's finding on an identity, confirmed or cleared, kept with who, when and "
@@ -52,6 +54,8 @@ def disposition_clear(
 def disposition_list(db: DbOption = None) -> None:
     """Every identity with a disposition: the latest (it decides), who, why, when, and any
     earlier one on its applications that it overrules."""
+    from fauxhire.services import dispositions
+
     with open_app(db, read_only=True) as opened:
         standings = dispositions.list_dispositions(opened.store)
     conflicts = sum(1 for s in standings if s.overruled)
@@ -81,6 +85,8 @@ def disposition_list(db: DbOption = None) -> None:
 def _dispose(
     identity_id: str, disposition: str, reason: str, analyst: str | None, db: str | None
 ) -> None:
+    from fauxhire.services import dispositions
+
     who = analyst_or_os_user(analyst)
     with open_app(db) as opened:
         done = dispositions.dispose(

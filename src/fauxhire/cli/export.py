@@ -9,7 +9,6 @@ import typer
 
 from fauxhire.cli.console import err, group, open_app
 from fauxhire.cli.options import DbOption
-from fauxhire.services.export import write_links_csv
 
 app = group("Outputs in the formats of docs/formats.md section 11.")
 
@@ -21,6 +20,8 @@ def export_links(
 ) -> None:
     """One row an application: company_id, application_id, candidate_id, identity_id,
     network_id (docs/formats.md section 11)."""
+    from fauxhire.services.export import write_links_csv
+
     with open_app(db, read_only=True) as opened:
         written = write_links_csv(opened.store, out_file)
     err.print(f"wrote {written:,} links to {out_file}", markup=False)

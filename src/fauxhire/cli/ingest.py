@@ -12,7 +12,6 @@ from fauxhire.cli.options import DbOption, VerboseOption
 from fauxhire.cli.printing import print_results
 from fauxhire.cli.progress import progress_bars
 from fauxhire.ingest import FORMATS, get_format
-from fauxhire.services.pipeline import ingest_and_join
 
 
 def ingest(
@@ -31,6 +30,8 @@ def ingest(
     verbose: VerboseOption = False,
 ) -> None:
     """Ingest files of one format into the store, then join them to what is already there."""
+    from fauxhire.services.pipeline import ingest_and_join
+
     fmt = get_format(format)
     with open_app(db) as app, progress_bars() as bar:
         results = ingest_and_join(

@@ -3,7 +3,7 @@ then linking run again to show what moved (services/relink.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,9 +11,10 @@ from rich.table import Table
 from fauxhire.cli.console import group, open_app, out
 from fauxhire.cli.options import AnalystOption, DbOption, analyst_or_os_user
 from fauxhire.cli.printing import print_link, when
-from fauxhire.services import judge
-from fauxhire.services.relink import Decide, Judged, judge_and_relink
 from fauxhire.terminal import cells
+
+if TYPE_CHECKING:
+    from fauxhire.services.relink import Decide, Judged
 
 app = group("An analyst's word on links, kept with who, when and why; every later run keeps it.")
 
@@ -41,6 +42,8 @@ def judge_confirm(
     db: DbOption = None,
 ) -> None:
     """Two applications are one identity: every later run keeps them together."""
+    from fauxhire.services import judge
+
     _judge(judge.confirm, (app_a, app_b), reason, analyst, relink, db)
 
 
@@ -53,6 +56,8 @@ def judge_split(
     db: DbOption = None,
 ) -> None:
     """An application is not its identity's person: keep it apart from the identity's others."""
+    from fauxhire.services import judge
+
     _judge(judge.split, (application,), reason, analyst, relink, db)
 
 
@@ -65,12 +70,16 @@ def judge_split_network(
     db: DbOption = None,
 ) -> None:
     """An identity is not run by its network: keep it apart from the network's others."""
+    from fauxhire.services import judge
+
     _judge(judge.split_network, (identity_id,), reason, analyst, relink, db)
 
 
 @app.command("list")
 def judge_list(db: DbOption = None) -> None:
     """Every judgement: kind, the pair, who, why and when."""
+    from fauxhire.services import judge
+
     with open_app(db, read_only=True) as opened:
         judgements = judge.list_judgements(opened.store)
     table = Table(title=f"{len(judgements)} judgements")
@@ -90,6 +99,8 @@ def _judge(
     db: str | None,
 ) -> None:
     """Record a judgement on the subjects, re-link unless told not to, and say what moved."""
+    from fauxhire.services.relink import judge_and_relink
+
     who = analyst_or_os_user(analyst)
     with open_app(db) as opened:
         judged = judge_and_relink(

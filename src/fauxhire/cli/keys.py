@@ -12,7 +12,7 @@ from rich.table import Table
 from fauxhire.cli.console import err, group, open_app, out
 from fauxhire.cli.options import DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
-from fauxhire.services import keys
+from fauxhire.domain.api_roles import ROLES
 from fauxhire.terminal import cells
 
 app = group(
@@ -29,7 +29,7 @@ ByOption = Annotated[
 @app.command("create")
 def keys_create(
     name: Annotated[str, typer.Option("--name", help="Who or what uses the key.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(keys.ROLES)}.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(ROLES)}.")],
     member: Annotated[
         str | None,
         typer.Option(
@@ -49,6 +49,8 @@ def keys_create(
     db: DbOption = None,
 ) -> None:
     """A new key. Its token is printed once, on stdout, and is never shown again."""
+    from fauxhire.services import keys
+
     with open_app(db) as opened:
         created = keys.create_key(
             opened.store,
@@ -75,6 +77,8 @@ def keys_create(
 @app.command("list")
 def keys_list(db: DbOption = None) -> None:
     """Every key, revoked and expired ones too: never a secret or its hash."""
+    from fauxhire.services import keys
+
     with open_app(db, read_only=True) as opened:
         listed = keys.list_keys(opened.store)
         now = opened.now()
@@ -109,6 +113,8 @@ def keys_revoke(
 ) -> None:
     """Revoke a key: from now on its token is refused. A key revoked already stays revoked
     from the first time."""
+    from fauxhire.services import keys
+
     with open_app(db) as opened:
         key = keys.revoke_key(
             opened.store, key_id, revoked_by=analyst_or_os_user(by), reason=reason, now=opened.now()

@@ -10,7 +10,6 @@ from fauxhire.cli.console import open_app
 from fauxhire.cli.options import DbOption
 from fauxhire.cli.printing import print_increment, print_link
 from fauxhire.link import engines
-from fauxhire.services.linker import Linker
 
 NewOption = Annotated[
     bool,
@@ -39,6 +38,8 @@ def link(
 
     Ids stay stable across runs for identities and networks whose members did not change.
     """
+    from fauxhire.services.linker import Linker
+
     linker = Linker(engine)  # an unknown engine is refused before the store is opened
     with open_app(db) as app:
         if new:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fauxhire.bootstrap import PROJECT_FILE
+from fauxhire.project import PROJECT_FILE
 
 DbOption = Annotated[
     str | None,

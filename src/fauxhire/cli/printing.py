@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from fauxhire.cli.console import err, out
-from fauxhire.services import FileResult, summarise
 from fauxhire.terminal import cells, styled
 
 if TYPE_CHECKING:
+    from fauxhire.services import FileResult
     from fauxhire.services.assess import AssessSummary
     from fauxhire.services.increment import IncrementSummary
     from fauxhire.services.link import LinkSummary
@@ -26,6 +26,8 @@ _REFUSED_SHOWN = 20
 
 
 def print_results(results: list[FileResult], *, verbose: bool = False) -> None:
+    from fauxhire.services import summarise
+
     if verbose:
         _print_files(results)
     table = Table(title="Ingest")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.progress import (
     BarColumn,
@@ -16,7 +16,9 @@ from rich.progress import (
 )
 
 from fauxhire.cli.console import err
-from fauxhire.services import FileResult
+
+if TYPE_CHECKING:
+    from fauxhire.services import FileResult
 
 
 class FormatBars:

@@ -13,7 +13,6 @@ from rich.table import Table
 from fauxhire.cli.console import group, open_app, out
 from fauxhire.cli.options import DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
-from fauxhire.services import quarantine_entries
 from fauxhire.terminal import cells
 
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ def quarantine_list(
 ) -> None:
     """Every quarantined record: its id, file, location, field and reason, and for a
     conflicting duplicate the decision on it (`fauxhire quarantine accept` or `keep`)."""
+    from fauxhire.services import quarantine_entries
+
     with open_app(db, read_only=True) as opened:
         entries = quarantine_entries(opened.store, limit=limit, file=file, pending=pending)
     if as_json:

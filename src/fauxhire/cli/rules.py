@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from fauxhire.bootstrap import configure
 from fauxhire.cli.console import err, group, out
 from fauxhire.terminal import styled
 
@@ -21,6 +20,8 @@ def rules_check(
     file: Annotated[Path, typer.Argument(help="A ruleset YAML file.")],
 ) -> None:
     """Report every problem of a ruleset with its file:line; exit 1 if any is an error."""
+    from fauxhire.bootstrap import configure
+
     loaded, problems = configure().check_ruleset(file)
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
@@ -45,6 +46,7 @@ def rules_docs(
     ] = None,
 ) -> None:
     """The indicator reference, generated from the ruleset: ids, weights, what each reads."""
+    from fauxhire.bootstrap import configure
     from fauxhire.services.rules import render_docs
 
     # The project file's ruleset and limits, as every command.

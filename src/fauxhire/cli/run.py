@@ -12,7 +12,6 @@ from fauxhire.cli.console import err, open_app
 from fauxhire.cli.options import DbOption, VerboseOption
 from fauxhire.cli.printing import print_assess, print_link, print_report, print_results
 from fauxhire.cli.progress import progress_bars
-from fauxhire.services.pipeline import run_pipeline
 from fauxhire.terminal import styled
 
 log = logging.getLogger(__name__)
@@ -41,6 +40,8 @@ def run(
 ) -> None:
     """Ingest an input folder, join the sources, link, assess, and with --report write the
     campaign report."""
+    from fauxhire.services.pipeline import run_pipeline
+
     with open_app(db) as app, progress_bars() as bar:
         ran = run_pipeline(app.store, folder, app.plan(report_dir), progress=bar)
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in ran.seconds.items())

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from fauxhire.cli.console import group, open_app, out
 from fauxhire.cli.options import DbOption
 from fauxhire.domain.evidence import MISSING_LEVEL, ComparisonEvidence, E, SharedEvidence
-from fauxhire.domain.outcomes import LinkEdge
-from fauxhire.services.judge import app_ref
-from fauxhire.services.show import show_identity, show_network
 from fauxhire.terminal import cells, inert
+
+if TYPE_CHECKING:
+    from fauxhire.domain.outcomes import LinkEdge
 
 app = group("Why records are linked: identities, networks.")
 
@@ -20,6 +21,8 @@ app = group("Why records are linked: identities, networks.")
 @app.command("identity")
 def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     """The applications of an identity and the links that hold them together."""
+    from fauxhire.services.show import show_identity
+
     with open_app(db, read_only=True) as opened:
         view = show_identity(opened.store, identity_id)
     # An identity is in one network at most: said once, in the title.
@@ -46,6 +49,8 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
 @app.command("network")
 def show_network_command(network_id: str, db: DbOption = None) -> None:
     """The identities of a network and the infrastructure they share."""
+    from fauxhire.services.show import show_network
+
     with open_app(db, read_only=True) as opened:
         view = show_network(opened.store, network_id)
     table = Table(title=f"network {network_id}: {len(view.members)} identities")
@@ -80,6 +85,8 @@ def _print_edges(edges: Sequence[LinkEdge[E]], print_edge: Callable[[LinkEdge[E]
 
 
 def _print_identity_edge(edge: LinkEdge[ComparisonEvidence]) -> None:
+    from fauxhire.services.judge import app_ref
+
     out.print(
         f"- {app_ref(edge.a)} ~ {app_ref(edge.b)}: match weight "
         f"{edge.score:+.1f} (probability {edge.probability:.4f})",

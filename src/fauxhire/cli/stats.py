@@ -11,7 +11,6 @@ from rich.table import Table
 
 from fauxhire.cli.console import open_app, out
 from fauxhire.cli.options import DbOption
-from fauxhire.services import store_stats
 from fauxhire.terminal import cells
 
 TOTALS = (
@@ -40,6 +39,8 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """What the store holds: totals, per source and quarantined; per company on request."""
+    from fauxhire.services import store_stats
+
     with open_app(db, read_only=True) as app:
         data = store_stats(app.store)
     if as_json:

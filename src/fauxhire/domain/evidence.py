@@ -19,13 +19,18 @@ each would cost seconds.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import orjson
-import polars as pl
+
+# polars is imported by the functions that build columns, not here: the command line imports
+# these shapes, and `fauxhire --help` should not pay for polars (issue 17).
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +125,11 @@ def from_parsed(items: Sequence[Mapping[str, Any]] | str, shape: type[E]) -> tup
 
 def struct_dtype(shape: type[Evidence]) -> pl.Struct:
     """One item of ``shape`` as a polars struct, its fields in the JSON's order."""
+    import polars as pl
+
     hints = typing.get_type_hints(shape)
-    return pl.Struct({f.name: _DTYPES[hints[f.name]] for f in fields(shape)})
+    dtypes = _dtypes()
+    return pl.Struct({f.name: dtypes[hints[f.name]] for f in fields(shape)})
 
 
 def encoded(shape: type[Evidence], **columns: pl.Expr) -> pl.Expr:
@@ -130,6 +138,8 @@ def encoded(shape: type[Evidence], **columns: pl.Expr) -> pl.Expr:
     unknown = set(columns) - {f.name for f in fields(shape)}
     if unknown:
         raise ValueError(f"{shape.__name__} has no field {sorted(unknown)}")
+    import polars as pl
+
     return pl.struct(
         *(columns.get(f.name, pl.col(f.name)).alias(f.name) for f in fields(shape))
     ).struct.json_encode()
@@ -142,12 +152,16 @@ def listed(items: pl.Expr) -> pl.Expr:
 
 def listed_across(items: Sequence[pl.Expr]) -> pl.Expr:
     """Columns of ``encoded`` items, side by side, as the stored JSON list."""
+    import polars as pl
+
     return pl.lit("[") + pl.concat_str(items, separator=",") + pl.lit("]")
 
 
 def decoded(text: pl.Expr, shape: type[Evidence], only: Sequence[str] = ()) -> pl.Expr:
     """Stored JSON lists of ``shape`` as lists of structs (of the fields ``only``, if given:
     a reader of two fields need not parse the rest)."""
+    import polars as pl
+
     whole = struct_dtype(shape)
     kept = pl.Struct({name: whole.to_schema()[name] for name in only}) if only else whole
     return text.str.json_decode(pl.List(kept))
@@ -158,11 +172,16 @@ def _listed_fields(shape: type[Any]) -> frozenset[str]:
     return frozenset(f.name for f in fields(shape) if typing.get_origin(hints[f.name]) is tuple)
 
 
-_DTYPES: Final[Mapping[object, pl.DataType]] = {
-    str: pl.String(),
-    float: pl.Float64(),
-    int: pl.Int64(),
-    float | None: pl.Float64(),
-    int | None: pl.Int64(),
-    tuple[str, ...]: pl.List(pl.String()),
-}
+@functools.cache
+def _dtypes() -> Mapping[object, pl.DataType]:
+    """The polars type of each field type the shapes use."""
+    import polars as pl
+
+    return {
+        str: pl.String(),
+        float: pl.Float64(),
+        int: pl.Int64(),
+        float | None: pl.Float64(),
+        int | None: pl.Int64(),
+        tuple[str, ...]: pl.List(pl.String()),
+    }

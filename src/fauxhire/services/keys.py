@@ -18,14 +18,9 @@ import string
 from datetime import datetime, timedelta
 from typing import Final, NamedTuple
 
+from fauxhire.domain.api_roles import HUB_ROLES, MEMBER_ROLES, ROLES
 from fauxhire.errors import AuthenticationError, ConfigError, NotFound
 from fauxhire.ports import ApiKey, ApiKeys, AuditEvent, KeyAdmin
-
-# The roles of issue 17: the hub's admin and analyst, a member company's analyst and
-# recruiter (scoped to that member), and a sharing partner.
-MEMBER_ROLES: Final = ("member_analyst", "recruiter")
-HUB_ROLES: Final = ("admin", "analyst", "partner")
-ROLES: Final = ("admin", "analyst", "member_analyst", "recruiter", "partner")
 
 KEY_PREFIX: Final = "fk_"
 _KEY_ALPHABET: Final = string.ascii_lowercase + string.digits

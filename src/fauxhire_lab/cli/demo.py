@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from fauxhire.bootstrap import db_named_by_environment
 from fauxhire.cli.console import open_app, out
 from fauxhire.cli.options import DbOption
 from fauxhire.cli.progress import OneBar, progress_bars
@@ -113,6 +112,8 @@ def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
 
 def _reading_the_demo(db: str, project: ProjectNote) -> str:
     """How the other commands find the demo's store."""
+    from fauxhire.bootstrap import db_named_by_environment
+
     if project.written and not db_named_by_environment():
         return (
             f"store named in {project.path}: `fauxhire stats`, `fauxhire show identity ID` and "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,8 +13,9 @@ from rich.table import Table
 from fauxhire.cli.console import err, open_app, out
 from fauxhire.cli.options import DbOption
 from fauxhire.terminal import cells, styled
-from fauxhire_lab.evaluation import Evaluation, summary_rows
-from fauxhire_lab.services.evaluate import evaluate_store
+
+if TYPE_CHECKING:
+    from fauxhire_lab.evaluation import Evaluation
 
 _VERDICT_STYLE = {"pass": "green", "FAIL": "bold red", "missing": "yellow"}
 
@@ -33,6 +34,7 @@ def evaluate(
 ) -> None:
     """Score what the store holds (links, assessments, report) against a truth folder."""
     from fauxhire_lab.evaluation import load_truth
+    from fauxhire_lab.services.evaluate import evaluate_store
 
     loaded = load_truth(truth)  # a bad truth folder is named before the store is opened
     with open_app(db, read_only=True) as app:
@@ -48,6 +50,8 @@ def evaluate(
 
 
 def _print_evaluation(result: Evaluation) -> None:
+    from fauxhire_lab.evaluation import summary_rows
+
     table = Table(title=f"Evaluation against {result.truth}")
     for column in ("stage", "measure", "value", "verdict"):
         table.add_column(column, overflow="fold")

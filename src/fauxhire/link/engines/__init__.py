@@ -10,9 +10,14 @@ services reach them through the protocol.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fauxhire.errors import ConfigError
-from fauxhire.link.engine import Engine
+
+# The protocol only names types here: importing it would bring polars and numpy into every
+# reader of the engines' names, `fauxhire link --help` among them (issue 17).
+if TYPE_CHECKING:
+    from fauxhire.link.engine import Engine
 
 DEFAULT = "embedded"
 
