@@ -120,3 +120,16 @@ def test_a_contributed_command_cannot_replace_one_of_the_products(
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ConfigError, match=f"would replace the command {name} of fauxhire"):
         make_app([EntryPoint(name, "fauxhire_probe:probe", GROUP)])
+
+
+def test_a_contributed_command_module_imports_on_its_own() -> None:
+    """The lab's command modules import fauxhire.cli's helpers; building the command line on
+    that import loaded the half-imported module again through its entry point."""
+    import subprocess
+    import sys
+
+    for module in ("fauxhire_lab.cli.demo", "fauxhire_lab.cli.evaluate"):
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr

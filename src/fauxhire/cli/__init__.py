@@ -36,7 +36,7 @@ from fauxhire.cli.contributed import load_contributed, registered
 from fauxhire.errors import FauxhireError
 from fauxhire.terminal import inert, styled
 
-__all__ = ["app", "err", "main", "make_app", "out"]
+__all__ = ["app", "application", "err", "main", "make_app", "out"]
 
 
 def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
@@ -72,12 +72,29 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
     return root
 
 
-app = make_app(registered())
+_app: typer.Typer | None = None
+
+
+def application() -> typer.Typer:
+    """The command line, built on first use rather than on import: a contributed command's
+    module (the lab's) imports fauxhire.cli's helpers, and building the app while it is half
+    imported would load that same module again through its entry point."""
+    global _app
+    if _app is None:
+        _app = make_app(registered())
+    return _app
+
+
+def __getattr__(name: str) -> Any:
+    """``fauxhire.cli.app``, as before: the command line, built on first use."""
+    if name == "app":
+        return application()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     try:
-        app()
+        application()()
     except FauxhireError as exc:
         line = styled(("error", "red"), f" {exc.code}: ")
         line.append(inert(exc.message, keep_newlines=True))  # a RuleError lists one a line
