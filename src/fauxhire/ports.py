@@ -23,6 +23,7 @@ import polars as pl
 
 from fauxhire.domain import Record
 from fauxhire.domain.outcomes import Assessment, LinkEdge
+from fauxhire.domain.outcomes import AuditEntry as AuditEntry
 from fauxhire.domain.outcomes import AuditEvent as AuditEvent  # the port's rows, re-exported
 from fauxhire.domain.outcomes import Link as Link
 
@@ -197,6 +198,13 @@ class AuditLog(Protocol):
     def append_audit(self, event: AuditEvent) -> int: ...
 
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]: ...
+
+    def audit_trail(
+        self, subject: str | None = None, *, after: int = 0, limit: int | None = None
+    ) -> list[AuditEntry]:
+        """The entries with an id above ``after``, oldest first, at most ``limit`` of them,
+        with their ids and hashes (``append_audit`` chains each to the one before)."""
+        ...
 
 
 class ApiKey(NamedTuple):

@@ -6,6 +6,7 @@ relies on and runs it on all three."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import polars as pl
 import pytest
 
 from fauxhire.domain import Applicant, Application, Provenance
+from fauxhire.domain.audit_chain import GENESIS, check_chain, event_hash
 from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
 from fauxhire.domain.outcomes import Assessment
 from fauxhire.domain.values import Value, ValueKind
@@ -251,6 +253,47 @@ def test_a_failed_unit_of_work_adds_neither_key_nor_audit_event(port: Port) -> N
         raise RuntimeError("the unit fails after both writes")
     assert port.api_keys() == []
     assert port.audit_events() == []
+
+
+def test_audit_events_are_chained_with_every_field_read_back(port: Port) -> None:
+    full = AuditEvent("ana", "screen", "application:c-1/a-1", "screening", T3,
+                      role="recruiter", member="acme", records=("c-1/a-1", "c-1/a-2"),
+                      request_id="9f" * 16)  # fmt: skip
+    bare = AuditEvent("bo", "show-identity", "identity:i-1", "triage", T1)
+    ids = [port.append_audit(e) for e in (full, bare, full._replace(subject="identity:i-1"))]
+    trail = port.audit_trail()
+    assert [entry.event_id for entry in trail] == ids
+    assert [entry.event for entry in trail] == port.audit_events()
+    assert trail[0].event == full and trail[1].event == bare  # to the microsecond, records
+    assert check_chain(trail) == (3, trail[-1].hash, [])
+    assert trail[0].prev_hash == GENESIS and trail[0].hash == event_hash(full, GENESIS)
+    assert port.audit_trail(after=ids[0], limit=1) == trail[1:2]
+    assert port.audit_trail("identity:i-1", after=ids[1]) == trail[2:]
+    assert port.audit_trail("identity:i-1", limit=5) == trail[1:]
+
+
+def test_appends_that_race_keep_one_chain(port: Port) -> None:
+    """Three writers (on SQL, three stores: three engines) append at once; each append reads
+    the last hash and writes after it, so without the store's lock two would fork the chain."""
+    if isinstance(port, MemoryStore):
+        writers: list[Port] = [port] * 3
+    else:
+        url = port.engine.url.render_as_string(hide_password=False)
+        writers = [SqlStore.open(url) for _ in range(3)]
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(_append_many, writers, range(3)))
+    finally:
+        for writer in writers:
+            if writer is not port and isinstance(writer, SqlStore):
+                writer.close()
+    trail = port.audit_trail()
+    assert check_chain(trail) == (90, trail[-1].hash, [])
+
+
+def _append_many(port: Port, writer: int) -> None:
+    for i in range(30):
+        port.append_audit(AuditEvent(f"w{writer}", "read", f"identity:i-{i}", "race", T1))
 
 
 def test_link_and_assess_run_on_the_port(port: Port) -> None:

@@ -17,12 +17,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 
 from fauxhire.api.app import create_app, protected, public
+from fauxhire.domain.audit_chain import GENESIS, event_hash
+from fauxhire.ports import AuditEvent
 
 PUBLIC = {"/v1/health", "/v1/ready"}
 
@@ -175,3 +178,39 @@ def test_the_command_line_does_not_load_the_server() -> None:
     )  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_audit_trail_is_served_to_admins_with_its_chain(server: Server) -> None:
+    """GET /v1/audit: 401 without a key, 403 for an analyst's, 200 for an admin's; keys made
+    with the command line are in it, chained, and `fauxhire audit verify` agrees."""
+    admin, analyst = server.key("--role", "admin"), server.key("--role", "analyst")
+    assert server.get("/v1/audit")[0] == 401
+    status, body = server.get("/v1/audit", analyst)
+    assert (status, body["code"]) == (403, "permission_denied")
+    status, body = server.get("/v1/audit", admin)
+    assert status == 200 and body["next_after"] is None
+    events = body["events"]
+    assert [(e["action"], e["subject"]) for e in events] == [
+        ("key:create", f"key:{token.partition('.')[0]}") for token in (admin, analyst)
+    ]
+    prev = GENESIS
+    for served in events:  # each hash is the chain's own, recomputed from what is served
+        fields = {name: served[name] for name in AuditEvent._fields}
+        fields |= {"at": datetime.fromisoformat(served["at"]), "records": tuple(served["records"])}
+        event = AuditEvent(**fields)
+        assert (served["prev_hash"], served["hash"]) == (prev, event_hash(event, prev))
+        prev = served["hash"]
+
+    later = server.key("--role", "recruiter", "--member", "acme")
+    status, page = server.get(f"/v1/audit?after={events[-1]['event_id']}&limit=1", admin)
+    assert status == 200
+    assert [e["subject"] for e in page["events"]] == [f"key:{later.partition('.')[0]}"]
+    assert page["events"][0]["prev_hash"] == prev
+    assert page["next_after"] == page["events"][0]["event_id"]  # a full page: ask again
+    status, about = server.get(f"/v1/audit?subject={events[1]['subject']}", admin)
+    assert [e["event_id"] for e in about["events"]] == [events[1]["event_id"]]
+    assert server.get("/v1/audit?limit=1001", admin)[0] == 422
+    verified = _fauxhire("audit", "verify", "--db", server.db, cwd=server.folder)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    last = page["events"][0]["hash"]
+    assert verified.stdout.splitlines() == ["OK: 3 events, the chain holds", f"last hash {last}"]

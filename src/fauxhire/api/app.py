@@ -13,13 +13,15 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from fauxhire import bootstrap
-from fauxhire.api.auth import opened_app, principal
+from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
+from fauxhire.ports import AuditEntry
+from fauxhire.services.audit import MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,36 @@ def ready(opened: Annotated[App, Depends(opened_app)]) -> JSONResponse:
 def whoami(caller: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     """The key the request was made with: its id, role, member and scopes."""
     return caller._asdict()
+
+
+@protected.get("/audit", dependencies=[Depends(role_in("admin"))])
+def audit(
+    opened: Annotated[App, Depends(opened_app)],
+    subject: str | None = None,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
+    """The audit trail, oldest first, for admins: the events after the id ``after``, about
+    ``subject`` if given, each with its id and its link in the hash chain; ``next_after`` is
+    the ``after`` of the next page (null on the last)."""
+    entries = audit_page(opened.store, subject=subject, after=after, limit=limit)
+    full = len(entries) == limit
+    return {
+        "events": [_event_json(entry) for entry in entries],
+        "next_after": entries[-1].event_id if full else None,
+    }
+
+
+def _event_json(entry: AuditEntry) -> dict[str, Any]:
+    event = entry.event
+    return {
+        "event_id": entry.event_id,
+        **event._asdict(),
+        "records": list(event.records),
+        "at": event.at.isoformat(),
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
 
 
 def create_app(

@@ -5,13 +5,14 @@ a route added later is denied until a credential says otherwise."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fauxhire.bootstrap import App
-from fauxhire.errors import AuthenticationError
+from fauxhire.errors import AuthenticationError, PermissionDenied
 from fauxhire.services.keys import Principal, authenticate
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,20 @@ def principal(
         # Why it failed goes to the log only: the caller learns nothing about which keys exist.
         log.info("denied", extra={**exc.detail, **_where(request)})
         raise _denied() from None
+
+
+def role_in(*roles: str) -> Callable[..., Principal]:
+    """A dependency that lets through only a caller of one of ``roles`` (403 for the others,
+    after ``principal`` has answered 401 to a caller without a valid key)."""
+
+    def allowed(request: Request, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+        if caller.role not in roles:
+            who = {"key_id": caller.key_id, "role": caller.role}
+            log.info("forbidden", extra={**who, **_where(request)})
+            raise PermissionDenied(f"this route is for the role {' or '.join(roles)}")
+        return caller
+
+    return allowed
 
 
 def _denied() -> HTTPException:

@@ -63,6 +63,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("disposition", disposition.app),
         ("rules", rules.app),
         ("keys", keys.app),
+        ("audit", __import__("fauxhire.cli.audit", fromlist=["app"]).app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

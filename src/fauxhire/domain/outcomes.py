@@ -81,3 +81,18 @@ class AuditEvent(NamedTuple):
     subject: str  # the identity, network or application it is about, e.g. "identity:i-12"
     purpose: str  # why: the reason the person gave, or the command that read it
     at: datetime
+    # Defaults, so the callers that predate them (the command line's) need not say.
+    role: str | None = None  # the caller's role (services.keys.ROLES); None: a command line
+    member: str | None = None  # the member company a member role acts for
+    records: tuple[str, ...] = ()  # the ids of the records read or changed
+    request_id: str | None = None  # the API request that made it, as its X-Request-ID
+
+
+class AuditEntry(NamedTuple):
+    """An event as the trail holds it: its id (the trail's order) and its link in the hash
+    chain (``domain.audit_chain``)."""
+
+    event_id: int
+    event: AuditEvent
+    prev_hash: str  # the previous entry's hash; 64 zeros for the first
+    hash: str

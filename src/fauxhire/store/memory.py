@@ -24,12 +24,14 @@ import polars as pl
 from sqlalchemy import BigInteger, Boolean, Float, Integer
 
 from fauxhire.domain import Record
+from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.errors import StoreError
 from fauxhire.ports import (
     ApiKey,
     AssessmentRow,
+    AuditEntry,
     AuditEvent,
     Edge,
     FactFrame,
@@ -55,7 +57,7 @@ class _State:
     runs: list[LinkRun] = field(default_factory=list)
     assessments: list[AssessmentRow] = field(default_factory=list)
     judgements: list[Judgement] = field(default_factory=list)
-    audit: list[AuditEvent] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
 
 
@@ -331,12 +333,24 @@ class MemoryStore:
     # -- AuditLog -----------------------------------------------------------------------------
 
     def append_audit(self, event: AuditEvent) -> int:
-        with self._writing() as state:
-            state.audit.append(event)
-            return len(state.audit)
+        with self._writing() as state:  # one unit at a time: the chain cannot fork
+            prev = state.audit[-1].hash if state.audit else GENESIS
+            event_id = len(state.audit) + 1
+            state.audit.append(AuditEntry(event_id, event, prev, event_hash(event, prev)))
+            return event_id
 
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
-        return [e for e in self._state.audit if subject is None or e.subject == subject]
+        return [entry.event for entry in self.audit_trail(subject)]
+
+    def audit_trail(
+        self, subject: str | None = None, *, after: int = 0, limit: int | None = None
+    ) -> list[AuditEntry]:
+        found = [
+            e
+            for e in self._state.audit
+            if e.event_id > after and (subject is None or e.event.subject == subject)
+        ]
+        return found[:limit]
 
     # -- ApiKeys ------------------------------------------------------------------------------
 

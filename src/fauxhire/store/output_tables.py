@@ -137,6 +137,13 @@ audit_events = Table(
     Column("subject", Text, nullable=False),
     Column("purpose", Text, nullable=False),
     Column("at", UtcDateTime, nullable=False),
+    Column("role", String(32)),  # NULL: a command line's event, or one from before 0009
+    Column("member", Text),
+    Column("records", JsonText, nullable=False, server_default="[]"),  # record ids, JSON list
+    Column("request_id", String(64)),
+    # The hash chain (domain.audit_chain): the previous event's hash, and this one's.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     Index("ix_audit_events_subject", "subject"),
 )
 

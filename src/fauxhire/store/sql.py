@@ -18,6 +18,7 @@ from fauxhire.domain.quarantine import Quarantined
 from fauxhire.ports import (
     ApiKey,
     AssessmentRow,
+    AuditEntry,
     AuditEvent,
     Edge,
     FactFrame,
@@ -164,6 +165,11 @@ class SqlStore(Store):
 
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
         return audit.audit_events(self, subject)
+
+    def audit_trail(
+        self, subject: str | None = None, *, after: int = 0, limit: int | None = None
+    ) -> list[AuditEntry]:
+        return audit.audit_trail(self, subject, after=after, limit=limit)
 
     # -- ApiKeys ----------------------------------------------------------------------------
 
