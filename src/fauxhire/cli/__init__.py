@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `serve`, and the
-lab's `demo`, `evaluate`.
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `audit verify`,
+`serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -17,6 +17,7 @@ import typer
 
 from fauxhire.cli import (
     assess,
+    audit,
     disposition,
     export,
     ingest,
@@ -63,7 +64,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("disposition", disposition.app),
         ("rules", rules.app),
         ("keys", keys.app),
-        ("audit", __import__("fauxhire.cli.audit", fromlist=["app"]).app),
+        ("audit", audit.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

@@ -6,7 +6,6 @@ import typer
 
 from fauxhire.cli.console import err, group, open_app, out
 from fauxhire.cli.options import DbOption
-from fauxhire.services.audit import verify_audit
 
 app = group("The audit trail: who read or changed what, about whom, why and when.")
 
@@ -17,6 +16,8 @@ def audit_verify(db: DbOption = None) -> None:
     each event where the chain breaks (one edited, deleted or inserted afterwards) and a
     non-zero exit. Keep the last hash somewhere else: a chain cannot show that its newest
     events were removed, but a last hash that no longer appears can."""
+    from fauxhire.services.audit import verify_audit  # on use: `--help` stays light
+
     with open_app(db, read_only=True) as opened:
         report = verify_audit(opened.store)
     if not report.problems:
