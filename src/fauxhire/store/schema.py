@@ -189,7 +189,8 @@ applications = Table(
     Column("extra", JsonText, nullable=False),
     *provenance_columns(),
     Index("ix_applications_candidate", "company_id", "candidate_id"),
-    Index("ix_applications_name_key", "name_key"),
+    # With the key: a name's holders and their keys are read from the index (`link --new`).
+    Index("ix_applications_name_key", "name_key", "key"),
 )
 
 applicant_values = Table(
