@@ -139,18 +139,26 @@ def _refused(reason: str, key_id: str | None = None) -> AuthenticationError:
     return AuthenticationError("invalid or missing credentials", reason=reason, key_id=key_id)
 
 
+def role_problem(role: str, member: str | None) -> str | None:
+    """What is wrong with a grant of ``role`` for ``member`` (None: nothing): an unknown role,
+    a member role without a member, a hub role with one. A key and an OIDC token obey it alike."""
+    if role not in ROLES:
+        return f"unknown role {role!r}: one of {', '.join(ROLES)}"
+    if role in MEMBER_ROLES and not (member and member.strip()):
+        return f"the role {role} is scoped to a member company: name it"
+    if role in HUB_ROLES and member is not None:
+        return f"the role {role} is the hub's: it has no member company"
+    return None
+
+
 def _check_grant(
     name: str, role: str, member: str | None, scopes: tuple[str, ...], expires_in: timedelta | None
 ) -> None:
     """A key's grant makes sense: a known role, a member exactly for the member roles."""
     if not name.strip():
         raise ConfigError("an API key needs a name (who or what uses it)")
-    if role not in ROLES:
-        raise ConfigError(f"unknown role {role!r}: one of {', '.join(ROLES)}", role=role)
-    if role in MEMBER_ROLES and not (member and member.strip()):
-        raise ConfigError(f"the role {role} is scoped to a member company: name it", role=role)
-    if role in HUB_ROLES and member is not None:
-        raise ConfigError(f"the role {role} is the hub's: it has no member company", role=role)
+    if problem := role_problem(role, member):
+        raise ConfigError(problem, role=role)
     if bad := [s for s in scopes if not _SCOPE.fullmatch(s)]:
         raise ConfigError(f"malformed scope {bad[0]!r}", scope=bad[0])
     if expires_in is not None and expires_in <= timedelta(0):
