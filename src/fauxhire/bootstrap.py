@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fauxhire.assess.ruleset import LoadedRuleset, Problem
 from fauxhire.errors import ConfigError
@@ -33,6 +33,9 @@ from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
 from fauxhire.services.yaml_bounds import check_ruleset_file_size
 from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
 from fauxhire.store import SqlStore
+
+if TYPE_CHECKING:  # imported when an issuer is configured: JWT and crypto cost every command 90 ms
+    from fauxhire.services.oidc import OidcVerifier
 
 __all__ = [
     "DB_VARIABLE",
@@ -60,6 +63,7 @@ class Config:
     now: Callable[[], datetime]
     linker: Linker
     community_key: bytes | None  # the sharing community's key for keyed hashes (HMAC-SHA256)
+    oidc: OidcVerifier | None  # the IdP's access tokens, beside API keys (None: keys only)
 
     @property
     def ingest(self) -> IngestOptions:
@@ -126,6 +130,7 @@ def configure(
         now=clock,
         linker=Linker(),
         community_key=key.get_secret_value().encode() if key else None,
+        oidc=_oidc(settings),
     )
 
 
@@ -151,10 +156,29 @@ def open_app(
             now=config.now,
             linker=config.linker,
             community_key=config.community_key,
+            oidc=config.oidc,
             store=store,
         )
     finally:
         store.close()
+
+
+def _oidc(settings: Settings) -> OidcVerifier | None:
+    """The checker of the IdP's tokens the settings name, if they name an issuer."""
+    if settings.oidc_issuer is None:
+        return None
+    from fauxhire.services.oidc import OidcConfig, OidcVerifier
+
+    return OidcVerifier(
+        OidcConfig(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience or "",
+            jwks_url=settings.oidc_jwks_url,
+            role_claim=settings.oidc_role_claim,
+            member_claim=settings.oidc_member_claim,
+            jwks_cooldown_seconds=settings.oidc_jwks_cooldown,
+        )
+    )
 
 
 def db_named_by_environment() -> bool:

@@ -60,6 +60,29 @@ class Settings(BaseSettings):
         description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',
     )
 
+    oidc_issuer: str | None = Field(
+        None,
+        description="the IdP whose OIDC access tokens `fauxhire serve` accepts beside API keys "
+        "(its `iss`); without it, only API keys",
+    )
+    oidc_audience: str | None = Field(
+        None, description="the `aud` an OIDC access token must carry (required with an issuer)"
+    )
+    oidc_jwks_url: str | None = Field(
+        None,
+        description="the issuer's JWKS; default: the `jwks_uri` of "
+        "{issuer}/.well-known/openid-configuration",
+    )
+    oidc_role_claim: str = Field("fauxhire_role", description="the claim naming the role")
+    oidc_member_claim: str = Field(
+        "fauxhire_member", description="the claim naming the member company"
+    )
+    oidc_jwks_cooldown: float = Field(
+        30.0,
+        ge=0,
+        description="seconds between two refetches of the JWKS for a token whose kid it lacks",
+    )
+
     def input_limits(self) -> InputLimits:
         return InputLimits(
             record_bytes=self.max_record_bytes,

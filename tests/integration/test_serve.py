@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,15 +72,22 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    db = f"sqlite:///{tmp_path / 'served.db'}"
+    with serving(tmp_path) as served:
+        yield served
+
+
+@contextmanager
+def serving(folder: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`fauxhire serve` on a store in ``folder``, in the environment ``env`` (default: ours)."""
+    db = f"sqlite:///{folder / 'served.db'}"
     port = _free_port()
-    log = tmp_path / "serve.log"
+    log = folder / "serve.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db],
-            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr,
+            cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr, env=env,
         )  # fmt: skip
-    served = Server(process, f"http://127.0.0.1:{port}", log, db, tmp_path)
+    served = Server(process, f"http://127.0.0.1:{port}", log, db, folder)
     try:
         _wait_until_live(served)
         yield served

@@ -1,4 +1,5 @@
-"""Who is calling: the bearer token of ``Authorization``, authenticated by the key service.
+"""Who is calling: the bearer token of ``Authorization``, an API key (``fk_...``) checked by
+the key service, or else an OIDC access token checked against the configured issuer.
 Every route but liveness and readiness sits behind ``principal`` (app.py mounts them so), so
 a route added later is denied until a credential says otherwise."""
 
@@ -13,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, PermissionDenied
-from fauxhire.services.keys import Principal, authenticate
+from fauxhire.services.keys import KEY_PREFIX, Principal, authenticate
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,19 @@ def principal(
         log.info("denied", extra={"reason": "no bearer token", **_where(request)})
         raise _denied()
     try:
-        return authenticate(opened.store, credentials.credentials, opened.now())
+        return _authenticated(opened, credentials.credentials)
     except AuthenticationError as exc:
         # Why it failed goes to the log only: the caller learns nothing about which keys exist.
         log.info("denied", extra={**exc.detail, **_where(request)})
         raise _denied() from None
+
+
+def _authenticated(opened: App, token: str) -> Principal:
+    if token.startswith(KEY_PREFIX):
+        return authenticate(opened.store, token, opened.now())
+    if opened.oidc is None:
+        raise AuthenticationError("invalid or missing credentials", reason="no oidc issuer")
+    return opened.oidc.authenticate(token)
 
 
 def role_in(*roles: str) -> Callable[..., Principal]:

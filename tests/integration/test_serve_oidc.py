@@ -1,0 +1,198 @@
+"""OIDC access tokens on a real `fauxhire serve`: a local test issuer (an HTTP server on a
+loopback port, in a thread of this test) publishes its discovery document and the JWKS of RSA
+keys the test makes, and signs the tokens. The server finds the JWKS through discovery, maps
+the role and member claims to a principal under the same grant rules as API keys, refuses
+every token that is not valid for it with the same 401 as a bad key, and follows a key
+rotation published after it started."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from test_serve import Server, serving  # the same server harness
+
+AUDIENCE = "fauxhire-api"
+COOLDOWN = 1.0  # seconds between two JWKS refetches for an unknown kid (the setting)
+DENIED = {"detail": {"code": "authentication_failed", "message": "invalid or missing credentials"}}
+
+
+class Issuer:
+    """A local IdP: its discovery document and JWKS served over loopback, its tokens signed
+    here. ``publish`` adds a key to the JWKS, as an IdP does before it signs with the key."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, rsa.RSAPrivateKey] = {}
+        self.jwks: list[dict[str, Any]] = []
+        self.fetches: list[str] = []
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                issuer.fetches.append(self.path)
+                documents = {
+                    "/.well-known/openid-configuration": {
+                        "issuer": issuer.url,
+                        "jwks_uri": issuer.url + "/jwks.json",
+                    },
+                    "/jwks.json": {"keys": list(issuer.jwks)},
+                }
+                body = json.dumps(documents.get(self.path)).encode()
+                self.send_response(200 if self.path in documents else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:  # quiet: the test reads fetches
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+
+    def publish(self, kid: str) -> None:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.keys[kid] = key
+        jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+        self.jwks.append({**jwk, "kid": kid, "alg": "RS256", "use": "sig"})
+
+    def token(self, kid: str = "k1", key: rsa.RSAPrivateKey | None = None, **changes: Any) -> str:
+        claims = {"iss": self.url, "aud": AUDIENCE, "sub": "alice", "exp": time.time() + 300}
+        claims |= changes
+        claims = {name: value for name, value in claims.items() if value is not None}
+        signer = key or self.keys[kid]
+        return jwt.encode(claims, signer, algorithm="RS256", headers={"kid": kid})
+
+
+def _unsigned(header: dict[str, Any], claims: dict[str, Any], secret: bytes | None) -> str:
+    """A token put together by hand: ``alg: none`` (no signature), or HS256 with ``secret`` as
+    the HMAC key (the attack that takes a public key for a shared secret)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signed = part(json.dumps(header).encode()) + "." + part(json.dumps(claims).encode())
+    if secret is None:
+        return signed + "."
+    return signed + "." + part(hmac.new(secret, signed.encode(), hashlib.sha256).digest())
+
+
+@pytest.fixture
+def issuer() -> Iterator[Issuer]:
+    made = Issuer()
+    made.publish("k1")
+    thread = threading.Thread(target=made.http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield made
+    finally:
+        made.http.shutdown()
+        made.http.server_close()
+
+
+def _serving(folder: Path, oidc: dict[str, str]) -> AbstractContextManager[Server]:
+    """`fauxhire serve` with the environment's OIDC settings replaced by ``oidc``."""
+    env = {name: v for name, v in os.environ.items() if not name.startswith("FAUXHIRE_OIDC_")}
+    return serving(folder, env | oidc)
+
+
+def test_oidc_tokens_are_validated_mapped_and_follow_a_key_rotation(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    settings = {
+        "FAUXHIRE_OIDC_ISSUER": issuer.url,  # no JWKS URL: it is discovered
+        "FAUXHIRE_OIDC_AUDIENCE": AUDIENCE,
+        "FAUXHIRE_OIDC_JWKS_COOLDOWN": str(COOLDOWN),
+    }
+    with _serving(tmp_path, settings) as server:
+        recruiter = issuer.token(fauxhire_role="recruiter", fauxhire_member="acme")
+        assert server.get("/v1/whoami", recruiter) == (
+            200,
+            {"key_id": "oidc:alice", "role": "recruiter", "member": "acme", "scopes": []},
+        )
+        assert issuer.fetches == ["/.well-known/openid-configuration", "/jwks.json"]
+        analyst = issuer.token(sub="bob", fauxhire_role="analyst")
+        admin = issuer.token(sub="carol", fauxhire_role="admin")
+        assert server.get("/v1/whoami", analyst)[1]["role"] == "analyst"
+        assert server.get("/v1/audit", analyst)[0] == 403
+        assert server.get("/v1/audit", admin)[0] == 200
+        assert len(issuer.fetches) == 2, "the JWKS is cached between requests"
+
+        now = time.time()
+        other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public_pem = (
+            issuer.keys["k1"]
+            .public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.PKCS1)
+        )
+        claims = {"iss": issuer.url, "aud": AUDIENCE, "sub": "eve", "exp": now + 300}
+        refused = {
+            "expired": issuer.token(fauxhire_role="analyst", exp=now - 300),
+            "not yet valid": issuer.token(fauxhire_role="analyst", nbf=now + 300),
+            "wrong audience": issuer.token(fauxhire_role="analyst", aud="another-api"),
+            "wrong issuer": issuer.token(fauxhire_role="analyst", iss="http://127.0.0.1:1"),
+            "no expiry": issuer.token(fauxhire_role="analyst", exp=None),
+            "other key": issuer.token(key=other_key, fauxhire_role="analyst"),
+            "alg none": _unsigned(
+                {"alg": "none", "kid": "k1"}, claims | {"fauxhire_role": "admin"}, None
+            ),
+            "HS256 with the public key": _unsigned(
+                {"alg": "HS256", "kid": "k1"}, claims | {"fauxhire_role": "admin"}, public_pem
+            ),
+            "unknown role": issuer.token(fauxhire_role="root"),
+            "no role": issuer.token(),
+            "member role without a member": issuer.token(fauxhire_role="member_analyst"),
+            "hub role with a member": issuer.token(fauxhire_role="admin", fauxhire_member="acme"),
+            "member not a string": issuer.token(fauxhire_role="recruiter", fauxhire_member=["a"]),
+            "not a jwt": "not-a-jwt",
+        }
+        for why, token in refused.items():
+            assert server.get("/v1/whoami", token) == (401, DENIED), why
+
+        rotated = issuer.token(kid="k2", key=other_key, fauxhire_role="analyst")
+        assert server.get("/v1/whoami", rotated) == (401, DENIED), "k2 is not published yet"
+        issuer.keys["k2"] = other_key
+        issuer.jwks.append(
+            {**RSAAlgorithm.to_jwk(other_key.public_key(), as_dict=True), "kid": "k2"}
+        )
+        time.sleep(COOLDOWN + 0.2)  # the refetch for k2 just now holds the next one back
+        assert server.get("/v1/whoami", rotated)[0] == 200
+        assert server.get("/v1/whoami", recruiter)[0] == 200, "the old key still signs"
+
+        key = server.key("--role", "analyst")
+        assert server.get("/v1/whoami", key)[1]["key_id"] == key.partition(".")[0]
+
+    lines = server.log_lines()
+    denied = [line for line in lines if line["message"] == "denied"]
+    assert len(denied) == len(refused) + 1
+    assert all(line["reason"] for line in denied)
+    assert any("expired" in line.get("error", "") for line in denied)
+    assert {line["key_id"] for line in denied if line["reason"].startswith("unknown role")} == {
+        "oidc:alice"
+    }
+    logged = server.log.read_text()
+    assert not [token for token in (recruiter, admin, *refused.values()) if token in logged]
+
+
+def test_without_an_issuer_a_jwt_is_refused(issuer: Issuer, tmp_path: Path) -> None:
+    with _serving(tmp_path, {}) as server:
+        token = issuer.token(fauxhire_role="admin")
+        assert server.get("/v1/whoami", token) == (401, DENIED)
+        assert issuer.fetches == []
+    reasons = [line.get("reason") for line in server.log_lines() if line["message"] == "denied"]
+    assert reasons == ["no oidc issuer"]
