@@ -23,8 +23,8 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from test_serve import Server, serving  # the same server harness
 
 AUDIENCE = "fauxhire-api"
@@ -164,14 +164,15 @@ def test_oidc_tokens_are_validated_mapped_and_follow_a_key_rotation(
         for why, token in refused.items():
             assert server.get("/v1/whoami", token) == (401, DENIED), why
 
-        rotated = issuer.token(kid="k2", key=other_key, fauxhire_role="analyst")
+        # The IdP rotates to an elliptic-curve key (ES256), published after the server started.
+        new_key = ec.generate_private_key(ec.SECP256R1())
+        claims |= {"fauxhire_role": "analyst"}
+        rotated = jwt.encode(claims, new_key, algorithm="ES256", headers={"kid": "k2"})
         assert server.get("/v1/whoami", rotated) == (401, DENIED), "k2 is not published yet"
-        issuer.keys["k2"] = other_key
-        issuer.jwks.append(
-            {**RSAAlgorithm.to_jwk(other_key.public_key(), as_dict=True), "kid": "k2"}
-        )
+        issuer.jwks.append({**ECAlgorithm.to_jwk(new_key.public_key(), as_dict=True), "kid": "k2"})
         time.sleep(COOLDOWN + 0.2)  # the refetch for k2 just now holds the next one back
         assert server.get("/v1/whoami", rotated)[0] == 200
+        assert issuer.fetches.count("/jwks.json") >= 2, "k2 was found by a refetch"
         assert server.get("/v1/whoami", recruiter)[0] == 200, "the old key still signs"
 
         key = server.key("--role", "analyst")
