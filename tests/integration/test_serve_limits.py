@@ -13,12 +13,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
-from fastapi import Request
+from fastapi import FastAPI, Request
 from test_serve import Server, _free_port, _wait_until_live  # tests/integration is on sys.path
 
 from fauxhire.api.app import create_app
@@ -94,13 +95,9 @@ def _until_closed(raw: socket.socket) -> str:
     return received.decode()
 
 
-def test_a_streamed_body_is_counted_as_it_comes(tmp_path: Path) -> None:
-    app = create_app(f"sqlite:///{tmp_path / 'streamed.db'}", limits=Limits(max_body=1000))
-
-    @app.post("/v1/size")  # a route that reads its body, as screening and webhooks will
-    async def size(request: Request) -> dict[str, int]:
-        return {"size": len(await request.body())}
-
+@contextmanager
+def _in_process(app: FastAPI) -> Iterator[int]:
+    """``app`` served by uvicorn in a thread of the test, on the port yielded."""
     port = _free_port()
     served = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, lifespan="on"))
     thread = threading.Thread(target=served.run, daemon=True)
@@ -108,23 +105,52 @@ def test_a_streamed_body_is_counted_as_it_comes(tmp_path: Path) -> None:
     try:
         while not served.started:
             time.sleep(0.05)
-
-        def post_chunks(count: int) -> tuple[int, str]:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            body = iter([b"y" * 300] * count)  # an iterator: sent chunked, with no length
-            try:
-                connection.request("POST", "/v1/size", body=body, encode_chunked=True)
-                response = connection.getresponse()
-                return response.status, response.read().decode()
-            finally:
-                connection.close()
-
-        assert post_chunks(3) == (200, '{"size":900}')
-        status, text = post_chunks(40)
-        assert status == 413 and "body_too_large" in text
+        yield port
     finally:
         served.should_exit = True
         thread.join(timeout=10)
+
+
+def _post(port: int, path: str, body: Iterable[bytes] = ()) -> Reply:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:  # an iterable body is sent chunked, with no length
+        connection.request("POST", path, body=iter(body), encode_chunked=True)
+        return Reply(connection.getresponse())
+    finally:
+        connection.close()
+
+
+def test_a_streamed_body_is_counted_as_it_comes(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'streamed.db'}", limits=Limits(max_body=1000))
+
+    @app.post("/v1/size")  # a route that reads its body, as screening and webhooks will
+    async def size(request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    with _in_process(app) as port:
+        small, large = (
+            _post(port, "/v1/size", [b"y" * 300] * 3),
+            _post(port, "/v1/size", [b"y" * 300] * 40),
+        )
+    assert (small.status, small.json()) == (200, {"size": 900})
+    assert large.status == 413 and "body_too_large" in large.text
+
+
+def test_an_unexpected_error_has_the_headers_too(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'failing.db'}")
+
+    @app.post("/v1/fail")
+    def fail() -> None:
+        raise RuntimeError("a bug with a secret in its message")
+
+    with _in_process(app) as port:
+        reply = _post(port, "/v1/fail")
+    assert (reply.status, reply.json()) == (
+        500,
+        {"code": "internal_error", "message": "internal error"},
+    )
+    for name, value in SECURITY_HEADERS.items():
+        assert reply.headers[name.lower()] == value
 
 
 def test_every_answer_carries_the_security_headers_and_no_cors(server: Server) -> None:
@@ -169,6 +195,7 @@ def test_cors_opens_to_a_configured_origin_only(tmp_path: Path) -> None:
                 server, "/v1/whoami", "OPTIONS", Origin=other, Access_Control_Request_Method="GET"
             )
             plain = _call(server, "/v1/health", Origin=other)
+            assert (refused.status, plain.status) == (405, 200)  # as if CORS did not exist
             for reply in (refused, plain):
                 assert not [name for name in reply.headers if name.startswith("access-control-")]
 

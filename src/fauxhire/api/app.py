@@ -148,4 +148,6 @@ async def _our_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error", exc_info=exc, extra={"path": request.url.path})
-    return JSONResponse({"code": "internal_error", "message": "internal error"}, status_code=500)
+    # Starlette answers this outside every middleware: the guards' headers are added here.
+    body = {"code": "internal_error", "message": "internal error"}
+    return JSONResponse(body, status_code=500, headers=guards.SECURITY_HEADERS)
