@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from fauxhire import bootstrap
+from fauxhire.api import guards
 from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
@@ -87,7 +88,10 @@ def _event_json(entry: AuditEntry) -> dict[str, Any]:
 
 
 def create_app(
-    db: str | None = None, *, clock: Callable[[], datetime] = bootstrap.utc_now
+    db: str | None = None,
+    *,
+    clock: Callable[[], datetime] = bootstrap.utc_now,
+    limits: guards.Limits = guards.DEFAULT_LIMITS,
 ) -> FastAPI:
     """The API over the store ``db`` names (as the command line's --db does). No OpenAPI
     document or docs pages yet: they would be routes without credentials."""
@@ -105,7 +109,8 @@ def create_app(
     )
     app.include_router(public)
     app.include_router(protected)
-    app.middleware("http")(_logged)
+    guards.install(app, limits)
+    app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)
     app.add_exception_handler(Exception, _unexpected)
     return app
@@ -143,4 +148,6 @@ async def _our_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error", exc_info=exc, extra={"path": request.url.path})
-    return JSONResponse({"code": "internal_error", "message": "internal error"}, status_code=500)
+    # Starlette answers this outside every middleware: the guards' headers are added here.
+    body = {"code": "internal_error", "message": "internal error"}
+    return JSONResponse(body, status_code=500, headers=guards.SECURITY_HEADERS)

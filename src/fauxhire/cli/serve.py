@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import signal
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fauxhire.cli.options import DbOption
+
+if TYPE_CHECKING:
+    from fauxhire.api.guards import Limits
 
 
 def serve(
@@ -23,6 +26,21 @@ def serve(
         ),
     ] = "info",
     db: DbOption = None,
+    max_body: Annotated[
+        int | None,
+        typer.Option("--max-body", min=0, help="The largest request body in bytes [1 MiB]."),
+    ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option("--rate", min=0.001, help="Requests a second per key or address [20]."),
+    ] = None,
+    burst: Annotated[
+        int | None, typer.Option("--burst", min=1, help="Requests at once above --rate [40].")
+    ] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="An origin browsers may call from (repeatable)."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API until stopped (Ctrl-C or SIGTERM finish the requests under way,
     then close the store). Logs are JSON lines on stderr. Every route but /v1/health and
@@ -39,9 +57,27 @@ def serve(
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _exit_cleanly)
     uvicorn.run(
-        create_app(db), host=host, port=port, log_config=log_config(log_level), access_log=False
+        create_app(db, limits=_limits(max_body, rate, burst, cors_origin)),
+        host=host,
+        port=port,
+        log_config=log_config(log_level),
+        access_log=False,
     )
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+def _limits(
+    max_body: int | None, rate: float | None, burst: int | None, origins: list[str] | None
+) -> Limits:
+    """The limits the options give, the defaults of ``Limits`` for those not given."""
+    from fauxhire.api.guards import DEFAULT_LIMITS
+
+    limits = DEFAULT_LIMITS._replace(cors_origins=tuple(origins or ()))
+    if max_body is not None:
+        limits = limits._replace(max_body=max_body)
+    if rate is not None:
+        limits = limits._replace(rate=rate)
+    return limits if burst is None else limits._replace(burst=burst)
