@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from fauxhire import bootstrap
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.identities import identities
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
 from fauxhire.ports import AuditEntry
@@ -105,6 +106,7 @@ def create_app(
     )
     app.include_router(public)
     app.include_router(protected)
+    app.include_router(identities)
     app.middleware("http")(_logged)
     app.add_exception_handler(FauxhireError, _our_error)
     app.add_exception_handler(Exception, _unexpected)
