@@ -227,17 +227,13 @@ class MemoryStore:
 
     def identity_applications(self, identity_id: str) -> list[AppliedApplication]:
         apps = {r["key"]: r for r in self._state.rows.get("applications", [])}
+        links = [r for r in self._state.rows.get("links", []) if r["identity_id"] == identity_id]
         held = [
-            AppliedApplication(
-                app["key"],
-                app["company_id"],
-                app["application_id"],
-                # Stored as SQLite stores it (naive UTC text); read back as SQLAlchemy does.
-                datetime.fromisoformat(app["applied_at"]).replace(tzinfo=UTC),
-            )
-            for r in self._state.rows.get("links", [])
-            if r["identity_id"] == identity_id and (app := apps.get(r["app_key"])) is not None
-        ]
+            # applied_at is stored as SQLite stores it (naive UTC text), read back as SQL's is.
+            AppliedApplication(a["key"], a["company_id"], a["application_id"],
+                               datetime.fromisoformat(a["applied_at"]).replace(tzinfo=UTC))
+            for r in links if (a := apps.get(r["app_key"])) is not None
+        ]  # fmt: skip
         return sorted(held, key=lambda application: (application.applied_at, application.key))
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
