@@ -106,6 +106,23 @@ class OutcomeReader(Protocol):
     def latest_link_run(self) -> LinkRun | None: ...
 
 
+class AppliedApplication(NamedTuple):
+    """An identity's application as a reader of that identity is shown it."""
+
+    key: str  # its stored key: what the audit trail's records name
+    company_id: str
+    application_id: str
+    applied_at: datetime
+
+
+class IdentityApplications(Protocol):
+    """The applications one identity holds, with when each was made."""
+
+    def identity_applications(self, identity_id: str) -> list[AppliedApplication]:
+        """Its applications, oldest first (by index, not by a scan); none for an unknown id."""
+        ...
+
+
 class LinkingInputs(Protocol):
     """What a full linking run reads: whole frames, and the analysts' judgements."""
 

@@ -132,6 +132,27 @@ def test_links_of_one_identity(port: Port) -> None:
     assert port.links("i-9") == []
 
 
+def test_an_identitys_applications_with_their_dates_oldest_first(port: Port) -> None:
+    later = replace(APPLICATIONS[0], applied_at=datetime(2025, 5, 1, 8, 30, 0, 250000, tzinfo=UTC))
+    elsewhere = replace(APPLICATIONS[1], company_id="c-2")
+    port.write_records([later, elsewhere, APPLICATIONS[2]], now=T1)
+    port.replace_links(
+        [
+            Link("c-1", "a-1", "i-1", None),
+            Link("c-2", "a-2", "i-1", None),
+            Link("c-1", "a-3", "i-2", None),
+        ],
+        now=T1,
+    )
+    held = port.identity_applications("i-1")
+    assert [(a.company_id, a.application_id, a.applied_at) for a in held] == [
+        ("c-2", "a-2", elsewhere.applied_at),
+        ("c-1", "a-1", later.applied_at),
+    ]
+    assert held[0].key != held[1].key
+    assert port.identity_applications("i-9") == []
+
+
 def test_edges_replace_one_stage_and_read_strongest_first(port: Port) -> None:
     port.replace_edges("identity", [_edge("identity", "x", "i-1", 1.0)])
     port.replace_edges("network", [_edge("network", "i-1", "net-1", 4.0)])

@@ -169,7 +169,7 @@ def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> N
     """The app serves two routers, the public one (liveness and readiness) and the protected
     one, whose every route answers 401 before its own code runs."""
     assert {r.path for r in public.routes} == PUBLIC
-    assert len(create_app("sqlite://").routes) == 2  # the two routers, nothing else
+    assert len(create_app("sqlite://").routes) == 3  # the routers, nothing else
     guarded = [r.path for r in protected.routes if isinstance(r, APIRoute)]
     assert "/v1/whoami" in guarded
     for path in guarded:

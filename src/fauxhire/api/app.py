@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fauxhire import bootstrap
 from fauxhire.api import guards
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.identities import identities
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
 from fauxhire.ports import AuditEntry
@@ -109,6 +110,7 @@ def create_app(
     )
     app.include_router(public)
     app.include_router(protected)
+    app.include_router(identities)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -30,6 +30,7 @@ from fauxhire.domain.quarantine import Quarantined
 from fauxhire.errors import StoreError
 from fauxhire.ports import (
     ApiKey,
+    AppliedApplication,
     AssessmentRow,
     AuditEntry,
     AuditEvent,
@@ -223,6 +224,17 @@ class MemoryStore:
             if (identity_id is None or r["identity_id"] == identity_id)
             and (app := apps.get(r["app_key"])) is not None
         ]
+
+    def identity_applications(self, identity_id: str) -> list[AppliedApplication]:
+        apps = {r["key"]: r for r in self._state.rows.get("applications", [])}
+        links = [r for r in self._state.rows.get("links", []) if r["identity_id"] == identity_id]
+        held = [
+            # applied_at is stored as SQLite stores it (naive UTC text), read back as SQL's is.
+            AppliedApplication(a["key"], a["company_id"], a["application_id"],
+                               datetime.fromisoformat(a["applied_at"]).replace(tzinfo=UTC))
+            for r in links if (a := apps.get(r["app_key"])) is not None
+        ]  # fmt: skip
+        return sorted(held, key=lambda application: (application.applied_at, application.key))
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
         found = [

@@ -18,6 +18,7 @@ from fauxhire.domain import evidence
 from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
 from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.outcomes import Link as Link  # what services write links as
+from fauxhire.ports import AppliedApplication
 from fauxhire.ports import AssessmentRow as AssessmentRow
 from fauxhire.ports import Edge as Edge
 from fauxhire.ports import LinkRun as LinkRun
@@ -157,6 +158,19 @@ def read_links(store: Store, identity_id: str | None = None) -> list[Link]:
         query = query.where(t.c.identity_id == identity_id)
     with store.transaction("read_links") as conn:
         return [Link(*row) for row in conn.execute(query)]
+
+
+def read_identity_applications(store: Store, identity_id: str) -> list[AppliedApplication]:
+    """``identity_id``'s applications with their dates, oldest first, read by index."""
+    t, a = schema.links, schema.applications
+    query = (
+        select(a.c.key, a.c.company_id, a.c.application_id, a.c.applied_at)
+        .join(a, a.c.key == t.c.app_key)
+        .where(t.c.identity_id == identity_id)
+        .order_by(a.c.applied_at, a.c.key)
+    )
+    with store.transaction("read_identity_applications") as conn:
+        return [AppliedApplication(*row) for row in conn.execute(query)]
 
 
 def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: datetime) -> int:

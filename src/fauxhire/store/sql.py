@@ -17,6 +17,7 @@ from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.ports import (
     ApiKey,
+    AppliedApplication,
     AssessmentRow,
     AuditEntry,
     AuditEvent,
@@ -80,6 +81,9 @@ class SqlStore(Store):
 
     def links(self, identity_id: str | None = None) -> list[Link]:
         return outputs.read_links(self, identity_id)
+
+    def identity_applications(self, identity_id: str) -> list[AppliedApplication]:
+        return outputs.read_identity_applications(self, identity_id)
 
     def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
         return [outputs.typed_edge(e) for e in outputs.read_stage_edges(self, stage, group_id)]
