@@ -14,6 +14,7 @@ recommendation for a person to review, and every view says so.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Protocol
@@ -40,7 +41,9 @@ RECOMMENDATION: Final = (
 
 
 class IdentityViewStore(IdentityApplications, OutcomeReader, AuditLog, Protocol):
-    """What an identity view reads, and where it records that it read."""
+    """What an identity view reads, and where it records that it read, in one unit of work."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,29 +95,31 @@ def identity_view(
     identity and, for a member role, for one that holds none of the member's applications."""
     if caller.role not in READERS:
         raise PermissionDenied(f"the role {caller.role} reads no applicant")
-    held = store.identity_applications(identity_id)
-    hub = caller.role == HUB_READER
-    shown = held if hub else [a for a in held if a.company_id == caller.member]
-    if not shown:  # the same answer as an unknown id: a member learns nothing of the others
-        raise NotFound(f"no identity {identity_id}", identity_id=identity_id)
-    view = (
-        _hub_view(store, identity_id, held)
-        if hub
-        else _member_view(store, identity_id, caller, shown, held)
-    )
-    store.append_audit(
-        AuditEvent(
-            actor=caller.key_id,
-            action=ACTION,
-            subject=f"identity:{identity_id}",
-            purpose=purpose or DEFAULT_PURPOSE,
-            at=now,
-            role=caller.role,
-            member=caller.member,
-            records=tuple(a.key for a in shown),
-            request_id=request_id,
+    # The read and its audit event in one unit of work: what the event names is what was read.
+    with store.unit_of_work():
+        held = store.identity_applications(identity_id)
+        hub = caller.role == HUB_READER
+        shown = held if hub else [a for a in held if a.company_id == caller.member]
+        if not shown:  # the same answer as an unknown id: a member learns nothing of the others
+            raise NotFound(f"no identity {identity_id}", identity_id=identity_id)
+        view = (
+            _hub_view(store, identity_id, held)
+            if hub
+            else _member_view(store, identity_id, caller, shown, held)
         )
-    )
+        store.append_audit(
+            AuditEvent(
+                actor=caller.key_id,
+                action=ACTION,
+                subject=f"identity:{identity_id}",
+                purpose=purpose or DEFAULT_PURPOSE,
+                at=now,
+                role=caller.role,
+                member=caller.member,
+                records=tuple(a.key for a in shown),
+                request_id=request_id,
+            )
+        )
     return view
 
 
