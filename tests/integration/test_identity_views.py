@@ -72,10 +72,15 @@ def _stored(server: Server) -> dict[str, str]:
         store.close()
 
 
-def _fetch(server: Server, path: str, token: str | None) -> tuple[int, str, str | None]:
-    """The status, the raw body and the X-Request-ID of a GET."""
+def _fetch(
+    server: Server, path: str, token: str | None, body: dict[str, Any] | None = None
+) -> tuple[int, str, str | None]:
+    """The status, the raw body and the X-Request-ID of a GET, or of a POST of ``body``."""
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    request = urllib.request.Request(server.base + path, headers=headers)
+    data = None if body is None else json.dumps(body).encode()
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(server.base + path, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read().decode(), response.headers["X-Request-ID"]
@@ -104,6 +109,9 @@ def _app_paths() -> set[str]:
     return paths
 
 
+_HUB_ANALYST_ONLY = {
+    "admin": 403, "analyst": 200, "member_analyst": 403, "recruiter": 403, "partner": 403
+}  # fmt: skip
 # What each route answers: without a key, then for each role (of member acme, for the member
 # roles). A route the app serves that is not here fails the test: add its row.
 STATUS: dict[str, tuple[int, dict[str, int]]] = {
@@ -118,6 +126,17 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
         401,
         {"admin": 403, "analyst": 200, "member_analyst": 200, "recruiter": 200, "partner": 403},
     ),
+    "/v1/identities/{identity_id}/links": (401, _HUB_ANALYST_ONLY),
+    "/v1/networks/{network_id}/links": (401, _HUB_ANALYST_ONLY),
+    "/v1/judgements": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+    "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+}  # fmt: skip
+# What the POST routes of the table are sent: a body each role's answer is valid for.
+BODIES: dict[str, dict[str, Any]] = {
+    "/v1/judgements": {
+        "kind": "together", "a": "acme/app-acme-17", "b": "globex/app-glx-31", "reason": "same"
+    },
+    "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
 }  # fmt: skip
 
 
@@ -126,11 +145,12 @@ def test_every_route_answers_every_role_as_the_table_says(server: Server) -> Non
     keys = _keys(server)
     assert _app_paths() == set(STATUS)
     for path, (anonymous, by_role) in STATUS.items():
-        url = path.replace("{identity_id}", "i-1")
-        assert _fetch(server, url, None)[0] == anonymous, path
+        url = path.replace("{identity_id}", "i-1").replace("{network_id}", "net-7")
+        body = BODIES.get(path)
+        assert _fetch(server, url, None, body)[0] == anonymous, path
         assert set(by_role) == set(keys)
         for role, token in keys.items():
-            assert _fetch(server, url, token)[0] == by_role[role], (path, role)
+            assert _fetch(server, url, token, body)[0] == by_role[role], (path, role)
 
 
 def test_a_member_sees_its_own_applications_and_only_counts_of_the_rest(server: Server) -> None:

@@ -143,6 +143,21 @@ def test_a_confirmed_pair_shares_an_identity_after_linking(url: str, store: Stor
     assert "judged together by an analyst" in shown.output
 
 
+def test_a_pair_kept_apart_is_in_two_identities_after_linking(store: Store) -> None:
+    """The API's ``apart``: one pair, not the whole identity as ``split`` does."""
+    members = next(m for m in _members(_placed(store)).values() if len(m) >= 3)
+    a, b = members[0], members[-1]
+    said = {"analyst": "ana", "reason": "two people", "now": NOW}
+    decision = judge.keep_apart(store, b, a, **said)
+    assert [(j.kind, judge.app_ref(j.a), judge.app_ref(j.b)) for j in decision.judgements] == [
+        ("apart", *sorted((a, b)))
+    ]  # fmt: skip
+    for _ in range(2):
+        link_store(store, now=NOW)
+        after = _placed(store)
+        assert after[a][0] != after[b][0]
+
+
 def test_the_same_judgement_twice_is_stored_once(store: Store) -> None:
     placed = _placed(store)
     members = next(m for m in _members(placed).values() if len(m) >= 3)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 
+from fauxhire.api.actions import actions
 from fauxhire.api.app import create_app, protected, public
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
@@ -50,9 +51,11 @@ class Server:
     db: str
     folder: Path
 
-    def get(self, path: str, token: str | None = None, scheme: str = "Bearer") -> tuple[int, dict]:
+    def get(
+        self, path: str, token: str | None = None, scheme: str = "Bearer", method: str = "GET"
+    ) -> tuple[int, dict]:
         headers = {} if token is None else {"Authorization": f"{scheme} {token}"}
-        request = urllib.request.Request(self.base + path, headers=headers)
+        request = urllib.request.Request(self.base + path, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read())
@@ -169,11 +172,12 @@ def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> N
     """The app serves two routers, the public one (liveness and readiness) and the protected
     one, whose every route answers 401 before its own code runs."""
     assert {r.path for r in public.routes} == PUBLIC
-    assert len(create_app("sqlite://").routes) == 3  # the routers, nothing else
-    guarded = [r.path for r in protected.routes if isinstance(r, APIRoute)]
-    assert "/v1/whoami" in guarded
-    for path in guarded:
-        assert server.get(path)[0] == 401, path
+    assert len(create_app("sqlite://").routes) == 4  # the routers, nothing else
+    guarded = [r for r in (*protected.routes, *actions.routes) if isinstance(r, APIRoute)]
+    assert "/v1/whoami" in {r.path for r in guarded}
+    for route in guarded:
+        path = route.path.replace("{identity_id}", "i-1").replace("{network_id}", "net-1")
+        assert server.get(path, method=next(iter(route.methods)))[0] == 401, path
 
 
 def test_the_command_line_does_not_load_the_server() -> None:

@@ -25,6 +25,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from test_identity_views import _fetch, _stored
 from test_serve import Server, serving  # the same server harness
 
 AUDIENCE = "fauxhire-api"
@@ -197,3 +198,16 @@ def test_without_an_issuer_a_jwt_is_refused(issuer: Issuer, tmp_path: Path) -> N
         assert issuer.fetches == []
     reasons = [line.get("reason") for line in server.log_lines() if line["message"] == "denied"]
     assert reasons == ["no oidc issuer"]
+
+
+def test_an_oidc_analyst_acts_in_its_subjects_name(issuer: Issuer, tmp_path: Path) -> None:
+    """The analyst of a disposition is the token's subject, whatever the body might claim."""
+    settings = {"FAUXHIRE_OIDC_ISSUER": issuer.url, "FAUXHIRE_OIDC_AUDIENCE": AUDIENCE}
+    with _serving(tmp_path, settings) as server:
+        _stored(server)
+        analyst = issuer.token(sub="bob", fauxhire_role="analyst")
+        cleared = {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"}
+        assert _fetch(server, "/v1/dispositions", analyst, cleared | {"analyst": "eve"})[0] == 422
+        status, raw, _ = _fetch(server, "/v1/dispositions", analyst, cleared)
+        assert status == 201, raw
+        assert json.loads(raw)["analyst"] == "oidc:bob"

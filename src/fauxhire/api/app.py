@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from fauxhire import bootstrap
 from fauxhire.api import guards
+from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.api.identities import identities
 from fauxhire.bootstrap import App
@@ -111,6 +112,7 @@ def create_app(
     app.include_router(public)
     app.include_router(protected)
     app.include_router(identities)
+    app.include_router(actions)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

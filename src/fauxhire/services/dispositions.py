@@ -61,6 +61,7 @@ class Disposed:
     given: Given
     applications: int  # the identity's applications that now hold it
     before: Standing | None  # None: no disposition before this one
+    held_by: tuple[str, ...] = ()  # the keys of those applications, for the audit trail
 
 
 def dispose(
@@ -98,6 +99,7 @@ def dispose(
         Given(disposition, identity_id, analyst, reason, now),
         len(keys),
         before[0] if before else None,
+        keys,
     )
 
 

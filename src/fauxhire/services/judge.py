@@ -48,14 +48,18 @@ def confirm(
     store: Store, ref_a: str, ref_b: str, *, analyst: str, reason: str, now: datetime
 ) -> Decision:
     """Two applications are one identity: one ``together`` pair."""
-    with link_view(store, "judge_confirm") as view:
-        a, b = _application(view, ref_a), _application(view, ref_b)
-    if a == b:
-        raise JudgementRefused(
-            f"{ref_a!r} and {ref_b!r} are the same application: confirm names two",
-            application=ref_a,
-        )
+    a, b = _two_applications(store, ref_a, ref_b, "confirm")
     pairs = [_pair("together", a, b, analyst, reason, now)]
+    return _record(store, pairs, watched=[a, b])
+
+
+def keep_apart(
+    store: Store, ref_a: str, ref_b: str, *, analyst: str, reason: str, now: datetime
+) -> Decision:
+    """Two applications are not one person: one ``apart`` pair, wherever they are linked now
+    (``split`` is the wider word: apart from every other application of its identity)."""
+    a, b = _two_applications(store, ref_a, ref_b, "keep_apart")
+    pairs = [_pair("apart", a, b, analyst, reason, now)]
     return _record(store, pairs, watched=[a, b])
 
 
@@ -114,6 +118,18 @@ def list_judgements(store: Store) -> list[Judgement]:
         j._replace(a=app_ref(j.a), b=app_ref(j.b)) if j.kind in APPLICATION_KINDS else j
         for j in read_judgements(store)
     ]
+
+
+def _two_applications(store: Store, ref_a: str, ref_b: str, verb: str) -> tuple[str, str]:
+    """The store keys of two different applications a pair judgement names."""
+    with link_view(store, f"judge_{verb}") as view:
+        a, b = _application(view, ref_a), _application(view, ref_b)
+    if a == b:
+        raise JudgementRefused(
+            f"{ref_a!r} and {ref_b!r} are the same application: {verb} names two",
+            application=ref_a,
+        )
+    return a, b
 
 
 def _application(view: LinkView, ref: str) -> str:
