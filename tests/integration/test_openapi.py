@@ -1,0 +1,76 @@
+"""The OpenAPI document (GET /v1/openapi.json) against the server it describes: schemathesis
+generates requests for every operation from the document alone and sends them to a real
+server (test_serve.py's uvicorn process over test_identity_views.py's store), with a key of
+every role and with none. Every answer must be no 5xx, a status the document declares for the
+operation, with the declared content type and a body its schema accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from test_identity_views import STATUS, _keys, _stored
+from test_serve import serving
+
+from fauxhire.domain.api_roles import ROLES
+
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+# Examples an operation and a credential: 6 operations x 6 credentials stay well under 60 s.
+EXAMPLES = 12
+# The test sends each credential itself, so schemathesis generates no Authorization header.
+OUR_CREDENTIALS = SchemathesisConfig.from_dict({"generation": {"with-security-parameters": False}})
+# The guards' rate limit would answer 429 (declared, but not what this test is about).
+UNLIMITED = ("--rate", "100000", "--burst", "100000")
+
+
+@pytest.mark.slow
+def test_every_operation_conforms_to_the_document_for_every_role_and_none(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path, options=UNLIMITED) as server:
+        _stored(server)
+        keys = _keys(server)
+        assert set(keys) == set(ROLES)
+        assert server.get("/v1/openapi.json")[0] == 401
+        status, document = server.get("/v1/openapi.json", keys["partner"])
+        assert status == 200
+        assert document == server.get("/v1/openapi.json", keys["admin"])[1]
+        assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+        schema = schemathesis.openapi.from_dict(document, config=OUR_CREDENTIALS)
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert {operation.path for operation in operations} == set(STATUS)
+        for token in (*keys.values(), None):
+            headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+            for operation in operations:
+                _conforms(operation, server.base, headers)
+
+
+def _conforms(operation: Any, base_url: str, headers: dict[str, str]) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,  # the same requests each run: a failure here is one to reproduce
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def answered_as_documented(case: Any) -> None:
+        case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+
+    answered_as_documented()
