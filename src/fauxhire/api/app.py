@@ -33,7 +33,7 @@ from fauxhire.api.schemas import (
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
 from fauxhire.ports import AuditEntry
-from fauxhire.services.audit import MAX_PAGE, audit_page
+from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def whoami(caller: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
 def audit(
     opened: Annotated[App, Depends(opened_app)],
     subject: str | None = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
     """The audit trail, oldest first, for admins: the events after the id ``after``, about
