@@ -84,3 +84,19 @@ def _conforms(operation: Any, base_url: str, headers: dict[str, str]) -> None:
         case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
 
     answered_as_documented()
+
+
+def test_a_rate_limited_answer_is_the_documented_429(tmp_path: Path) -> None:
+    with serving(tmp_path, options=("--rate", "0.001", "--burst", "2")) as server:
+        key = server.key("--role", "analyst")  # made by the command line: no request spent
+        headers = {"Authorization": f"Bearer {key}"}
+        status, document = server.get("/v1/openapi.json", key)  # the key's first request
+        assert status == 200
+        schema = schemathesis.openapi.from_dict(document, config=OUR_CREDENTIALS)
+        for path in ("/v1/whoami", "/v1/identities/{identity_id}"):
+            case = schema[path]["GET"].Case(path_parameters={"identity_id": "i-1"})
+            replies = [
+                case.call_and_validate(base_url=server.base, headers=headers, checks=CHECKS)
+                for _ in range(2)
+            ]
+            assert 429 in [reply.status_code for reply in replies]
