@@ -118,6 +118,7 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/health": (200, dict.fromkeys(ROLES, 200)),
     "/v1/ready": (200, dict.fromkeys(ROLES, 200)),
     "/v1/whoami": (401, dict.fromkeys(ROLES, 200)),
+    "/v1/openapi.json": (401, dict.fromkeys(ROLES, 200)),
     "/v1/audit": (
         401,
         {"admin": 200, "analyst": 403, "member_analyst": 403, "recruiter": 403, "partner": 403},

@@ -80,14 +80,18 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def serving(folder: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`fauxhire serve` on a store in ``folder``, in the environment ``env`` (default: ours)."""
+def serving(
+    folder: Path, env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """`fauxhire serve` on a store in ``folder``, in the environment ``env`` (default: ours),
+    with the further command-line ``options``."""
     db = f"sqlite:///{folder / 'served.db'}"
     port = _free_port()
     log = folder / "serve.log"
+    command = [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db]
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db],
+            [*command, *options],
             cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr, env=env,
         )  # fmt: skip
     served = Server(process, f"http://127.0.0.1:{port}", log, db, folder)

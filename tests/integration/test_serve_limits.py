@@ -158,7 +158,7 @@ def test_every_answer_carries_the_security_headers_and_no_cors(server: Server) -
     refused = _call(server, "/v1/whoami", Origin=ATS)
     unknown = _call(server, "/v1/no-such-route", Origin=ATS)
     assert (ok.status, refused.status, unknown.status) == (200, 401, 404)
-    assert unknown.json() == {"detail": "Not Found"}
+    assert unknown.json() == {"code": "not_found", "message": "no such route"}
     for reply in (ok, refused, unknown):
         for name, value in SECURITY_HEADERS.items():
             assert reply.headers[name.lower()] == value

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.schemas import PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.evidence import Evidence
 from fauxhire.domain.outcomes import LinkEdge
@@ -22,7 +23,7 @@ from fauxhire.services.judge import app_ref
 from fauxhire.services.keys import Principal
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
-actions = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+actions = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ApplicationRef = Annotated[
@@ -66,7 +67,7 @@ def _acting(request: Request, caller: Principal, opened: App) -> Acting:
     return Acting(caller, getattr(request.state, "request_id", None), opened.now())
 
 
-@actions.get("/identities/{identity_id}/links")
+@actions.get("/identities/{identity_id}/links", responses=errors(403, 404, 422))
 def identity_links(
     identity_id: str, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def identity_links(
     }
 
 
-@actions.get("/networks/{network_id}/links")
+@actions.get("/networks/{network_id}/links", responses=errors(403, 404, 422))
 def network_links(
     network_id: str, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def network_links(
     }
 
 
-@actions.post("/judgements", status_code=201)
+@actions.post("/judgements", status_code=201, responses=errors(400, 403, 404, 422))
 def judgement(
     body: JudgementBody, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def judgement(
     }
 
 
-@actions.post("/dispositions", status_code=201)
+@actions.post("/dispositions", status_code=201, responses=errors(400, 403, 404, 422))
 def disposition(
     body: DispositionBody, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:

@@ -21,28 +21,42 @@ from fauxhire.api import guards
 from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.api.identities import identities
+from fauxhire.api.schemas import (
+    PROTECTED_ERRORS,
+    PUBLIC_ERRORS,
+    AuditPage,
+    Health,
+    NotReady,
+    Ready,
+    Whoami,
+    errors,
+)
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
 from fauxhire.ports import AuditEntry
-from fauxhire.services.audit import MAX_PAGE, audit_page
+from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
 
 log = logging.getLogger(__name__)
 
 _STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404}
 
-public = APIRouter(prefix="/v1")
+public = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS)
 # Deny by default: every route of this router needs a valid key before its own code runs.
-protected = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+protected = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
 
-@public.get("/health")
+@public.get("/health", response_model=Health)
 def health() -> dict[str, str]:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
-@public.get("/ready")
+@public.get(
+    "/ready",
+    response_model=Ready,
+    responses={503: {"model": NotReady, "description": "The store does not answer"}},
+)
 def ready(opened: Annotated[App, Depends(opened_app)]) -> JSONResponse:
     """Readiness: the store answers a query."""
     try:
@@ -53,17 +67,22 @@ def ready(opened: Annotated[App, Depends(opened_app)]) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-@protected.get("/whoami")
+@protected.get("/whoami", response_model=Whoami)
 def whoami(caller: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     """The key the request was made with: its id, role, member and scopes."""
     return caller._asdict()
 
 
-@protected.get("/audit", dependencies=[Depends(role_in("admin"))])
+@protected.get(
+    "/audit",
+    dependencies=[Depends(role_in("admin"))],
+    response_model=AuditPage,
+    responses=errors(403, 422),
+)
 def audit(
     opened: Annotated[App, Depends(opened_app)],
     subject: str | None = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
     """The audit trail, oldest first, for admins: the events after the id ``after``, about
@@ -75,6 +94,13 @@ def audit(
         "events": [_event_json(entry) for entry in entries],
         "next_after": entries[-1].event_id if full else None,
     }
+
+
+@protected.get("/openapi.json", response_model=dict[str, Any])
+def openapi_document(request: Request) -> JSONResponse:
+    """This document, for any valid credential: it is kept off the public routes, as it maps
+    every route an attacker could try."""
+    return JSONResponse(request.app.openapi())
 
 
 def _event_json(entry: AuditEntry) -> dict[str, Any]:
@@ -95,8 +121,9 @@ def create_app(
     clock: Callable[[], datetime] = bootstrap.utc_now,
     limits: guards.Limits = guards.DEFAULT_LIMITS,
 ) -> FastAPI:
-    """The API over the store ``db`` names (as the command line's --db does). No OpenAPI
-    document or docs pages yet: they would be routes without credentials."""
+    """The API over the store ``db`` names (as the command line's --db does). Its OpenAPI
+    document is a protected route (``/v1/openapi.json``); FastAPI's own document and docs
+    pages stay off, as they would be routes without credentials."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

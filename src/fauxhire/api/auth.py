@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 # auto_error=False: a missing or non-bearer header reaches ``principal``, which answers 401
 # (FastAPI's own answer is 403) with the same body as a bad token.
-_bearer = HTTPBearer(auto_error=False)
+_bearer = HTTPBearer(
+    auto_error=False, description="An API key (`fauxhire keys create`) or an OIDC access token"
+)
 _DENIED = {"code": "authentication_failed", "message": "invalid or missing credentials"}
 
 

@@ -13,9 +13,11 @@ import time
 from typing import Any, NamedTuple
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fauxhire.api.throttle import Buckets
@@ -49,6 +51,7 @@ DEFAULT_LIMITS = Limits()
 def install(app: FastAPI, limits: Limits) -> None:
     app.add_middleware(Guards, limits=limits)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _unrouted)
 
 
 class _TooLarge(HTTPException):
@@ -176,3 +179,17 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [{key: error[key] for key in ("type", "loc", "msg")} for error in exc.errors()]
     return JSONResponse({"detail": errors}, status_code=422)
+
+
+async def _unrouted(request: Request, exc: Exception) -> Response:
+    """A path no route matches (``/v1/identities/a%2Fb``: the id holds a slash) in the shape
+    of every other error, ``code`` and ``message``, as the OpenAPI document says a 404 is; so
+    too FastAPI's 400 for a body it cannot parse; any other HTTP error (the credential
+    check's 401) as FastAPI answers it."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        body = {"code": "not_found", "message": "no such route"}
+        return JSONResponse(body, status_code=404)
+    if exc.status_code == 400 and isinstance(exc.detail, str):  # a body that is not JSON
+        return JSONResponse({"code": "bad_request", "message": exc.detail}, status_code=400)
+    return await http_exception_handler(request, exc)

@@ -9,15 +9,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.schemas import PROTECTED_ERRORS, Identity, errors
 from fauxhire.bootstrap import App
 from fauxhire.services.identity_views import READERS, identity_view
 from fauxhire.services.keys import Principal
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
-identities = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+identities = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
 
-@identities.get("/identities/{identity_id}")
+@identities.get(
+    "/identities/{identity_id}", response_model=Identity, responses=errors(403, 404, 422)
+)
 def identity(
     identity_id: str,
     request: Request,

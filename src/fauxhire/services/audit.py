@@ -11,6 +11,9 @@ from fauxhire.errors import ConfigError
 from fauxhire.ports import AuditEntry, AuditLog
 
 MAX_PAGE: Final = 1000  # the most events one request of GET /v1/audit returns
+# The largest event id: its column is an Integer, 32 bits on PostgreSQL. A larger ``after``
+# would reach the database as a value it cannot compare (on SQLite, past 64 bits, a crash).
+MAX_EVENT_ID: Final = 2**31 - 1
 _VERIFY_PAGE: Final = 10_000  # verify reads the trail in pages, so a long one fits in memory
 
 

@@ -1,0 +1,170 @@
+"""What the OpenAPI document says the routes answer: a pydantic model for each JSON body a
+route returns, and for each error body (401, 403, 404, 422, 429, 503) with the statuses each
+route can give. The routes still build their dicts; FastAPI checks each against its model, and
+``extra="forbid"`` makes a key a route adds without its model a 500 in the tests, not a
+document that quietly lies. Times stay strings as the routes write them (``isoformat()``): a
+``datetime`` field would be written back as ``Z`` where the routes write ``+00:00``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# A time as the routes write it: ISO 8601 with its offset.
+Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(Body):
+    status: Literal["ok"]
+
+
+class Ready(Body):
+    status: Literal["ready"]
+
+
+class NotReady(Body):
+    status: Literal["unavailable"]
+
+
+class Whoami(Body):
+    key_id: str
+    role: str
+    member: str | None
+    scopes: list[str]
+
+
+class AuditEvent(Body):
+    event_id: int
+    actor: str
+    action: str
+    subject: str
+    purpose: str
+    at: Timestamp
+    role: str | None
+    member: str | None
+    records: list[str]
+    request_id: str | None
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(Body):
+    events: list[AuditEvent]
+    next_after: int | None = Field(description="The `after` of the next page; null on the last.")
+
+
+class HubApplication(Body):
+    company_id: str
+    application_id: str
+    applied_at: Timestamp
+
+
+class MemberApplication(Body):
+    application_id: str
+    applied_at: Timestamp
+
+
+class HubEvidence(Body):
+    indicator: str
+    weight: float
+    detail: str
+    sources: list[str]
+
+
+class MemberEvidence(Body):
+    """An indicator's id and weight only: its sentence and sources could name other members'
+    applicant data (services/identity_views.py)."""
+
+    indicator: str
+    weight: float
+
+
+class HubVerdict(Body):
+    level: str | None = Field(description="null: not assessed yet")
+    probability: float | None
+    evidence: list[HubEvidence]
+
+
+class MemberVerdict(Body):
+    level: str | None = Field(description="null: not assessed yet")
+    probability: float | None
+    evidence: list[MemberEvidence]
+
+
+class Elsewhere(Body):
+    companies: int
+    applications: int
+    months: int | None
+
+
+class HubIdentity(Body):
+    role: Literal["analyst"]
+    identity_id: str
+    applications: list[HubApplication]
+    network_id: str | None
+    verdict: HubVerdict
+    recommendation: str
+
+
+class MemberIdentity(Body):
+    role: Literal["member_analyst", "recruiter"]
+    identity_id: str
+    member: str
+    applications: list[MemberApplication]
+    elsewhere: Elsewhere
+    verdict: MemberVerdict
+    recommendation: str
+
+
+Identity = Annotated[HubIdentity | MemberIdentity, Field(discriminator="role")]
+
+
+class Error(Body):
+    code: str
+    message: str
+
+
+class Unauthorized(Body):
+    """FastAPI's HTTPException wraps our error in ``detail``: kept, as clients already read it."""
+
+    detail: Error
+
+
+class InvalidField(Body):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class Invalid(Body):
+    """FastAPI's 422 without the submitted value (api/guards.py)."""
+
+    detail: list[InvalidField]
+
+
+_RETRY_AFTER = {"Retry-After": {"description": "Whole seconds", "schema": {"type": "integer"}}}
+_ERRORS: dict[int, dict[str, Any]] = {
+    400: {"model": Error, "description": "The request contradicts what is stored"},
+    401: {"model": Unauthorized, "description": "No valid credential"},
+    403: {"model": Error, "description": "The credential's role may not use this route"},
+    404: {"model": Error, "description": "Not found, or not visible to the caller"},
+    422: {"model": Invalid, "description": "A parameter is not valid"},
+    429: {"model": Error, "description": "Rate limited", "headers": _RETRY_AFTER},
+    503: {"model": Error, "description": "The store failed"},
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` a route or router declares for the error statuses it can answer."""
+    return {status: _ERRORS[status] for status in statuses}
+
+
+# Every route can be rate limited; every route behind a credential can refuse it, and the
+# credential check reads the store, which can fail.
+PUBLIC_ERRORS = errors(429)
+PROTECTED_ERRORS = errors(401, 429, 503)
