@@ -9,8 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -20,7 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI, Request
-from test_serve import Server, _free_port, _wait_until_live  # tests/integration is on sys.path
+from test_serve import Server, _free_port, serving  # tests/integration is on sys.path
 
 from fauxhire.api.app import create_app
 from fauxhire.api.guards import SECURITY_HEADERS, Limits
@@ -49,27 +47,10 @@ def _call(server: Server, path: str, method: str = "GET", **headers: str) -> Rep
         connection.close()
 
 
-def _serving(folder: Path, *options: str) -> Iterator[Server]:
-    db = f"sqlite:///{folder / 'served.db'}"
-    port = _free_port()
-    log = folder / "serve.log"
-    command = [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db]
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            [*command, *options], cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr
-        )
-    served = Server(process, f"http://127.0.0.1:{port}", log, db, folder)
-    try:
-        _wait_until_live(served)
-        yield served
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    yield from _serving(tmp_path)
+    with serving(tmp_path) as served:
+        yield served
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(server: Server) -> None:
@@ -180,7 +161,8 @@ def test_a_422_names_the_field_and_not_the_value(server: Server) -> None:
 
 
 def test_cors_opens_to_a_configured_origin_only(tmp_path: Path) -> None:
-    for server in _serving(tmp_path, "--cors-origin", ATS, "--cors-origin", "https://b.example"):
+    origins = ("--cors-origin", ATS, "--cors-origin", "https://b.example")
+    with serving(tmp_path, options=origins) as server:
         ok = _call(server, "/v1/health", Origin=ATS)
         assert ok.headers["access-control-allow-origin"] == ATS
         assert "origin" in ok.headers["vary"].lower()
@@ -208,7 +190,7 @@ def _statuses(server: Server, count: int, token: str | None = None) -> list[int]
 
 def test_each_key_has_its_own_rate_and_refusals_wait(tmp_path: Path) -> None:
     # One token every 5 s: a burst of 5, then nothing more for the length of the test.
-    for server in _serving(tmp_path, "--rate", "0.2", "--burst", "5"):
+    with serving(tmp_path, options=("--rate", "0.2", "--burst", "5")) as server:
         first, second = server.key("--role", "analyst"), server.key("--role", "analyst")
         assert _statuses(server, 7, first) == [200] * 5 + [429] * 2
         refused = _call(server, "/v1/whoami", Authorization=f"Bearer {first}")
