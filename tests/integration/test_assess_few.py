@@ -79,4 +79,3 @@ def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(store_url:
         assert max(scopes) > 1  # networks and ties were read, not only the identity itself
     finally:
         store.close()
-
