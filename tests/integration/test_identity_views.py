@@ -131,6 +131,11 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/networks/{network_id}/links": (401, _HUB_ANALYST_ONLY),
     "/v1/judgements": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+    # The screeners' answer is the 422 of an empty application: the role was let through.
+    "/v1/screen": (
+        401,
+        {"admin": 403, "analyst": 422, "member_analyst": 422, "recruiter": 422, "partner": 403},
+    ),
 }  # fmt: skip
 # What the POST routes of the table are sent: a body each role's answer is valid for.
 BODIES: dict[str, dict[str, Any]] = {
@@ -138,6 +143,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "kind": "together", "a": "acme/app-acme-17", "b": "globex/app-glx-31", "reason": "same"
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
+    "/v1/screen": {"application": {}},
 }  # fmt: skip
 
 
