@@ -16,6 +16,7 @@ import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,18 @@ def test_a_store_never_linked_cannot_screen_yet(tmp_path: Path, world: Path) -> 
         status, body = _post(server, analyst, {"application": _held(world)[0]})
     assert status == 503
     assert body["code"] == "not_ready"
+
+
+def test_screens_sent_at_once_are_batched_and_each_answered(world: Path, server: Server) -> None:
+    analyst = server.key("--role", "analyst")
+    held = _held(world)[:40]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda p: _post(server, analyst, {"application": p}), held))
+    assert [status for status, _ in answers] == [200] * len(held)
+    for payload, (_, body) in zip(held, answers, strict=True):
+        assert body["application"] == {
+            "company_id": payload["company_id"], "application_id": payload["application_id"]
+        }  # fmt: skip
+    batches = [line["batch"] for line in server.log_lines() if line.get("message") == "screened"]
+    assert sum(batches) == len(held)
+    assert max(batches) > 1  # twenty waiting at once were not screened one by one

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -45,8 +46,10 @@ from fauxhire.ports import AuditEntry
 from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
 from fauxhire.services.screen import Screener
+from fauxhire.services.screen_queue import ScreenQueue
 
 log = logging.getLogger(__name__)
+WAITING_REQUESTS = 400
 
 _STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404, StoreNotReady: 503}
 
@@ -138,13 +141,21 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with bootstrap.open_app(db, clock=clock) as opened:
             app.state.fauxhire = opened
-            app.state.screener = Screener(
+            screener = Screener(
                 ruleset=opened.load_ruleset(),
                 linker=opened.linker,
                 community_key=opened.community_key,
             )
+            app.state.screens = ScreenQueue(opened.store, screener, opened.now)
+            app.state.screens.start()
+            # A screen's request thread waits for its batch: allow as many waiting as a
+            # busy minute brings (anyio's default is 40 threads, which would cap a batch).
+            to_thread.current_default_thread_limiter().total_tokens = WAITING_REQUESTS
             log.info("store opened")
-            yield
+            try:
+                yield
+            finally:
+                app.state.screens.stop()
         log.info("store closed")
 
     app = FastAPI(

@@ -14,15 +14,16 @@ from fauxhire.bootstrap import App
 from fauxhire.ingest.base import IngestContext
 from fauxhire.services.identity_views import RECOMMENDATION
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen import SCREENERS, Candidate, Screener, screen
+from fauxhire.services.screen import SCREENERS, Candidate, prepare
+from fauxhire.services.screen_queue import ScreenQueue
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
 screening = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
 
-def screener_of(request: Request) -> Screener:
-    """What every screen of this process shares (app.py's lifespan makes it)."""
-    found: Screener = request.app.state.screener
+def queue_of(request: Request) -> ScreenQueue:
+    """The process's screening queue (app.py's lifespan starts and stops it)."""
+    found: ScreenQueue = request.app.state.screens
     return found
 
 
@@ -34,21 +35,19 @@ def screen_candidate(
     request: Request,
     caller: Annotated[Principal, Depends(role_in(*SCREENERS))],
     opened: Annotated[App, Depends(opened_app)],
-    screener: Annotated[Screener, Depends(screener_of)],
+    screens: Annotated[ScreenQueue, Depends(queue_of)],
 ) -> dict[str, Any]:
     """Screen one candidate: store the application, link it to the identity it belongs to,
     assess that identity, and answer with why it linked, the verdict as the caller's role may
     see it, and what to do next. A recommendation for human review, never a decision. For the
     hub's analyst, and a member's analyst or recruiter (its own company's candidates only)."""
-    result = screen(
-        opened.store,
+    prepared = prepare(
         Candidate(body.format, body.application, body.company_id),
         caller,
-        screener,
         context=IngestContext(company_countries=opened.store.company_countries()),
-        now=opened.now(),
         purpose=body.purpose,
         request_id=getattr(request.state, "request_id", None),
     )
+    result = screens.screen(prepared)
     identity = {"role": caller.role, **asdict(result.identity)}
     return {**asdict(result), "identity": identity, "recommendation": RECOMMENDATION}

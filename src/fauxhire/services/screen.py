@@ -37,7 +37,7 @@ from fauxhire.domain import Application
 from fauxhire.domain.api_roles import MEMBER_ROLES
 from fauxhire.domain.evidence import ComparisonEvidence
 from fauxhire.domain.quarantine import Quarantined
-from fauxhire.errors import IngestError, PermissionDenied, StoreNotReady
+from fauxhire.errors import FauxhireError, IngestError, PermissionDenied, StoreNotReady
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
 from fauxhire.ports import (
@@ -108,6 +108,35 @@ class ScreenResult:
     assessed: dict[str, int]  # identities read to assess it, contributions carried
 
 
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """One candidate read and checked, ready to screen: what, for whom, why."""
+
+    application: Application
+    caller: Principal
+    purpose: str
+    request_id: str | None
+
+    @property
+    def key(self) -> str:
+        return join_key(self.application.key)
+
+
+def prepare(
+    candidate: Candidate,
+    caller: Principal,
+    *,
+    context: IngestContext,
+    purpose: str | None = None,
+    request_id: str | None = None,
+) -> Screening:
+    """The caller's candidate read by its format's adapter, after the role and member
+    checks: all a screen's work that needs no store, done before it waits its turn."""
+    company = _company(candidate, caller)
+    application = parse_candidate(candidate, company, context, request_id)
+    return Screening(application, caller, purpose or DEFAULT_PURPOSE, request_id)
+
+
 def screen(
     store: ScreeningStore,
     candidate: Candidate,
@@ -119,40 +148,86 @@ def screen(
     purpose: str | None = None,
     request_id: str | None = None,
 ) -> ScreenResult:
-    company = _company(candidate, caller)
-    application = parse_candidate(candidate, company, context, request_id)
-    key = join_key(application.key)
+    """One candidate screened alone (``ScreenQueue`` gathers a service's into batches)."""
+    prepared = prepare(candidate, caller, context=context, purpose=purpose, request_id=request_id)
+    [outcome] = screen_batch(store, [prepared], screener, now=now)
+    if isinstance(outcome, FauxhireError):
+        raise outcome
+    return outcome
+
+
+def screen_batch(
+    store: ScreeningStore, screenings: Sequence[Screening], screener: Screener, *, now: datetime
+) -> list[ScreenResult | FauxhireError]:
+    """Screen these candidates together: each stored with its audit event in one unit of
+    work, then one incremental link and one assessment of every identity they touched. Each
+    gets its result, or the error that is its own (another application under its id); an
+    error of the whole batch (the store) is raised."""
     with screener.lock:
-        with store.unit_of_work():
-            if store.write_records([application], now=now) != 1:
-                raise IngestError(
-                    "this application id is stored already with other content; "
-                    "a screen does not overwrite it",
-                    field="application_id",
-                    code="conflict",
+        refused = _stored(store, screenings, now)
+        ready = [s.key for s, error in zip(screenings, refused, strict=True) if error is None]
+        identity_of: dict[str, str] = {}
+        scope = carried = 0
+        if ready:
+            if store.latest_link_run() is None:
+                raise StoreNotReady("the store has no link run yet: run `fauxhire link` once")
+            screener.linker.link_new(store, now=now)
+            identity_of = store.links_of_keys(ready)
+            few = assess_identities(
+                store, sorted(set(identity_of.values())), now=now, ruleset=screener.ruleset,
+                community_key=screener.community_key,
+            )  # fmt: skip
+            scope, carried = few.scope, few.carried
+    assessed = {"scope": scope, "carried": carried}
+    return [
+        error or _result(store, one, identity_of[one.key], assessed, now)
+        for one, error in zip(screenings, refused, strict=True)
+    ]
+
+
+def _stored(
+    store: ScreeningStore, screenings: Sequence[Screening], now: datetime
+) -> list[FauxhireError | None]:
+    """Store each application and its audit event, in one unit of work; per screening,
+    None, or the conflict of an id stored with other content (then nothing of it is)."""
+    refused: list[FauxhireError | None] = []
+    with store.unit_of_work():
+        for one in screenings:
+            if store.write_records([one.application], now=now) != 1:
+                refused.append(
+                    IngestError(
+                        "this application id is stored already with other content; "
+                        "a screen does not overwrite it",
+                        field="application_id",
+                        code="conflict",
+                    )
                 )
-            store.append_audit(_event(caller, key, purpose, request_id, now))
-        if store.latest_link_run() is None:
-            raise StoreNotReady("the store has no link run yet: run `fauxhire link` once")
-        screener.linker.link_new(store, now=now)
-        identity_id = store.links_of_keys([key])[key]
-        few = assess_identities(
-            store, [identity_id], now=now, ruleset=screener.ruleset,
-            community_key=screener.community_key,
-        )  # fmt: skip
+                continue
+            refused.append(None)
+            store.append_audit(_event(one, now))
+    return refused
+
+
+def _result(
+    store: ScreeningStore,
+    one: Screening,
+    identity_id: str,
+    assessed: dict[str, int],
+    now: datetime,
+) -> ScreenResult:
     view = identity_view(
-        store, identity_id, caller, purpose=purpose or DEFAULT_PURPOSE,
-        request_id=request_id, now=now,
-    )  # fmt: skip
+        store, identity_id, one.caller, purpose=one.purpose, request_id=one.request_id, now=now
+    )
+    application = one.application
     return ScreenResult(
         application={
             "company_id": application.company_id,
             "application_id": application.application_id,
         },
-        linked=_why(store, identity_id, key, caller),
+        linked=_why(store, identity_id, one.key, one.caller),
         identity=view,
         next_steps=next_steps(view.verdict.level),
-        assessed={"scope": few.scope, "carried": few.carried},
+        assessed=assessed,
     )
 
 
@@ -198,13 +273,12 @@ def parse_candidate(
     return found[0]
 
 
-def _event(
-    caller: Principal, key: str, purpose: str | None, request_id: str | None, now: datetime
-) -> AuditEvent:
+def _event(one: Screening, now: datetime) -> AuditEvent:
+    caller = one.caller
     return AuditEvent(
-        actor=caller.key_id, action=ACTION, subject=f"application:{key}",
-        purpose=purpose or DEFAULT_PURPOSE, at=now, role=caller.role, member=caller.member,
-        records=(key,), request_id=request_id,
+        actor=caller.key_id, action=ACTION, subject=f"application:{one.key}",
+        purpose=one.purpose, at=now, role=caller.role, member=caller.member,
+        records=(one.key,), request_id=one.request_id,
     )  # fmt: skip
 
 
