@@ -1,18 +1,21 @@
 """POST /v1/screen on a real server (test_serve.py's: uvicorn in its own process).
 
-A demo world's canonical applications are split: most are run in full (`fauxhire run`), the
-last ones are held back and screened one by one through the API, as an ATS would while the
-candidates are being hired. Afterwards a full `fauxhire link` plus `fauxhire assess` on the
-same store must agree with what the screens answered (issue 17: at least 99.5 %), and the
-screens' identities with the full run's. Also: a member screens only its own company's
-candidates and learns nothing of other members, a bad field is a 422 naming it, a replay
-stores nothing twice, a changed replay is a 409, and every screen is on the audit trail.
+The session's demo world's canonical applications are split: most are run in full
+(`fauxhire run`), one in ten is held back and screened one by one through the API, as an ATS
+would while the candidates are being hired. Afterwards a full `fauxhire link` plus `fauxhire
+assess` on the same store must agree with what the screens answered (issue 17: at least
+99.5 %), and the screens' identities with the full run's. Also: a member screens only its own
+company's candidates and learns nothing of other members, a bad field is a 422 naming it, a
+replay stores nothing twice, a changed replay is a 409, every screen is on the audit trail,
+screens sent at once are batched, and the server refreshes the whole store on its schedule.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +26,9 @@ from typing import Any
 import polars as pl
 import pytest
 from test_serve import Server, _fauxhire, serving
+from typer.testing import CliRunner
 
+from fauxhire.cli import app
 from fauxhire.store import SqlStore
 from fauxhire.store.schema import join_key
 from fauxhire_lab.evaluation.metrics import pairwise_scores
@@ -34,22 +39,20 @@ FLAGGED = ("likely", "very likely", "almost certain")
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A linked and assessed store (base.db) without ``HELD`` canonical applications, one in
-    ``EVERY``, which are in held.jsonl."""
+def world(demo_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A linked and assessed store (base.db) of the session's demo world without ``HELD``
+    of its canonical applications, one in ``EVERY``, which are in held.jsonl."""
     root = tmp_path_factory.mktemp("screen")
-    made = _fauxhire("demo", "--size", "small", "--seed", "3", "--out", "world", cwd=root)
-    assert made.returncode == 0, made.stderr
     folder = root / "input"
-    shutil.copytree(root / "world" / "input", folder)
+    shutil.copytree(demo_world / "input", folder)
     source = folder / "applications" / "part-0001.jsonl"
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     held = set(range(5, len(lines), EVERY)[:HELD])  # spread: the file is not shuffled
     kept = [line for i, line in enumerate(lines) if i not in held]
     source.write_text("".join(kept), encoding="utf-8")
     (root / "held.jsonl").write_text("".join(lines[i] for i in sorted(held)), encoding="utf-8")
-    ran = _fauxhire("run", str(folder), "--db", f"sqlite:///{root / 'base.db'}", cwd=root)
-    assert ran.returncode == 0, ran.stderr
+    ran = CliRunner().invoke(app, ["run", str(folder), "--db", f"sqlite:///{root / 'base.db'}"])
+    assert ran.exit_code == 0, ran.output
     return root
 
 
@@ -202,3 +205,25 @@ def test_screens_sent_at_once_are_batched_and_each_answered(world: Path, server:
     batches = [line["batch"] for line in server.log_lines() if line.get("message") == "screened"]
     assert sum(batches) == len(held)
     assert max(batches) > 1  # twenty waiting at once were not screened one by one
+
+
+def test_the_server_refreshes_the_whole_store_on_its_schedule(world: Path, tmp_path: Path) -> None:
+    shutil.copyfile(world / "base.db", tmp_path / "served.db")
+    with serving(tmp_path, options=("--refresh-every", "1")) as server:
+        analyst = server.key("--role", "analyst")
+        for payload in _held(world)[:3]:
+            assert _post(server, analyst, {"application": payload})[0] == 200
+        deadline = time.monotonic() + 300  # a loaded machine links slowly
+        while not any(line.get("message") == "refreshed" for line in server.log_lines()):
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.5)
+        assert _post(server, analyst, {"application": _held(world)[3]})[0] == 200
+    database = sqlite3.connect(tmp_path / "served.db")
+    try:
+        modes = [m for (m,) in database.execute("SELECT mode FROM link_runs ORDER BY run_id")]
+    finally:
+        database.close()
+    # The demo's full run, the screens' increments, the refresh's full run, the last screen.
+    assert modes[0] == "full"
+    assert modes[-2:] == ["full", "incremental"]
+    assert "incremental" in modes[1:-2]

@@ -45,6 +45,7 @@ from fauxhire.errors import (
 from fauxhire.ports import AuditEntry
 from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
+from fauxhire.services.refresh import Refresher
 from fauxhire.services.screen import Screener
 from fauxhire.services.screen_queue import ScreenQueue
 
@@ -132,10 +133,12 @@ def create_app(
     *,
     clock: Callable[[], datetime] = bootstrap.utc_now,
     limits: guards.Limits = guards.DEFAULT_LIMITS,
+    refresh_every: float | None = None,
 ) -> FastAPI:
     """The API over the store ``db`` names (as the command line's --db does). Its OpenAPI
     document is a protected route (``/v1/openapi.json``); FastAPI's own document and docs
-    pages stay off, as they would be routes without credentials."""
+    pages stay off, as they would be routes without credentials. With ``refresh_every``
+    seconds, the whole store is linked and assessed that often (services/refresh.py)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -148,6 +151,10 @@ def create_app(
             )
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()
+            refresher = None
+            if refresh_every:
+                refresher = Refresher(opened.store, screener, opened.now, refresh_every)
+                refresher.start()
             # A screen's request thread waits for its batch: allow as many waiting as a
             # busy minute brings (anyio's default is 40 threads, which would cap a batch).
             to_thread.current_default_thread_limiter().total_tokens = WAITING_REQUESTS
@@ -156,6 +163,8 @@ def create_app(
                 yield
             finally:
                 app.state.screens.stop()
+                if refresher is not None:
+                    refresher.stop()
         log.info("store closed")
 
     app = FastAPI(

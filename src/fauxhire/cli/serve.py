@@ -41,6 +41,16 @@ def serve(
         list[str] | None,
         typer.Option("--cors-origin", help="An origin browsers may call from (repeatable)."),
     ] = None,
+    refresh_every: Annotated[
+        float | None,
+        typer.Option(
+            "--refresh-every",
+            min=1,
+            help="Link and assess the whole store every this many seconds, screens waiting "
+            "meanwhile [never]. While a server screens into a store, refresh it this way, "
+            "not with `fauxhire link` beside it.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API until stopped (Ctrl-C or SIGTERM finish the requests under way,
     then close the store). Logs are JSON lines on stderr. Every route but /v1/health and
@@ -57,7 +67,9 @@ def serve(
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _exit_cleanly)
     uvicorn.run(
-        create_app(db, limits=_limits(max_body, rate, burst, cors_origin)),
+        create_app(
+            db, limits=_limits(max_body, rate, burst, cors_origin), refresh_every=refresh_every
+        ),
         host=host,
         port=port,
         log_config=log_config(log_level),
