@@ -95,7 +95,12 @@ class OutcomeReader(Protocol):
         """Every application's link, or only ``identity_id``'s (by index, not by a scan)."""
         ...
 
-    def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]: ...
+    def edges(
+        self, stage: str, group_id: str, touching: str | None = None
+    ) -> Sequence[LinkEdge[Any]]:
+        """The edges of ``stage`` holding ``group_id`` together, strongest first; with
+        ``touching``, only those with that end (an application's key, an identity's id)."""
+        ...
 
     def assessments(
         self, subject_kind: str | None = None, subject_id: str | None = None

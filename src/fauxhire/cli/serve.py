@@ -14,6 +14,18 @@ if TYPE_CHECKING:
     from fauxhire.api.guards import Limits
 
 
+RefreshEvery = Annotated[
+    float | None,
+    typer.Option(
+        "--refresh-every",
+        min=1,
+        help="Link and assess the whole store every this many seconds, screens waiting "
+        "meanwhile [never]. While a server screens into a store, refresh it this way, "
+        "not with `fauxhire link` beside it.",
+    ),
+]
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port.")] = 8000,
@@ -41,16 +53,7 @@ def serve(
         list[str] | None,
         typer.Option("--cors-origin", help="An origin browsers may call from (repeatable)."),
     ] = None,
-    refresh_every: Annotated[
-        float | None,
-        typer.Option(
-            "--refresh-every",
-            min=1,
-            help="Link and assess the whole store every this many seconds, screens waiting "
-            "meanwhile [never]. While a server screens into a store, refresh it this way, "
-            "not with `fauxhire link` beside it.",
-        ),
-    ] = None,
+    refresh_every: RefreshEvery = None,
 ) -> None:
     """Serve the HTTP API until stopped (Ctrl-C or SIGTERM finish the requests under way,
     then close the store). Logs are JSON lines on stderr. Every route but /v1/health and

@@ -110,7 +110,7 @@ def from_parsed(items: Sequence[Mapping[str, Any]] | str, shape: type[E]) -> tup
     stored its evidence encoded twice, as one JSON string: that is read too."""
     if isinstance(items, str):
         return from_json(items, shape)
-    listed = _listed_fields(shape)
+    listed = _listed_fields(typing.cast(Any, shape))
     typed: list[E] = []
     for item in items:
         values: dict[str, Any] = {
@@ -167,6 +167,7 @@ def decoded(text: pl.Expr, shape: type[Evidence], only: Sequence[str] = ()) -> p
     return text.str.json_decode(pl.List(kept))
 
 
+@functools.cache  # typing.get_type_hints is slow: a screen typed 3,000 edges' items with it
 def _listed_fields(shape: type[Any]) -> frozenset[str]:
     hints = typing.get_type_hints(shape)
     return frozenset(f.name for f in fields(shape) if typing.get_origin(hints[f.name]) is tuple)

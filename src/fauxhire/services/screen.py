@@ -179,10 +179,12 @@ def screen_batch(
             )  # fmt: skip
             scope, carried = few.scope, few.carried
     assessed = {"scope": scope, "carried": carried}
-    return [
-        error or _result(store, one, identity_of[one.key], assessed, now)
-        for one, error in zip(screenings, refused, strict=True)
-    ]
+    # The answers' reads and their audit events commit once, not once a candidate.
+    with store.unit_of_work():
+        return [
+            error or _result(store, one, identity_of[one.key], assessed, now)
+            for one, error in zip(screenings, refused, strict=True)
+        ]
 
 
 def _stored(
@@ -254,7 +256,14 @@ def parse_candidate(
     reader = get_format(_READER[candidate.format]).adapter
     with tempfile.TemporaryDirectory(prefix="fauxhire-screen-") as folder:
         path = Path(folder) / "candidate.json"
-        path.write_bytes(orjson.dumps(candidate.payload))
+        try:
+            path.write_bytes(orjson.dumps(candidate.payload))
+        except orjson.JSONEncodeError as exc:  # a lone surrogate: JSON that is not UTF-8
+            raise IngestError(
+                f"the application cannot be written as UTF-8 JSON: {exc}",
+                field="application",
+                code="invalid_text",
+            ) from None
         source = SourceFile(path, display=f"screen:{request_id or '-'}", company_id=company)
         items = list(reader(source, context))
     refused = [item for item in items if isinstance(item, Quarantined)]
@@ -284,7 +293,7 @@ def _event(one: Screening, now: datetime) -> AuditEvent:
 
 def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -> Why:
     held = store.identity_applications(identity_id)
-    edges = [e for e in store.edges("identity", identity_id) if key in (e.a, e.b)]
+    edges = store.edges("identity", identity_id, touching=key)
     company_of = {join_key((a.company_id, a.application_id)): a.company_id for a in held}
     hub = caller.role not in MEMBER_ROLES
     links = []

@@ -219,11 +219,15 @@ class MemoryStore:
         ]  # fmt: skip
         return sorted(held, key=lambda application: (application.applied_at, application.key))
 
-    def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
+    def edges(
+        self, stage: str, group_id: str, touching: str | None = None
+    ) -> Sequence[LinkEdge[Any]]:
         found = [
             Edge(**{f: r[f] for f in Edge._fields})
             for r in self._state.rows.get("link_edges", [])
-            if r["stage"] == stage and r["group_id"] == group_id
+            if r["stage"] == stage
+            and r["group_id"] == group_id
+            and touching in (None, r["a"], r["b"])
         ]
         return [outputs.typed_edge(edge) for edge in sorted(found, key=lambda e: -e.score)]
 

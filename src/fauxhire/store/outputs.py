@@ -12,7 +12,7 @@ from typing import Any, Literal, overload
 
 import orjson
 import polars as pl
-from sqlalchemy import ColumnElement, Table, delete, insert, select
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select
 
 from fauxhire.domain import evidence
 from fauxhire.domain.evidence import ComparisonEvidence, IndicatorEvidence, SharedEvidence
@@ -273,14 +273,19 @@ def read_edges(
     return [typed_edge(edge) for edge in read_stage_edges(store, stage, group_id)]
 
 
-def read_stage_edges(store: Store, stage: str, group_id: str) -> list[Edge]:
-    """The edges of ``stage`` that hold ``group_id`` together, strongest first, as stored."""
+def read_stage_edges(
+    store: Store, stage: str, group_id: str, touching: str | None = None
+) -> list[Edge]:
+    """The edges of ``stage`` that hold ``group_id`` together (those with the end
+    ``touching``, if given), strongest first, as stored."""
     t = schema.link_edges
     query = (
         select(*(t.c[name] for name in Edge._fields))
         .where(t.c.stage == stage, t.c.group_id == group_id)
         .order_by(t.c.score.desc())
     )
+    if touching is not None:
+        query = query.where(or_(t.c.a == touching, t.c.b == touching))
     with store.transaction("read_edges") as conn:
         return [Edge(*row) for row in conn.execute(query)]
 

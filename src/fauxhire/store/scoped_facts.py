@@ -94,8 +94,10 @@ def _expanding(query: str) -> TextClause:
 
 
 _TIED = (
-    "SELECT DISTINCT m.identity_id FROM links l JOIN links m ON m.network_id = l.network_id "
-    "WHERE l.identity_id IN :ids AND l.network_id IS NOT NULL",
+    # Links are an application's: a join of the two sides would pair every application of
+    # the identities with every one of their networks'.
+    "SELECT DISTINCT identity_id FROM links WHERE network_id IN (SELECT network_id FROM links "
+    "WHERE identity_id IN :ids AND network_id IS NOT NULL)",
     "SELECT a AS identity_id FROM link_edges WHERE stage = 'borrowed' AND b IN :ids "
     "UNION SELECT b FROM link_edges WHERE stage = 'borrowed' AND a IN :ids",
 )

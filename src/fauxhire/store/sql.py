@@ -86,8 +86,11 @@ class SqlStore(Store):
     def identity_applications(self, identity_id: str) -> list[AppliedApplication]:
         return outputs.read_identity_applications(self, identity_id)
 
-    def edges(self, stage: str, group_id: str) -> Sequence[LinkEdge[Any]]:
-        return [outputs.typed_edge(e) for e in outputs.read_stage_edges(self, stage, group_id)]
+    def edges(
+        self, stage: str, group_id: str, touching: str | None = None
+    ) -> Sequence[LinkEdge[Any]]:
+        found = outputs.read_stage_edges(self, stage, group_id, touching)
+        return [outputs.typed_edge(e) for e in found]
 
     def assessments(
         self, subject_kind: str | None = None, subject_id: str | None = None
