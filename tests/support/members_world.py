@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from fauxhire.domain import EmployerReport, Hire, Provenance, Record, ReportSubject
+from fauxhire.domain import Applicant, EmployerReport, Hire, Provenance, Record, ReportSubject
 from fauxhire.domain.values import Value, ValueKind
 from fauxhire.ports import AssessmentRow, Link
 from support.records import application
@@ -33,6 +33,12 @@ APPLIED = [
     ("umbrella", "app-umb-9", "cand-umb-5", "i-4", datetime(2025, 2, 2, 9, 0, tzinfo=UTC),
      "kim.r@example.net", "+15550101"),
 ]  # fmt: skip
+# Each application's applicant as its company knows it.
+NAMES = {
+    "app-acme-17": ("Alex", "Kowal"), "app-glx-31": ("Aleks", "Kowalski"),
+    "app-ini-52": ("Alexander", "Kowal"), "app-glx-40": ("Olek", "Nowicki"),
+    "app-umb-7": ("Samir", "Quade"), "app-umb-9": ("Kimberly", "Rourke"),
+}  # fmt: skip
 LEVELS = {"i-1": "very likely", "i-2": "likely", "i-3": "very likely", "i-4": "unlikely"}
 PAYOUT = "pk-77aa"
 SHIPPING = ("12 Harbour Road, Springfield", "12 harbour rd springfield")
@@ -66,6 +72,7 @@ def records() -> list[Record]:
             application(app_id, email=email, phone=phone),
             company_id=company, candidate_id=candidate, applied_at=at,
             provenance=Provenance("canonical", "apps.jsonl", f"line {app_id}", company),
+            applicant=_applicant(app_id, email, phone),
         )
         for company, app_id, candidate, _, at, email, phone in APPLIED
     ]  # fmt: skip
@@ -89,6 +96,16 @@ def records() -> list[Record]:
         for company, report, candidate, disposition in REPORTED
     ]  # fmt: skip
     return [*apps, *hires, *reports]
+
+
+def _applicant(app_id: str, email: str, phone: str | None) -> Applicant:
+    first, last = NAMES[app_id]
+    return replace(
+        application(app_id, email=email, phone=phone).applicant,
+        first_name=first,
+        last_name=last,
+        name=Value(ValueKind.NAME, f"{first} {last}", f"{first} {last}".lower()),
+    )
 
 
 def store_world(store: Writable) -> None:
