@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import FromClause, Select, and_, delete, insert, literal, select, union
+from sqlalchemy import (
+    CompoundSelect,
+    FromClause,
+    Select,
+    and_,
+    delete,
+    insert,
+    literal,
+    select,
+    union,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from fauxhire.ports import FiledReport, Member, SharedHolder
@@ -51,8 +61,14 @@ def members_named(store: Store, member_ids: Sequence[str]) -> dict[str, str]:
 
 
 def reports_about(store: Store, identity_id: str) -> list[FiledReport]:
+    with store.transaction("reports_about") as conn:
+        return [FiledReport(*row) for row in conn.execute(reports_query(identity_id))]
+
+
+def reports_query(identity_id: str) -> Select[tuple[str, str, str]]:
+    """The reports matched to the identity's applications (bench/cross_member reads its plan)."""
     links, matches, reports = schema.links, schema.report_matches, schema.employer_reports
-    query = (
+    return (
         select(reports.c.key, reports.c.reporting_company_id, reports.c.disposition)
         .select_from(links)
         .join(matches, matches.c.app_key == links.c.app_key)
@@ -61,20 +77,24 @@ def reports_about(store: Store, identity_id: str) -> list[FiledReport]:
         .distinct()
         .order_by(reports.c.key)
     )
-    with store.transaction("reports_about") as conn:
-        return [FiledReport(*row) for row in conn.execute(query)]
 
 
 def shared_with_flagged(
     store: Store, identity_id: str, levels: Sequence[str]
 ) -> list[SharedHolder]:
+    with store.transaction("shared_with_flagged") as conn:
+        rows = conn.execute(shared_query(identity_id, levels))
+        return [SharedHolder(str(row.kind), str(row.identity_id)) for row in rows]
+
+
+def shared_query(identity_id: str, levels: Sequence[str]) -> CompoundSelect:
+    """The flagged identities sharing a value with this one, a row a kind of value and
+    identity (bench/cross_member reads its plan)."""
     parts = [_shared_values(identity_id, levels)] + [
         _shared_hire_column(identity_id, levels, kind, column)
         for kind, column in HIRE_INFRASTRUCTURE.items()
     ]
-    with store.transaction("shared_with_flagged") as conn:
-        rows = conn.execute(union(*parts).order_by("kind", "identity_id"))
-        return [SharedHolder(str(row.kind), str(row.identity_id)) for row in rows]
+    return union(*parts).order_by("kind", "identity_id")
 
 
 def _flagged_other(
