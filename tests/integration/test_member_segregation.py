@@ -14,11 +14,10 @@ import json
 import re
 from collections.abc import Iterator
 from itertools import product
-from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
-from test_identity_views import _fetch
+from test_identity_views import BODIES, _fetch  # a body for each route that takes one
 from test_serve import Server, serving
 
 from fauxhire.api.app import create_app
@@ -46,14 +45,6 @@ MEMBERS = [  # globex opted in to be named; initech and umbrella did not
 WALKED = ("acme", "globex")  # two members whose applicants share identity i-1
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+\d{7,15}")
-# A body for each route that takes one, as a caller would send it; others are sent {}.
-BODIES: dict[str, dict[str, Any]] = {
-    "/v1/judgements": {
-        "kind": "together", "a": "acme/app-acme-17", "b": "globex/app-glx-31", "reason": "same"
-    },
-    "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
-    "/v1/members/{member_id}": {"name": "Renamed", "named": True},
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +108,7 @@ def _walk(server: Server, token: str) -> Iterator[tuple[str, str, int, str]]:
     """(method, what was sent: the url and its body, status, raw answer) of every route
     called with every id."""
     for method, path in _routes():
+        # A route added later without a body of its own is sent {}.
         body = BODIES.get(path, {}) if method in ("POST", "PUT", "PATCH") else None
         for url in _paths(path):
             status, raw, _ = _fetch(server, url, token, body, method)
