@@ -62,10 +62,11 @@ def members_named(store: Store, member_ids: Sequence[str]) -> dict[str, str]:
 
 def reports_about(store: Store, identity_id: str) -> list[FiledReport]:
     with store.transaction("reports_about") as conn:
-        return [FiledReport(*row) for row in conn.execute(reports_query(identity_id))]
+        rows = conn.execute(reports_query(identity_id))
+        return [FiledReport(*row) for row in rows]
 
 
-def reports_query(identity_id: str) -> Select[tuple[str, str, str]]:
+def reports_query(identity_id: str) -> Select[str, str, str]:
     """The reports matched to the identity's applications (bench/cross_member reads its plan)."""
     links, matches, reports = schema.links, schema.report_matches, schema.employer_reports
     return (
@@ -87,7 +88,7 @@ def shared_with_flagged(
         return [SharedHolder(str(row.kind), str(row.identity_id)) for row in rows]
 
 
-def shared_query(identity_id: str, levels: Sequence[str]) -> CompoundSelect:
+def shared_query(identity_id: str, levels: Sequence[str]) -> CompoundSelect[str, str]:
     """The flagged identities sharing a value with this one, a row a kind of value and
     identity (bench/cross_member reads its plan)."""
     parts = [_shared_values(identity_id, levels)] + [
@@ -98,8 +99,8 @@ def shared_query(identity_id: str, levels: Sequence[str]) -> CompoundSelect:
 
 
 def _flagged_other(
-    query: Select[tuple[str, str]], their_links: FromClause, identity_id: str, levels: Sequence[str]
-) -> Select[tuple[str, str]]:
+    query: Select[str, str], their_links: FromClause, identity_id: str, levels: Sequence[str]
+) -> Select[str, str]:
     """``query`` kept to the other identities assessed at one of ``levels`` (by primary key)."""
     assessed = schema.assessments.alias("assessed")
     return query.join(
@@ -111,7 +112,7 @@ def _flagged_other(
     ).where(their_links.c.identity_id != identity_id, assessed.c.level.in_(list(levels)))
 
 
-def _shared_values(identity_id: str, levels: Sequence[str]) -> Select[tuple[str, str]]:
+def _shared_values(identity_id: str, levels: Sequence[str]) -> Select[str, str]:
     mine, theirs = schema.links.alias("mine"), schema.links.alias("theirs")
     my_apps, their_apps = (
         schema.applications.alias("my_apps"),
@@ -137,7 +138,7 @@ def _shared_values(identity_id: str, levels: Sequence[str]) -> Select[tuple[str,
 
 def _shared_hire_column(
     identity_id: str, levels: Sequence[str], kind: str, column: str
-) -> Select[tuple[str, str]]:
+) -> Select[str, str]:
     mine, theirs = schema.links.alias("mine"), schema.links.alias("theirs")
     my_apps, their_apps = (
         schema.applications.alias("my_apps"),
