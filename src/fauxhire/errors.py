@@ -11,6 +11,7 @@
     │                             already alone, an identity in no network, one record twice,
     │                             a disposition that is neither confirmed nor cleared or
     │                             has no reason
+    ├── StoreNotReady             the store cannot do this yet (a screen before any link run)
     ├── PermissionDenied          the caller may not do this
     └── AuthenticationError       a credential that names no valid key: unknown, malformed,
                                   revoked or expired (the reason is kept, never shown to
@@ -94,6 +95,10 @@ class NotFound(FauxhireError):
 
 class JudgementRefused(FauxhireError):
     code = "judgement_refused"
+
+
+class StoreNotReady(FauxhireError):
+    code = "not_ready"
 
 
 class PermissionDenied(FauxhireError):

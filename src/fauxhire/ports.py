@@ -164,6 +164,20 @@ class FactReader(Protocol):
     def fact_frame(self, name: FactFrame) -> pl.DataFrame: ...
 
 
+class ScopedFactReader(FactReader, Protocol):
+    """The assessment's frames for a few identities (a screen's), read by index."""
+
+    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
+        """``identities`` and every identity their assessment reads (network members,
+        borrowed-identity partners, the holders of referring names), sorted."""
+        ...
+
+    def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
+        """``fact_frame(name)`` with only the rows of ``identities`` (the edges touching
+        them); the frames of the store's context (observables, ip_ranges) whole."""
+        ...
+
+
 class OutcomeWriter(Protocol):
     """Writes a stage's outcomes. Inside ``unit_of_work()`` every write commits together or
     not at all, so a reader sees the previous outcome or the whole new one, never a mix."""
@@ -200,6 +214,10 @@ class OutcomeWriter(Protocol):
     ) -> int: ...
 
     def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int: ...
+
+    def upsert_assessments(self, rows: Sequence[AssessmentRow], *, now: datetime) -> int:
+        """Replace the assessments of the subjects ``rows`` name, and only theirs."""
+        ...
 
 
 class RecordWriter(Protocol):
@@ -272,6 +290,11 @@ class LinkingStore(BatchInputs, OutcomeWriter, Protocol):
 
 class AssessingStore(FactReader, OutcomeWriter, Protocol):
     """What the assessment use case is given."""
+
+
+class ScopedAssessingStore(ScopedFactReader, OutcomeReader, OutcomeWriter, Protocol):
+    """What the assessment of a few identities is given: their frames, their stored
+    assessments (what store-wide indicators said of them), and where to write theirs."""
 
 
 class Member(NamedTuple):

@@ -141,6 +141,11 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/members": (401, _ADMIN_ONLY),
     "/v1/members/{member_id}": (401, _ADMIN_ONLY | {"admin": 201}),  # admin adds it first
+    # The screeners' answer is the 422 of an empty application: the role was let through.
+    "/v1/screen": (
+        401,
+        {"admin": 403, "analyst": 422, "member_analyst": 422, "recruiter": 422, "partner": 403},
+    ),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.
@@ -150,6 +155,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
     "/v1/members/{member_id}": {"name": "Globex Corp", "named": True},
+    "/v1/screen": {"application": {}},
 }  # fmt: skip
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 
-from fauxhire.api.actions import actions
-from fauxhire.api.app import create_app, protected, public
+from fauxhire.api.app import create_app, public
+from fauxhire.api.auth import principal
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
 
@@ -173,12 +173,19 @@ def test_a_store_that_fails_answers_without_its_error_text(server: Server) -> No
 
 
 def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> None:
-    """The app serves two routers, the public one (liveness and readiness) and the protected
-    one, whose every route answers 401 before its own code runs."""
+    """The app serves routers only: the public one (liveness and readiness), and others
+    whose every route answers 401 before its own code runs, because the router itself
+    depends on ``principal``. Walked from the app, so a router added later is covered."""
     assert {r.path for r in public.routes} == PUBLIC
-    assert len(create_app("sqlite://").routes) == 4  # the routers, nothing else
-    guarded = [r for r in (*protected.routes, *actions.routes) if isinstance(r, APIRoute)]
-    assert "/v1/whoami" in {r.path for r in guarded}
+    guarded = []
+    for mounted in create_app("sqlite://").routes:
+        router = getattr(mounted, "original_router", None)
+        assert router is not None, mounted  # a route mounted outside every router
+        if router is public:
+            continue
+        assert principal in [d.dependency for d in router.dependencies], router.prefix
+        guarded += [r for r in router.routes if isinstance(r, APIRoute)]
+    assert {"/v1/whoami", "/v1/screen"} <= {r.path for r in guarded}
     for route in guarded:
         path = route.path.replace("{identity_id}", "i-1").replace("{network_id}", "net-1")
         assert server.get(path, method=next(iter(route.methods)))[0] == 401, path

@@ -32,15 +32,24 @@ from fauxhire.api.schemas import (
     Whoami,
     errors,
 )
+from fauxhire.api.screen import screening
 from fauxhire.bootstrap import App
-from fauxhire.errors import AuthenticationError, FauxhireError, NotFound, PermissionDenied
+from fauxhire.errors import (
+    AuthenticationError,
+    FauxhireError,
+    IngestError,
+    NotFound,
+    PermissionDenied,
+    StoreNotReady,
+)
 from fauxhire.ports import AuditEntry
 from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
 from fauxhire.services.keys import Principal, check_ready
+from fauxhire.services.screen import Screener
 
 log = logging.getLogger(__name__)
 
-_STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404}
+_STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404, StoreNotReady: 503}
 
 public = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS)
 # Deny by default: every route of this router needs a valid key before its own code runs.
@@ -130,6 +139,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with bootstrap.open_app(db, clock=clock) as opened:
             app.state.fauxhire = opened
+            app.state.screener = Screener(
+                ruleset=opened.load_ruleset(),
+                linker=opened.linker,
+                community_key=opened.community_key,
+            )
             log.info("store opened")
             yield
         log.info("store closed")
@@ -142,6 +156,7 @@ def create_app(
     app.include_router(identities)
     app.include_router(actions)
     app.include_router(members)
+    app.include_router(screening)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)
@@ -172,11 +187,23 @@ async def _logged(
 
 async def _our_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FauxhireError)
+    if isinstance(exc, IngestError):  # a field of the request's record: where and why
+        return _invalid_record(exc)
     code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 400)
     if code == 400 and exc.code == "store_error":  # its text may hold SQL: the log has it
         log.error("store error", exc_info=exc)
         return JSONResponse({"code": exc.code, "message": "the store failed"}, status_code=503)
     return JSONResponse({"code": exc.code, "message": exc.message}, status_code=code)
+
+
+def _invalid_record(exc: IngestError) -> JSONResponse:
+    """A record the request carried that cannot be stored: 409 when its id is stored with
+    other content, else 422 shaped as FastAPI's own (where, and why; never the value)."""
+    if exc.code == "conflict":
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=409)
+    where = ["body", *str(exc.detail.get("field") or "application").split(".")]
+    item = {"type": exc.code, "loc": where, "msg": str(exc.detail.get("reason") or exc.message)}
+    return JSONResponse({"detail": [item]}, status_code=422)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -189,12 +189,13 @@ class Invalid(Body):
 _RETRY_AFTER = {"Retry-After": {"description": "Whole seconds", "schema": {"type": "integer"}}}
 _ERRORS: dict[int, dict[str, Any]] = {
     400: {"model": Error, "description": "The request contradicts what is stored"},
+    409: {"model": Error, "description": "The record is stored already with other content"},
     401: {"model": Unauthorized, "description": "No valid credential"},
     403: {"model": Error, "description": "The credential's role may not use this route"},
     404: {"model": Error, "description": "Not found, or not visible to the caller"},
     422: {"model": Invalid, "description": "A parameter is not valid"},
     429: {"model": Error, "description": "Rate limited", "headers": _RETRY_AFTER},
-    503: {"model": Error, "description": "The store failed"},
+    503: {"model": Error, "description": "The store failed, or is not ready for this"},
 }
 
 
@@ -207,3 +208,66 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # credential check reads the store, which can fail.
 PUBLIC_ERRORS = errors(429)
 PROTECTED_ERRORS = errors(401, 429, 503)
+
+
+class ScreenRequest(Body):
+    """One candidate to screen, as the ATS holds it."""
+
+    format: Literal["canonical", "greenhouse", "ashby"] = Field(
+        "canonical",
+        description="canonical: one application of docs/formats.md section 5; greenhouse: a "
+        "Harvest candidate with one application, or a bare application; ashby: an "
+        "application.info result",
+    )
+    application: dict[str, Any] = Field(description="The application, in that format")
+    company_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="The member it applied at. A member's key screens for its own member only; "
+        "the hub's analyst names it for a vendor payload, which does not carry it",
+    )
+    purpose: str | None = Field(None, min_length=1, max_length=500)
+
+
+class ScreenedApplication(Body):
+    company_id: str
+    application_id: str
+
+
+class Comparison(Body):
+    comparison: str
+    reading: str
+    weight: float | None
+
+
+class LinkReason(Body):
+    other: str = Field(
+        description="The other application's key; for a member, only its own applications' "
+        "keys, and otherwise that it is at another member company"
+    )
+    probability: float | None
+    comparisons: list[Comparison]
+
+
+class Linked(Body):
+    status: Literal["new", "joined"]
+    applications: int
+    links: list[LinkReason]
+
+
+class Assessed(Body):
+    scope: int = Field(description="Identities read to assess it")
+    carried: int = Field(
+        description="Store-wide indicator contributions carried from the "
+        "last whole-store assessment"
+    )
+
+
+class Screened(Body):
+    application: ScreenedApplication
+    linked: Linked
+    identity: Identity
+    next_steps: list[str]
+    assessed: Assessed
+    recommendation: str

@@ -51,16 +51,24 @@ class Assessed:
     first_pass: pl.DataFrame
 
 
-def assess(facts: Facts, loaded: LoadedRuleset) -> Assessed:
+def assess(facts: Facts, loaded: LoadedRuleset, carried: pl.DataFrame | None = None) -> Assessed:
+    """Every identity and network of ``facts``. ``carried``: for the assessment of a few
+    identities (a screen), the contributions (``_CONTRIBUTIONS``) the store-wide indicators
+    made to them in the last assessment of the whole store; those indicators' detectors do not
+    run, as what they compare with is not in a few identities' facts."""
     ruleset = loaded.ruleset
     start = logit(ruleset.prior)
     subjects = facts.applications.group_by("identity_id").agg(
         pl.col("network_id").drop_nulls().first()
     )
     chosen = [(i, DETECTORS[i.detector]) for i in ruleset.active]
+    kept = _carried(chosen, carried)
+    if carried is not None:
+        chosen = [(i, d) for i, d in chosen if not d.store_wide]
     own = _contributions(
         facts, [(i, d) for i, d in chosen if d.stage == "own"], None, ruleset.sources_shown
     )
+    own = pl.concat([own, kept["own"]])
     first_pass = (
         subjects.join(
             own.group_by("identity_id").agg(pl.col("weight").sum().alias("gain")),
@@ -74,10 +82,31 @@ def assess(facts: Facts, loaded: LoadedRuleset) -> Assessed:
         facts, [(i, d) for i, d in chosen if d.stage == "context"], first_pass,
         ruleset.sources_shown,
     )  # fmt: skip
-    contributions = pl.concat([own, context])
+    found = pl.concat([own, context])
+    # A partly store-wide indicator's carried contribution stands where this run found none.
+    partly = kept["partly"].join(found, on=["identity_id", "indicator"], how="anti")
+    contributions = pl.concat([found, kept["context"], partly])
     identities = _subjects(subjects, contributions, start, "identity_id")
     networks = _networks(subjects, own, logit(ruleset.network_prior), ruleset.active)
     return Assessed(identities, networks, contributions, first_pass)
+
+
+def _carried(
+    chosen: list[tuple[Indicator, Detector]], carried: pl.DataFrame | None
+) -> dict[str, pl.DataFrame]:
+    """Per stage, the carried contributions of the active store-wide indicators, and
+    (``partly``) those of the partly store-wide ones, whatever their stage."""
+    stages: dict[str, list[str]] = {"own": [], "context": [], "partly": []}
+    for indicator, detector in chosen:
+        if detector.store_wide:
+            stages[detector.stage].append(indicator.id)
+        elif detector.store_wide_part:
+            stages["partly"].append(indicator.id)
+    rows = pl.DataFrame(schema=_CONTRIBUTIONS) if carried is None else carried
+    return {
+        stage: rows.select(_CONTRIBUTIONS.names()).filter(pl.col("indicator").is_in(ids))
+        for stage, ids in stages.items()
+    }
 
 
 def _contributions(

@@ -18,7 +18,7 @@ import polars as pl
 
 from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.ruleset import LoadedRuleset, Problem, parse_ruleset
-from fauxhire.assess.score import LIKELY, Assessed, assess
+from fauxhire.assess.score import LIKELY, assess
 from fauxhire.errors import RuleError
 from fauxhire.ports import AssessingStore, AssessmentRow
 from fauxhire.services.facts import read_facts
@@ -88,7 +88,9 @@ def assess_store(
     log.info("assess: scored in %.1f s", time.perf_counter() - stamp)
     stamp = time.perf_counter()
     with store.unit_of_work():
-        store.replace_assessments(_rows(assessed, loaded), now=now)
+        store.replace_assessments(
+            assessment_rows(assessed.identities, assessed.networks, loaded), now=now
+        )
     log.info("assess: written in %.1f s", time.perf_counter() - stamp)
     identities, networks = assessed.identities, assessed.networks
     levels = identities.group_by("level").agg(pl.len()).rows()
@@ -104,17 +106,21 @@ def assess_store(
     )
 
 
-def _rows(assessed: Assessed, loaded: LoadedRuleset) -> list[AssessmentRow]:
+def assessment_rows(
+    identities: pl.DataFrame, networks: pl.DataFrame, loaded: LoadedRuleset
+) -> list[AssessmentRow]:
+    """The rows to store for ``Assessed.identities`` and ``Assessed.networks`` (or a part of
+    each), under the ruleset's version and content hash."""
     version, digest = loaded.label, loaded.content_hash
     rows = [
         AssessmentRow("identity", identity, network, probability, level, evidence, version, digest)
-        for identity, network, probability, level, evidence in assessed.identities.select(
+        for identity, network, probability, level, evidence in identities.select(
             "identity_id", "network_id", "probability", "level", "evidence"
         ).iter_rows()
     ]
     rows += [
         AssessmentRow("network", network, network, probability, level, evidence, version, digest)
-        for network, probability, level, evidence in assessed.networks.select(
+        for network, probability, level, evidence in networks.select(
             "network_id", "probability", "level", "evidence"
         ).iter_rows()
     ]

@@ -21,7 +21,6 @@ from typing import Any
 
 import orjson
 import polars as pl
-from sqlalchemy import BigInteger, Boolean, Float, Integer
 
 from fauxhire.domain import Record
 from fauxhire.domain.audit_chain import GENESIS, event_hash
@@ -44,6 +43,7 @@ from fauxhire.ports import (
 from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
 from fauxhire.store.frames import FACT_QUERIES, QUERIES, frame_of
+from fauxhire.store.memory_frames import assessment_scope, scoped_frame, table_frame
 from fauxhire.store.memory_members import MemoryMembers
 from fauxhire.store.prepare import Preparer, sqlite_datetime
 from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL
@@ -61,25 +61,6 @@ class _State:
     judgements: list[Judgement] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
-
-
-def _dtype(column: Any) -> pl.DataType:
-    if isinstance(column.type, Boolean | Integer | BigInteger):
-        return pl.Int64()
-    return pl.Float64() if isinstance(column.type, Float) else pl.String()
-
-
-def _frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """A table's rows as a frame of its columns, typed as SQLite hands them over."""
-    columns = {c.name: _dtype(c) for c in schema.metadata.tables[name].columns}
-    return pl.DataFrame(
-        [tuple(_scalar(row.get(c)) for c in columns) for row in rows], schema=columns, orient="row"
-    )
-
-
-def _scalar(value: Any) -> Any:
-    """A value as SQLite holds it: JSON (evidence, a run's figures) as its text."""
-    return orjson.dumps(value).decode() if isinstance(value, list | dict) else value
 
 
 class MemoryStore(MemoryMembers):
@@ -116,7 +97,9 @@ class MemoryStore(MemoryMembers):
     def _sql(self, query: str, columns: dict[str, Any]) -> pl.DataFrame:
         """A query of ``frames`` run over the committed tables."""
         state = self._state
-        tables = {name: _frame(name, state.rows.get(name, [])) for name in schema.metadata.tables}
+        tables = {
+            name: table_frame(name, state.rows.get(name, [])) for name in schema.metadata.tables
+        }
         result = pl.SQLContext(tables).execute(query, eager=True)
         return result.select(pl.col(c).cast(t) for c, t in columns.items())
 
@@ -265,6 +248,12 @@ class MemoryStore(MemoryMembers):
         query, columns = FACT_QUERIES[name]
         return self._sql(query, columns)
 
+    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
+        return assessment_scope(self.fact_frame, identities)  # type: ignore[arg-type]
+
+    def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
+        return scoped_frame(self.fact_frame, name, identities)  # type: ignore[arg-type]
+
     # -- OutcomeWriter ------------------------------------------------------------------------
 
     def replace_links(self, links: Iterable[Link], *, now: datetime) -> int:
@@ -342,6 +331,13 @@ class MemoryStore(MemoryMembers):
         with self._writing() as state:
             state.assessments = new
         return len(new)
+
+    def upsert_assessments(self, rows: Sequence[AssessmentRow], *, now: datetime) -> int:
+        subjects = {(row.subject_kind, row.subject_id) for row in rows}
+        with self._writing() as state:
+            kept = [r for r in state.assessments if (r.subject_kind, r.subject_id) not in subjects]
+            state.assessments = kept + [r._replace(evidence=_copied(r.evidence)) for r in rows]
+        return len(rows)
 
     # -- AuditLog -----------------------------------------------------------------------------
 

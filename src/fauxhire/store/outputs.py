@@ -179,6 +179,19 @@ def replace_assessments(store: Store, rows: Iterable[AssessmentRow], *, now: dat
     return _replace_all(store, schema.assessments, values, "replace_assessments")
 
 
+def upsert_assessments(store: Store, rows: Sequence[AssessmentRow], *, now: datetime) -> int:
+    """Replace the assessments of the subjects ``rows`` name (a screen's few identities and
+    their networks), in one transaction; the number written."""
+    t = schema.assessments
+    with store.transaction("upsert_assessments") as conn:
+        for kind in sorted({row.subject_kind for row in rows}):
+            subjects = sorted({row.subject_id for row in rows if row.subject_kind == kind})
+            conn.execute(delete(t).where(t.c.subject_kind == kind, t.c.subject_id.in_(subjects)))
+        if rows:
+            conn.execute(insert(t), [{**row._asdict(), "assessed_at": now} for row in rows])
+    return len(rows)
+
+
 def read_assessments(
     store: Store, subject_kind: str | None = None, subject_id: str | None = None
 ) -> list[Assessment]:

@@ -36,6 +36,7 @@ from fauxhire.store import members as registry
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
 from fauxhire.store.judgements import read_judgements
+from fauxhire.store.scoped_facts import assessment_scope, read_scoped_fact_frame
 from fauxhire.store.store import Store
 from fauxhire.store.writer import FileProgress
 
@@ -107,6 +108,15 @@ class SqlStore(Store):
             return current_dispositions(self)
         return read_fact_frame(self, name)
 
+    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
+        return assessment_scope(self, identities)
+
+    def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
+        if name == "dispositions":
+            carried = current_dispositions(self)
+            return carried.filter(pl.col("identity_id").is_in(list(identities)))
+        return read_scoped_fact_frame(self, name, identities)
+
     # -- OutcomeWriter (unit_of_work is the Store's) ----------------------------------------
 
     def replace_links(self, links: Iterable[Link], *, now: datetime) -> int:
@@ -146,6 +156,9 @@ class SqlStore(Store):
 
     def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
         return outputs.replace_assessments(self, rows, now=now)
+
+    def upsert_assessments(self, rows: Sequence[AssessmentRow], *, now: datetime) -> int:
+        return outputs.upsert_assessments(self, rows, now=now)
 
     # -- RecordWriter -----------------------------------------------------------------------
 

@@ -30,6 +30,12 @@ class Entry:
     against: bool = False  # evidence against (a clearance): its weight is <= 0
     stage: Literal["own", "context"] = "own"  # context: also given the others' evidence
     decisive: bool = False  # a person's finding: rules check makes it outweigh all the rest
+    # It compares an identity with every other of the store (resume lines against every
+    # resume), so a few identities' facts cannot run it: a screen carries its last result.
+    store_wide: bool = False
+    # Part of what it reads is the whole store's (whom an identity referred: free text no
+    # index holds): a screen runs it, and carries its last result where the run finds none.
+    store_wide_part: bool = False
 
     @property
     def describe(self) -> str:

@@ -264,6 +264,7 @@ DETECTORS = {
             "applications.resume_text",
             "applications.name_key",
         ),
+        store_wide=True,
     ),
     "contact_switch": Entry(
         SwitchParams,

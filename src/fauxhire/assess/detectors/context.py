@@ -204,6 +204,7 @@ DETECTORS = {
         referral_flagged,
         ("applications.source", "applications.referred_by", "applications.name_key"),
         stage="context",
+        store_wide_part=True,
     ),
     "borrowed_identity": Entry(
         BorrowedParams, borrowed_identity, ("borrowed.a", "borrowed.b"), stage="context"
@@ -218,5 +219,6 @@ DETECTORS = {
             "applications.name_key",
         ),
         stage="context",
+        store_wide=True,
     ),
 }

@@ -1,0 +1,252 @@
+"""Screening one candidate while they are being hired (issue 17, item 5).
+
+A screen takes one application as an ATS holds it (canonical JSON, a Greenhouse candidate or
+application, an Ashby application), and in one call:
+
+1. reads it with the format's own adapter, so it is validated and normalised exactly as an
+   ingested file's would be (a bad field is an ``IngestError`` naming it);
+2. stores it and appends the change to the audit trail, in one unit of work. Its key is its
+   company and application id: the same application again stores nothing new, so a retried
+   or replayed screen is not stored twice;
+3. links it into the identities of the last link run (``increment.link_new``: the new
+   applications only, with that run's model);
+4. assesses the identity it joined, with its network and ties (``assess_few``);
+5. answers with why it linked, and the identity as the caller's role may see it
+   (``identity_views``, which audits that read).
+
+Screens run one at a time (``Screener.lock``): linking numbers new identities after the last
+id given, and two at once would give one number twice. The whole store's model, networks
+and store-wide indicators are refreshed by a background job (``refresh``), never here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final, Literal, Protocol
+
+import orjson
+
+from fauxhire.assess.ruleset import LoadedRuleset
+from fauxhire.domain import Application
+from fauxhire.domain.api_roles import MEMBER_ROLES
+from fauxhire.domain.evidence import ComparisonEvidence
+from fauxhire.domain.quarantine import Quarantined
+from fauxhire.errors import IngestError, PermissionDenied, StoreNotReady
+from fauxhire.ingest.base import IngestContext, SourceFile
+from fauxhire.ingest.registry import get_format
+from fauxhire.ports import (
+    AuditEvent,
+    LinkingStore,
+    RecordWriter,
+    ScopedAssessingStore,
+)
+from fauxhire.services.assess_few import assess_identities
+from fauxhire.services.identity_views import (
+    HubView,
+    IdentityViewStore,
+    MemberView,
+    identity_view,
+)
+from fauxhire.services.keys import Principal
+from fauxhire.services.linker import Linker
+from fauxhire.store.schema import join_key
+
+CandidateFormat = Literal["canonical", "greenhouse", "ashby"]
+# The ingest format that reads each: canonical applications are the "applications" format.
+_READER: Final = {"canonical": "applications", "greenhouse": "greenhouse", "ashby": "ashby"}
+SCREENERS: Final = ("analyst", *MEMBER_ROLES)
+ACTION: Final = "screen"
+DEFAULT_PURPOSE: Final = "screening"
+
+
+class ScreeningStore(RecordWriter, LinkingStore, ScopedAssessingStore, IdentityViewStore, Protocol):
+    """What a screen writes and reads: the record, the links, the assessments, the trail."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    format: CandidateFormat
+    payload: dict[str, Any]  # one application, as the ATS gives it
+    company_id: str | None  # the member it applied at (a vendor payload does not say)
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why the application is in its identity: the comparisons of its strongest links to
+    the identity's other applications, each with where that application is (the caller's
+    own company, or "another member")."""
+
+    status: Literal["new", "joined"]  # a new identity, or one that held applications before
+    applications: int  # the identity's applications, this one included
+    links: list[dict[str, Any]]
+
+
+@dataclass
+class Screener:
+    """What every screen of a process shares: the ruleset, the linking engine, the lock."""
+
+    ruleset: LoadedRuleset
+    linker: Linker = field(default_factory=Linker)
+    community_key: bytes | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenResult:
+    application: dict[str, str]  # company_id and application_id, as screened
+    linked: Why
+    identity: HubView | MemberView
+    next_steps: list[str]
+    assessed: dict[str, int]  # identities read to assess it, contributions carried
+
+
+def screen(
+    store: ScreeningStore,
+    candidate: Candidate,
+    caller: Principal,
+    screener: Screener,
+    *,
+    context: IngestContext,
+    now: datetime,
+    purpose: str | None = None,
+    request_id: str | None = None,
+) -> ScreenResult:
+    company = _company(candidate, caller)
+    application = parse_candidate(candidate, company, context, request_id)
+    key = join_key(application.key)
+    with screener.lock:
+        with store.unit_of_work():
+            if store.write_records([application], now=now) != 1:
+                raise IngestError(
+                    "this application id is stored already with other content; "
+                    "a screen does not overwrite it",
+                    field="application_id",
+                    code="conflict",
+                )
+            store.append_audit(_event(caller, key, purpose, request_id, now))
+        if store.latest_link_run() is None:
+            raise StoreNotReady("the store has no link run yet: run `fauxhire link` once")
+        screener.linker.link_new(store, now=now)
+        identity_id = store.links_of_keys([key])[key]
+        few = assess_identities(
+            store, [identity_id], now=now, ruleset=screener.ruleset,
+            community_key=screener.community_key,
+        )  # fmt: skip
+    view = identity_view(
+        store, identity_id, caller, purpose=purpose or DEFAULT_PURPOSE,
+        request_id=request_id, now=now,
+    )  # fmt: skip
+    return ScreenResult(
+        application={
+            "company_id": application.company_id,
+            "application_id": application.application_id,
+        },
+        linked=_why(store, identity_id, key, caller),
+        identity=view,
+        next_steps=next_steps(view.verdict.level),
+        assessed={"scope": few.scope, "carried": few.carried},
+    )
+
+
+def _company(candidate: Candidate, caller: Principal) -> str | None:
+    """The member the application is at: a member role's own, and only its own (as the
+    request names it, or a canonical application does)."""
+    if caller.role not in SCREENERS:
+        raise PermissionDenied(f"the role {caller.role} screens no candidate")
+    named = candidate.company_id
+    if named is None and candidate.format == "canonical":
+        named = candidate.payload.get("company_id")
+    if caller.role in MEMBER_ROLES:
+        if named not in (None, caller.member):
+            raise PermissionDenied("a member screens candidates of its own company only")
+        return caller.member
+    return candidate.company_id
+
+
+def parse_candidate(
+    candidate: Candidate, company: str | None, context: IngestContext, request_id: str | None
+) -> Application:
+    """The one application the payload holds, read by its format's adapter (which reads
+    files: the payload is written to a private temporary one)."""
+    reader = get_format(_READER[candidate.format]).adapter
+    with tempfile.TemporaryDirectory(prefix="fauxhire-screen-") as folder:
+        path = Path(folder) / "candidate.json"
+        path.write_bytes(orjson.dumps(candidate.payload))
+        source = SourceFile(path, display=f"screen:{request_id or '-'}", company_id=company)
+        items = list(reader(source, context))
+    refused = [item for item in items if isinstance(item, Quarantined)]
+    if refused:
+        first = refused[0]
+        raise IngestError(first.reason, field=f"application.{first.field}", code=first.code)
+    found = [item for item in items if isinstance(item, Application)]
+    if len(found) != 1:
+        raise IngestError(
+            f"a screen takes one application; this candidate holds {len(found)}",
+            field="application",
+            code="one_application",
+        )
+    if company is not None and found[0].company_id != company:
+        raise PermissionDenied("a member screens candidates of its own company only")
+    return found[0]
+
+
+def _event(
+    caller: Principal, key: str, purpose: str | None, request_id: str | None, now: datetime
+) -> AuditEvent:
+    return AuditEvent(
+        actor=caller.key_id, action=ACTION, subject=f"application:{key}",
+        purpose=purpose or DEFAULT_PURPOSE, at=now, role=caller.role, member=caller.member,
+        records=(key,), request_id=request_id,
+    )  # fmt: skip
+
+
+def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -> Why:
+    held = store.identity_applications(identity_id)
+    edges = [e for e in store.edges("identity", identity_id) if key in (e.a, e.b)]
+    company_of = {join_key((a.company_id, a.application_id)): a.company_id for a in held}
+    hub = caller.role not in MEMBER_ROLES
+    links = []
+    for edge in edges:
+        other = edge.b if edge.a == key else edge.a
+        own = company_of.get(other) == caller.member
+        links.append(
+            {
+                "other": other if hub or own else "an application at another member company",
+                "probability": edge.probability,
+                "comparisons": _comparisons(edge.evidence),
+            }
+        )
+    return Why(status="joined" if len(held) > 1 else "new", applications=len(held), links=links)
+
+
+def _comparisons(items: Sequence[ComparisonEvidence]) -> list[dict[str, Any]]:
+    """What agreed, in words, without the values: "email: exact match"."""
+    return [
+        {"comparison": c.comparison, "reading": c.reading, "weight": c.weight}
+        for c in items
+        if c.weight is None or c.weight > 0
+    ]
+
+
+_STEP_UP: Final = (
+    "Verify identity with a document and liveness check before the next stage.",
+    "Hold the next interview on live video, camera on, and compare with the documents.",
+    "Call references on numbers you find yourself, not the ones supplied.",
+)
+
+
+def next_steps(level: str | None) -> list[str]:
+    """What a recruiter does next, by level: checks a person makes, never a rejection."""
+    if level in ("likely", "very likely", "almost certain"):
+        return ["Ask your security team to review this candidate before going further.", *_STEP_UP]
+    if level in ("unlikely", "roughly even chance"):
+        return list(_STEP_UP[:2])
+    return ["No check beyond your usual process."]

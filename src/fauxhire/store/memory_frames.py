@@ -1,0 +1,73 @@
+"""The memory store's tables as polars frames, and its assessment scope read from them.
+
+The memory store runs the SQL stores' frame queries over frames of its rows (``pl.SQLContext``),
+so both answer in the same shape. Its scoped reads (``ScopedFactReader``) read the whole frame
+and keep the scope's rows: it holds a test's few hundred records, not a million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import orjson
+import polars as pl
+from sqlalchemy import BigInteger, Boolean, Float, Integer
+
+from fauxhire.domain.normalise import name as name_norm
+from fauxhire.store import schema
+from fauxhire.store.scoped_facts import WHOLE
+
+FrameReader = Callable[[str], pl.DataFrame]  # a FactFrame's name to the whole frame
+
+
+def table_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A table's rows as a frame of its columns, typed as SQLite hands them over."""
+    columns = {c.name: _dtype(c) for c in schema.metadata.tables[name].columns}
+    return pl.DataFrame(
+        [tuple(_scalar(row.get(c)) for c in columns) for row in rows], schema=columns, orient="row"
+    )
+
+
+def _dtype(column: Any) -> pl.DataType:
+    if isinstance(column.type, Boolean | Integer | BigInteger):
+        return pl.Int64()
+    return pl.Float64() if isinstance(column.type, Float) else pl.String()
+
+
+def _scalar(value: Any) -> Any:
+    """A value as SQLite holds it: JSON (evidence, a run's figures) as its text."""
+    return orjson.dumps(value).decode() if isinstance(value, list | dict) else value
+
+
+def scoped_frame(read: FrameReader, name: str, identities: Sequence[str]) -> pl.DataFrame:
+    """The frame ``name`` with only the rows of ``identities``, as the SQL stores read it."""
+    frame, ids = read(name), list(identities)
+    if name in WHOLE:
+        return frame
+    if name in ("edges", "borrowed"):
+        return frame.filter(pl.col("a").is_in(ids) | pl.col("b").is_in(ids))
+    if name == "reports":  # every match of a report that touches the scope, as the SQL reads
+        touching = frame.filter(pl.col("identity_id").is_in(ids)).get_column("source")
+        return frame.filter(pl.col("source").is_in(touching.to_list()))
+    if name == "contacts":
+        recs = read("applications").filter(pl.col("identity_id").is_in(ids)).get_column("rec")
+        return frame.filter(pl.col("rec").is_in(recs.to_list()))
+    return frame.filter(pl.col("identity_id").is_in(ids))
+
+
+def assessment_scope(read: FrameReader, identities: Sequence[str]) -> list[str]:
+    """As ``scoped_facts.assessment_scope``: network members, borrowed-identity partners and
+    the holders of the names that referred them (all of them: a test store holds few)."""
+    ids = list(identities)
+    apps = read("applications")
+    own = apps.filter(pl.col("identity_id").is_in(ids))
+    networks = own.get_column("network_id").drop_nulls().to_list()
+    borrowed = read("borrowed").filter(pl.col("a").is_in(ids) | pl.col("b").is_in(ids))
+    referrals = own.get_column("referred_by").drop_nulls().to_list()
+    names = {name_norm.key(text) for text in referrals} - {""}
+    found = set(ids)
+    found |= set(apps.filter(pl.col("network_id").is_in(networks))["identity_id"].to_list())
+    found |= set(borrowed["a"].to_list()) | set(borrowed["b"].to_list())
+    found |= set(apps.filter(pl.col("name_key").is_in(list(names)))["identity_id"].to_list())
+    return sorted(found)

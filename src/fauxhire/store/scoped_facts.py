@@ -1,0 +1,111 @@
+"""The assessment's frames for a few identities, read by index (a screen: ``services/screen.py``).
+
+A full assessment reads every linked record (``frames.FACT_QUERIES``, 25 s at a million
+applications). Screening one candidate needs the same frames for the identities it touched and
+those their context indicators read: the members of their networks, the identities they were
+split from as borrowed, and the holders of the names that referred them
+(``assessment_scope``). Each query here is its full-store twin with a clause that keeps the
+scope's rows, so both read the same columns in the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import TextClause, bindparam, text
+
+from fauxhire.domain.normalise import name as name_norm
+from fauxhire.store.frames import FACT_QUERIES
+from fauxhire.store.store import Store
+
+_IN_SCOPE = "l.identity_id IN :ids"
+# Each frame's clause: appended with WHERE, or with AND where its query has a WHERE already.
+_SCOPES: dict[str, str] = {
+    "applications": f"WHERE {_IN_SCOPE}",
+    "contacts": (
+        "AND app_ref IN (SELECT a.id FROM applications a JOIN links l ON l.app_key = a.key "
+        f"WHERE {_IN_SCOPE})"
+    ),
+    "meetings": f"WHERE {_IN_SCOPE}",
+    "signins": f"WHERE {_IN_SCOPE}",
+    "hires": f"AND {_IN_SCOPE}",
+    # Every identity a report touching the scope matched: a report is tied by e-mail only
+    # where at most two identities hold the address (services/facts.py), counted store-wide.
+    "reports": (
+        "WHERE m.report_key IN (SELECT n.report_key FROM report_matches n "
+        "JOIN links l ON l.app_key = n.app_key WHERE l.identity_id IN :ids)"
+    ),
+    "edges": "AND (a IN :ids OR b IN :ids)",
+    "borrowed": "AND (a IN :ids OR b IN :ids)",
+}
+# The holders of a referring name read into a scope: a name held more widely says nothing of
+# who referred (the referral detector reads a referral only under a few namesakes), and a
+# common name's thousands of holders would make a screen read thousands of identities.
+_NAMESAKES = 50
+# Frames that are the store's context, not any identity's records: read whole.
+WHOLE = frozenset({"observables", "ip_ranges"})
+
+
+def read_scoped_fact_frame(store: Store, name: str, identities: Sequence[str]) -> pl.DataFrame:
+    """The frame ``name`` of ``FACT_QUERIES`` with only the rows of ``identities`` (for the
+    edge frames: the edges touching one of them); the context frames whole."""
+    query, schema = FACT_QUERIES[name]
+    if name in WHOLE:
+        sql, params = query, {}
+    else:
+        sql, params = f"{query} {_SCOPES[name]}", {"ids": sorted(set(identities))}
+    statement = text(sql)
+    if params:
+        statement = statement.bindparams(bindparam("ids", expanding=True))
+    with store.transaction(f"assess:{name}:scoped") as conn:
+        rows = conn.execute(statement, params).all()
+    return _frame(rows, schema)
+
+
+def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+
+
+def assessment_scope(store: Store, identities: Sequence[str]) -> list[str]:
+    """``identities`` and every identity their assessment reads: the other members of their
+    networks, the identities a borrowed-identity edge ties them to, and the holders of the
+    names their applications say referred them. Sorted. (Whom they referred is not read: a
+    referral names a person in free text, which no index holds; ``score.assess`` carries it.)"""
+    ids = sorted(set(identities))
+    if not ids:
+        return []
+    found = set(ids)
+    with store.transaction("assessment_scope") as conn:
+        for query in _TIED:
+            found.update(row[0] for row in conn.execute(_expanding(query), {"ids": ids}))
+        referrals = conn.execute(_expanding(_REFERRALS), {"ids": ids}).scalars().all()
+        names = sorted({name_norm.key(text) for text in referrals} - {""})
+        if names:
+            holders = conn.execute(text(_NAME_HOLDERS).bindparams(
+                bindparam("names", expanding=True)), {"names": names})  # fmt: skip
+            found.update(row[0] for row in holders)
+    return sorted(found)
+
+
+def _expanding(query: str) -> TextClause:
+    return text(query).bindparams(bindparam("ids", expanding=True))
+
+
+_TIED = (
+    "SELECT DISTINCT m.identity_id FROM links l JOIN links m ON m.network_id = l.network_id "
+    "WHERE l.identity_id IN :ids AND l.network_id IS NOT NULL",
+    "SELECT a AS identity_id FROM link_edges WHERE stage = 'borrowed' AND b IN :ids "
+    "UNION SELECT b FROM link_edges WHERE stage = 'borrowed' AND a IN :ids",
+)
+_REFERRALS = (
+    "SELECT DISTINCT a.referred_by FROM applications a JOIN links l ON l.app_key = a.key "
+    "WHERE l.identity_id IN :ids AND a.referred_by IS NOT NULL"
+)
+# Up to _NAMESAKES holders of each name, by the name index.
+_NAME_HOLDERS = (
+    "SELECT identity_id FROM (SELECT l.identity_id, ROW_NUMBER() OVER "
+    "(PARTITION BY a.name_key ORDER BY l.identity_id) AS n FROM applications a "
+    f"JOIN links l ON l.app_key = a.key WHERE a.name_key IN :names) held WHERE n <= {_NAMESAKES}"
+)

@@ -1,0 +1,81 @@
+"""The assessment of a few identities (a screen's) gives what the whole store's gives them.
+
+On a copy of the demo world's store, assessed whole by `fauxhire demo`: every flagged
+identity, every member of a network, every identity tied as borrowed or by a referral, and a
+sample of the rest are assessed one at a time with ``assess_identities``, and each comes out
+with the probability, level and evidence of the whole-store assessment. Also on PostgreSQL,
+with the world's input run there. Both are first assessed whole on one clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fauxhire.cli import app
+from fauxhire.domain.outcomes import Assessment
+from fauxhire.services.assess import assess_store, load_ruleset
+from fauxhire.services.assess_few import assess_identities
+from fauxhire.store import SqlStore
+
+NOW = datetime(2025, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def store_url(demo_world: Path, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """sqlite: a copy of the demo's store; postgresql: the demo's input run into a fresh
+    database (the assessment of a run uses the store's clock, as the demo's did)."""
+    backend = request.param
+    if backend == "sqlite":
+        shutil.copyfile(demo_world / "fauxhire.db", tmp_path / "store.db")
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = str(request.getfixturevalue("pg_url"))
+    result = CliRunner().invoke(app, ["run", str(demo_world / "input"), "--db", url])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def _chosen(store: SqlStore) -> list[str]:
+    """Every identity whose score reads others' (flagged, networked, tied) and every 7th."""
+    assessed = store.assessments("identity")
+    picked = {a.subject_id for a in assessed if a.probability >= 0.2 or a.network_id}
+    picked |= {a.subject_id for i, a in enumerate(assessed) if i % 7 == 0}
+    for stage in ("borrowed",):
+        edges = store.fact_frame(stage)
+        picked |= set(edges.get_column("a").to_list()) | set(edges.get_column("b").to_list())
+    referred = store.fact_frame("applications").drop_nulls("referred_by")
+    picked |= set(referred.get_column("identity_id").to_list())
+    return sorted(picked)
+
+
+def _as_compared(found: Assessment) -> tuple[str, float, list[tuple[str, float, str]]]:
+    items = [(e.indicator, round(e.weight, 3), e.detail) for e in found.evidence]
+    return found.level, round(found.probability, 4), sorted(items)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
+def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(store_url: str) -> None:
+    store = SqlStore.open(store_url)
+    try:
+        ruleset = load_ruleset()
+        assess_store(store, now=NOW, ruleset=ruleset)  # on one clock: indicators decay
+        whole = {a.subject_id: a for a in store.assessments("identity")}
+        chosen = _chosen(store)
+        assert len(chosen) >= 100
+        assert any(whole[i].level in ("likely", "very likely", "almost certain") for i in chosen)
+        differ = []
+        scopes = []
+        for identity in chosen:
+            few = assess_identities(store, [identity], now=NOW, ruleset=ruleset)
+            scopes.append(few.scope)
+            alone = store.assessments("identity", identity)[0]
+            if _as_compared(alone) != _as_compared(whole[identity]):
+                differ.append((identity, _as_compared(whole[identity]), _as_compared(alone)))
+        assert differ == []
+        assert max(scopes) > 1  # networks and ties were read, not only the identity itself
+    finally:
+        store.close()

@@ -1,0 +1,188 @@
+"""POST /v1/screen on a real server (test_serve.py's: uvicorn in its own process).
+
+A demo world's canonical applications are split: most are run in full (`fauxhire run`), the
+last ones are held back and screened one by one through the API, as an ATS would while the
+candidates are being hired. Afterwards a full `fauxhire link` plus `fauxhire assess` on the
+same store must agree with what the screens answered (issue 17: at least 99.5 %), and the
+screens' identities with the full run's. Also: a member screens only its own company's
+candidates and learns nothing of other members, a bad field is a 422 naming it, a replay
+stores nothing twice, a changed replay is a 409, and every screen is on the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from test_serve import Server, _fauxhire, serving
+
+from fauxhire.store import SqlStore
+from fauxhire.store.schema import join_key
+from fauxhire_lab.evaluation.metrics import pairwise_scores
+
+HELD = 150  # the applications screened after the full run: every EVERY-th
+EVERY = 10
+FLAGGED = ("likely", "very likely", "almost certain")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A linked and assessed store (base.db) without ``HELD`` canonical applications, one in
+    ``EVERY``, which are in held.jsonl."""
+    root = tmp_path_factory.mktemp("screen")
+    made = _fauxhire("demo", "--size", "small", "--seed", "3", "--out", "world", cwd=root)
+    assert made.returncode == 0, made.stderr
+    folder = root / "input"
+    shutil.copytree(root / "world" / "input", folder)
+    source = folder / "applications" / "part-0001.jsonl"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    held = set(range(5, len(lines), EVERY)[:HELD])  # spread: the file is not shuffled
+    kept = [line for i, line in enumerate(lines) if i not in held]
+    source.write_text("".join(kept), encoding="utf-8")
+    (root / "held.jsonl").write_text("".join(lines[i] for i in sorted(held)), encoding="utf-8")
+    ran = _fauxhire("run", str(folder), "--db", f"sqlite:///{root / 'base.db'}", cwd=root)
+    assert ran.returncode == 0, ran.stderr
+    return root
+
+
+@pytest.fixture
+def server(world: Path, tmp_path: Path) -> Iterator[Server]:
+    shutil.copyfile(world / "base.db", tmp_path / "served.db")
+    with serving(tmp_path) as served:
+        yield served
+
+
+def _held(world: Path) -> list[dict[str, Any]]:
+    lines = (world / "held.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _post(server: Server, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(
+        server.base + "/v1/screen",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_screens_agree_with_a_full_link_and_assess(world: Path, server: Server) -> None:
+    analyst = server.key("--role", "analyst")
+    screened: dict[str, tuple[str, str]] = {}
+    for payload in _held(world):
+        status, body = _post(server, analyst, {"application": payload, "purpose": "hiring"})
+        assert status == 200, body
+        assert "human review" in body["recommendation"]
+        key = join_key((payload["company_id"], payload["application_id"]))
+        screened[key] = (body["identity"]["identity_id"], body["identity"]["verdict"]["level"])
+    levels = {level for _, level in screened.values()}
+    assert levels & set(FLAGGED) and levels - set(FLAGGED)  # both kinds were screened
+    server.process.terminate()
+    server.process.wait(timeout=30)
+    screened_links = _links(server.db)  # as the screens left them
+    db = ["--db", server.db]
+    for step in (("link", *db), ("assess", *db)):
+        assert _fauxhire(*step, cwd=server.folder).returncode == 0
+    full_links = _links(server.db)
+    store = SqlStore.open(server.db)
+    try:
+        identity_of = store.links_of_keys(list(screened))
+        full = {a.subject_id: a.level for a in store.assessments("identity")}
+    finally:
+        store.close()
+    agree = sum(full[identity_of[key]] == level for key, (_, level) in screened.items())
+    assert agree / len(screened) >= 0.995, (agree, len(screened))
+    # The identities the screens built are the full run's, pair for pair, over the store.
+    items = screened_links.join(full_links, on="app_key", suffix="_full").select(
+        pl.col("identity_id").alias("predicted"), pl.col("identity_id_full").alias("truth")
+    )
+    assert items.height == full_links.height
+    assert pairwise_scores(items).f1 >= 0.99
+
+
+def _links(db: str) -> pl.DataFrame:
+    store = SqlStore.open(db)
+    try:
+        return store.fact_frame("applications").select("app_key", "identity_id")
+    finally:
+        store.close()
+
+
+def test_a_member_screens_its_own_candidates_and_learns_no_other_member(
+    world: Path, server: Server
+) -> None:
+    payload = _held(world)[0]
+    company = payload["company_id"]
+    recruiter = server.key("--role", "recruiter", "--member", company)
+    other = server.key("--role", "recruiter", "--member", "c-elsewhere")
+    assert _post(server, other, {"application": payload})[0] == 403
+    assert _post(server, recruiter, {"application": payload, "company_id": "c-x"})[0] == 403
+    status, body = _post(server, recruiter, {"application": payload})
+    assert status == 200, body
+    assert body["identity"]["role"] == "recruiter"
+    assert set(body["identity"]["elsewhere"]) >= {"companies", "applications"}
+    for item in body["identity"]["verdict"]["evidence"]:
+        assert set(item) == {"indicator", "weight"}  # no sentence, no sources
+    for link in body["linked"]["links"]:
+        assert link["other"].startswith(company) or "another member" in link["other"]
+    text = json.dumps(body)
+    for key in _other_companies(server.db, company):
+        assert key not in text
+    assert _post(server, server.key("--role", "partner"), {"application": payload})[0] == 403
+    assert _post(server, server.key("--role", "admin"), {"application": payload})[0] == 403
+
+
+def _other_companies(db: str, company: str) -> set[str]:
+    """Every other company's id the store holds applications of."""
+    store = SqlStore.open(db)
+    try:
+        frame = store.fact_frame("applications")
+    finally:
+        store.close()
+    return set(frame.filter(pl.col("company_id") != company)["company_id"].to_list())
+
+
+def test_bad_fields_replays_and_changes(world: Path, server: Server) -> None:
+    analyst = server.key("--role", "analyst")
+    payload = _held(world)[1]
+    broken = {**payload, "applied_at": "not a time"}
+    status, body = _post(server, analyst, {"application": broken})
+    assert status == 422
+    assert body["detail"][0]["loc"][:3] == ["body", "application", "applied_at"]
+    assert "not a time" not in json.dumps(body)
+    assert _post(server, analyst, {"application": payload, "format": "lever"})[0] == 422
+    first = _post(server, analyst, {"application": payload})
+    again = _post(server, analyst, {"application": payload})
+    assert first[0] == again[0] == 200
+    assert first[1]["identity"]["identity_id"] == again[1]["identity"]["identity_id"]
+    changed = {**payload, "job_title": payload["job_title"] + " (changed)"}
+    assert _post(server, analyst, {"application": changed})[0] == 409
+    store = SqlStore.open(server.db)
+    try:
+        key = join_key((payload["company_id"], payload["application_id"]))
+        applications = store.fact_frame("applications")
+        assert applications.filter(pl.col("app_key") == key).height == 1  # once, linked once
+        events = [e for e in store.audit_events() if e.action == "screen"]
+    finally:
+        store.close()
+    assert [e.records for e in events] == [(key,), (key,)]  # the two screens, not the refused
+    assert {e.purpose for e in events} == {"screening"}
+
+
+def test_a_store_never_linked_cannot_screen_yet(tmp_path: Path, world: Path) -> None:
+    with serving(tmp_path) as server:
+        analyst = server.key("--role", "analyst")
+        status, body = _post(server, analyst, {"application": _held(world)[0]})
+    assert status == 503
+    assert body["code"] == "not_ready"
