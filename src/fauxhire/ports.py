@@ -300,3 +300,70 @@ class AssessingStore(FactReader, OutcomeWriter, Protocol):
 class ScopedAssessingStore(ScopedFactReader, OutcomeReader, OutcomeWriter, Protocol):
     """What the assessment of a few identities is given: their frames, their stored
     assessments (what store-wide indicators said of them), and where to write theirs."""
+
+
+class Member(NamedTuple):
+    """A member company of the hub: ``member_id`` is the company_id its records carry. It is
+    anonymous to the other members unless ``named`` (it opted in): then its ``name`` may be
+    shown to them, its id never."""
+
+    member_id: str
+    name: str
+    named: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Members(Protocol):
+    """The members registry: kept, listed, found by id; never deleted."""
+
+    def save_member(self, member: Member) -> None:
+        """Store ``member``, replacing the one with its id if any."""
+        ...
+
+    def members(self) -> list[Member]:
+        """Every member, by id."""
+        ...
+
+    def member(self, member_id: str) -> Member | None: ...
+
+
+class MemberAdmin(Members, AuditLog, Protocol):
+    """What the members use cases are given: the registry, and the audit trail its changes
+    are appended to in the same unit of work."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+
+class FiledReport(NamedTuple):
+    """An employer report matched to one of an identity's applications."""
+
+    report_key: str
+    reporting_company_id: str
+    disposition: str  # confirmed_fraud | suspected | cleared
+
+
+class SharedHolder(NamedTuple):
+    """Another identity assessed at a flagged level that holds a value one of this identity's
+    applications or hires holds: the kind of value only, never the value."""
+
+    kind: str  # payout_account | shipping_address, or an applicant value's kind (email, ...)
+    identity_id: str
+
+
+class CrossMemberReads(IdentityApplications, Protocol):
+    """What the cross-member summary reads about one identity, each by index."""
+
+    def reports_about(self, identity_id: str) -> list[FiledReport]:
+        """The employer reports matched to the identity's applications, each once."""
+        ...
+
+    def shared_with_flagged(self, identity_id: str, levels: Sequence[str]) -> list[SharedHolder]:
+        """Each other identity assessed at one of ``levels`` that shares a payout account or
+        a shipping address (through hires) or an applicant value but a name with this one,
+        once a kind of value."""
+        ...
+
+    def members_named(self, member_ids: Sequence[str]) -> dict[str, str]:
+        """The display names of those of ``member_ids`` that opted in to be named."""
+        ...

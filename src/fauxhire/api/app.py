@@ -22,6 +22,7 @@ from fauxhire.api import guards
 from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.api.identities import identities
+from fauxhire.api.members import members
 from fauxhire.api.schemas import (
     PROTECTED_ERRORS,
     PUBLIC_ERRORS,
@@ -174,6 +175,7 @@ def create_app(
     app.include_router(protected)
     app.include_router(identities)
     app.include_router(actions)
+    app.include_router(members)
     app.include_router(screening)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse

@@ -96,10 +96,31 @@ class MemberVerdict(Body):
     evidence: list[MemberEvidence]
 
 
+class ReportsElsewhere(Body):
+    count: int
+    dispositions: dict[str, int] = Field(description="How many, by disposition")
+    named_reporters: list[str] = Field(
+        description="Display names of the reporting members that opted in to be named"
+    )
+
+
+class SharedInfrastructure(Body):
+    kind: str = Field(description="payout_account, shipping_address, email, phone, ...")
+    flagged_identities: int = Field(description="Other identities at `likely` or above")
+
+
 class Elsewhere(Body):
+    """What the hub knows of the identity from the other members (services/cross_member.py):
+    counts, and names only of members that opted in; never a company id or applicant data."""
+
     companies: int
     applications: int
     months: int | None
+    last_applied_days_ago: int | None
+    named_companies: list[str]
+    reports: ReportsElsewhere
+    shared_with_flagged: list[SharedInfrastructure]
+    facts: list[str] = Field(description="The same, in sentences")
 
 
 class HubIdentity(Body):
@@ -122,6 +143,24 @@ class MemberIdentity(Body):
 
 
 Identity = Annotated[HubIdentity | MemberIdentity, Field(discriminator="role")]
+
+
+class Member(Body):
+    member_id: str = Field(description="The company_id its records carry")
+    name: str
+    named: bool = Field(description="Opted in to be named to the other members")
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class MemberList(Body):
+    members: list[Member]
+
+
+class MemberChange(Body):
+    member: Member
+    created: bool
+    changed: bool = Field(description="false: it was so already, and nothing was written")
 
 
 class Error(Body):

@@ -1,5 +1,5 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
-`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `audit verify`,
+`rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `members`, `audit verify`,
 `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
@@ -24,6 +24,7 @@ from fauxhire.cli import (
     judge,
     keys,
     link,
+    members,
     quarantine,
     report,
     rules,
@@ -64,6 +65,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("disposition", disposition.app),
         ("rules", rules.app),
         ("keys", keys.app),
+        ("members", members.app),
         ("audit", audit.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})

@@ -3,9 +3,10 @@
 - The hub's ``analyst`` sees everything the store holds about the identity.
 - A member company's ``member_analyst`` or ``recruiter`` sees the identity only if it applied
   at that member, and then that member's own applications in full and, about the rest, facts
-  that name no company and no person: how many other companies, over how many months, and
-  the verdict. An identity that never applied at the member is "not found", exactly as an
-  unknown one is, so a member cannot learn that it exists elsewhere.
+  that name no person and no company but one that opted in to be named
+  (``services/cross_member.py``: applications, employer reports and shared infrastructure
+  elsewhere), and the verdict. An identity that never applied at the member is "not found",
+  exactly as an unknown one is, so a member cannot learn that it exists elsewhere.
 - Other roles read no applicant (``admin`` manages; ``partner`` gets keyed hashes later).
 
 Every read appends one audit event naming the application records shown. The verdict is a
@@ -25,9 +26,10 @@ from fauxhire.ports import (
     AppliedApplication,
     AuditEvent,
     AuditLog,
-    IdentityApplications,
+    CrossMemberReads,
     OutcomeReader,
 )
+from fauxhire.services.cross_member import CrossMemberSummary, cross_member_summary
 from fauxhire.services.keys import Principal
 
 HUB_READER: Final = "analyst"
@@ -40,7 +42,7 @@ RECOMMENDATION: Final = (
 )
 
 
-class IdentityViewStore(IdentityApplications, OutcomeReader, AuditLog, Protocol):
+class IdentityViewStore(CrossMemberReads, OutcomeReader, AuditLog, Protocol):
     """What an identity view reads, and where it records that it read, in one unit of work."""
 
     def unit_of_work(self) -> AbstractContextManager[None]: ...
@@ -63,20 +65,11 @@ class HubView:
 
 
 @dataclass(frozen=True, slots=True)
-class Elsewhere:
-    """What a member learns of the identity's applications at other members: counts only."""
-
-    companies: int
-    applications: int
-    months: int | None  # calendar months from the first to the last of them; None: none
-
-
-@dataclass(frozen=True, slots=True)
 class MemberView:
     identity_id: str
     member: str
     applications: list[dict[str, object]]  # the member's own: application id and applied_at
-    elsewhere: Elsewhere
+    elsewhere: CrossMemberSummary  # what the hub knows from the other members, as facts
     verdict: Verdict
     recommendation: str = RECOMMENDATION
 
@@ -105,7 +98,7 @@ def identity_view(
         view = (
             _hub_view(store, identity_id, held)
             if hub
-            else _member_view(store, identity_id, caller, shown, held)
+            else _member_view(store, identity_id, caller, shown, held, now)
         )
         store.append_audit(
             AuditEvent(
@@ -141,17 +134,14 @@ def _member_view(
     caller: Principal,
     own: list[AppliedApplication],
     held: list[AppliedApplication],
+    now: datetime,
 ) -> MemberView:
-    others = [a for a in held if a.company_id != caller.member]
+    member = str(caller.member)
     return MemberView(
         identity_id=identity_id,
-        member=str(caller.member),
+        member=member,
         applications=[_application(a, with_company=False) for a in own],
-        elsewhere=Elsewhere(
-            companies=len({a.company_id for a in others}),
-            applications=len(others),
-            months=_months_spanned([a.applied_at for a in others]),
-        ),
+        elsewhere=cross_member_summary(store, identity_id, member, now=now, applications=held),
         verdict=_verdict(store, identity_id, full_evidence=False),
     )
 
@@ -179,11 +169,3 @@ def _verdict(store: IdentityViewStore, identity_id: str, *, full_evidence: bool)
         for item in found.evidence
     ]
     return Verdict(level=found.level, probability=found.probability, evidence=evidence)
-
-
-def _months_spanned(dates: list[datetime]) -> int | None:
-    """The calendar months from the first date to the last, both counted (March to May: 3)."""
-    if not dates:
-        return None
-    first, last = min(dates), max(dates)
-    return (last.year - first.year) * 12 + last.month - first.month + 1

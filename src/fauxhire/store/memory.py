@@ -44,6 +44,7 @@ from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
 from fauxhire.store.frames import FACT_QUERIES, QUERIES, frame_of
 from fauxhire.store.memory_frames import assessment_scope, scoped_frame, table_frame
+from fauxhire.store.memory_members import MemoryMembers
 from fauxhire.store.prepare import Preparer, sqlite_datetime
 from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL
 from fauxhire.store.schema import join_key
@@ -62,11 +63,11 @@ class _State:
     keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
 
 
-class MemoryStore:
+class MemoryStore(MemoryMembers):
     """Every port of ``fauxhire.ports`` in memory: for tests, and use cases without a database."""
 
     def __init__(self) -> None:
-        self._state = _State()
+        self._state: _State = _State()
         self._pending: _State | None = None
         self._lock = threading.RLock()  # one unit of work at a time
         self._preparer = Preparer("sqlite")

@@ -5,6 +5,7 @@ settled here; schema.py re-exports them with the record tables."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -162,4 +163,17 @@ api_keys = Table(
     Column("expires_at", UtcDateTime),  # NULL: never expires
     Column("revoked_at", UtcDateTime),  # NULL: not revoked
     Column("created_by", Text, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    # The hub's member companies (issue 17): the id is the company_id their records carry. A
+    # member is anonymous to the others unless it opted in to be named (``named``): then its
+    # display name may appear in another member's view, its company id never.
+    Column("member_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("named", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -50,6 +50,9 @@ from fauxhire.store.output_tables import (  # the later stages' tables, with the
     links as links,
 )
 from fauxhire.store.output_tables import (
+    members as members,
+)
+from fauxhire.store.output_tables import (
     reports as reports,
 )
 from fauxhire.store.table_base import (
@@ -286,6 +289,10 @@ hires = Table(
     *provenance_columns(),
     Index("ix_hires_work_email", "company_id", "work_email_key"),
     Index("ix_hires_candidate", "company_id", "candidate_id"),
+    # A member's view counts the flagged identities paid or shipped to through the same
+    # account or address (services/cross_member.py): found by index, not by a scan of hires.
+    Index("ix_hires_payout_account", "payout_account"),
+    Index("ix_hires_shipping_address", "shipping_address_key"),
 )
 
 employer_reports = Table(

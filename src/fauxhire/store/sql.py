@@ -1,6 +1,6 @@
 """The store port (``fauxhire.ports``) over SQL, SQLite or PostgreSQL: today's queries
 (``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``,
-``api_keys``) behind the
+``api_keys``, ``members``) behind the
 protocols the use cases name. ``SqlStore.open`` opens it as ``Store.open`` does."""
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ from fauxhire.ports import (
     AuditEvent,
     Edge,
     FactFrame,
+    FiledReport,
     Judgement,
     Link,
     LinkingFrame,
     LinkRun,
+    Member,
+    SharedHolder,
 )
 from fauxhire.store import api_keys, audit, outputs, subsets
+from fauxhire.store import members as registry
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
 from fauxhire.store.judgements import read_judgements
@@ -205,3 +209,24 @@ class SqlStore(Store):
 
     def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
         return api_keys.revoke_api_key(self, key_id, at=at)
+
+    # -- Members, CrossMemberReads ------------------------------------------------------------
+
+    def save_member(self, member: Member) -> None:
+        registry.save_member(self, member)
+
+    def members(self) -> list[Member]:
+        return registry.members(self)
+
+    def member(self, member_id: str) -> Member | None:
+        found = registry.members(self, member_id)
+        return found[0] if found else None
+
+    def members_named(self, member_ids: Sequence[str]) -> dict[str, str]:
+        return registry.members_named(self, member_ids)
+
+    def reports_about(self, identity_id: str) -> list[FiledReport]:
+        return registry.reports_about(self, identity_id)
+
+    def shared_with_flagged(self, identity_id: str, levels: Sequence[str]) -> list[SharedHolder]:
+        return registry.shared_with_flagged(self, identity_id, levels)
