@@ -243,8 +243,8 @@ class Comparison(Body):
 
 class LinkReason(Body):
     other: str = Field(
-        description="The other application's key; for a member, only its own applications' "
-        "keys, and otherwise that it is at another member company"
+        description="The other application as company_id/application_id; for a member, only "
+        "its own company's, and otherwise that it is at another member company"
     )
     probability: float | None
     comparisons: list[Comparison]

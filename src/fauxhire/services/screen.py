@@ -55,7 +55,7 @@ from fauxhire.services.identity_views import (
 )
 from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
-from fauxhire.store.schema import join_key
+from fauxhire.store.schema import KEY_SEP, join_key
 
 CandidateFormat = Literal["canonical", "greenhouse", "ashby"]
 # The ingest format that reads each: canonical applications are the "applications" format.
@@ -302,12 +302,19 @@ def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -
         own = company_of.get(other) == caller.member
         links.append(
             {
-                "other": other if hub or own else "an application at another member company",
+                "other": _shown(other)
+                if hub or own
+                else "an application at another member company",
                 "probability": edge.probability,
                 "comparisons": _comparisons(edge.evidence),
             }
         )
     return Why(status="joined" if len(held) > 1 else "new", applications=len(held), links=links)
+
+
+def _shown(key: str) -> str:
+    """An application's key as people write it: company_id/application_id."""
+    return key.replace(KEY_SEP, "/")
 
 
 def _comparisons(items: Sequence[ComparisonEvidence]) -> list[dict[str, Any]]:

@@ -46,6 +46,7 @@ def demo(
     changes the world's settings (src/fauxhire_lab/world/spec.py); the truth's world.json records
     them."""
     from fauxhire_lab.services.demo import (
+        demo_key,
         generate_world,
         name_store_in_project,
         prepare_out,
@@ -68,10 +69,11 @@ def demo(
             progress=OneBar(bar.progress, "ingest"),
             chunk_size=app.settings.chunk_size,
         )
-    _print_demo(result, db, name_store_in_project(Path.cwd(), out_dir, db))
+        key = demo_key(app.store, app.now())
+    _print_demo(result, db, name_store_in_project(Path.cwd(), out_dir, db), key.token)
 
 
-def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
+def _print_demo(result: DemoResult, db: str, project: ProjectNote, token: str) -> None:
     world, stats = result.world, result.stats
     totals = {k: v for k, v in stats.items() if isinstance(v, int) and k != "quarantined"}
     refused = [f for f in result.files if f.status == "refused"]
@@ -102,12 +104,17 @@ def _print_demo(result: DemoResult, db: str, project: ProjectNote) -> None:
                    "fauxhire report --help for a window, filters, --anonymise"),
         ("score it", f"fauxhire evaluate --truth {world.truth_dir}"
                      + ("" if project.written else f" --db {db}")),
+        ("serve it", "fauxhire serve" + ("" if project.written else f" --db {db}")
+                     + ", then: curl -H 'Authorization: Bearer <the key below>' "
+                     "http://127.0.0.1:8000/v1/identities/i-1"),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     out.print(table)
     out.print(_reading_the_demo(db, project), soft_wrap=True)
     out.print(f"report written: {result.report.html}", soft_wrap=True)  # whole, to copy
+    # Whole, to copy, and only here: the store holds its hash, never the key.
+    out.print(f"API key (analyst, for a week, shown once): {token}", soft_wrap=True)
 
 
 def _reading_the_demo(db: str, project: ProjectNote) -> str:

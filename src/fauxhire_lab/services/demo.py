@@ -6,14 +6,17 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fauxhire.errors import ConfigError
+from fauxhire.ports import KeyAdmin
 from fauxhire.project import PROJECT_FILE
 from fauxhire.services.assess import AssessSummary, load_ruleset
 from fauxhire.services.file_results import FileResult
 from fauxhire.services.ingest import Clock, IngestProgress
+from fauxhire.services.keys import CreatedKey, create_key
 from fauxhire.services.link import LinkSummary
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest, run_pipeline
@@ -124,3 +127,12 @@ def name_store_in_project(folder: Path, out: Path, db: str) -> ProjectNote:
         encoding="utf-8",
     )
     return ProjectNote(path, True)
+
+
+def demo_key(store: KeyAdmin, now: datetime) -> CreatedKey:
+    """An analyst's API key for the demo's store, so `fauxhire serve` answers at once. It
+    expires in a week: a demo's key should not outlive the demo."""
+    return create_key(
+        store, name="demo analyst", role="analyst", expires_in=timedelta(days=7),
+        created_by="fauxhire demo", now=now,
+    )  # fmt: skip
