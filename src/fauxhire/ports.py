@@ -295,3 +295,102 @@ class AssessingStore(FactReader, OutcomeWriter, Protocol):
 class ScopedAssessingStore(ScopedFactReader, OutcomeReader, OutcomeWriter, Protocol):
     """What the assessment of a few identities is given: their frames, their stored
     assessments (what store-wide indicators said of them), and where to write theirs."""
+
+
+class WebhookSecret(NamedTuple):
+    """A key a vendor signs a member's webhook deliveries with (services/webhooks.py)."""
+
+    secret_id: str  # public: names the secret in lists and in the audit trail
+    member: str
+    vendor: str  # greenhouse | ashby
+    secret: str  # HMAC needs it whole: kept, never logged or listed
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None  # None: current; a rotated-out secret is accepted until then
+
+
+class WebhookTarget(NamedTuple):
+    """Where a member's results are written back, with the vendor API's credentials."""
+
+    member: str
+    vendor: str
+    api_base: str
+    api_key: str
+    on_behalf_of: str | None
+    tag_id: str | None
+    link_base: str | None
+    updated_at: datetime
+    updated_by: str
+
+
+class Delivery(NamedTuple):
+    member: str
+    vendor: str
+    body_sha256: str
+    event_id: str | None
+    action: str
+    application_key: str | None
+    identity_id: str | None
+    level: str | None
+    received_at: datetime
+
+
+class OutboxItem(NamedTuple):
+    outbox_id: int
+    member: str
+    vendor: str
+    application_key: str
+    candidate_ref: str
+    identity_id: str
+    level: str
+    state: str  # pending | sent
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class Webhooks(AuditLog, Protocol):
+    """The webhooks' secrets, write-back settings, deliveries and outbox, and the audit trail
+    their changes go to, in one ``unit_of_work``."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+    def add_webhook_secret(self, secret: WebhookSecret) -> None: ...
+
+    def webhook_secrets(self, member: str | None = None) -> list[WebhookSecret]:
+        """Every secret, or a member's, oldest first."""
+        ...
+
+    def expire_webhook_secrets(self, member: str, vendor: str, *, at: datetime) -> int:
+        """Accept the current secrets (those without an expiry) until ``at`` only."""
+        ...
+
+    def remove_webhook(self, member: str, vendor: str) -> int:
+        """Delete its secrets and write-back settings; the number of rows deleted."""
+        ...
+
+    def set_webhook_target(self, target: WebhookTarget) -> None: ...
+
+    def webhook_target(self, member: str, vendor: str) -> WebhookTarget | None: ...
+
+    def webhook_delivery(self, member: str, vendor: str, body_sha256: str) -> Delivery | None: ...
+
+    def add_webhook_delivery(self, delivery: Delivery) -> bool:
+        """Record it; False when that body was recorded already (it stays as first recorded)."""
+        ...
+
+    def add_outbox(self, item: OutboxItem) -> bool:
+        """Queue it (its ``outbox_id`` is ignored); False when its application has one."""
+        ...
+
+    def outbox(self, *, pending: bool = False) -> list[OutboxItem]: ...
+
+    def claim_outbox(self, outbox_id: int, *, now: datetime, until: datetime) -> bool:
+        """Take a pending item for sending until ``until``: False when it is sent, or held by
+        another sender whose hold has not ended."""
+        ...
+
+    def finish_outbox(
+        self, outbox_id: int, *, sent_at: datetime | None, error: str | None
+    ) -> None: ...

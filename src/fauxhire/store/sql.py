@@ -1,6 +1,6 @@
 """The store port (``fauxhire.ports``) over SQL, SQLite or PostgreSQL: today's queries
 (``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``,
-``api_keys``) behind the
+``api_keys``, ``webhooks``) behind the
 protocols the use cases name. ``SqlStore.open`` opens it as ``Store.open`` does."""
 
 from __future__ import annotations
@@ -21,14 +21,18 @@ from fauxhire.ports import (
     AssessmentRow,
     AuditEntry,
     AuditEvent,
+    Delivery,
     Edge,
     FactFrame,
     Judgement,
     Link,
     LinkingFrame,
     LinkRun,
+    OutboxItem,
+    WebhookSecret,
+    WebhookTarget,
 )
-from fauxhire.store import api_keys, audit, outputs, subsets
+from fauxhire.store import api_keys, audit, outputs, subsets, webhooks
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
 from fauxhire.store.judgements import read_judgements
@@ -202,3 +206,41 @@ class SqlStore(Store):
 
     def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
         return api_keys.revoke_api_key(self, key_id, at=at)
+
+    # -- Webhooks ---------------------------------------------------------------------------
+
+    def add_webhook_secret(self, secret: WebhookSecret) -> None:
+        webhooks.add_secret(self, secret)
+
+    def webhook_secrets(self, member: str | None = None) -> list[WebhookSecret]:
+        return webhooks.secrets(self, member)
+
+    def expire_webhook_secrets(self, member: str, vendor: str, *, at: datetime) -> int:
+        return webhooks.expire_secrets(self, member, vendor, at=at)
+
+    def remove_webhook(self, member: str, vendor: str) -> int:
+        return webhooks.remove(self, member, vendor)
+
+    def set_webhook_target(self, target: WebhookTarget) -> None:
+        webhooks.set_target(self, target)
+
+    def webhook_target(self, member: str, vendor: str) -> WebhookTarget | None:
+        return webhooks.target(self, member, vendor)
+
+    def webhook_delivery(self, member: str, vendor: str, body_sha256: str) -> Delivery | None:
+        return webhooks.delivery(self, member, vendor, body_sha256)
+
+    def add_webhook_delivery(self, delivery: Delivery) -> bool:
+        return webhooks.add_delivery(self, delivery)
+
+    def add_outbox(self, item: OutboxItem) -> bool:
+        return webhooks.add_outbox(self, item)
+
+    def outbox(self, *, pending: bool = False) -> list[OutboxItem]:
+        return webhooks.outbox(self, pending=pending)
+
+    def claim_outbox(self, outbox_id: int, *, now: datetime, until: datetime) -> bool:
+        return webhooks.claim(self, outbox_id, now=now, until=until)
+
+    def finish_outbox(self, outbox_id: int, *, sent_at: datetime | None, error: str | None) -> None:
+        webhooks.finish(self, outbox_id, sent_at=sent_at, error=error)
