@@ -136,6 +136,8 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
         401,
         {"admin": 403, "analyst": 422, "member_analyst": 422, "recruiter": 422, "partner": 403},
     ),
+    # The vendor's signature, not a key, lets a delivery in: every key is refused alike.
+    "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
 }  # fmt: skip
 # What the POST routes of the table are sent: a body each role's answer is valid for.
 BODIES: dict[str, dict[str, Any]] = {
@@ -144,6 +146,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
     "/v1/screen": {"application": {}},
+    "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
 }  # fmt: skip
 
 
@@ -153,6 +156,7 @@ def test_every_route_answers_every_role_as_the_table_says(server: Server) -> Non
     assert _app_paths() == set(STATUS)
     for path, (anonymous, by_role) in STATUS.items():
         url = path.replace("{identity_id}", "i-1").replace("{network_id}", "net-7")
+        url = url.replace("{vendor}", "greenhouse").replace("{member}", "acme")
         body = BODIES.get(path)
         assert _fetch(server, url, None, body)[0] == anonymous, path
         assert set(by_role) == set(keys)

@@ -32,6 +32,7 @@ from fauxhire.api.schemas import (
     errors,
 )
 from fauxhire.api.screen import screening
+from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
 from fauxhire.errors import (
     AuthenticationError,
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(identities)
     app.include_router(actions)
     app.include_router(screening)
+    app.include_router(webhooks)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
 `rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `audit verify`,
-`serve`, and the lab's `demo`, `evaluate`.
+`webhooks`, `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -31,6 +31,7 @@ from fauxhire.cli import (
     serve,
     show,
     stats,
+    webhooks,
 )
 from fauxhire.cli.console import HELP_MARKUP, err, out
 from fauxhire.cli.contributed import load_contributed, registered
@@ -65,6 +66,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("rules", rules.app),
         ("keys", keys.app),
         ("audit", audit.app),
+        ("webhooks", webhooks.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):
