@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_store_port import _opened  # the store of a kind, as the port's contract opens it
 
 from fauxhire.ports import Delivery, OutboxItem, WebhookSecret, WebhookTarget
 from fauxhire.store import SqlStore
@@ -22,16 +23,9 @@ T2 = T1 + timedelta(hours=1)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else str(request.getfixturevalue("pg_url"))
-    )
-    opened = SqlStore.open(url)
-    try:
+    for opened in _opened(request.param, tmp_path, request):
+        assert isinstance(opened, SqlStore)
         yield opened
-    finally:
-        opened.close()
 
 
 def _secret(secret_id: str, member: str = "acme", vendor: str = "greenhouse") -> WebhookSecret:

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -282,9 +283,9 @@ def test_an_ashby_delivery_is_acknowledged_while_the_vendor_is_down_and_written_
 
         # The next delivery of the member drains what is pending: here, only its own note
         # (an identity not flagged gets no tag).
-        other, other_candidate, unflagged = _ashby_event_of(world, server.db, member)
-        body = json.dumps(unflagged).encode()
-        status, answer = _deliver(server, "ashby", other, body, _signed(secret, body, "ashby"))
+        _, other_candidate, unflagged = _ashby_event(world, server.db, flagged=False)
+        body = json.dumps(unflagged).encode()  # delivered to the same member
+        status, answer = _deliver(server, "ashby", member, body, _signed(secret, body, "ashby"))
         assert status == 200 and answer["level"] not in FLAGGED
         requests = fake.wait_for(3)
         assert [(r.path, r.body["candidateId"]) for r in requests[2:]] == [
@@ -293,15 +294,7 @@ def test_an_ashby_delivery_is_acknowledged_while_the_vendor_is_down_and_written_
     assert [i.state for i in _store_facts(server.db, member)["outbox"]] == ["sent", "sent"]
 
 
-def _ashby_event_of(world: Path, db: str, member: str) -> tuple[str, str, dict[str, Any]]:
-    """An Ashby applicationSubmit of a person not flagged, delivered to ``member``."""
-    _, candidate_id, event = _ashby_event(world, db, flagged=False)
-    return member, candidate_id, event
-
-
 def _wait_for_refusals(fake: FakeAts, count: int) -> None:
-    import time
-
     deadline = time.monotonic() + 15
     while fake.refused < count and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -179,7 +179,13 @@ def parse_candidate(
     reader = get_format(_READER[candidate.format]).adapter
     with tempfile.TemporaryDirectory(prefix="fauxhire-screen-") as folder:
         path = Path(folder) / "candidate.json"
-        path.write_bytes(orjson.dumps(candidate.payload))
+        try:
+            path.write_bytes(orjson.dumps(candidate.payload))
+        except orjson.JSONEncodeError:  # an integer past 64 bits, which no ATS id or date is
+            raise IngestError(
+                "holds a value that cannot be read (an integer over 64 bits)",
+                field="application", code="unreadable",
+            ) from None  # fmt: skip
         source = SourceFile(path, display=f"screen:{request_id or '-'}", company_id=company)
         items = list(reader(source, context))
     refused = [item for item in items if isinstance(item, Quarantined)]
