@@ -13,6 +13,8 @@
     │                             has no reason
     ├── StoreNotReady             the store cannot do this yet (a screen before any link run)
     ├── PermissionDenied          the caller may not do this
+    ├── VendorError               a vendor's API (an ATS write-back) refused or did not
+    │                             answer: the vendor and the status, never the credentials
     └── AuthenticationError       a credential that names no valid key: unknown, malformed,
                                   revoked or expired (the reason is kept, never shown to
                                   the caller)
@@ -107,3 +109,7 @@ class PermissionDenied(FauxhireError):
 
 class AuthenticationError(FauxhireError):
     code = "authentication_failed"
+
+
+class VendorError(FauxhireError):
+    code = "vendor_error"

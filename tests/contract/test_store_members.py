@@ -9,7 +9,7 @@ from datetime import timedelta
 from test_store_port import Port
 from test_store_port import port as port  # the store under test, as a fixture of this module
 
-from fauxhire.ports import FiledReport, Member, SharedHolder
+from fauxhire.ports.hub import FiledReport, Member, SharedHolder
 from fauxhire.services.cross_member import FLAGGED_LEVELS
 from fauxhire.services.joins import resolve_joins
 from fauxhire.store import SqlStore

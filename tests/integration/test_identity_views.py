@@ -146,6 +146,8 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
         401,
         {"admin": 403, "analyst": 422, "member_analyst": 422, "recruiter": 422, "partner": 403},
     ),
+    # The vendor's signature, not a key, lets a delivery in: every key is refused alike.
+    "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.
@@ -156,6 +158,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
     "/v1/members/{member_id}": {"name": "Globex Corp", "named": True},
     "/v1/screen": {"application": {}},
+    "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
 }  # fmt: skip
 
 
@@ -166,6 +169,7 @@ def test_every_route_answers_every_role_as_the_table_says(server: Server) -> Non
     for path, (anonymous, by_role) in STATUS.items():
         url = path.replace("{identity_id}", "i-1").replace("{network_id}", "net-7")
         url = url.replace("{member_id}", "globex")
+        url = url.replace("{vendor}", "greenhouse").replace("{member}", "acme")
         body, method = BODIES.get(path), METHODS.get(path)
         assert _fetch(server, url, None, body, method)[0] == anonymous, path
         assert set(by_role) == set(keys)

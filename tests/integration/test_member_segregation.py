@@ -21,7 +21,7 @@ from test_identity_views import BODIES, _fetch  # a body for each route that tak
 from test_serve import Server, serving
 
 from fauxhire.api.app import create_app
-from fauxhire.ports import Member
+from fauxhire.ports.hub import Member
 from fauxhire.services.joins import resolve_joins
 from fauxhire.store import SqlStore
 from support.members_world import (

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from fauxhire import cli
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError, FauxhireError
-from fauxhire.ports import Member
+from fauxhire.ports.hub import Member
 from fauxhire.store import SqlStore
 
 runner = CliRunner()

@@ -166,6 +166,8 @@ def test_bad_fields_replays_and_changes(world: Path, server: Server) -> None:
     assert body["detail"][0]["loc"][:3] == ["body", "application", "applied_at"]
     assert "not a time" not in json.dumps(body)
     assert _post(server, analyst, {"application": payload, "format": "lever"})[0] == 422
+    huge = _post(server, analyst, {"application": {**payload, "x": 2**70}})  # found by schemathesis
+    assert (huge[0], huge[1]["detail"][0]["loc"]) == (422, ["body", "application"])
     first = _post(server, analyst, {"application": payload})
     again = _post(server, analyst, {"application": payload})
     assert first[0] == again[0] == 200

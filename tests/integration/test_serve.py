@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 
 from fauxhire.api.app import create_app, public
 from fauxhire.api.auth import principal
+from fauxhire.api.webhooks import signed_delivery, webhooks
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
 
@@ -173,9 +174,11 @@ def test_a_store_that_fails_answers_without_its_error_text(server: Server) -> No
 
 
 def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> None:
-    """The app serves routers only: the public one (liveness and readiness), and others
-    whose every route answers 401 before its own code runs, because the router itself
-    depends on ``principal``. Walked from the app, so a router added later is covered."""
+    """The app serves routers only: the public one (liveness and readiness), the webhooks'
+    (whose caller is a vendor: the router depends on ``signed_delivery``, the vendor's
+    signature, instead of a key), and others that depend on ``principal``. Every route but the
+    public ones answers 401 before its own code runs. Walked from the app, so a router added
+    later is covered."""
     assert {r.path for r in public.routes} == PUBLIC
     guarded = []
     for mounted in create_app("sqlite://").routes:
@@ -183,12 +186,19 @@ def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> N
         assert router is not None, mounted  # a route mounted outside every router
         if router is public:
             continue
-        assert principal in [d.dependency for d in router.dependencies], router.prefix
+        needed = signed_delivery if router is webhooks else principal
+        assert needed in [d.dependency for d in router.dependencies], router.prefix
         guarded += [r for r in router.routes if isinstance(r, APIRoute)]
-    assert {"/v1/whoami", "/v1/screen"} <= {r.path for r in guarded}
+    assert {"/v1/whoami", "/v1/screen", "/v1/webhooks/{vendor}/{member}"} <= {
+        r.path for r in guarded
+    }
+    key = server.key("--role", "analyst")  # a key is no signature: the webhooks refuse it
     for route in guarded:
         path = route.path.replace("{identity_id}", "i-1").replace("{network_id}", "net-1")
+        path = path.replace("{vendor}", "greenhouse").replace("{member}", "acme")
         assert server.get(path, method=next(iter(route.methods)))[0] == 401, path
+        if route in webhooks.routes:
+            assert server.get(path, key, method="POST")[0] == 401, path
 
 
 def test_the_command_line_does_not_load_the_server() -> None:

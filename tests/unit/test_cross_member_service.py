@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fauxhire.ports import Member
+from fauxhire.ports.hub import Member
 from fauxhire.services.cross_member import (
     CrossMemberSummary,
     ReportsElsewhere,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fauxhire.errors import ConfigError, FauxhireError, NotFound
-from fauxhire.ports import Member
+from fauxhire.ports.hub import Member
 from fauxhire.services.members import Changer, list_members, put_member
 from fauxhire.store import SqlStore
 from fauxhire.store.memory import MemoryStore

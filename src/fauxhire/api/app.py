@@ -34,6 +34,7 @@ from fauxhire.api.schemas import (
     errors,
 )
 from fauxhire.api.screen import screening
+from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
 from fauxhire.errors import (
     AuthenticationError,
@@ -150,6 +151,7 @@ def create_app(
                 linker=opened.linker,
                 community_key=opened.community_key,
             )
+            app.state.screener = screener
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()
             refresher = None
@@ -177,6 +179,7 @@ def create_app(
     app.include_router(actions)
     app.include_router(members)
     app.include_router(screening)
+    app.include_router(webhooks)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

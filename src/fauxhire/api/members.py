@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.api.schemas import PROTECTED_ERRORS, MemberChange, MemberList, errors
 from fauxhire.bootstrap import App
-from fauxhire.ports import Member
+from fauxhire.ports.hub import Member
 from fauxhire.services import members as registry
 from fauxhire.services.keys import Principal
 

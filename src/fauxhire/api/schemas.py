@@ -271,3 +271,17 @@ class Screened(Body):
     next_steps: list[str]
     assessed: Assessed
     recommendation: str
+
+
+class WebhookReceived(Body):
+    """What became of a signed delivery. A recommendation for human review, not a decision."""
+
+    status: Literal["screened", "ignored", "duplicate"] = Field(
+        description="screened: stored, linked and assessed now; ignored: an event that screens "
+        "nothing (a ping); duplicate: this body was received before and is not screened again"
+    )
+    action: str
+    application_id: str | None
+    level: str | None
+    write_back: Literal["queued", "none"] | None
+    recommendation: str

@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
 `rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `members`, `audit verify`,
-`serve`, and the lab's `demo`, `evaluate`.
+`webhooks`, `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -32,6 +32,7 @@ from fauxhire.cli import (
     serve,
     show,
     stats,
+    webhooks,
 )
 from fauxhire.cli.console import HELP_MARKUP, err, out
 from fauxhire.cli.contributed import load_contributed, registered
@@ -67,6 +68,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("keys", keys.app),
         ("members", members.app),
         ("audit", audit.app),
+        ("webhooks", webhooks.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

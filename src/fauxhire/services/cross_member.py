@@ -26,7 +26,8 @@ from datetime import datetime
 from typing import Final
 
 from fauxhire.domain.levels import ESTIMATIVE_TERMS
-from fauxhire.ports import AppliedApplication, CrossMemberReads
+from fauxhire.ports import AppliedApplication
+from fauxhire.ports.hub import CrossMemberReads
 
 # The levels a shared value counts at: "likely" and every term above it.
 FLAGGED_LEVELS: Final = ESTIMATIVE_TERMS[ESTIMATIVE_TERMS.index("likely") :]

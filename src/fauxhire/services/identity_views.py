@@ -22,13 +22,8 @@ from typing import Final, Protocol
 
 from fauxhire.domain.api_roles import MEMBER_ROLES
 from fauxhire.errors import NotFound, PermissionDenied
-from fauxhire.ports import (
-    AppliedApplication,
-    AuditEvent,
-    AuditLog,
-    CrossMemberReads,
-    OutcomeReader,
-)
+from fauxhire.ports import AppliedApplication, AuditEvent, AuditLog, OutcomeReader
+from fauxhire.ports.hub import CrossMemberReads
 from fauxhire.services.cross_member import CrossMemberSummary, cross_member_summary
 from fauxhire.services.keys import Principal
 

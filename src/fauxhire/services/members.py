@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Final, NamedTuple
 
 from fauxhire.errors import ConfigError, NotFound
-from fauxhire.ports import AuditEvent, Member, MemberAdmin
+from fauxhire.ports import AuditEvent
+from fauxhire.ports.hub import Member, MemberAdmin
 
 ADMIN_ROLE: Final = "admin"
 MAX_TEXT: Final = 200

@@ -258,11 +258,11 @@ def parse_candidate(
         path = Path(folder) / "candidate.json"
         try:
             path.write_bytes(orjson.dumps(candidate.payload))
-        except orjson.JSONEncodeError as exc:  # a lone surrogate: JSON that is not UTF-8
+        except orjson.JSONEncodeError as exc:  # a lone surrogate, an integer past 64 bits
             raise IngestError(
-                f"the application cannot be written as UTF-8 JSON: {exc}",
+                f"the application cannot be read as JSON: {exc}",
                 field="application",
-                code="invalid_text",
+                code="unreadable",
             ) from None
         source = SourceFile(path, display=f"screen:{request_id or '-'}", company_id=company)
         items = list(reader(source, context))

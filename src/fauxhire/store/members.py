@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from fauxhire.ports import FiledReport, Member, SharedHolder
+from fauxhire.ports.hub import FiledReport, Member, SharedHolder
 from fauxhire.store import schema
 from fauxhire.store.store import Store
 

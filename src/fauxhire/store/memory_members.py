@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from fauxhire.ports import AssessmentRow, FiledReport, Member, SharedHolder
+from fauxhire.ports import AssessmentRow
+from fauxhire.ports.hub import FiledReport, Member, SharedHolder
 from fauxhire.store.members import HIRE_INFRASTRUCTURE, NOT_INFRASTRUCTURE
 
 Row = dict[str, Any]

@@ -72,6 +72,18 @@ from fauxhire.store.table_base import (
     split_key as split_key,
 )
 from fauxhire.store.types import JsonText, UtcDateTime
+from fauxhire.store.webhook_tables import (  # the ATS webhooks' tables, on the same metadata
+    webhook_deliveries as webhook_deliveries,
+)
+from fauxhire.store.webhook_tables import (
+    webhook_outbox as webhook_outbox,
+)
+from fauxhire.store.webhook_tables import (
+    webhook_secrets as webhook_secrets,
+)
+from fauxhire.store.webhook_tables import (
+    webhook_targets as webhook_targets,
+)
 
 ingest_files = Table(
     "ingest_files",

@@ -1,6 +1,6 @@
 """The store port (``fauxhire.ports``) over SQL, SQLite or PostgreSQL: today's queries
 (``frames``, ``subsets``, ``outputs``, ``judgements``, ``dispositions``, ``audit``,
-``api_keys``, ``members``) behind the
+``api_keys``, ``members``, ``webhooks``) behind the
 protocols the use cases name. ``SqlStore.open`` opens it as ``Store.open`` does."""
 
 from __future__ import annotations
@@ -23,15 +23,21 @@ from fauxhire.ports import (
     AuditEvent,
     Edge,
     FactFrame,
-    FiledReport,
     Judgement,
     Link,
     LinkingFrame,
     LinkRun,
-    Member,
-    SharedHolder,
 )
-from fauxhire.store import api_keys, audit, outputs, subsets
+from fauxhire.ports.hub import (
+    Delivery,
+    FiledReport,
+    Member,
+    OutboxItem,
+    SharedHolder,
+    WebhookSecret,
+    WebhookTarget,
+)
+from fauxhire.store import api_keys, audit, outputs, subsets, webhooks
 from fauxhire.store import members as registry
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
@@ -230,3 +236,41 @@ class SqlStore(Store):
 
     def shared_with_flagged(self, identity_id: str, levels: Sequence[str]) -> list[SharedHolder]:
         return registry.shared_with_flagged(self, identity_id, levels)
+
+    # -- Webhooks ---------------------------------------------------------------------------
+
+    def add_webhook_secret(self, secret: WebhookSecret) -> None:
+        webhooks.add_secret(self, secret)
+
+    def webhook_secrets(self, member: str | None = None) -> list[WebhookSecret]:
+        return webhooks.secrets(self, member)
+
+    def expire_webhook_secrets(self, member: str, vendor: str, *, at: datetime) -> int:
+        return webhooks.expire_secrets(self, member, vendor, at=at)
+
+    def remove_webhook(self, member: str, vendor: str) -> int:
+        return webhooks.remove(self, member, vendor)
+
+    def set_webhook_target(self, target: WebhookTarget) -> None:
+        webhooks.set_target(self, target)
+
+    def webhook_target(self, member: str, vendor: str) -> WebhookTarget | None:
+        return webhooks.target(self, member, vendor)
+
+    def webhook_delivery(self, member: str, vendor: str, body_sha256: str) -> Delivery | None:
+        return webhooks.delivery(self, member, vendor, body_sha256)
+
+    def add_webhook_delivery(self, delivery: Delivery) -> bool:
+        return webhooks.add_delivery(self, delivery)
+
+    def add_outbox(self, item: OutboxItem) -> bool:
+        return webhooks.add_outbox(self, item)
+
+    def outbox(self, *, pending: bool = False) -> list[OutboxItem]:
+        return webhooks.outbox(self, pending=pending)
+
+    def claim_outbox(self, outbox_id: int, *, now: datetime, until: datetime) -> bool:
+        return webhooks.claim(self, outbox_id, now=now, until=until)
+
+    def finish_outbox(self, outbox_id: int, *, sent_at: datetime | None, error: str | None) -> None:
+        webhooks.finish(self, outbox_id, sent_at=sent_at, error=error)

@@ -1,0 +1,165 @@
+"""The write-back of a screen into the member's ATS, from the outbox (services/webhooks.py
+queues one item an application): a note on the candidate, "fauxhire: <level> — recommendation
+for human review, see <link>", and, for a level of likely or above, a tag when the member
+configured one.
+
+- Greenhouse (Harvest API): ``POST /v1/candidates/{id}/activity_feed/notes`` with
+  ``visibility: admin_only``, written as the user ``On-Behalf-Of`` names; the tag with
+  ``PUT /v1/candidates/{id}/tags/{tag_id}``.
+- Ashby: ``POST /candidate.createNote``; the tag with ``POST /candidate.addTag``; an answer
+  whose ``success`` is false is a failure.
+
+Both take HTTP Basic auth with the API key as the user name and no password. A failure (the
+vendor down, a 4xx or 5xx) keeps the item pending with the reason (the vendor and the status,
+never the credentials) for the next drain: after the next delivery of the member, or
+`fauxhire webhooks retry`. Sending is at least once: an item is claimed for a few minutes by
+one conditional update, so two drains never send it at the same time, but a vendor that took
+a note and whose answer was lost gets it again on the retry.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+from urllib.parse import quote
+
+import orjson
+
+from fauxhire.errors import VendorError
+from fauxhire.ports import AuditEvent
+from fauxhire.ports.hub import OutboxItem, Webhooks, WebhookTarget
+
+log = logging.getLogger(__name__)
+
+FLAGGED: Final = ("likely", "very likely", "almost certain")
+DEFAULT_API: Final = {
+    "greenhouse": "https://harvest.greenhouse.io",
+    "ashby": "https://api.ashbyhq.com",
+}
+CLAIM: Final = timedelta(minutes=5)  # how long a sender holds an item
+TIMEOUT: Final = 10.0  # seconds a vendor's API is given to answer
+
+Sender = Callable[[WebhookTarget, OutboxItem], None]
+
+
+@dataclass
+class Drained:
+    sent: int = 0
+    failed: int = 0
+    held: int = 0  # claimed by another sender just now
+
+
+def note_text(level: str, identity_id: str, link_base: str | None) -> str:
+    where = (
+        f"{link_base.rstrip('/')}/v1/identities/{quote(identity_id, safe='')}"
+        if link_base
+        else f"identity {identity_id} in fauxhire"
+    )
+    return f"fauxhire: {level} — recommendation for human review, see {where}"
+
+
+def drain_outbox(
+    store: Webhooks, *, now: datetime, member: str | None = None, send: Sender | None = None
+) -> Drained:
+    """Send every pending write-back (a member's only, when named); what became of them."""
+    sender = send or send_write_back
+    drained = Drained()
+    for item in store.outbox(pending=True):
+        if member is not None and item.member != member:
+            continue
+        if not store.claim_outbox(item.outbox_id, now=now, until=now + CLAIM):
+            drained.held += 1
+            continue
+        target = store.webhook_target(item.member, item.vendor)
+        try:
+            if target is None:
+                raise VendorError(f"no {item.vendor} write-back configured for {item.member}")
+            sender(target, item)
+        except VendorError as exc:
+            log.warning(
+                "write-back failed", extra={"outbox_id": item.outbox_id, "error": exc.message}
+            )
+            store.finish_outbox(item.outbox_id, sent_at=None, error=exc.message)
+            drained.failed += 1
+            continue
+        with store.unit_of_work():
+            store.finish_outbox(item.outbox_id, sent_at=now, error=None)
+            store.append_audit(_written(item, now))
+        drained.sent += 1
+    return drained
+
+
+def send_write_back(target: WebhookTarget, item: OutboxItem) -> None:
+    """The note, and the tag when due, through the vendor's API; ``VendorError`` if refused."""
+    text = note_text(item.level, item.identity_id, target.link_base)
+    tagged = bool(target.tag_id) and item.level in FLAGGED
+    base, ref = target.api_base.rstrip("/"), quote(item.candidate_ref, safe="")
+    if target.vendor == "greenhouse":
+        user = {"On-Behalf-Of": target.on_behalf_of or ""}
+        note = {"user_id": target.on_behalf_of, "body": text, "visibility": "admin_only"}
+        _call(target, "POST", f"{base}/v1/candidates/{ref}/activity_feed/notes", note, user)
+        if tagged:
+            tag = quote(target.tag_id or "", safe="")
+            _call(target, "PUT", f"{base}/v1/candidates/{ref}/tags/{tag}", None, user)
+        return
+    _succeeded(_call(target, "POST", f"{base}/candidate.createNote",
+                     {"candidateId": item.candidate_ref, "note": text}))  # fmt: skip
+    if tagged:
+        added = {"candidateId": item.candidate_ref, "tagId": target.tag_id}
+        _succeeded(_call(target, "POST", f"{base}/candidate.addTag", added))
+
+
+def _call(
+    target: WebhookTarget,
+    method: str,
+    url: str,
+    body: dict[str, Any] | None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    token = base64.b64encode(f"{target.api_key}:".encode()).decode()
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else orjson.dumps(body),
+        method=method,
+        headers={
+            "Authorization": f"Basic {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **(headers or {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            raw = response.read()
+    except urllib.error.HTTPError as refused:
+        raise VendorError(f"{target.vendor} answered {refused.code}", status=refused.code) from None
+    except OSError as failed:  # refused, unreachable, timed out: the reason's kind, not its text
+        raise VendorError(f"{target.vendor} unreachable ({type(failed).__name__})") from None
+    try:
+        return orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _succeeded(answer: Any) -> None:
+    """Ashby answers 200 to a refused call too, with ``success: false``."""
+    if not (isinstance(answer, dict) and answer.get("success") is True):
+        raise VendorError("ashby refused the call (success is not true)")
+
+
+def _written(item: OutboxItem, now: datetime) -> AuditEvent:
+    return AuditEvent(
+        actor=f"webhook:{item.vendor}:{item.member}",
+        action="webhook:write-back",
+        subject=f"identity:{item.identity_id}",
+        purpose=f"{item.level} written back to {item.vendor}",
+        at=now,
+        member=item.member,
+        records=(item.application_key,),
+    )
