@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
 `rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `audit verify`,
-`serve`, and the lab's `demo`, `evaluate`.
+`erase`, `retention apply`, `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -19,6 +19,7 @@ from fauxhire.cli import (
     assess,
     audit,
     disposition,
+    erase,
     export,
     ingest,
     judge,
@@ -26,6 +27,7 @@ from fauxhire.cli import (
     link,
     quarantine,
     report,
+    retention,
     rules,
     run,
     serve,
@@ -54,6 +56,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("assess", assess.assess),
         ("report", report.report),
         ("stats", stats.stats),
+        ("erase", erase.erase),
         ("serve", serve.serve),
     )
     groups = (
@@ -65,6 +68,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("rules", rules.app),
         ("keys", keys.app),
         ("audit", audit.app),
+        ("retention", retention.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

@@ -22,13 +22,14 @@ from fauxhire.ports import (
     AuditEntry,
     AuditEvent,
     Edge,
+    Erased,
     FactFrame,
     Judgement,
     Link,
     LinkingFrame,
     LinkRun,
 )
-from fauxhire.store import api_keys, audit, outputs, subsets
+from fauxhire.store import api_keys, audit, erasure, erasure_outputs, outputs, subsets
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
 from fauxhire.store.judgements import read_judgements
@@ -189,3 +190,31 @@ class SqlStore(Store):
 
     def revoke_api_key(self, key_id: str, *, at: datetime) -> ApiKey | None:
         return api_keys.revoke_api_key(self, key_id, at=at)
+
+    # -- ErasureStore -----------------------------------------------------------------------
+
+    def applications_selected(self, kind: str, values: Sequence[str]) -> list[str]:
+        return erasure.applications_selected(self, kind, values)
+
+    def erase_records(
+        self, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+    ) -> Erased:
+        return erasure.erase_records(self, applications, emails=emails, thorough=thorough)
+
+    def expired_applications(
+        self, before: datetime, *, hold_before: datetime | None, after: str, limit: int
+    ) -> list[str]:
+        return erasure.expired_applications(
+            self, before, hold_before=hold_before, after=after, limit=limit
+        )
+
+    def erase_expired_observations(
+        self, before: datetime, *, hold_before: datetime | None
+    ) -> dict[str, int]:
+        return erasure.erase_expired_observations(self, before, hold_before=hold_before)
+
+    def add_tombstones(self, digests: Sequence[tuple[str, str]], *, at: datetime) -> int:
+        return erasure_outputs.add_tombstones(self, digests, at=at)
+
+    def tombstone_digests(self) -> frozenset[str]:
+        return erasure_outputs.tombstone_digests(self)
