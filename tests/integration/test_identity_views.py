@@ -131,6 +131,7 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/networks/{network_id}/links": (401, _HUB_ANALYST_ONLY),
     "/v1/judgements": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+    "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
 }  # fmt: skip
 # What the POST routes of the table are sent: a body each role's answer is valid for.
 BODIES: dict[str, dict[str, Any]] = {
@@ -138,6 +139,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "kind": "together", "a": "acme/app-acme-17", "b": "globex/app-glx-31", "reason": "same"
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
+    "/v1/erasures": {"identity": ["i-404"], "purpose": "request 1"},  # a preview of no one
 }  # fmt: skip
 
 
