@@ -39,6 +39,14 @@ class Actor:
     member: str | None = None
     request_id: str | None = None
 
+    def event(
+        self, action: str, subject: str, purpose: str, now: datetime, records: tuple[str, ...]
+    ) -> AuditEvent:
+        return AuditEvent(
+            self.name, action, subject, purpose, now, self.role, self.member, records,
+            self.request_id,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class ErasureOutcome:
@@ -142,14 +150,4 @@ def _event(
             for table, keys in sorted(erased.records.items())
             for record in keys
         )
-    return AuditEvent(
-        actor=actor.name,
-        action=action,
-        subject=subject,
-        purpose=purpose,
-        at=now,
-        role=actor.role,
-        member=actor.member,
-        records=records,
-        request_id=actor.request_id,
-    )
+    return actor.event(action, subject, purpose, now, records)

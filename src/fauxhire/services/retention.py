@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from fauxhire.errors import ConfigError
-from fauxhire.ports import AuditEvent, ErasureStore
+from fauxhire.ports import ErasureStore
 from fauxhire.services.erasure import Actor, count_records, rolled_back
 
 BATCH: Final = 5000  # applications a unit of work: a short write lock, few statements
@@ -77,15 +77,7 @@ def apply_retention(
     # A dry run is the same run in one unit of work, rolled back: its counts are exactly
     # what the run would delete, and it deletes nothing.
     counts = rolled_back(store, run, keep=False) if dry_run else run()
-    event = AuditEvent(
-        actor=actor.name,
-        action="retention:dry-run" if dry_run else "retention:apply",
-        subject="retention",
-        purpose=f"retention_days={policy.days}, fraud hold {policy.fraud_hold_days or 'unset'}",
-        at=now,
-        role=actor.role,
-        member=actor.member,
-        records=count_records(counts),
-        request_id=actor.request_id,
-    )
+    action = "retention:dry-run" if dry_run else "retention:apply"
+    why = f"retention_days={policy.days}, fraud hold {policy.fraud_hold_days or 'unset'}"
+    event = actor.event(action, "retention", why, now, count_records(counts))
     return RetentionOutcome(not dry_run, before, counts, store.append_audit(event))
