@@ -20,7 +20,7 @@ from sqlalchemy import String, Text, func, select, text
 
 from fauxhire.domain.erasure import parse_selector
 from fauxhire.errors import ConfigError
-from fauxhire.services.assess import load_ruleset
+from fauxhire.services.assess import assess_store, load_ruleset
 from fauxhire.services.audit import verify_audit
 from fauxhire.services.erasure import Actor, erase_applicant
 from fauxhire.services.linker import Linker
@@ -162,6 +162,14 @@ def test_erasure_by_email_leaves_no_value_and_the_audit_chain_verifies(world: Wo
     )  # fmt: skip
     assert f"count:applications={len(applications)}" in erase_event.records
     assert not any(app_key in r or email in r for r in erase_event.records)
+
+    # The outputs rebuilt from what remains (incrementally, then in full) show no one erased.
+    world.plan.linker.link_new(store, now=world.plan.clock())
+    world.plan.linker.link(store, now=world.plan.clock())
+    assess_store(store, now=world.plan.clock())
+    assert store.count("links") == store.count("applications")
+    for needle in needles:
+        assert _tables_holding(store, needle) == [], needle
 
     after = _counts(store)
     again = erase_applicant(
