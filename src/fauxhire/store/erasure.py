@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, exists, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, and_, delete, exists, or_, select
 
 from fauxhire.ports import Erased
 from fauxhire.store import schema
@@ -20,6 +20,7 @@ from fauxhire.store.erasure_outputs import (
     erase_quarantined,
     erase_subject_values,
     select_in,
+    select_pairs,
 )
 from fauxhire.store.store import Store
 
@@ -48,9 +49,8 @@ def applications_selected(store: Store, kind: str, values: Sequence[str]) -> lis
 def _applications_of_hires(conn: Connection, work_emails: Sequence[str]) -> list[Any]:
     hired = select(_H.c.company_id, _H.c.candidate_id)
     candidates = select_in(conn, hired, _H.c.work_email_key, work_emails)
-    pairs = [tuple(row) for row in candidates]
-    query = select(_A.c.key)
-    return select_in(conn, query, tuple_(_A.c.company_id, _A.c.candidate_id), pairs)
+    pairs = [(row.company_id, row.candidate_id) for row in candidates]
+    return select_pairs(conn, select(_A.c.key), _A.c.company_id, _A.c.candidate_id, pairs)
 
 
 def erase_records(
@@ -98,14 +98,14 @@ def _still_held(conn: Connection, values: set[tuple[str, str]]) -> set[tuple[str
     """The values an application that stays holds as well: no tombstone for them, or that
     applicant's next file would be refused."""
     held = select(_V.c.kind, _V.c.key)
-    return {tuple(row) for row in select_in(conn, held, tuple_(_V.c.kind, _V.c.key), values)}
+    return {(row.kind, row.key) for row in select_pairs(conn, held, _V.c.kind, _V.c.key, values)}
 
 
 def _hires(conn: Connection, candidates: set[tuple[str, str]], emails: Sequence[str]) -> list[Any]:
     """The hires of the applications' candidates, and those whose work account is an e-mail
     the selector names."""
     query = select(_H.c.key, _H.c.company_id, _H.c.work_email_key)
-    found = select_in(conn, query, tuple_(_H.c.company_id, _H.c.candidate_id), candidates)
+    found = select_pairs(conn, query, _H.c.company_id, _H.c.candidate_id, candidates)
     found += select_in(conn, query, _H.c.work_email_key, emails)
     return list({row.key: row for row in found}.values())
 
@@ -124,7 +124,7 @@ def _signins(conn: Connection, hires: Sequence[Any], emails: Sequence[str]) -> s
     (for an erasure by e-mail) those of an account that is that e-mail."""
     accounts = {(h.company_id, h.work_email_key) for h in hires if h.work_email_key}
     query = select(_S.c.key)
-    found = select_in(conn, query, tuple_(_S.c.company_id, _S.c.user_key), accounts)
+    found = select_pairs(conn, query, _S.c.company_id, _S.c.user_key, accounts)
     found += select_in(conn, query, _S.c.user_key, emails)
     return {row[0] for row in found}
 

@@ -4,11 +4,12 @@ the tombstones it leaves (``store/erasure.py`` says what is found how)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, Table, and_, delete, false, func, insert, or_, select
 
 from fauxhire.store import schema
 from fauxhire.store.store import Store
@@ -25,6 +26,25 @@ def batches(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield ordered[start : start + ID_BATCH]
 
 
+def pairs_in(first: Any, second: Any, pairs: Iterable[tuple[Any, Any]]) -> Any:
+    """``(first, second)`` is one of ``pairs``, written as ``first = ? AND second IN (...)``
+    for each first value: SQLite reads a row-value IN by scanning the table, but each of
+    these from the index on the two columns."""
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for a, b in pairs:
+        grouped[a].append(b)
+    return or_(false(), *(and_(first == a, second.in_(bs)) for a, bs in grouped.items()))
+
+
+def select_pairs(
+    conn: Connection, query: Any, first: Any, second: Any, pairs: Iterable[tuple[Any, Any]]
+) -> list[Any]:
+    rows: list[Any] = []
+    for part in batches(pairs):
+        rows += conn.execute(query.where(pairs_in(first, second, part))).all()
+    return rows
+
+
 def delete_in(conn: Connection, table: Table, column: Any, values: Iterable[Any]) -> int:
     return sum(
         conn.execute(delete(table).where(column.in_(part))).rowcount for part in batches(values)
@@ -37,12 +57,9 @@ def erase_quarantined(
     """The quarantine entries of later versions of the records (held whole beside them), and
     the entries whose excerpt shows one of ``shown`` (a scan: a single erasure's)."""
     pairs = [(table, key) for table, keys in records.items() for key in keys]
-    entries: set[str] = set()
-    for part in batches(pairs):
-        held = select(_HELD.c.quarantine_key).where(
-            tuple_(_HELD.c.record_table, _HELD.c.record_key).in_(part)
-        )
-        entries |= {row[0] for row in conn.execute(held)}
+    held = select(_HELD.c.quarantine_key)
+    found = select_pairs(conn, held, _HELD.c.record_table, _HELD.c.record_key, pairs)
+    entries = {row[0] for row in found}
     for part in batches(value for value in shown if value):
         showing = or_(*(_contains(conn, _Q.c.excerpt, value) for value in part))
         entries |= {row[0] for row in conn.execute(select(_Q.c.key).where(showing))}
@@ -63,12 +80,12 @@ def erase_subject_values(
     deleted = 0
     for part in batches(theirs):
         kept = select(v.c.kind, v.c.key).where(
-            tuple_(v.c.kind, v.c.key).in_(part), v.c.app_ref.not_in(list(app_ids) or [-1])
+            pairs_in(v.c.kind, v.c.key, part), v.c.app_ref.not_in(list(app_ids) or [-1])
         )
         shared = {tuple(row) for row in conn.execute(kept)}
         gone = [pair for pair in part if pair not in shared]
         if gone:
-            where = tuple_(s.c.kind, s.c.key).in_(gone)
+            where = pairs_in(s.c.kind, s.c.key, gone)
             deleted += conn.execute(delete(s).where(where)).rowcount
     return {"report_subject_values": deleted}
 
@@ -137,7 +154,7 @@ def _erase_edges(
         gone = set(app_keys)
         pairs = [(a, b) for a, b in citing if a in gone or b in gone]
         for pair_part in batches(pairs):
-            where = and_(edges.c.stage == "identity", tuple_(edges.c.a, edges.c.b).in_(pair_part))
+            where = and_(edges.c.stage == "identity", pairs_in(edges.c.a, edges.c.b, pair_part))
             deleted += conn.execute(delete(edges).where(where)).rowcount
         grouped = and_(
             edges.c.stage.in_(["network", "borrowed"]),
