@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     )
     erasure_key: SecretStr | None = Field(
         None,
-        description="the key of erasure tombstones (HMAC-SHA256 of what an erasure removed, "
+        description="the key of erasure tombstones (keyed hashes of what an erasure removed, "
         "which ingest honours); required to erase, and to ingest into a store that holds them",
     )
     retention_days: int | None = Field(

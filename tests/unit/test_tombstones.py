@@ -8,17 +8,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from fauxhire.domain import Provenance
+from fauxhire.domain.erasure import tombstone_digest, tombstone_key
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.domain.records import EmployerReport, ReportSubject
 from fauxhire.domain.values import Value, ValueKind
-from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.services.tombstones import CODE, TombstoneFilter
 from fauxhire.store.prepare import Prepared, Preparer
 from support.records import application
 
 KEY = b"unit key"
 ERASED = frozenset(
-    keyed_hash(KEY, kind, value)
+    tombstone_digest(tombstone_key(KEY), kind, value)
     for kind, value in (
         ("email", "gone@example.com"),
         ("phone", "+15550100"),

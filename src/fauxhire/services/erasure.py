@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, TypeVar
 
-from fauxhire.domain.erasure import Selector
+from fauxhire.domain.erasure import Selector, tombstone_digest, tombstone_key
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.errors import ConfigError
 from fauxhire.ports import AuditEvent, Erased, ErasureStore
@@ -122,7 +122,8 @@ def erase_applicant(
 
 def tombstones(key: bytes, erased: Erased) -> list[tuple[str, str]]:
     """(kind, digest) of each value ingest must not take in again."""
-    return [(kind, keyed_hash(key, kind, value)) for kind, value in erased.erased_values]
+    derived = tombstone_key(key)
+    return [(kind, tombstone_digest(derived, kind, value)) for kind, value in erased.erased_values]
 
 
 def count_records(counts: dict[str, int]) -> tuple[str, ...]:

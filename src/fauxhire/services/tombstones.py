@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from fauxhire.domain.erasure import tombstone_digest, tombstone_key
 from fauxhire.domain.quarantine import Quarantined
-from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.errors import ConfigError
 from fauxhire.ports import ErasureStore
 from fauxhire.services.erasure import KEY_SETTING
@@ -40,8 +40,8 @@ class TombstoneFilter:
     """Quarantines the records of erased applicants, and strips an erased applicant's values
     from an employer report's subject (the report itself stays: it is another's record)."""
 
-    def __init__(self, key: bytes, digests: frozenset[str]) -> None:
-        self._key = key
+    def __init__(self, secret: bytes, digests: frozenset[str]) -> None:
+        self._key = tombstone_key(secret)
         self._digests = digests
         self._columns = {
             table: {name: i for i, name in enumerate(mapping.columns)}
@@ -49,7 +49,7 @@ class TombstoneFilter:
         }
 
     def _erased(self, kind: str, value: object) -> bool:
-        return isinstance(value, str) and keyed_hash(self._key, kind, value) in self._digests
+        return isinstance(value, str) and tombstone_digest(self._key, kind, value) in self._digests
 
     def check(self, record: Prepared) -> Prepared | Quarantined:
         """The record as it may be stored, or its quarantine entry."""

@@ -367,7 +367,9 @@ erasure_tombstones = Table(
     metadata,
     # What an erasure removed, as keyed hashes (domain/erasure.py): ingest skips a record that
     # matches one, so a later file does not bring the person back. Never the values themselves.
-    Column("digest", String(64), primary_key=True),  # HMAC-SHA256 of "kind:value"
+    Column(
+        "digest", String(64), primary_key=True
+    ),  # keyed BLAKE2b-256 of "kind:value" (domain.erasure)
     Column("kind", String(16), nullable=False),  # email | phone | application | candidate
     Column("erased_at", UtcDateTime, nullable=False),
 )
