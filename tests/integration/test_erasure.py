@@ -123,9 +123,28 @@ def _counts(store: SqlStore) -> dict[str, int]:
     return {table: store.count(table) for table in RECORD_TABLES}
 
 
-def test_erasure_by_email_leaves_no_value_and_the_audit_chain_verifies(world: World) -> None:
+def _held_version(world: World, app_key: str, folder: Path) -> None:
+    """The application's file again with its job title changed: a conflicting duplicate,
+    quarantined and its version held whole (the applicant's values with it)."""
+    source, title = _one(
+        world.store, f"SELECT prov_file, job_title FROM applications WHERE key = '{app_key}'"
+    )
+    changed = folder / source
+    changed.parent.mkdir(parents=True)
+    original = (world.folder / source).read_text(encoding="utf-8")
+    changed.write_text(original.replace(title, f"{title} II"), encoding="utf-8")
+    shutil.copy(world.folder / "companies.csv", folder / "companies.csv")  # already ingested
+    run_pipeline(world.store, folder, world.plan)
+    held = s.held_records.c.record_key == app_key
+    assert world.store.count("held_records", held) == 1
+
+
+def test_erasure_by_email_leaves_no_value_and_the_audit_chain_verifies(
+    world: World, tmp_path: Path
+) -> None:
     store = world.store
     app_key, _, _, work_email = _hired_and_interviewed(store)
+    _held_version(world, app_key, tmp_path / "changed")
     values = _values(store, app_key)
     email = next(display for kind, _, display in values if kind == "email")
     applications = _holders(store, "email", next(k for kind, k, _ in values if kind == "email"))
@@ -136,6 +155,7 @@ def test_erasure_by_email_leaves_no_value_and_the_audit_chain_verifies(world: Wo
     ]  # fmt: skip
     needles = {n for _, key, display in gone for n in (key, display)} | {work_email}
     assert needles and all(_tables_holding(store, n) for n in needles)
+    assert "held_records.children" in _tables_holding(store, email)  # the held version's
     before = _counts(store)
     selector = parse_selector("email", [email.upper()])  # any spelling finds the stored key
 
@@ -145,6 +165,7 @@ def test_erasure_by_email_leaves_no_value_and_the_audit_chain_verifies(world: Wo
     )  # fmt: skip
     assert not preview.applied and preview.counts["applications"] == len(applications)
     assert preview.counts["hires"] >= 1 and preview.counts["signin_events"] >= 1
+    assert preview.counts["held_records"] >= 1 and preview.counts["quarantine"] >= 1
     assert _counts(store) == before  # the preview deleted nothing
 
     done = erase_applicant(

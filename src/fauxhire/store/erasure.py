@@ -76,7 +76,10 @@ def erase_records(
             "signin_events": tuple(sorted(signins)),
             "hires": tuple(sorted(row.key for row in hires)),
         }
-        shown = {v.display for v in values} | {v.key for v in values} | set(emails)
+        # E-mails and phones only: an address or a URL may be short enough ("Austin, TX")
+        # to be part of other people's quarantined excerpts.
+        contact = [v for v in values if v.kind in _TOMBSTONE_KINDS]
+        shown = {v.display for v in contact} | {v.key for v in contact} | set(emails)
         counts = erase_quarantined(conn, records, shown if thorough else set())
         if thorough:
             counts |= erase_subject_values(conn, [(v.kind, v.key) for v in values], ids)
