@@ -15,6 +15,8 @@ name the request, not the person).
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,7 @@ from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.errors import ConfigError
 from fauxhire.ports import AuditEvent, Erased, ErasureStore
 
+log = logging.getLogger(__name__)
 KEY_SETTING: Final = "erasure_key"  # the setting (FAUXHIRE_ERASURE_KEY) tombstones are keyed by
 _RECORD_DIGEST: Final = 24  # hex characters of a record key's keyed hash in the audit trail
 T = TypeVar("T")
@@ -113,7 +116,14 @@ def erase_applicant(
         event = _event(actor, "erase", selector, purpose, now, erased, key)
         return erased, added, store.append_audit(event)
 
+    started = time.perf_counter()
     erased, added, event_id = rolled_back(store, work, keep=confirm)
+    log.info(
+        "erasure%s: %d rows in %.2f s",
+        "" if confirm else " (preview, rolled back)",
+        sum(erased.counts.values()),
+        time.perf_counter() - started,
+    )
     if not confirm:
         preview = _event(actor, "erase:preview", selector, purpose, now, erased, key)
         event_id = store.append_audit(preview)
