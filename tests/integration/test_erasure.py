@@ -305,3 +305,24 @@ def _aware(value: Any) -> Any:
     if isinstance(value, str):  # SQLite's text form
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_long_lookups_stay_within_sqlites_expression_depth(db_url: str) -> None:
+    """Retention's batches name thousands of identities and values at once: each OR chain is
+    cut short of SQLite's limit of 1,000 on an expression's depth."""
+    from fauxhire.store.erasure_outputs import erase_quarantined, select_pairs
+
+    store = SqlStore.open(db_url)
+    try:
+        many = {f"x{n}@example.com" for n in range(1500)}
+        with store.transaction("test") as conn:
+            assert erase_quarantined(conn, {}, many) == dict.fromkeys(
+                ("quarantine_decisions", "held_records", "quarantine"), 0
+            )
+            pairs = [(f"c-{n}", f"p-{n}") for n in range(1500)]
+            a = s.applications
+            assert (
+                select_pairs(conn, select(a.c.key), a.c.company_id, a.c.candidate_id, pairs) == []
+            )
+    finally:
+        store.close()

@@ -18,12 +18,16 @@ from fauxhire.store.writer import ID_BATCH
 _Q, _HELD = schema.quarantine, schema.held_records
 _DECIDED = schema.quarantine_decisions
 _NAMES = "name"  # a report's names are not erased with a person: a borrowed one is another's
+# Terms of one OR chain: SQLite parses ``a OR b OR ...`` into a tree as deep as it is long, and
+# refuses one deeper than 1,000 ("Expression tree is too large"), which retention's batches of
+# thousands of identities reached.
+OR_BATCH = 200
 
 
-def batches(values: Iterable[Any]) -> Iterator[list[Any]]:
+def batches(values: Iterable[Any], size: int = ID_BATCH) -> Iterator[list[Any]]:
     ordered = sorted(set(values))
-    for start in range(0, len(ordered), ID_BATCH):
-        yield ordered[start : start + ID_BATCH]
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
 
 def pairs_in(first: Any, second: Any, pairs: Iterable[tuple[Any, Any]]) -> Any:
@@ -40,7 +44,7 @@ def select_pairs(
     conn: Connection, query: Any, first: Any, second: Any, pairs: Iterable[tuple[Any, Any]]
 ) -> list[Any]:
     rows: list[Any] = []
-    for part in batches(pairs):
+    for part in batches(pairs, OR_BATCH):
         rows += conn.execute(query.where(pairs_in(first, second, part))).all()
     return rows
 
@@ -60,7 +64,7 @@ def erase_quarantined(
     held = select(_HELD.c.quarantine_key)
     found = select_pairs(conn, held, _HELD.c.record_table, _HELD.c.record_key, pairs)
     entries = {row[0] for row in found}
-    for part in batches(value for value in shown if value):
+    for part in batches((value for value in shown if value), OR_BATCH):
         showing = or_(*(_contains(conn, _Q.c.excerpt, value) for value in part))
         entries |= {row[0] for row in conn.execute(select(_Q.c.key).where(showing))}
     return {
@@ -78,7 +82,7 @@ def erase_subject_values(
     v, s = schema.applicant_values, schema.report_subject_values
     theirs = sorted({pair for pair in values if pair[0] != _NAMES})
     deleted = 0
-    for part in batches(theirs):
+    for part in batches(theirs, OR_BATCH):
         kept = select(v.c.kind, v.c.key).where(
             pairs_in(v.c.kind, v.c.key, part), v.c.app_ref.not_in(list(app_ids) or [-1])
         )
@@ -153,7 +157,7 @@ def _erase_edges(
         citing = conn.execute(select(edges.c.a, edges.c.b).where(of_group)).all()
         gone = set(app_keys)
         pairs = [(a, b) for a, b in citing if a in gone or b in gone]
-        for pair_part in batches(pairs):
+        for pair_part in batches(pairs, OR_BATCH):
             where = and_(edges.c.stage == "identity", pairs_in(edges.c.a, edges.c.b, pair_part))
             deleted += conn.execute(delete(edges).where(where)).rowcount
         grouped = and_(
@@ -179,7 +183,7 @@ def _erase_reports(conn: Connection, subjects: Sequence[str]) -> int:
     not anonymised shows their names); the report is made again from what remains."""
     t = schema.reports
     deleted = 0
-    for part in batches(subjects):
+    for part in batches(subjects, OR_BATCH):
         listing = or_(*(_contains(conn, t.c.figures, f'"{subject}"') for subject in part))
         deleted += conn.execute(delete(t).where(listing)).rowcount
     return deleted
