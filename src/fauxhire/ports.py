@@ -295,12 +295,10 @@ class ErasureStore(AuditLog, Protocol):
         for one person's erasure; retention's batches skip it)."""
         ...
 
-    def expired_applications(
-        self, before: datetime, *, hold_before: datetime | None, after: str, limit: int
-    ) -> list[str]:
-        """Up to ``limit`` keys above ``after`` of applications made before ``before``, in key
-        order; those of identities with confirmed fraud only when made before ``hold_before``
-        (None: held until erased on request)."""
+    def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:
+        """The keys of applications made before ``before``, in key order; those of identities
+        with confirmed fraud only when made before ``hold_before`` (None: held until erased
+        on request)."""
         ...
 
     def erase_expired_observations(

@@ -62,13 +62,11 @@ def apply_retention(
 
     def run() -> dict[str, int]:
         totals: Counter[str] = Counter()
-        after = ""
-        while keys := store.expired_applications(
-            before, hold_before=hold_before, after=after, limit=batch
-        ):
+        expired = store.expired_applications(before, hold_before=hold_before)
+        for start in range(0, len(expired), batch):
+            keys = expired[start : start + batch]
             with store.unit_of_work():  # a batch a unit: inside a dry run's, its part
                 totals.update(store.erase_records(keys, thorough=False).counts)
-            after = keys[-1]
             advanced(len(keys))
         with store.unit_of_work():
             totals.update(store.erase_expired_observations(before, hold_before=hold_before))

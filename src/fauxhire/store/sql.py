@@ -201,12 +201,8 @@ class SqlStore(Store):
     ) -> Erased:
         return erasure.erase_records(self, applications, emails=emails, thorough=thorough)
 
-    def expired_applications(
-        self, before: datetime, *, hold_before: datetime | None, after: str, limit: int
-    ) -> list[str]:
-        return erasure.expired_applications(
-            self, before, hold_before=hold_before, after=after, limit=limit
-        )
+    def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:
+        return erasure.expired_applications(self, before, hold_before=hold_before)
 
     def erase_expired_observations(
         self, before: datetime, *, hold_before: datetime | None
