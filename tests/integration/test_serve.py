@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 
 from fauxhire.api.actions import actions
 from fauxhire.api.app import create_app, protected, public
+from fauxhire.api.erasures import erasures
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
 
@@ -176,8 +177,9 @@ def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> N
     """The app serves two routers, the public one (liveness and readiness) and the protected
     one, whose every route answers 401 before its own code runs."""
     assert {r.path for r in public.routes} == PUBLIC
-    assert len(create_app("sqlite://").routes) == 4  # the routers, nothing else
-    guarded = [r for r in (*protected.routes, *actions.routes) if isinstance(r, APIRoute)]
+    assert len(create_app("sqlite://").routes) == 5  # the routers, nothing else
+    routers = (*protected.routes, *actions.routes, *erasures.routes)
+    guarded = [r for r in routers if isinstance(r, APIRoute)]
     assert "/v1/whoami" in {r.path for r in guarded}
     for route in guarded:
         path = route.path.replace("{identity_id}", "i-1").replace("{network_id}", "net-1")
