@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from pydantic import SecretStr
+
 from fauxhire.assess.ruleset import LoadedRuleset, Problem
 from fauxhire.errors import ConfigError
 from fauxhire.project import PROJECT_FILE
@@ -64,6 +66,7 @@ class Config:
     linker: Linker
     community_key: bytes | None  # the sharing community's key for keyed hashes (HMAC-SHA256)
     oidc: OidcVerifier | None  # the IdP's access tokens, beside API keys (None: keys only)
+    erasure_key: bytes | None  # the key of erasure tombstones (services/erasure.py)
 
     @property
     def ingest(self) -> IngestOptions:
@@ -73,6 +76,7 @@ class Config:
             workers=settings.workers,
             max_field_bytes=settings.max_field_bytes,
             limits=settings.input_limits(),
+            erasure_key=self.erasure_key,
         )
 
     def load_ruleset(self, path: Path | None = None) -> LoadedRuleset:
@@ -124,13 +128,13 @@ def configure(
         settings = settings.model_copy(update={"db": db})
     if log_handler is not None:
         logging.basicConfig(level=settings.log_level.upper(), handlers=[log_handler], force=True)
-    key = settings.community_key
     return Config(
         settings=settings,
         now=clock,
         linker=Linker(),
-        community_key=key.get_secret_value().encode() if key else None,
+        community_key=_secret(settings.community_key),
         oidc=_oidc(settings),
+        erasure_key=_secret(settings.erasure_key),
     )
 
 
@@ -157,10 +161,15 @@ def open_app(
             linker=config.linker,
             community_key=config.community_key,
             oidc=config.oidc,
+            erasure_key=config.erasure_key,
             store=store,
         )
     finally:
         store.close()
+
+
+def _secret(value: SecretStr | None) -> bytes | None:
+    return value.get_secret_value().encode() if value else None
 
 
 def _oidc(settings: Settings) -> OidcVerifier | None:

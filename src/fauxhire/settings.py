@@ -55,6 +55,23 @@ class Settings(BaseSettings):
         description="the sharing community's key for keyed hashes of contact details "
         "(HMAC-SHA256); without it, partner indicators given as keyed hashes cannot match",
     )
+    erasure_key: SecretStr | None = Field(
+        None,
+        description="the key of erasure tombstones (keyed hashes of what an erasure removed, "
+        "which ingest honours); required to erase, and to ingest into a store that holds them",
+    )
+    retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="`fauxhire retention apply` deletes applications made, and meetings and "
+        "sign-ins observed, longer ago than this; unset: kept until erased",
+    )
+    retention_fraud_hold_days: int | None = Field(
+        None,
+        ge=1,
+        description="records of identities with confirmed fraud are kept this long instead "
+        "(longer than retention_days to mean anything); unset: kept until erased on request",
+    )
     report_tech: tuple[str, ...] = Field(
         TECH_DEFAULT,
         description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',

@@ -148,6 +148,7 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     ),
     # The vendor's signature, not a key, lets a delivery in: every key is refused alike.
     "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
+    "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.
@@ -159,6 +160,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/v1/members/{member_id}": {"name": "Globex Corp", "named": True},
     "/v1/screen": {"application": {}},
     "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
+    "/v1/erasures": {"identity": ["i-404"], "purpose": "request 1"},  # a preview of no one
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from fauxhire import bootstrap
 from fauxhire.api import guards
 from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.erasures import erasures
 from fauxhire.api.identities import identities
 from fauxhire.api.members import members
 from fauxhire.api.schemas import (
@@ -180,6 +181,7 @@ def create_app(
     app.include_router(members)
     app.include_router(screening)
     app.include_router(webhooks)
+    app.include_router(erasures)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
 `rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `members`, `audit verify`,
-`webhooks`, `serve`, and the lab's `demo`, `evaluate`.
+`webhooks`, `erase`, `retention apply`, `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -19,6 +19,7 @@ from fauxhire.cli import (
     assess,
     audit,
     disposition,
+    erase,
     export,
     ingest,
     judge,
@@ -27,6 +28,7 @@ from fauxhire.cli import (
     members,
     quarantine,
     report,
+    retention,
     rules,
     run,
     serve,
@@ -56,6 +58,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("assess", assess.assess),
         ("report", report.report),
         ("stats", stats.stats),
+        ("erase", erase.erase),
         ("serve", serve.serve),
     )
     groups = (
@@ -69,6 +72,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("members", members.app),
         ("audit", audit.app),
         ("webhooks", webhooks.app),
+        ("retention", retention.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

@@ -289,6 +289,54 @@ class KeyAdmin(ApiKeys, AuditLog, Protocol):
     def unit_of_work(self) -> AbstractContextManager[None]: ...
 
 
+class Erased(NamedTuple):
+    """What an erasure or a retention batch removed (or, in a preview, would remove)."""
+
+    counts: dict[str, int]  # table -> rows deleted
+    records: dict[str, tuple[str, ...]]  # record table -> the natural keys of those deleted
+    # What ingest must not take in again, as (kind, value): the e-mails and phones the erased
+    # applicants held, their application and candidate keys (domain.erasure.TombstoneKind).
+    erased_values: tuple[tuple[str, str], ...]
+
+
+class ErasureStore(AuditLog, Protocol):
+    """What erasure and retention are given: the records to find and delete, the tombstones,
+    and the audit trail their event goes to, in one unit of work."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+    def applications_selected(self, kind: str, values: Sequence[str]) -> list[str]:
+        """The keys of the applications an erasure selector names (domain.erasure)."""
+        ...
+
+    def erase_records(
+        self, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+    ) -> Erased:
+        """Delete the applications and everything that holds their applicant's data, and the
+        outputs that cite them; with ``emails``, also the records that hold those e-mails
+        unjoined. ``thorough`` also searches quarantine excerpts and report subjects (a scan,
+        for one person's erasure; retention's batches skip it)."""
+        ...
+
+    def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:
+        """The keys of applications made before ``before``, in key order; those of identities
+        with confirmed fraud only when made before ``hold_before`` (None: held until erased
+        on request)."""
+        ...
+
+    def erase_expired_observations(
+        self, before: datetime, *, hold_before: datetime | None
+    ) -> dict[str, int]:
+        """Delete the meeting joins and sign-ins observed before ``before``; counts by table."""
+        ...
+
+    def add_tombstones(self, digests: Sequence[tuple[str, str]], *, at: datetime) -> int:
+        """Store (kind, digest) pairs not yet held; how many were new."""
+        ...
+
+    def tombstone_digests(self) -> frozenset[str]: ...
+
+
 class LinkingStore(BatchInputs, OutcomeWriter, Protocol):
     """What the linking use cases (full and incremental) are given."""
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from fauxhire.errors import IngestError, StoreError
 from fauxhire.ingest import Quarantined, SourceFile
@@ -26,6 +26,9 @@ from fauxhire.store.prepare import Prepared
 from fauxhire.store.rows import KEY_FIELDS
 from fauxhire.store.schema import KEY_SEP
 from fauxhire.store.writer import FileProgress, QuarantineEntry
+
+if TYPE_CHECKING:
+    from fauxhire.services.tombstones import TombstoneFilter
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -79,8 +82,10 @@ class BatchWriter:
         max_bytes: int,
         on_file_done: Callable[[FileJob], None],
         on_items: Callable[[int], None],
+        tombstones: TombstoneFilter | None = None,
     ) -> None:
         self._store = store
+        self._tombstones = tombstones
         self._writer = store.chunk_writer()
         self._fmt = fmt
         self._clock = clock
@@ -100,6 +105,9 @@ class BatchWriter:
         part = self._part(job)
         for item in items:
             record = None if isinstance(item, Quarantined) else item
+            if record is not None and self._tombstones is not None:
+                item = self._tombstones.check(record)
+                record = None if isinstance(item, Quarantined) else item
             if record is not None:
                 identity = (record.table, record.key)
                 if identity in job.seen:

@@ -34,6 +34,7 @@ from fauxhire.services.batches import BatchWriter, FileJob
 from fauxhire.services.file_results import FileResult, IngestSummary, summarise
 from fauxhire.services.input_files import folder_files, readable_files
 from fauxhire.services.parsing import PARALLEL_MIN_BYTES, ParsePool, iter_parsed
+from fauxhire.services.tombstones import TombstoneFilter
 from fauxhire.store import Store
 from fauxhire.store.store import FileEntry, FileState
 
@@ -83,9 +84,10 @@ def ingest_files(
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
     pool: ParsePool | None = None,
+    tombstones: TombstoneFilter | None = None,
 ) -> list[FileResult]:
     """Ingest files of one format, in order. ``company_id`` overrides the company named by
-    file names.
+    file names; ``tombstones`` quarantines the records of erased applicants.
 
     ``workers`` processes parse when there is enough to parse (default: one per core); a
     ``pool`` given is used, and left running, instead. A transaction commits at most
@@ -121,6 +123,7 @@ def ingest_files(
         max_bytes=BATCH_BYTES,
         on_file_done=done,
         on_items=progress.advanced,
+        tombstones=tombstones,
     )
     _read_and_write(store, fmt, context, list(jobs.values()), writer, pool, workers)
     final = unread + _fill_duplicates(results, jobs, states)
@@ -306,6 +309,7 @@ def run_folder(
     workers: int | None = None,
     max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES,
     limits: InputLimits | None = None,
+    tombstones: TombstoneFilter | None = None,
 ) -> list[FileResult]:
     """Ingest a whole input folder; the context is refreshed once companies are in. Worker
     processes, once started, parse for every format after."""
@@ -327,5 +331,6 @@ def run_folder(
                 progress=progress,
                 chunk_size=chunk_size,
                 pool=pool,
+                tombstones=tombstones,
             )
     return results

@@ -33,6 +33,7 @@ from fauxhire.services.ingest import (
 from fauxhire.services.joins import resolve_joins
 from fauxhire.services.link import LinkSummary
 from fauxhire.services.linker import Linker
+from fauxhire.services.tombstones import tombstone_filter
 from fauxhire.store import SqlStore, Store
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class IngestOptions:
     workers: int | None = None
     max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES
     limits: InputLimits | None = None
+    erasure_key: bytes | None = None  # the key of the store's erasure tombstones, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ def run_pipeline(
             workers=options.workers,
             max_field_bytes=options.max_field_bytes,
             limits=options.limits,
+            tombstones=tombstone_filter(store, options.erasure_key),
         )
     with _stage(seconds, "joins"):
         joins = resolve_joins(store)
@@ -115,7 +118,7 @@ def run_pipeline(
 
 
 def ingest_and_join(
-    store: Store,
+    store: SqlStore,
     fmt: Format,
     paths: Sequence[Path],
     *,
@@ -140,6 +143,7 @@ def ingest_and_join(
         progress=progress,
         chunk_size=options.chunk_size,
         workers=options.workers,
+        tombstones=tombstone_filter(store, options.erasure_key),
     )
     resolve_joins(store)
     return results

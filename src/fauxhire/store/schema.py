@@ -380,3 +380,15 @@ intel_objects = Table(
     Column("raw", JsonText, nullable=False),
     *provenance_columns(),
 )
+
+erasure_tombstones = Table(
+    "erasure_tombstones",
+    metadata,
+    # What an erasure removed, as keyed hashes (domain/erasure.py): ingest skips a record that
+    # matches one, so a later file does not bring the person back. Never the values themselves.
+    Column(
+        "digest", String(64), primary_key=True
+    ),  # keyed BLAKE2b-256 of "kind:value" (domain.erasure)
+    Column("kind", String(16), nullable=False),  # email | phone | application | candidate
+    Column("erased_at", UtcDateTime, nullable=False),
+)

@@ -22,6 +22,7 @@ from fauxhire.ports import (
     AuditEntry,
     AuditEvent,
     Edge,
+    Erased,
     FactFrame,
     Judgement,
     Link,
@@ -37,7 +38,7 @@ from fauxhire.ports.hub import (
     WebhookSecret,
     WebhookTarget,
 )
-from fauxhire.store import api_keys, audit, outputs, subsets, webhooks
+from fauxhire.store import api_keys, audit, erasure, erasure_outputs, outputs, subsets, webhooks
 from fauxhire.store import members as registry
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
@@ -274,3 +275,27 @@ class SqlStore(Store):
 
     def finish_outbox(self, outbox_id: int, *, sent_at: datetime | None, error: str | None) -> None:
         webhooks.finish(self, outbox_id, sent_at=sent_at, error=error)
+
+    # -- ErasureStore -----------------------------------------------------------------------
+
+    def applications_selected(self, kind: str, values: Sequence[str]) -> list[str]:
+        return erasure.applications_selected(self, kind, values)
+
+    def erase_records(
+        self, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+    ) -> Erased:
+        return erasure.erase_records(self, applications, emails=emails, thorough=thorough)
+
+    def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:
+        return erasure.expired_applications(self, before, hold_before=hold_before)
+
+    def erase_expired_observations(
+        self, before: datetime, *, hold_before: datetime | None
+    ) -> dict[str, int]:
+        return erasure.erase_expired_observations(self, before, hold_before=hold_before)
+
+    def add_tombstones(self, digests: Sequence[tuple[str, str]], *, at: datetime) -> int:
+        return erasure_outputs.add_tombstones(self, digests, at=at)
+
+    def tombstone_digests(self) -> frozenset[str]:
+        return erasure_outputs.tombstone_digests(self)

@@ -1,7 +1,7 @@
 """the ATS webhooks: signing secrets, write-back settings, deliveries and the outbox
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05 19:10:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 import fauxhire.store.types
 
-revision = "0015"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
