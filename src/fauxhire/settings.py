@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         description="the sharing community's key for keyed hashes of contact details "
         "(HMAC-SHA256); without it, partner indicators given as keyed hashes cannot match",
     )
+    pii_keyring: Path | None = Field(
+        None,
+        description="the keyring file whose keys seal contact details at rest "
+        "(`fauxhire keys pii init`); default: beside a SQLite store, required for PostgreSQL",
+    )
     report_tech: tuple[str, ...] = Field(
         TECH_DEFAULT,
         description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',
