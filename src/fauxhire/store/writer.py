@@ -278,8 +278,8 @@ class ChunkWriter:
         self, conn: Connection, table: Table, keys: list[str]
     ) -> dict[str, tuple[int, str, str, str, tuple[Any, ...]]]:
         """The stored rows of these keys: id, content hash, file, location and own columns."""
-        names = ("id", "content_hash", "prov_file", "prov_location")
-        names += MAPPINGS_BY_TABLE[table.name].columns
+        own = MAPPINGS_BY_TABLE[table.name].columns
+        names = ("id", "content_hash", "prov_file", "prov_location", *own)
         out = {}
         for start in range(0, len(keys), ID_BATCH):
             batch = tuple(keys[start : start + ID_BATCH])
