@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from fauxhire import cli
 from fauxhire.bootstrap import open_app
 from fauxhire.cli import app
-from fauxhire.errors import ConfigError
+from fauxhire.errors import ConfigError, NotFound
 from fauxhire.store.database import normalise_url
 from support.records import application  # tests/ is on sys.path (its conftest.py)
 
@@ -96,3 +96,27 @@ def test_a_named_keyring_that_is_missing_is_refused(
     with pytest.raises(ConfigError, match="fauxhire keys pii init") as raised, open_app(store):
         pass
     assert raised.value.detail == {"path": str(missing)}
+
+
+def test_show_contacts_decrypts_and_audits_the_read(url: str) -> None:
+    assert _pii(url, "init").exit_code == 0
+    with open_app(url) as opened:
+        email = "Alex.E@Example.com"
+        given = [application("a-1", email=email, phone="+1 512 555 0101")]
+        opened.store.write_records(given, now=opened.now())
+    linked = runner.invoke(app, ["link", "--db", url])
+    assert linked.exit_code == 0, linked.output
+    with open_app(url, read_only=True) as opened:
+        (identity,) = [link.identity_id for link in opened.store.links()]
+    shown = runner.invoke(app, ["show", "contacts", identity, "--by", "ana", "--db", url])
+    assert shown.exit_code == 0, shown.output
+    assert "Alex.E@Example.com" in shown.stdout and "+1 512 555 0101" in shown.stdout
+    with open_app(url, read_only=True) as opened:
+        (event,) = opened.store.audit_events()
+    assert (event.actor, event.action, event.subject) == (
+        "ana",
+        "contacts:read",
+        f"identity:{identity}",
+    )
+    unknown = runner.invoke(app, ["show", "contacts", "i-none", "--db", url])
+    assert isinstance(unknown.exception, NotFound)
