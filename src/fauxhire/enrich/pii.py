@@ -21,13 +21,14 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, Field, ValidationError
 
 from fauxhire.errors import ConfigError, FauxhireError
+
+if TYPE_CHECKING:  # imported when a value is first sealed or opened: not by every command
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX: Final = "pii1:"
 NONCE_BYTES: Final = 12  # AES-GCM's own size; random, so 2^32 values a key stay far from reuse
@@ -129,9 +130,17 @@ class Sealer:
     def __init__(self, keyring: Keyring) -> None:
         self.active_id = keyring.active.key_id
         self.key_ids = tuple(k.key_id for k in keyring.keys)
-        self._ciphers = {k.key_id: AESGCM(base64.b64decode(k.secret)) for k in keyring.keys}
-        self._active = self._ciphers[self.active_id]
+        self._secrets = {k.key_id: base64.b64decode(k.secret) for k in keyring.keys}
+        self._ciphers: dict[str, AESGCM] = {}
         self._head = f"{PREFIX}{self.active_id}:"
+
+    def _cipher(self, key_id: str) -> AESGCM | None:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None and key_id in self._secrets:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            cipher = self._ciphers[key_id] = AESGCM(self._secrets[key_id])
+        return cipher
 
     def __repr__(self) -> str:
         return f"Sealer(active={self.active_id!r})"
@@ -141,7 +150,9 @@ class Sealer:
         randomness gives the nonces of the whole batch."""
         nonces = os.urandom(NONCE_BYTES * len(values))
         aad = column.encode()
-        encrypt, encode, head = self._active.encrypt, binascii.b2a_base64, self._head
+        active = self._cipher(self.active_id)
+        assert active is not None  # the keyring holds its active key
+        encrypt, encode, head = active.encrypt, binascii.b2a_base64, self._head
         out: list[str | None] = []
         for index, value in enumerate(values):
             if value is None:
@@ -154,14 +165,16 @@ class Sealer:
 
     def open_many(self, values: Sequence[str | None], column: str) -> list[str | None]:
         """``values`` opened; a plain value (from before encryption) is given back as it is."""
-        aad = column.encode()
-        return [None if v is None else self._open(v, aad, column) for v in values]
+        from cryptography.exceptions import InvalidTag
 
-    def _open(self, value: str, aad: bytes, column: str) -> str:
+        aad = column.encode()
+        return [None if v is None else self._open(v, aad, column, InvalidTag) for v in values]
+
+    def _open(self, value: str, aad: bytes, column: str, invalid: type[Exception]) -> str:
         if not value.startswith(PREFIX):
             return value
         key_id, _, body = value[len(PREFIX) :].partition(":")
-        cipher = self._ciphers.get(key_id)
+        cipher = self._cipher(key_id)
         if cipher is None:
             raise PiiError(
                 f"{column} is sealed under key {key_id!r}, which the PII keyring does not hold "
@@ -172,7 +185,7 @@ class Sealer:
         try:
             sealed = base64.b64decode(body, validate=True)
             plain = cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
-        except (InvalidTag, binascii.Error, ValueError):
+        except (invalid, binascii.Error, ValueError):
             raise PiiError(
                 f"{column}: a value sealed under key {key_id!r} does not open: it was altered, "
                 "or the keyring's key of that id is another",
