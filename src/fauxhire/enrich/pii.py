@@ -107,14 +107,19 @@ def save_keyring(path: Path, keyring: Keyring, *, replace: bool) -> None:
     leaves the old file whole. Without ``replace``, an existing file is refused."""
     if path.exists() and not replace:
         raise ConfigError(f"a PII keyring exists at {path} already: rotate it", path=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(keyring.model_dump_json(indent=2))
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(keyring.model_dump_json(indent=2))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        reason = f"cannot write the PII keyring {path}: {exc.strerror}"
+        raise ConfigError(reason, path=str(path)) from exc
 
 
 def key_id_of(value: str) -> str | None:
