@@ -3,6 +3,10 @@
 PostgreSQL tests use the server named by FAUXHIRE_TEST_PG_URL (``.ci/run`` sets it); each test
 gets a database of its own, dropped afterwards. Without the variable they skip and say why,
 unless FAUXHIRE_REQUIRE_PG is set (CI), when a missing server fails the run.
+
+Every test runs with one PII keyring of the session, named by FAUXHIRE_PII_KEYRING (inherited
+by the commands tests start), so stores on PostgreSQL open as production ones do, and the
+stores ``open_store`` opens seal contact details as the product's do.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -18,6 +23,7 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
+from fauxhire.enrich.pii import Keyring, Sealer, load_keyring, save_keyring
 from fauxhire.store import SqlStore, Store
 
 # Tests check behaviour, not speed (that is bench/'s): on a shared machine under load one
@@ -28,6 +34,26 @@ settings.load_profile("fauxhire")
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 PG_ENV = "FAUXHIRE_TEST_PG_URL"
 OpenStore = Callable[[str], Store]
+PII_KEYRING_ENV = "FAUXHIRE_PII_KEYRING"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pii_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's PII keyring file, named in the environment while the tests run."""
+    path = tmp_path_factory.mktemp("pii") / "keyring.json"
+    save_keyring(path, Keyring.new(datetime(2026, 1, 1, tzinfo=UTC)), replace=False)
+    before = os.environ.get(PII_KEYRING_ENV)
+    os.environ[PII_KEYRING_ENV] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop(PII_KEYRING_ENV, None)
+    else:
+        os.environ[PII_KEYRING_ENV] = before
+
+
+@pytest.fixture(scope="session")
+def pii_sealer(pii_keyring: Path) -> Sealer:
+    return Sealer(load_keyring(pii_keyring, PII_KEYRING_ENV))
 
 
 def pg_admin_url() -> str | None:
@@ -74,12 +100,13 @@ def pg_url_2() -> Iterator[str]:
 
 
 @pytest.fixture
-def open_store() -> Iterator[Callable[[str], Store]]:
-    """Opens stores by URL and closes them all when the test ends."""
+def open_store(pii_sealer: Sealer) -> Iterator[Callable[[str], Store]]:
+    """Opens stores by URL, with the session's keyring, and closes them all when the test
+    ends."""
     opened: list[Store] = []
 
     def _open(url: str) -> Store:
-        store = SqlStore.open(url)
+        store = SqlStore.open(url, sealer=pii_sealer)
         opened.append(store)
         return store
 

@@ -35,6 +35,7 @@ from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
 from fauxhire.services.yaml_bounds import check_ruleset_file_size
 from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
 from fauxhire.store import SqlStore
+from fauxhire.store.keyring_file import keyring_path, open_sealer
 
 if TYPE_CHECKING:  # imported when an issuer is configured: JWT and crypto cost every command 90 ms
     from fauxhire.services.oidc import OidcVerifier
@@ -150,11 +151,17 @@ def open_app(
     closed on leaving. A use case that only reads opens it ``read_only``: the store must
     exist, and nothing is written to it (not even a migration)."""
     config = configure(db, log_handler=log_handler, clock=clock)
+    settings = config.settings
     try:
-        store = SqlStore.open(config.settings.db, read_only=read_only)
+        keyring_path(settings.db, settings.pii_keyring)  # PostgreSQL without one: refused first
+        store = SqlStore.open(settings.db, read_only=read_only)
     except ConfigError as exc:
         raise ConfigError(f"{exc.message} ({_db_origin(db)})", **exc.detail) from exc
     try:
+        # After the store: a keyring made beside a SQLite file only once the file is a store.
+        store.sealer = open_sealer(
+            settings.db, settings.pii_keyring, write=not read_only, now=config.now()
+        )
         yield App(
             settings=config.settings,
             now=config.now,

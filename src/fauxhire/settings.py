@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="records of identities with confirmed fraud are kept this long instead "
         "(longer than retention_days to mean anything); unset: kept until erased on request",
     )
+    pii_keyring: Path | None = Field(
+        None,
+        description="the keyring file whose keys seal contact details at rest "
+        "(`fauxhire keys pii init`); default: beside a SQLite store, required for PostgreSQL",
+    )
     report_tech: tuple[str, ...] = Field(
         TECH_DEFAULT,
         description='NAICS code prefixes the report counts as tech, as JSON: ["51", "5415"]',

@@ -190,6 +190,8 @@ def _step_env(step: Step, places: dict[str, str]) -> dict[str, str]:
     # The developer's own FAUXHIRE_ settings (a --db, a ruleset) must not change a case.
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAUXHIRE_")}
     env.update({"COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"})
+    # But the session's PII keyring (conftest.py): a PostgreSQL store is refused without one.
+    env["FAUXHIRE_PII_KEYRING"] = os.environ["FAUXHIRE_PII_KEYRING"]
     env.update({k: _fill(v, places) for k, v in step.env.items()})
     return env
 

@@ -23,6 +23,7 @@ from fauxhire.store import Store
 from fauxhire.store import schema as s
 from fauxhire.store.database import make_engine, migrate
 from fauxhire.store.schema import join_key
+from fauxhire.store.sealed import RowSealer
 from fauxhire.store.writer import FileProgress, QuarantineEntry
 from support.records import application  # tests/ is on sys.path (its conftest.py)
 
@@ -104,7 +105,9 @@ def test_the_later_version_is_held_whole_beside_its_entry(store: Store) -> None:
     assert held["record_table"] == "applications"
     assert held["row"]["job_title"] == "Payroll"
     assert held["row"]["prov_file"] == "applications/export-2.jsonl"
-    assert sorted(held["children"]["applicant_values"]) == [
+    sealed = held["children"]["applicant_values"]
+    assert all(display.startswith("pii1:") for _, _, display in sealed)  # held encrypted too
+    assert sorted(RowSealer(store.sealer).open_children(held["children"])["applicant_values"]) == [
         ["email", "new@example.com", "new@example.com"],
         ["phone", "+15550100", "+1 555 0100"],
     ]
@@ -139,7 +142,9 @@ def test_accepting_replaces_the_record_and_its_children_with_the_later_provenanc
     assert decision["reason"] == "the ATS export of March is right"
     kept = decision["replaced"]  # nothing that went in is lost
     assert kept["row"]["job_title"] == "Backend Engineer"
-    assert ["email", "a@example.com", "a@example.com"] in kept["children"]["applicant_values"]
+    assert "a@example.com" not in [d for *_, d in kept["children"]["applicant_values"]]
+    opened = RowSealer(store.sealer).open_children(kept["children"])
+    assert ["email", "a@example.com", "a@example.com"] in opened["applicant_values"]
     (listed,) = quarantine_entries(store)
     assert listed["pending"] is False
     assert listed["decision"]["decision"] == "accepted"

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from fauxhire.cli import pii_keys
 from fauxhire.cli.console import err, group, open_app, out
 from fauxhire.cli.options import DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
@@ -17,8 +18,10 @@ from fauxhire.terminal import cells
 
 app = group(
     "The API's keys (`fauxhire serve`): create one for a person or a system, with a role and "
-    "for a member role its member company; list them; revoke one."
+    "for a member role its member company; list them; revoke one. `fauxhire keys pii`: the "
+    "keyring that seals contact details at rest."
 )
+app.add_typer(pii_keys.app, name="pii")
 
 ByOption = Annotated[
     str | None,

@@ -1,14 +1,16 @@
-"""`fauxhire show identity|network ID`: why records are linked, in words."""
+"""`fauxhire show identity|network ID`: why records are linked, in words; `fauxhire show
+contacts ID`: an identity's contact details, decrypted and audited."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.table import Table
 
 from fauxhire.cli.console import group, open_app, out
-from fauxhire.cli.options import DbOption
+from fauxhire.cli.options import DbOption, analyst_or_os_user
 from fauxhire.domain.evidence import MISSING_LEVEL, ComparisonEvidence, E, SharedEvidence
 from fauxhire.terminal import cells, inert
 
@@ -44,6 +46,38 @@ def show_identity_command(identity_id: str, db: DbOption = None) -> None:
     out.print(table)
     _print_edges(view.edges, _print_identity_edge)
     _print_borrowed(identity_id, view.borrowed)
+
+
+@app.command("contacts")
+def show_contacts_command(
+    identity_id: str,
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why you read them, for the audit trail.")
+    ] = "review",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who reads them, for the audit trail (default: the OS user)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The contact details of an identity's applications as given, decrypted (the store keeps
+    them encrypted: docs/security.md). Each read is an event in the audit trail."""
+    from fauxhire.services.contacts import read_contacts
+
+    with open_app(db) as opened:
+        contacts = read_contacts(
+            opened.store,
+            identity_id,
+            actor=analyst_or_os_user(by),
+            purpose=purpose,
+            now=opened.now(),
+        )
+    table = Table(title=f"identity {identity_id}: contact details ({len(contacts)})")
+    for column in ("application", "kind", "as given"):
+        table.add_column(column, overflow="fold")
+    for c in contacts:
+        table.add_row(*cells(f"{c.company_id}/{c.application_id}", c.kind, c.display))
+    out.print(table)
 
 
 @app.command("network")

@@ -20,6 +20,7 @@ from fauxhire.domain.quarantine import Quarantined
 from fauxhire.store import schema
 from fauxhire.store.rows import JOIN_COLUMNS, KEY_FIELDS, MAPPINGS_BY_TABLE, PREPARED_TAIL
 from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.sealed import MASK, SEALED
 
 if TYPE_CHECKING:
     from fauxhire.store.prepare import Prepared
@@ -43,10 +44,12 @@ def differences(table: str, stored: tuple[Any, ...], new: tuple[Any, ...]) -> di
     (PostgreSQL gives datetimes where the prepared row holds ISO text). Columns a join fills
     in later (``has_meeting``) are not the record's content: a newcomer has them unset."""
     names = MAPPINGS_BY_TABLE[table].columns
+    sealed = SEALED.get(table, ())  # the excerpt is not encrypted: it says they differ, no more
     out = {}
     for name, old, now in zip(names, stored, new, strict=False):
         if name not in JOIN_COLUMNS and _comparable(old) != _comparable(now):
-            out[name] = {"stored": _comparable(old), "new": _comparable(now)}
+            shown = (MASK, MASK) if name in sealed else (_comparable(old), _comparable(now))
+            out[name] = dict(zip(("stored", "new"), shown, strict=True))
     return out
 
 
@@ -63,8 +66,16 @@ def child_differences(
         new = _distinct(name, [row[1:] for row in rows])
         old = _distinct(name, stored.get(name, ()))
         if new != old:
-            out[name] = {"stored": sorted(old - new), "new": sorted(new - old)}
+            out[name] = {"stored": _masked(name, old - new), "new": _masked(name, new - old)}
     return out
+
+
+def _masked(table: str, rows: frozenset[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Child rows for the excerpt, their contact details as presented masked (the normalised
+    key beside them says which value it is)."""
+    columns = [c.name for c in schema.metadata.tables[table].columns][1:]
+    at = {i for i, c in enumerate(columns) if c in SEALED.get(table, ())}
+    return sorted(tuple(MASK if i in at else v for i, v in enumerate(row)) for row in rows)
 
 
 def _distinct(table: str, rows: Iterable[Sequence[Any]]) -> frozenset[tuple[Any, ...]]:

@@ -25,6 +25,7 @@ from fauxhire.store.bulk import insert_rows
 from fauxhire.store.conflicts import CONFLICT_CODE, version_hash
 from fauxhire.store.rows import JOIN_COLUMNS, MAPPINGS_BY_TABLE
 from fauxhire.store.schema import KEY_SEP
+from fauxhire.store.sealed import RowSealer
 from fauxhire.store.store import Store
 
 DECISIONS = ("accepted", "kept")
@@ -124,7 +125,7 @@ def record_decisions(
     by_key = {d.quarantine_key: d for d in decisions}
     with store.transaction("record_quarantine_decisions") as conn:
         for start in range(0, len(replace), BATCH):
-            done = _replace(conn, replace[start : start + BATCH])
+            done = _replace(conn, replace[start : start + BATCH], RowSealer(store.sealer))
             rows = [{**by_key.pop(key)._asdict(), **old} for key, _, old in done]
             conn.execute(insert(schema.quarantine_decisions), rows)
             replaced += [replacement for _, replacement, _ in done]
@@ -139,10 +140,13 @@ def record_decisions(
 BATCH = 1000  # records a statement: well under SQLite's and psycopg's parameter limits
 
 
-def _replace(conn: Connection, keys: list[str]) -> list[tuple[str, Replacement, dict[str, Any]]]:
+def _replace(
+    conn: Connection, keys: list[str], sealing: RowSealer
+) -> list[tuple[str, Replacement, dict[str, Any]]]:
     """Put the held versions of entries in the places of their stored records, keeping each
     record's id (child rows and ``link --new`` go by it). By entry, what was replaced: the
-    places, and the version's hash and rows to keep with the decision."""
+    places, and the version's hash (of the content: its contact details opened) and rows to
+    keep with the decision, sealed as they were."""
     h, q = schema.held_records, schema.quarantine
     held = conn.execute(
         select(h.c.quarantine_key, h.c.record_table, h.c.record_key, h.c.row, h.c.children)
@@ -178,7 +182,7 @@ def _replace(conn: Connection, keys: list[str]) -> list[tuple[str, Replacement, 
                 v.row["prov_file"],
                 v.row["prov_location"],
             )
-            version = version_hash(old.row["content_hash"], old.children)
+            version = version_hash(old.row["content_hash"], sealing.open_children(old.children))
             kept = {"row": old.row, "children": old.children}
             replaced = {"replaced_version": version, "replaced": kept}
             done[v.quarantine_key] = (v.quarantine_key, replacement, replaced)

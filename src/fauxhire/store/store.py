@@ -14,6 +14,7 @@ import psycopg
 from sqlalchemy import Connection, Engine, func, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
+from fauxhire.enrich.pii import Sealer
 from fauxhire.errors import StoreError
 from fauxhire.store import schema
 from fauxhire.store.database import check_readable, make_engine, make_reader, migrate
@@ -66,15 +67,25 @@ def _file_states(
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, sealer: Sealer | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # Seals contact details at rest (store/sealed.py); None writes them in clear.
+        self.sealer = sealer
         self._unit = threading.local()  # the connection of the unit of work under way
 
     @classmethod
-    def open(cls, url: str, *, migrate_schema: bool = True, read_only: bool = False) -> Self:
+    def open(
+        cls,
+        url: str,
+        *,
+        migrate_schema: bool = True,
+        read_only: bool = False,
+        sealer: Sealer | None = None,
+    ) -> Self:
         """The store at ``url``: to write (created when new, migrated when old), or, with
-        ``read_only``, to read as it is (it must exist; nothing is written)."""
+        ``read_only``, to read as it is (it must exist; nothing is written). ``sealer`` seals
+        and opens the contact details (bootstrap gives the keyring's)."""
         if read_only:
             engine = make_reader(url)
             try:
@@ -82,11 +93,11 @@ class Store:
             except BaseException:
                 engine.dispose()
                 raise
-            return cls(engine)
+            return cls(engine, sealer)
         engine = make_engine(url)
         if migrate_schema:
             migrate(engine)
-        store = cls(engine)
+        store = cls(engine, sealer)
         store.ensure_indexes()  # a bulk load killed part-way leaves them dropped
         return store
 
@@ -217,7 +228,7 @@ class Store:
             )
 
     def chunk_writer(self) -> ChunkWriter:
-        return ChunkWriter(self.dialect)
+        return ChunkWriter(self.dialect, self.sealer)
 
     def preparer(self) -> Preparer:
         return Preparer(self.dialect)

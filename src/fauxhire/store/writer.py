@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, bindparam
 
 from fauxhire.domain.quarantine import Quarantined
+from fauxhire.enrich.pii import Sealer
 from fauxhire.store import schema
 from fauxhire.store.bulk import copy_rows
 from fauxhire.store.conflicts import (
@@ -36,11 +37,8 @@ from fauxhire.store.conflicts import (
     version_of,
 )
 from fauxhire.store.prepare import Prepared, apply_converters, converters, sqlite_datetime
-from fauxhire.store.rows import (
-    MAPPINGS_BY_TABLE,
-    PREPARED_TAIL,
-    WRITE_TAIL,
-)
+from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL, WRITE_TAIL
+from fauxhire.store.sealed import RowSealer
 from fauxhire.store.storable import storable_text
 
 ID_BATCH = 1000  # keys a statement: well under SQLite's and psycopg's parameter limits
@@ -74,10 +72,13 @@ class ChunkWriter:
     A batch may hold the records of many files (each row says which): the files' records, their
     quarantine entries and their progress commit together, in one transaction of the caller's.
     No key may appear twice in one batch; the caller starts a new batch before a repeat.
+    Contact details are sealed (``sealed.py``) on their way into a table, opened when read
+    back to compare: prepared rows, their hashes and versions stay those of the content.
     """
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, sealer: Sealer | None = None) -> None:
         self.dialect = dialect
+        self._sealing = RowSealer(sealer)
         self._mark = "?" if dialect == "sqlite" else "%s"
         self._sql: dict[tuple[str, str], str] = {}
         self._quarantine_conv = converters(
@@ -127,7 +128,7 @@ class ChunkWriter:
             self._insert(conn, schema.quarantine, rows, on_conflict="nothing")
         if conflicts:  # after their entries, which they point at
             columns = [c.name for c in schema.held_records.columns]
-            held = [held_record(c) for c in conflicts]
+            held = [self._sealing.seal_held(held_record(c)) for c in conflicts]
             rows = [apply_converters(tuple(h[c] for c in columns), self._held_conv) for h in held]
             self._insert(conn, schema.held_records, rows, on_conflict="nothing")
         moved: dict[int, int] = defaultdict(int)
@@ -172,10 +173,11 @@ class ChunkWriter:
         the stored record are returned as conflicts, and the identical ones left alone."""
         sqlite = self.dialect == "sqlite"
         before = self._max_id(conn, table) if sqlite else 0
+        rows = [(*p.row, file_id, stamp) for file_id, p in group]
         inserted = self._insert(
             conn,
             table,
-            [(*p.row, file_id, stamp) for file_id, p in group],
+            self._sealing.seal_rows(table.name, MAPPINGS_BY_TABLE[table.name].columns, rows),
             on_conflict="keep",
             returning=not sqlite,
         )
@@ -258,8 +260,8 @@ class ChunkWriter:
         parent's id."""
         out: dict[str, dict[int, list[tuple[Any, ...]]]] = {}
         for child, _ in MAPPINGS_BY_TABLE[table.name].children if ids else ():
-            names = ", ".join(c.name for c in child.columns)
-            ref = next(iter(child.columns)).name
+            columns = [c.name for c in child.columns]
+            names, ref = ", ".join(columns), columns[0]
             by_parent: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
             for start in range(0, len(ids), ID_BATCH):
                 batch = tuple(ids[start : start + ID_BATCH])
@@ -267,7 +269,7 @@ class ChunkWriter:
                 found = conn.exec_driver_sql(
                     f"SELECT {names} FROM {child.name} WHERE {ref} IN ({marks})", batch
                 )
-                for parent, *row in found:
+                for parent, *row in self._sealing.open_rows(child.name, columns, list(found)):
                     by_parent[parent].append(tuple(row))
             out[str(child.name)] = by_parent
         return out
@@ -276,17 +278,18 @@ class ChunkWriter:
         self, conn: Connection, table: Table, keys: list[str]
     ) -> dict[str, tuple[int, str, str, str, tuple[Any, ...]]]:
         """The stored rows of these keys: id, content hash, file, location and own columns."""
-        columns = ", ".join(MAPPINGS_BY_TABLE[table.name].columns)
+        own = MAPPINGS_BY_TABLE[table.name].columns
+        names = ("id", "content_hash", "prov_file", "prov_location", *own)
         out = {}
         for start in range(0, len(keys), ID_BATCH):
             batch = tuple(keys[start : start + ID_BATCH])
             marks = ",".join([self._mark] * len(batch))
             found = conn.exec_driver_sql(
-                f"SELECT id, content_hash, prov_file, prov_location, {columns} "
-                f"FROM {table.name} WHERE key IN ({marks})",
+                f"SELECT {', '.join(names)} FROM {table.name} WHERE key IN ({marks})",
                 batch,
             )
-            for ident, content_hash, prov_file, prov_location, *row in found:
+            opened = self._sealing.open_rows(table.name, names, list(found))
+            for ident, content_hash, prov_file, prov_location, *row in opened:
                 out[row[0]] = (ident, content_hash, prov_file, prov_location, tuple(row))
         return out
 
@@ -305,6 +308,7 @@ class ChunkWriter:
                 for row in rows:
                     row[0] = ref  # child rows are lists, made to have their parent's id set
                 flat += rows
+            flat = self._sealing.seal_rows(child_name, [c.name for c in child.columns], flat)
             if flat:
                 self._insert(conn, child, flat, on_conflict="nothing", direct=True)
 
