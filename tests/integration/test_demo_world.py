@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from fauxhire.cli import app
 from fauxhire.errors import ConfigError
+from fauxhire.store import SqlStore
 from fauxhire_lab.services.demo import generate_world
 from fauxhire_lab.world.generate import generate
 from fauxhire_lab.world.spec import HARD_CASE_RATES, WorldSpec, spec_for
@@ -119,7 +120,17 @@ def test_demo_runs_the_pipeline_and_reads_everything(tmp_path: Path) -> None:
     assert "fauxhire demo" in result.output
     # Every stage has run: the demo ends by writing the report, and says where, whole.
     report = out / "report" / "report.html"
-    assert result.output.rstrip().splitlines()[-1] == f"report written: {report}"
+    *_, written, key_line = result.output.rstrip().splitlines()
+    assert written == f"report written: {report}"
+    # Then the analyst key `fauxhire serve` answers to, printed once: the store knows it.
+    token = key_line.removeprefix("API key (analyst, for a week, shown once): ")
+    assert token.startswith("fk_") and "." in token
+    store = SqlStore.open(f"sqlite:///{out}/fauxhire.db")
+    try:
+        [held] = store.api_keys()
+    finally:
+        store.close()
+    assert (held.key_id, held.role) == (token.split(".")[0], "analyst")
     assert report.is_file() and (out / "report" / "report.json").is_file()
     truth = _rows(out / "truth" / "applications.csv")
     stats = CliRunner().invoke(app, ["stats", "--json", "--db", f"sqlite:///{out}/fauxhire.db"])
