@@ -152,7 +152,6 @@ def create_app(
                 linker=opened.linker,
                 community_key=opened.community_key,
             )
-            app.state.screener = screener
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()
             refresher = None

@@ -14,18 +14,11 @@ from fauxhire.bootstrap import App
 from fauxhire.ingest.base import IngestContext
 from fauxhire.services.identity_views import RECOMMENDATION
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen import SCREENERS, Candidate, Screener, prepare
+from fauxhire.services.screen import SCREENERS, Candidate, prepare
 from fauxhire.services.screen_queue import ScreenQueue
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
 screening = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
-
-
-def screener_of(request: Request) -> Screener:
-    """What every screen of this process shares (app.py's lifespan makes it): a screen
-    outside the queue (a webhook's) takes the same lock as the queue's batches."""
-    found: Screener = request.app.state.screener
-    return found
 
 
 def queue_of(request: Request) -> ScreenQueue:

@@ -20,14 +20,14 @@ from starlette.concurrency import run_in_threadpool
 
 from fauxhire.api.auth import opened_app
 from fauxhire.api.schemas import WebhookReceived, errors
-from fauxhire.api.screen import screener_of
+from fauxhire.api.screen import queue_of
 from fauxhire.bootstrap import App
 from fauxhire.domain.webhook_vendors import SIGNATURE_HEADER
 from fauxhire.errors import AuthenticationError, FauxhireError
 from fauxhire.ingest.base import IngestContext
 from fauxhire.ports.hub import Webhooks
 from fauxhire.services.identity_views import RECOMMENDATION
-from fauxhire.services.screen import Screener
+from fauxhire.services.screen_queue import ScreenQueue
 from fauxhire.services.webhook_secrets import verify_signature
 from fauxhire.services.webhooks import SignedDelivery, receive
 from fauxhire.services.writeback import drain_outbox
@@ -76,14 +76,14 @@ def delivered(
     background: BackgroundTasks,
     delivery: Annotated[SignedDelivery, Depends(signed_delivery)],
     opened: Annotated[App, Depends(opened_app)],
-    screener: Annotated[Screener, Depends(screener_of)],
+    screens: Annotated[ScreenQueue, Depends(queue_of)],
 ) -> dict[str, Any]:
     """A webhook delivery from the member's ATS, signed with the member's secret (Greenhouse:
     `Signature: sha256 <hex>`; Ashby: `Ashby-Signature: sha256=<hex>`). Greenhouse's
     `new_candidate_application` and Ashby's `applicationSubmit` are screened; any other event
     is acknowledged and screens nothing. The same body again is answered as a duplicate."""
     received = receive(
-        opened.store, delivery, screener,
+        opened.store, delivery, screens,
         context=IngestContext(company_countries=opened.store.company_countries()),
         now=opened.now(), request_id=getattr(request.state, "request_id", None),
     )  # fmt: skip

@@ -137,25 +137,6 @@ def prepare(
     return Screening(application, caller, purpose or DEFAULT_PURPOSE, request_id)
 
 
-def screen(
-    store: ScreeningStore,
-    candidate: Candidate,
-    caller: Principal,
-    screener: Screener,
-    *,
-    context: IngestContext,
-    now: datetime,
-    purpose: str | None = None,
-    request_id: str | None = None,
-) -> ScreenResult:
-    """One candidate screened alone (``ScreenQueue`` gathers a service's into batches)."""
-    prepared = prepare(candidate, caller, context=context, purpose=purpose, request_id=request_id)
-    [outcome] = screen_batch(store, [prepared], screener, now=now)
-    if isinstance(outcome, FauxhireError):
-        raise outcome
-    return outcome
-
-
 def screen_batch(
     store: ScreeningStore, screenings: Sequence[Screening], screener: Screener, *, now: datetime
 ) -> list[ScreenResult | FauxhireError]:
@@ -277,8 +258,6 @@ def parse_candidate(
             field="application",
             code="one_application",
         )
-    if company is not None and found[0].company_id != company:
-        raise PermissionDenied("a member screens candidates of its own company only")
     return found[0]
 
 

@@ -1,6 +1,7 @@
 """An ATS webhook delivery, once its signature holds (api/webhooks.py checks it first):
-the application read out of the vendor's envelope, screened as the member
-(``services.screen.screen``), the delivery recorded, and the write-back queued.
+the application read out of the vendor's envelope, screened as the member (through the
+process's ``ScreenQueue``, as ``POST /v1/screen``), the delivery recorded, and the write-back
+queued.
 
 Which events screen: Greenhouse's ``new_candidate_application`` and Ashby's
 ``applicationSubmit``. Any other signed event (a ``ping`` when the webhook is saved, an update)
@@ -30,13 +31,8 @@ from fauxhire.errors import IngestError
 from fauxhire.ingest.base import IngestContext
 from fauxhire.ports.hub import Delivery, OutboxItem, Webhooks
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen import (
-    Candidate,
-    CandidateFormat,
-    Screener,
-    ScreeningStore,
-    screen,
-)
+from fauxhire.services.screen import Candidate, CandidateFormat, ScreeningStore, prepare
+from fauxhire.services.screen_queue import ScreenQueue
 from fauxhire.store.schema import join_key, split_key
 
 WEBHOOK_ROLE: Final = "recruiter"
@@ -79,7 +75,7 @@ def webhook_principal(vendor: str, member: str) -> Principal:
 def receive(
     store: WebhookStore,
     delivery: SignedDelivery,
-    screener: Screener,
+    screens: ScreenQueue,
     *,
     context: IngestContext,
     now: datetime,
@@ -101,10 +97,10 @@ def receive(
     caller = webhook_principal(delivery.vendor, delivery.member)
     reader = cast(CandidateFormat, delivery.vendor)  # greenhouse and ashby are screen formats
     candidate = Candidate(reader, envelope.application, delivery.member)
-    result = screen(
-        store, candidate, caller, screener, context=context, now=now, purpose=PURPOSE,
-        request_id=request_id,
-    )  # fmt: skip
+    # Through the process's screening queue, batched with the API's screens.
+    result = screens.screen(
+        prepare(candidate, caller, context=context, purpose=PURPOSE, request_id=request_id)
+    )
     key = join_key((result.application["company_id"], result.application["application_id"]))
     level, identity_id = result.identity.verdict.level, result.identity.identity_id
     queued = None
