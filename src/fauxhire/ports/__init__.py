@@ -103,9 +103,14 @@ class OutcomeReader(Protocol):
         ...
 
     def assessments(
-        self, subject_kind: str | None = None, subject_id: str | None = None
+        self,
+        subject_kind: str | None = None,
+        subject_id: str | None = None,
+        *,
+        subject_ids: Sequence[str] | None = None,
     ) -> list[Assessment]:
-        """Every assessment, or those of one kind of subject, or of one subject (by key)."""
+        """Every assessment, or those of one kind of subject, or of one subject (by key), or
+        of the subjects ``subject_ids`` (by key, in one read)."""
         ...
 
     def latest_link_run(self) -> LinkRun | None: ...

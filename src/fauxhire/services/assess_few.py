@@ -77,10 +77,9 @@ def carried_contributions(
         if DETECTORS[i.detector].store_wide or DETECTORS[i.detector].store_wide_part
     }
     rows = [
-        (identity, item.indicator, families[item.indicator], item.weight, item.detail,
+        (found.subject_id, item.indicator, families[item.indicator], item.weight, item.detail,
          list(item.sources))
-        for identity in identities
-        for found in store.assessments("identity", identity)
+        for found in store.assessments("identity", subject_ids=identities)
         if found.ruleset_hash == ruleset.content_hash
         for item in found.evidence
         if item.indicator in families

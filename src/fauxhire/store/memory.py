@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 import polars as pl
 
 from fauxhire.domain import Record
@@ -43,7 +42,13 @@ from fauxhire.ports import (
 from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
 from fauxhire.store.frames import FACT_QUERIES, QUERIES, frame_of
-from fauxhire.store.memory_frames import assessment_scope, scoped_frame, table_frame
+from fauxhire.store.memory_frames import (
+    assessment_scope,
+    copied,
+    edge_row,
+    scoped_frame,
+    table_frame,
+)
 from fauxhire.store.memory_members import MemoryMembers
 from fauxhire.store.prepare import Preparer, sqlite_datetime
 from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL
@@ -233,12 +238,18 @@ class MemoryStore(MemoryMembers):
         return [outputs.typed_edge(edge) for edge in sorted(found, key=lambda e: -e.score)]
 
     def assessments(
-        self, subject_kind: str | None = None, subject_id: str | None = None
+        self,
+        subject_kind: str | None = None,
+        subject_id: str | None = None,
+        *,
+        subject_ids: Sequence[str] | None = None,
     ) -> list[Assessment]:
         return [
             outputs.typed_assessment(r)
             for r in self._state.assessments
-            if subject_kind in (None, r.subject_kind) and subject_id in (None, r.subject_id)
+            if subject_kind in (None, r.subject_kind)
+            and subject_id in (None, r.subject_id)
+            and (subject_ids is None or r.subject_id in subject_ids)
         ]
 
     def latest_link_run(self) -> LinkRun | None:
@@ -275,7 +286,7 @@ class MemoryStore(MemoryMembers):
         return len(rows)
 
     def replace_edges(self, stage: str, edges: Iterable[Edge]) -> int:
-        new = [_edge_row(edge) for edge in edges]
+        new = [edge_row(edge) for edge in edges]
         with self._writing() as state:
             kept = [r for r in state.rows.get("link_edges", []) if r["stage"] != stage]
             state.rows["link_edges"] = kept + new
@@ -313,7 +324,7 @@ class MemoryStore(MemoryMembers):
                 for k, i, n in links
             ]
             held += new
-            state.rows["link_edges"] += [_edge_row(edge) for edge in edges]
+            state.rows["link_edges"] += [edge_row(edge) for edge in edges]
         return len(new)
 
     def save_link_run(
@@ -326,12 +337,12 @@ class MemoryStore(MemoryMembers):
         now: datetime,
     ) -> int:
         with self._writing() as state:
-            run = LinkRun(len(state.runs) + 1, mode, _copied(model), _copied(summary))
+            run = LinkRun(len(state.runs) + 1, mode, copied(model), copied(summary))
             state.runs.append(run)
         return run.run_id
 
     def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
-        new = [row._replace(evidence=_copied(row.evidence)) for row in rows]
+        new = [row._replace(evidence=copied(row.evidence)) for row in rows]
         with self._writing() as state:
             state.assessments = new
         return len(new)
@@ -340,7 +351,7 @@ class MemoryStore(MemoryMembers):
         subjects = {(row.subject_kind, row.subject_id) for row in rows}
         with self._writing() as state:
             kept = [r for r in state.assessments if (r.subject_kind, r.subject_id) not in subjects]
-            state.assessments = kept + [r._replace(evidence=_copied(r.evidence)) for r in rows]
+            state.assessments = kept + [r._replace(evidence=copied(r.evidence)) for r in rows]
         return len(rows)
 
     # -- AuditLog -----------------------------------------------------------------------------
@@ -385,15 +396,3 @@ class MemoryStore(MemoryMembers):
             if key is not None and key.revoked_at is None:
                 key = state.keys[key_id] = key._replace(revoked_at=at)
             return key
-
-
-def _copied(value: Any) -> Any:
-    """A value as it reads back from JSON text, as the SQL store's does: no shared objects."""
-    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
-
-
-def _edge_row(edge: Edge) -> dict[str, Any]:
-    evidence = edge.evidence
-    return edge._asdict() | {
-        "evidence": orjson.loads(evidence) if isinstance(evidence, str) else _copied(evidence)
-    }

@@ -15,6 +15,7 @@ import polars as pl
 from sqlalchemy import BigInteger, Boolean, Float, Integer
 
 from fauxhire.domain.normalise import name as name_norm
+from fauxhire.ports import Edge
 from fauxhire.store import schema
 from fauxhire.store.scoped_facts import WHOLE
 
@@ -71,3 +72,15 @@ def assessment_scope(read: FrameReader, identities: Sequence[str]) -> list[str]:
     found |= set(borrowed["a"].to_list()) | set(borrowed["b"].to_list())
     found |= set(apps.filter(pl.col("name_key").is_in(list(names)))["identity_id"].to_list())
     return sorted(found)
+
+
+def copied(value: Any) -> Any:
+    """A value as it reads back from JSON text, as the SQL store's does: no shared objects."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+
+
+def edge_row(edge: Edge) -> dict[str, Any]:
+    evidence = edge.evidence
+    return edge._asdict() | {
+        "evidence": orjson.loads(evidence) if isinstance(evidence, str) else copied(evidence)
+    }

@@ -193,9 +193,14 @@ def upsert_assessments(store: Store, rows: Sequence[AssessmentRow], *, now: date
 
 
 def read_assessments(
-    store: Store, subject_kind: str | None = None, subject_id: str | None = None
+    store: Store,
+    subject_kind: str | None = None,
+    subject_id: str | None = None,
+    *,
+    subject_ids: Sequence[str] | None = None,
 ) -> list[Assessment]:
-    """The assessments, of one kind of subject or of one subject (read by key) if asked."""
+    """The assessments, of one kind of subject or of one subject or of several subjects
+    (read by key) if asked."""
     t = schema.assessments
     columns = [t.c[name] for name in AssessmentRow._fields]
     query = select(*columns)
@@ -203,6 +208,8 @@ def read_assessments(
         query = query.where(t.c.subject_kind == subject_kind)
     if subject_id is not None:
         query = query.where(t.c.subject_id == subject_id)
+    if subject_ids is not None:
+        query = query.where(t.c.subject_id.in_(list(subject_ids)))
     with store.transaction("read_assessments") as conn:
         return [typed_assessment(AssessmentRow(*row)) for row in conn.execute(query)]
 

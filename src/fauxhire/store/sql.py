@@ -104,9 +104,13 @@ class SqlStore(Store):
         return [outputs.typed_edge(e) for e in found]
 
     def assessments(
-        self, subject_kind: str | None = None, subject_id: str | None = None
+        self,
+        subject_kind: str | None = None,
+        subject_id: str | None = None,
+        *,
+        subject_ids: Sequence[str] | None = None,
     ) -> list[Assessment]:
-        return outputs.read_assessments(self, subject_kind, subject_id)
+        return outputs.read_assessments(self, subject_kind, subject_id, subject_ids=subject_ids)
 
     def latest_link_run(self) -> LinkRun | None:
         return outputs.latest_link_run(self)
