@@ -277,6 +277,7 @@ signin_events = Table(
     Column("hire_key", Text),  # the hire whose work account this is, joined through hr
     *provenance_columns(),
     Index("ix_signin_events_user", "company_id", "user_key"),
+    Index("ix_signin_events_hire", "hire_key"),
 )
 
 hires = Table(

@@ -5,7 +5,8 @@ applications). Screening one candidate needs the same frames for the identities 
 those their context indicators read: the members of their networks, the identities they were
 split from as borrowed, and the holders of the names that referred them
 (``assessment_scope``). Each query here is its full-store twin with a clause that keeps the
-scope's rows, so both read the same columns in the same shape.
+scope's rows, so both read the same columns in the same shape; the hires' twin starts from
+the scope's links instead (``frames.SCOPED_HIRES``), as the whole store's starts from every hire.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import polars as pl
 from sqlalchemy import TextClause, bindparam, text
 
 from fauxhire.domain.normalise import name as name_norm
-from fauxhire.store.frames import FACT_QUERIES
+from fauxhire.store.frames import FACT_QUERIES, SCOPED_HIRES
 from fauxhire.store.store import Store
 
 _IN_SCOPE = "l.identity_id IN :ids"
@@ -30,7 +31,6 @@ _SCOPES: dict[str, str] = {
     ),
     "meetings": f"WHERE {_IN_SCOPE}",
     "signins": f"WHERE {_IN_SCOPE}",
-    "hires": f"AND {_IN_SCOPE}",
     # Every identity a report touching the scope matched: a report is tied by e-mail only
     # where at most two identities hold the address (services/facts.py), counted store-wide.
     "reports": (
@@ -54,6 +54,8 @@ def read_scoped_fact_frame(store: Store, name: str, identities: Sequence[str]) -
     query, schema = FACT_QUERIES[name]
     if name in WHOLE:
         sql, params = query, {}
+    elif name == "hires":
+        sql, params = SCOPED_HIRES, {"ids": sorted(set(identities))}
     else:
         sql, params = f"{query} {_SCOPES[name]}", {"ids": sorted(set(identities))}
     statement = text(sql)
