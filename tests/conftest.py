@@ -23,6 +23,7 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
+from fauxhire.assess.facts import Facts
 from fauxhire.enrich.pii import Keyring, Sealer, load_keyring, save_keyring
 from fauxhire.store import SqlStore, Store
 
@@ -136,3 +137,16 @@ def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(app, ["demo", "--size", "600", "--seed", "5", "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_world: Path) -> Facts:
+    """What the demo world's assessment reads (``read_facts``), as of 2025-07-01."""
+    from fauxhire.services.facts import read_facts
+    from fauxhire_lab.world.feeds import COMMUNITY_KEY
+
+    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
+    try:
+        return read_facts(store, now=datetime(2025, 7, 1, tzinfo=UTC), community_key=COMMUNITY_KEY)
+    finally:
+        store.close()

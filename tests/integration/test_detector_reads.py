@@ -4,9 +4,6 @@ and `fauxhire rules docs` rely on those lists, so they must be whole."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -15,20 +12,13 @@ from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import Indicator
 from fauxhire.assess.score import assess
 from fauxhire.services.assess import load_ruleset
-from fauxhire.services.facts import read_facts
-from fauxhire.store import SqlStore
-from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 RULESET = load_ruleset()
 
 
 @pytest.fixture(scope="module")
-def facts(demo_world: Path) -> Facts:
-    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
-    try:
-        return read_facts(store, now=datetime(2025, 7, 1, tzinfo=UTC), community_key=COMMUNITY_KEY)
-    finally:
-        store.close()
+def facts(demo_facts: Facts) -> Facts:
+    return demo_facts
 
 
 def _blanked(facts: Facts, reads: tuple[str, ...]) -> Facts:

@@ -4,30 +4,20 @@ detector, as written, not as skipped."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from fauxhire.assess.detectors import DETECTORS, nothing_to_read, run_detector
 from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import Indicator
 from fauxhire.services.assess import load_ruleset
-from fauxhire.services.facts import read_facts
-from fauxhire.store import SqlStore
-from fauxhire_lab.world.feeds import COMMUNITY_KEY
 
 RULESET = load_ruleset()
 OWN = [i for i in RULESET.ruleset.active if DETECTORS[i.detector].stage == "own"]
 
 
 @pytest.fixture(scope="module")
-def facts(demo_world: Path) -> Facts:
-    store = SqlStore.open(f"sqlite:///{demo_world / 'fauxhire.db'}")
-    try:
-        return read_facts(store, now=datetime(2025, 7, 1, tzinfo=UTC), community_key=COMMUNITY_KEY)
-    finally:
-        store.close()
+def facts(demo_facts: Facts) -> Facts:
+    return demo_facts
 
 
 def _emptied(facts: Facts, reads: tuple[str, ...]) -> Facts:
