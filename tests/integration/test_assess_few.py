@@ -13,7 +13,9 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
+from sqlalchemy import bindparam, text
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
@@ -79,3 +81,55 @@ def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(store_url:
         assert max(scopes) > 1  # networks and ties were read, not only the identity itself
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(store_url: str) -> None:
+    """A network mate's application says it was referred by a name that many identities
+    hold, this one among them. The whole store reads no referral under such a name; a screen
+    of this identity, whose scope holds the mate but not the name's other holders, must not
+    read one either (it once called the identity the referrer of its flagged mate)."""
+    store = SqlStore.open(store_url)
+    try:
+        ruleset = load_ruleset()
+        assess_store(store, now=NOW, ruleset=ruleset)
+        whole = {a.subject_id: a for a in store.assessments("identity")}
+        apps = store.fact_frame("applications")
+        networked = apps.drop_nulls("network_id").unique(["identity_id"])
+        mate, holder, network = _mate_and_holder(networked, whole)
+        # A name four identities outside the network hold, and the holder.
+        outside = sorted(set(apps.filter(pl.col("network_id").is_null())["identity_id"]))[:4]
+        name = "quinn avery"
+        assert name not in set(apps["name_key"].drop_nulls().to_list())
+        keys = [key for identity in [*outside, holder] for key in _keys(apps, identity)]
+        with store.transaction("test") as conn:
+            conn.execute(
+                text("UPDATE applications SET name_key = :name WHERE key IN :keys").bindparams(
+                    bindparam("keys", expanding=True)
+                ),
+                {"name": name, "keys": keys},
+            )
+            conn.execute(
+                text("UPDATE applications SET referred_by = :name WHERE key = :key"),
+                {"name": "Quinn Avery", "key": _keys(apps, mate)[0]},
+            )
+        assess_store(store, now=NOW, ruleset=ruleset)
+        expected = _as_compared(store.assessments("identity", holder)[0])
+        assert not any(f"referred {mate}" in detail for _, _, detail in expected[2])
+        few = assess_identities(store, [holder], now=NOW, ruleset=ruleset)
+        assert _as_compared(store.assessments("identity", holder)[0]) == expected
+        assert few.scope > networked.filter(pl.col("network_id") == network).height
+    finally:
+        store.close()
+
+
+def _mate_and_holder(networked: pl.DataFrame, whole: dict[str, Assessment]) -> tuple[str, str, str]:
+    """The most suspect identity in a network, another of its network, and the network."""
+    mate = max(networked["identity_id"].to_list(), key=lambda i: whole[i].probability)
+    network = networked.filter(pl.col("identity_id") == mate)["network_id"][0]
+    members = networked.filter(pl.col("network_id") == network)["identity_id"].to_list()
+    return mate, sorted(set(members) - {mate})[0], network
+
+
+def _keys(apps: pl.DataFrame, identity: str) -> list[str]:
+    return sorted(apps.filter(pl.col("identity_id") == identity)["app_key"].to_list())

@@ -177,9 +177,10 @@ class FactReader(Protocol):
 class ScopedFactReader(FactReader, Protocol):
     """The assessment's frames for a few identities (a screen's), read by index."""
 
-    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
+    def assessment_scope(self, identities: Sequence[str], namesakes: int) -> list[str]:
         """``identities`` and every identity their assessment reads (network members,
-        borrowed-identity partners, the holders of referring names), sorted."""
+        borrowed-identity partners, and up to ``namesakes`` holders of each name their
+        applications, or those of the others, say referred them), sorted."""
         ...
 
     def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:

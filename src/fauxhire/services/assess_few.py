@@ -25,6 +25,7 @@ from typing import get_args
 import polars as pl
 
 from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.detectors.context import ReferralParams
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.assess.score import assess
 from fauxhire.ports import AssessmentRow, FactFrame, ScopedAssessingStore
@@ -50,7 +51,7 @@ def assess_identities(
     """Assess ``identities`` and their networks as a whole-store assessment would, and store
     those assessments (and only those). Read first, then write, in one unit of work."""
     wanted = sorted(set(identities))
-    scope = store.assessment_scope(wanted)
+    scope = store.assessment_scope(wanted, referral_namesakes(ruleset))
     frames = {name: store.scoped_fact_frame(name, scope) for name in get_args(FactFrame)}
     facts = shape_facts(frames, now=now, community_key=community_key)
     carried = carried_contributions(store, scope, ruleset)
@@ -63,6 +64,17 @@ def assess_identities(
     with store.unit_of_work():
         store.upsert_assessments(rows, now=now)
     return FewAssessed(rows=rows, scope=len(scope), carried=carried.height)
+
+
+def referral_namesakes(ruleset: LoadedRuleset) -> int:
+    """How many holders of a referring name a scope must hold for the referral detector to
+    count them as the whole store does: one more than the most it reads a referral under."""
+    bounds = [
+        ReferralParams.model_validate(i.params).max_namesakes
+        for i in ruleset.ruleset.active
+        if i.detector == "referral_flagged"
+    ]
+    return max(bounds, default=0) + 1
 
 
 def carried_contributions(

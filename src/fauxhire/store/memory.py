@@ -263,8 +263,8 @@ class MemoryStore(MemoryMembers):
         query, columns = FACT_QUERIES[name]
         return self._sql(query, columns)
 
-    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
-        return assessment_scope(self.fact_frame, identities)  # type: ignore[arg-type]
+    def assessment_scope(self, identities: Sequence[str], namesakes: int) -> list[str]:
+        return assessment_scope(self.fact_frame, identities, namesakes)  # type: ignore[arg-type]
 
     def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
         return scoped_frame(self.fact_frame, name, identities)  # type: ignore[arg-type]

@@ -57,20 +57,29 @@ def scoped_frame(read: FrameReader, name: str, identities: Sequence[str]) -> pl.
     return frame.filter(pl.col("identity_id").is_in(ids))
 
 
-def assessment_scope(read: FrameReader, identities: Sequence[str]) -> list[str]:
+def assessment_scope(read: FrameReader, identities: Sequence[str], namesakes: int) -> list[str]:
     """As ``scoped_facts.assessment_scope``: network members, borrowed-identity partners and
-    the holders of the names that referred them (all of them: a test store holds few)."""
+    up to ``namesakes`` holders (the first by id) of each name that referred any of these."""
     ids = list(identities)
     apps = read("applications")
     own = apps.filter(pl.col("identity_id").is_in(ids))
     networks = own.get_column("network_id").drop_nulls().to_list()
     borrowed = read("borrowed").filter(pl.col("a").is_in(ids) | pl.col("b").is_in(ids))
-    referrals = own.get_column("referred_by").drop_nulls().to_list()
-    names = {name_norm.key(text) for text in referrals} - {""}
     found = set(ids)
     found |= set(apps.filter(pl.col("network_id").is_in(networks))["identity_id"].to_list())
     found |= set(borrowed["a"].to_list()) | set(borrowed["b"].to_list())
-    found |= set(apps.filter(pl.col("name_key").is_in(list(names)))["identity_id"].to_list())
+    in_scope = apps.filter(pl.col("identity_id").is_in(list(found)))
+    referrals = in_scope.get_column("referred_by").drop_nulls().to_list()
+    names = {name_norm.key(text) for text in referrals} - {""}
+    holders = (
+        apps.filter(pl.col("name_key").is_in(list(names)))
+        .select("name_key", "identity_id")
+        .unique()
+        .sort("identity_id")
+        .group_by("name_key")
+        .head(namesakes)
+    )
+    found |= set(holders["identity_id"].to_list())
     return sorted(found)
 
 

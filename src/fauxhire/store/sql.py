@@ -122,8 +122,8 @@ class SqlStore(Store):
             return current_dispositions(self)
         return read_fact_frame(self, name)
 
-    def assessment_scope(self, identities: Sequence[str]) -> list[str]:
-        return assessment_scope(self, identities)
+    def assessment_scope(self, identities: Sequence[str], namesakes: int) -> list[str]:
+        return assessment_scope(self, identities, namesakes)
 
     def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
         if name == "dispositions":
