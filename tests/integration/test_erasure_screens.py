@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from fauxhire.domain.erasure import parse_selector
-from fauxhire.errors import IngestError
+from fauxhire.errors import ConfigError, IngestError
 from fauxhire.ingest.base import IngestContext
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.erasure import Actor, erase_applicant
@@ -84,14 +84,16 @@ def erased(db_url: str, tmp_path: Path) -> Iterator[Erased]:
         store.close()
 
 
-def _screen(world: Erased, *payloads: dict[str, Any]) -> list[ScreenResult | Exception]:
+def _screen(
+    world: Erased, *payloads: dict[str, Any], key: bytes | None = KEY
+) -> list[ScreenResult | Exception]:
     store = world.store
     context = IngestContext(company_countries=store.company_countries())
     screenings = [
         prepare(Candidate("canonical", payload, None), ANALYST, context=context)
         for payload in payloads
     ]
-    screener = Screener(ruleset=load_ruleset(), erasure_key=KEY)
+    screener = Screener(ruleset=load_ruleset(), erasure_key=key)
     return list(screen_batch(store, screenings, screener, now=world.clock()))
 
 
@@ -137,3 +139,12 @@ def test_a_screen_of_an_erased_applicant_stores_nothing_and_others_screen(erased
     named = (*gone["emails"], json.dumps(_key(gone))[1:-1], "a-after-erasure")
     assert not any(value in trail for value in named)
     assert [e.records for e in events if e.action == "screen"] == [(_key(other),)]
+
+
+def test_a_store_with_tombstones_screens_nothing_without_the_key(erased: Erased) -> None:
+    before = set(erased.store.fact_frame("applications")["app_key"].to_list())
+    unrelated = {**erased.other, "application_id": "a-unrelated-new"}
+    with pytest.raises(ConfigError) as refused:
+        _screen(erased, unrelated, key=None)
+    assert refused.value.detail["field"] == "erasure_key"
+    assert set(erased.store.fact_frame("applications")["app_key"].to_list()) == before
