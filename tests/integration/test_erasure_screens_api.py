@@ -77,6 +77,7 @@ def test_screens_after_an_erasure(served: tuple[Server, list[dict[str, Any]]]) -
         assert status == 409, raw
         answer = json.loads(raw)
         assert answer["code"] == "erased_applicant"
+        assert answer["detail"] == {"field": "application"}
         assert "erased on request" in answer["message"] and "not stored" in answer["message"]
         named = (*gone["emails"], gone["first_name"], gone["last_name"], payload["application_id"])
         assert not any(value in raw for value in named)
@@ -129,3 +130,24 @@ def test_a_delivery_of_an_erased_applicant_is_acknowledged_and_not_stored(
     assert len(lines) == 1 and lines[0]["level"] == "info", lines
     log = server.log.read_text()
     assert not any(value in log for value in (*gone["emails"], gone["last_name"], "ab-a-"))
+
+
+def test_an_error_that_names_a_field_says_which(
+    served: tuple[Server, list[dict[str, Any]]],
+) -> None:
+    """Every error of the tree answers its code and message, and the field it names (if any)
+    as ``detail.field``: a client need not parse the message."""
+    server, rows = served
+    analyst = server.key("--role", "analyst")
+    bad_email = {"email": ["not an e-mail"], "purpose": "request 33"}
+    status, raw = _post(server, "/v1/erasures", analyst, bad_email)  # a ConfigError
+    assert status == 400, raw
+    assert json.loads(raw)["detail"] == {"field": "email"}
+    _, known = erased_and_unrelated(rows)
+    changed = {**known, "job_title": known["job_title"] + " (changed)"}
+    status, raw = _post(server, "/v1/screen", analyst, {"application": changed})
+    assert (status, json.loads(raw)["code"]) == (409, "conflict"), raw
+    assert json.loads(raw)["detail"] == {"field": "application_id"}
+    status, answer = server.get("/v1/identities/i-999999", analyst)  # names no field
+    assert (status, answer["code"]) == (404, "not_found")
+    assert set(answer) == {"code", "message"}

@@ -220,7 +220,19 @@ async def _our_error(request: Request, exc: Exception) -> JSONResponse:
     if code == 400 and exc.code == "store_error":  # its text may hold SQL: the log has it
         log.error("store error", exc_info=exc)
         return JSONResponse({"code": exc.code, "message": "the store failed"}, status_code=503)
-    return JSONResponse({"code": exc.code, "message": exc.message}, status_code=code)
+    return JSONResponse(_answer(exc), status_code=code)
+
+
+def _answer(exc: FauxhireError) -> dict[str, Any]:
+    """An error as the API answers it: its code, its message and, when it names one, the
+    field of the request it is about (``detail.field``), so a client need not parse the
+    message. The rest of an error's detail is not the caller's: an authentication
+    failure's reason, a file's source and location."""
+    answer: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    field = exc.detail.get("field")
+    if field and not isinstance(exc, AuthenticationError):
+        answer["detail"] = {"field": str(field)}
+    return answer
 
 
 def _invalid_record(exc: IngestError) -> JSONResponse:
@@ -229,7 +241,7 @@ def _invalid_record(exc: IngestError) -> JSONResponse:
     the record, refuses it), else 422 shaped as FastAPI's own (where, and why; never the
     value)."""
     if exc.code in _CONFLICTS:
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=409)
+        return JSONResponse(_answer(exc), status_code=409)
     where = ["body", *str(exc.detail.get("field") or "application").split(".")]
     item = {"type": exc.code, "loc": where, "msg": str(exc.detail.get("reason") or exc.message)}
     return JSONResponse({"detail": [item]}, status_code=422)

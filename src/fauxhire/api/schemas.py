@@ -163,9 +163,16 @@ class MemberChange(Body):
     changed: bool = Field(description="false: it was so already, and nothing was written")
 
 
+class ErrorDetail(Body):
+    field: str = Field(description="the request's field the error is about")
+
+
 class Error(Body):
     code: str
     message: str
+    detail: ErrorDetail | None = Field(
+        None, description="present when the error names a field of the request"
+    )
 
 
 class Unauthorized(Body):
