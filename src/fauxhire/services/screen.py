@@ -157,8 +157,9 @@ def screen_batch(
 ) -> list[ScreenResult | FauxhireError]:
     """Screen these candidates together: each stored with its audit event in one unit of
     work, then one incremental link and one assessment of every identity they touched. Each
-    gets its result, or the error that is its own (another application under its id); an
-    error of the whole batch (the store) is raised."""
+    gets its result, or the error that is its own (another application under its id, an
+    erased applicant); an error of the whole batch (the store, tombstones without their key)
+    is raised."""
     with screener.lock:
         refused = _stored(store, screenings, screener.erasure_key, now)
         ready = [s.key for s, error in zip(screenings, refused, strict=True) if error is None]
