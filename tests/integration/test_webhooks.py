@@ -141,26 +141,31 @@ def _ashby_event(world: Path, db: str, flagged: bool) -> tuple[str, str, dict[st
         level = levels.get(join_key((row["company_id"], row["application_id"])), "")
         if (level in FLAGGED) != flagged or not row["emails"] or not row["phones"]:
             continue
-        candidate_id = f"ab-{row['candidate_id']}"
-        email = {"value": row["emails"][0], "type": "Personal", "isPrimary": True}
-        phone = {"value": row["phones"][0], "type": "Mobile", "isPrimary": True}
-        stage = {"id": "st-1", "title": "Application Review", "type": "Active"}
-        application = {
-            "id": f"ab-{row['application_id']}",
-            "createdAt": row["applied_at"],
-            "status": "Active",
-            "candidate": {
-                "id": candidate_id,
-                "name": f"{row['first_name']} {row['last_name']}",
-                "primaryEmailAddress": email,
-                "primaryPhoneNumber": phone,
-            },
-            "job": {"id": "job-1", "title": row["job_title"]},
-            "currentInterviewStage": stage,
-        }
-        event = {"action": "applicationSubmit", "data": {"application": application}}
-        return row["company_id"], candidate_id, event
+        return row["company_id"], *ashby_event(row)
     raise AssertionError("the world has no such canonical application")
+
+
+def ashby_event(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The canonical application ``row`` as Ashby's applicationSubmit of a new application
+    (ids prefixed ``ab-``): its candidate's id, and the event."""
+    candidate_id = f"ab-{row['candidate_id']}"
+    email = {"value": row["emails"][0], "type": "Personal", "isPrimary": True}
+    phone = {"value": row["phones"][0], "type": "Mobile", "isPrimary": True}
+    stage = {"id": "st-1", "title": "Application Review", "type": "Active"}
+    application = {
+        "id": f"ab-{row['application_id']}",
+        "createdAt": row["applied_at"],
+        "status": "Active",
+        "candidate": {
+            "id": candidate_id,
+            "name": f"{row['first_name']} {row['last_name']}",
+            "primaryEmailAddress": email,
+            "primaryPhoneNumber": phone,
+        },
+        "job": {"id": "job-1", "title": row["job_title"]},
+        "currentInterviewStage": stage,
+    }
+    return candidate_id, {"action": "applicationSubmit", "data": {"application": application}}
 
 
 def _store_facts(db: str, member: str) -> dict[str, Any]:

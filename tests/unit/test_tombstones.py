@@ -1,6 +1,7 @@
-"""The tombstone filter ingest applies (services/tombstones.py): a record naming an erased
-applicant by e-mail, phone, application or candidate is quarantined without showing anything
-of it; an employer report loses only the erased subject values; others pass untouched."""
+"""The tombstone filter ingest and screens apply (services/tombstones.py): a record naming an
+erased applicant by e-mail, phone, application or candidate is quarantined without showing
+anything of it, and a screen's record is found by the same values; an employer report loses
+only the erased subject values; others pass untouched."""
 
 from __future__ import annotations
 
@@ -27,12 +28,13 @@ ERASED = frozenset(
     )
 )
 PREPARER = Preparer("sqlite")
+FILTER = TombstoneFilter(KEY, ERASED)
 
 
 def _checked(record: object) -> Prepared | Quarantined:
     prepared = PREPARER.prepare(record)  # type: ignore[arg-type]
     assert isinstance(prepared, Prepared)
-    return TombstoneFilter(KEY, ERASED).check(prepared)
+    return FILTER.check(prepared)
 
 
 def test_an_erased_applicants_records_are_quarantined_showing_nothing() -> None:
@@ -47,8 +49,10 @@ def test_an_erased_applicants_records_are_quarantined_showing_nothing() -> None:
         assert isinstance(checked, Quarantined), record.application_id
         assert checked.code == CODE and checked.excerpt == ""
         assert checked.file == "apps.jsonl" and checked.location == "line 1"
+        assert FILTER.names_erased(record), record.application_id  # as a screen asks
     kept = application("a-4", email="other@example.com", phone="+15550199")
     assert _checked(kept) == PREPARER.prepare(kept)
+    assert not FILTER.names_erased(kept)
 
 
 def test_a_report_keeps_everything_but_the_erased_values() -> None:

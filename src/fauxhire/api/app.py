@@ -51,10 +51,12 @@ from fauxhire.services.keys import Principal, check_ready
 from fauxhire.services.refresh import Refresher
 from fauxhire.services.screen import Screener
 from fauxhire.services.screen_queue import ScreenQueue
+from fauxhire.services.tombstones import CODE as ERASED_APPLICANT
 
 log = logging.getLogger(__name__)
 WAITING_REQUESTS = 400
 
+_CONFLICTS = frozenset({"conflict", ERASED_APPLICANT})
 _STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404, StoreNotReady: 503}
 
 public = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS)
@@ -151,6 +153,7 @@ def create_app(
                 ruleset=opened.load_ruleset(),
                 linker=opened.linker,
                 community_key=opened.community_key,
+                erasure_key=opened.erasure_key,
             )
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()
@@ -217,14 +220,28 @@ async def _our_error(request: Request, exc: Exception) -> JSONResponse:
     if code == 400 and exc.code == "store_error":  # its text may hold SQL: the log has it
         log.error("store error", exc_info=exc)
         return JSONResponse({"code": exc.code, "message": "the store failed"}, status_code=503)
-    return JSONResponse({"code": exc.code, "message": exc.message}, status_code=code)
+    return JSONResponse(_answer(exc), status_code=code)
+
+
+def _answer(exc: FauxhireError) -> dict[str, Any]:
+    """An error as the API answers it: its code, its message and, when it names one, the
+    field of the request it is about (``detail.field``), so a client need not parse the
+    message. The rest of an error's detail is not the caller's: an authentication
+    failure's reason, a file's source and location."""
+    answer: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    field = exc.detail.get("field")
+    if field and not isinstance(exc, AuthenticationError):
+        answer["detail"] = {"field": str(field)}
+    return answer
 
 
 def _invalid_record(exc: IngestError) -> JSONResponse:
     """A record the request carried that cannot be stored: 409 when its id is stored with
-    other content, else 422 shaped as FastAPI's own (where, and why; never the value)."""
-    if exc.code == "conflict":
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=409)
+    other content or it names an applicant erased on request (the state of the store, not
+    the record, refuses it), else 422 shaped as FastAPI's own (where, and why; never the
+    value)."""
+    if exc.code in _CONFLICTS:
+        return JSONResponse(_answer(exc), status_code=409)
     where = ["body", *str(exc.detail.get("field") or "application").split(".")]
     item = {"type": exc.code, "loc": where, "msg": str(exc.detail.get("reason") or exc.message)}
     return JSONResponse({"detail": [item]}, status_code=422)

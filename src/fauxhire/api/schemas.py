@@ -163,9 +163,16 @@ class MemberChange(Body):
     changed: bool = Field(description="false: it was so already, and nothing was written")
 
 
+class ErrorDetail(Body):
+    field: str = Field(description="the request's field the error is about")
+
+
 class Error(Body):
     code: str
     message: str
+    detail: ErrorDetail | None = Field(
+        None, description="present when the error names a field of the request"
+    )
 
 
 class Unauthorized(Body):
@@ -189,7 +196,11 @@ class Invalid(Body):
 _RETRY_AFTER = {"Retry-After": {"description": "Whole seconds", "schema": {"type": "integer"}}}
 _ERRORS: dict[int, dict[str, Any]] = {
     400: {"model": Error, "description": "The request contradicts what is stored"},
-    409: {"model": Error, "description": "The record is stored already with other content"},
+    409: {
+        "model": Error,
+        "description": "The record is stored already with other content, or names an "
+        "applicant erased on request (code erased_applicant)",
+    },
     401: {"model": Unauthorized, "description": "No valid credential"},
     403: {"model": Error, "description": "The credential's role may not use this route"},
     404: {"model": Error, "description": "Not found, or not visible to the caller"},
@@ -276,12 +287,17 @@ class Screened(Body):
 class WebhookReceived(Body):
     """What became of a signed delivery. A recommendation for human review, not a decision."""
 
-    status: Literal["screened", "ignored", "duplicate"] = Field(
+    status: Literal["screened", "ignored", "refused", "duplicate"] = Field(
         description="screened: stored, linked and assessed now; ignored: an event that screens "
-        "nothing (a ping); duplicate: this body was received before and is not screened again"
+        "nothing (a ping); refused: acknowledged and not stored (see refused); duplicate: this "
+        "body was received before and is not screened again"
     )
     action: str
     application_id: str | None
     level: str | None
     write_back: Literal["queued", "none"] | None
+    refused: Literal["erased_applicant"] | None = Field(
+        description="why an application event stored nothing: erased_applicant, its applicant "
+        "was erased on request and is not stored again (docs/privacy.md)"
+    )
     recommendation: str

@@ -114,6 +114,7 @@ class Delivery(NamedTuple):
     identity_id: str | None
     level: str | None
     received_at: datetime
+    refused: str | None = None  # why an application event stored nothing (erased_applicant)
 
 
 class OutboxItem(NamedTuple):

@@ -157,8 +157,15 @@ def _event(
     if key is not None:
         subject += ":" + keyed_hash(key, f"selector:{selector.kind}", "\n".join(selector.values))
         records += tuple(
-            f"{table}:{keyed_hash(key, 'record:' + table, record)[:_RECORD_DIGEST]}"
+            audit_record(key, table, record)
             for table, keys in sorted(erased.records.items())
             for record in keys
         )
     return actor.event(action, subject, purpose, now, records)
+
+
+def audit_record(key: bytes, table: str, record: str) -> str:
+    """How the audit trail names a record of an erased applicant: ``<table>:<keyed hash of
+    its key>``, never the key (a screen refused for an erasure names its application so too,
+    and the two events can be matched)."""
+    return f"{table}:{keyed_hash(key, 'record:' + table, record)[:_RECORD_DIGEST]}"

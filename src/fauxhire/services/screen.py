@@ -7,7 +7,10 @@ application, an Ashby application), and in one call:
    ingested file's would be (a bad field is an ``IngestError`` naming it);
 2. stores it and appends the change to the audit trail, in one unit of work. Its key is its
    company and application id: the same application again stores nothing new, so a retried
-   or replayed screen is not stored twice;
+   or replayed screen is not stored twice. An application that names an erased applicant
+   (the store's tombstones, as ingest honours them: services/tombstones.py) is not stored:
+   the screen is refused with ``erased_applicant`` and the refusal audited
+   (``screen:refused``), naming the application by a keyed hash only;
 3. links it into the identities of the last link run (``increment.link_new``: the new
    applications only, with that run's model);
 4. assesses the identity it joined, with its network and ties (``assess_few``);
@@ -55,6 +58,13 @@ from fauxhire.services.identity_views import (
 )
 from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
+from fauxhire.services.tombstones import CODE as ERASED
+from fauxhire.services.tombstones import (
+    SCREEN_REASON,
+    TombstoneFilter,
+    Tombstones,
+    tombstone_filter,
+)
 from fauxhire.store.schema import KEY_SEP, join_key
 
 CandidateFormat = Literal["canonical", "greenhouse", "ashby"]
@@ -62,11 +72,15 @@ CandidateFormat = Literal["canonical", "greenhouse", "ashby"]
 _READER: Final = {"canonical": "applications", "greenhouse": "greenhouse", "ashby": "ashby"}
 SCREENERS: Final = ("analyst", *MEMBER_ROLES)
 ACTION: Final = "screen"
+REFUSED: Final = "screen:refused"  # the audit action of a screen refused for an erasure
 DEFAULT_PURPOSE: Final = "screening"
 
 
-class ScreeningStore(RecordWriter, LinkingStore, ScopedAssessingStore, IdentityViewStore, Protocol):
-    """What a screen writes and reads: the record, the links, the assessments, the trail."""
+class ScreeningStore(
+    RecordWriter, LinkingStore, ScopedAssessingStore, IdentityViewStore, Tombstones, Protocol
+):
+    """What a screen writes and reads: the record, the links, the assessments, the trail, and
+    the erasures' tombstones it honours."""
 
     def unit_of_work(self) -> AbstractContextManager[None]: ...
 
@@ -96,6 +110,7 @@ class Screener:
     ruleset: LoadedRuleset
     linker: Linker = field(default_factory=Linker)
     community_key: bytes | None = None
+    erasure_key: bytes | None = None  # the key of the store's tombstones (App.erasure_key)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -142,10 +157,11 @@ def screen_batch(
 ) -> list[ScreenResult | FauxhireError]:
     """Screen these candidates together: each stored with its audit event in one unit of
     work, then one incremental link and one assessment of every identity they touched. Each
-    gets its result, or the error that is its own (another application under its id); an
-    error of the whole batch (the store) is raised."""
+    gets its result, or the error that is its own (another application under its id, an
+    erased applicant); an error of the whole batch (the store, tombstones without their key)
+    is raised."""
     with screener.lock:
-        refused = _stored(store, screenings, now)
+        refused = _stored(store, screenings, screener.erasure_key, now)
         ready = [s.key for s, error in zip(screenings, refused, strict=True) if error is None]
         identity_of: dict[str, str] = {}
         scope = carried = 0
@@ -169,13 +185,19 @@ def screen_batch(
 
 
 def _stored(
-    store: ScreeningStore, screenings: Sequence[Screening], now: datetime
+    store: ScreeningStore, screenings: Sequence[Screening], erasure_key: bytes | None, now: datetime
 ) -> list[FauxhireError | None]:
     """Store each application and its audit event, in one unit of work; per screening,
-    None, or the conflict of an id stored with other content (then nothing of it is)."""
+    None, or why nothing of it was stored: it names an erased applicant, or its id is stored
+    with other content. The tombstones are read each batch: an erasure may have come since."""
     refused: list[FauxhireError | None] = []
     with store.unit_of_work():
+        tombstones = tombstone_filter(store, erasure_key)
         for one in screenings:
+            if tombstones is not None and tombstones.names_erased(one.application):
+                refused.append(IngestError(SCREEN_REASON, field="application", code=ERASED))
+                store.append_audit(_refused_event(one, tombstones, now))
+                continue
             if store.write_records([one.application], now=now) != 1:
                 refused.append(
                     IngestError(
@@ -268,6 +290,13 @@ def _event(one: Screening, now: datetime) -> AuditEvent:
         purpose=one.purpose, at=now, role=caller.role, member=caller.member,
         records=(one.key,), request_id=one.request_id,
     )  # fmt: skip
+
+
+def _refused_event(one: Screening, tombstones: TombstoneFilter, now: datetime) -> AuditEvent:
+    """A screen refused for an erasure: the application named as the erasure's event names
+    the records it removed, never by its key."""
+    record = tombstones.audit_record("applications", one.key)
+    return _event(one, now)._replace(action=REFUSED, subject=record, records=(record,))
 
 
 def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -> Why:

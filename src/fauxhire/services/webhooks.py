@@ -13,6 +13,11 @@ screen, so a delivery can do no more than the member's own recruiter could throu
 ``POST /v1/screen``: its own company's candidates, the masked view. The audit trail names it as
 the actor of the screen and of the identity read.
 
+An applicant erased on request is not brought back by a delivery: the screen refuses an
+application that names them (services/screen.py), and the delivery is acknowledged (so the
+vendor does not send it again and again) and recorded as ``refused: erased_applicant``, with
+no application key, no write-back, and a log line that names no value.
+
 Replays change nothing: a delivery is recorded by the sha256 of its signed body, and the same
 body again is answered from the record without a second screen or write-back; the screen is
 idempotent by application id anyway, and the outbox holds one write-back an application.
@@ -21,6 +26,7 @@ idempotent by application id anyway, and the outbox holds one write-back an appl
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Protocol, cast
@@ -31,10 +37,19 @@ from fauxhire.errors import IngestError
 from fauxhire.ingest.base import IngestContext
 from fauxhire.ports.hub import Delivery, OutboxItem, Webhooks
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen import Candidate, CandidateFormat, ScreeningStore, prepare
+from fauxhire.services.screen import (
+    Candidate,
+    CandidateFormat,
+    Screening,
+    ScreeningStore,
+    ScreenResult,
+    prepare,
+)
 from fauxhire.services.screen_queue import ScreenQueue
+from fauxhire.services.tombstones import CODE as ERASED_APPLICANT
 from fauxhire.store.schema import join_key, split_key
 
+log = logging.getLogger(__name__)
 WEBHOOK_ROLE: Final = "recruiter"
 SCREENING_ACTIONS: Final = {"greenhouse": "new_candidate_application", "ashby": "applicationSubmit"}
 PURPOSE: Final = "screening (ATS webhook)"
@@ -54,11 +69,12 @@ class SignedDelivery:
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    status: str  # screened | ignored | duplicate
+    status: str  # screened | ignored | refused | duplicate
     action: str
     application_id: str | None = None
     level: str | None = None
     write_back: str | None = None  # queued | none (no write-back configured)
+    refused: str | None = None  # why nothing was stored: erased_applicant
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +101,10 @@ def receive(
     digest = hashlib.sha256(delivery.body).hexdigest()
     seen = store.webhook_delivery(delivery.member, delivery.vendor, digest)
     if seen is not None:
-        return Received("duplicate", seen.action, _app_id(seen.application_key), seen.level)
+        return Received(
+            "duplicate", seen.action, _app_id(seen.application_key), seen.level,
+            refused=seen.refused,
+        )  # fmt: skip
     envelope = parse_envelope(delivery.vendor, delivery.body)
     record = Delivery(
         delivery.member, delivery.vendor, digest, delivery.event_id, envelope.action[:64],
@@ -97,10 +116,11 @@ def receive(
     caller = webhook_principal(delivery.vendor, delivery.member)
     reader = cast(CandidateFormat, delivery.vendor)  # greenhouse and ashby are screen formats
     candidate = Candidate(reader, envelope.application, delivery.member)
-    # Through the process's screening queue, batched with the API's screens.
-    result = screens.screen(
-        prepare(candidate, caller, context=context, purpose=PURPOSE, request_id=request_id)
-    )
+    screening = prepare(candidate, caller, context=context, purpose=PURPOSE, request_id=request_id)
+    result = _screened(screens, screening, delivery)
+    if result is None:
+        store.add_webhook_delivery(record._replace(refused=ERASED_APPLICANT))
+        return Received("refused", envelope.action, refused=ERASED_APPLICANT)
     key = join_key((result.application["company_id"], result.application["application_id"]))
     level, identity_id = result.identity.verdict.level, result.identity.identity_id
     queued = None
@@ -117,6 +137,24 @@ def receive(
     return Received(
         "screened", envelope.action, result.application["application_id"], level, queued or "none"
     )
+
+
+def _screened(
+    screens: ScreenQueue, screening: Screening, delivery: SignedDelivery
+) -> ScreenResult | None:
+    """The screen's result, through the process's queue (batched with the API's screens);
+    None when it is refused for an erasure (any other error is raised)."""
+    try:
+        return screens.screen(screening)
+    except IngestError as exc:
+        if exc.code != ERASED_APPLICANT:
+            raise
+    # Who and what stay out of the log: the member and vendor say whose ATS sent it.
+    log.info(
+        "webhook delivery refused: its applicant was erased on request",
+        extra={"member": delivery.member, "vendor": delivery.vendor, "code": ERASED_APPLICANT},
+    )
+    return None
 
 
 def parse_envelope(vendor: str, body: bytes) -> Envelope:

@@ -51,6 +51,9 @@ webhook_deliveries = Table(
     Column("identity_id", Text),
     Column("level", String(32)),
     Column("received_at", UtcDateTime, nullable=False),
+    # Why an application event stored nothing: erased_applicant (its applicant was erased on
+    # request; the delivery is acknowledged, and neither it nor its application key is kept).
+    Column("refused", String(32)),
 )
 
 webhook_outbox = Table(
