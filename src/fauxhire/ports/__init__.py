@@ -189,11 +189,20 @@ class ScopedFactReader(FactReader, Protocol):
         ...
 
 
+# What a stage rewrote wholesale: the records (a bulk ingest), the links, the assessments.
+Written = Literal["records", "links", "assessments"]
+
+
 class OutcomeWriter(Protocol):
     """Writes a stage's outcomes. Inside ``unit_of_work()`` every write commits together or
     not at all, so a reader sees the previous outcome or the whole new one, never a mix."""
 
     def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+    def refresh_statistics(self, written: Written) -> None:
+        """After the unit of work that rewrote them: the database's planner statistics of
+        those tables brought up to date (where it keeps any)."""
+        ...
 
     def replace_links(self, links: Iterable[Link], *, now: datetime) -> int: ...
 

@@ -91,6 +91,7 @@ def assess_store(
         store.replace_assessments(
             assessment_rows(assessed.identities, assessed.networks, loaded), now=now
         )
+    store.refresh_statistics("assessments")
     log.info("assess: written in %.1f s", time.perf_counter() - stamp)
     identities, networks = assessed.identities, assessed.networks
     levels = identities.group_by("level").agg(pl.len()).rows()

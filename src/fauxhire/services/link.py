@@ -119,6 +119,7 @@ def link_store(
             summary=summary.to_json(),
             now=now,
         )
+    store.refresh_statistics("links")
     return summary
 
 

@@ -104,6 +104,7 @@ def run_pipeline(
         )
     with _stage(seconds, "joins"):
         joins = resolve_joins(store)
+        _refresh_if_bulk(store, files)
     with _stage(seconds, "link"):
         linked = plan.linker.link(store, now=plan.clock())
     with _stage(seconds, "assess"):
@@ -146,7 +147,18 @@ def ingest_and_join(
         tombstones=tombstone_filter(store, options.erasure_key),
     )
     resolve_joins(store)
+    _refresh_if_bulk(store, results)
     return results
+
+
+# Records an ingest stores at least, for the record tables' planner statistics to be refreshed
+# after it (``Store.refresh_statistics``): below that, autovacuum's own analyses keep up.
+BULK_RECORDS = 10_000
+
+
+def _refresh_if_bulk(store: SqlStore, results: Sequence[FileResult]) -> None:
+    if sum(r.records for r in results if r.status == "done") >= BULK_RECORDS:
+        store.refresh_statistics("records")
 
 
 def _write_report(store: Store, request: ReportRequest, clock: Clock) -> WrittenReport:

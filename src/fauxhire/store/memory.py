@@ -38,6 +38,7 @@ from fauxhire.ports import (
     Link,
     LinkingFrame,
     LinkRun,
+    Written,
 )
 from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
@@ -340,6 +341,9 @@ class MemoryStore(MemoryMembers):
             run = LinkRun(len(state.runs) + 1, mode, copied(model), copied(summary))
             state.runs.append(run)
         return run.run_id
+
+    def refresh_statistics(self, written: Written) -> None:
+        """Nothing to refresh: the memory store keeps no planner statistics."""
 
     def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
         new = [row._replace(evidence=copied(row.evidence)) for row in rows]
