@@ -6,7 +6,7 @@ Ashby's API (a real HTTP server on loopback). After one of them is erased: no ro
 table holds their application, candidate id, identity or level; draining the outbox sends
 the other's write-back only; a replay of the erased one's delivery is acknowledged as a
 duplicate and stores nothing; the other's rows are as they were. Retention blanks and deletes
-them alike. (The signed deliveries and the erasure over HTTP: test_erasure_webhooks_api.py.)"""
+them alike. (The signed deliveries and the erasure over HTTP: test_erasure_screens_api.py.)"""
 
 from __future__ import annotations
 
