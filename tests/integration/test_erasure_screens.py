@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,23 +66,31 @@ def erased_and_unrelated(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], di
     return gone, other
 
 
-@pytest.fixture
-def erased(db_url: str, tmp_path: Path) -> Iterator[Erased]:
-    folder = tmp_path / "input"
+@contextmanager
+def filled(db_url: str, folder: Path, key: bytes) -> Iterator[tuple[SqlStore, Ticks]]:
+    """A store the whole pipeline filled from a generated input folder, ingested with the
+    erasure key, and its clock; closed afterwards."""
     write_folder(folder, seed=11, companies=4, candidates=30)
     clock = Ticks()
     store = SqlStore.open(db_url)
     try:
-        ingest = IngestOptions(workers=1, erasure_key=KEY)
+        ingest = IngestOptions(workers=1, erasure_key=key)
         run_pipeline(store, folder, Plan(clock, Linker(), load_ruleset, ingest=ingest))
+        yield store, clock
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def erased(db_url: str, tmp_path: Path) -> Iterator[Erased]:
+    folder = tmp_path / "input"
+    with filled(db_url, folder, KEY) as (store, clock):
         gone, other = erased_and_unrelated(canonical_rows(folder))
         erase_applicant(
             store, parse_selector("email", gone["emails"][:1]), actor=Actor("dpo@hub"),
             purpose="request 12", key=KEY, now=clock(), confirm=True,
         )  # fmt: skip
         yield Erased(store, clock, gone, other)
-    finally:
-        store.close()
 
 
 def _screen(

@@ -4,14 +4,17 @@ the erasure key set): the applicant is erased through POST /v1/erasures, then a 
 same application, or of a new one carrying the erased e-mail, is a 409 ``erased_applicant``
 that echoes no value and stores nothing; an unrelated applicant screens as ever; a signed
 delivery of the erased applicant is acknowledged to the vendor, stored as nothing but its
-refusal, and logged without a value. (The same rules on PostgreSQL, through the service:
-test_erasure_screens.py.)"""
+refusal, and logged without a value; a delivery made before the erasure is forgotten by it:
+its write-back, pending while the vendor was down, is never sent, and the vendor's replay of
+it is a duplicate that stores nothing. (The same rules on PostgreSQL, through the services:
+test_erasure_screens.py, test_erasure_webhooks.py.)"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,14 +23,16 @@ import pytest
 from test_erasure_screens import canonical_rows, erased_and_unrelated
 from test_identity_views import _fetch
 from test_serve import Server, serving
-from test_webhooks import _cli, _deliver, _signed, ashby_event
+from test_webhooks import API_KEY, _cli, _configure, _deliver, _signed, ashby_event
 
+from fauxhire.ports.hub import OutboxItem
 from fauxhire.services.assess import load_ruleset
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, run_pipeline
 from fauxhire.store import SqlStore
 from fauxhire.store.schema import join_key
 from support.clock import Ticks
+from support.fake_ats import fake_ats
 from support.folder import write_folder
 
 KEY = "screen erasure api key"
@@ -151,3 +156,86 @@ def test_an_error_that_names_a_field_says_which(
     status, answer = server.get("/v1/identities/i-999999", analyst)  # names no field
     assert (status, answer["code"]) == (404, "not_found")
     assert set(answer) == {"code", "message"}
+
+
+def _outbox(server: Server) -> list[OutboxItem]:
+    store = SqlStore.open(server.db)
+    try:
+        return store.outbox()
+    finally:
+        store.close()
+
+
+def _tried(server: Server, count: int) -> list[OutboxItem]:
+    """The outbox once ``count`` items are in it, each tried by a drain and failed."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        items = _outbox(server)
+        if len(items) == count and all(i.attempts and i.last_error for i in items):
+            return items
+        time.sleep(0.1)
+    raise AssertionError(f"the write-backs were not all tried: {_outbox(server)}")
+
+
+def test_a_pending_write_back_of_an_erased_applicant_is_never_sent(
+    served: tuple[Server, list[dict[str, Any]]],
+) -> None:
+    server, rows = served
+    gone, other = erased_and_unrelated(rows)
+    with fake_ats(API_KEY) as fake:
+        fake.down = True
+        secrets = {
+            m: _configure(server, m, "ashby", fake)
+            for m in {r["company_id"] for r in (gone, other)}
+        }
+        delivered = {}
+        for row in (gone, other):
+            candidate, event = ashby_event(row)
+            body = json.dumps(event).encode()
+            member = row["company_id"]
+            status, answer = _deliver(
+                server, "ashby", member, body, _signed(secrets[member], body, "ashby")
+            )
+            assert (status, answer["status"], answer["write_back"]) == (200, "screened", "queued")
+            delivered[row["application_id"]] = (candidate, body, answer)
+        items = _tried(server, 2)
+        assert {i.state for i in items} == {"pending"}
+        gone_candidate, gone_body, _ = delivered[gone["application_id"]]
+        gone_key = join_key((gone["company_id"], f"ab-{gone['application_id']}"))
+        [gone_item] = [i for i in items if i.application_key == gone_key]
+
+        erasure = {"email": gone["emails"][:1], "purpose": "request 51", "confirm": True}
+        status, raw = _post(server, "/v1/erasures", server.key("--role", "analyst"), erasure)
+        assert status == 200, raw
+        counts = json.loads(raw)["counts"]
+        assert (counts["webhook_deliveries"], counts["webhook_outbox"]) == (1, 1)
+
+        fake.down = False
+        _cli(server, "retry")
+        other_candidate = delivered[other["application_id"]][0]
+        sent = fake.wait_for(1)
+        assert len(fake.wait_for(len(sent) + 1, timeout=2)) == len(sent)  # all there is
+        assert {r.body["candidateId"] for r in sent} == {other_candidate}
+
+        before = _applications(server.db)
+        member = gone["company_id"]
+        status, answer = _deliver(
+            server, "ashby", member, gone_body, _signed(secrets[member], gone_body, "ashby")
+        )
+        assert status == 200, answer
+        assert (answer["status"], answer["refused"]) == ("duplicate", "erased_applicant")
+        assert (answer["application_id"], answer["level"]) == (None, None)
+        assert _applications(server.db) == before
+        assert len(fake.wait_for(len(sent) + 1, timeout=2)) == len(sent)
+
+    store = SqlStore.open(server.db)
+    try:
+        kept = store.webhook_delivery(member, "ashby", hashlib.sha256(gone_body).hexdigest())
+        outbox = store.outbox()
+    finally:
+        store.close()
+    assert kept is not None and kept.refused == "erased_applicant"
+    assert (kept.application_key, kept.identity_id, kept.level) == (None, None, None)
+    assert [(i.candidate_ref, i.state) for i in outbox] == [(other_candidate, "sent")]
+    assert gone_item.identity_id not in {i.identity_id for i in outbox}
+    assert gone_candidate not in {i.candidate_ref for i in outbox}

@@ -29,6 +29,9 @@ SELECTOR_KINDS: Final[tuple[str, ...]] = get_args(SelectorKind)
 # (``application``: company and application id; ``candidate``: company and candidate id).
 TombstoneKind = Literal["email", "phone", "application", "candidate"]
 KEY_SEP: Final = "\x1f"  # the store's separator of a natural key's parts (store.table_base)
+# The code of what an erasure refuses: a record ingest quarantines, a screen, a webhook
+# delivery (docs/privacy.md).
+ERASED_APPLICANT: Final = "erased_applicant"
 
 
 class Selector(NamedTuple):

@@ -325,12 +325,19 @@ class ErasureStore(AuditLog, Protocol):
         ...
 
     def erase_records(
-        self, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+        self,
+        applications: Sequence[str],
+        *,
+        emails: Sequence[str] = (),
+        thorough: bool,
+        refused: str,
     ) -> Erased:
         """Delete the applications and everything that holds their applicant's data, and the
         outputs that cite them; with ``emails``, also the records that hold those e-mails
         unjoined. ``thorough`` also searches quarantine excerpts and report subjects (a scan,
-        for one person's erasure; retention's batches skip it)."""
+        for one person's erasure; retention's batches skip it). The ATS webhook deliveries
+        that screened the applications are kept without them, marked ``refused`` with the
+        reason given (so a replay stays a duplicate); their write-backs are deleted."""
         ...
 
     def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, TypeVar
 
-from fauxhire.domain.erasure import Selector, tombstone_digest, tombstone_key
+from fauxhire.domain.erasure import ERASED_APPLICANT, Selector, tombstone_digest, tombstone_key
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.errors import ConfigError
 from fauxhire.ports import AuditEvent, Erased, ErasureStore
@@ -109,7 +109,9 @@ def erase_applicant(
 
     def work() -> tuple[Erased, int, int]:
         applications = store.applications_selected(selector.kind, selector.values)
-        erased = store.erase_records(applications, emails=emails, thorough=True)
+        erased = store.erase_records(
+            applications, emails=emails, thorough=True, refused=ERASED_APPLICANT
+        )
         if not confirm or key is None:
             return erased, 0, 0
         added = store.add_tombstones(tombstones(key, erased), at=now)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final, Protocol
 
 from fauxhire.domain import Record
-from fauxhire.domain.erasure import tombstone_digest, tombstone_key
+from fauxhire.domain.erasure import ERASED_APPLICANT, tombstone_digest, tombstone_key
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.errors import ConfigError
 from fauxhire.services.erasure import KEY_SETTING, audit_record
@@ -23,7 +23,7 @@ from fauxhire.store.prepare import Prepared
 from fauxhire.store.rows import MAPPINGS, MAPPINGS_BY_TABLE, record_key
 from fauxhire.store.schema import KEY_SEP
 
-CODE: Final = "erased_applicant"
+CODE: Final = ERASED_APPLICANT
 REASON: Final = "an erased applicant's record (erasure on request): not stored again"
 SCREEN_REASON: Final = (
     "this applicant's data was erased on request: the application is not stored again"

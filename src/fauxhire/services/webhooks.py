@@ -16,7 +16,11 @@ the actor of the screen and of the identity read.
 An applicant erased on request is not brought back by a delivery: the screen refuses an
 application that names them (services/screen.py), and the delivery is acknowledged (so the
 vendor does not send it again and again) and recorded as ``refused: erased_applicant``, with
-no application key, no write-back, and a log line that names no value.
+no application key, no write-back, and a log line that names no value. An applicant erased
+after a delivery (or whose application retention deleted) is treated alike: the delivery is
+kept without its application key, identity and level, marked refused (``erased_applicant``,
+or ``expired``), and its write-back deleted, pending or sent (store/erasure_webhooks.py), so
+a replay of it is answered from the record as a duplicate naming no application.
 
 Replays change nothing: a delivery is recorded by the sha256 of its signed body, and the same
 body again is answered from the record without a second screen or write-back; the screen is
@@ -74,7 +78,7 @@ class Received:
     application_id: str | None = None
     level: str | None = None
     write_back: str | None = None  # queued | none (no write-back configured)
-    refused: str | None = None  # why nothing was stored: erased_applicant
+    refused: str | None = None  # why no application is kept: erased_applicant | expired
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,11 @@ never the credentials) for the next drain: after the next delivery of the member
 `fauxhire webhooks retry`. Sending is at least once: an item is claimed for a few minutes by
 one conditional update, so two drains never send it at the same time, but a vendor that took
 a note and whose answer was lost gets it again on the retry.
+
+An erasure deletes the write-backs of the applications it removes (store/erasure_webhooks.py):
+an item erased before a sender claims it is never sent, since the claim is an update of its
+row. One claimed before the erasure commits is already being sent, and may still reach the
+vendor: a request in flight cannot be called back.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ Sender = Callable[[WebhookTarget, OutboxItem], None]
 class Drained:
     sent: int = 0
     failed: int = 0
-    held: int = 0  # claimed by another sender just now
+    held: int = 0  # claimed by another sender just now, or erased since the outbox was read
 
 
 def note_text(level: str, identity_id: str, link_base: str | None) -> str:

@@ -2,7 +2,7 @@
 deleted in the caller's transaction (``ports.ErasureStore``); the outputs that cite them go
 too (``erasure_outputs``). Everything is found from the applications by what joins them
 (values by ``app_ref``, meetings by ``app_key``, hires by candidate, sign-ins by the hire's
-work account), never by a name."""
+work account, webhook deliveries and write-backs by application key), never by a name."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from fauxhire.store.erasure_outputs import (
     select_in,
     select_pairs,
 )
+from fauxhire.store.erasure_webhooks import erase_webhook_rows
 from fauxhire.store.store import Store
 
 _A, _V = schema.applications, schema.applicant_values
@@ -54,10 +55,16 @@ def _applications_of_hires(conn: Connection, work_emails: Sequence[str]) -> list
 
 
 def erase_records(
-    store: Store, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+    store: Store,
+    applications: Sequence[str],
+    *,
+    emails: Sequence[str] = (),
+    thorough: bool,
+    refused: str,
 ) -> Erased:
     """Delete ``applications`` and what holds their applicant's data, in the caller's unit
-    of work (or a transaction of its own); what was deleted, by table."""
+    of work (or a transaction of its own); what was deleted (or, of the webhook deliveries,
+    blanked and marked ``refused``: ``erasure_webhooks``), by table."""
     with store.transaction("erase_records") as conn:
         apps = select_in(
             conn, select(_A.c.id, _A.c.key, _A.c.company_id, _A.c.candidate_id), _A.c.key,
@@ -84,6 +91,7 @@ def erase_records(
         if thorough:
             counts |= erase_subject_values(conn, [(v.kind, v.key) for v in values], ids)
         counts |= erase_outputs(conn, keys)
+        counts |= erase_webhook_rows(conn, keys, refused=refused)
         counts["applicant_values"] = delete_in(conn, _V, _V.c.app_ref, ids)
         counts["meeting_participants"] = delete_in(conn, _M, _M.c.key, meetings)
         counts["signin_events"] = delete_in(conn, _S, _S.c.key, signins)

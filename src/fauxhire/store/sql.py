@@ -286,9 +286,16 @@ class SqlStore(Store):
         return erasure.applications_selected(self, kind, values)
 
     def erase_records(
-        self, applications: Sequence[str], *, emails: Sequence[str] = (), thorough: bool
+        self,
+        applications: Sequence[str],
+        *,
+        emails: Sequence[str] = (),
+        thorough: bool,
+        refused: str,
     ) -> Erased:
-        return erasure.erase_records(self, applications, emails=emails, thorough=thorough)
+        return erasure.erase_records(
+            self, applications, emails=emails, thorough=thorough, refused=refused
+        )
 
     def expired_applications(self, before: datetime, *, hold_before: datetime | None) -> list[str]:
         return erasure.expired_applications(self, before, hold_before=hold_before)

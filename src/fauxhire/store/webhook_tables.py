@@ -51,9 +51,11 @@ webhook_deliveries = Table(
     Column("identity_id", Text),
     Column("level", String(32)),
     Column("received_at", UtcDateTime, nullable=False),
-    # Why an application event stored nothing: erased_applicant (its applicant was erased on
-    # request; the delivery is acknowledged, and neither it nor its application key is kept).
+    # Why an application event holds no application: erased_applicant (its applicant was
+    # erased on request, before the delivery or since: the application key, identity and
+    # level are not kept) or expired (its application was deleted by retention).
     Column("refused", String(32)),
+    Index("ix_webhook_deliveries_application", "application_key"),  # erasure finds by it
 )
 
 webhook_outbox = Table(
@@ -75,4 +77,5 @@ webhook_outbox = Table(
     Column("claimed_until", UtcDateTime),  # a sender holds it until then
     UniqueConstraint("member", "vendor", "application_key", name="uq_webhook_outbox_application"),
     Index("ix_webhook_outbox_state", "state"),
+    Index("ix_webhook_outbox_application", "application_key"),  # erasure finds by it
 )
