@@ -1,12 +1,11 @@
 """The store port (``fauxhire.ports``) in memory: tables as polars frames, outcomes as lists.
 
-Real behaviour, not a stub: records are prepared as for SQLite (``Preparer``), so a value
-reads back as the SQL store gives it, and the frames are the SQL store's own queries
-(``frames.QUERIES``, ``frames.FACT_QUERIES``) run by polars' SQL engine over these tables. A
-unit of work writes to a copy and swaps it in on success: a reader sees the old state or the
-new one, and a failed unit leaves the old one. What it does not hold: the ingest of files
-(quarantine, file progress) and the join stage, so meetings, sign-ins and reports reach no
-application here; analysts' dispositions (none are read).
+Real behaviour, not a stub: records are prepared as for SQLite (``Preparer``), so a value reads
+back as the SQL store gives it, and the frames are the SQL store's own queries (``frames.QUERIES``,
+``frames.FACT_QUERIES``) run by polars' SQL engine over these tables. A unit of work writes to a
+copy and swaps it in on success: a reader sees the old state or the new one, and a failed unit
+leaves the old one. Not held: the ingest of files (quarantine, file progress), the join stage (so
+no meeting, sign-in or report reaches an application) and dispositions.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from fauxhire.ports import (
     Link,
     LinkingFrame,
     LinkRun,
-    Written,
 )
 from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
@@ -342,8 +340,8 @@ class MemoryStore(MemoryMembers):
             state.runs.append(run)
         return run.run_id
 
-    def refresh_statistics(self, written: Written) -> None:
-        """Nothing to refresh: the memory store keeps no planner statistics."""
+    def refresh_statistics(self, written: str) -> None:  # no planner, no statistics
+        return
 
     def replace_assessments(self, rows: Iterable[AssessmentRow], *, now: datetime) -> int:
         new = [row._replace(evidence=copied(row.evidence)) for row in rows]

@@ -59,7 +59,8 @@ def scoped_frame(read: FrameReader, name: str, identities: Sequence[str]) -> pl.
 
 def assessment_scope(read: FrameReader, identities: Sequence[str], namesakes: int) -> list[str]:
     """As ``scoped_facts.assessment_scope``: network members, borrowed-identity partners and
-    up to ``namesakes`` holders (the first by id) of each name that referred any of these."""
+    up to ``namesakes`` holders of each name that referred any of these (the first by their
+    applications' keys)."""
     ids = list(identities)
     apps = read("applications")
     own = apps.filter(pl.col("identity_id").is_in(ids))
@@ -73,10 +74,9 @@ def assessment_scope(read: FrameReader, identities: Sequence[str], namesakes: in
     names = {name_norm.key(text) for text in referrals} - {""}
     holders = (
         apps.filter(pl.col("name_key").is_in(list(names)))
-        .select("name_key", "identity_id")
-        .unique()
-        .sort("identity_id")
-        .group_by("name_key")
+        .sort("app_key")
+        .unique(["name_key", "identity_id"], keep="first", maintain_order=True)
+        .group_by("name_key", maintain_order=True)
         .head(namesakes)
     )
     found |= set(holders["identity_id"].to_list())

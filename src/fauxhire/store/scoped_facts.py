@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.store.frames import FACT_QUERIES, SCOPED_HIRES
@@ -89,10 +89,23 @@ def assessment_scope(store: Store, identities: Sequence[str], namesakes: int) ->
         scope = sorted(found)
         referrals = conn.execute(_expanding(_REFERRALS), {"ids": scope}).scalars().all()
         names = sorted({name_norm.key(text) for text in referrals} - {""})
-        for name in names:  # the first holders by id: the same on every backend
-            held = {row[0] for row in conn.execute(_NAME_HOLDERS, {"name": name})}
-            found.update(sorted(held)[:namesakes])
+        for name in names:
+            found.update(_first_holders(conn, name, namesakes))
     return sorted(found)
+
+
+def _first_holders(conn: Connection, name: str, bound: int) -> list[str]:
+    """The first ``bound`` identities holding ``name``, in the order of their applications'
+    keys: the same on every backend."""
+    held: dict[str, None] = {}
+    after = ""
+    while len(held) < bound:
+        page = conn.execute(_NAME_HOLDERS, {"name": name, "after": after, "rows": _PAGE}).all()
+        held.update(dict.fromkeys(identity for _, identity in page))
+        if len(page) < _PAGE:
+            break
+        after = page[-1][0]
+    return list(held)[:bound]
 
 
 def _expanding(query: str) -> TextClause:
@@ -111,12 +124,14 @@ _REFERRALS = (
     "SELECT DISTINCT a.referred_by FROM applications a JOIN links l ON l.app_key = a.key "
     "WHERE l.identity_id IN :ids AND a.referred_by IS NOT NULL"
 )
-# The identities holding one name, an application a row, by the name index: the scope takes
-# up to its bound of them (it needs them to count a name's holders up to the bound the
-# referral detector reads under; past it, which ones does not matter). One window query
-# over all of a scope's names cost 100 ms for 16 names at a million applications; DISTINCT
-# with LIMIT let PostgreSQL's generic plan walk every link in identity order (7 s a screen).
+# A name's holders a page at a time, in the order of the name index (name, application key):
+# the scope takes the first ``bound`` identities (it needs them to count a name's holders up
+# to the bound the referral detector reads under; past it, which ones does not matter), and
+# a common name's thousands of applications are not read for them. Ordered by the index, so
+# PostgreSQL walks it and stops; its plan for DISTINCT with LIMIT walked every link in
+# identity order instead (7 s a screen).
 _NAME_HOLDERS = text(
-    "SELECT l.identity_id FROM applications a JOIN links l ON l.app_key = a.key "
-    "WHERE a.name_key = :name"
+    "SELECT a.key, l.identity_id FROM applications a JOIN links l ON l.app_key = a.key "
+    "WHERE a.name_key = :name AND a.key > :after ORDER BY a.key LIMIT :rows"
 )
+_PAGE = 200
