@@ -82,11 +82,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 @contextmanager
 def serving(
-    folder: Path, env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+    folder: Path,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+    db: str | None = None,
 ) -> Iterator[Server]:
-    """`fauxhire serve` on a store in ``folder``, in the environment ``env`` (default: ours),
-    with the further command-line ``options``."""
-    db = f"sqlite:///{folder / 'served.db'}"
+    """`fauxhire serve` on a store in ``folder`` (or the store ``db`` names), in the
+    environment ``env`` (default: ours), with the further command-line ``options``."""
+    db = db or f"sqlite:///{folder / 'served.db'}"
     port = _free_port()
     log = folder / "serve.log"
     command = [sys.executable, "-m", "fauxhire.cli", "serve", "--port", str(port), "--db", db]

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from fauxhire.api.auth import opened_app, principal, role_in
-from fauxhire.api.schemas import PROTECTED_ERRORS, errors
+from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.evidence import Evidence
 from fauxhire.domain.outcomes import LinkEdge
@@ -25,9 +25,14 @@ from fauxhire.services.keys import Principal
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
 actions = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=NUL_FREE)
+]
 ApplicationRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500, pattern="/")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=500, pattern=r"^[^\x00]*/[^\x00]*$"
+    ),
 ]
 
 
@@ -54,7 +59,7 @@ class DispositionBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identity_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    identity_id: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NUL_FREE)]
     disposition: Literal["confirmed", "cleared"]
     reason: Text
 

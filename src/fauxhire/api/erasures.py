@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from fauxhire.api.auth import opened_app, principal, role_in
-from fauxhire.api.schemas import PROTECTED_ERRORS, errors
+from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.erasure import SELECTOR_KINDS, parse_selector
 from fauxhire.services.erasure import Actor, erase_applicant
@@ -23,7 +23,14 @@ ERASERS: Final = ("admin", "analyst")
 erasures = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
 
 Given = Annotated[
-    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]],
+    list[
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=500, pattern=NUL_FREE
+            ),
+        ]
+    ],
     Field(max_length=100),
 ]
 
@@ -37,7 +44,10 @@ class ErasureBody(BaseModel):
     phone: Given = []
     application: Given = []  # company_id:application_id
     identity: Given = []
-    purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    purpose: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NUL_FREE),
+    ]
     confirm: bool = False  # False: a preview; nothing is deleted
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ import json
 import math
 import time
 from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -20,6 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fauxhire.api.schemas import NUL_ERROR, NUL_MESSAGE
 from fauxhire.api.throttle import Buckets
 
 MIB = 1024 * 1024
@@ -88,6 +90,8 @@ class Guards:
             await _answer(send, 204, None, _PREFLIGHT)
         elif _declared_length(headers) > self.limits.max_body:
             await _answer(send, 413, _too_large(self.limits.max_body), {"Connection": "close"})
+        elif where := _nul_in(scope):
+            await _answer(send, 422, {"detail": [_nul_error(where)]}, {})
         else:
             status = await self._passed(scope, receive, send)
             if token and status == 401:  # a refused credential is charged to its address
@@ -168,6 +172,23 @@ def _declared_length(headers: Headers) -> int:
         return int(headers.get("content-length", "0"))
     except ValueError:  # uvicorn refuses a malformed length before we see it
         return 0
+
+
+def _nul_in(scope: Scope) -> list[str]:
+    """Where the path or the query string holds a NUL character (U+0000), which no text
+    column can store (PostgreSQL refuses it: the store failed, a 503): ``["path"]`` or
+    ``["query", name]``; empty where neither does."""
+    if "\x00" in scope["path"]:
+        return ["path"]
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return ["query", name.replace("\x00", "")]
+    return []
+
+
+def _nul_error(where: list[str]) -> dict[str, Any]:
+    return {"type": NUL_ERROR, "loc": where, "msg": NUL_MESSAGE}
 
 
 def _too_large(limit: int) -> dict[str, str]:

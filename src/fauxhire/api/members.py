@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fauxhire.api.auth import opened_app, principal, role_in
-from fauxhire.api.schemas import PROTECTED_ERRORS, MemberChange, MemberList, errors
+from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, MemberChange, MemberList, errors
 from fauxhire.bootstrap import App
 from fauxhire.ports.hub import Member
 from fauxhire.services import members as registry
@@ -36,7 +36,9 @@ class MemberBody(BaseModel):
     name: (
         Annotated[
             str,
-            StringConstraints(strip_whitespace=True, min_length=1, max_length=registry.MAX_TEXT),
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=registry.MAX_TEXT, pattern=NUL_FREE
+            ),
         ]
         | None
     ) = None

@@ -11,6 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Text no column can store: PostgreSQL refuses a NUL character (U+0000) in text, so a request
+# holding one is a 422 saying where, never the store's failure (a 503): guards.py checks the
+# path and the query, the bodies' text fields match NUL_FREE.
+NUL_ERROR = "nul_character"
+NUL_MESSAGE = "text may not hold a NUL character (U+0000)"
+NUL_FREE = r"^[^\x00]*$"
+
 # A time as the routes write it: ISO 8601 with its offset.
 Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
@@ -235,10 +242,11 @@ class ScreenRequest(Body):
         None,
         min_length=1,
         max_length=200,
+        pattern=NUL_FREE,
         description="The member it applied at. A member's key screens for its own member only; "
         "the hub's analyst names it for a vendor payload, which does not carry it",
     )
-    purpose: str | None = Field(None, min_length=1, max_length=500)
+    purpose: str | None = Field(None, min_length=1, max_length=500, pattern=NUL_FREE)
 
 
 class ScreenedApplication(Body):
