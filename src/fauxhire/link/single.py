@@ -22,14 +22,14 @@ Pure; no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from fauxhire.link.model import Model
+from fauxhire.link.similarity import SCORERS
 from fauxhire.link.spec import MISSING, Comparison, LinkSpec
 
 # A record as the engine's records frame holds it: column name to a value (single columns)
@@ -41,10 +41,6 @@ Frequencies = Mapping[str, Mapping[Any, float]]
 # dtypes, which its arithmetic keeps).
 Rarity = float | np.float32 | None
 
-_SCORERS: dict[str, Callable[..., float]] = {
-    "jaro_winkler": JaroWinkler.normalized_similarity,
-    "levenshtein": Levenshtein.normalized_similarity,
-}
 _EPSILON = np.float32(1e-6)
 
 
@@ -137,7 +133,7 @@ def _single_level(
     if comparison.method == "exact":
         return 0, None
     cutoff = min(comparison.thresholds) - 1e-6
-    similarity = np.float32(_SCORERS[comparison.method](a, b, score_cutoff=cutoff))
+    similarity = np.float32(SCORERS[comparison.method](a, b, score_cutoff=cutoff))
     level = sum(int(similarity >= np.float32(t) - _EPSILON) for t in comparison.thresholds)
     return level, None
 

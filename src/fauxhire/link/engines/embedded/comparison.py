@@ -14,23 +14,17 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from fauxhire.link.engine import level_column, tf_column
 from fauxhire.link.engines.embedded.vectors import (
     Encoded,
     Ints,
-    Scorer,
     encode,
     similarity_of_codes,
 )
 from fauxhire.link.positions import RecordIndex
+from fauxhire.link.similarity import SCORERS
 from fauxhire.link.spec import MISSING, Comparison, LinkSpec, Requirement
-
-_SCORERS: dict[str, Scorer] = {
-    "jaro_winkler": JaroWinkler.normalized_similarity,
-    "levenshtein": Levenshtein.normalized_similarity,
-}
 
 
 def coded_lists(records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
@@ -189,7 +183,7 @@ def _coded_levels(
             a[differ],
             b[differ],
             column.values,
-            _SCORERS[comparison.method],
+            SCORERS[comparison.method],
             cutoff=min(comparison.thresholds) - 1e-6,
         )
         graded = np.zeros(len(differ), dtype=np.int8)
