@@ -16,8 +16,6 @@ import json
 import shutil
 import sqlite3
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -69,16 +67,7 @@ def _held(world: Path) -> list[dict[str, Any]]:
 
 
 def _post(server: Server, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        server.base + "/v1/screen",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read())
+    return server.post("/v1/screen", body, token, timeout=60)
 
 
 def test_screens_agree_with_a_full_link_and_assess(world: Path, server: Server) -> None:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -56,12 +57,16 @@ class Server:
         self, path: str, token: str | None = None, scheme: str = "Bearer", method: str = "GET"
     ) -> tuple[int, dict]:
         headers = {} if token is None else {"Authorization": f"{scheme} {token}"}
-        request = urllib.request.Request(self.base + path, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as refused:
-            return refused.code, json.loads(refused.read())
+        return _answer(urllib.request.Request(self.base + path, headers=headers, method=method))
+
+    def post(
+        self, path: str, body: Any, token: str, timeout: float = 10
+    ) -> tuple[int, dict[str, Any]]:
+        """POST ``body`` as JSON with a bearer ``token``: the status and the JSON answer."""
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        data = json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
+        return _answer(request, timeout)
 
     def key(self, *grant: str) -> str:
         made = _fauxhire(
@@ -72,6 +77,14 @@ class Server:
 
     def log_lines(self) -> list[dict]:
         return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+
+def _answer(request: urllib.request.Request, timeout: float = 10) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ on SQLite and on PostgreSQL, whose text columns refuse it: it was the store's fa
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_serve import Server, serving
@@ -20,18 +17,6 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     db = None if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
     with serving(tmp_path, db=db) as served:
         yield served
-
-
-def _post(server: Server, path: str, token: str, body: dict[str, Any]) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        server.base + path, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read())
 
 
 @pytest.mark.parametrize(
@@ -57,16 +42,16 @@ def test_a_nul_in_the_path_or_query_is_a_422_saying_where(
 
 def test_a_nul_in_a_bodys_text_is_a_422_naming_the_field(server: Server) -> None:
     token = server.key("--role", "analyst")
-    status, body = _post(
-        server, "/v1/dispositions", token,
+    status, body = server.post(
+        "/v1/dispositions",
         {"identity_id": "i-1", "disposition": "cleared", "reason": "checked\u0000 by phone"},
-    )  # fmt: skip
+        token,
+    )
     assert status == 422, body
     assert [error["loc"] for error in body["detail"]] == [["body", "reason"]]
     assert "checked" not in json.dumps(body)  # the value is never echoed
-    status, body = _post(
-        server, "/v1/screen", token,
-        {"application": {"company_id": "c-1"}, "purpose": "hiring\u0000"},
-    )  # fmt: skip
+    status, body = server.post(
+        "/v1/screen", {"application": {"company_id": "c-1"}, "purpose": "hiring\u0000"}, token
+    )
     assert status == 422, body
     assert ["body", "purpose"] in [error["loc"] for error in body["detail"]]
