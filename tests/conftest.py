@@ -12,6 +12,7 @@ stores ``open_store`` opens seal contact details as the product's do.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,3 +151,21 @@ def demo_facts(demo_world: Path) -> Facts:
         return read_facts(store, now=datetime(2025, 7, 1, tzinfo=UTC), community_key=COMMUNITY_KEY)
     finally:
         store.close()
+
+
+@pytest.fixture
+def demo_store_url(demo_world: Path, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A store of the demo world, by ``request.param`` (parametrized indirectly): "sqlite", a
+    copy of the demo's store; "postgresql", the demo's input run into a fresh database (the
+    assessment of a run uses the store's clock, as the demo's did)."""
+    from typer.testing import CliRunner
+
+    from fauxhire.cli import app
+
+    if request.param == "sqlite":
+        shutil.copyfile(demo_world / "fauxhire.db", tmp_path / "store.db")
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = str(request.getfixturevalue("pg_url"))
+    result = CliRunner().invoke(app, ["run", str(demo_world / "input"), "--db", url])
+    assert result.exit_code == 0, result.output
+    return url

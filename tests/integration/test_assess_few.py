@@ -9,36 +9,18 @@ with the world's input run there. Both are first assessed whole on one clock.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
-from pathlib import Path
 
 import polars as pl
 import pytest
 from sqlalchemy import bindparam, text
-from typer.testing import CliRunner
 
-from fauxhire.cli import app
 from fauxhire.domain.outcomes import Assessment
 from fauxhire.services.assess import assess_store, load_ruleset
 from fauxhire.services.assess_few import assess_identities
 from fauxhire.store import SqlStore
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def store_url(demo_world: Path, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """sqlite: a copy of the demo's store; postgresql: the demo's input run into a fresh
-    database (the assessment of a run uses the store's clock, as the demo's did)."""
-    backend = request.param
-    if backend == "sqlite":
-        shutil.copyfile(demo_world / "fauxhire.db", tmp_path / "store.db")
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    url = str(request.getfixturevalue("pg_url"))
-    result = CliRunner().invoke(app, ["run", str(demo_world / "input"), "--db", url])
-    assert result.exit_code == 0, result.output
-    return url
 
 
 def _chosen(store: SqlStore) -> list[str]:
@@ -59,9 +41,9 @@ def _as_compared(found: Assessment) -> tuple[str, float, list[tuple[str, float, 
     return found.level, round(found.probability, 4), sorted(items)
 
 
-@pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
-def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(store_url: str) -> None:
-    store = SqlStore.open(store_url)
+@pytest.mark.parametrize("demo_store_url", ["sqlite", "postgresql"], indirect=True)
+def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(demo_store_url: str) -> None:
+    store = SqlStore.open(demo_store_url)
     try:
         ruleset = load_ruleset()
         assess_store(store, now=NOW, ruleset=ruleset)  # on one clock: indicators decay
@@ -83,13 +65,15 @@ def test_each_identity_assessed_alone_comes_out_as_in_the_whole_store(store_url:
         store.close()
 
 
-@pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
-def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(store_url: str) -> None:
+@pytest.mark.parametrize("demo_store_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(
+    demo_store_url: str,
+) -> None:
     """A network mate's application says it was referred by a name that many identities
     hold, this one among them. The whole store reads no referral under such a name; a screen
     of this identity, whose scope holds the mate but not the name's other holders, must not
     read one either (it once called the identity the referrer of its flagged mate)."""
-    store = SqlStore.open(store_url)
+    store = SqlStore.open(demo_store_url)
     try:
         ruleset = load_ruleset()
         assess_store(store, now=NOW, ruleset=ruleset)

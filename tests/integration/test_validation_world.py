@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_applicant_assessment import TWINNED, compare_applicant_assessments, fired_indicators
 from typer.testing import CliRunner
 
 from fauxhire.cli import app
+from fauxhire.services.assess import load_ruleset
 from fauxhire.store import SqlStore
 from fauxhire_lab.services.evaluate import evaluate_store
 
@@ -107,3 +110,22 @@ def test_the_report_counts_interviews_and_companies(world: dict[str, Any]) -> No
 )
 def test_the_report_counts_identities_within_three_percent(world: dict[str, Any]) -> None:
     assert world["scores"]["report"]["counts"]["identities"]["pass"]
+
+
+def test_applicants_are_assessed_in_plain_python_as_the_detectors_assess_them(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """On a world fauxhire did not generate, every applicant-only identity's plain-Python
+    assessment (a screen's) is the detectors' (test_applicant_assessment.py), and the twins
+    that grade switched contacts, varying homes and night-time applications fire on some."""
+    shutil.copyfile(world["root"] / "fauxhire.db", tmp_path / "copy.db")
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        rows, everyone = compare_applicant_assessments(store, load_ruleset())
+    finally:
+        store.close()
+    fired = fired_indicators(rows)
+    assert len(rows) > everyone / 2
+    assert all(
+        fired[i] > 0 for i in TWINNED if i not in ("partner-intel-match", "application-volume")
+    ), fired

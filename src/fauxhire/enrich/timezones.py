@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Final, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
@@ -361,3 +363,20 @@ def _polars_knows(zone: str) -> bool:
     except pl.exceptions.ComputeError:
         return False
     return True
+
+
+def local_hour_at(at: datetime, zone: str | None) -> float | None:
+    """``local_hours`` for one UTC time: the hour of day in [0, 24) in ``zone``, minutes and
+    seconds as the fraction; None where the zone is missing or unknown to polars (as there)."""
+    if zone is None or not _polars_knows(zone):
+        return None
+    try:
+        local = at.astimezone(_zone_info(zone))
+    except ZoneInfoNotFoundError:
+        return None
+    return local.hour + local.minute / 60 + local.second / 3600
+
+
+@cache
+def _zone_info(zone: str) -> ZoneInfo:
+    return ZoneInfo(zone)

@@ -189,6 +189,32 @@ class ScopedFactReader(FactReader, Protocol):
         ...
 
 
+class ApplicantRows(NamedTuple):
+    """An identity that is only an applicant, as stored (``ScopedFactReader.applicant_rows``):
+    its applications (app_key, company_id, applied_at as text, claimed_location) and their
+    e-mails, phones and addresses (app_key, kind, key)."""
+
+    applications: list[tuple[str, str | None, str | None, str | None]]
+    contacts: list[tuple[str, str, str]]
+
+
+class ApplicantReader(Protocol):
+    """What the plain-Python assessment of an applicant reads (``assess/applicant.py``)."""
+
+    def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
+        """The identity's applications and contact details, or None where it is more than an
+        applicant: in a network, tied to a borrowed identity, referring anyone, or with a
+        meeting, hire, employer report or analyst's disposition on any of its applications."""
+        ...
+
+    def partner_observables(
+        self, emails: Sequence[str], digests: Sequence[str]
+    ) -> list[tuple[str, str | None, str | None, str, str]]:
+        """The partner indicators' observables (stix_id, valid_until, confidence, path, value)
+        that give one of these e-mails (compared in lower case) or keyed hashes."""
+        ...
+
+
 # What a stage rewrote wholesale: the records (a bulk ingest), the links, the assessments.
 Written = Literal["records", "links", "assessments"]
 
@@ -367,6 +393,8 @@ class AssessingStore(FactReader, OutcomeWriter, Protocol):
     """What the assessment use case is given."""
 
 
-class ScopedAssessingStore(ScopedFactReader, OutcomeReader, OutcomeWriter, Protocol):
+class ScopedAssessingStore(
+    ScopedFactReader, ApplicantReader, OutcomeReader, OutcomeWriter, Protocol
+):
     """What the assessment of a few identities is given: their frames, their stored
     assessments (what store-wide indicators said of them), and where to write theirs."""

@@ -24,7 +24,7 @@ from typing import get_args
 
 import polars as pl
 
-from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.applicant import store_wide_indicators
 from fauxhire.assess.detectors.context import ReferralParams
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.assess.score import assess
@@ -83,11 +83,7 @@ def carried_contributions(
     """The contributions of the ruleset's store-wide indicators to ``identities``, as their
     stored assessments hold them, where the same ruleset (by content hash) made them:
     identity_id, indicator, family, weight, detail, sources."""
-    families = {
-        i.id: i.family
-        for i in ruleset.ruleset.active
-        if DETECTORS[i.detector].store_wide or DETECTORS[i.detector].store_wide_part
-    }
+    families = store_wide_indicators(ruleset)
     rows = [
         (found.subject_id, item.indicator, families[item.indicator], item.weight, item.detail,
          list(item.sources))

@@ -41,13 +41,7 @@ from fauxhire.ports import (
 from fauxhire.store import outputs, schema
 from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
 from fauxhire.store.frames import FACT_QUERIES, QUERIES, frame_of
-from fauxhire.store.memory_frames import (
-    assessment_scope,
-    copied,
-    edge_row,
-    scoped_frame,
-    table_frame,
-)
+from fauxhire.store.memory_frames import ScopedFrames, copied, edge_row, table_frame
 from fauxhire.store.memory_members import MemoryMembers
 from fauxhire.store.prepare import Preparer, sqlite_datetime
 from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL
@@ -67,7 +61,7 @@ class _State:
     keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
 
 
-class MemoryStore(MemoryMembers):
+class MemoryStore(ScopedFrames, MemoryMembers):
     """Every port of ``fauxhire.ports`` in memory: for tests, and use cases without a database."""
 
     def __init__(self) -> None:
@@ -261,12 +255,6 @@ class MemoryStore(MemoryMembers):
             return pl.DataFrame(schema=CARRIED_SCHEMA).select(CURRENT_COLUMNS)
         query, columns = FACT_QUERIES[name]
         return self._sql(query, columns)
-
-    def assessment_scope(self, identities: Sequence[str], namesakes: int) -> list[str]:
-        return assessment_scope(self.fact_frame, identities, namesakes)  # type: ignore[arg-type]
-
-    def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
-        return scoped_frame(self.fact_frame, name, identities)  # type: ignore[arg-type]
 
     # -- OutcomeWriter ------------------------------------------------------------------------
 

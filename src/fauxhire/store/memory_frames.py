@@ -15,8 +15,9 @@ import polars as pl
 from sqlalchemy import BigInteger, Boolean, Float, Integer
 
 from fauxhire.domain.normalise import name as name_norm
-from fauxhire.ports import Edge
+from fauxhire.ports import ApplicantRows, Edge, FactFrame
 from fauxhire.store import schema
+from fauxhire.store.applicants import applicant_rows_of_frames, partner_observables_of_frame
 from fauxhire.store.scoped_facts import WHOLE
 
 FrameReader = Callable[[str], pl.DataFrame]  # a FactFrame's name to the whole frame
@@ -93,3 +94,25 @@ def edge_row(edge: Edge) -> dict[str, Any]:
     return edge._asdict() | {
         "evidence": orjson.loads(evidence) if isinstance(evidence, str) else copied(evidence)
     }
+
+
+class ScopedFrames:
+    """The scoped reads of ``ScopedFactReader`` and ``ApplicantReader`` from a store's whole
+    fact frames (``fact_frame``), filtered in polars: for a store with no SQL of its own."""
+
+    def fact_frame(self, name: FactFrame) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def assessment_scope(self, identities: Sequence[str], namesakes: int) -> list[str]:
+        return assessment_scope(self.fact_frame, identities, namesakes)  # type: ignore[arg-type]
+
+    def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
+        return scoped_frame(self.fact_frame, name, identities)  # type: ignore[arg-type]
+
+    def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
+        return applicant_rows_of_frames(self.scoped_fact_frame, identity_id)  # type: ignore[arg-type]
+
+    def partner_observables(
+        self, emails: Sequence[str], digests: Sequence[str]
+    ) -> list[tuple[str, str | None, str | None, str, str]]:
+        return partner_observables_of_frame(self.fact_frame("observables"), emails, digests)

@@ -17,6 +17,7 @@ from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.quarantine import Quarantined
 from fauxhire.ports import (
     ApiKey,
+    ApplicantRows,
     AppliedApplication,
     AssessmentRow,
     AuditEntry,
@@ -38,7 +39,16 @@ from fauxhire.ports.hub import (
     WebhookSecret,
     WebhookTarget,
 )
-from fauxhire.store import api_keys, audit, erasure, erasure_outputs, outputs, subsets, webhooks
+from fauxhire.store import (
+    api_keys,
+    applicants,
+    audit,
+    erasure,
+    erasure_outputs,
+    outputs,
+    subsets,
+    webhooks,
+)
 from fauxhire.store import members as registry
 from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.frames import read_fact_frame, read_frame
@@ -130,6 +140,14 @@ class SqlStore(Store):
             carried = current_dispositions(self)
             return carried.filter(pl.col("identity_id").is_in(list(identities)))
         return read_scoped_fact_frame(self, name, identities)
+
+    def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
+        return applicants.applicant_rows(self, identity_id)
+
+    def partner_observables(
+        self, emails: Sequence[str], digests: Sequence[str]
+    ) -> list[tuple[str, str | None, str | None, str, str]]:
+        return applicants.partner_observables(self, emails, digests)
 
     # -- OutcomeWriter (unit_of_work is the Store's) ----------------------------------------
 
