@@ -13,7 +13,9 @@ application, an Ashby application), and in one call:
    (``screen:refused``), naming the application by a keyed hash only;
 3. links it into the identities of the last link run (``increment.link_new``: the new
    applications only, with that run's model);
-4. assesses the identity it joined, with its network and ties (``assess_few``);
+4. assesses the identity it joined: in plain Python where it is only an applicant
+   (``assess_applicant``: no network, tie, meeting, hire or report; a fraction of a
+   millisecond), else with its network and ties by the detectors (``assess_few``);
 5. answers with why it linked, and the identity as the caller's role may see it
    (``identity_views``, which audits that read).
 
@@ -44,11 +46,13 @@ from fauxhire.errors import FauxhireError, IngestError, PermissionDenied, StoreN
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
 from fauxhire.ports import (
+    AssessmentRow,
     AuditEvent,
     LinkingStore,
     RecordWriter,
     ScopedAssessingStore,
 )
+from fauxhire.services.assess_applicant import assess_applicant_identity, carried_items
 from fauxhire.services.assess_few import assess_identities
 from fauxhire.services.identity_views import (
     HubView,
@@ -170,11 +174,7 @@ def screen_batch(
                 raise StoreNotReady("the store has no link run yet: run `fauxhire link` once")
             screener.linker.link_new(store, now=now)
             identity_of = store.links_of_keys(ready)
-            few = assess_identities(
-                store, sorted(set(identity_of.values())), now=now, ruleset=screener.ruleset,
-                community_key=screener.community_key,
-            )  # fmt: skip
-            scope, carried = few.scope, few.carried
+            scope, carried = _assessed(store, sorted(set(identity_of.values())), screener, now)
     assessed = {"scope": scope, "carried": carried}
     # The answers' reads and their audit events commit once, not once a candidate.
     with store.unit_of_work():
@@ -182,6 +182,35 @@ def screen_batch(
             error or _result(store, one, identity_of[one.key], assessed, now)
             for one, error in zip(screenings, refused, strict=True)
         ]
+
+
+def _assessed(
+    store: ScreeningStore, identities: list[str], screener: Screener, now: datetime
+) -> tuple[int, int]:
+    """Assess the identities the batch touched, and store their assessments: those that are
+    only applicants in plain Python (``assess_applicant``), the rest with the detectors
+    (``assess_identities``). How many identities were read, and contributions carried."""
+    plain: list[AssessmentRow] = []
+    rest: list[str] = []
+    for identity in identities:
+        row = assess_applicant_identity(
+            store, identity, now=now, ruleset=screener.ruleset, community_key=screener.community_key
+        )
+        if row is None:
+            rest.append(identity)
+        else:
+            plain.append(row)
+    scope = len(plain)
+    carried = sum((carried_items(row, screener.ruleset) for row in plain), 0)
+    if plain:
+        with store.unit_of_work():
+            store.upsert_assessments(plain, now=now)
+    if rest:
+        few = assess_identities(
+            store, rest, now=now, ruleset=screener.ruleset, community_key=screener.community_key
+        )
+        scope, carried = scope + few.scope, carried + few.carried
+    return scope, carried
 
 
 def _stored(
