@@ -60,8 +60,8 @@ def scoped_frame(read: FrameReader, name: str, identities: Sequence[str]) -> pl.
 
 def assessment_scope(read: FrameReader, identities: Sequence[str], namesakes: int) -> list[str]:
     """As ``scoped_facts.assessment_scope``: network members, borrowed-identity partners and
-    up to ``namesakes`` holders of each name that referred any of these (the first by their
-    applications' keys)."""
+    up to ``namesakes`` holders of each name that referred any of these, and of each name
+    ``identities`` hold (the first by their applications' keys)."""
     ids = list(identities)
     apps = read("applications")
     own = apps.filter(pl.col("identity_id").is_in(ids))
@@ -73,6 +73,7 @@ def assessment_scope(read: FrameReader, identities: Sequence[str], namesakes: in
     in_scope = apps.filter(pl.col("identity_id").is_in(list(found)))
     referrals = in_scope.get_column("referred_by").drop_nulls().to_list()
     names = {name_norm.key(text) for text in referrals} - {""}
+    names |= set(own.get_column("name_key").drop_nulls().to_list()) - {""}
     holders = (
         apps.filter(pl.col("name_key").is_in(list(names)))
         .sort("app_key")

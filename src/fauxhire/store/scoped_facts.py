@@ -69,16 +69,21 @@ def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
 def assessment_scope(store: Store, identities: Sequence[str], namesakes: int) -> list[str]:
     """``identities`` and every identity their assessment reads: the other members of their
     networks, the identities a borrowed-identity edge ties them to, and up to ``namesakes``
-    holders of each name that the applications of all of these say referred them. Sorted. (Whom they
-    referred is not read: a referral names a person in free text, which no index holds;
-    ``score.assess`` carries it.)
+    holders of each name that the applications of all of these say referred them, and of each
+    name ``identities`` hold. Sorted. (Whom they referred is not read: a referral names a
+    person in free text, which no index holds; ``score.assess`` carries it.)
 
     The holders of every referring name in the scope, not only of the names referring the
     identities asked for: the referral detector reads a referral only under a name few
     identities hold, counted among the identities it is given. A network mate's referral
     names someone; with that name's other holders out of the scope, a name held by 190
     identities looked held by one, and a screen called the identity asked for the referrer
-    of a flagged mate (bench/screen at a million applications: 10 of 1,000 screens)."""
+    of a flagged mate (bench/screen at a million applications: 10 of 1,000 screens).
+
+    And the holders of the names the identities asked for hold: a holder of a referring name
+    brought in above has referrals of its own, which the detector reads too. One naming the
+    identity's name, held by 157 identities, looked held by one: a screen called the identity
+    the referrer of a flagged one (bench/screen: 4 of 1,000 screens)."""
     ids = sorted(set(identities))
     if not ids:
         return []
@@ -88,7 +93,8 @@ def assessment_scope(store: Store, identities: Sequence[str], namesakes: int) ->
             found.update(row[0] for row in conn.execute(_expanding(query), {"ids": ids}))
         scope = sorted(found)
         referrals = conn.execute(_expanding(_REFERRALS), {"ids": scope}).scalars().all()
-        names = sorted({name_norm.key(text) for text in referrals} - {""})
+        own = conn.execute(_expanding(_OWN_NAMES), {"ids": ids}).scalars().all()
+        names = sorted(({name_norm.key(text) for text in referrals} | set(own)) - {""})
         for name in names:
             found.update(_first_holders(conn, name, namesakes))
     return sorted(found)
@@ -123,6 +129,12 @@ _TIED = (
 _REFERRALS = (
     "SELECT DISTINCT a.referred_by FROM applications a JOIN links l ON l.app_key = a.key "
     "WHERE l.identity_id IN :ids AND a.referred_by IS NOT NULL"
+)
+# The names the identities asked for hold: a referral under one of them, by anyone in the
+# scope, names them, and is read only if few identities hold the name.
+_OWN_NAMES = (
+    "SELECT DISTINCT a.name_key FROM applications a JOIN links l ON l.app_key = a.key "
+    "WHERE l.identity_id IN :ids AND a.name_key IS NOT NULL"
 )
 # A name's holders a page at a time, in the order of the name index (name, application key):
 # the scope takes the first ``bound`` identities (it needs them to count a name's holders up
