@@ -86,17 +86,7 @@ def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(
         name = "avery quinn"  # the key of "Quinn Avery": words in order
         assert name not in set(apps["name_key"].drop_nulls().to_list())
         keys = [key for identity in [*outside, holder] for key in _keys(apps, identity)]
-        with store.transaction("test") as conn:
-            conn.execute(
-                text("UPDATE applications SET name_key = :name WHERE key IN :keys").bindparams(
-                    bindparam("keys", expanding=True)
-                ),
-                {"name": name, "keys": keys},
-            )
-            conn.execute(
-                text("UPDATE applications SET referred_by = :name WHERE key = :key"),
-                {"name": "Quinn Avery", "key": _keys(apps, mate)[0]},
-            )
+        _rewrite(store, {name: keys}, {_keys(apps, mate)[0]: "Quinn Avery"})
         assess_store(store, now=NOW, ruleset=ruleset)
         expected = _as_compared(store.assessments("identity", holder)[0])
         assert not any(f"referred {mate}" in detail for _, _, detail in expected[2])
@@ -142,19 +132,7 @@ def test_a_referral_naming_the_identitys_common_name_is_not_read_as_its_alone(
         renamed = {"avery quinn": [k for i in outside for k in _keys(apps, i)],
                    "blake rowan": _keys(apps, flagged)}  # fmt: skip
         referred = {_keys(apps, this)[0]: "Rowan Blake", _keys(apps, flagged)[0]: "Quinn Avery"}
-        with store.transaction("test") as conn:
-            for name, keys in renamed.items():
-                conn.execute(
-                    text("UPDATE applications SET name_key = :name WHERE key IN :keys").bindparams(
-                        bindparam("keys", expanding=True)
-                    ),
-                    {"name": name, "keys": keys},
-                )
-            for key, name in referred.items():
-                conn.execute(
-                    text("UPDATE applications SET referred_by = :name WHERE key = :key"),
-                    {"name": name, "key": key},
-                )
+        _rewrite(store, renamed, referred)
         assess_store(store, now=NOW, ruleset=ruleset)
         expected = _as_compared(store.assessments("identity", this)[0])
         details = [detail for _, _, detail in expected[2]]
@@ -164,3 +142,20 @@ def test_a_referral_naming_the_identitys_common_name_is_not_read_as_its_alone(
         assert _as_compared(store.assessments("identity", this)[0]) == expected
     finally:
         store.close()
+
+
+def _rewrite(store: SqlStore, renamed: dict[str, list[str]], referred: dict[str, str]) -> None:
+    """Give the applications of each list the name key, and each application the referrer."""
+    with store.transaction("test") as conn:
+        for name, keys in renamed.items():
+            conn.execute(
+                text("UPDATE applications SET name_key = :name WHERE key IN :keys").bindparams(
+                    bindparam("keys", expanding=True)
+                ),
+                {"name": name, "keys": keys},
+            )
+        for key, name in referred.items():
+            conn.execute(
+                text("UPDATE applications SET referred_by = :name WHERE key = :key"),
+                {"name": name, "key": key},
+            )
