@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import bindparam, text
 
 from fauxhire.ports import ApplicantRows
 from fauxhire.store.store import Store
@@ -23,28 +23,28 @@ _APPLICATIONS = text(
     "a.referred_by, l.network_id FROM links l JOIN applications a ON a.key = l.app_key "
     "WHERE l.identity_id = :id ORDER BY a.id"
 )
-_EDGES = text(
-    "SELECT 1 FROM link_edges WHERE stage IN ('network', 'borrowed') AND (a = :id OR b = :id) "
-    "LIMIT 1"
-)
 
 
-def _by_keys(query: str) -> TextClause:
-    return text(query).bindparams(bindparam("keys", expanding=True))
-
-
-# Records of other kinds that name one of the applications: any one makes it more than an
-# applicant. Hires name the candidate within the company, as the facts' hires do.
-_OTHER_RECORDS = tuple(
-    _by_keys(query)
-    for query in (
-        "SELECT 1 FROM meeting_participants WHERE app_key IN :keys LIMIT 1",
-        "SELECT 1 FROM report_matches WHERE app_key IN :keys LIMIT 1",
-        "SELECT 1 FROM disposition_applications WHERE app_key IN :keys LIMIT 1",
-        "SELECT 1 FROM applications a JOIN hires h ON h.company_id = a.company_id "
-        "AND h.candidate_id = a.candidate_id WHERE a.key IN :keys LIMIT 1",
+# Records of other kinds that name one of the applications, and edges that tie the identity:
+# any one makes it more than an applicant. Hires name the candidate within the company, as
+# the facts' hires do. One statement: each lookup is an index probe, each statement a round
+# of the driver's fixed cost.
+_MORE_THAN_APPLICANT = text(
+    "SELECT CASE WHEN "
+    + " OR ".join(
+        f"EXISTS ({query})"
+        for query in (
+            "SELECT 1 FROM link_edges WHERE stage IN ('network', 'borrowed') AND a = :id",
+            "SELECT 1 FROM link_edges WHERE stage IN ('network', 'borrowed') AND b = :id",
+            "SELECT 1 FROM meeting_participants WHERE app_key IN :keys",
+            "SELECT 1 FROM report_matches WHERE app_key IN :keys",
+            "SELECT 1 FROM disposition_applications WHERE app_key IN :keys",
+            "SELECT 1 FROM applications a JOIN hires h ON h.company_id = a.company_id "
+            "AND h.candidate_id = a.candidate_id WHERE a.key IN :keys",
+        )
     )
-)
+    + " THEN 1 ELSE 0 END"
+).bindparams(bindparam("keys", expanding=True))
 _CONTACTS = text(
     "SELECT app_ref, kind, key FROM applicant_values "
     "WHERE app_ref IN :refs AND kind IN ('email', 'phone', 'address') ORDER BY app_ref, kind, key"
@@ -53,12 +53,10 @@ _OBSERVABLES = (
     "SELECT i.stix_id, CAST(i.valid_until AS TEXT), CAST(i.confidence AS TEXT), o.path, o.value "
     "FROM indicator_observables o JOIN indicators i ON i.id = o.indicator_ref WHERE "
 )
-_BY_EMAIL = text(
-    _OBSERVABLES + "o.path = 'email-addr:value' AND LOWER(o.value) IN :values"
-).bindparams(bindparam("values", expanding=True))
-_BY_DIGEST = text(
-    _OBSERVABLES + "o.path = 'hashed-identifier:hmac_sha256' AND o.value IN :values"
-).bindparams(bindparam("values", expanding=True))
+_PARTNER = text(
+    f"{_OBSERVABLES}o.path = 'email-addr:value' AND LOWER(o.value) IN :emails "
+    f"UNION ALL {_OBSERVABLES}o.path = 'hashed-identifier:hmac_sha256' AND o.value IN :digests"
+).bindparams(bindparam("emails", expanding=True), bindparam("digests", expanding=True))
 
 
 def applicant_rows(store: Store, identity_id: str) -> ApplicantRows | None:
@@ -67,7 +65,7 @@ def applicant_rows(store: Store, identity_id: str) -> ApplicantRows | None:
         if not apps or any(referred or network for *_, referred, network in apps):
             return None
         keys = [row[1] for row in apps]
-        if _more_than_applicant(conn, identity_id, keys):
+        if conn.execute(_MORE_THAN_APPLICANT, {"id": identity_id, "keys": keys}).scalar():
             return None
         key_of = {row[0]: row[1] for row in apps}
         contacts = conn.execute(_CONTACTS, {"refs": list(key_of)}).all()
@@ -77,21 +75,14 @@ def applicant_rows(store: Store, identity_id: str) -> ApplicantRows | None:
     )
 
 
-def _more_than_applicant(conn: Connection, identity_id: str, keys: list[str]) -> bool:
-    if conn.execute(_EDGES, {"id": identity_id}).first() is not None:
-        return True
-    return any(conn.execute(query, {"keys": keys}).first() is not None for query in _OTHER_RECORDS)
-
-
 def partner_observables(
     store: Store, emails: Sequence[str], digests: Sequence[str]
 ) -> list[tuple[Any, ...]]:
-    found: list[tuple[Any, ...]] = []
+    if not emails and not digests:
+        return []
     with store.transaction("partner_observables") as conn:
-        for query, values in ((_BY_EMAIL, emails), (_BY_DIGEST, digests)):
-            if values:
-                found += [tuple(row) for row in conn.execute(query, {"values": list(values)})]
-    return found
+        found = conn.execute(_PARTNER, {"emails": list(emails), "digests": list(digests)})
+        return [tuple(row) for row in found]
 
 
 def applicant_rows_of_frames(
