@@ -26,13 +26,11 @@ and store-wide indicators are refreshed by a background job (``refresh``), never
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 
 import orjson
@@ -62,6 +60,7 @@ from fauxhire.services.identity_views import (
 )
 from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
+from fauxhire.services.scratch import Scratch
 from fauxhire.services.tombstones import CODE as ERASED
 from fauxhire.services.tombstones import (
     SCREEN_REASON,
@@ -78,6 +77,7 @@ SCREENERS: Final = ("analyst", *MEMBER_ROLES)
 ACTION: Final = "screen"
 REFUSED: Final = "screen:refused"  # the audit action of a screen refused for an erasure
 DEFAULT_PURPOSE: Final = "screening"
+_SCRATCH: Final = Scratch("fauxhire-screen-")
 
 
 class ScreeningStore(
@@ -284,18 +284,17 @@ def parse_candidate(
     candidate: Candidate, company: str | None, context: IngestContext, request_id: str | None
 ) -> Application:
     """The one application the payload holds, read by its format's adapter (which reads
-    files: the payload is written to a private temporary one)."""
+    files: the payload is written to a private scratch one, ``scratch.Scratch``)."""
     reader = get_format(_READER[candidate.format]).adapter
-    with tempfile.TemporaryDirectory(prefix="fauxhire-screen-") as folder:
-        path = Path(folder) / "candidate.json"
-        try:
-            path.write_bytes(orjson.dumps(candidate.payload))
-        except orjson.JSONEncodeError as exc:  # a lone surrogate, an integer past 64 bits
-            raise IngestError(
-                f"the application cannot be read as JSON: {exc}",
-                field="application",
-                code="unreadable",
-            ) from None
+    try:
+        data = orjson.dumps(candidate.payload)
+    except orjson.JSONEncodeError as exc:  # a lone surrogate, an integer past 64 bits
+        raise IngestError(
+            f"the application cannot be read as JSON: {exc}",
+            field="application",
+            code="unreadable",
+        ) from None
+    with _SCRATCH.file("candidate.json", data) as path:
         source = SourceFile(path, display=f"screen:{request_id or '-'}", company_id=company)
         items = list(reader(source, context))
     refused = [item for item in items if isinstance(item, Quarantined)]
