@@ -50,6 +50,8 @@ class BlockIndex:
         lists = self.spec.list_columns
         if self._only is None:
             return block_keys(record, columns, lists)
+        if not self._only[rule]:
+            return []
         held = [blocked_values(record, column, lists) for column in columns]
         return [key for key in self._only[rule] if all(map(set.__contains__, held, key))]
 

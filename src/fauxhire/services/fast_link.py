@@ -134,15 +134,21 @@ def _linked(
     if declined:
         return declined
     around = _neighbourhood(store, new)
+    compared = _compared(store, around, scorers.scorer_of(run), run)
+    # The identities of the applications it links to, and of those a "together" judgement
+    # names: link_new reads every related application's, but no other changes its outcome
+    # (an identity's rows all carry its network, so its partners' rows give it).
+    partners = sorted({link.rec for link in compared.links})
     identity_of: dict[int, tuple[str, str | None]] = {}
-    if around.related:
-        previous = store.links_of(around.related).select("rec", "identity_id", "network_id")
+    if partners:
+        previous = store.links_of(partners).select("rec", "identity_id", "network_id")
         identity_of = {rec: (i, network) for rec, i, network in previous.iter_rows()}
-    reached = {around.keys[rec]: identity for rec, (identity, _) in identity_of.items()}
-    declined = judged(key, judgements, reached)
+    related_keys = {around.keys[rec] for rec in around.related}
+    together = {k for kind, a, b in judgements if kind == "together" for k in (a, b)}
+    named = sorted(together & related_keys)
+    declined = judged(key, judgements, store.links_of_keys(named) if named else {})
     if declined:
         return declined
-    compared = _compared(store, around, scorers.scorer_of(run), run)
     placement = place(compared.links, identity_of, int(run.summary.get("last_identity", 0)))
     if isinstance(placement, Declined):
         return placement
