@@ -63,3 +63,27 @@ def test_each_record_gets_the_engines_pairs(records: pl.DataFrame, spec: LinkSpe
     assert len(chosen) > 300 and proposed > len(chosen)  # pairs were proposed, not none
     if spec is TIGHT:
         assert skipped > 0  # blocks over the cap were met, and proposed nothing here either
+
+
+@pytest.mark.parametrize("spec", [IDENTITY_SPEC, TIGHT], ids=["identity", "tight"])
+def test_an_index_around_a_record_gives_it_the_same_partners(
+    records: pl.DataFrame, spec: LinkSpec
+) -> None:
+    """Built ``around`` one record (only its blocks held), as a screen's fast link builds it,
+    the index proposes for that record what the whole index does."""
+    rows: dict[int, dict[str, Any]] = {r["rec"]: r for r in records.iter_rows(named=True)}
+    whole = BlockIndex(spec)
+    for rec, row in rows.items():
+        whole.add(rec, row)
+    differ = []
+    proposed = 0
+    for rec in sorted(rows)[::29]:
+        around = BlockIndex(spec, around=rows[rec])
+        for other, row in rows.items():
+            around.add(other, row)
+        found = around.partners(rec, rows[rec])
+        proposed += len(found)
+        if found != whole.partners(rec, rows[rec]):
+            differ.append(rec)
+    assert differ == []
+    assert proposed > len(rows) // 29  # pairs were proposed, not none

@@ -24,12 +24,11 @@ from typing import Any
 import polars as pl
 import pytest
 from test_serve import Server, _fauxhire, serving
-from typer.testing import CliRunner
 
-from fauxhire.cli import app
 from fauxhire.store import SqlStore
 from fauxhire.store.schema import join_key
 from fauxhire_lab.evaluation.metrics import pairwise_scores
+from support.held_out import held_out_world
 
 HELD = 150  # the applications screened after the full run: every EVERY-th
 EVERY = 10
@@ -40,18 +39,7 @@ FLAGGED = ("likely", "very likely", "almost certain")
 def world(demo_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A linked and assessed store (base.db) of the session's demo world without ``HELD``
     of its canonical applications, one in ``EVERY``, which are in held.jsonl."""
-    root = tmp_path_factory.mktemp("screen")
-    folder = root / "input"
-    shutil.copytree(demo_world / "input", folder)
-    source = folder / "applications" / "part-0001.jsonl"
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    held = set(range(5, len(lines), EVERY)[:HELD])  # spread: the file is not shuffled
-    kept = [line for i, line in enumerate(lines) if i not in held]
-    source.write_text("".join(kept), encoding="utf-8")
-    (root / "held.jsonl").write_text("".join(lines[i] for i in sorted(held)), encoding="utf-8")
-    ran = CliRunner().invoke(app, ["run", str(folder), "--db", f"sqlite:///{root / 'base.db'}"])
-    assert ran.exit_code == 0, ran.output
-    return root
+    return held_out_world(demo_world, tmp_path_factory.mktemp("screen"), EVERY, HELD)
 
 
 @pytest.fixture

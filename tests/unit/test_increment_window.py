@@ -6,9 +6,9 @@ from __future__ import annotations
 import polars as pl
 
 from fauxhire.link.engines.embedded.blocking import candidate_pairs
-from fauxhire.link.identities import IDENTITY_SPEC, record_order
+from fauxhire.link.identities import IDENTITY_SPEC, NAME_WINDOW, record_order
 from fauxhire.link.spec import ORDER
-from fauxhire.services.increment import _NAME_WINDOW, _window_neighbours
+from fauxhire.services.increment import _window_neighbours
 
 
 def _holders(names: dict[str, int]) -> pl.DataFrame:
@@ -32,7 +32,7 @@ def _partners_in_full_run(holders: pl.DataFrame, new: list[int]) -> set[int]:
 def test_the_window_reaches_what_a_full_run_compares() -> None:
     holders = _holders({"james smith": 120, "maria garcia": 40, "ann lee": 4})
     new = [3, 77, 119, 130, 161, 163]  # two in one block, one in a small one, ends of blocks
-    read = set(_window_neighbours(holders, new, _NAME_WINDOW))
+    read = set(_window_neighbours(holders, new, NAME_WINDOW))
     assert read == _partners_in_full_run(holders, new) | set(new)
     assert len(read) < holders.height / 3  # the point: most holders are not read
 

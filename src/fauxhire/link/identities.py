@@ -126,6 +126,15 @@ IDENTITY_SPEC = LinkSpec(
 )
 
 
+# The caps of the single-column blocking rules: a value (or a name) held by more applications
+# than its rule's cap makes no pairs, so an incremental link does not read its holders.
+BLOCK_CAPS = {
+    rule.columns[0]: rule.max_block for rule in IDENTITY_SPEC.blocking if len(rule.columns) == 1
+}
+# How far along a name's block a record's partners are (the name rule's window).
+NAME_WINDOW = next(rule.window for rule in IDENTITY_SPEC.blocking if rule.columns == ("name",))
+
+
 def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     """Records for IDENTITY_SPEC.
 
@@ -162,7 +171,21 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
     # Values sorted, columns in one order: the same applications make the same records in
     # every store, whatever order its rows come back in (windows and samples follow content).
     listed = listed.select("rec", *sorted(set(VALUE_COLUMNS.values())))
-    columns = [
+    # In slices: splitting every resume into lines and decoding every history at once held
+    # 2 GB of intermediates for a million applications, for results of 60 MB.
+    records = pl.concat(
+        [
+            applications.slice(start, _SLICE).select(record_columns())
+            for start in range(0, max(applications.height, 1), _SLICE)
+        ]
+    )
+    return records.join(listed, on="rec", how="left")
+
+
+def record_columns() -> list[pl.Expr]:
+    """A record's columns that come from its application's row alone (every column but the
+    applicant values' lists), from the columns of ``application_records``' ``applications``."""
+    return [
         pl.col("rec").cast(pl.Int64),
         pl.col("name_key").alias("name"),
         pl.col("name_key").str.slice(0, 2).alias("name_start"),
@@ -170,15 +193,6 @@ def application_records(applications: pl.DataFrame, values: pl.DataFrame) -> pl.
         _resume_lines(pl.col("resume_text")).alias("resume"),
         _history(pl.col("education"), pl.col("employment")).alias("history"),
     ]
-    # In slices: splitting every resume into lines and decoding every history at once held
-    # 2 GB of intermediates for a million applications, for results of 60 MB.
-    records = pl.concat(
-        [
-            applications.slice(start, _SLICE).select(columns)
-            for start in range(0, max(applications.height, 1), _SLICE)
-        ]
-    )
-    return records.join(listed, on="rec", how="left")
 
 
 _SLICE = 100_000

@@ -32,7 +32,14 @@ from fauxhire.errors import NotFound
 from fauxhire.link import engines
 from fauxhire.link.cluster import cluster
 from fauxhire.link.engine import Engine
-from fauxhire.link.identities import IDENTITY_SPEC, VALUE_COLUMNS, application_records, record_order
+from fauxhire.link.identities import (
+    BLOCK_CAPS,
+    IDENTITY_SPEC,
+    NAME_WINDOW,
+    VALUE_COLUMNS,
+    application_records,
+    record_order,
+)
 from fauxhire.link.model import Model
 from fauxhire.ports import BatchInputs, Judgement, LinkingStore, LinkRun
 from fauxhire.services.link import highest_id_number, id_number
@@ -104,19 +111,25 @@ def link_new(
             mode="incremental",
             spec={"identity": [IDENTITY_SPEC.name, IDENTITY_SPEC.version]},
             model=run.model,
-            summary=_run_summary(summary, run, total, int(new.max() or 0), fresh),  # type: ignore[arg-type]
+            summary=run_summary(
+                summary,
+                run,
+                total,
+                int(new.max() or 0),  # type: ignore[arg-type]
+                highest_id_number(fresh.get_column("id")),
+            ),
             now=now,
         )
     log.info("link --new: %d applications, %d links written", added, summary.links)
     return summary
 
 
-def _run_summary(
-    summary: IncrementSummary, run: LinkRun, total: int, max_rec: int, fresh: pl.DataFrame
+def run_summary(
+    summary: IncrementSummary, run: LinkRun, total: int, max_rec: int, last: int
 ) -> dict[str, Any]:
     """The batch's figures, and where the next batch picks up: the last application row
-    linked and the highest identity number given."""
-    last = highest_id_number(fresh.get_column("id"))
+    linked (``max_rec``) and the highest identity number given (``last``: the batch's, or
+    the run's before it, whichever is higher)."""
     return {
         **summary.to_json(),
         "applications": total,
@@ -155,7 +168,7 @@ def _with_related(store: BatchInputs, new_apps: pl.DataFrame, total: int) -> _Re
         pl.col("kind").replace_strict(VALUE_COLUMNS).alias("column")
     )
     caps = pl.DataFrame(
-        {"column": list(_CAPS), "cap": list(_CAPS.values())},
+        {"column": list(BLOCK_CAPS), "cap": list(BLOCK_CAPS.values())},
         schema={"column": pl.String, "cap": pl.Int64},
     )
     counts = counts.join(caps, on="column")
@@ -163,21 +176,14 @@ def _with_related(store: BatchInputs, new_apps: pl.DataFrame, total: int) -> _Re
     shared = store.holders_of_values(kept)
     names = new_apps.get_column("name_key").drop_nulls().unique().to_list()
     named = store.name_counts(names)
-    few = named.filter(pl.col("holders") <= _CAPS["name"]).get_column("name_key").to_list()
-    near = _window_neighbours(store.holders_of_names(few), recs, _NAME_WINDOW)
+    few = named.filter(pl.col("holders") <= BLOCK_CAPS["name"]).get_column("name_key").to_list()
+    near = _window_neighbours(store.holders_of_names(few), recs, NAME_WINDOW)
     related = set(shared.get_column("rec").to_list()) | set(near)
     related -= set(recs)
     ordered = sorted(related)
     apps = pl.concat([new_apps, store.applications_by_rec(ordered)])
     values = pl.concat([new_values.join(kept, on=["kind", "key"]), store.values_of(ordered)])
     return _Related(apps, values, ordered, _frequencies(counts, named, total))
-
-
-# Blocking caps of the single-column rules: values held more widely make no pairs.
-_CAPS = {
-    rule.columns[0]: rule.max_block for rule in IDENTITY_SPEC.blocking if len(rule.columns) == 1
-}
-_NAME_WINDOW = next(rule.window for rule in IDENTITY_SPEC.blocking if rule.columns == ("name",))
 
 
 def _window_neighbours(holders: pl.DataFrame, new: list[int], window: int | None) -> list[int]:

@@ -48,27 +48,44 @@ def values_of(store: Store, recs: Sequence[int]) -> pl.DataFrame:
 
 def holders_of_values(store: Store, values: pl.DataFrame) -> pl.DataFrame:
     """Every application holding any of these (kind, key) values: rec, kind, key."""
-    rows: list[Any] = []
-    query = (
-        "SELECT app_ref AS rec, kind, key FROM applicant_values WHERE kind = :kind AND key IN :keys"
+    query = "SELECT app_ref AS rec, kind, key FROM applicant_values WHERE {where}"
+    return frame_of("applicant_values", _by_kind(store, query, values))
+
+
+def _by_kind(store: Store, query: str, values: pl.DataFrame) -> list[Any]:
+    """The rows of ``query`` (its ``{where}`` a condition on one kind and its keys, so that
+    the (kind, key) index serves it) for these (kind, key) values. A screen's few values
+    are one statement, a UNION ALL of a branch a kind: a round trip a kind cost a screen a
+    millisecond. A batch's thousands are a statement a kind and chunk, as ``_chunked``."""
+    keyed: dict[str, dict[str, None]] = {}  # in Python: polars' group_by costs a millisecond
+    for kind, key in values.select("kind", "key").iter_rows():
+        keyed.setdefault(kind, {})[key] = None
+    if sum(map(len, keyed.values())) + len(keyed) > _CHUNK:
+        rows: list[Any] = []
+        for kind, keys in keyed.items():
+            where = query.format(where="kind = :kind AND key IN :keys")
+            rows += _chunked(store, where, "keys", list(keys), kind=kind)
+        return rows
+    if not keyed:
+        return []
+    branches = [
+        query.format(where=f"kind = :kind_{i} AND key IN :keys_{i}") for i in range(len(keyed))
+    ]
+    statement = text(" UNION ALL ".join(branches)).bindparams(
+        *(bindparam(f"keys_{i}", expanding=True) for i in range(len(keyed)))
     )
-    for (kind,), group in values.group_by("kind"):
-        keys = group.get_column("key").unique().to_list()
-        rows += _chunked(store, query, "keys", keys, kind=kind)
-    return frame_of("applicant_values", rows)
+    params: dict[str, Any] = {}
+    for i, (kind, keys) in enumerate(keyed.items()):
+        params |= {f"kind_{i}": kind, f"keys_{i}": list(keys)}
+    with store.transaction("subset:by_kind") as conn:
+        return list(conn.execute(statement, params).all())
 
 
 def value_counts(store: Store, values: pl.DataFrame) -> pl.DataFrame:
     """kind, key, holders: how many applications hold each of these (kind, key) values (an
     index-only count: the values are not read)."""
-    rows: list[Any] = []
-    query = (
-        "SELECT kind, key, COUNT(*) FROM applicant_values "
-        "WHERE kind = :kind AND key IN :keys GROUP BY kind, key"
-    )
-    for (kind,), group in values.group_by("kind"):
-        keys = group.get_column("key").unique().to_list()
-        rows += _chunked(store, query, "keys", keys, kind=kind)
+    query = "SELECT kind, key, COUNT(*) FROM applicant_values WHERE {where} GROUP BY kind, key"
+    rows = _by_kind(store, query, values)
     schema = {"kind": pl.String, "key": pl.String, "holders": pl.Int64}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
