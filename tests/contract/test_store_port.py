@@ -26,6 +26,7 @@ from fauxhire.services.assess import assess_store
 from fauxhire.services.link import link_store
 from fauxhire.store import SqlStore
 from fauxhire.store.memory import MemoryStore
+from fauxhire.store.schema import join_key
 
 T1 = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 T2 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
@@ -352,3 +353,23 @@ def test_memory_and_sql_give_the_same_links_and_assessments(tmp_path: Path) -> N
         store.close()
     assert _outcomes(MemoryStore()) == on_sql
     assert len(on_sql[0]) == len(APPLICATIONS)
+
+
+def test_an_applicant_read_back_and_one_in_a_network_declined(port: Port) -> None:
+    """``applicant_rows``: an identity that is only an applicant gives its applications and
+    contact details; one in a network is more than an applicant (None), as is one no link
+    names. ``partner_observables`` finds nothing where no partner indicator is held."""
+    port.write_records(APPLICATIONS[:3], now=T1)
+    held = [Link("c-1", "a-1", "i-1", None), Link("c-1", "a-2", "i-1", None)]
+    port.replace_links([*held, Link("c-1", "a-3", "i-2", "net-1")], now=T1)
+    rows = port.applicant_rows("i-1")
+    assert rows is not None
+    keys = sorted(application for application, *_ in rows.applications)
+    assert keys == [join_key(("c-1", "a-1")), join_key(("c-1", "a-2"))]
+    assert all(company == "c-1" and at.startswith("2025-03-03 14:02:11")
+               for _, company, at, _ in rows.applications)  # fmt: skip
+    given = sorted({(kind, value) for _, kind, value in rows.contacts})
+    assert given == [("email", "alex@example.com"), ("phone", "+15550001")]
+    assert port.applicant_rows("i-2") is None
+    assert port.applicant_rows("i-9") is None
+    assert port.partner_observables(["alex@example.com"], ["0" * 64]) == []
