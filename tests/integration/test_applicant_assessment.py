@@ -59,11 +59,11 @@ def compare_applicant_assessments(
     identities = _identities(store)
     plain = {}
     for identity in identities:
-        row = assess_applicant_identity(
+        done = assess_applicant_identity(
             store, identity, now=NOW, ruleset=ruleset, community_key=COMMUNITY_KEY
         )
-        if row is not None:
-            plain[identity] = row
+        if done is not None:
+            plain[identity] = done.row
     checked = [
         i for n, (i, row) in enumerate(plain.items()) if row.evidence != "[]" or n % every == 0
     ]

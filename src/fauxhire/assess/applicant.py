@@ -88,6 +88,7 @@ class Verdict:
     probability: float
     level: str
     evidence: tuple[IndicatorEvidence, ...]  # strongest first
+    carried: int  # the store-wide contributions carried into it
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +104,20 @@ def assess_applicant(
     """The identity's probability, level and evidence, as ``score.assess`` gives them; None
     where an active indicator's detector has no twin here."""
     ruleset = loaded.ruleset
+    wide = store_wide_indicators(loaded)
     contributions: list[tuple[float, str, str, tuple[str, ...]]] = []
     for indicator in ruleset.active:
-        detector = DETECTORS[indicator.detector]
-        if detector.store_wide or detector.store_wide_part or indicator.detector in QUIET:
+        if indicator.id in wide or indicator.detector in QUIET:
             continue
         twin = _TWINS.get(indicator.detector)
         if twin is None:
             return None
-        found = twin(facts, detector.params.model_validate(indicator.params))
+        params = DETECTORS[indicator.detector].params.model_validate(indicator.params)
+        found = twin(facts, params)
         if found is not None:
             contributions.append(_contribution(indicator, found, ruleset.sources_shown))
-    wanted = store_wide_indicators(loaded)
-    contributions += [(c.weight, c.indicator, c.detail, c.sources) for c in carried
-                      if c.indicator in wanted]  # fmt: skip
+    kept_carried = [c for c in carried if c.indicator in wide]
+    contributions += [(c.weight, c.indicator, c.detail, c.sources) for c in kept_carried]
     kept = sorted((c for c in contributions if c[0] != 0), key=lambda c: (-c[0], c[1]))
     total = 0.0
     for weight, *_ in kept:
@@ -126,7 +127,7 @@ def assess_applicant(
         IndicatorEvidence(indicator, round(weight, 4), detail, sources)
         for weight, indicator, detail, sources in kept
     )
-    return Verdict(probability, estimative_level(probability), evidence)
+    return Verdict(probability, estimative_level(probability), evidence, len(kept_carried))
 
 
 def store_wide_indicators(loaded: LoadedRuleset) -> dict[str, str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from fauxhire.assess.applicant import (
     ApplicantFacts,
@@ -24,11 +24,9 @@ from fauxhire.assess.applicant import (
     ContactFact,
     PartnerFact,
     assess_applicant,
-    store_wide_indicators,
 )
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain import evidence
-from fauxhire.domain.evidence import IndicatorEvidence
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.enrich.places import place_of
 from fauxhire.enrich.timezones import local_hour_at
@@ -40,6 +38,11 @@ class ApplicantStore(ApplicantReader, OutcomeReader, Protocol):
     """What the assessment of an applicant reads."""
 
 
+class PlainAssessed(NamedTuple):
+    row: AssessmentRow  # as assess_identities would store it
+    carried: int  # store-wide contributions carried, as assess_identities counts them
+
+
 def assess_applicant_identity(
     store: ApplicantStore,
     identity_id: str,
@@ -47,7 +50,7 @@ def assess_applicant_identity(
     now: datetime,
     ruleset: LoadedRuleset,
     community_key: bytes | None = None,
-) -> AssessmentRow | None:
+) -> PlainAssessed | None:
     """The assessment ``assess_identities`` would store for ``identity_id``, or None where it
     is more than an applicant or the ruleset has an indicator the plain path does not know.
     Reads only; the caller stores the row."""
@@ -58,10 +61,11 @@ def assess_applicant_identity(
     verdict = assess_applicant(facts, ruleset, _carried(store, identity_id, ruleset))
     if verdict is None:
         return None
-    return AssessmentRow(
+    row = AssessmentRow(
         "identity", identity_id, None, verdict.probability, verdict.level,
         evidence.to_json(verdict.evidence), ruleset.label, ruleset.content_hash,
     )  # fmt: skip
+    return PlainAssessed(row, verdict.carried)
 
 
 def applicant_facts(
@@ -130,13 +134,6 @@ def _carried(store: OutcomeReader, identity_id: str, ruleset: LoadedRuleset) -> 
         if found.ruleset_hash == ruleset.content_hash
         for item in found.evidence
     ]
-
-
-def carried_items(row: AssessmentRow, ruleset: LoadedRuleset) -> int:
-    """How many of an assessment's items are store-wide indicators' (carried, not run)."""
-    wide = store_wide_indicators(ruleset)
-    items = evidence.from_json(str(row.evidence), IndicatorEvidence)
-    return sum(item.indicator in wide for item in items)
 
 
 def _cited(key: str) -> str:

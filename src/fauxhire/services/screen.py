@@ -44,13 +44,12 @@ from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
 from fauxhire.link import engines
 from fauxhire.ports import (
-    AssessmentRow,
     AuditEvent,
     LinkingStore,
     RecordWriter,
     ScopedAssessingStore,
 )
-from fauxhire.services.assess_applicant import assess_applicant_identity, carried_items
+from fauxhire.services.assess_applicant import PlainAssessed, assess_applicant_identity
 from fauxhire.services.assess_few import assess_identities
 from fauxhire.services.fast_link import ScorerCache, link_screened
 from fauxhire.services.identity_views import (
@@ -212,21 +211,21 @@ def _assessed(
     """Assess the identities the batch touched, and store their assessments: those that are
     only applicants in plain Python (``assess_applicant``), the rest with the detectors
     (``assess_identities``). How many identities were read, and contributions carried."""
-    plain: list[AssessmentRow] = []
+    plain: list[PlainAssessed] = []
     rest: list[str] = []
     for identity in identities:
-        row = assess_applicant_identity(
+        done = assess_applicant_identity(
             store, identity, now=now, ruleset=screener.ruleset, community_key=screener.community_key
         )
-        if row is None:
+        if done is None:
             rest.append(identity)
         else:
-            plain.append(row)
+            plain.append(done)
     scope = len(plain)
-    carried = sum((carried_items(row, screener.ruleset) for row in plain), 0)
+    carried = sum(done.carried for done in plain)
     if plain:
         with store.unit_of_work():
-            store.upsert_assessments(plain, now=now)
+            store.upsert_assessments([done.row for done in plain], now=now)
     if rest:
         few = assess_identities(
             store, rest, now=now, ruleset=screener.ruleset, community_key=screener.community_key
