@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from sqlalchemy import bindparam, text
 
+from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain.outcomes import Assessment
 from fauxhire.services.assess import assess_store, load_ruleset
 from fauxhire.services.assess_few import assess_identities
@@ -75,10 +76,7 @@ def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(
     read one either (it once called the identity the referrer of its flagged mate)."""
     store = SqlStore.open(demo_store_url)
     try:
-        ruleset = load_ruleset()
-        assess_store(store, now=NOW, ruleset=ruleset)
-        whole = {a.subject_id: a for a in store.assessments("identity")}
-        apps = store.fact_frame("applications")
+        ruleset, whole, apps = _assessed_whole(store)
         networked = apps.drop_nulls("network_id").unique(["identity_id"])
         mate, holder, network = _mate_and_holder(networked, whole)
         # A name four identities outside the network hold, and the holder.
@@ -121,10 +119,7 @@ def test_a_referral_naming_the_identitys_common_name_is_not_read_as_its_alone(
     at a million applications, 4 of 1,000 screens)."""
     store = SqlStore.open(demo_store_url)
     try:
-        ruleset = load_ruleset()
-        assess_store(store, now=NOW, ruleset=ruleset)
-        whole = {a.subject_id: a for a in store.assessments("identity")}
-        apps = store.fact_frame("applications")
+        ruleset, whole, apps = _assessed_whole(store)
         flagged, _, _ = _mate_and_holder(apps.drop_nulls("network_id"), whole)
         outside = sorted(set(apps.filter(pl.col("network_id").is_null())["identity_id"]))[:5]
         this = outside[0]
@@ -159,3 +154,12 @@ def _rewrite(store: SqlStore, renamed: dict[str, list[str]], referred: dict[str,
                 text("UPDATE applications SET referred_by = :name WHERE key = :key"),
                 {"name": name, "key": key},
             )
+
+
+def _assessed_whole(store: SqlStore) -> tuple[LoadedRuleset, dict[str, Assessment], pl.DataFrame]:
+    """The store assessed whole on the test's clock: the ruleset, each identity's
+    assessment, and the applications' facts."""
+    ruleset = load_ruleset()
+    assess_store(store, now=NOW, ruleset=ruleset)
+    whole = {a.subject_id: a for a in store.assessments("identity")}
+    return ruleset, whole, store.fact_frame("applications")
