@@ -18,18 +18,12 @@ from fauxhire.assess.detectors import DETECTORS, run_detector
 from fauxhire.assess.facts import SCHEMAS, Facts
 from fauxhire.assess.ruleset import LoadedRuleset, parse_ruleset
 from fauxhire.assess.score import LIKELY, assess
+from support.rulesets import shipped_ruleset
 
 T0 = datetime(2024, 3, 4, tzinfo=UTC)
 
 
-def _ruleset() -> LoadedRuleset:
-    text = resources.files("fauxhire.assess").joinpath("rules/default.yaml").read_text()
-    loaded, problems = parse_ruleset(text, "default.yaml", DETECTORS)
-    assert loaded is not None, problems
-    return loaded
-
-
-RULESET = _ruleset()
+RULESET = shipped_ruleset()
 
 
 def _app(identity: str, n: int, **extra: Any) -> dict[str, Any]:

@@ -98,6 +98,9 @@ class _Fired:
     sources: list[str]
 
 
+Contribution = tuple[float, str, str, tuple[str, ...]]  # weight, indicator, detail, sources
+
+
 def assess_applicant(
     facts: ApplicantFacts, loaded: LoadedRuleset, carried: Sequence[Carried]
 ) -> Verdict | None:
@@ -105,29 +108,50 @@ def assess_applicant(
     where an active indicator's detector has no twin here."""
     ruleset = loaded.ruleset
     wide = store_wide_indicators(loaded)
-    contributions: list[tuple[float, str, str, tuple[str, ...]]] = []
+    contributions: list[Contribution] = []
     for indicator in ruleset.active:
         if indicator.id in wide or indicator.detector in QUIET:
             continue
-        twin = _TWINS.get(indicator.detector)
-        if twin is None:
+        if indicator.detector not in TWINNED:
             return None
-        params = DETECTORS[indicator.detector].params.model_validate(indicator.params)
-        found = twin(facts, params)
+        found = twin_contribution(indicator, facts, ruleset.sources_shown)
         if found is not None:
-            contributions.append(_contribution(indicator, found, ruleset.sources_shown))
+            contributions.append(found)
     kept_carried = [c for c in carried if c.indicator in wide]
-    contributions += [(c.weight, c.indicator, c.detail, c.sources) for c in kept_carried]
-    kept = sorted((c for c in contributions if c[0] != 0), key=lambda c: (-c[0], c[1]))
+    return scored(contributions, kept_carried, loaded)
+
+
+def twin_contribution(
+    indicator: Indicator, facts: ApplicantFacts, shown: int
+) -> Contribution | None:
+    """What ``indicator`` contributes, graded by its detector's twin; None where it does not
+    fire. KeyError where its detector has no twin."""
+    params = DETECTORS[indicator.detector].params.model_validate(indicator.params)
+    found = _TWINS[indicator.detector](facts, params)
+    return None if found is None else _contribution(indicator, found, shown)
+
+
+def scored(
+    contributions: Sequence[Contribution],
+    carried: Sequence[Carried],
+    loaded: LoadedRuleset,
+    *,
+    network: bool = False,
+) -> Verdict:
+    """As ``score._subjects``: the contributions and the carried ones, strongest first,
+    summed onto the ruleset's prior (for an identity, or for a network)."""
+    every = [*contributions, *((c.weight, c.indicator, c.detail, c.sources) for c in carried)]
+    kept = sorted((c for c in every if c[0] != 0), key=lambda c: (-c[0], c[1]))
     total = 0.0
     for weight, *_ in kept:
         total += weight
-    probability = 1.0 / (1.0 + math.exp(-(logit(ruleset.prior) + total)))
+    prior = loaded.ruleset.network_prior if network else loaded.ruleset.prior
+    probability = 1.0 / (1.0 + math.exp(-(logit(prior) + total)))
     evidence = tuple(
         IndicatorEvidence(indicator, round(weight, 4), detail, sources)
         for weight, indicator, detail, sources in kept
     )
-    return Verdict(probability, estimative_level(probability), evidence, len(kept_carried))
+    return Verdict(probability, estimative_level(probability), evidence, len(carried))
 
 
 def store_wide_indicators(loaded: LoadedRuleset) -> dict[str, str]:
@@ -140,9 +164,7 @@ def store_wide_indicators(loaded: LoadedRuleset) -> dict[str, str]:
     }
 
 
-def _contribution(
-    indicator: Indicator, found: _Fired, shown: int
-) -> tuple[float, str, str, tuple[str, ...]]:
+def _contribution(indicator: Indicator, found: _Fired, shown: int) -> Contribution:
     """As ``score._contributions``: the weight at the strength it fired with, the sentence
     filled in with the first values and the count of its records, the first records."""
     filled = {"{values}": "; ".join(found.values[:shown]), "{count}": str(len(found.sources))}
@@ -280,6 +302,7 @@ _TWINS: Final[dict[str, Callable[[ApplicantFacts, Any], _Fired | None]]] = {
     "contact_switch": _contact_switch,
     "partner_match": _partner_match,
 }
+TWINNED: Final = frozenset(_TWINS)  # the detectors graded here
 # Detectors that fire on no identity that is only an applicant: each needs a record of a kind
 # an applicant has none of (a meeting, sign-in, hire, report, disposition, network or
 # borrowed-identity edge, an egress IP, a referral to or from it).

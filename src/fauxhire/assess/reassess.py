@@ -1,0 +1,198 @@
+"""An identity a screen added applications to, assessed again in plain Python: what
+``score.assess`` gives it, where its stored assessment (and its network members') saw
+everything else it holds.
+
+An identity that is more than an applicant (a meeting, a sign-in, a hire, an employer report,
+a disposition, a network) keeps all of that when a screen adds an application to it: a
+screened application is an application and its contact details alone
+(``ApplicantReader.rows_since_assessed`` checks that nothing else came since, and that no
+new application brought a record of another kind with it). So what can change is what the
+detectors read from applications and contact details:
+
+- the indicators with a twin (``assess/applicant.py``) are graded again, over all its
+  applications;
+- three detectors read applications or contact details beside other records, and the answer
+  is None where the new applications could change what they find:
+  - egress-country compares egress with the home claimed most often: that home must stay the
+    same;
+  - shipping-not-home compares shipping addresses with the addresses given (and judges only
+    identities that give one): no address may be new;
+  - partner-match grades the strongest match (by the indicator's confidence, and less for an
+    expired one or a shared IP): a new application may match only what the others matched
+    (the same indicators), and then only the records it names gain the new ones; whether an
+    indicator came or expired since is the store's to say (``rows_since_assessed``);
+- every other indicator's contribution is carried from the stored assessment as it stands.
+  Those read meetings, sign-ins, hires, reports, dispositions, network edges, the store's
+  resumes and referrals, and the network's other members' records: none of which a screened
+  application brings. Network context names the member of most own evidence among the others
+  (``context_stands``: the same one, unchanged since, or None); whom an identity's referral
+  names is read only where a name few hold is in it, and then the store declines.
+
+Its network's assessment is summed from the members' stored ones and its own new one
+(``network_verdict``), as ``score._networks`` sums them.
+
+A stored contribution's weight is rounded to four decimals (``score._subjects``), so the
+probability carries up to 5e-5 of log-odds of rounding per carried contribution; the evidence
+is the same to the digit. Held to ``score.assess`` by tests/integration/test_reassessment.py.
+
+Pure; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
+from typing import Final
+
+from fauxhire.assess.applicant import (
+    TWINNED,
+    ApplicantFacts,
+    Carried,
+    Contribution,
+    PartnerFact,
+    Verdict,
+    scored,
+    twin_contribution,
+)
+from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.ruleset import LoadedRuleset, Ruleset
+
+# Detectors that read applications or contact details beside records of other kinds.
+HOME: Final = "egress_country"
+ADDRESSES: Final = "shipping_not_home"
+PARTNER: Final = "partner_match"
+CONTEXT: Final = "network_context"
+# The twins graded again: partner-match is carried (the check above keeps it as it was).
+REGRADED: Final = TWINNED - {PARTNER}
+NETWORK_SOURCES: Final = 20  # the members a network's evidence names (``score._networks``)
+
+
+def reassess(
+    before: ApplicantFacts,
+    after: ApplicantFacts,
+    loaded: LoadedRuleset,
+    stored: Sequence[Carried],
+) -> Verdict | None:
+    """The identity's probability, level and evidence now (``after``: every application it
+    holds), from its stored assessment's contributions (``stored``, made over ``before``:
+    the same less the new applications). None where the new applications could change what
+    a carried indicator found (module docstring)."""
+    ruleset = loaded.ruleset
+    found = {c.indicator: c for c in stored}
+    detectors = {i.detector for i in ruleset.active}
+    fresh = {a.source for a in after.applications} - {a.source for a in before.applications}
+    matched = [p for p in after.partner if p.source in fresh]
+    if PARTNER in detectors and matched:
+        if _partner_grows(before, after, loaded):
+            return None
+        found |= _partner_sources(ruleset, found, matched)
+    if HOME in detectors and _home(before) != _home(after):
+        return None
+    if ADDRESSES in detectors and _addresses(before) != _addresses(after):
+        return None
+    contributions: list[Contribution] = []
+    carried: list[Carried] = []
+    for indicator in ruleset.active:
+        if indicator.detector in REGRADED:
+            graded = twin_contribution(indicator, after, ruleset.sources_shown)
+            if graded is not None:
+                contributions.append(graded)
+        elif indicator.id in found:
+            carried.append(found[indicator.id])
+    return scored(contributions, carried, loaded)
+
+
+def _partner_grows(before: ApplicantFacts, after: ApplicantFacts, loaded: LoadedRuleset) -> bool:
+    """Whether the new applications' contact details match something the others' did not,
+    or match harder: the partner match of the contact details alone grades otherwise, or
+    names other values. (The stored one holds IP matches too: the strongest of the two, and
+    the values of both.)"""
+    shown = loaded.ruleset.sources_shown
+    for indicator in loaded.ruleset.active:
+        if indicator.detector == PARTNER:
+            was = twin_contribution(indicator, before, shown)
+            now = twin_contribution(indicator, after, shown)
+            if was is None or now is None or (was[0], was[2]) != (now[0], now[2]):
+                return True
+    return False
+
+
+def _partner_sources(
+    ruleset: Ruleset, found: Mapping[str, Carried], matched: Sequence[PartnerFact]
+) -> dict[str, Carried]:
+    """The stored partner match, where the new applications matched only what the others
+    did: the same indicators, so the same grade (the strongest) and the same values; only
+    the records it names gain theirs. The first ``sources_shown`` of the sorted records are
+    those of the stored ones and the new ones."""
+    sources = {p.source for p in matched}
+    shown = ruleset.sources_shown
+    return {
+        c.indicator: replace(c, sources=tuple(sorted({*c.sources, *sources})[:shown]))
+        for i in ruleset.active
+        if i.detector == PARTNER and (c := found.get(i.id)) is not None
+    }
+
+
+def context_stands(
+    identity: str,
+    members: Mapping[str, Sequence[Carried]],
+    changed: Collection[str],
+    loaded: LoadedRuleset,
+) -> bool:
+    """Whether the identity's stored network context (``network_context``: the own evidence
+    of the member with the most of it, among the others) holds now: that member is the same
+    one, and its evidence has not changed since (it is not among ``changed``). ``members``:
+    each member's stored contributions. Whether it is the same member does not depend on the
+    identity's own evidence, which a screen changes: the detector ranks the others."""
+    ids = {i.id for i in loaded.ruleset.active if i.detector == CONTEXT}
+    if not ids:
+        return True
+    own = {i.id for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
+    gains = {
+        member: max(0.0, sum(c.weight for c in items if c.indicator in own))
+        for member, items in members.items()
+        if member != identity
+    }
+    if not gains:
+        return True
+    peer = min(gains, key=lambda member: (-gains[member], member))
+    if peer in changed:
+        return False
+    named = [c for c in members[identity] if c.indicator in ids]
+    if named:
+        return all(c.sources == (f"identity:{peer}",) for c in named)
+    return gains[peer] <= 0
+
+
+def network_verdict(members: Mapping[str, Sequence[Carried]], loaded: LoadedRuleset) -> Verdict:
+    """A network's probability, level and evidence from its members' (``members``: each
+    member's contributions, every member of the network), as ``score._networks`` gives them:
+    for each indicator of evidence for on a member's own records, the strongest member's
+    contribution, and on how many of the members it fired."""
+    own = {i.id: i for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
+    strongest: dict[str, float] = {}
+    holders: dict[str, list[str]] = {}
+    for identity, contributions in members.items():
+        for c in contributions:
+            if c.indicator in own and c.weight > 0:
+                strongest[c.indicator] = max(strongest.get(c.indicator, c.weight), c.weight)
+                holders.setdefault(c.indicator, []).append(identity)
+    found: list[Contribution] = []
+    for indicator, weight in strongest.items():
+        held = holders[indicator]
+        detail = f"{len(held)} of {len(members)} identities: {own[indicator].title}"
+        sources = tuple(sorted(f"identity:{identity}" for identity in held)[:NETWORK_SOURCES])
+        found.append((weight, indicator, detail, sources))
+    return scored(found, [], loaded, network=True)
+
+
+def _home(facts: ApplicantFacts) -> str | None:
+    """The home claimed most often; of those claimed equally often, the first in
+    alphabetical order (``services/facts._claimed_countries``)."""
+    counts = Counter(a.claimed_country for a in facts.applications if a.claimed_country is not None)
+    return min(counts, key=lambda country: (-counts[country], country)) if counts else None
+
+
+def _addresses(facts: ApplicantFacts) -> set[str]:
+    return {c.key for c in facts.contacts if c.kind == "address"}
