@@ -26,6 +26,9 @@ from fauxhire.domain.outcomes import Assessment, LinkEdge
 from fauxhire.domain.outcomes import AuditEntry as AuditEntry
 from fauxhire.domain.outcomes import AuditEvent as AuditEvent  # the port's rows, re-exported
 from fauxhire.domain.outcomes import Link as Link
+from fauxhire.ports.applicants import ApplicantReader as ApplicantReader
+from fauxhire.ports.applicants import ApplicantRows as ApplicantRows
+from fauxhire.ports.applicants import SinceAssessed as SinceAssessed
 
 # What linking reads whole (``LinkingInputs.linking_frame``).
 LinkingFrame = Literal[
@@ -186,32 +189,6 @@ class ScopedFactReader(FactReader, Protocol):
     def scoped_fact_frame(self, name: FactFrame, identities: Sequence[str]) -> pl.DataFrame:
         """``fact_frame(name)`` with only the rows of ``identities`` (the edges touching
         them); the frames of the store's context (observables, ip_ranges) whole."""
-        ...
-
-
-class ApplicantRows(NamedTuple):
-    """An identity that is only an applicant, as stored (``ScopedFactReader.applicant_rows``):
-    its applications (app_key, company_id, applied_at as text, claimed_location) and their
-    e-mails, phones and addresses (app_key, kind, key)."""
-
-    applications: list[tuple[str, str | None, str | None, str | None]]
-    contacts: list[tuple[str, str, str]]
-
-
-class ApplicantReader(Protocol):
-    """What the plain-Python assessment of an applicant reads (``assess/applicant.py``)."""
-
-    def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
-        """The identity's applications and contact details, or None where it is more than an
-        applicant: in a network, tied to a borrowed identity, referring anyone, or with a
-        meeting, hire, employer report or analyst's disposition on any of its applications."""
-        ...
-
-    def partner_observables(
-        self, emails: Sequence[str], digests: Sequence[str]
-    ) -> list[tuple[str, str | None, str | None, str, str]]:
-        """The partner indicators' observables (stix_id, valid_until, confidence, path, value)
-        that give one of these e-mails (compared in lower case) or keyed hashes."""
         ...
 
 

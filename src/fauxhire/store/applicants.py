@@ -45,7 +45,7 @@ _MORE_THAN_APPLICANT = text(
     )
     + " THEN 1 ELSE 0 END"
 ).bindparams(bindparam("keys", expanding=True))
-_CONTACTS = text(
+CONTACTS = text(
     "SELECT app_ref, kind, key FROM applicant_values "
     "WHERE app_ref IN :refs AND kind IN ('email', 'phone', 'address') ORDER BY app_ref, kind, key"
 ).bindparams(bindparam("refs", expanding=True))
@@ -68,7 +68,7 @@ def applicant_rows(store: Store, identity_id: str) -> ApplicantRows | None:
         if conn.execute(_MORE_THAN_APPLICANT, {"id": identity_id, "keys": keys}).scalar():
             return None
         key_of = {row[0]: row[1] for row in apps}
-        contacts = conn.execute(_CONTACTS, {"refs": list(key_of)}).all()
+        contacts = conn.execute(CONTACTS, {"refs": list(key_of)}).all()
     return ApplicantRows(
         applications=[(key, company, at, place) for _, key, company, at, place, *_ in apps],
         contacts=[(key_of[ref], kind, key) for ref, kind, key in contacts],

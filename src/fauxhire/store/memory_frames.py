@@ -8,6 +8,7 @@ and keep the scope's rows: it holds a test's few hundred records, not a million.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -15,7 +16,7 @@ import polars as pl
 from sqlalchemy import BigInteger, Boolean, Float, Integer
 
 from fauxhire.domain.normalise import name as name_norm
-from fauxhire.ports import ApplicantRows, Edge, FactFrame
+from fauxhire.ports import ApplicantRows, Edge, FactFrame, SinceAssessed
 from fauxhire.store import schema
 from fauxhire.store.applicants import applicant_rows_of_frames, partner_observables_of_frame
 from fauxhire.store.scoped_facts import WHOLE
@@ -112,6 +113,13 @@ class ScopedFrames:
 
     def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
         return applicant_rows_of_frames(self.scoped_fact_frame, identity_id)  # type: ignore[arg-type]
+
+    def rows_since_assessed(
+        self, identity_id: str, new: Sequence[str], namesakes: int, now: datetime
+    ) -> SinceAssessed | None:
+        """None: a store of frames keeps no time of its assessments, so it cannot tell what
+        one saw; a screen then assesses with the detectors, which read what is there now."""
+        return None
 
     def partner_observables(
         self, emails: Sequence[str], digests: Sequence[str]

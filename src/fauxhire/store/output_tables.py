@@ -83,6 +83,8 @@ dispositions = Table(
     Column("analyst", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # A screen asks which dispositions came after an assessment (store/since_assessed.py).
+    Index("ix_dispositions_created_at", "created_at"),
 )
 
 disposition_applications = Table(

@@ -245,6 +245,7 @@ meeting_participants = Table(
     Column("match_method", String(16)),  # email | name
     *provenance_columns(),
     Index("ix_meeting_participants_app", "app_key"),
+    Index("ix_meeting_participants_ingested_at", "ingested_at"),
 )
 
 signin_events = Table(
@@ -278,6 +279,7 @@ signin_events = Table(
     *provenance_columns(),
     Index("ix_signin_events_user", "company_id", "user_key"),
     Index("ix_signin_events_hire", "hire_key"),
+    Index("ix_signin_events_ingested_at", "ingested_at"),
 )
 
 hires = Table(
@@ -306,6 +308,7 @@ hires = Table(
     # account or address (services/cross_member.py): found by index, not by a scan of hires.
     Index("ix_hires_payout_account", "payout_account"),
     Index("ix_hires_shipping_address", "shipping_address_key"),
+    Index("ix_hires_ingested_at", "ingested_at"),
 )
 
 employer_reports = Table(
@@ -321,6 +324,7 @@ employer_reports = Table(
     Column("candidate_ids", JsonText, nullable=False),
     Column("extra", JsonText, nullable=False),
     *provenance_columns(),
+    Index("ix_employer_reports_ingested_at", "ingested_at"),
 )
 
 report_subject_values = Table(
@@ -360,6 +364,8 @@ indicators = Table(
     Column("description", Text),
     Column("raw", JsonText, nullable=False),
     *provenance_columns(),
+    Index("ix_indicators_ingested_at", "ingested_at"),
+    Index("ix_indicators_valid_until", "valid_until"),
 )
 
 indicator_observables = Table(
@@ -387,9 +393,8 @@ erasure_tombstones = Table(
     metadata,
     # What an erasure removed, as keyed hashes (domain/erasure.py): ingest skips a record that
     # matches one, so a later file does not bring the person back. Never the values themselves.
-    Column(
-        "digest", String(64), primary_key=True
-    ),  # keyed BLAKE2b-256 of "kind:value" (domain.erasure)
+    # keyed BLAKE2b-256 of "kind:value" (domain.erasure)
+    Column("digest", String(64), primary_key=True),
     Column("kind", String(16), nullable=False),  # email | phone | application | candidate
     Column("erased_at", UtcDateTime, nullable=False),
 )

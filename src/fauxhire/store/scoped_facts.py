@@ -96,11 +96,11 @@ def assessment_scope(store: Store, identities: Sequence[str], namesakes: int) ->
         own = conn.execute(_expanding(_OWN_NAMES), {"ids": ids}).scalars().all()
         names = sorted(({name_norm.key(text) for text in referrals} | set(own)) - {""})
         for name in names:
-            found.update(_first_holders(conn, name, namesakes))
+            found.update(first_holders(conn, name, namesakes))
     return sorted(found)
 
 
-def _first_holders(conn: Connection, name: str, bound: int) -> list[str]:
+def first_holders(conn: Connection, name: str, bound: int) -> list[str]:
     """The first ``bound`` identities holding ``name``, in the order of their applications'
     keys: the same on every backend."""
     held: dict[str, None] = {}

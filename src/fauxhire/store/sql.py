@@ -29,6 +29,7 @@ from fauxhire.ports import (
     Link,
     LinkingFrame,
     LinkRun,
+    SinceAssessed,
 )
 from fauxhire.ports.hub import (
     Delivery,
@@ -46,6 +47,7 @@ from fauxhire.store import (
     erasure,
     erasure_outputs,
     outputs,
+    since_assessed,
     subsets,
     webhooks,
 )
@@ -143,6 +145,11 @@ class SqlStore(Store):
 
     def applicant_rows(self, identity_id: str) -> ApplicantRows | None:
         return applicants.applicant_rows(self, identity_id)
+
+    def rows_since_assessed(
+        self, identity_id: str, new: Sequence[str], namesakes: int, now: datetime
+    ) -> SinceAssessed | None:
+        return since_assessed.rows_since_assessed(self, identity_id, new, namesakes, now)
 
     def partner_observables(
         self, emails: Sequence[str], digests: Sequence[str]

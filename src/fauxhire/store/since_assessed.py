@@ -1,0 +1,154 @@
+"""Whether an identity's stored assessment, and its network members', saw all they hold but a
+screen's applications (``ApplicantReader.rows_since_assessed``), read by index.
+
+A screen that adds an application to an identity carries what its other records gave from
+its stored assessment (``assess/reassess.py``), and sums its network's assessment from the
+members' stored ones. That holds while nothing else came since: no other link after the
+assessment of the identity it belongs to, and no meeting, hire, sign-in, employer report or
+disposition after that assessment or the screened identity's (whose carried context read
+them).
+
+Four statements: the identity's applications, and its assessment's time; one pass over the
+links of the identity and its network, each with its identity's assessment (its time,
+whether a link came after it, and whether a link after the identity's assessment brought a
+record of another kind with it); and one of probes, where each kind of record is read from
+its index on time: only the records that came after the oldest of those assessments (none,
+in a store where nothing but screens came since the last refresh), each then compared with
+its own identity's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from fauxhire.domain.normalise import name as name_norm
+from fauxhire.ports import ApplicantRows, SinceAssessed
+from fauxhire.store.applicants import CONTACTS
+from fauxhire.store.scoped_facts import first_holders
+from fauxhire.store.store import Store
+from fauxhire.store.types import UtcDateTime
+
+_APPLICATIONS = text(
+    "SELECT a.id, a.key, a.company_id, CAST(a.applied_at AS TEXT), a.claimed_location, "
+    "a.referred_by, l.network_id FROM links l JOIN applications a ON a.key = l.app_key "
+    "WHERE l.identity_id = :id ORDER BY a.id"
+)
+_MINE = text(
+    "SELECT assessed_at FROM assessments WHERE subject_kind = 'identity' AND subject_id = :id"
+)
+# Per identity of the scope (the identity, and its network's members): its assessment's time
+# (NULL: none); whether a link of it other than the new ones came after that; and whether an
+# application linked after the identity's assessment (:mine: a screen's, its own or a
+# member's) is named by a record of another kind, which it brought into the network (a hire
+# of its candidate, a meeting or report joined to it, a disposition). Those checks run only
+# on links after :mine: few.
+_BROUGHT = " OR ".join(
+    f"EXISTS (SELECT 1 {query})"
+    for query in (
+        "FROM meeting_participants m WHERE m.app_key = l.app_key",
+        "FROM report_matches rm WHERE rm.app_key = l.app_key",
+        "FROM disposition_applications da WHERE da.app_key = l.app_key",
+        "FROM applications a JOIN hires h ON h.company_id = a.company_id "
+        "AND h.candidate_id = a.candidate_id WHERE a.key = l.app_key",
+    )
+)
+_MEMBERS = text(
+    "SELECT l.identity_id, MIN(s.assessed_at), MAX(CASE WHEN l.app_key NOT IN :new "
+    "AND l.linked_at > s.assessed_at THEN 1 ELSE 0 END), "
+    f"MAX(CASE WHEN l.linked_at > :mine AND ({_BROUGHT}) THEN 1 ELSE 0 END) "
+    "FROM links l LEFT JOIN assessments s ON s.subject_kind = 'identity' "
+    "AND s.subject_id = l.identity_id WHERE l.identity_id = :id OR l.network_id = :net "
+    "GROUP BY l.identity_id"
+).bindparams(bindparam("new", expanding=True))
+
+# A record's time came after its identity's assessment or the screened identity's (:mine).
+_AFTER = "({t} > s.assessed_at OR {t} > :mine)"
+# From a record's application (a.key, or l.app_key) to its identity in the scope, with that
+# identity's assessment. CROSS JOIN keeps SQLite's order: the records after :oldest first,
+# from the index on their time, then their links by key.
+_IN_SCOPE = (
+    "CROSS JOIN links l CROSS JOIN assessments s WHERE {on} "
+    "AND (l.identity_id = :id OR l.network_id = :net) "
+    "AND s.subject_kind = 'identity' AND s.subject_id = l.identity_id"
+)
+_HIRED = "a.company_id = h.company_id AND a.candidate_id = h.candidate_id AND l.app_key = a.key"
+_CAME_AFTER = [
+    "FROM meeting_participants m " + _IN_SCOPE.format(on="l.app_key = m.app_key")
+    + " AND m.ingested_at > :oldest AND " + _AFTER.format(t="m.ingested_at"),
+    "FROM hires h CROSS JOIN applications a " + _IN_SCOPE.format(on=_HIRED)
+    + " AND h.ingested_at > :oldest AND " + _AFTER.format(t="h.ingested_at"),
+    "FROM signin_events e CROSS JOIN hires h CROSS JOIN applications a "
+    + _IN_SCOPE.format(on=f"h.key = e.hire_key AND {_HIRED}")
+    + " AND e.ingested_at > :oldest AND " + _AFTER.format(t="e.ingested_at"),
+    "FROM employer_reports r CROSS JOIN report_matches rm "
+    + _IN_SCOPE.format(on="rm.report_key = r.key AND l.app_key = rm.app_key")
+    + " AND r.ingested_at > :oldest AND " + _AFTER.format(t="r.ingested_at"),
+    "FROM dispositions d CROSS JOIN disposition_applications da "
+    + _IN_SCOPE.format(on="da.disposition_id = d.disposition_id AND l.app_key = da.app_key")
+    + " AND d.created_at > :oldest AND " + _AFTER.format(t="d.created_at"),
+]  # fmt: skip
+_UNSEEN = text(
+    "SELECT CASE WHEN "
+    + " OR ".join(
+        f"EXISTS (SELECT 1 {query})"
+        for query in (
+            "FROM link_edges WHERE stage = 'borrowed' AND (a = :id OR b = :id)",
+            *_CAME_AFTER,
+            # IP intelligence classes every egress IP; an indicator that came or expired
+            # changes a partner match (graded by the clock), which is carried.
+            "FROM ingest_files WHERE format = 'ipintel' AND started_at > :oldest",
+            "FROM indicators WHERE ingested_at > :oldest",
+            "FROM indicators WHERE valid_until > :oldest AND valid_until <= :now",
+        )
+    )
+    + " THEN 1 ELSE 0 END"
+).bindparams(bindparam("now", type_=UtcDateTime()))
+
+
+def rows_since_assessed(
+    store: Store, identity_id: str, new: Sequence[str], namesakes: int, now: datetime
+) -> SinceAssessed | None:
+    wanted = sorted(set(new))
+    with store.transaction("rows_since_assessed") as conn:
+        apps = conn.execute(_APPLICATIONS, {"id": identity_id}).all()
+        if not wanted or not set(wanted) <= {row[1] for row in apps}:
+            return None  # the new ones are not (all) its
+        networks = {row[6] for row in apps}
+        if len(networks) != 1:
+            return None  # its applications disagree on its network: the batch way decides
+        (network,) = networks
+        referrals = {name_norm.key(row[5]) for row in apps if row[5]} - {""}
+        if any(_read(conn, name, identity_id, namesakes) for name in sorted(referrals)):
+            return None
+        mine = conn.execute(_MINE, {"id": identity_id}).scalar()
+        if mine is None:
+            return None
+        scope = {"id": identity_id, "net": network, "new": wanted, "mine": mine}
+        members = conn.execute(_MEMBERS, scope).all()
+        if any(at is None or late or brought for _, at, late, brought in members):
+            return None  # one has no stored assessment, a link it did not see, or a record
+        times: dict[str, Any] = {member: at for member, at, _, _ in members}
+        oldest = min(times.values())
+        probes = {"id": identity_id, "net": network, "mine": mine, "oldest": oldest, "now": now}
+        if conn.execute(_UNSEEN, probes).scalar():
+            return None
+        key_of = {row[0]: row[1] for row in apps}
+        contacts = conn.execute(CONTACTS, {"refs": list(key_of)}).all()
+    rows = ApplicantRows(
+        applications=[(key, company, at, place) for _, key, company, at, place, *_ in apps],
+        contacts=[(key_of[ref], kind, key) for ref, kind, key in contacts],
+    )
+    changed = sorted(member for member, at in times.items() if at > mine)
+    return SinceAssessed(rows, network, sorted(times), changed)
+
+
+def _read(conn: Connection, name: str, identity_id: str, namesakes: int) -> bool:
+    """Whether the referral detector reads a referral under ``name``: fewer than
+    ``namesakes`` identities hold it, another than the referred one among them. Whether it
+    fires then depends on those holders' own evidence now, which a screen does not carry."""
+    holders = first_holders(conn, name, namesakes)
+    return len(holders) < namesakes and any(h != identity_id for h in holders)
