@@ -278,8 +278,9 @@ class Linked(Body):
 class Assessed(Body):
     scope: int = Field(description="Identities read to assess it")
     carried: int = Field(
-        description="Store-wide indicator contributions carried from the "
-        "last whole-store assessment"
+        description="Contributions carried from the identity's stored assessment: the "
+        "store-wide indicators', and, where that assessment saw all the identity holds but "
+        "the screened applications, every indicator's that those cannot change"
     )
 
 

@@ -9,6 +9,12 @@ zone, the local hour, partner indicators matched by e-mail or keyed hash), and g
 assessment exactly as ``assess_identities`` carries them. The result is the row
 ``assess_identities`` would store; tests/integration/test_applicant_assessment.py holds the two
 to each other.
+
+An identity that is more than an applicant, to which a screen added applications, is assessed
+the same way where its stored assessment saw everything else it holds
+(``ApplicantReader.rows_since_assessed``): the twins grade its applications again, and what
+its other records gave is carried (``assess/reassess.py``); held to ``assess_identities`` by
+tests/integration/test_reassessment.py.
 """
 
 from __future__ import annotations
@@ -23,14 +29,17 @@ from fauxhire.assess.applicant import (
     Carried,
     ContactFact,
     PartnerFact,
+    Verdict,
     assess_applicant,
 )
+from fauxhire.assess.reassess import context_stands, network_verdict, reassess
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain import evidence
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.enrich.places import place_of
 from fauxhire.enrich.timezones import local_hour_at
 from fauxhire.ports import ApplicantReader, ApplicantRows, AssessmentRow, OutcomeReader
+from fauxhire.services.assess_few import referral_namesakes
 from fauxhire.store.schema import KEY_SEP
 
 
@@ -40,7 +49,8 @@ class ApplicantStore(ApplicantReader, OutcomeReader, Protocol):
 
 class PlainAssessed(NamedTuple):
     row: AssessmentRow  # as assess_identities would store it
-    carried: int  # store-wide contributions carried, as assess_identities counts them
+    carried: int  # contributions carried from the stored assessment
+    network: AssessmentRow | None = None  # its network's, where it is in one
 
 
 def assess_applicant_identity(
@@ -58,11 +68,60 @@ def assess_applicant_identity(
     if rows is None:
         return None
     facts = applicant_facts(store, rows, now=now, community_key=community_key)
-    verdict = assess_applicant(facts, ruleset, _carried(store, identity_id, ruleset))
+    stored = _stored(store, [identity_id], ruleset).get(identity_id, [])
+    verdict = assess_applicant(facts, ruleset, stored)
+    return None if verdict is None else _row("identity", identity_id, None, verdict, ruleset)
+
+
+def reassess_identity(
+    store: ApplicantStore,
+    identity_id: str,
+    new: Sequence[str],
+    *,
+    now: datetime,
+    ruleset: LoadedRuleset,
+    community_key: bytes | None = None,
+) -> PlainAssessed | None:
+    """The assessments ``assess_identities`` would store for ``identity_id`` and its network
+    after a screen added the applications ``new`` (keys) to it, from the stored assessments
+    of it and its network's members (``assess/reassess.py``); None where those did not see
+    all else they hold (``ApplicantReader.rows_since_assessed``), another ruleset made one,
+    or the new applications could change what is carried. Reads only; the caller stores."""
+    since = store.rows_since_assessed(identity_id, new, referral_namesakes(ruleset), now)
+    if since is None:
+        return None
+    stored = _stored(store, since.members, ruleset)
+    mine = stored.get(identity_id)
+    if mine is None or len(stored) < len(since.members):
+        return None
+    if not context_stands(identity_id, stored, since.changed, ruleset):
+        return None
+    after = applicant_facts(store, since.rows, now=now, community_key=community_key)
+    fresh = {_cited(key) for key in new}
+    before = ApplicantFacts(
+        [a for a in after.applications if a.source not in fresh],
+        [c for c in after.contacts if c.source not in fresh],
+        [p for p in after.partner if p.source not in fresh],
+    )
+    verdict = reassess(before, after, ruleset, mine)
     if verdict is None:
         return None
+    network = None
+    if since.network_id is not None:
+        stored[identity_id] = [
+            Carried(e.indicator, e.weight, e.detail, tuple(e.sources)) for e in verdict.evidence
+        ]
+        grouped = network_verdict(stored, ruleset)
+        network = _row("network", since.network_id, since.network_id, grouped, ruleset).row
+    done = _row("identity", identity_id, since.network_id, verdict, ruleset)
+    return done._replace(network=network)
+
+
+def _row(
+    kind: str, subject: str, network: str | None, verdict: Verdict, ruleset: LoadedRuleset
+) -> PlainAssessed:
     row = AssessmentRow(
-        "identity", identity_id, None, verdict.probability, verdict.level,
+        kind, subject, network, verdict.probability, verdict.level,
         evidence.to_json(verdict.evidence), ruleset.label, ruleset.content_hash,
     )  # fmt: skip
     return PlainAssessed(row, verdict.carried)
@@ -98,11 +157,12 @@ def _partner(
     emails = [c for c in contacts if c.kind == "email"]
     keyed = {}
     if community_key is not None:
-        keyed = {
-            c: keyed_hash(community_key, c.kind, c.key)
-            for c in contacts
-            if c.kind in ("email", "phone")
+        # A persona gives the same e-mail on a hundred applications: each value hashed once.
+        digests = {
+            (c.kind, c.key): keyed_hash(community_key, c.kind, c.key)
+            for c in {(c.kind, c.key): c for c in contacts if c.kind in ("email", "phone")}.values()
         }
+        keyed = {c: digests[(c.kind, c.key)] for c in contacts if (c.kind, c.key) in digests}
     found = store.partner_observables(sorted({c.key for c in emails}), sorted(set(keyed.values())))
     by_email: dict[str, list[tuple[float | None, bool]]] = {}
     by_digest: dict[str, list[tuple[float | None, bool]]] = {}
@@ -125,15 +185,19 @@ def _partner(
     return matches
 
 
-def _carried(store: OutcomeReader, identity_id: str, ruleset: LoadedRuleset) -> list[Carried]:
-    """The items of the identity's stored assessment, where the same ruleset made it: those
-    of store-wide indicators are carried (``assess_applicant`` picks them)."""
-    return [
-        Carried(item.indicator, item.weight, item.detail, tuple(item.sources))
-        for found in store.assessments("identity", subject_ids=[identity_id])
+def _stored(
+    store: OutcomeReader, identities: Sequence[str], ruleset: LoadedRuleset
+) -> dict[str, list[Carried]]:
+    """The items of each identity's stored assessment, where the same ruleset made it (an
+    identity is absent where none did): those the assessment at hand carries, it picks."""
+    return {
+        found.subject_id: [
+            Carried(item.indicator, item.weight, item.detail, tuple(item.sources))
+            for item in found.evidence
+        ]
+        for found in store.assessments("identity", subject_ids=list(identities))
         if found.ruleset_hash == ruleset.content_hash
-        for item in found.evidence
-    ]
+    }
 
 
 def _cited(key: str) -> str:
@@ -146,6 +210,8 @@ def _utc(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
+        if len(text) >= 19 and text[10] == " ":  # as stored: read at C speed (strptime: 17 us)
+            return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
         return datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None

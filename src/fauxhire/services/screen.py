@@ -13,8 +13,9 @@ application, an Ashby application), and in one call:
    (``screen:refused``), naming the application by a keyed hash only;
 3. links it into the last link run's identities with its model: in plain code where that
    is simple (``fast_link``), else by an incremental run (``increment.link_new``);
-4. assesses the identity it joined: in plain Python where it is only an applicant
-   (``assess_applicant``), else with its network and ties by the detectors (``assess_few``);
+4. assesses the identity it joined: in plain Python where it is only an applicant, or where
+   its stored assessment saw all else it holds; else with its network and ties by the
+   detectors (``assess_screened``);
 5. answers with why it linked, and the identity as the caller's role may see it
    (``identity_views``, which audits that read).
 
@@ -43,14 +44,8 @@ from fauxhire.errors import FauxhireError, IngestError, PermissionDenied, StoreN
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
 from fauxhire.link import engines
-from fauxhire.ports import (
-    AuditEvent,
-    LinkingStore,
-    RecordWriter,
-    ScopedAssessingStore,
-)
-from fauxhire.services.assess_applicant import PlainAssessed, assess_applicant_identity
-from fauxhire.services.assess_few import assess_identities
+from fauxhire.ports import AuditEvent, LinkingStore, RecordWriter
+from fauxhire.services.assess_screened import ScreenedAssessingStore, assess_screened
 from fauxhire.services.fast_link import ScorerCache, link_screened
 from fauxhire.services.identity_views import (
     HubView,
@@ -84,7 +79,7 @@ _SCRATCH: Final = Scratch("fauxhire-screen-")
 
 
 class ScreeningStore(
-    RecordWriter, LinkingStore, ScopedAssessingStore, IdentityViewStore, Tombstones, Protocol
+    RecordWriter, LinkingStore, ScreenedAssessingStore, IdentityViewStore, Tombstones, Protocol
 ):
     """What a screen writes and reads: the record, the links, the assessments, the trail, and
     the erasures' tombstones it honours."""
@@ -180,8 +175,14 @@ def screen_batch(
             refused += stored
         ready = [s.key for s, error in zip(screenings, refused, strict=True) if error is None]
         identity_of = store.links_of_keys(ready) if ready else {}
-        scope, carried = _assessed(store, sorted(set(identity_of.values())), screener, now)
-    assessed = {"scope": scope, "carried": carried}
+        new_of: dict[str, list[str]] = {}
+        for key, identity in identity_of.items():
+            new_of.setdefault(identity, []).append(key)
+        done = assess_screened(
+            store, new_of, now=now, ruleset=screener.ruleset,
+            community_key=screener.community_key,
+        )  # fmt: skip
+    assessed = {"scope": done.scope, "carried": done.carried}
     # The answers' reads and their audit events commit once, not once a candidate.
     with store.unit_of_work():
         return [
@@ -203,35 +204,6 @@ def _linked(
     if fast and link_screened(store, screener.scorers, now=now) is not None:
         return
     screener.linker.link_new(store, now=now)
-
-
-def _assessed(
-    store: ScreeningStore, identities: list[str], screener: Screener, now: datetime
-) -> tuple[int, int]:
-    """Assess the identities the batch touched, and store their assessments: those that are
-    only applicants in plain Python (``assess_applicant``), the rest with the detectors
-    (``assess_identities``). How many identities were read, and contributions carried."""
-    plain: list[PlainAssessed] = []
-    rest: list[str] = []
-    for identity in identities:
-        done = assess_applicant_identity(
-            store, identity, now=now, ruleset=screener.ruleset, community_key=screener.community_key
-        )
-        if done is None:
-            rest.append(identity)
-        else:
-            plain.append(done)
-    scope = len(plain)
-    carried = sum(done.carried for done in plain)
-    if plain:
-        with store.unit_of_work():
-            store.upsert_assessments([done.row for done in plain], now=now)
-    if rest:
-        few = assess_identities(
-            store, rest, now=now, ruleset=screener.ruleset, community_key=screener.community_key
-        )
-        scope, carried = scope + few.scope, carried + few.carried
-    return scope, carried
 
 
 def _stored(
