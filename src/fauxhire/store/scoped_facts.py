@@ -100,15 +100,15 @@ def assessment_scope(store: Store, identities: Sequence[str], namesakes: int) ->
     return sorted(found)
 
 
-def first_holders(conn: Connection, name: str, bound: int) -> list[str]:
+def first_holders(conn: Connection, name: str, bound: int, rows: int = 200) -> list[str]:
     """The first ``bound`` identities holding ``name``, in the order of their applications'
-    keys: the same on every backend."""
+    keys: the same on every backend. Read ``rows`` applications at a time."""
     held: dict[str, None] = {}
     after = ""
     while len(held) < bound:
-        page = conn.execute(_NAME_HOLDERS, {"name": name, "after": after, "rows": _PAGE}).all()
+        page = conn.execute(_NAME_HOLDERS, {"name": name, "after": after, "rows": rows}).all()
         held.update(dict.fromkeys(identity for _, identity in page))
-        if len(page) < _PAGE:
+        if len(page) < rows:
             break
         after = page[-1][0]
     return list(held)[:bound]
@@ -146,4 +146,3 @@ _NAME_HOLDERS = text(
     "SELECT a.key, l.identity_id FROM applications a JOIN links l ON l.app_key = a.key "
     "WHERE a.name_key = :name AND a.key > :after ORDER BY a.key LIMIT :rows"
 )
-_PAGE = 200

@@ -150,5 +150,6 @@ def _read(conn: Connection, name: str, identity_id: str, namesakes: int) -> bool
     """Whether the referral detector reads a referral under ``name``: fewer than
     ``namesakes`` identities hold it, another than the referred one among them. Whether it
     fires then depends on those holders' own evidence now, which a screen does not carry."""
-    holders = first_holders(conn, name, namesakes)
+    # A few rows at a time: a common name's first rows hold enough identities to say no.
+    holders = first_holders(conn, name, namesakes, rows=8 * namesakes)
     return len(holders) < namesakes and any(h != identity_id for h in holders)
