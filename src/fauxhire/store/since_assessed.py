@@ -45,7 +45,17 @@ _MINE = text(
 # application linked after the identity's assessment (:mine: a screen's, its own or a
 # member's) is named by a record of another kind, which it brought into the network (a hire
 # of its candidate, a meeting or report joined to it, a disposition). Those checks run only
-# on links after :mine: few.
+# on links after :mine: few. A hire names its candidate, not an application: one that an
+# application of the same identity, linked before, names with the same name and claimed home
+# was held already, and the facts read it the same (they keep one row a hire, from any of
+# its applications: services/facts.py).
+_HELD_ALREADY = (
+    "SELECT 1 FROM applications b JOIN links k ON k.app_key = b.key "
+    "WHERE b.company_id = a.company_id AND b.candidate_id = a.candidate_id "
+    "AND k.identity_id = l.identity_id AND k.linked_at <= :mine "
+    "AND COALESCE(b.name_key, '') = COALESCE(a.name_key, '') "
+    "AND COALESCE(b.claimed_location, '') = COALESCE(a.claimed_location, '')"
+)
 _BROUGHT = " OR ".join(
     f"EXISTS (SELECT 1 {query})"
     for query in (
@@ -53,7 +63,8 @@ _BROUGHT = " OR ".join(
         "FROM report_matches rm WHERE rm.app_key = l.app_key",
         "FROM disposition_applications da WHERE da.app_key = l.app_key",
         "FROM applications a JOIN hires h ON h.company_id = a.company_id "
-        "AND h.candidate_id = a.candidate_id WHERE a.key = l.app_key",
+        f"AND h.candidate_id = a.candidate_id WHERE a.key = l.app_key "
+        f"AND NOT EXISTS ({_HELD_ALREADY})",
     )
 )
 _MEMBERS = text(
