@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,39 @@ def _holds_all(store: SqlStore, identity: str) -> bool:
     }
     with store.engine.connect() as conn:
         return all(conn.execute(sa.text(q), {"id": identity}).scalar() for q in held.values())
+
+
+def test_a_hired_candidate_applying_again_is_reassessed_as_the_detectors_assess_it(
+    world: Path, tmp_path: Path
+) -> None:
+    """A hire names its candidate, so a new application under a hired candidate's id (a
+    network member's, with the same name and claimed home) ties the hire to it too: the
+    identity holds that hire already, and the plain way takes it, as the detectors do."""
+    ruleset = _without_referrals(tmp_path)
+    shutil.copyfile(world / "base.db", tmp_path / "store.db")
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        assess_store(store, now=_start(store), ruleset=ruleset, community_key=COMMUNITY_KEY)
+        now = _start(store)
+        with store.engine.connect() as conn:
+            hired = set(conn.execute(sa.text("SELECT company_id, candidate_id FROM hires")).all())
+        source = SourceFile(world / "input" / "applications" / "part-0001.jsonl", display="in")
+        again = [
+            replace(app, application_id=f"again-{app.application_id}")
+            for app in get_format("applications").adapter(source, IngestContext())
+            if isinstance(app, Application) and (app.company_id, app.candidate_id) in hired
+        ]
+        taken = 0
+        for i, application in enumerate(again[:40]):
+            at = now + timedelta(minutes=i)
+            identity = _screened(store, application, ScorerCache(), at)
+            args = {"now": at, "ruleset": ruleset, "community_key": COMMUNITY_KEY}
+            done = reassess_identity(store, identity, [join_key(application.key)], **args)
+            expected = assess_identities(store, [identity], **args).rows
+            if done is not None and done.network is not None:
+                taken += 1
+                assert not _differ(done.row, expected[0])
+                assert not _differ(done.network, expected[1])
+    finally:
+        store.close()
+    assert taken >= 5
