@@ -201,6 +201,15 @@ _CAME_AFTER = {
     "VALUES ('ipintel', '', 'later', 0, 'later.csv', 'done', 0, 0, 0, :later)",
     "a disposition": "INSERT INTO dispositions (disposition, subject_id, analyst, reason, "
     "created_at) VALUES ('confirmed', :id, 'analyst-1', 'checked', :later)",
+    # An ingest joins what waited (a meeting to an application a screen stored), which no
+    # record's time shows; an analyst's decision on a duplicate may replace a record.
+    "an ingest": "INSERT INTO ingest_files (format, company_id, sha256, size, display, "
+    "status, items_done, records, quarantined, started_at) "
+    "VALUES ('zoom', '', 'later', 0, 'later.csv', 'done', 0, 0, 0, :later)",
+    "an analyst's quarantine decision": "INSERT INTO quarantine (key, file_id, format, file, "
+    "location, field, reason, code, excerpt, created_at) SELECT 'q-later', MIN(file_id), "
+    "'applications', 'a.jsonl', 'line 1', 'email', 'duplicate', 'conflict', '', :later "
+    "FROM ingest_files",
     # A member's application linked after the identity's assessment (and assessed with its
     # member) that brings a hire into the network: the identity's shared-payout reads it.
     "a member's application bringing a hire": "UPDATE links SET linked_at = :later "
@@ -209,6 +218,8 @@ _CAME_AFTER = {
     "JOIN links l ON l.app_key = a.key WHERE " + _MATES + ")",
 }  # fmt: skip
 _THEN = {
+    "an analyst's quarantine decision": "INSERT INTO quarantine_decisions (quarantine_key, "
+    "decision, analyst, reason, decided_at) VALUES ('q-later', 'kept', 'a-1', 'x', :later)",
     "a disposition": "INSERT INTO disposition_applications (disposition_id, app_key) "
     "SELECT MAX(d.disposition_id), MIN(l.app_key) FROM dispositions d, links l "
     "WHERE l.identity_id = :id",

@@ -20,70 +20,37 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
-from fauxhire.store.output_tables import (
-    api_keys as api_keys,
-)
-from fauxhire.store.output_tables import (
-    assessments as assessments,
-)
-from fauxhire.store.output_tables import (
-    audit_events as audit_events,
-)
-from fauxhire.store.output_tables import (
-    disposition_applications as disposition_applications,
-)
-from fauxhire.store.output_tables import (
-    dispositions as dispositions,
-)
-from fauxhire.store.output_tables import (
-    judgements as judgements,
-)
-from fauxhire.store.output_tables import (
-    link_edges as link_edges,
-)
-from fauxhire.store.output_tables import (
-    link_runs as link_runs,
-)
+from fauxhire.store.output_tables import api_keys as api_keys
+from fauxhire.store.output_tables import assessments as assessments
+from fauxhire.store.output_tables import audit_events as audit_events
+from fauxhire.store.output_tables import disposition_applications as disposition_applications
+from fauxhire.store.output_tables import dispositions as dispositions
+from fauxhire.store.output_tables import judgements as judgements
+from fauxhire.store.output_tables import link_edges as link_edges
+from fauxhire.store.output_tables import link_runs as link_runs
 from fauxhire.store.output_tables import (  # the later stages' tables, with the records'
     links as links,
 )
-from fauxhire.store.output_tables import (
-    members as members,
-)
-from fauxhire.store.output_tables import (
-    reports as reports,
-)
-from fauxhire.store.table_base import (
-    KEY_SEP as KEY_SEP,
-)
+from fauxhire.store.output_tables import members as members
+from fauxhire.store.output_tables import reports as reports
+from fauxhire.store.table_base import KEY_SEP as KEY_SEP
 from fauxhire.store.table_base import (
     identity_columns,
     provenance_columns,
 )
-from fauxhire.store.table_base import (
-    join_key as join_key,
-)
-from fauxhire.store.table_base import (
-    metadata as metadata,
-)
-from fauxhire.store.table_base import (
-    split_key as split_key,
-)
+from fauxhire.store.table_base import join_key as join_key
+from fauxhire.store.table_base import metadata as metadata
+from fauxhire.store.table_base import split_key as split_key
 from fauxhire.store.types import JsonText, UtcDateTime
 from fauxhire.store.webhook_tables import (  # the ATS webhooks' tables, on the same metadata
     webhook_deliveries as webhook_deliveries,
 )
-from fauxhire.store.webhook_tables import (
-    webhook_outbox as webhook_outbox,
-)
-from fauxhire.store.webhook_tables import (
-    webhook_secrets as webhook_secrets,
-)
-from fauxhire.store.webhook_tables import (
-    webhook_targets as webhook_targets,
-)
+from fauxhire.store.webhook_tables import webhook_outbox as webhook_outbox
+from fauxhire.store.webhook_tables import webhook_secrets as webhook_secrets
+from fauxhire.store.webhook_tables import webhook_targets as webhook_targets
 
 ingest_files = Table(
     "ingest_files",
@@ -102,6 +69,14 @@ ingest_files = Table(
     Column("started_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime),
     UniqueConstraint("format", "company_id", "sha256", name="uq_ingest_files_content"),
+    # The files ingested (not a screen's records) after a time: an ingest joins what waited,
+    # a meeting to an application a screen stored (store/since_assessed.py).
+    Index(
+        "ix_ingest_files_ingests",
+        "started_at",
+        sqlite_where=text("format <> 'records'"),
+        postgresql_where=text("format <> 'records'"),
+    ),
 )
 
 quarantine = Table(

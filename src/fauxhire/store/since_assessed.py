@@ -109,9 +109,12 @@ _UNSEEN = text(
         for query in (
             "FROM link_edges WHERE stage = 'borrowed' AND (a = :id OR b = :id)",
             *_CAME_AFTER,
-            # IP intelligence classes every egress IP; an indicator that came or expired
-            # changes a partner match (graded by the clock), which is carried.
-            "FROM ingest_files WHERE format = 'ipintel' AND started_at > :oldest",
+            # An ingest (not a screen's records) joins what waited, a meeting to an
+            # application a screen stored, and may bring IP intelligence, which classes every
+            # egress IP; an analyst's decision may replace a record. An indicator that came or
+            # expired changes a partner match (graded by the clock), which is carried.
+            "FROM ingest_files WHERE format <> 'records' AND started_at > :oldest",
+            "FROM quarantine_decisions WHERE decided_at > :oldest",
             "FROM indicators WHERE ingested_at > :oldest",
             "FROM indicators WHERE valid_until > :oldest AND valid_until <= :now",
         )
