@@ -373,3 +373,7 @@ def test_an_applicant_read_back_and_one_in_a_network_declined(port: Port) -> Non
     assert port.applicant_rows("i-2") is None
     assert port.applicant_rows("i-9") is None
     assert port.partner_observables(["alex@example.com"], ["0" * 64]) == []
+    # One list empty (no community key, or no e-mail): PostgreSQL compared an empty list's
+    # placeholder, an integer, with text.
+    assert port.partner_observables(["alex@example.com"], []) == []
+    assert port.partner_observables([], ["0" * 64]) == []

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import bindparam, text
+from sqlalchemy import Text, bindparam, text
 
 from fauxhire.ports import ApplicantRows
 from fauxhire.store.store import Store
@@ -56,7 +56,10 @@ _OBSERVABLES = (
 _PARTNER = text(
     f"{_OBSERVABLES}o.path = 'email-addr:value' AND LOWER(o.value) IN :emails "
     f"UNION ALL {_OBSERVABLES}o.path = 'hashed-identifier:hmac_sha256' AND o.value IN :digests"
-).bindparams(bindparam("emails", expanding=True), bindparam("digests", expanding=True))
+).bindparams(  # typed: an empty list is an empty set of text, which PostgreSQL compares
+    bindparam("emails", expanding=True, type_=Text()),
+    bindparam("digests", expanding=True, type_=Text()),
+)
 
 
 def applicant_rows(store: Store, identity_id: str) -> ApplicantRows | None:
