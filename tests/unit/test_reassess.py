@@ -17,7 +17,7 @@ from fauxhire.assess.applicant import (
     ContactFact,
     PartnerFact,
 )
-from fauxhire.assess.reassess import context_stands, network_verdict, reassess
+from fauxhire.assess.reassess import context_now, context_stands, network_verdict, reassess
 from support.rulesets import shipped_ruleset
 
 T0 = datetime(2025, 3, 3, 15, tzinfo=UTC)
@@ -124,3 +124,22 @@ def test_a_network_is_as_suspect_as_its_best_evidenced_members() -> None:
     assert item.sources == ("identity:i-1", "identity:i-2")
     alone = network_verdict({"i-1": [], "i-2": []}, RULESET)
     assert alone.evidence == () and alone.probability < verdict.probability
+
+
+def test_network_context_is_recomputed_where_the_peer_s_rounded_evidence_tells_it_exactly() -> None:
+    report = Carried("employer-report", 6.5, "Reported.", ("report:r-1",))
+    camera = replace(CAMERA, weight=2.0)
+    members = {"i-1": [], "i-2": [report], "i-3": [camera]}
+    (lent,) = context_now("i-1", "net-1", members, 1.0, RULESET) or [None]
+    assert lent is not None
+    # The edge's score over full_link (2.0) is the strength: the peer's 6.5 is past full_gain.
+    assert lent.weight == 3.0 * 0.5 and lent.sources == ("identity:i-2",)
+    assert lent.detail == "Its network holds i-2 in net-1 (own log-odds +6.5)."
+    assert context_now("i-1", "net-1", members, None, RULESET) == []  # no edge: no context
+    quiet = {"i-1": [], "i-2": [], "i-3": []}
+    assert context_now("i-1", "net-1", quiet, 1.0, RULESET) == []  # no one's own evidence
+    # Below full_gain the strength reads the peer's log-odds, known only to the rounding.
+    assert context_now("i-1", "net-1", {**members, "i-2": [camera]}, 1.0, RULESET) is None
+    # 6.25 to one decimal is a near tie that the rounding could tip either way.
+    tie = {**members, "i-2": [replace(report, weight=6.25)]}
+    assert context_now("i-1", "net-1", tie, 1.0, RULESET) is None

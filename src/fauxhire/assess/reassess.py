@@ -40,6 +40,7 @@ Pure; no I/O.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
@@ -56,6 +57,7 @@ from fauxhire.assess.applicant import (
     twin_contribution,
 )
 from fauxhire.assess.detectors import DETECTORS
+from fauxhire.assess.detectors.context import ContextParams
 from fauxhire.assess.ruleset import LoadedRuleset, Ruleset
 
 # Detectors that read applications or contact details beside records of other kinds.
@@ -65,6 +67,7 @@ PARTNER: Final = "partner_match"
 CONTEXT: Final = "network_context"
 # The twins graded again: partner-match is carried (the check above keeps it as it was).
 REGRADED: Final = TWINNED - {PARTNER}
+_ROUNDING: Final = 5e-5  # the most a stored weight is off by: rounded to four decimals
 NETWORK_SOURCES: Final = 20  # the members a network's evidence names (``score._networks``)
 
 
@@ -185,6 +188,44 @@ def network_verdict(members: Mapping[str, Sequence[Carried]], loaded: LoadedRule
         sources = tuple(sorted(f"identity:{identity}" for identity in held)[:NETWORK_SOURCES])
         found.append((weight, indicator, detail, sources))
     return scored(found, [], loaded, network=True)
+
+
+def context_now(
+    identity: str,
+    network: str,
+    members: Mapping[str, Sequence[Carried]],
+    strongest: float | None,
+    loaded: LoadedRuleset,
+) -> list[Carried] | None:
+    """The identity's network context now (``network_context``), from its members' stored
+    contributions and its strongest network edge's score: [] where it does not fire, None
+    where it cannot be told exactly. A stored weight is rounded to four decimals, so the peer's
+    own log-odds is known to that rounding: exact only where it reaches ``full_gain`` (the
+    strength is then the edge's alone) and its one decimal in the detail is not a near tie."""
+    found: list[Carried] = []
+    own = {i.id for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
+    for indicator in loaded.ruleset.active:
+        if indicator.detector != CONTEXT:
+            continue
+        params = ContextParams.model_validate(indicator.params)
+        items = {m: [c for c in cs if c.indicator in own] for m, cs in members.items()}
+        gains = {m: max(0.0, sum(c.weight for c in cs)) for m, cs in items.items() if m != identity}
+        if not gains or strongest is None:
+            continue
+        peer = min(gains, key=lambda member: (-gains[member], member))
+        gain, rounding = gains[peer], _ROUNDING * len(items[peer])
+        if gain - rounding <= 0:
+            continue  # no evidence of its own: it lends none (a tie at zero is no doubt)
+        tenths = gain * 10 - math.floor(gain * 10)
+        if gain - rounding < params.full_gain or abs(tenths - 0.5) <= rounding * 10:
+            return None
+        link = min(max(strongest / params.full_link, 0.0), 1.0)
+        if link <= 0:
+            continue
+        value = f"{peer} in {network} (own log-odds +{round(gain, 1)})"
+        detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
+        found.append(Carried(indicator.id, indicator.weight * link, detail, (f"identity:{peer}",)))
+    return found
 
 
 def _home(facts: ApplicantFacts) -> str | None:

@@ -32,7 +32,13 @@ from fauxhire.assess.applicant import (
     Verdict,
     assess_applicant,
 )
-from fauxhire.assess.reassess import context_stands, network_verdict, reassess
+from fauxhire.assess.reassess import (
+    CONTEXT,
+    context_now,
+    context_stands,
+    network_verdict,
+    reassess,
+)
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain import evidence
 from fauxhire.enrich.keyed import keyed_hash
@@ -94,8 +100,16 @@ def reassess_identity(
     mine = stored.get(identity_id)
     if mine is None or len(stored) < len(since.members):
         return None
-    if not context_stands(identity_id, stored, since.changed, ruleset):
-        return None
+    if since.network_id is not None and not context_stands(
+        identity_id, stored, since.changed, ruleset
+    ):
+        edges = store.edges("network", since.network_id, touching=identity_id)
+        strongest = max((edge.score for edge in edges), default=None)
+        lent = context_now(identity_id, since.network_id, stored, strongest, ruleset)
+        if lent is None:
+            return None
+        contexts = {i.id for i in ruleset.ruleset.active if i.detector == CONTEXT}
+        mine = [c for c in mine if c.indicator not in contexts] + lent
     after = applicant_facts(store, since.rows, now=now, community_key=community_key)
     fresh = {_cited(key) for key in new}
     before = ApplicantFacts(
