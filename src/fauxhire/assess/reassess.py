@@ -44,7 +44,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from fauxhire.assess.applicant import (
     TWINNED,
@@ -58,7 +58,7 @@ from fauxhire.assess.applicant import (
 )
 from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.detectors.context import ContextParams
-from fauxhire.assess.ruleset import LoadedRuleset, Ruleset
+from fauxhire.assess.ruleset import Indicator, LoadedRuleset, Ruleset
 
 # Detectors that read applications or contact details beside records of other kinds.
 HOME: Final = "egress_country"
@@ -149,23 +149,15 @@ def context_stands(
     each member's stored contributions. Whether it is the same member does not depend on the
     identity's own evidence, which a screen changes: the detector ranks the others."""
     ids = {i.id for i in loaded.ruleset.active if i.detector == CONTEXT}
-    if not ids:
+    peer = _peer(identity, members, loaded)
+    if not ids or peer is None:
         return True
-    own = {i.id for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
-    gains = {
-        member: max(0.0, sum(c.weight for c in items if c.indicator in own))
-        for member, items in members.items()
-        if member != identity
-    }
-    if not gains:
-        return True
-    peer = min(gains, key=lambda member: (-gains[member], member))
-    if peer in changed:
+    if peer.identity in changed:
         return False
     named = [c for c in members[identity] if c.indicator in ids]
     if named:
-        return all(c.sources == (f"identity:{peer}",) for c in named)
-    return gains[peer] <= 0
+        return all(c.sources == (f"identity:{peer.identity}",) for c in named)
+    return peer.gain <= 0
 
 
 def network_verdict(members: Mapping[str, Sequence[Carried]], loaded: LoadedRuleset) -> Verdict:
@@ -173,7 +165,7 @@ def network_verdict(members: Mapping[str, Sequence[Carried]], loaded: LoadedRule
     member's contributions, every member of the network), as ``score._networks`` gives them:
     for each indicator of evidence for on a member's own records, the strongest member's
     contribution, and on how many of the members it fired."""
-    own = {i.id: i for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
+    own = _own(loaded)
     strongest: dict[str, float] = {}
     holders: dict[str, list[str]] = {}
     for identity, contributions in members.items():
@@ -202,30 +194,52 @@ def context_now(
     where it cannot be told exactly. A stored weight is rounded to four decimals, so the peer's
     own log-odds is known to that rounding: exact only where it reaches ``full_gain`` (the
     strength is then the edge's alone) and its one decimal in the detail is not a near tie."""
+    peer = _peer(identity, members, loaded)
+    if peer is None or strongest is None:
+        return []
+    rounding = _ROUNDING * peer.items
+    if peer.gain - rounding <= 0:
+        return []  # no evidence of its own: it lends none (a tie at zero is no doubt)
+    tenths = peer.gain * 10 - math.floor(peer.gain * 10)
+    value = f"{peer.identity} in {network} (own log-odds +{round(peer.gain, 1)})"
     found: list[Carried] = []
-    own = {i.id for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
     for indicator in loaded.ruleset.active:
         if indicator.detector != CONTEXT:
             continue
         params = ContextParams.model_validate(indicator.params)
-        items = {m: [c for c in cs if c.indicator in own] for m, cs in members.items()}
-        gains = {m: max(0.0, sum(c.weight for c in cs)) for m, cs in items.items() if m != identity}
-        if not gains or strongest is None:
-            continue
-        peer = min(gains, key=lambda member: (-gains[member], member))
-        gain, rounding = gains[peer], _ROUNDING * len(items[peer])
-        if gain - rounding <= 0:
-            continue  # no evidence of its own: it lends none (a tie at zero is no doubt)
-        tenths = gain * 10 - math.floor(gain * 10)
-        if gain - rounding < params.full_gain or abs(tenths - 0.5) <= rounding * 10:
+        if peer.gain - rounding < params.full_gain or abs(tenths - 0.5) <= rounding * 10:
             return None
         link = min(max(strongest / params.full_link, 0.0), 1.0)
-        if link <= 0:
-            continue
-        value = f"{peer} in {network} (own log-odds +{round(gain, 1)})"
-        detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
-        found.append(Carried(indicator.id, indicator.weight * link, detail, (f"identity:{peer}",)))
+        if link > 0:
+            detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
+            lent = (f"identity:{peer.identity}",)
+            found.append(Carried(indicator.id, indicator.weight * link, detail, lent))
     return found
+
+
+class _Peer(NamedTuple):
+    identity: str
+    gain: float  # its own log-odds (clipped at 0), summed from its stored, rounded weights
+    items: int  # how many weights that sum holds
+
+
+def _peer(
+    identity: str, members: Mapping[str, Sequence[Carried]], loaded: LoadedRuleset
+) -> _Peer | None:
+    """The member other than ``identity`` with the most own evidence (ties by id), as
+    ``network_context`` ranks them; None where there is no other."""
+    own = _own(loaded)
+    items = {m: [c.weight for c in cs if c.indicator in own] for m, cs in members.items()}
+    gains = {m: max(0.0, sum(weights)) for m, weights in items.items() if m != identity}
+    if not gains:
+        return None
+    peer = min(gains, key=lambda member: (-gains[member], member))
+    return _Peer(peer, gains[peer], len(items[peer]))
+
+
+def _own(loaded: LoadedRuleset) -> dict[str, Indicator]:
+    """The active indicators of the identity's own records (first pass), by id."""
+    return {i.id: i for i in loaded.ruleset.active if DETECTORS[i.detector].stage == "own"}
 
 
 def _home(facts: ApplicantFacts) -> str | None:

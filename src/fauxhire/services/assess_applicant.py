@@ -41,6 +41,7 @@ from fauxhire.assess.reassess import (
 )
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain import evidence
+from fauxhire.domain.evidence import IndicatorEvidence
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.enrich.places import place_of
 from fauxhire.enrich.timezones import local_hour_at
@@ -122,9 +123,7 @@ def reassess_identity(
         return None
     network = None
     if since.network_id is not None:
-        stored[identity_id] = [
-            Carried(e.indicator, e.weight, e.detail, tuple(e.sources)) for e in verdict.evidence
-        ]
+        stored[identity_id] = [_carried(item) for item in verdict.evidence]
         grouped = network_verdict(stored, ruleset)
         network = _row("network", since.network_id, since.network_id, grouped, ruleset).row
     done = _row("identity", identity_id, since.network_id, verdict, ruleset)
@@ -172,10 +171,8 @@ def _partner(
     keyed = {}
     if community_key is not None:
         # A persona gives the same e-mail on a hundred applications: each value hashed once.
-        digests = {
-            (c.kind, c.key): keyed_hash(community_key, c.kind, c.key)
-            for c in {(c.kind, c.key): c for c in contacts if c.kind in ("email", "phone")}.values()
-        }
+        values = {(c.kind, c.key) for c in contacts if c.kind in ("email", "phone")}
+        digests = {value: keyed_hash(community_key, *value) for value in values}
         keyed = {c: digests[(c.kind, c.key)] for c in contacts if (c.kind, c.key) in digests}
     found = store.partner_observables(sorted({c.key for c in emails}), sorted(set(keyed.values())))
     by_email: dict[str, list[tuple[float | None, bool]]] = {}
@@ -205,13 +202,14 @@ def _stored(
     """The items of each identity's stored assessment, where the same ruleset made it (an
     identity is absent where none did): those the assessment at hand carries, it picks."""
     return {
-        found.subject_id: [
-            Carried(item.indicator, item.weight, item.detail, tuple(item.sources))
-            for item in found.evidence
-        ]
+        found.subject_id: [_carried(item) for item in found.evidence]
         for found in store.assessments("identity", subject_ids=list(identities))
         if found.ruleset_hash == ruleset.content_hash
     }
+
+
+def _carried(item: IndicatorEvidence) -> Carried:
+    return Carried(item.indicator, item.weight, item.detail, tuple(item.sources))
 
 
 def _cited(key: str) -> str:

@@ -32,7 +32,6 @@ class ScreenedAssessingStore(ApplicantStore, ScopedAssessingStore, Protocol):
 class ScreenedAssessment(NamedTuple):
     scope: int  # identities read to assess them
     carried: int  # contributions carried from stored assessments
-    ways: dict[str, int]  # how many were assessed each way: applicant | reassessed | detectors
 
 
 def assess_screened(
@@ -47,23 +46,18 @@ def assess_screened(
     screen added to it), and store the assessments."""
     plain: list[PlainAssessed] = []
     rest: list[str] = []
-    ways = {"applicant": 0, "reassessed": 0, "detectors": 0}
     for identity in sorted(new_of):
+        # A PlainAssessed is a non-empty tuple: only None falls through to the next way.
         done = assess_applicant_identity(
             store, identity, now=now, ruleset=ruleset, community_key=community_key
-        )
-        way = "applicant"
-        if done is None:
-            done = reassess_identity(
-                store, identity, new_of[identity], now=now, ruleset=ruleset,
-                community_key=community_key,
-            )  # fmt: skip
-            way = "reassessed"
+        ) or reassess_identity(
+            store, identity, new_of[identity], now=now, ruleset=ruleset,
+            community_key=community_key,
+        )  # fmt: skip
         if done is None:
             rest.append(identity)
-            continue
-        plain.append(done)
-        ways[way] += 1
+        else:
+            plain.append(done)
     scope, carried = len(plain), sum(done.carried for done in plain)
     if plain:
         with store.unit_of_work():
@@ -73,5 +67,4 @@ def assess_screened(
     if rest:
         few = assess_identities(store, rest, now=now, ruleset=ruleset, community_key=community_key)
         scope, carried = scope + few.scope, carried + few.carried
-        ways["detectors"] = len(rest)
-    return ScreenedAssessment(scope, carried, ways)
+    return ScreenedAssessment(scope, carried)
