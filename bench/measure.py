@@ -24,6 +24,14 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def latency_ms(seconds: list[float]) -> dict[str, float]:
+    """p50, p99 and mean of per-call seconds, in milliseconds to two places."""
+    ordered = sorted(seconds)
+    at = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50_ms": round(at(0.5) * 1000, 2), "p99_ms": round(at(0.99) * 1000, 2),
+            "mean_ms": round(sum(ordered) / max(len(ordered), 1) * 1000, 2)}  # fmt: skip
+
+
 def fauxhire_command() -> list[str]:
     """The installed entry point beside this interpreter or in the repo venv, else `-m`."""
     for candidate in (
