@@ -14,7 +14,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from fauxhire.domain import Application, Assessment, IndicatorEvidence, LinkEdge, SharedEvidence
+from fauxhire.domain import (
+    Application,
+    Assessment,
+    Company,
+    IndicatorEvidence,
+    LinkEdge,
+    Provenance,
+    SharedEvidence,
+)
 from fauxhire.domain.evidence import JUDGED_TOGETHER, to_json
 from fauxhire.errors import ConfigError, StoreError
 from fauxhire.store import Store, normalise_url, subsets
@@ -84,6 +92,20 @@ def test_records_round_trip_with_types_intact(
     assert row["ingested_at"] == NOW
     (value,) = [v for v in store.rows(select(s.applicant_values)) if v["kind"] == "email"]
     assert value["app_ref"] == row["id"]
+
+
+def test_company_countries_reads_all_or_only_those_named(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    store = open_store(db_url)
+    companies = [
+        Company(f"c-{i}", f"Co {i}", None, country, None, (), Provenance("companies", "f", "x"))
+        for i, country in enumerate(("US", "DE", "GB"))
+    ]
+    _write(store, _file(store), *companies)
+    assert store.company_countries() == {"c-0": "US", "c-1": "DE", "c-2": "GB"}
+    assert store.company_countries(["c-2", "c-0", "c-9"]) == {"c-0": "US", "c-2": "GB"}
+    assert store.company_countries([]) == {}
 
 
 def test_a_stored_record_is_kept_and_one_with_other_content_quarantined(

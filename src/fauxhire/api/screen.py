@@ -14,7 +14,7 @@ from fauxhire.bootstrap import App
 from fauxhire.ingest.base import IngestContext
 from fauxhire.services.identity_views import RECOMMENDATION
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen import SCREENERS, Candidate, prepare
+from fauxhire.services.screen import SCREENERS, Candidate, companies_of, prepare
 from fauxhire.services.screen_queue import ScreenQueue
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
@@ -41,10 +41,12 @@ def screen_candidate(
     assess that identity, and answer with why it linked, the verdict as the caller's role may
     see it, and what to do next. A recommendation for human review, never a decision. For the
     hub's analyst, and a member's analyst or recruiter (its own company's candidates only)."""
+    candidate = Candidate(body.format, body.application, body.company_id)
+    at = companies_of(candidate) | ({caller.member} if caller.member else set())
     prepared = prepare(
-        Candidate(body.format, body.application, body.company_id),
+        candidate,
         caller,
-        context=IngestContext(company_countries=opened.store.company_countries()),
+        context=IngestContext(company_countries=opened.store.company_countries(at)),
         purpose=body.purpose,
         request_id=getattr(request.state, "request_id", None),
     )

@@ -84,7 +84,7 @@ def delivered(
     is acknowledged and screens nothing. The same body again is answered as a duplicate."""
     received = receive(
         opened.store, delivery, screens,
-        context=IngestContext(company_countries=opened.store.company_countries()),
+        context=IngestContext(company_countries=opened.store.company_countries([delivery.member])),
         now=opened.now(), request_id=getattr(request.state, "request_id", None),
     )  # fmt: skip
     background.add_task(_write_back, opened.store, opened, delivery.member)

@@ -155,6 +155,13 @@ def prepare(
     return Screening(application, caller, purpose or DEFAULT_PURPOSE, request_id)
 
 
+def companies_of(candidate: Candidate) -> set[str]:
+    """The companies a candidate may be at: the one the request names, and a canonical
+    application's own. Its context needs their countries only (``IngestContext``)."""
+    named = {candidate.company_id, candidate.payload.get("company_id")}
+    return {company for company in named if isinstance(company, str)}
+
+
 def screen_batch(
     store: ScreeningStore, screenings: Sequence[Screening], screener: Screener, *, now: datetime
 ) -> list[ScreenResult | FauxhireError]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -264,12 +264,15 @@ class Store:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def company_countries(self) -> dict[str, str]:
+    def company_countries(self, company_ids: Collection[str] | None = None) -> dict[str, str]:
+        """Each company's country; only ``company_ids``' where given (a screen needs one, and
+        reading all 7,800 of a large store took longer than the screen's own link)."""
         t = schema.companies
+        query = select(t.c.company_id, t.c.country)
+        if company_ids is not None:
+            query = query.where(t.c.company_id.in_(sorted(company_ids)))
         with self.transaction("company_countries") as conn:
-            return {
-                r.company_id: r.country for r in conn.execute(select(t.c.company_id, t.c.country))
-            }
+            return {r.company_id: r.country for r in conn.execute(query)}
 
     def count(self, table: str, where: Any = None) -> int:
         t = schema.metadata.tables[table]
