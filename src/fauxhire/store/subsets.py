@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import TextClause, bindparam, insert, text, update
 
 from fauxhire.domain import evidence
 from fauxhire.store import schema
@@ -26,12 +27,13 @@ from fauxhire.store.store import Store
 _CHUNK = 5000  # bound parameters a statement, well under SQLite's and psycopg's limits
 
 _APPLICATIONS = QUERIES["applications"]
+_AFTER = text(f"{_APPLICATIONS} WHERE id > :rec")
 
 
 def applications_after(store: Store, rec: int) -> pl.DataFrame:
     """Applications stored after row ``rec`` (the last linked), as the applications frame."""
     with store.transaction("applications_after") as conn:
-        rows = conn.execute(text(f"{_APPLICATIONS} WHERE id > :rec"), {"rec": rec}).all()
+        rows = conn.execute(_AFTER, {"rec": rec}).all()
     return frame_of("applications", rows)
 
 
@@ -68,12 +70,7 @@ def _by_kind(store: Store, query: str, values: pl.DataFrame) -> list[Any]:
         return rows
     if not keyed:
         return []
-    branches = [
-        query.format(where=f"kind = :kind_{i} AND key IN :keys_{i}") for i in range(len(keyed))
-    ]
-    statement = text(" UNION ALL ".join(branches)).bindparams(
-        *(bindparam(f"keys_{i}", expanding=True) for i in range(len(keyed)))
-    )
+    statement = _union_by_kind(query, len(keyed))
     params: dict[str, Any] = {}
     for i, (kind, keys) in enumerate(keyed.items()):
         params |= {f"kind_{i}": kind, f"keys_{i}": list(keys)}
@@ -167,10 +164,25 @@ def _evidence_text(edge: Edge) -> str:
     return evidence.to_json(evidence.from_parsed(edge.evidence, evidence.shape_of(edge.stage)))
 
 
+@lru_cache(maxsize=64)
+def _union_by_kind(query: str, kinds: int) -> TextClause:
+    """``query`` for ``kinds`` kinds, one branch each. Kept: a statement used again is not
+    parsed and keyed again by SQLAlchemy (a screen runs some forty)."""
+    branches = [query.format(where=f"kind = :kind_{i} AND key IN :keys_{i}") for i in range(kinds)]
+    return text(" UNION ALL ".join(branches)).bindparams(
+        *(bindparam(f"keys_{i}", expanding=True) for i in range(kinds))
+    )
+
+
+@lru_cache(maxsize=64)
+def _expanding(query: str, name: str) -> TextClause:
+    return text(query).bindparams(bindparam(name, expanding=True))
+
+
 def _chunked(
     store: Store, query: str, name: str, values: Sequence[Any], **params: Any
 ) -> list[Any]:
-    statement = text(query).bindparams(bindparam(name, expanding=True))
+    statement = _expanding(query, name)
     rows: list[Any] = []
     with store.transaction(f"subset:{name}") as conn:
         for start in range(0, len(values), _CHUNK):
