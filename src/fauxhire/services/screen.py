@@ -63,7 +63,7 @@ from fauxhire.services.tombstones import (
     Tombstones,
     tombstone_filter,
 )
-from fauxhire.store.schema import KEY_SEP, join_key
+from fauxhire.store.schema import KEY_SEP, join_key, split_key
 
 CandidateFormat = Literal["canonical", "greenhouse", "ashby"]
 # The ingest format that reads each: canonical applications are the "applications" format.
@@ -328,14 +328,14 @@ def _refused_event(one: Screening, tombstones: TombstoneFilter, now: datetime) -
 
 
 def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -> Why:
-    held = store.identity_applications(identity_id)
+    # Counted, not read: a persona's hundreds of applications were read here a second time.
+    held = store.identity_sizes([identity_id]).get(identity_id, 0)
     edges = store.edges("identity", identity_id, touching=key)
-    company_of = {join_key((a.company_id, a.application_id)): a.company_id for a in held}
     hub = caller.role not in MEMBER_ROLES
     links = []
     for edge in edges:
         other = edge.b if edge.a == key else edge.a
-        own = company_of.get(other) == caller.member
+        own = split_key(other)[0] == caller.member  # an application's key leads with its company
         links.append(
             {
                 "other": _shown(other)
@@ -345,7 +345,7 @@ def _why(store: ScreeningStore, identity_id: str, key: str, caller: Principal) -
                 "comparisons": _comparisons(edge.evidence),
             }
         )
-    return Why(status="joined" if len(held) > 1 else "new", applications=len(held), links=links)
+    return Why(status="joined" if held > 1 else "new", applications=held, links=links)
 
 
 def _shown(key: str) -> str:
