@@ -270,7 +270,8 @@ class Store:
         t = schema.companies
         query = select(t.c.company_id, t.c.country)
         if company_ids is not None:
-            query = query.where(t.c.company_id.in_(sorted(company_ids)))
+            # By the unique key (a company's key is its id), not a scan of company_id.
+            query = query.where(t.c.key.in_(sorted(schema.join_key([c]) for c in company_ids)))
         with self.transaction("company_countries") as conn:
             return {r.company_id: r.country for r in conn.execute(query)}
 
