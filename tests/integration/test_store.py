@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from fauxhire.domain import (
     Application,
@@ -25,6 +25,7 @@ from fauxhire.domain import (
 )
 from fauxhire.domain.evidence import JUDGED_TOGETHER, to_json
 from fauxhire.errors import ConfigError, StoreError
+from fauxhire.ports import AuditEvent
 from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
@@ -92,6 +93,30 @@ def test_records_round_trip_with_types_intact(
     assert row["ingested_at"] == NOW
     (value,) = [v for v in store.rows(select(s.applicant_values)) if v["kind"] == "email"]
     assert value["app_ref"] == row["id"]
+
+
+def test_audit_events_and_link_runs_are_numbered_past_32_bits(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    """A server appends events and runs for every screen: on PostgreSQL a serial id (and its
+    sequence) would stop at 2**31 - 1 (migration 0019)."""
+    store = open_store(db_url)
+    past = 2**31 + 5
+    with store.engine.begin() as conn:
+        for table, column in (("audit_events", "event_id"), ("link_runs", "run_id")):
+            if store.dialect == "postgresql":
+                sequence = f"pg_get_serial_sequence('{table}', '{column}')"
+                conn.execute(text(f"SELECT setval({sequence}, {past})"))
+            else:  # SQLite numbers a row after the largest id: one is put there
+                row = {"event_id": past, "actor": "a", "action": "x", "subject": "s",
+                       "purpose": "p", "at": NOW, "prev_hash": "0", "hash": "0"}  # fmt: skip
+                if table == "link_runs":
+                    row = {"run_id": past, "created_at": NOW, "mode": "full", "spec": {},
+                           "model": {}, "summary": {}}  # fmt: skip
+                conn.execute(s.metadata.tables[table].insert(), row)
+    event = store.append_audit(AuditEvent("ana", "identity-summary", "identity:i-1", "p", NOW))
+    run = store.save_link_run(mode="full", spec={}, model={}, summary={}, now=NOW)
+    assert event == run == past + 1
 
 
 def test_company_countries_reads_all_or_only_those_named(

@@ -5,6 +5,7 @@ settled here; schema.py re-exports them with the record tables."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -19,6 +20,10 @@ from sqlalchemy import (
 
 from fauxhire.store.table_base import metadata
 from fauxhire.store.types import JsonText, UtcDateTime
+
+# The id of a table that grows with every screen and read (migration 0019): 64 bits on
+# PostgreSQL, and SQLite's INTEGER PRIMARY KEY (its rowid, 64 bits already) there.
+WIDE_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 links = Table(
     "links",
@@ -50,7 +55,7 @@ link_edges = Table(
 link_runs = Table(
     "link_runs",
     metadata,
-    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", WIDE_ID, primary_key=True, autoincrement=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("mode", String(16), nullable=False),  # full | incremental
     Column("spec", JsonText, nullable=False),  # spec names and versions
@@ -134,7 +139,7 @@ audit_events = Table(
     metadata,
     # Who read or changed what about whom, why and when: appended, never updated. Issue 17
     # appends one for every read of personal data; `fauxhire show` of an identity does now.
-    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", WIDE_ID, primary_key=True, autoincrement=True),
     Column("actor", Text, nullable=False),
     Column("action", String(64), nullable=False),
     Column("subject", Text, nullable=False),
