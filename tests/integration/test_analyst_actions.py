@@ -184,4 +184,5 @@ def test_a_disposition_is_the_keys_listed_audited_and_the_chain_verifies(server:
 
     verified = _fauxhire("audit", "verify", "--db", server.db, cwd=server.folder)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.stdout.startswith("OK: 7 events")  # five keys made, two dispositions
+    # five keys made, two dispositions, and the admin's read of the trail
+    assert verified.stdout.startswith("OK: 8 events")

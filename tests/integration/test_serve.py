@@ -251,15 +251,26 @@ def test_the_audit_trail_is_served_to_admins_with_its_chain(server: Server) -> N
         prev = served["hash"]
 
     later = server.key("--role", "recruiter", "--member", "acme")
-    status, page = server.get(f"/v1/audit?after={events[-1]['event_id']}&limit=1", admin)
+    status, page = server.get(f"/v1/audit?after={events[-1]['event_id']}&limit=2", admin)
     assert status == 200
-    assert [e["subject"] for e in page["events"]] == [f"key:{later.partition('.')[0]}"]
-    assert page["events"][0]["prev_hash"] == prev
-    assert page["next_after"] == page["events"][0]["event_id"]  # a full page: ask again
-    status, about = server.get(f"/v1/audit?subject={events[1]['subject']}", admin)
+    read, made = page["events"]  # the first page's read is on the trail, then the new key
+    assert (read["action"], read["subject"], read["role"]) == ("audit:read", "audit", "admin")
+    assert (read["actor"], read["purpose"]) == (admin.partition(".")[0], "audit review")
+    assert read["records"] == [str(e["event_id"]) for e in events]
+    assert read["prev_hash"] == prev
+    assert made["subject"] == f"key:{later.partition('.')[0]}"
+    assert page["next_after"] == made["event_id"]  # a full page: ask again
+    subject = events[1]["subject"]
+    status, about = server.get(f"/v1/audit?subject={subject}&purpose=case%2017", admin)
     assert [e["event_id"] for e in about["events"]] == [events[1]["event_id"]]
     assert server.get("/v1/audit?limit=1001", admin)[0] == 422
+    status, tail = server.get(f"/v1/audit?after={made['event_id']}", admin)
+    assert [(e["action"], e["subject"], e["purpose"]) for e in tail["events"]] == [
+        ("audit:read", "audit", "audit review"),
+        ("audit:read", f"audit:{subject}", "case 17"),
+    ]  # the refused read (422) reached no store
     verified = _fauxhire("audit", "verify", "--db", server.db, cwd=server.folder)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    last = page["events"][0]["hash"]
-    assert verified.stdout.splitlines() == ["OK: 3 events, the chain holds", f"last hash {last}"]
+    assert tail["events"][0]["prev_hash"] == made["hash"]
+    # 7: the read of `tail` itself came after it, so its hash is the last.
+    assert verified.stdout.splitlines()[0] == "OK: 7 events, the chain holds"

@@ -91,22 +91,24 @@ def whoami(caller: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     return caller._asdict()
 
 
-@protected.get(
-    "/audit",
-    dependencies=[Depends(role_in("admin"))],
-    response_model=AuditPage,
-    responses=errors(403, 422),
-)
+@protected.get("/audit", response_model=AuditPage, responses=errors(403, 422))
 def audit(
+    request: Request,
+    caller: Annotated[Principal, Depends(role_in("admin"))],
     opened: Annotated[App, Depends(opened_app)],
     subject: str | None = None,
     after: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    purpose: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
 ) -> dict[str, Any]:
     """The audit trail, oldest first, for admins: the events after the id ``after``, about
     ``subject`` if given, each with its id and its link in the hash chain; ``next_after`` is
-    the ``after`` of the next page (null on the last)."""
-    entries = audit_page(opened.store, subject=subject, after=after, limit=limit)
+    the ``after`` of the next page (null on the last). The read is appended to the trail
+    (``audit:read``, naming the events served)."""
+    entries = audit_page(
+        opened.store, caller, now=opened.now(), subject=subject, after=after, limit=limit,
+        purpose=purpose, request_id=getattr(request.state, "request_id", None),
+    )  # fmt: skip
     full = len(entries) == limit
     return {
         "events": [_event_json(entry) for entry in entries],
