@@ -43,6 +43,7 @@ from fauxhire.store.dispositions import CARRIED_SCHEMA, CURRENT_COLUMNS
 from fauxhire.store.frames import FACT_QUERIES, QUERIES, frame_of
 from fauxhire.store.memory_frames import ScopedFrames, copied, edge_row, table_frame
 from fauxhire.store.memory_members import MemoryMembers
+from fauxhire.store.memory_queue import MemoryQueue
 from fauxhire.store.prepare import Preparer, sqlite_datetime
 from fauxhire.store.rows import MAPPINGS_BY_TABLE, PREPARED_TAIL
 from fauxhire.store.schema import join_key
@@ -56,12 +57,13 @@ class _State:
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # table: key -> id
     runs: list[LinkRun] = field(default_factory=list)
     assessments: list[AssessmentRow] = field(default_factory=list)
+    assessed_at: dict[tuple[str, str], datetime] = field(default_factory=dict)  # by subject
     judgements: list[Judgement] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)  # by key id, in the order added
 
 
-class MemoryStore(ScopedFrames, MemoryMembers):
+class MemoryStore(ScopedFrames, MemoryMembers, MemoryQueue):
     """Every port of ``fauxhire.ports`` in memory: for tests, and use cases without a database."""
 
     def __init__(self) -> None:
@@ -335,6 +337,7 @@ class MemoryStore(ScopedFrames, MemoryMembers):
         new = [row._replace(evidence=copied(row.evidence)) for row in rows]
         with self._writing() as state:
             state.assessments = new
+            state.assessed_at = {(r.subject_kind, r.subject_id): now for r in new}
         return len(new)
 
     def upsert_assessments(self, rows: Sequence[AssessmentRow], *, now: datetime) -> int:
@@ -342,6 +345,7 @@ class MemoryStore(ScopedFrames, MemoryMembers):
         with self._writing() as state:
             kept = [r for r in state.assessments if (r.subject_kind, r.subject_id) not in subjects]
             state.assessments = kept + [r._replace(evidence=copied(r.evidence)) for r in rows]
+            state.assessed_at |= dict.fromkeys(subjects, now)
         return len(rows)
 
     # -- AuditLog -----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from fauxhire.ports.hub import (
     WebhookSecret,
     WebhookTarget,
 )
+from fauxhire.ports.review import QueueFilter, QueueRow
 from fauxhire.store import (
     api_keys,
     applicants,
@@ -47,6 +48,7 @@ from fauxhire.store import (
     erasure,
     erasure_outputs,
     outputs,
+    review_queue,
     since_assessed,
     subsets,
     webhooks,
@@ -266,6 +268,14 @@ class SqlStore(Store):
 
     def shared_with_flagged(self, identity_id: str, levels: Sequence[str]) -> list[SharedHolder]:
         return registry.shared_with_flagged(self, identity_id, levels)
+
+    # -- ReviewQueue --------------------------------------------------------------------------
+
+    def review_queue(self, given: QueueFilter, *, limit: int, offset: int) -> list[QueueRow]:
+        return review_queue.review_queue(self, given, limit=limit, offset=offset)
+
+    def latest_acts(self, actor: str, action: str, subjects: Sequence[str]) -> dict[str, datetime]:
+        return review_queue.latest_acts(self, actor, action, subjects)
 
     # -- Webhooks ---------------------------------------------------------------------------
 
