@@ -149,6 +149,7 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     # The vendor's signature, not a key, lets a delivery in: every key is refused alike.
     "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
     "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
+    "/v1/queue": (401, _HUB_ANALYST_ONLY | {"member_analyst": 200}),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.

@@ -24,6 +24,7 @@ from fauxhire.api.auth import opened_app, principal, role_in
 from fauxhire.api.erasures import erasures
 from fauxhire.api.identities import identities
 from fauxhire.api.members import members
+from fauxhire.api.queue import queue
 from fauxhire.api.schemas import (
     PROTECTED_ERRORS,
     PUBLIC_ERRORS,
@@ -186,6 +187,7 @@ def create_app(
     app.include_router(screening)
     app.include_router(webhooks)
     app.include_router(erasures)
+    app.include_router(queue)
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)
