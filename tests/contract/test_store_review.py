@@ -116,3 +116,13 @@ def test_the_latest_act_of_one_actor_on_each_subject(port: Port) -> None:
         "identity:i-2": NOW + timedelta(minutes=7),
     }
     assert port.latest_acts("ana", "identity:read", []) == {}
+
+
+def test_identities_assessed_together_go_the_highest_id_first(port: Port) -> None:
+    store_world(port)  # one assessment of all four, at one time
+    assert _ids(port.review_queue(QueueFilter(ALL), limit=9, offset=0)) == [
+        "i-3", "i-1", "i-2", "i-4"
+    ]  # fmt: skip
+    assert _ids(port.review_queue(QueueFilter(("very likely",)), limit=9, offset=0)) == [
+        "i-3", "i-1"
+    ]  # fmt: skip

@@ -40,18 +40,18 @@ def test_the_analyst_works_the_queue_and_what_was_read_is_no_longer_new(server: 
     keys = _keys(server)
     page = _page(server, keys["analyst"])
     assert [(i["identity_id"], i["level"], i["new"]) for i in page["items"]] == [
-        ("i-1", "very likely", True), ("i-3", "very likely", True), ("i-2", "likely", True)
-    ]  # fmt: skip
-    first = page["items"][0]
+        ("i-3", "very likely", True), ("i-1", "very likely", True), ("i-2", "likely", True)
+    ]  # fmt: skip  # assessed together: the higher id first
+    first = page["items"][1]
     assert first["indicators"] == ["shared-payout-account"] and first["applications"] == 3
     assert first["network_id"] == "net-7" and page["next_offset"] is None
     assert _fetch(server, "/v1/identities/i-1", keys["analyst"])[0] == 200
     again = _page(server, keys["analyst"], "?limit=2")
-    assert [(i["identity_id"], i["new"]) for i in again["items"]] == [("i-1", False), ("i-3", True)]
+    assert [(i["identity_id"], i["new"]) for i in again["items"]] == [("i-3", True), ("i-1", False)]
     assert again["next_offset"] == 2
     rest = _page(server, keys["analyst"], "?limit=2&offset=2")
     assert [i["identity_id"] for i in rest["items"]] == ["i-2"] and rest["next_offset"] is None
-    lower = _page(server, keys["analyst"], "?level=unlikely&level=likely")
+    lower = _page(server, keys["analyst"], "?level=unlikely&level=likely")  # by level
     assert [i["identity_id"] for i in lower["items"]] == ["i-2", "i-4"]
     assert [
         i["identity_id"] for i in _page(server, keys["analyst"], "?member=umbrella")["items"]
@@ -60,8 +60,8 @@ def test_the_analyst_works_the_queue_and_what_was_read_is_no_longer_new(server: 
     assert status == 200, raw
     reads = json.loads(raw)["events"]
     assert [(e["action"], e["role"], e["records"]) for e in reads[:3]] == [
-        ("queue:read", "analyst", ["i-1", "i-3", "i-2"]),
-        ("queue:read", "analyst", ["i-1", "i-3"]),
+        ("queue:read", "analyst", ["i-3", "i-1", "i-2"]),
+        ("queue:read", "analyst", ["i-3", "i-1"]),
         ("queue:read", "analyst", ["i-2"]),
     ]
 

@@ -25,7 +25,7 @@ from fauxhire.domain import (
 )
 from fauxhire.domain.evidence import JUDGED_TOGETHER, to_json
 from fauxhire.errors import ConfigError, StoreError
-from fauxhire.ports import AuditEvent
+from fauxhire.ports import AssessmentRow, AuditEvent
 from fauxhire.store import Store, normalise_url, subsets
 from fauxhire.store import outputs as out
 from fauxhire.store import schema as s
@@ -93,6 +93,24 @@ def test_records_round_trip_with_types_intact(
     assert row["ingested_at"] == NOW
     (value,) = [v for v in store.rows(select(s.applicant_values)) if v["kind"] == "email"]
     assert value["app_ref"] == row["id"]
+
+
+def test_evidence_built_as_json_text_is_upserted_as_json_not_a_string_of_it(
+    open_store: Callable[[str], Store], db_url: str
+) -> None:
+    """A screen's detectors give evidence as JSON text; it was stored encoded again."""
+    store = open_store(db_url)
+    text_evidence = '[{"indicator":"x","weight":1.5,"detail":"d","sources":[]}]'
+    rows = [
+        AssessmentRow("identity", "i-1", None, 0.6, "likely", text_evidence),
+        AssessmentRow("identity", "i-2", None, 0.6, "likely", [{"indicator": "y", "weight": 1}]),
+        AssessmentRow("identity", "i-3", None, 0.1, "very unlikely", "[]"),
+    ]
+    store.upsert_assessments(rows, now=NOW)
+    with store.engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT subject_id, evidence FROM assessments")).all())
+    assert stored["i-1"] == text_evidence and stored["i-3"] == "[]"
+    assert stored["i-2"] == '[{"indicator":"y","weight":1}]'
 
 
 def test_audit_events_and_link_runs_are_numbered_past_32_bits(

@@ -42,7 +42,7 @@ class ReviewQueue(AuditLog, Protocol):
 
     def review_queue(self, given: QueueFilter, *, limit: int, offset: int) -> list[QueueRow]:
         """The identities ``given`` selects, by level (the highest first), then the latest
-        assessed, then id; ``limit`` of them from ``offset``."""
+        assessed, then id (the highest first); ``limit`` of them from ``offset``."""
         ...
 
     def latest_acts(self, actor: str, action: str, subjects: Sequence[str]) -> dict[str, datetime]:

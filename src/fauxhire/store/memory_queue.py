@@ -46,7 +46,7 @@ class MemoryQueue:
             ):  # fmt: skip
                 continue
             picked.append((row, evidence, state.assessed_at.get(("identity", row.subject_id))))
-        picked.sort(key=lambda p: p[0].subject_id)
+        picked.sort(key=lambda p: p[0].subject_id, reverse=True)
         picked.sort(key=lambda p: (_RANK.get(p[0].level, -1), p[2] or _EARLIEST), reverse=True)
         sizes = self._sizes()
         return [

@@ -124,7 +124,7 @@ assessments = Table(
     # not by a scan of every identity's evidence (1.3 s a scan at a million).
     Index("ix_assessments_level", "subject_kind", "level"),
     # The review queue's page of one level, the latest assessed first (migration 0020).
-    Index("ix_assessments_queue", "subject_kind", "level", "assessed_at"),
+    Index("ix_assessments_queue", "subject_kind", "level", "assessed_at", "subject_id"),
 )
 
 reports = Table(

@@ -188,8 +188,19 @@ def upsert_assessments(store: Store, rows: Sequence[AssessmentRow], *, now: date
             subjects = sorted({row.subject_id for row in rows if row.subject_kind == kind})
             conn.execute(delete(t).where(t.c.subject_kind == kind, t.c.subject_id.in_(subjects)))
         if rows:
-            conn.execute(insert(t), [{**row._asdict(), "assessed_at": now} for row in rows])
+            conn.execute(insert(t), [_upserted(row, now) for row in rows])
     return len(rows)
+
+
+def _upserted(row: AssessmentRow, now: datetime) -> dict[str, Any]:
+    """A row as ``insert`` binds it. Evidence built in bulk is JSON text already: bound as it
+    is, the column would encode it again, as one JSON string (readers cope: ``from_parsed``,
+    but the review queue's indicator filter reads the JSON as stored)."""
+    given = row.evidence
+    return row._asdict() | {
+        "evidence": orjson.loads(given) if isinstance(given, str) else given,
+        "assessed_at": now,
+    }
 
 
 def read_assessments(

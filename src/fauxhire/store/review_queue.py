@@ -1,6 +1,8 @@
 """The review queue on the SQL store (``ports.review``): one statement selects and orders a
-page of assessed identities (``ix_assessments_queue``, migration 0020, serves the default
-levels and any one level); the page's sizes follow by index."""
+page of assessed identities (``ix_assessments_queue``, migration 0020, reads one level in
+order; several are sorted); the page's sizes follow by index. A member's identities are
+found from its applications; a sector's by a probe of each candidate, which is quick for the
+few flagged identities and slow (seconds) for a level of hundreds of thousands."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, Text, case, func, literal, select, type_coerce
 
+from fauxhire.domain.evidence import IndicatorEvidence, from_parsed
 from fauxhire.domain.levels import ESTIMATIVE_TERMS
 from fauxhire.ports.review import QueueFilter, QueueRow
 from fauxhire.store import schema
@@ -24,8 +27,12 @@ def review_queue(store: Store, given: QueueFilter, *, limit: int, offset: int) -
     s = schema.assessments
     latest = _latest_dispositions(store)
     query = _filtered(given, latest)
-    rank = case(_RANK, value=s.c.level, else_=-1)
-    query = query.order_by(rank.desc(), s.c.assessed_at.desc(), s.c.subject_id)
+    # One level is read in the index's order (ix_assessments_queue, backwards); several are
+    # sorted, which the few flagged identities of a store cost little.
+    latest_first = [s.c.assessed_at.desc(), s.c.subject_id.desc()]
+    if len(set(given.levels)) > 1:
+        latest_first.insert(0, case(_RANK, value=s.c.level, else_=-1).desc())
+    query = query.order_by(*latest_first)
     with store.transaction("review_queue") as conn:
         rows = conn.execute(query.limit(limit).offset(offset)).all()
     sizes = identity_sizes(store, [row.subject_id for row in rows]) if rows else {}
@@ -47,9 +54,10 @@ def _filtered(given: QueueFilter, latest: dict[str, str]) -> Select[Any]:
         evidence = type_coerce(s.c.evidence, Text)
         query = query.where(evidence.like(f'%"indicator":"{given.indicator}"%'))
     held = links.join(apps, apps.c.key == links.c.app_key)
+    if given.member is not None:  # a member's few applications, by ix_applications_candidate
+        at_member = select(links.c.identity_id).select_from(held)
+        query = query.where(s.c.subject_id.in_(at_member.where(apps.c.company_id == given.member)))
     holding = select(literal(1)).select_from(held).where(links.c.identity_id == s.c.subject_id)
-    if given.member is not None:
-        query = query.where(holding.where(apps.c.company_id == given.member).exists())
     if given.sector is not None:
         companies = schema.companies  # a company's key is its id: its unique index
         at = holding.join_from(apps, companies, companies.c.key == apps.c.company_id)
@@ -71,7 +79,7 @@ def _latest_dispositions(store: Store) -> dict[str, str]:
 def queued(
     row: Any,
     at: datetime | None,
-    evidence: list[dict[str, Any]] | None,
+    evidence: list[dict[str, Any]] | str | None,
     sizes: dict[str, int],
     disposition: str | None,
 ) -> QueueRow:
@@ -83,10 +91,12 @@ def queued(
     )  # fmt: skip
 
 
-def strongest(evidence: list[dict[str, Any]] | None) -> tuple[str, ...]:
-    """An assessment's indicators, the largest weight first (then by id)."""
-    items = sorted(evidence or (), key=lambda item: (-float(item["weight"]), item["indicator"]))
-    return tuple(dict.fromkeys(str(item["indicator"]) for item in items))
+def strongest(evidence: list[dict[str, Any]] | str | None) -> tuple[str, ...]:
+    """An assessment's indicators, the largest weight first (then by id). Evidence stored
+    encoded twice, as one JSON string, by screens before 0020's release is read too."""
+    items = from_parsed(evidence or (), IndicatorEvidence)
+    ordered = sorted(items, key=lambda item: (-item.weight, item.indicator))
+    return tuple(dict.fromkeys(item.indicator for item in ordered))
 
 
 def latest_acts(
