@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 # The bench scripts without a .py suffix are named one by one: ruff reads only *.py in folders.
-LINTED := src tests bench bench/ingest bench/demo bench/linking/febrl bench/link bench/assess \
+LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febrl bench/link bench/assess \
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
 	bench/stix bench/cli_start \
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member

@@ -45,9 +45,10 @@ def review_queue(store: Store, given: QueueFilter, *, limit: int, offset: int) -
 def _filtered(given: QueueFilter, latest: dict[str, str]) -> Select[Any]:
     s, links, apps = schema.assessments, schema.links, schema.applications
     columns = (s.c.subject_id, s.c.level, s.c.probability, s.c.network_id, s.c.assessed_at)
-    query = select(*columns, s.c.evidence).where(
-        s.c.subject_kind == "identity", s.c.level.in_(given.levels)
-    )
+    levels = sorted(set(given.levels))
+    # One level as an equality: PostgreSQL reads an index in order for "=", not for "IN".
+    at_level = s.c.level == levels[0] if len(levels) == 1 else s.c.level.in_(levels)
+    query = select(*columns, s.c.evidence).where(s.c.subject_kind == "identity", at_level)
     if given.network is not None:
         query = query.where(s.c.network_id == given.network)
     if given.indicator is not None:  # the evidence as stored: compact JSON (orjson, polars)

@@ -27,7 +27,7 @@ from fauxhire.store.writer import ID_BATCH, ChunkWriter, FileProgress, Quarantin
 STATISTICS: Final[dict[str, tuple[str, ...]]] = {
     "records": (
         "applications", "applicant_values", "meeting_participants", "signin_events", "hires",
-        "employer_reports", "report_subject_values", "report_matches",
+        "employer_reports", "report_subject_values", "report_matches", "companies",
     ),
     "links": ("links", "link_edges", "link_runs"),
     "assessments": ("assessments",),
