@@ -1,8 +1,8 @@
 """The demo's report.html in real headless Chromium (Debian's chromium and chromedriver):
 the charts drew, the key figures are on the page, a screenshot is kept, and it prints.
 
-Without a browser the test is skipped locally; CI sets FAUXHIRE_REQUIRE_BROWSER, and `make
-test` installs Chromium where it can, so there a missing browser fails the run.
+Without a browser the test is skipped locally, and fails where FAUXHIRE_REQUIRE_BROWSER is
+set (support/browser.py).
 """
 
 from __future__ import annotations
@@ -21,36 +21,16 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+from support.browser import chromium
+
 CHARTS = ("half-years", "countries", "sectors", "roles")
 CHART_BLUE = (0x00, 0x72, 0xB2)  # the bars' colour (report/charts.py)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (CHROMIUM and CHROMEDRIVER):
-        message = "needs Debian's chromium and chromium-driver (make test installs them)"
-        if os.environ.get("FAUXHIRE_REQUIRE_BROWSER"):
-            pytest.fail(f"FAUXHIRE_REQUIRE_BROWSER is set: {message}")
-        pytest.skip(message)
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try to download
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--hide-scrollbars", "--force-device-scale-factor=1",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")

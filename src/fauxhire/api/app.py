@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from fauxhire import bootstrap
 from fauxhire.api import guards
@@ -38,6 +39,7 @@ from fauxhire.api.schemas import (
 from fauxhire.api.screen import screening
 from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
+from fauxhire.console import STATIC
 from fauxhire.errors import (
     AuthenticationError,
     FauxhireError,
@@ -188,6 +190,9 @@ def create_app(
     app.include_router(webhooks)
     app.include_router(erasures)
     app.include_router(queue)
+    # The console's pages: static, public as /v1/health is (they hold no data: every datum
+    # they show comes from a route that checks the signed-in key).
+    app.mount(guards.CONSOLE, StaticFiles(directory=STATIC, html=True), name="console")
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)

@@ -23,6 +23,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fauxhire.api.schemas import NUL_ERROR, NUL_MESSAGE
 from fauxhire.api.throttle import Buckets
+from fauxhire.console import CONSOLE_POLICY
+
+CONSOLE = "/console"  # where app.py mounts the console's pages
 
 MIB = 1024 * 1024
 
@@ -76,7 +79,7 @@ class Guards:
         headers = Headers(scope=scope)
         origin = headers.get("origin")
         allowed = origin if origin in self.limits.cors_origins else None
-        send = _decorated(send, allowed)
+        send = _decorated(send, allowed, _policy(scope["path"]))
         address = "address " + (scope["client"][0] if scope.get("client") else "unknown")
         token = _bearer(headers)
         wait = self._wait(token, address)
@@ -135,7 +138,15 @@ class Guards:
         return status
 
 
-def _decorated(send: Send, origin: str | None) -> Send:
+def _policy(path: str) -> str:
+    """The content security policy of a response: the console's pages load their own
+    scripts and styles and call the API; anything else loads nothing."""
+    if path == CONSOLE or path.startswith(CONSOLE + "/"):
+        return CONSOLE_POLICY
+    return SECURITY_HEADERS["Content-Security-Policy"]
+
+
+def _decorated(send: Send, origin: str | None, policy: str) -> Send:
     """``send`` with the security headers, and CORS for an allowed origin, on the response."""
 
     async def decorated(message: Message) -> None:
@@ -143,6 +154,7 @@ def _decorated(send: Send, origin: str | None) -> Send:
             headers = MutableHeaders(scope=message)
             for name, value in SECURITY_HEADERS.items():
                 headers[name] = value
+            headers["Content-Security-Policy"] = policy
             if origin:
                 headers["Access-Control-Allow-Origin"] = origin
                 headers["Access-Control-Expose-Headers"] = "Retry-After, X-Request-ID"

@@ -1,0 +1,131 @@
+"""The console (issue 18) in real headless Chromium, against `fauxhire serve` on loopback
+(test_serve.py's server) over members_world's store: signed in with each role, the hub's
+analyst works the queue and reads an identity's evidence, and what it read is no longer new;
+a member's analyst sees its own candidate only; a recruiter is told the queue is not theirs;
+a bad key is refused. A screenshot of each is kept (FAUXHIRE_SCREENSHOTS names where; else
+the test's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as shown
+from selenium.webdriver.support.ui import WebDriverWait
+from test_identity_views import _keys
+from test_review_queue_api import _stored
+from test_serve import Server
+from test_serve import server as server  # the running server, as a fixture of this module
+
+from fauxhire.console import CONSOLE_POLICY
+from support.browser import chromium
+
+WAIT = 15  # seconds for the page to show what the API answered
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as driver:
+        driver.set_window_size(1280, 900)
+        yield driver
+
+
+def _signed_in(browser: Any, server: Server, token: str) -> None:
+    browser.get(server.base + "/console/")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(server.base + "/console/")
+    field = WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "key")))
+    field.send_keys(token)
+    browser.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
+
+
+def _queue_rows(browser: Any, count: int) -> list[list[str]]:
+    def listed(driver: Any) -> list[Any] | bool:
+        rows = driver.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr")
+        return rows if len(rows) == count and rows[0].is_displayed() else False
+
+    rows = WebDriverWait(browser, WAIT).until(listed)
+    return [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
+
+
+def _shot(browser: Any, name: str, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("FAUXHIRE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(folder / f"{name}.png"))
+
+
+@pytest.fixture
+def keys(server: Server) -> dict[str, str]:
+    """members_world's store behind the server, and a key of each role (acme's members)."""
+    _stored(server)
+    return _keys(server)
+
+
+def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
+    browser: Any, server: Server, keys: dict[str, str], tmp_path: Path
+) -> None:
+    _signed_in(browser, server, keys["analyst"])
+    rows = _queue_rows(browser, 3)
+    assert [(r[0], r[1], r[5], r[7]) for r in rows] == [
+        ("i-3", "very likely", "net-7", "new"),
+        ("i-1", "very likely", "net-7", "new"),
+        ("i-2", "likely", "net-7", "new"),
+    ]
+    assert rows[1][3] == "shared-payout-account" and rows[1][4] == "3"
+    assert "role analyst" in browser.find_element(By.ID, "who").text
+    _shot(browser, "console-queue-analyst", tmp_path)
+
+    browser.find_element(By.LINK_TEXT, "i-1").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "identity-evidence"), "shared-payout-account")
+    )
+    evidence = browser.find_element(By.ID, "identity-evidence").text
+    assert "Payout account pk-77aa also paid at umbrella." in evidence
+    assert "very likely" in browser.find_element(By.ID, "identity-verdict").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#identity-applications li")) == 3
+    _shot(browser, "console-identity-analyst", tmp_path)
+
+    browser.find_element(By.ID, "back").click()
+    WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "queue")))
+    again = _queue_rows(browser, 3)
+    assert [(r[0], r[7]) for r in again] == [("i-3", "new"), ("i-1", ""), ("i-2", "new")]
+
+    browser.find_element(By.ID, "sign-out").click()
+    assert browser.find_element(By.ID, "sign-in").is_displayed()
+    assert browser.execute_script("return sessionStorage.length") == 0
+
+
+def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
+    browser: Any, server: Server, keys: dict[str, str], tmp_path: Path
+) -> None:
+    _signed_in(browser, server, keys["member_analyst"])
+    rows = _queue_rows(browser, 1)
+    assert (rows[0][0], rows[0][5], rows[0][6]) == ("i-1", "not shown", "none")
+    page = browser.find_element(By.TAG_NAME, "main").text
+    for hidden in ("net-7", "globex", "initech", "umbrella", "i-3"):
+        assert hidden not in page, hidden
+    _shot(browser, "console-queue-member", tmp_path)
+
+    _signed_in(browser, server, keys["recruiter"])
+    WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "no-queue")))
+    assert not browser.find_element(By.ID, "queue").is_displayed()
+
+    _signed_in(browser, server, "fk_nobody.not-a-key")
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "sign-in-error"), "not accepted")
+    )
+    assert browser.find_element(By.ID, "sign-in").is_displayed()
+
+
+def test_the_console_loads_nothing_from_elsewhere(server: Server) -> None:
+    with urllib.request.urlopen(server.base + "/console/", timeout=10) as response:
+        assert response.headers["Content-Security-Policy"] == CONSOLE_POLICY
+        page = response.read().decode()
+    assert "http://" not in page and "https://" not in page and "<script>" not in page
+    with urllib.request.urlopen(server.base + "/v1/health", timeout=10) as response:
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
