@@ -2,8 +2,9 @@
 (test_serve.py's server) over members_world's store: signed in with each role, the hub's
 analyst works the queue and reads an identity's evidence, and what it read is no longer new;
 a member's analyst sees its own candidate only; a recruiter is told the queue is not theirs;
-a bad key is refused. A screenshot of each is kept (FAUXHIRE_SCREENSHOTS names where; else
-the test's temporary folder)."""
+a bad key is refused. axe-core finds no serious or critical accessibility violation on the
+sign-in, queue and identity pages. A screenshot of each is kept (FAUXHIRE_SCREENSHOTS names
+where; else the test's temporary folder)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_core_python.selenium import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
@@ -53,6 +55,19 @@ def _queue_rows(browser: Any, count: int) -> list[list[str]]:
     return [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
 
 
+def _accessible(browser: Any) -> None:
+    """axe-core (4.4, run in the page) finds no serious or critical violation on what the
+    page shows now (WCAG 2.1 A and AA, and axe's best practices)."""
+    found = Axe().run(browser)
+    grave = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in found["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert grave == [], grave
+    assert found["passes"], "axe ran no check"
+
+
 def _shot(browser: Any, name: str, tmp_path: Path) -> None:
     folder = Path(os.environ.get("FAUXHIRE_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,6 +93,7 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     ]
     assert rows[1][3] == "shared-payout-account" and rows[1][4] == "3"
     assert "role analyst" in browser.find_element(By.ID, "who").text
+    _accessible(browser)
     _shot(browser, "console-queue-analyst", tmp_path)
 
     browser.find_element(By.LINK_TEXT, "i-1").click()
@@ -88,6 +104,7 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     assert "Payout account pk-77aa also paid at umbrella." in evidence
     assert "very likely" in browser.find_element(By.ID, "identity-verdict").text
     assert len(browser.find_elements(By.CSS_SELECTOR, "#identity-applications li")) == 3
+    _accessible(browser)
     _shot(browser, "console-identity-analyst", tmp_path)
 
     browser.find_element(By.ID, "back").click()
@@ -98,6 +115,7 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     browser.find_element(By.ID, "sign-out").click()
     assert browser.find_element(By.ID, "sign-in").is_displayed()
     assert browser.execute_script("return sessionStorage.length") == 0
+    _accessible(browser)  # the sign-in page
 
 
 def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
