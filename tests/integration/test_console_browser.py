@@ -1,7 +1,8 @@
 """The console (issue 18) in real headless Chromium, against `fauxhire serve` on loopback
 (test_serve.py's server) over members_world's store: signed in with each role, the hub's
-analyst works the queue and reads an identity's evidence, and what it read is no longer new;
-a member's analyst sees its own candidate only; a recruiter is told the queue is not theirs;
+analyst works the queue, reads an identity's evidence and records a disposition, which the
+queue then shows, and what it read is no longer new; a member's analyst sees its own
+candidate only, and no form to dispose of it; a recruiter is told the queue is not theirs;
 a bad key is refused. axe-core finds no serious or critical accessibility violation on the
 sign-in, queue and identity pages. A screenshot of each is kept (FAUXHIRE_SCREENSHOTS names
 where; else the test's temporary folder)."""
@@ -107,10 +108,20 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     _accessible(browser)
     _shot(browser, "console-identity-analyst", tmp_path)
 
+    browser.find_element(By.CSS_SELECTOR, "input[name=disposition][value=cleared]").click()
+    browser.find_element(By.ID, "dispose-reason").send_keys("Payroll and egress checked: real")
+    browser.find_element(By.CSS_SELECTOR, "#dispose-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "dispose-status"), "Recorded: cleared")
+    )
+    assert "on 3 applications" in browser.find_element(By.ID, "dispose-status").text
+
     browser.find_element(By.ID, "back").click()
     WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "queue")))
     again = _queue_rows(browser, 3)
-    assert [(r[0], r[7]) for r in again] == [("i-3", "new"), ("i-1", ""), ("i-2", "new")]
+    assert [(r[0], r[6], r[7]) for r in again] == [
+        ("i-3", "none", "new"), ("i-1", "cleared", ""), ("i-2", "none", "new")
+    ]  # fmt: skip
 
     browser.find_element(By.ID, "sign-out").click()
     assert browser.find_element(By.ID, "sign-in").is_displayed()
@@ -128,6 +139,13 @@ def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
     for hidden in ("net-7", "globex", "initech", "umbrella", "i-3"):
         assert hidden not in page, hidden
     _shot(browser, "console-queue-member", tmp_path)
+    browser.find_element(By.LINK_TEXT, "i-1").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "identity-evidence"), "shared-payout-account")
+    )
+    evidence = browser.find_element(By.ID, "identity-evidence").text
+    assert "pk-77aa" not in evidence and "umbrella" not in evidence  # ids and weights only
+    assert not browser.find_element(By.ID, "dispose").is_displayed()  # the hub's to record
 
     _signed_in(browser, server, keys["recruiter"])
     WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "no-queue")))

@@ -17,9 +17,15 @@ class ApiError extends Error {
   }
 }
 
-async function api(path) {
+async function api(path, posted) {
   const key = sessionStorage.getItem(KEY) || "";
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${key}` } });
+  const headers = { Authorization: `Bearer ${key}` };
+  const sent = posted === undefined ? { headers } : {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify(posted),
+  };
+  const response = await fetch(path, sent);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const said = body.message || (body.detail && body.detail.message) || "";
@@ -138,8 +144,28 @@ async function loadQueue(at) {
     : "No identity matches these filters.";
 }
 
+async function dispose(event) {
+  event.preventDefault();
+  const form = $("dispose-form");
+  const chosen = form.querySelector("input[name=disposition]:checked");
+  const finding = { identity_id: form.dataset.identity, disposition: chosen.value,
+                    reason: $("dispose-reason").value.trim() };
+  try {
+    const done = await api("/v1/dispositions", finding);
+    $("dispose-status").textContent =
+      `Recorded: ${done.disposition}, on ${done.applications} applications` +
+      (done.before ? ` (it replaces ${done.before.disposition}).` : ".");
+    form.reset();
+  } catch (error) {
+    $("dispose-status").textContent = `Not recorded: ${error.message}`;
+  }
+}
+
 async function openIdentity(id) {
   show("identity");
+  $("dispose").hidden = role !== "analyst";
+  $("dispose-form").dataset.identity = id;
+  $("dispose-status").textContent = "";
   $("identity-title").textContent = `Identity ${id}`;
   $("identity-title").tabIndex = -1;
   $("identity-title").focus();
@@ -191,6 +217,7 @@ async function route() {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("sign-in-form").addEventListener("submit", signIn);
+  $("dispose-form").addEventListener("submit", dispose);
   $("sign-out").addEventListener("click", signOut);
   $("queue-filters").addEventListener("submit", (event) => {
     event.preventDefault();
