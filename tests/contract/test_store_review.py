@@ -76,6 +76,8 @@ def test_each_filter_narrows_the_queue(port: Port) -> None:
     assert ids(indicator="anonymiser-egress") == ["i-3", "i-2"]
     assert ids(indicator="shared-payout-account") == ["i-1"]
     assert ids(indicator="shared-payout") == []  # a whole indicator id, not a part
+    assert ids(indicator="shared_payout-account") == []  # "_" is a character, not a wildcard
+    assert ids(indicator="%") == []
     assert ids(network="net-7") == ["i-3", "i-1", "i-2", "i-4"]
     assert ids(network="net-8") == []
     assert ids(disposition="none") == ["i-3", "i-1", "i-2", "i-4"]

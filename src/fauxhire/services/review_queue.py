@@ -14,6 +14,7 @@ people is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -31,6 +32,7 @@ FLAGGED: Final = ("likely", "very likely", "almost certain")  # the queue's defa
 DISPOSITIONS: Final = ("none", "confirmed", "cleared")
 MAX_PAGE: Final = 200
 ACTION: Final = "queue:read"
+INDICATOR_ID: Final = re.compile(r"[a-z0-9-]{1,64}")  # as the rulesets name indicators
 DEFAULT_PURPOSE: Final = "review"
 
 
@@ -90,6 +92,8 @@ def _checked(given: QueueFilter, limit: int, offset: int) -> QueueFilter:
     unknown = sorted(set(given.levels) - set(ESTIMATIVE_TERMS))
     if unknown:
         raise ConfigError(f"not an estimative level: {unknown[0]!r}", field="level")
+    if given.indicator is not None and not INDICATOR_ID.fullmatch(given.indicator):
+        raise ConfigError("an indicator id is lower-case letters, digits and -", field="indicator")
     if given.disposition not in (None, *DISPOSITIONS):
         raise ConfigError(f"disposition is one of {', '.join(DISPOSITIONS)}", field="disposition")
     if not 1 <= limit <= MAX_PAGE:

@@ -53,7 +53,8 @@ def _filtered(given: QueueFilter, latest: dict[str, str]) -> Select[Any]:
         query = query.where(s.c.network_id == given.network)
     if given.indicator is not None:  # the evidence as stored: compact JSON (orjson, polars)
         evidence = type_coerce(s.c.evidence, Text)
-        query = query.where(evidence.like(f'%"indicator":"{given.indicator}"%'))
+        named = "".join("\\" + c if c in "\\%_" else c for c in given.indicator)
+        query = query.where(evidence.like(f'%"indicator":"{named}"%', escape="\\"))
     held = links.join(apps, apps.c.key == links.c.app_key)
     if given.member is not None:  # a member's few applications, by ix_applications_candidate
         at_member = select(links.c.identity_id).select_from(held)
