@@ -24,10 +24,13 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 from fauxhire.api.app import create_app, public
 from fauxhire.api.auth import principal
 from fauxhire.api.webhooks import signed_delivery, webhooks
+from fauxhire.console import STATIC
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
 
@@ -192,12 +195,17 @@ def test_a_store_that_fails_answers_without_its_error_text(server: Server) -> No
 def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> None:
     """The app serves routers only: the public one (liveness and readiness), the webhooks'
     (whose caller is a vendor: the router depends on ``signed_delivery``, the vendor's
-    signature, instead of a key), and others that depend on ``principal``. Every route but the
-    public ones answers 401 before its own code runs. Walked from the app, so a router added
-    later is covered."""
+    signature, instead of a key), and others that depend on ``principal``; and the console's
+    static pages, which hold no data. Every route but the public ones answers 401 before its
+    own code runs. Walked from the app, so a router added later is covered."""
     assert {r.path for r in public.routes} == PUBLIC
     guarded = []
     for mounted in create_app("sqlite://").routes:
+        if isinstance(mounted, Mount) and mounted.path == "/console":
+            # The package's own files, and nothing else: no route, no store behind it.
+            assert isinstance(mounted.app, StaticFiles)
+            assert [Path(d) for d in mounted.app.all_directories] == [STATIC]
+            continue
         router = getattr(mounted, "original_router", None)
         assert router is not None, mounted  # a route mounted outside every router
         if router is public:
