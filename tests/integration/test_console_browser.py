@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_core_python.selenium import Axe
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
@@ -47,13 +48,26 @@ def _signed_in(browser: Any, server: Server, token: str) -> None:
     browser.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
 
 
-def _queue_rows(browser: Any, count: int) -> list[list[str]]:
-    def listed(driver: Any) -> list[Any] | bool:
-        rows = driver.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr")
-        return rows if len(rows) == count and rows[0].is_displayed() else False
+def _queue_rows(
+    browser: Any, count: int, until: Callable[[list[list[str]]], bool] = lambda rows: True
+) -> list[list[str]]:
+    """The queue table's cells, once the page has loaded ``count`` rows of which ``until``
+    holds: a page shown again holds its old rows until the new ones replace them (a row
+    read as it is replaced is stale: read again)."""
 
-    rows = WebDriverWait(browser, WAIT).until(listed)
-    return [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
+    def listed(driver: Any) -> list[list[str]] | bool:
+        if driver.find_element(By.ID, "queue-table").get_attribute("aria-busy") == "true":
+            return False
+        rows = driver.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr")
+        if len(rows) != count or not rows[0].is_displayed():
+            return False
+        cells = [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
+        return cells if until(cells) else False
+
+    found: list[list[str]] = WebDriverWait(
+        browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(listed)
+    return found
 
 
 def _accessible(browser: Any) -> None:
@@ -118,7 +132,7 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
 
     browser.find_element(By.ID, "back").click()
     WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "queue")))
-    again = _queue_rows(browser, 3)
+    again = _queue_rows(browser, 3, until=lambda rows: rows[1][6] == "cleared")
     assert [(r[0], r[6], r[7]) for r in again] == [
         ("i-3", "none", "new"), ("i-1", "cleared", ""), ("i-2", "none", "new")
     ]  # fmt: skip

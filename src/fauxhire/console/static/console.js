@@ -127,14 +127,17 @@ function queueRow(entry) {
 async function loadQueue(at) {
   show("queue");
   $("queue-status").textContent = "Loading the queue.";
+  $("queue-table").setAttribute("aria-busy", "true");
   let page;
   try {
     page = await api(`/v1/queue?${queueQuery(at)}`);
   } catch (error) {
     $("queue-status").textContent = `The queue could not be read: ${error.message}`;
+    $("queue-table").setAttribute("aria-busy", "false");
     return;
   }
   $("queue-table").tBodies[0].replaceChildren(...page.items.map(queueRow));
+  $("queue-table").setAttribute("aria-busy", "false");
   offset = at;
   $("next").disabled = page.next_offset === null;
   $("next").dataset.offset = String(page.next_offset ?? "");
