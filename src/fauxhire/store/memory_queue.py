@@ -4,18 +4,16 @@ identities disposed one way or the other is empty here, and every identity is un
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-from fauxhire.domain.levels import ESTIMATIVE_TERMS
 from fauxhire.ports import AssessmentRow
 from fauxhire.ports.review import QueueFilter, QueueRow
-from fauxhire.store.review_queue import queued
+from fauxhire.store.review_queue import RANK, queued
 
-_RANK = {term: rank for rank, term in enumerate(ESTIMATIVE_TERMS)}
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -24,6 +22,7 @@ class MemoryQueue:
     and when each subject was assessed, and the audit trail."""
 
     _state: Any
+    identity_sizes: Callable[[Sequence[str]], dict[str, int]]  # MemoryStore's
 
     def review_queue(self, given: QueueFilter, *, limit: int, offset: int) -> list[QueueRow]:
         state = self._state
@@ -47,12 +46,10 @@ class MemoryQueue:
                 continue
             picked.append((row, evidence, state.assessed_at.get(("identity", row.subject_id))))
         picked.sort(key=lambda p: p[0].subject_id, reverse=True)
-        picked.sort(key=lambda p: (_RANK.get(p[0].level, -1), p[2] or _EARLIEST), reverse=True)
-        sizes = self._sizes()
-        return [
-            queued(row, at, evidence, sizes, None)
-            for row, evidence, at in picked[offset : offset + limit]
-        ]
+        picked.sort(key=lambda p: (RANK.get(p[0].level, -1), p[2] or _EARLIEST), reverse=True)
+        page = picked[offset : offset + limit]
+        sizes = self.identity_sizes([row.subject_id for row, _, _ in page])
+        return [queued(row, at, evidence, sizes, None) for row, evidence, at in page]
 
     def latest_acts(self, actor: str, action: str, subjects: Sequence[str]) -> dict[str, datetime]:
         wanted = set(subjects)
@@ -70,9 +67,3 @@ class MemoryQueue:
             if link["app_key"] in company_of:
                 held.setdefault(link["identity_id"], set()).add(company_of[link["app_key"]])
         return held
-
-    def _sizes(self) -> dict[str, int]:
-        sizes: dict[str, int] = {}
-        for link in self._state.rows.get("links", []):
-            sizes[link["identity_id"]] = sizes.get(link["identity_id"], 0) + 1
-        return sizes

@@ -20,7 +20,7 @@ from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.store import Store
 from fauxhire.store.subsets import identity_sizes
 
-_RANK = {term: rank for rank, term in enumerate(ESTIMATIVE_TERMS)}
+RANK = {term: rank for rank, term in enumerate(ESTIMATIVE_TERMS)}  # the lowest first
 
 
 def review_queue(store: Store, given: QueueFilter, *, limit: int, offset: int) -> list[QueueRow]:
@@ -31,7 +31,7 @@ def review_queue(store: Store, given: QueueFilter, *, limit: int, offset: int) -
     # sorted, which the few flagged identities of a store cost little.
     latest_first = [s.c.assessed_at.desc(), s.c.subject_id.desc()]
     if len(set(given.levels)) > 1:
-        latest_first.insert(0, case(_RANK, value=s.c.level, else_=-1).desc())
+        latest_first.insert(0, case(RANK, value=s.c.level, else_=-1).desc())
     query = query.order_by(*latest_first)
     with store.transaction("review_queue") as conn:
         rows = conn.execute(query.limit(limit).offset(offset)).all()
