@@ -13,6 +13,8 @@
     │                             has no reason
     ├── StoreNotReady             the store cannot do this yet (a screen before any link run)
     ├── PermissionDenied          the caller may not do this
+    ├── InvalidQuery              a question the caller asked that cannot be read: a search
+    │                             value that is not the kind it was given as (its field)
     ├── VendorError               a vendor's API (an ATS write-back) refused or did not
     │                             answer: the vendor and the status, never the credentials
     └── AuthenticationError       a credential that names no valid key: unknown, malformed,
@@ -101,6 +103,10 @@ class JudgementRefused(FauxhireError):
 
 class StoreNotReady(FauxhireError):
     code = "not_ready"
+
+
+class InvalidQuery(FauxhireError):
+    code = "invalid_query"
 
 
 class PermissionDenied(FauxhireError):

@@ -150,6 +150,12 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
     "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
     "/v1/queue": (401, _HUB_ANALYST_ONLY | {"member_analyst": 200}),
+    "/v1/identities/{identity_id}/dossier": (
+        401,
+        {"admin": 403, "analyst": 200, "member_analyst": 200, "recruiter": 200, "partner": 403},
+    ),
+    # Without its query the search is the 422 that names it: the role was let through.
+    "/v1/search": (401, _HUB_ANALYST_ONLY | {"analyst": 422, "member_analyst": 422}),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.

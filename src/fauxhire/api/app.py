@@ -22,6 +22,7 @@ from fauxhire import bootstrap
 from fauxhire.api import guards
 from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.dossier import dossier
 from fauxhire.api.erasures import erasures
 from fauxhire.api.identities import identities
 from fauxhire.api.members import members
@@ -44,6 +45,7 @@ from fauxhire.errors import (
     AuthenticationError,
     FauxhireError,
     IngestError,
+    InvalidQuery,
     NotFound,
     PermissionDenied,
     StoreNotReady,
@@ -60,7 +62,13 @@ log = logging.getLogger(__name__)
 WAITING_REQUESTS = 400
 
 _CONFLICTS = frozenset({"conflict", ERASED_APPLICANT})
-_STATUS = {AuthenticationError: 401, PermissionDenied: 403, NotFound: 404, StoreNotReady: 503}
+_STATUS = {
+    AuthenticationError: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidQuery: 422,
+    StoreNotReady: 503,
+}
 
 public = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS)
 # Deny by default: every route of this router needs a valid key before its own code runs.
@@ -138,6 +146,21 @@ def _event_json(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+# Every router of the API; each but ``public`` denies without a valid key.
+ROUTERS = (
+    public,
+    protected,
+    identities,
+    dossier,
+    actions,
+    members,
+    screening,
+    webhooks,
+    erasures,
+    queue,
+)
+
+
 def create_app(
     db: str | None = None,
     *,
@@ -181,15 +204,8 @@ def create_app(
     app = FastAPI(
         title="fauxhire", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
     )
-    app.include_router(public)
-    app.include_router(protected)
-    app.include_router(identities)
-    app.include_router(actions)
-    app.include_router(members)
-    app.include_router(screening)
-    app.include_router(webhooks)
-    app.include_router(erasures)
-    app.include_router(queue)
+    for router in ROUTERS:
+        app.include_router(router)
     # The console's pages: static, public as /v1/health is (they hold no data: every datum
     # they show comes from a route that checks the signed-in key).
     app.mount(guards.CONSOLE, StaticFiles(directory=STATIC, html=True), name="console")

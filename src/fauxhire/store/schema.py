@@ -220,6 +220,7 @@ meeting_participants = Table(
     Column("match_method", String(16)),  # email | name
     *provenance_columns(),
     Index("ix_meeting_participants_app", "app_key"),
+    Index("ix_meeting_participants_ip", "ip_address"),  # search by egress IP (0021)
     Index("ix_meeting_participants_ingested_at", "ingested_at"),
 )
 
@@ -254,6 +255,7 @@ signin_events = Table(
     *provenance_columns(),
     Index("ix_signin_events_user", "company_id", "user_key"),
     Index("ix_signin_events_hire", "hire_key"),
+    Index("ix_signin_events_ip", "ip_address"),  # search by egress IP (0021)
     Index("ix_signin_events_ingested_at", "ingested_at"),
 )
 
