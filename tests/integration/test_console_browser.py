@@ -70,6 +70,20 @@ def _queue_rows(
     return found
 
 
+def _table(browser: Any, table: str) -> list[list[str]]:
+    """The cells of a table's body, once the page has filled it."""
+
+    def filled(driver: Any) -> list[list[str]] | bool:
+        rows = driver.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")
+        cells = [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
+        return cells or False
+
+    found: list[list[str]] = WebDriverWait(
+        browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(filled)
+    return found
+
+
 def _accessible(browser: Any) -> None:
     """axe-core (4.4, run in the page) finds no serious or critical violation on what the
     page shows now (WCAG 2.1 A and AA, and axe's best practices)."""
@@ -118,7 +132,17 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     evidence = browser.find_element(By.ID, "identity-evidence").text
     assert "Payout account pk-77aa also paid at umbrella." in evidence
     assert "very likely" in browser.find_element(By.ID, "identity-verdict").text
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#identity-applications li")) == 3
+    timeline = _table(browser, "identity-timeline")
+    assert [r[2] for r in timeline if r[1] == "application"] == ["acme", "globex", "initech"]
+    assert any(r[1] == "hire" and r[2] == "initech" for r in timeline)
+    assert browser.find_element(By.CSS_SELECTOR, "#identity-waterfall svg.waterfall")
+    assert "+3.20" in browser.find_element(By.ID, "identity-waterfall").text
+    values = _table(browser, "identity-values")
+    assert ["email", "alex.k@example.com", "acme / app-acme-17", "3"] in values  # i-2 too
+    # The evidence's records are one click away: its hire is the timeline's focused row.
+    browser.find_element(By.LINK_TEXT, "hire:initech/emp-1").click()
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("data-source") == "hire:initech/emp-1"
     _accessible(browser)
     _shot(browser, "console-identity-analyst", tmp_path)
 
@@ -161,9 +185,21 @@ def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
     assert "pk-77aa" not in evidence and "umbrella" not in evidence  # ids and weights only
     assert not browser.find_element(By.ID, "dispose").is_displayed()  # the hub's to record
 
+    assert ["email", "alex.k@example.com", "app-acme-17", "3"] in _table(
+        browser, "identity-values"
+    )  # its own applicant's, in clear
+    assert not browser.find_element(By.ID, "identity-history").is_displayed()
+
     _signed_in(browser, server, keys["recruiter"])
     WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "no-queue")))
     assert not browser.find_element(By.ID, "queue").is_displayed()
+    browser.get(server.base + "/console/#identity/i-1")
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "identity-values-note"), "Masked")
+    )
+    masked = _table(browser, "identity-values")
+    assert ["email", "a***@***.com", "app-acme-17", "3"] in masked
+    assert "alex.k" not in browser.find_element(By.TAG_NAME, "main").text
 
     _signed_in(browser, server, "fk_nobody.not-a-key")
     WebDriverWait(browser, WAIT).until(

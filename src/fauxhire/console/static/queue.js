@@ -1,0 +1,66 @@
+// The review queue: identities by level, then the latest assessed, filtered and paged.
+import { $, api, cell, element, identityHash, link } from "./api.js";
+
+const PAGE = 50;
+let offset = 0;
+
+function query(at) {
+  const params = new URLSearchParams();
+  for (const box of $("queue-filters").querySelectorAll("input[name=level]:checked")) {
+    params.append("level", box.value);
+  }
+  const indicator = $("indicator").value.trim();
+  if (indicator) params.set("indicator", indicator);
+  params.set("limit", String(PAGE));
+  params.set("offset", String(at));
+  return params;
+}
+
+function queueRow(entry) {
+  const tr = document.createElement("tr");
+  tr.dataset.identity = entry.identity_id;
+  const head = element("th", null, { scope: "row" });
+  head.append(link(entry.identity_id, identityHash(entry.identity_id)));
+  tr.append(
+    head,
+    cell(entry.level),
+    cell(entry.probability.toFixed(2)),
+    cell(entry.indicators.slice(0, 3).join(", ") || "none"),
+    cell(String(entry.applications)),
+    cell(entry.network_id ?? "not shown"),
+    cell(entry.disposition ?? "none"),
+    cell(entry.new ? "new" : ""),
+  );
+  return tr;
+}
+
+export async function loadQueue(at = offset) {
+  $("queue-status").textContent = "Loading the queue.";
+  $("queue-table").setAttribute("aria-busy", "true");
+  let page;
+  try {
+    page = await api(`/v1/queue?${query(at)}`);
+  } catch (error) {
+    $("queue-status").textContent = `The queue could not be read: ${error.message}`;
+    $("queue-table").setAttribute("aria-busy", "false");
+    return;
+  }
+  $("queue-table").tBodies[0].replaceChildren(...page.items.map(queueRow));
+  $("queue-table").setAttribute("aria-busy", "false");
+  offset = at;
+  $("next").disabled = page.next_offset === null;
+  $("next").dataset.offset = String(page.next_offset ?? "");
+  $("previous").disabled = at === 0;
+  $("queue-status").textContent = page.items.length
+    ? `Identities ${at + 1} to ${at + page.items.length}.`
+    : "No identity matches these filters.";
+}
+
+export function wireQueue() {
+  $("queue-filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadQueue(0);
+  });
+  $("next").addEventListener("click", () => loadQueue(Number($("next").dataset.offset)));
+  $("previous").addEventListener("click", () => loadQueue(Math.max(0, offset - PAGE)));
+}
