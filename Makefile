@@ -11,7 +11,8 @@ RUN := $(UV) run --frozen --no-sync
 LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febrl bench/link bench/assess \
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
 	bench/stix bench/cli_start \
-	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member
+	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
+	bench/console
 
 .PHONY: demo test setup browser lint clean bench-ingest
 

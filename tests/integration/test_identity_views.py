@@ -137,6 +137,8 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     ),
     "/v1/identities/{identity_id}/links": (401, _HUB_ANALYST_ONLY),
     "/v1/networks/{network_id}/links": (401, _HUB_ANALYST_ONLY),
+    "/v1/networks/{network_id}/graph": (401, _HUB_ANALYST_ONLY),
+    "/v1/networks/{network_id}/split": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/judgements": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/members": (401, _ADMIN_ONLY),
@@ -164,6 +166,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "kind": "together", "a": "acme/app-acme-17", "b": "globex/app-glx-31", "reason": "same"
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
+    "/v1/networks/{network_id}/split": {"identity_id": "i-2", "reason": "a household"},
     "/v1/members/{member_id}": {"name": "Globex Corp", "named": True},
     "/v1/screen": {"application": {}},
     "/v1/webhooks/{vendor}/{member}": {"action": "ping"},

@@ -26,6 +26,7 @@ from fauxhire.api.dossier import dossier
 from fauxhire.api.erasures import erasures
 from fauxhire.api.identities import identities
 from fauxhire.api.members import members
+from fauxhire.api.networks import networks
 from fauxhire.api.queue import queue
 from fauxhire.api.schemas import (
     PROTECTED_ERRORS,
@@ -66,7 +67,6 @@ _STATUS = {
     AuthenticationError: 401,
     PermissionDenied: 403,
     NotFound: 404,
-    InvalidQuery: 422,
     StoreNotReady: 503,
 }
 
@@ -153,6 +153,7 @@ ROUTERS = (
     identities,
     dossier,
     actions,
+    networks,
     members,
     screening,
     webhooks,
@@ -241,6 +242,10 @@ async def _our_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FauxhireError)
     if isinstance(exc, IngestError):  # a field of the request's record: where and why
         return _invalid_record(exc)
+    if isinstance(exc, InvalidQuery):  # as FastAPI's 422 of a query parameter: where and why
+        where = ["query", str(exc.detail.get("field", ""))]
+        error = {"type": exc.code, "loc": where, "msg": exc.message}
+        return JSONResponse({"detail": [error]}, status_code=422)
     code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 400)
     if code == 400 and exc.code == "store_error":  # its text may hold SQL: the log has it
         log.error("store error", exc_info=exc)

@@ -25,7 +25,8 @@ export async function api(path, posted) {
   const response = await fetch(path, sent);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const said = body.message || (body.detail && body.detail.message) || "";
+    const listed = Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : "";
+    const said = body.message || listed || (body.detail && body.detail.message) || "";
     throw new ApiError(response.status, said || `the service answered ${response.status}`);
   }
   return body;
@@ -45,9 +46,16 @@ export function link(text, hash) {
   return element("a", text, { href: hash });
 }
 
+// A table row of texts and elements, each in a cell of its own.
 export function row(...cells) {
   const tr = document.createElement("tr");
-  tr.append(...cells.map((c) => (c instanceof Node ? c : cell(c))));
+  tr.append(...cells.map((c) => {
+    if (!(c instanceof Node)) return cell(c);
+    if (c.tagName === "TD" || c.tagName === "TH") return c;
+    const td = element("td");
+    td.append(c);
+    return td;
+  }));
   return tr;
 }
 

@@ -1,0 +1,139 @@
+"""The console's network page (issue 18, item 3) in real headless Chromium, against `fauxhire
+serve` on a copy of the session's demo world (seed 5: one operator network of 20 personas):
+the hub's analyst opens the network, whose graph draws every identity and every value they
+share; selects an identity by clicking its node on the graph; splits it off the network with
+a reason; and after the next linking run the network no longer holds it. Expanding a value
+node adds the identities holding it. The page has no serious or critical accessibility
+violation, loads the bundled graph library from fauxhire itself, and is kept as a
+screenshot."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as shown
+from selenium.webdriver.support.ui import WebDriverWait
+from test_console_browser import WAIT, _accessible, _shot, _signed_in, _table
+from test_dossier_api import demo_server as demo_server  # a server over the demo world
+from test_identity_views import _fetch
+from test_serve import Server
+
+from support.browser import chromium
+
+NETWORK = "net-1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as driver:
+        driver.set_window_size(1280, 1000)
+        yield driver
+
+
+def _networks(server: Server) -> dict[str, str | None]:
+    with sqlite3.connect(server.db.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute("SELECT DISTINCT identity_id, network_id FROM links").fetchall()
+    return dict(rows)
+
+
+def _drawn(browser: Any, server: Server, network: str) -> None:
+    browser.get(f"{server.base}/console/#network/{network}")
+    browser.refresh()  # the same address again is no navigation: load the page anew
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "network-graph").get_attribute("data-drawn")
+    )
+
+
+def _click_node(browser: Any, node_id: str) -> None:
+    """A click on the graph's canvas where the node is drawn."""
+    x, y = browser.execute_script(
+        "const cy = document.getElementById('network-graph')._cyreg.cy;"
+        "const at = cy.getElementById(arguments[0]).renderedPosition();"
+        "return [at.x, at.y];",
+        node_id,
+    )
+    canvas = browser.find_element(By.ID, "network-graph")
+    size = canvas.size
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(x - size["width"] / 2), int(y - size["height"] / 2)
+    ).click().perform()
+
+
+def test_the_analyst_splits_an_identity_off_the_network_from_the_graph(
+    browser: Any, demo_server: Server, tmp_path: Path
+) -> None:
+    analyst = demo_server.key("--role", "analyst")
+    status, raw, _ = _fetch(demo_server, f"/v1/networks/{NETWORK}/graph", analyst)
+    assert status == 200, raw
+    graph = json.loads(raw)
+    members = {i["identity_id"] for i in graph["identities"]}
+    assert len(members) == 20 and graph["values"] and graph["ties"]
+
+    _signed_in(browser, demo_server, analyst)
+    WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "queue")))
+    _drawn(browser, demo_server, NETWORK)
+    counted = browser.execute_script(
+        "const cy = document.getElementById('network-graph')._cyreg.cy;"
+        "return [cy.nodes('.identity').length, cy.nodes('.value').length, cy.edges().length];"
+    )
+    assert counted == [len(members), len(graph["values"]), len(graph["ties"])]
+    assert "vendor/cytoscape.min.js" in browser.execute_script(
+        "return [...document.scripts].map((s) => s.src).join(' ')"
+    )
+    rows = _table(browser, "network-identities")
+    assert {r[0] for r in rows} == members
+    _accessible(browser)
+    _shot(browser, "console-network-analyst", tmp_path)
+
+    # The identity with the fewest ties: the loosest member, the one an analyst doubts.
+    ties: dict[str, int] = {}
+    for t in graph["ties"]:
+        ties[t["identity_id"]] = ties.get(t["identity_id"], 0) + 1
+    doubted = min(members, key=lambda i: (ties.get(i, 0), i))
+    _click_node(browser, f"identity:{doubted}")
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "selected-title"), f"Identity {doubted}")
+    )
+    browser.find_element(By.ID, "split-reason").send_keys("A contractor agency, not a farm")
+    browser.find_element(By.CSS_SELECTOR, "#split-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "split-status"), "Recorded")
+    )
+    assert "19 other identities" in browser.find_element(By.ID, "split-status").text
+
+    before = _networks(demo_server)
+    relinked = subprocess.run(
+        [sys.executable, "-m", "fauxhire.cli", "link", "--db", demo_server.db],
+        capture_output=True, text=True, timeout=300, cwd=demo_server.folder,
+    )  # fmt: skip
+    assert relinked.returncode == 0, relinked.stderr
+    after = _networks(demo_server)
+    others = {after[i] for i in members - {doubted}}
+    assert len(others) == 1 and None not in others  # the rest stay one network
+    (rest,) = others
+    assert after[doubted] != rest and before[doubted] == NETWORK
+
+    _drawn(browser, demo_server, rest)
+    assert doubted not in {r[0] for r in _table(browser, "network-identities")}
+    # Expanding a shared value adds who holds it (here: the network's own identities).
+    value = next(v for v in graph["values"] if v["kind"] in ("phone", "email", "egress_ip"))
+    node = f"value:{value['kind']}:{value['value']}"
+    if browser.execute_script(
+        "return document.getElementById('network-graph')._cyreg.cy.getElementById(arguments[0])"
+        ".nonempty()",
+        node,
+    ):
+        _click_node(browser, node)
+        browser.find_element(By.ID, "expand").click()
+        WebDriverWait(browser, WAIT).until(
+            shown.text_to_be_present_in_element((By.ID, "network-status"), "Expanded")
+        )
