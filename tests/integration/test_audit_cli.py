@@ -97,7 +97,8 @@ def test_tampering_with_raw_sql_is_caught(
     assert f"{len(caught)} problems in " in result.stderr
 
 
-def test_the_migration_chains_the_events_written_before_it(url: str) -> None:
+def test_the_migration_chains_the_events_written_before_it(empty_db_url: str) -> None:
+    url = empty_db_url
     engine = make_engine(url)
     try:
         migrate(engine, "0008")  # the trail as it was: no hashes

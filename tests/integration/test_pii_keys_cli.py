@@ -75,12 +75,12 @@ def test_a_new_sqlite_store_makes_its_keyring_beside_it(
 
 
 def test_a_postgresql_store_without_a_keyring_is_refused_untouched(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+    pg_empty_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(KEYRING_ENV)
-    with pytest.raises(ConfigError, match=f"set {KEYRING_ENV}"), open_app(pg_url):
+    with pytest.raises(ConfigError, match=f"set {KEYRING_ENV}"), open_app(pg_empty_url):
         pass
-    engine = create_engine(normalise_url(pg_url))
+    engine = create_engine(normalise_url(pg_empty_url))
     try:
         assert inspect(engine).get_table_names() == []  # not even migrated
     finally:

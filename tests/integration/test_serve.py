@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ from fauxhire.api.webhooks import signed_delivery, webhooks
 from fauxhire.console import STATIC
 from fauxhire.domain.audit_chain import GENESIS, event_hash
 from fauxhire.ports import AuditEvent
+from fauxhire.services.keys import create_key
+from fauxhire.store import SqlStore
 
 PUBLIC = {"/v1/health", "/v1/ready"}
 
@@ -72,11 +74,24 @@ class Server:
         return _answer(request, timeout)
 
     def key(self, *grant: str) -> str:
-        made = _fauxhire(
-            "keys", "create", "--name", "test", *grant, "--db", self.db, cwd=self.folder
-        )
-        assert made.returncode == 0, made.stderr
-        return made.stdout.strip()
+        """A key of ``grant`` (``--role R [--member M]``), made in this process by the service
+        `fauxhire keys create` calls: a command's start costs a second, and the suite makes
+        hundreds of keys (test_keys_cli.py runs the command itself)."""
+        options = dict(zip(grant[::2], grant[1::2], strict=True))
+        assert set(options) <= {"--role", "--member"}, grant
+        store = SqlStore.open(self.db)
+        try:
+            created = create_key(
+                store,
+                name="test",
+                role=options["--role"],
+                member=options.get("--member"),
+                created_by="test",
+                now=datetime.now(UTC),
+            )
+        finally:
+            store.close()
+        return created.token
 
     def log_lines(self) -> list[dict]:
         return [json.loads(line) for line in self.log.read_text().splitlines() if line]
