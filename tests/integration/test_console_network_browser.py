@@ -21,8 +21,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_console_browser import WAIT, _accessible, _shot, _signed_in, _table
+from test_dossier_api import PERSONA
 from test_dossier_api import demo_server as demo_server  # a server over the demo world
 from test_identity_views import _fetch
 from test_serve import Server
@@ -54,18 +55,95 @@ def _drawn(browser: Any, server: Server, network: str) -> None:
 
 
 def _click_node(browser: Any, node_id: str) -> None:
-    """A click on the graph's canvas where the node is drawn."""
+    """A click on the graph's canvas where the node is drawn, the canvas in full view."""
+    canvas = browser.find_element(By.ID, "network-graph")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     x, y = browser.execute_script(
         "const cy = document.getElementById('network-graph')._cyreg.cy;"
         "const at = cy.getElementById(arguments[0]).renderedPosition();"
         "return [at.x, at.y];",
         node_id,
     )
-    canvas = browser.find_element(By.ID, "network-graph")
     size = canvas.size
     ActionChains(browser).move_to_element_with_offset(
         canvas, int(x - size["width"] / 2), int(y - size["height"] / 2)
     ).click().perform()
+
+
+def _page(browser: Any, server: Server, hash_: str, ready: tuple[str, str]) -> None:
+    """The console at ``hash_``, loaded anew, once element ``ready[0]`` shows ``ready[1]``."""
+    browser.get(f"{server.base}/console/{hash_}")
+    browser.refresh()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, ready[0]), ready[1])
+    )
+
+
+def test_the_analyst_assigns_from_the_queue_then_works_and_closes_a_case(
+    browser: Any, demo_server: Server, tmp_path: Path
+) -> None:
+    analyst = demo_server.key("--role", "analyst")
+    _signed_in(browser, demo_server, analyst)
+    WebDriverWait(browser, WAIT).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr")) >= 3
+    )
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#queue-table input[name=pick]")
+    picked = [box.get_attribute("value") for box in boxes[:2]]
+    for box in boxes[:2]:
+        box.click()
+    browser.find_element(By.ID, "assign-to").send_keys("kim")
+    browser.find_element(By.CSS_SELECTOR, "#assign-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "assign-status"), "Assigned 2 to kim")
+    )
+
+    _page(browser, demo_server, f"#identity/{PERSONA}", ("identity-status", "human review"))
+    browser.find_element(By.ID, "case-identity").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "case-title"), f"Review of identity {PERSONA}")
+    )
+    browser.find_element(By.ID, "case-note").send_keys("Payout account shared with 11 others.")
+    browser.find_element(By.CSS_SELECTOR, "#case-note-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "case-entries"), "shared with 11 others")
+    )
+    evidence = tmp_path / "bank-letter.txt"
+    evidence.write_text("The bank confirms the account holder.\n")
+    browser.find_element(By.ID, "case-file").send_keys(str(evidence))
+    browser.find_element(By.CSS_SELECTOR, "#case-file-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "case-entries"), "attached bank-letter.txt")
+    )
+    _accessible(browser)
+    Select(browser.find_element(By.ID, "case-state")).select_by_value("closed")
+    Select(browser.find_element(By.ID, "case-finding")).select_by_value("confirmed")
+    browser.find_element(By.ID, "case-reason").send_keys("Payroll and devices match the farm")
+    browser.find_element(By.CSS_SELECTOR, "#case-state-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "case-facts"), "finding: confirmed")
+    )
+    assert not browser.find_element(By.ID, "case-note-form").is_displayed()  # closed
+    _shot(browser, "console-case-analyst", tmp_path)
+
+    assessed = subprocess.run(
+        [sys.executable, "-m", "fauxhire.cli", "assess", "--db", demo_server.db],
+        capture_output=True, text=True, timeout=300, cwd=demo_server.folder,
+    )  # fmt: skip
+    assert assessed.returncode == 0, assessed.stderr
+    _page(browser, demo_server, f"#identity/{PERSONA}", ("identity-evidence", "analyst-confirmed"))
+    history = browser.find_element(By.ID, "identity-history").text
+    assert "dispose:confirmed" in history and "case:" not in history
+    # Mine and open: none (the one I opened is closed); closed: that one.
+    _page(browser, demo_server, "#cases", ("cases-status", "No case."))
+    Select(browser.find_element(By.ID, "cases-which")).select_by_value("closed")
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "cases-table"), f"identity {PERSONA}")
+    )
+    assert "closed (confirmed)" in browser.find_element(By.ID, "cases-table").text
+    Select(browser.find_element(By.ID, "cases-which")).select_by_value("open")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: all(p in d.find_element(By.ID, "cases-table").text for p in picked)
+    )
 
 
 def test_the_analyst_splits_an_identity_off_the_network_from_the_graph(

@@ -156,6 +156,18 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
         401,
         {"admin": 403, "analyst": 200, "member_analyst": 200, "recruiter": 200, "partner": 403},
     ),
+    # Cases, in the order the walk works one: assigning opens case 1 on i-1; its first entry
+    # is its opening, the note the second, the file the third.
+    "/v1/cases/assign": (401, _HUB_ANALYST_ONLY),
+    "/v1/cases": (401, _HUB_ANALYST_ONLY),
+    "/v1/cases/{case_id}": (401, _HUB_ANALYST_ONLY),
+    "/v1/cases/{case_id}/notes": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+    "/v1/cases/{case_id}/files": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
+    "/v1/cases/{case_id}/files/{entry_id}": (401, _HUB_ANALYST_ONLY),
+    # This store holds no employer report: the analyst's answer is the 404 that says so.
+    "/v1/cases/{case_id}/reports": (401, _HUB_ANALYST_ONLY | {"analyst": 404}),
+    "/v1/cases/{case_id}/assign": (401, _HUB_ANALYST_ONLY),
+    "/v1/cases/{case_id}/state": (401, _HUB_ANALYST_ONLY),
     # Without its query the search is the 422 that names it: the role was let through.
     "/v1/search": (401, _HUB_ANALYST_ONLY | {"analyst": 422, "member_analyst": 422}),
 }  # fmt: skip
@@ -167,6 +179,14 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/v1/dispositions": {"identity_id": "i-1", "disposition": "cleared", "reason": "checked"},
     "/v1/networks/{network_id}/split": {"identity_id": "i-2", "reason": "a household"},
+    "/v1/cases/assign": {"identity_ids": ["i-1"], "assignee": "kim"},
+    "/v1/cases/{case_id}/notes": {"text": "a note"},
+    "/v1/cases/{case_id}/files": {
+        "name": "a.txt", "media_type": "text/plain", "content_base64": "aGVsbG8="
+    },
+    "/v1/cases/{case_id}/reports": {"report": "acme/rep-404"},
+    "/v1/cases/{case_id}/assign": {"assignee": "lee"},
+    "/v1/cases/{case_id}/state": {"state": "investigating", "reason": "looking"},
     "/v1/members/{member_id}": {"name": "Globex Corp", "named": True},
     "/v1/screen": {"application": {}},
     "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
@@ -180,7 +200,8 @@ def test_every_route_answers_every_role_as_the_table_says(server: Server) -> Non
     assert _app_paths() == set(STATUS)
     for path, (anonymous, by_role) in STATUS.items():
         url = path.replace("{identity_id}", "i-1").replace("{network_id}", "net-7")
-        url = url.replace("{member_id}", "globex")
+        url = url.replace("{member_id}", "globex").replace("{case_id}", "1")
+        url = url.replace("{entry_id}", "3")
         url = url.replace("{vendor}", "greenhouse").replace("{member}", "acme")
         body, method = BODIES.get(path), METHODS.get(path)
         assert _fetch(server, url, None, body, method)[0] == anonymous, path

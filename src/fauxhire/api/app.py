@@ -22,6 +22,7 @@ from fauxhire import bootstrap
 from fauxhire.api import guards
 from fauxhire.api.actions import actions
 from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.cases import casework
 from fauxhire.api.dossier import dossier
 from fauxhire.api.erasures import erasures
 from fauxhire.api.identities import identities
@@ -154,6 +155,7 @@ ROUTERS = (
     dossier,
     actions,
     networks,
+    casework,
     members,
     screening,
     webhooks,

@@ -23,6 +23,8 @@ from sqlalchemy import (
     text,
 )
 
+from fauxhire.store.case_tables import case_entries as case_entries
+from fauxhire.store.case_tables import cases as cases
 from fauxhire.store.output_tables import api_keys as api_keys
 from fauxhire.store.output_tables import assessments as assessments
 from fauxhire.store.output_tables import audit_events as audit_events

@@ -1,19 +1,22 @@
 // The fauxhire console: sign in with an API key (kept in this tab's sessionStorage), then
 // the pages the key's role may use, each read from the API as that role may see it.
 import { $, KEY, api } from "./api.js";
+import { casesFor, loadCases, openCase, openCaseOn, wireCases } from "./cases.js";
 import { openIdentity, wireIdentity } from "./identity.js";
 import { openNetwork, wireNetwork } from "./network.js";
-import { loadQueue, wireQueue } from "./queue.js";
+import { loadQueue, queueFor, wireQueue } from "./queue.js";
 import { wireSearch } from "./search.js";
 
 const QUEUE_ROLES = ["analyst", "member_analyst"];
 const SEARCH_ROLES = ["analyst", "member_analyst"];
-const SECTIONS = ["sign-in", "queue", "identity", "network", "no-queue"];
+const SECTIONS = ["sign-in", "queue", "identity", "network", "cases", "case", "no-queue"];
 let role = null;
 
 function show(id) {
   for (const section of SECTIONS) $(section).hidden = section !== id;
   $("search").hidden = id === "sign-in" || !SEARCH_ROLES.includes(role);
+  $("pages").hidden = id === "sign-in" || role !== "analyst";
+  $("case-identity").hidden = role !== "analyst";
 }
 
 async function signIn(event) {
@@ -49,6 +52,8 @@ async function start() {
     return;
   }
   role = me.role;
+  casesFor(me.key_id);
+  queueFor(role);
   $("sign-in-error").textContent = "";
   $("who").textContent =
     `Signed in with key ${me.key_id}, role ${me.role}` + (me.member ? ` of ${me.member}` : "");
@@ -66,6 +71,12 @@ async function route() {
   } else if (hash.startsWith("#network/") && role === "analyst") {
     show("network");
     await openNetwork(after("#network/"), role);
+  } else if (hash === "#cases" && role === "analyst") {
+    show("cases");
+    await loadCases();
+  } else if (hash.startsWith("#case/") && role === "analyst") {
+    show("case");
+    await openCase(after("#case/"));
   } else if (QUEUE_ROLES.includes(role)) {
     show("queue");
     await loadQueue();
@@ -81,6 +92,17 @@ document.addEventListener("DOMContentLoaded", () => {
   wireIdentity();
   wireNetwork();
   wireSearch();
+  wireCases();
+  for (const [button, kind, prefix, status] of [
+    ["case-identity", "identity", "#identity/", "identity-status"],
+    ["case-network", "network", "#network/", "network-status"],
+  ]) {
+    $(button).addEventListener("click", async () => {
+      const id = decodeURIComponent(location.hash.slice(prefix.length));
+      const refused = await openCaseOn(kind, id);
+      if (refused) $(status).textContent = `No case opened: ${refused}`;
+    });
+  }
   window.addEventListener("hashchange", route);
   start();
 });

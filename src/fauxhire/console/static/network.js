@@ -59,7 +59,8 @@ const tie = (identity, valueId) => ({
 const STYLE = [
   { selector: "node", style: { label: "data(label)", "font-size": 9, "text-wrap": "wrap",
     "text-valign": "bottom", "text-margin-y": 3, color: "#1a1a1a" } },
-  { selector: "node.identity", style: { shape: "ellipse", width: 26, height: 26,
+  // Identities above the values they share: a tap on one is never taken by a value under it.
+  { selector: "node.identity", style: { shape: "ellipse", width: 26, height: 26, "z-index": 10,
     "background-color": "#ffffff", "border-width": 2, "border-color": "#1a1a1a" } },
   { selector: "node.identity.flagged", style: { "border-width": 5, "border-color": "#8c1d18" } },
   { selector: "node.identity.outside", style: { "border-style": "dashed" } },

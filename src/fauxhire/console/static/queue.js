@@ -31,6 +31,13 @@ function queueRow(entry) {
     cell(entry.disposition ?? "none"),
     cell(entry.new ? "new" : ""),
   );
+  const pick = element("td", null, { class: "select-column" });
+  const box = element("input", null, {
+    type: "checkbox", name: "pick", value: entry.identity_id,
+    "aria-label": `Select ${entry.identity_id}`,
+  });
+  pick.append(box);
+  tr.append(pick);
   return tr;
 }
 
@@ -56,7 +63,33 @@ export async function loadQueue(at = offset) {
     : "No identity matches these filters.";
 }
 
+async function assign(event) {
+  event.preventDefault();
+  const picked = [...$("queue-table").querySelectorAll("input[name=pick]:checked")]
+    .map((box) => box.value);
+  const assignee = $("assign-to").value.trim();
+  if (!picked.length) {
+    $("assign-status").textContent = "Select identities first.";
+    return;
+  }
+  try {
+    const done = await api("/v1/cases/assign", { identity_ids: picked, assignee });
+    $("assign-status").textContent =
+      `Assigned ${picked.length} to ${assignee}: cases ${done.case_ids.join(", ")}.`;
+  } catch (error) {
+    $("assign-status").textContent = `Not assigned: ${error.message}`;
+  }
+}
+
+// The hub's analyst assigns from the queue; a member's analyst has no cases.
+export function queueFor(role) {
+  const hub = role === "analyst";
+  $("assign-form").hidden = !hub;
+  $("queue-table").classList.toggle("no-select", !hub);
+}
+
 export function wireQueue() {
+  $("assign-form").addEventListener("submit", assign);
   $("queue-filters").addEventListener("submit", (event) => {
     event.preventDefault();
     loadQueue(0);
