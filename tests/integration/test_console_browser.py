@@ -20,7 +20,7 @@ from axe_core_python.selenium import Axe
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_identity_views import _keys
 from test_review_queue_api import _stored
 from test_serve import Server
@@ -176,6 +176,7 @@ def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
     page = browser.find_element(By.TAG_NAME, "main").text
     for hidden in ("net-7", "globex", "initech", "umbrella", "i-3"):
         assert hidden not in page, hidden
+    assert not browser.find_element(By.ID, "assign-form").is_displayed()  # the hub's to assign
     _shot(browser, "console-queue-member", tmp_path)
     browser.find_element(By.LINK_TEXT, "i-1").click()
     WebDriverWait(browser, WAIT).until(
@@ -193,13 +194,27 @@ def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
     _signed_in(browser, server, keys["recruiter"])
     WebDriverWait(browser, WAIT).until(shown.visibility_of_element_located((By.ID, "no-queue")))
     assert not browser.find_element(By.ID, "queue").is_displayed()
-    browser.get(server.base + "/console/#identity/i-1")
+    # The recruiter finds the candidate in front of them by e-mail, and lands on the verdict.
+    Select(browser.find_element(By.ID, "search-kind")).select_by_value("email")
+    browser.find_element(By.ID, "search-q").send_keys("Alex.K@example.com")
+    browser.find_element(By.CSS_SELECTOR, "#search-form button").click()
     WebDriverWait(browser, WAIT).until(
         shown.text_to_be_present_in_element((By.ID, "identity-values-note"), "Masked")
     )
+    assert browser.current_url.endswith("#identity/i-1")
+    assert not browser.find_element(By.ID, "pages").is_displayed()  # no queue, no cases
     masked = _table(browser, "identity-values")
     assert ["email", "a***@***.com", "app-acme-17", "3"] in masked
-    assert "alex.k" not in browser.find_element(By.TAG_NAME, "main").text
+    steps = browser.find_element(By.ID, "identity-next-steps").text
+    assert "Ask your security team" in steps and "live video" in steps
+    reasons = browser.find_element(By.ID, "identity-evidence").text
+    assert "Payout account shared by employees" in reasons
+    assert "other member companies" in browser.find_element(By.ID, "identity-verdict").text
+    page = browser.find_element(By.TAG_NAME, "main").text
+    for hidden in ("alex.k", "globex", "initech", "umbrella", "pk-77aa", "app-glx-31"):
+        assert hidden not in page, hidden
+    _accessible(browser)
+    _shot(browser, "console-recruiter", tmp_path)
 
     _signed_in(browser, server, "fk_nobody.not-a-key")
     WebDriverWait(browser, WAIT).until(

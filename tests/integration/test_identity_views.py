@@ -114,6 +114,7 @@ def _app_paths() -> set[str]:
     return paths
 
 
+PAYOUT_TITLE = "Payout account shared by employees"  # the ruleset's words for it
 _HUB_ANALYST_ONLY = {
     "admin": 403, "analyst": 200, "member_analyst": 403, "recruiter": 403, "partner": 403
 }  # fmt: skip
@@ -169,7 +170,9 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/cases/{case_id}/assign": (401, _HUB_ANALYST_ONLY),
     "/v1/cases/{case_id}/state": (401, _HUB_ANALYST_ONLY),
     # Without its query the search is the 422 that names it: the role was let through.
-    "/v1/search": (401, _HUB_ANALYST_ONLY | {"analyst": 422, "member_analyst": 422}),
+    "/v1/search": (
+        401, _HUB_ANALYST_ONLY | {"analyst": 422, "member_analyst": 422, "recruiter": 422}
+    ),
 }  # fmt: skip
 METHODS = {"/v1/members/{member_id}": "PUT"}
 # What the POST routes of the table are sent: a body each role's answer is valid for.
@@ -232,7 +235,10 @@ def test_a_member_sees_its_own_applications_and_only_counts_of_the_rest(server: 
         assert elsewhere["months"] == 3 and elsewhere["last_applied_days_ago"] in (since - 1, since)
         verdict = body["verdict"]
         assert (verdict["level"], verdict["probability"]) == ("very likely", pytest.approx(0.93))
-        assert verdict["evidence"] == [{"indicator": "shared-payout-account", "weight": 3.2}]
+        assert verdict["evidence"] == [
+            {"indicator": "shared-payout-account", "title": PAYOUT_TITLE, "weight": 3.2}
+        ]
+        assert body["next_steps"][0].startswith("Ask your security team")  # very likely
         assert "human review" in body["recommendation"]
 
     status, raw, _ = _fetch(server, "/v1/identities/i-1", globex)
@@ -254,7 +260,7 @@ def test_a_member_sees_its_own_applications_and_only_counts_of_the_rest(server: 
         ("acme", "app-acme-17"), ("globex", "app-glx-31"), ("initech", "app-ini-52")
     ]  # fmt: skip
     assert hub["network_id"] == "net-7"
-    assert hub["verdict"]["evidence"] == EVIDENCE
+    assert hub["verdict"]["evidence"] == [{**EVIDENCE[0], "title": PAYOUT_TITLE}]
 
 
 def test_every_read_leaves_one_audit_event_and_the_chain_verifies(server: Server) -> None:

@@ -114,7 +114,7 @@ def test_a_member_screens_its_own_candidates_and_learns_no_other_member(
     assert body["identity"]["role"] == "recruiter"
     assert set(body["identity"]["elsewhere"]) >= {"companies", "applications"}
     for item in body["identity"]["verdict"]["evidence"]:
-        assert set(item) == {"indicator", "weight"}  # no sentence, no sources
+        assert set(item) == {"indicator", "title", "weight"}  # no sentence, no sources
     for link in body["linked"]["links"]:
         assert link["other"].startswith(f"{company}/") or "another member" in link["other"]
     text = json.dumps(body)

@@ -78,16 +78,18 @@ class MemberApplication(Body):
 
 class HubEvidence(Body):
     indicator: str
+    title: str = Field(description="The indicator in a few plain words (the ruleset's title)")
     weight: float
     detail: str
     sources: list[str]
 
 
 class MemberEvidence(Body):
-    """An indicator's id and weight only: its sentence and sources could name other members'
-    applicant data (services/identity_views.py)."""
+    """An indicator's id, title and weight only: its sentence and sources could name other
+    members' applicant data (services/identity_views.py)."""
 
     indicator: str
+    title: str = Field(description="The indicator in a few plain words (the ruleset's title)")
     weight: float
 
 
@@ -137,6 +139,9 @@ class HubIdentity(Body):
     network_id: str | None
     verdict: HubVerdict
     recommendation: str
+    next_steps: list[str] = Field(
+        description="What to do next, by level: checks, never a rejection"
+    )
 
 
 class MemberIdentity(Body):
@@ -147,6 +152,9 @@ class MemberIdentity(Body):
     elsewhere: Elsewhere
     verdict: MemberVerdict
     recommendation: str
+    next_steps: list[str] = Field(
+        description="What to do next, by level: checks, never a rejection"
+    )
 
 
 Identity = Annotated[HubIdentity | MemberIdentity, Field(discriminator="role")]

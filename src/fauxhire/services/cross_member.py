@@ -130,7 +130,8 @@ def _with_facts(summary: CrossMemberSummary) -> CrossMemberSummary:
     for shared in summary.shared_with_flagged:
         kind = _SAID.get(shared.kind, shared.kind.replace("_", " "))
         who = _count(shared.flagged_identities, "flagged identity", "flagged identities")
-        facts.append(f"shares a {kind} with {who}")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        facts.append(f"shares {article} {kind} with {who}")
     return replace(summary, facts=facts)
 
 

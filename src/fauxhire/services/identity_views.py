@@ -16,7 +16,7 @@ recommendation for a person to review, and every view says so.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Protocol
 
@@ -26,6 +26,7 @@ from fauxhire.ports import AppliedApplication, AuditEvent, AuditLog, OutcomeRead
 from fauxhire.ports.hub import CrossMemberReads
 from fauxhire.services.cross_member import CrossMemberSummary, cross_member_summary
 from fauxhire.services.keys import Principal
+from fauxhire.services.screen_words import indicator_title, next_steps
 
 HUB_READER: Final = "analyst"
 READERS: Final = (HUB_READER, *MEMBER_ROLES)
@@ -57,6 +58,7 @@ class HubView:
     network_id: str | None
     verdict: Verdict
     recommendation: str = RECOMMENDATION
+    next_steps: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class MemberView:
     elsewhere: CrossMemberSummary  # what the hub knows from the other members, as facts
     verdict: Verdict
     recommendation: str = RECOMMENDATION
+    next_steps: list[str] = field(default_factory=list)
 
 
 def identity_view(
@@ -115,11 +118,13 @@ def _hub_view(
     store: IdentityViewStore, identity_id: str, held: list[AppliedApplication]
 ) -> HubView:
     links = store.links(identity_id)
+    verdict = _verdict(store, identity_id, full_evidence=True)
     return HubView(
         identity_id=identity_id,
         applications=[_application(a, with_company=True) for a in held],
         network_id=links[0].network_id if links else None,
-        verdict=_verdict(store, identity_id, full_evidence=True),
+        verdict=verdict,
+        next_steps=next_steps(verdict.level),
     )
 
 
@@ -132,12 +137,14 @@ def _member_view(
     now: datetime,
 ) -> MemberView:
     member = str(caller.member)
+    verdict = _verdict(store, identity_id, full_evidence=False)
     return MemberView(
         identity_id=identity_id,
         member=member,
         applications=[_application(a, with_company=False) for a in own],
         elsewhere=cross_member_summary(store, identity_id, member, now=now, applications=held),
-        verdict=_verdict(store, identity_id, full_evidence=False),
+        verdict=verdict,
+        next_steps=next_steps(verdict.level),
     )
 
 
@@ -159,7 +166,11 @@ def _verdict(store: IdentityViewStore, identity_id: str, *, full_evidence: bool)
         return Verdict(level=None, probability=None, evidence=[])
     found = assessed[0]
     evidence: list[dict[str, object]] = [
-        {"indicator": item.indicator, "weight": item.weight}
+        {
+            "indicator": item.indicator,
+            "title": indicator_title(item.indicator),
+            "weight": item.weight,
+        }
         | ({"detail": item.detail, "sources": list(item.sources)} if full_evidence else {})
         for item in found.evidence
     ]

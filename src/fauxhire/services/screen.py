@@ -56,6 +56,7 @@ from fauxhire.services.identity_views import (
 from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
 from fauxhire.services.scratch import Scratch
+from fauxhire.services.screen_words import next_steps
 from fauxhire.services.tombstones import CODE as ERASED
 from fauxhire.services.tombstones import (
     SCREEN_REASON,
@@ -360,19 +361,3 @@ def _comparisons(items: Sequence[ComparisonEvidence]) -> list[dict[str, Any]]:
         for c in items
         if c.weight is None or c.weight > 0
     ]
-
-
-_STEP_UP: Final = (
-    "Verify identity with a document and liveness check before the next stage.",
-    "Hold the next interview on live video, camera on, and compare with the documents.",
-    "Call references on numbers you find yourself, not the ones supplied.",
-)
-
-
-def next_steps(level: str | None) -> list[str]:
-    """What a recruiter does next, by level: checks a person makes, never a rejection."""
-    if level in ("likely", "very likely", "almost certain"):
-        return ["Ask your security team to review this candidate before going further.", *_STEP_UP]
-    if level in ("unlikely", "roughly even chance"):
-        return list(_STEP_UP[:2])
-    return ["No check beyond your usual process."]

@@ -2,8 +2,9 @@
 IP, normalised as ingest normalises it, then looked up by index in the store
 (``store/search.py``), landing on the identities that hold it.
 
-The hub's analyst searches every company's applications; a member's analyst its own
-company's only, so a search cannot tell a member that a value is held elsewhere. The audit
+The hub's analyst searches every company's applications; a member's analyst or recruiter its
+own company's only (a recruiter finds the candidate in front of them by e-mail or phone), so a
+search cannot tell a member that a value is held elsewhere. The audit
 event names the kind searched and the identities found; the value itself is not written to
 the trail in clear: the trail would otherwise keep what erasure removes.
 """
@@ -24,7 +25,7 @@ from fauxhire.store.search import Found, identities_holding
 
 SearchKind = Literal["email", "phone", "name", "handle", "address", "ip"]
 KINDS: Final = get_args(SearchKind)
-SEARCHERS: Final = ("analyst", "member_analyst")
+SEARCHERS: Final = ("analyst", "member_analyst", "recruiter")
 ACTION: Final = "search"
 
 

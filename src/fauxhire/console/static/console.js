@@ -8,7 +8,7 @@ import { loadQueue, queueFor, wireQueue } from "./queue.js";
 import { wireSearch } from "./search.js";
 
 const QUEUE_ROLES = ["analyst", "member_analyst"];
-const SEARCH_ROLES = ["analyst", "member_analyst"];
+const SEARCH_ROLES = ["analyst", "member_analyst", "recruiter"];
 const SECTIONS = ["sign-in", "queue", "identity", "network", "cases", "case", "no-queue"];
 let role = null;
 

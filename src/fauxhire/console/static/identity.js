@@ -49,8 +49,8 @@ function evidence(view, shown) {
   $("identity-evidence").replaceChildren(
     ...(items.length ? items.map((e) => {
       const li = item(
-        `${e.indicator}: ${e.weight >= 0 ? "+" : ""}${e.weight.toFixed(2)} log-odds` +
-        (e.detail ? `. ${e.detail}` : ""),
+        `${e.title} (${e.indicator}): ${e.weight >= 0 ? "+" : ""}${e.weight.toFixed(2)} ` +
+        `log-odds, ${e.weight >= 0 ? "for" : "against"}` + (e.detail ? `. ${e.detail}` : ""),
       );
       if (e.sources && e.sources.length) {
         li.append(element("br"), "Records:", sourceLinks(e.sources, shown));
@@ -147,6 +147,7 @@ export async function openIdentity(id, role) {
   }
   const shown = new Set(records.timeline.map((e) => e.source));
   verdict(view);
+  $("identity-next-steps").replaceChildren(...view.next_steps.map((step) => item(step)));
   evidence(view, shown);
   timeline(records);
   values(records);
