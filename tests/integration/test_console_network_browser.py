@@ -79,6 +79,33 @@ def _page(browser: Any, server: Server, hash_: str, ready: tuple[str, str]) -> N
     )
 
 
+def test_the_campaign_report_page_shows_the_reports_own_figures(
+    browser: Any, demo_server: Server, tmp_path: Path
+) -> None:
+    with sqlite3.connect(demo_server.db.removeprefix("sqlite:///")) as conn:
+        (raw,) = conn.execute("SELECT figures FROM reports ORDER BY report_id DESC").fetchone()
+    figures = json.loads(raw)
+    _signed_in(browser, demo_server, demo_server.key("--role", "analyst"))
+    _page(browser, demo_server, "#report", ("report-status", "Written"))
+    assert "identities at likely or above" in browser.find_element(By.ID, "report-status").text
+    shown_figures = {
+        dd.get_attribute("data-figure"): dd.text
+        for dd in browser.find_elements(By.CSS_SELECTOR, "#report-figures dd")
+    }
+    assert shown_figures["Identities flagged"] == str(figures["identities"]) == "20"
+    assert shown_figures["Initial interviews"] == str(figures["interviews"])
+    assert shown_figures["Companies"] == str(figures["companies"])
+    assert shown_figures["Interviews at US companies"] == (
+        f"{100 * figures['us_share']['interviews']:.1f}%"
+    )
+    identities = _table(browser, "report-identities")
+    assert [r[0] for r in identities] == [i["identity_id"] for i in figures["identity_list"]]
+    halves = _table(browser, "report-halves")
+    assert {r[0]: int(r[1]) for r in halves} == figures["interviews_by_half_year"]
+    _accessible(browser)
+    _shot(browser, "console-report", tmp_path)
+
+
 def test_the_analyst_assigns_from_the_queue_then_works_and_closes_a_case(
     browser: Any, demo_server: Server, tmp_path: Path
 ) -> None:

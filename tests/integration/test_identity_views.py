@@ -139,6 +139,8 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/identities/{identity_id}/links": (401, _HUB_ANALYST_ONLY),
     "/v1/networks/{network_id}/links": (401, _HUB_ANALYST_ONLY),
     "/v1/networks/{network_id}/graph": (401, _HUB_ANALYST_ONLY),
+    # This store has no report yet: the analyst's answer is the 404 that says so.
+    "/v1/reports/latest": (401, _HUB_ANALYST_ONLY | {"analyst": 404}),
     "/v1/networks/{network_id}/split": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/judgements": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),
     "/v1/dispositions": (401, _HUB_ANALYST_ONLY | {"analyst": 201}),

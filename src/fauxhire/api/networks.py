@@ -1,6 +1,7 @@
-"""A network's graph and the split of an identity off it (issue 18, item 3), the hub
-analyst's: ``GET /v1/networks/{network_id}/graph`` and ``POST /v1/networks/{network_id}/split``
-(services/network_graph.py builds the graph, records the judgement, audits both)."""
+"""A network's graph, the split of an identity off it, and the campaign report (issue 18,
+items 3 and 7), the hub analyst's: ``GET /v1/networks/{network_id}/graph``, ``POST
+/v1/networks/{network_id}/split`` (services/network_graph.py builds the graph, records the
+judgement, audits both) and ``GET /v1/reports/latest`` (services/report_page.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from fauxhire.services.analyst_actions import ACTOR_ROLE, Acting
 from fauxhire.services.judge import app_ref
 from fauxhire.services.keys import Principal
 from fauxhire.services.network_graph import network_graph, split_off
+from fauxhire.services.report_page import campaign_report
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
 networks = APIRouter(prefix="/v1", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
@@ -78,3 +80,10 @@ def split(
         "added": decision.added,
         "applied": "at the next linking run",
     }
+
+
+@networks.get("/reports/latest", responses=errors(403, 404))
+def latest(request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
+    """The campaign report `fauxhire report` wrote last: its report.json, figure for figure
+    (docs/formats.md section 11). 404 before the first report. The read is audited."""
+    return campaign_report(opened.store, _acting(request, caller, opened))

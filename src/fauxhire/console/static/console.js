@@ -5,11 +5,14 @@ import { casesFor, loadCases, openCase, openCaseOn, wireCases } from "./cases.js
 import { openIdentity, wireIdentity } from "./identity.js";
 import { openNetwork, wireNetwork } from "./network.js";
 import { loadQueue, queueFor, wireQueue } from "./queue.js";
+import { openReport } from "./report.js";
 import { wireSearch } from "./search.js";
 
 const QUEUE_ROLES = ["analyst", "member_analyst"];
 const SEARCH_ROLES = ["analyst", "member_analyst", "recruiter"];
-const SECTIONS = ["sign-in", "queue", "identity", "network", "cases", "case", "no-queue"];
+const SECTIONS = [
+  "sign-in", "queue", "identity", "network", "cases", "case", "report", "no-queue",
+];
 let role = null;
 
 function show(id) {
@@ -71,6 +74,9 @@ async function route() {
   } else if (hash.startsWith("#network/") && role === "analyst") {
     show("network");
     await openNetwork(after("#network/"), role);
+  } else if (hash === "#report" && role === "analyst") {
+    show("report");
+    await openReport();
   } else if (hash === "#cases" && role === "analyst") {
     show("cases");
     await loadCases();
