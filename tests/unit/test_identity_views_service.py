@@ -14,8 +14,10 @@ import pytest
 
 from fauxhire.errors import NotFound, PermissionDenied
 from fauxhire.ports import Link
+from fauxhire.services.assess import load_ruleset
 from fauxhire.services.identity_views import HubView, MemberView, identity_view
 from fauxhire.services.keys import Principal
+from fauxhire.services.screen_words import indicator_titles
 from fauxhire.store import SqlStore
 from fauxhire.store.memory import MemoryStore
 from support.records import application  # tests/ is on sys.path (its conftest.py)
@@ -30,6 +32,8 @@ APPLIED = [
     ("gamma", "g-2", "i-1", datetime(2025, 2, 3, tzinfo=UTC)),
     ("acme", "a-2", "i-2", datetime(2025, 1, 5, tzinfo=UTC)),
 ]
+
+TITLES = indicator_titles(load_ruleset())  # the shipped ruleset's plain words
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -50,7 +54,9 @@ def _read(
     store: MemoryStore | SqlStore, identity: str, role: str, member: str | None = None
 ) -> HubView | MemberView:
     caller = Principal(f"fk_{role[:12]}", role, member, ())
-    return identity_view(store, identity, caller, purpose=None, request_id="r-1", now=NOW)
+    return identity_view(
+        store, identity, caller, purpose=None, request_id="r-1", now=NOW, titles=TITLES
+    )
 
 
 def test_a_member_is_told_how_many_companies_and_months_elsewhere(

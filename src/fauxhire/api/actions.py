@@ -11,13 +11,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
-from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.auth import acting_as, opened_app, principal, role_in
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.evidence import Evidence
 from fauxhire.domain.outcomes import LinkEdge
 from fauxhire.services import analyst_actions
-from fauxhire.services.analyst_actions import ACTOR_ROLE, Acting
+from fauxhire.services.analyst_actions import ACTOR_ROLE
 from fauxhire.services.dispositions import Given
 from fauxhire.services.judge import app_ref
 from fauxhire.services.keys import Principal
@@ -68,10 +68,6 @@ Caller = Annotated[Principal, Depends(role_in(ACTOR_ROLE))]
 Opened = Annotated[App, Depends(opened_app)]
 
 
-def _acting(request: Request, caller: Principal, opened: App) -> Acting:
-    return Acting(caller, getattr(request.state, "request_id", None), opened.now())
-
-
 @actions.get("/identities/{identity_id}/links", responses=errors(403, 404, 422))
 def identity_links(
     identity_id: str, request: Request, caller: Caller, opened: Opened
@@ -79,7 +75,7 @@ def identity_links(
     """The identity's applications and the links that hold them together, strongest first,
     each with its comparisons' evidence; and the identities split from it as possibly
     borrowed. 404 for an unknown identity."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     view = analyst_actions.identity_links(opened.store, identity_id, acting)
     return {
         "identity_id": identity_id,
@@ -98,7 +94,7 @@ def network_links(
 ) -> dict[str, Any]:
     """The network's identities and the infrastructure that links them, strongest first.
     404 for an unknown network."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     view = analyst_actions.network_links(opened.store, network_id, acting)
     return {
         "network_id": network_id,
@@ -113,7 +109,7 @@ def judgement(
 ) -> dict[str, Any]:
     """Record that two applications are one person or not, in the caller's name. The next
     linking run applies it. 404 for an unknown application."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     decision = analyst_actions.judge_pair(
         opened.store, body.kind, body.a, body.b, body.reason, acting
     )
@@ -132,7 +128,7 @@ def disposition(
 ) -> dict[str, Any]:
     """Record the caller's disposition on an identity; the next assessment uses it. 404 for
     an unknown identity."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     done = analyst_actions.dispose(
         opened.store, body.identity_id, body.disposition, body.reason, acting
     )

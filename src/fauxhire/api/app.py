@@ -186,6 +186,7 @@ def create_app(
                 community_key=opened.community_key,
                 erasure_key=opened.erasure_key,
             )
+            app.state.titles = screener.titles  # the identity views' plain words, read once
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()
             refresher = None

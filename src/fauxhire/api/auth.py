@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, PermissionDenied
+from fauxhire.services.analyst_actions import Acting
 from fauxhire.services.keys import KEY_PREFIX, Principal, authenticate
 
 log = logging.getLogger(__name__)
@@ -78,3 +79,9 @@ def _denied() -> HTTPException:
 
 def _where(request: Request) -> dict[str, object]:
     return {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}
+
+
+def acting_as(request: Request, caller: Principal, opened: App) -> Acting:
+    """Who acts (the caller's credential), for which request, when: what the analyst's
+    actions record and audit."""
+    return Acting(caller, getattr(request.state, "request_id", None), opened.now())

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
-from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.auth import acting_as, opened_app, principal, role_in
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.services import cases
-from fauxhire.services.analyst_actions import ACTOR_ROLE, Acting
+from fauxhire.services.analyst_actions import ACTOR_ROLE
 from fauxhire.services.keys import Principal
 
 # Deny by default, as app.py's protected router: a valid key before the route's own code.
@@ -85,10 +85,6 @@ class StateBody(Strict):
     finding: Literal["confirmed", "cleared"] | None = None
 
 
-def _acting(request: Request, caller: Principal, opened: App) -> Acting:
-    return Acting(caller, getattr(request.state, "request_id", None), opened.now())
-
-
 def _answer(found: cases.Case) -> dict[str, Any]:
     row = found.row
     return {
@@ -123,7 +119,7 @@ def _row(row: Any) -> dict[str, Any]:
 @casework.post("/cases", status_code=201, responses=errors(400, 403, 404, 422))
 def open_case(body: OpenBody, request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
     """A new case on an identity or a network, optionally assigned. 404 for an unknown one."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     found = cases.open_case(
         opened.store, body.subject_kind, body.subject_id, body.title, acting, body.assignee
     )
@@ -142,7 +138,7 @@ def list_cases(
 ) -> dict[str, Any]:
     """Cases, the latest changed first, by state (repeatable) and assignee."""
     rows = cases.list_cases(
-        opened.store, _acting(request, caller, opened), states=tuple(state or ()),
+        opened.store, acting_as(request, caller, opened), states=tuple(state or ()),
         assignee=assignee, limit=limit, offset=offset,
     )  # fmt: skip
     return {"items": [_row(row) for row in rows]}
@@ -152,7 +148,7 @@ def list_cases(
 def assign(body: AssignBody, request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
     """Bulk assignment: each identity's open case assigned, opened where it has none."""
     ids = cases.assign(
-        opened.store, body.identity_ids, body.assignee, _acting(request, caller, opened)
+        opened.store, body.identity_ids, body.assignee, acting_as(request, caller, opened)
     )
     return {"assignee": body.assignee, "case_ids": ids}
 
@@ -160,7 +156,7 @@ def assign(body: AssignBody, request: Request, caller: Caller, opened: Opened) -
 @casework.get("/cases/{case_id}", responses=errors(403, 404, 422))
 def read_case(case_id: CaseId, request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
     """The case and everything done in it, oldest first (files without their bytes)."""
-    return _answer(cases.case(opened.store, case_id, _acting(request, caller, opened)))
+    return _answer(cases.case(opened.store, case_id, acting_as(request, caller, opened)))
 
 
 class AssigneeBody(Strict):
@@ -172,7 +168,7 @@ def reassign(
     case_id: CaseId, body: AssigneeBody, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
     """The case assigned to someone (an API key's id, or an OIDC subject)."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     return _answer(cases.reassign(opened.store, case_id, body.assignee, acting))
 
 
@@ -180,7 +176,7 @@ def reassign(
 def add_note(
     case_id: CaseId, body: NoteBody, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
-    return _answer(cases.note(opened.store, case_id, body.text, _acting(request, caller, opened)))
+    return _answer(cases.note(opened.store, case_id, body.text, acting_as(request, caller, opened)))
 
 
 @casework.post("/cases/{case_id}/files", status_code=201, responses=errors(400, 403, 404, 422))
@@ -189,7 +185,7 @@ def add_file(
 ) -> dict[str, Any]:
     """A file (base64, at most 2 MiB) kept with the case, with its sha256."""
     content = base64.b64decode(body.content_base64)
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     return _answer(cases.attach(opened.store, case_id, body.name, body.media_type, content, acting))
 
 
@@ -209,7 +205,9 @@ def get_file(
     opened: Opened,
 ) -> Response:
     """A case's file, as a download: never shown inline, whatever its media type."""
-    name, _, content = cases.file(opened.store, case_id, entry_id, _acting(request, caller, opened))
+    name, _, content = cases.file(
+        opened.store, case_id, entry_id, acting_as(request, caller, opened)
+    )
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:100] or "file"
     headers = {"Content-Disposition": f'attachment; filename="{safe}"'}
     return Response(content, media_type="application/octet-stream", headers=headers)
@@ -220,7 +218,7 @@ def add_report(
     case_id: CaseId, body: ReportBody, request: Request, caller: Caller, opened: Opened
 ) -> dict[str, Any]:
     """An employer report (``company_id/report_id``) linked to the case."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     return _answer(cases.link_report(opened.store, case_id, body.report, acting))
 
 
@@ -230,6 +228,6 @@ def move(
 ) -> dict[str, Any]:
     """The case moved to a state, with a reason; ``closed`` takes a finding, which becomes
     the disposition of the subject's identities."""
-    acting = _acting(request, caller, opened)
+    acting = acting_as(request, caller, opened)
     found = cases.move(opened.store, case_id, body.state, body.reason, acting, body.finding)
     return _answer(found)

@@ -38,5 +38,6 @@ def identity(
         purpose=purpose,
         request_id=getattr(request.state, "request_id", None),
         now=opened.now(),
+        titles=request.app.state.titles,
     )
     return {"role": caller.role, **asdict(view)}

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.auth import acting_as, opened_app, principal, role_in
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
-from fauxhire.services.analyst_actions import ACTOR_ROLE, Acting
+from fauxhire.services.analyst_actions import ACTOR_ROLE
 from fauxhire.services.judge import app_ref
 from fauxhire.services.keys import Principal
 from fauxhire.services.network_graph import network_graph, split_off
@@ -39,17 +39,13 @@ class SplitBody(BaseModel):
     ]
 
 
-def _acting(request: Request, caller: Principal, opened: App) -> Acting:
-    return Acting(caller, getattr(request.state, "request_id", None), opened.now())
-
-
 @networks.get("/networks/{network_id}/graph", responses=errors(403, 404, 422))
 def graph(network_id: str, request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
     """The network's identities (with their level), the infrastructure they share as
     value nodes (kind, value, how many identities in the store share it, what it weighed),
     which identity was seen with which value, and the links' scores. 404 for an unknown
     network. The read is audited."""
-    drawn = network_graph(opened.store, network_id, _acting(request, caller, opened))
+    drawn = network_graph(opened.store, network_id, acting_as(request, caller, opened))
     return {
         "network_id": drawn.network_id,
         "identities": [asdict(node) for node in drawn.identities],
@@ -69,7 +65,7 @@ def split(
     kept apart from each other identity of the network from the next linking run on. 400
     for an identity not in the network."""
     decision = split_off(
-        opened.store, network_id, body.identity_id, body.reason, _acting(request, caller, opened)
+        opened.store, network_id, body.identity_id, body.reason, acting_as(request, caller, opened)
     )
     return {
         "identity_id": body.identity_id,
@@ -86,4 +82,4 @@ def split(
 def latest(request: Request, caller: Caller, opened: Opened) -> dict[str, Any]:
     """The campaign report `fauxhire report` wrote last: its report.json, figure for figure
     (docs/formats.md section 11). 404 before the first report. The read is audited."""
-    return campaign_report(opened.store, _acting(request, caller, opened))
+    return campaign_report(opened.store, acting_as(request, caller, opened))

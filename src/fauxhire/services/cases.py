@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from fauxhire.errors import JudgementRefused, NotFound
-from fauxhire.services import dispositions, show
+from fauxhire.services import dispositions
 from fauxhire.services.analyst_actions import Acting
 from fauxhire.store import SqlStore
 from fauxhire.store.cases import (
@@ -274,5 +274,5 @@ def _identities(store: SqlStore, row: CaseRow) -> list[str]:
         )
     if row.subject_kind == "identity":
         return [row.current_id]
-    view = show.show_network(store, row.current_id)
-    return [str(member["identity_id"]) for member in view.members]
+    with link_view(store, "case_network") as view:
+        return sorted({str(identity) for identity, _, _ in view.network_members(row.current_id)})

@@ -12,10 +12,12 @@ The read and its audit event commit together, and the event names every record s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from fauxhire.domain.evidence import IndicatorEvidence
 from fauxhire.domain.masking import masked
 from fauxhire.errors import NotFound, PermissionDenied
 from fauxhire.ports import AuditEvent
@@ -23,12 +25,12 @@ from fauxhire.ports.dossier import SeenValue, TimelineEvent
 from fauxhire.services.identity_views import HUB_READER, READERS
 from fauxhire.services.keys import Principal
 from fauxhire.store import SqlStore
-from fauxhire.store.audit import audit_trail
+from fauxhire.store.audit import latest_about
 from fauxhire.store.dossier import identity_timeline, identity_values
-from fauxhire.store.search import CAP
 
 ACTION: Final = "identity:dossier:read"
 HISTORY: Final = 200  # the latest events of an identity's history a page shows
+PARTNERS: Final = 50  # partner indicators a timeline shows: a persona matches a few
 MASKED_ROLES: Final = frozenset({"recruiter"})
 
 
@@ -93,22 +95,21 @@ def identity_dossier(
     return Dossier(identity_id, timeline, values, history, hidden)
 
 
-def _partner_ids(evidence: object) -> list[str]:
+def _partner_ids(evidence: Sequence[IndicatorEvidence]) -> list[str]:
     """The STIX ids of the partner indicators an assessment cites (``indicator:<id>``)."""
     cited = {
         source.removeprefix("indicator:")
-        for item in evidence  # type: ignore[attr-defined]
+        for item in evidence
         for source in item.sources
         if source.startswith("indicator:")
     }
-    return sorted(cited)[:CAP]
+    return sorted(cited)[:PARTNERS]
 
 
 def _history(store: SqlStore, subject: str) -> list[Looked]:
-    """Who read or decided about the identity, the latest first. The trail is read by its
-    subject index; an identity read a thousand times shows its latest ``HISTORY``."""
-    entries = audit_trail(store, subject)[-HISTORY:]
+    """Who read or decided about the identity, the latest first: its latest ``HISTORY``
+    events, however often it was read."""
     return [
-        Looked(e.event.at, e.event.actor, e.event.role, e.event.action, e.event.purpose)
-        for e in reversed(entries)
+        Looked(e.at, e.actor, e.role, e.action, e.purpose)
+        for e in latest_about(store, subject, HISTORY)
     ]

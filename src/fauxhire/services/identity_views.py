@@ -15,6 +15,7 @@ recommendation for a person to review, and every view says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from fauxhire.ports import AppliedApplication, AuditEvent, AuditLog, OutcomeRead
 from fauxhire.ports.hub import CrossMemberReads
 from fauxhire.services.cross_member import CrossMemberSummary, cross_member_summary
 from fauxhire.services.keys import Principal
-from fauxhire.services.screen_words import indicator_title, next_steps
+from fauxhire.services.screen_words import next_steps
 
 HUB_READER: Final = "analyst"
 READERS: Final = (HUB_READER, *MEMBER_ROLES)
@@ -80,8 +81,10 @@ def identity_view(
     purpose: str | None,
     request_id: str | None,
     now: datetime,
+    titles: Mapping[str, str],
 ) -> HubView | MemberView:
-    """``identity_id`` as ``caller``'s role may see it, the read appended to the audit trail.
+    """``identity_id`` as ``caller``'s role may see it, the read appended to the audit trail;
+    each indicator named in plain words by ``titles`` (``screen_words.indicator_titles``).
     ``PermissionDenied`` for a role that reads no applicant; ``NotFound`` for an unknown
     identity and, for a member role, for one that holds none of the member's applications."""
     if caller.role not in READERS:
@@ -94,9 +97,9 @@ def identity_view(
         if not shown:  # the same answer as an unknown id: a member learns nothing of the others
             raise NotFound(f"no identity {identity_id}", identity_id=identity_id)
         view = (
-            _hub_view(store, identity_id, held)
+            _hub_view(store, identity_id, held, titles)
             if hub
-            else _member_view(store, identity_id, caller, shown, held, now)
+            else _member_view(store, identity_id, caller, shown, held, now, titles)
         )
         store.append_audit(
             AuditEvent(
@@ -115,10 +118,13 @@ def identity_view(
 
 
 def _hub_view(
-    store: IdentityViewStore, identity_id: str, held: list[AppliedApplication]
+    store: IdentityViewStore,
+    identity_id: str,
+    held: list[AppliedApplication],
+    titles: Mapping[str, str],
 ) -> HubView:
     links = store.links(identity_id)
-    verdict = _verdict(store, identity_id, full_evidence=True)
+    verdict = _verdict(store, identity_id, titles, full_evidence=True)
     return HubView(
         identity_id=identity_id,
         applications=[_application(a, with_company=True) for a in held],
@@ -135,9 +141,10 @@ def _member_view(
     own: list[AppliedApplication],
     held: list[AppliedApplication],
     now: datetime,
+    titles: Mapping[str, str],
 ) -> MemberView:
     member = str(caller.member)
-    verdict = _verdict(store, identity_id, full_evidence=False)
+    verdict = _verdict(store, identity_id, titles, full_evidence=False)
     return MemberView(
         identity_id=identity_id,
         member=member,
@@ -156,7 +163,9 @@ def _application(application: AppliedApplication, *, with_company: bool) -> dict
     }
 
 
-def _verdict(store: IdentityViewStore, identity_id: str, *, full_evidence: bool) -> Verdict:
+def _verdict(
+    store: IdentityViewStore, identity_id: str, titles: Mapping[str, str], *, full_evidence: bool
+) -> Verdict:
     """The identity's assessment. A member role gets each indicator's id and weight only:
     an indicator's sentence is filled in with the values that fired it (a payout account,
     an egress IP, the companies applied to) and its sources name other members' records, so
@@ -168,7 +177,7 @@ def _verdict(store: IdentityViewStore, identity_id: str, *, full_evidence: bool)
     evidence: list[dict[str, object]] = [
         {
             "indicator": item.indicator,
-            "title": indicator_title(item.indicator),
+            "title": titles.get(item.indicator, item.indicator),
             "weight": item.weight,
         }
         | ({"detail": item.detail, "sources": list(item.sources)} if full_evidence else {})

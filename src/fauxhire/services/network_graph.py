@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from fauxhire.errors import JudgementRefused
+from fauxhire.errors import JudgementRefused, NotFound
 from fauxhire.services import judge, show
 from fauxhire.services.analyst_actions import Acting
 from fauxhire.store import SqlStore
 from fauxhire.store.identity_levels import identity_levels
+from fauxhire.store.views import link_view
 
 ACTION: Final = "network:graph:read"
 
@@ -96,8 +97,11 @@ def split_off(
     of its other identities, in the caller's name, with its audit event, committed together.
     Refused for an identity of another network (the graph is stale: read it again)."""
     with store.unit_of_work():
-        view = show.show_network(store, network_id)
-        if identity_id not in {m["identity_id"] for m in view.members}:
+        # Its own links say where it stands: the network's links and evidence are not read.
+        if network_id not in {link.network_id for link in store.links(identity_id)}:
+            with link_view(store, "split_off") as view:
+                if not view.first_applications(network_id, identity_id):
+                    raise NotFound(f"no network {network_id!r} in the store", network_id=network_id)
             raise JudgementRefused(
                 f"identity {identity_id} is not in network {network_id} (any more): "
                 "read the network again",

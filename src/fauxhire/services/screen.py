@@ -27,7 +27,7 @@ background job (``refresh``), never here.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,7 +56,7 @@ from fauxhire.services.identity_views import (
 from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
 from fauxhire.services.scratch import Scratch
-from fauxhire.services.screen_words import next_steps
+from fauxhire.services.screen_words import indicator_titles, next_steps
 from fauxhire.services.tombstones import CODE as ERASED
 from fauxhire.services.tombstones import (
     SCREEN_REASON,
@@ -116,6 +116,10 @@ class Screener:
     erasure_key: bytes | None = None  # the key of the store's tombstones (App.erasure_key)
     lock: threading.Lock = field(default_factory=threading.Lock)
     scorers: ScorerCache = field(default_factory=ScorerCache)  # the fast link's, kept
+    titles: dict[str, str] = field(init=False)  # the ruleset's indicator titles, read once
+
+    def __post_init__(self) -> None:
+        self.titles = indicator_titles(self.ruleset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +198,7 @@ def screen_batch(
     # The answers' reads and their audit events commit once, not once a candidate.
     with store.unit_of_work():
         return [
-            error or _result(store, one, identity_of[one.key], assessed, now)
+            error or _result(store, one, identity_of[one.key], assessed, now, screener.titles)
             for one, error in zip(screenings, refused, strict=True)
         ]
 
@@ -249,10 +253,12 @@ def _result(
     identity_id: str,
     assessed: dict[str, int],
     now: datetime,
+    titles: Mapping[str, str],
 ) -> ScreenResult:
     view = identity_view(
-        store, identity_id, one.caller, purpose=one.purpose, request_id=one.request_id, now=now
-    )
+        store, identity_id, one.caller, purpose=one.purpose, request_id=one.request_id, now=now,
+        titles=titles,
+    )  # fmt: skip
     application = one.application
     return ScreenResult(
         application={

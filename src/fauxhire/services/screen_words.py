@@ -4,20 +4,15 @@ The screen's answer and the identity views say the same."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Final
 
-from fauxhire.services.assess import load_ruleset
+from fauxhire.assess.ruleset import LoadedRuleset
 
 
-@cache
-def _titles() -> dict[str, str]:
-    return {indicator.id: indicator.title for indicator in load_ruleset().ruleset.indicators}
-
-
-def indicator_title(indicator: str) -> str:
-    """The shipped ruleset's title of the indicator, or its id where it names none."""
-    return _titles().get(indicator, indicator)
+def indicator_titles(loaded: LoadedRuleset) -> dict[str, str]:
+    """Each indicator's title in the ruleset in use (a private one, where the settings name
+    it), by id: read once, where the process loads its ruleset."""
+    return {indicator.id: indicator.title for indicator in loaded.ruleset.indicators}
 
 
 _STEP_UP: Final = (

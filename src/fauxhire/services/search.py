@@ -11,6 +11,7 @@ the trail in clear: the trail would otherwise keep what erasure removes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, get_args
@@ -85,7 +86,7 @@ def lookups(kind: str, query: str) -> list[Value]:
     if not text:
         raise InvalidQuery("q: give a value to search for", field="q")
     try:
-        found = _READERS[kind](text)
+        found = _handle(text) if kind == "handle" else _one(_NORMALISE[kind](text))
     except ValueError as exc:
         raise InvalidQuery(f"q: not a {kind}: {exc}", field="q") from None
     if not found:
@@ -110,15 +111,11 @@ def _one(value: Value | None) -> list[Value]:
     return [value] if value is not None else []
 
 
-def _ip(text: str) -> list[Value]:
-    return _one(ip.normalise(text))
-
-
-_READERS = {
-    "email": lambda text: _one(email.normalise(text)),
-    "phone": lambda text: _one(phone.normalise(text)),
-    "name": lambda text: _one(name.normalise(text)),
-    "address": lambda text: _one(address.normalise(text)),
-    "handle": _handle,
-    "ip": _ip,
+# The kinds of one value each, normalised as ingest normalises them (a handle may be two).
+_NORMALISE: Final[dict[str, Callable[[str], Value | None]]] = {
+    "email": email.normalise,
+    "phone": phone.normalise,
+    "name": name.normalise,
+    "address": address.normalise,
+    "ip": ip.normalise,
 }

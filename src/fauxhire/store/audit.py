@@ -58,6 +58,17 @@ def audit_trail(
         return [_entry(row) for row in conn.execute(query)]
 
 
+def latest_about(store: Store, subject: str, limit: int) -> list[AuditEvent]:
+    """The ``limit`` latest events about ``subject``, the latest first: by the subject's
+    index, however many events the subject has (a page read appends one each time)."""
+    fields = [_T.c[name] for name in AuditEvent._fields]
+    query = select(*fields).where(_T.c.subject == subject)
+    query = query.order_by(_T.c.event_id.desc()).limit(limit)
+    with store.transaction("audit_latest") as conn:
+        events = [AuditEvent(*row) for row in conn.execute(query)]
+    return [event._replace(records=tuple(event.records)) for event in events]
+
+
 def _entry(row: Any) -> AuditEntry:
     event_id, *fields, prev_hash, digest = row
     event = AuditEvent(*fields)

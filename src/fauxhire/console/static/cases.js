@@ -2,7 +2,7 @@
 // and a case's page: its subject, state and assignee, and everything done in it, with forms
 // to add a note, a file or an employer report, to assign it, and to move it on. Closing a
 // case takes a finding, which becomes the subject's disposition.
-import { $, api, element, identityHash, link, networkHash, row, when } from "./api.js";
+import { $, KEY, api, element, identityHash, link, networkHash, row, when } from "./api.js";
 
 let me = null; // the signed-in key's id: "my cases" are those assigned to it
 let current = null; // the case shown
@@ -83,7 +83,7 @@ export async function openCase(id) {
 }
 
 async function downloadFile(caseId, entry) {
-  const key = sessionStorage.getItem("fauxhire.key") || "";
+  const key = sessionStorage.getItem(KEY) || "";
   const response = await fetch(`/v1/cases/${caseId}/files/${entry.entry_id}`,
     { headers: { Authorization: `Bearer ${key}` } });
   if (!response.ok) {
