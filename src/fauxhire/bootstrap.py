@@ -38,6 +38,7 @@ from fauxhire.store import SqlStore
 from fauxhire.store.keyring_file import keyring_path, open_sealer
 
 if TYPE_CHECKING:  # imported when an issuer is configured: JWT and crypto cost every command 90 ms
+    from fauxhire.services.console_sign_in import ConsoleSignIn
     from fauxhire.services.oidc import OidcVerifier
 
 __all__ = [
@@ -195,6 +196,27 @@ def _oidc(settings: Settings) -> OidcVerifier | None:
             jwks_cooldown_seconds=settings.oidc_jwks_cooldown,
         )
     )
+
+
+def console_sign_in(config: Config) -> ConsoleSignIn | None:
+    """The console's sign-in through the IdP, if the settings name a client for it."""
+    settings = config.settings
+    if settings.oidc_console_client_id is None:
+        return None
+    if config.oidc is None:
+        raise ConfigError(
+            "the console's OIDC client (FAUXHIRE_OIDC_CONSOLE_CLIENT_ID) needs an issuer "
+            "(FAUXHIRE_OIDC_ISSUER and FAUXHIRE_OIDC_AUDIENCE)"
+        )
+    from fauxhire.services.console_sign_in import ConsoleClient, ConsoleSignIn
+
+    secret = settings.oidc_console_client_secret
+    client = ConsoleClient(
+        client_id=settings.oidc_console_client_id,
+        scope=settings.oidc_console_scope,
+        secret=secret.get_secret_value() if secret else None,
+    )
+    return ConsoleSignIn(config.oidc, client)
 
 
 def db_named_by_environment() -> bool:

@@ -15,8 +15,11 @@
     ├── PermissionDenied          the caller may not do this
     ├── InvalidQuery              a question the caller asked that cannot be read: a search
     │                             value that is not the kind it was given as (its field)
-    ├── VendorError               a vendor's API (an ATS write-back) refused or did not
-    │                             answer: the vendor and the status, never the credentials
+    ├── VendorError               a vendor's API (an ATS write-back, the IdP) refused or
+    │                             did not answer: the vendor and the status, never the
+    │                             credentials
+    ├── SignInRefused             the IdP would not redeem the console's sign-in code: its
+    │                             OAuth error code
     └── AuthenticationError       a credential that names no valid key: unknown, malformed,
                                   revoked or expired (the reason is kept, never shown to
                                   the caller)
@@ -119,3 +122,7 @@ class AuthenticationError(FauxhireError):
 
 class VendorError(FauxhireError):
     code = "vendor_error"
+
+
+class SignInRefused(FauxhireError):
+    code = "sign_in_refused"

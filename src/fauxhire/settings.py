@@ -99,6 +99,19 @@ class Settings(BaseSettings):
     oidc_member_claim: str = Field(
         "fauxhire_member", description="the claim naming the member company"
     )
+    oidc_console_client_id: str | None = Field(
+        None,
+        description="the console's client id at the IdP: with it (and an issuer), the console "
+        "offers sign-in through the IdP (authorization code with PKCE) beside API keys",
+    )
+    oidc_console_client_secret: SecretStr | None = Field(
+        None,
+        description="the console's client secret, for an IdP that registers it as a "
+        "confidential client; unset: a public client, PKCE only",
+    )
+    oidc_console_scope: str = Field(
+        "openid", description="the scopes the console asks the IdP for, space-separated"
+    )
     oidc_jwks_cooldown: float = Field(
         30.0,
         ge=0,

@@ -127,6 +127,9 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/health": (200, dict.fromkeys(ROLES, 200)),
     "/v1/ready": (200, dict.fromkeys(ROLES, 200)),
     "/v1/whoami": (401, dict.fromkeys(ROLES, 200)),
+    # Sign-in through the IdP needs no key; this server has no console client: the 404 says so.
+    "/v1/sign-in": (200, dict.fromkeys(ROLES, 200)),
+    "/v1/sign-in/token": (404, dict.fromkeys(ROLES, 404)),
     "/v1/openapi.json": (401, dict.fromkeys(ROLES, 200)),
     "/v1/audit": (
         401,
@@ -196,6 +199,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "/v1/screen": {"application": {}},
     "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
     "/v1/erasures": {"identity": ["i-404"], "purpose": "request 1"},  # a preview of no one
+    "/v1/sign-in/token": {
+        "code": "c", "code_verifier": "v" * 43, "redirect_uri": "http://127.0.0.1:1/console/"
+    },
 }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from fauxhire.api.app import create_app, public
 from fauxhire.api.auth import principal
+from fauxhire.api.sign_in import sign_in
 from fauxhire.api.webhooks import signed_delivery, webhooks
 from fauxhire.console import STATIC
 from fauxhire.domain.audit_chain import GENESIS, event_hash
@@ -210,8 +211,9 @@ def test_a_store_that_fails_answers_without_its_error_text(server: Server) -> No
 def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> None:
     """The app serves routers only: the public one (liveness and readiness), the webhooks'
     (whose caller is a vendor: the router depends on ``signed_delivery``, the vendor's
-    signature, instead of a key), and others that depend on ``principal``; and the console's
-    static pages, which hold no data. Every route but the public ones answers 401 before its
+    signature, instead of a key), the console's sign-in through the IdP (how a person without a
+    credential gets one), and others that depend on ``principal``; and the console's static
+    pages, which hold no data. Every route but the public ones answers 401 before its
     own code runs. Walked from the app, so a router added later is covered."""
     assert {r.path for r in public.routes} == PUBLIC
     guarded = []
@@ -224,6 +226,9 @@ def test_every_route_but_liveness_and_readiness_needs_a_key(server: Server) -> N
         router = getattr(mounted, "original_router", None)
         assert router is not None, mounted  # a route mounted outside every router
         if router is public:
+            continue
+        if router is sign_in:  # how a person without a credential gets one: these two only
+            assert {r.path for r in router.routes} == {"/v1/sign-in", "/v1/sign-in/token"}
             continue
         needed = signed_delivery if router is webhooks else principal
         assert needed in [d.dependency for d in router.dependencies], router.prefix

@@ -12,11 +12,9 @@ import hashlib
 import hmac
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,60 +22,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from jwt.algorithms import ECAlgorithm
 from test_identity_views import _fetch, _stored
 from test_serve import Server, serving  # the same server harness
 
-AUDIENCE = "fauxhire-api"
+from support.oidc_issuer import AUDIENCE, Issuer, running_issuer
+
 COOLDOWN = 1.0  # seconds between two JWKS refetches for an unknown kid (the setting)
 DENIED = {"detail": {"code": "authentication_failed", "message": "invalid or missing credentials"}}
-
-
-class Issuer:
-    """A local IdP: its discovery document and JWKS served over loopback, its tokens signed
-    here. ``publish`` adds a key to the JWKS, as an IdP does before it signs with the key."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, rsa.RSAPrivateKey] = {}
-        self.jwks: list[dict[str, Any]] = []
-        self.fetches: list[str] = []
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                issuer.fetches.append(self.path)
-                documents = {
-                    "/.well-known/openid-configuration": {
-                        "issuer": issuer.url,
-                        "jwks_uri": issuer.url + "/jwks.json",
-                    },
-                    "/jwks.json": {"keys": list(issuer.jwks)},
-                }
-                body = json.dumps(documents.get(self.path)).encode()
-                self.send_response(200 if self.path in documents else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:  # quiet: the test reads fetches
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-
-    def publish(self, kid: str) -> None:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.keys[kid] = key
-        jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-        self.jwks.append({**jwk, "kid": kid, "alg": "RS256", "use": "sig"})
-
-    def token(self, kid: str = "k1", key: rsa.RSAPrivateKey | None = None, **changes: Any) -> str:
-        claims = {"iss": self.url, "aud": AUDIENCE, "sub": "alice", "exp": time.time() + 300}
-        claims |= changes
-        claims = {name: value for name, value in claims.items() if value is not None}
-        signer = key or self.keys[kid]
-        return jwt.encode(claims, signer, algorithm="RS256", headers={"kid": kid})
 
 
 def _unsigned(header: dict[str, Any], claims: dict[str, Any], secret: bytes | None) -> str:
@@ -95,15 +47,8 @@ def _unsigned(header: dict[str, Any], claims: dict[str, Any], secret: bytes | No
 
 @pytest.fixture
 def issuer() -> Iterator[Issuer]:
-    made = Issuer()
-    made.publish("k1")
-    thread = threading.Thread(target=made.http.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running_issuer() as made:
         yield made
-    finally:
-        made.http.shutdown()
-        made.http.server_close()
 
 
 def _serving(folder: Path, oidc: dict[str, str]) -> AbstractContextManager[Server]:

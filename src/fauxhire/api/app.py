@@ -40,6 +40,7 @@ from fauxhire.api.schemas import (
     errors,
 )
 from fauxhire.api.screen import screening
+from fauxhire.api.sign_in import sign_in
 from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
 from fauxhire.console import STATIC
@@ -51,6 +52,7 @@ from fauxhire.errors import (
     NotFound,
     PermissionDenied,
     StoreNotReady,
+    VendorError,
 )
 from fauxhire.ports import AuditEntry
 from fauxhire.services.audit import MAX_EVENT_ID, MAX_PAGE, audit_page
@@ -69,6 +71,7 @@ _STATUS = {
     PermissionDenied: 403,
     NotFound: 404,
     StoreNotReady: 503,
+    VendorError: 502,  # the IdP, for the console's sign-in
 }
 
 public = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS)
@@ -147,9 +150,11 @@ def _event_json(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-# Every router of the API; each but ``public`` denies without a valid key.
+# Every router of the API; each but ``public``, ``sign_in`` and ``webhooks`` (the vendor's
+# signature) denies without a valid key.
 ROUTERS = (
     public,
+    sign_in,
     protected,
     identities,
     dossier,
@@ -186,6 +191,7 @@ def create_app(
                 community_key=opened.community_key,
                 erasure_key=opened.erasure_key,
             )
+            app.state.sign_in = bootstrap.console_sign_in(opened)
             app.state.titles = screener.titles  # the identity views' plain words, read once
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
             app.state.screens.start()

@@ -39,13 +39,13 @@ def principal(
     opened: Annotated[App, Depends(opened_app)],
 ) -> Principal:
     if credentials is None:
-        log.info("denied", extra={"reason": "no bearer token", **_where(request)})
+        log.info("denied", extra={"reason": "no bearer token", **where(request)})
         raise _denied()
     try:
         return _authenticated(opened, credentials.credentials)
     except AuthenticationError as exc:
         # Why it failed goes to the log only: the caller learns nothing about which keys exist.
-        log.info("denied", extra={**exc.detail, **_where(request)})
+        log.info("denied", extra={**exc.detail, **where(request)})
         raise _denied() from None
 
 
@@ -64,7 +64,7 @@ def role_in(*roles: str) -> Callable[..., Principal]:
     def allowed(request: Request, caller: Annotated[Principal, Depends(principal)]) -> Principal:
         if caller.role not in roles:
             who = {"key_id": caller.key_id, "role": caller.role}
-            log.info("forbidden", extra={**who, **_where(request)})
+            log.info("forbidden", extra={**who, **where(request)})
             raise PermissionDenied(f"this route is for the role {' or '.join(roles)}")
         return caller
 
@@ -77,7 +77,7 @@ def _denied() -> HTTPException:
     )
 
 
-def _where(request: Request) -> dict[str, object]:
+def where(request: Request) -> dict[str, object]:
     return {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}
 
 

@@ -221,6 +221,7 @@ _ERRORS: dict[int, dict[str, Any]] = {
     404: {"model": Error, "description": "Not found, or not visible to the caller"},
     422: {"model": Invalid, "description": "A parameter is not valid"},
     429: {"model": Error, "description": "Rate limited", "headers": _RETRY_AFTER},
+    502: {"model": Error, "description": "The identity provider refused or did not answer"},
     503: {"model": Error, "description": "The store failed, or is not ready for this"},
 }
 

@@ -49,7 +49,7 @@ class OidcConfig:
             raise ConfigError("an OIDC issuer needs an audience (FAUXHIRE_OIDC_AUDIENCE)")
         for url in (self.issuer, self.jwks_url):
             if url is not None:
-                _check_url(url)
+                check_url(url)
 
 
 class OidcVerifier:
@@ -112,9 +112,13 @@ class OidcVerifier:
 
 
 def _discover_jwks_url(issuer: str) -> str:
-    """The ``jwks_uri`` of the issuer's discovery document, which must name the same issuer
+    return discovered(issuer, ("jwks_uri",))["jwks_uri"]
+
+
+def discovered(issuer: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """The URLs ``fields`` of the issuer's discovery document, which must name the same issuer
     (OpenID Connect Discovery 1.0, section 4.3): else a document served elsewhere could
-    point us at keys of its own."""
+    point us at keys or endpoints of its own. Each URL passes ``check_url``."""
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
     try:
         with urllib.request.urlopen(url, timeout=_FETCH_TIMEOUT_SECONDS) as response:
@@ -123,17 +127,20 @@ def _discover_jwks_url(issuer: str) -> str:
         raise _refused("oidc discovery failed", exc) from None
     if not isinstance(document, dict) or document.get("issuer") != issuer:
         raise _refused("oidc discovery names another issuer")
-    jwks_url = document.get("jwks_uri")
-    if not isinstance(jwks_url, str):
-        raise _refused("oidc discovery without a jwks_uri")
-    try:
-        _check_url(jwks_url)
-    except ConfigError as exc:
-        raise _refused("oidc discovery jwks_uri refused", exc) from None
-    return jwks_url
+    found = {}
+    for field in fields:
+        value = document.get(field)
+        if not isinstance(value, str):
+            raise _refused(f"oidc discovery without a {field}")
+        try:
+            check_url(value)
+        except ConfigError as exc:
+            raise _refused(f"oidc discovery {field} refused", exc) from None
+        found[field] = value
+    return found
 
 
-def _check_url(url: str) -> None:
+def check_url(url: str) -> None:
     """HTTPS, or plain HTTP on loopback only (a local test issuer): keys fetched over plain
     HTTP from elsewhere could be swapped on the way."""
     parts = urlsplit(url)
