@@ -1,7 +1,8 @@
 """`fauxhire serve`'s guards as they run: a real uvicorn server over loopback, keys made with
 the real command line. A body over the limit is refused before it is read whole; a key over
 its rate gets 429 with Retry-After while another key goes on; every response carries the
-security headers; CORS stays closed unless an origin is configured; a 422 names the field and
+security headers; the console's files are neither limited nor kept from the browser's
+cache; CORS stays closed unless an origin is configured; a 422 names the field and
 never echoes the value."""
 
 from __future__ import annotations
@@ -210,3 +211,15 @@ def test_each_key_has_its_own_rate_and_refusals_wait(tmp_path: Path) -> None:
         assert guessed[:5] == [401] * 5 and guessed[-1] == 429
         assert set(guessed) == {401, 429} and guessed.count(401) <= 6
         assert _statuses(server, 1, second) == [429]  # the cost: the address's keys wait too
+
+        # The console's files hold no data and touch no store: an address whose bucket is
+        # empty still loads them (a page is a dozen files), and a browser keeps them as long
+        # as they have not changed.
+        assert _statuses(server, 1) == [429]
+        pages = [_call(server, "/console/console.js") for _ in range(12)]
+        assert {page.status for page in pages} == {200}
+        assert pages[0].headers["cache-control"] == "no-cache"
+        assert pages[0].headers["content-security-policy"].startswith("default-src 'none'")
+        again = _call(server, "/console/console.js", **{"If-None-Match": pages[0].headers["etag"]})
+        assert (again.status, again.text) == (304, "")
+        assert _call(server, "/v1/health").status == 429, "the API is still limited"

@@ -23,6 +23,7 @@ export async function api(path, posted) {
     body: JSON.stringify(posted),
   };
   const response = await fetch(path, sent);
+  if (response.status === 401 && key) window.dispatchEvent(new Event("fauxhire:expired"));
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const listed = Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : "";

@@ -1,5 +1,6 @@
-// The fauxhire console: sign in with an API key (kept in this tab's sessionStorage), then
-// the pages the key's role may use, each read from the API as that role may see it.
+// The fauxhire console: sign in through the organisation's IdP or with an API key (either
+// kept in this tab's sessionStorage), then the pages the role may use, each read from the
+// API as that role may see it.
 import { $, KEY, api } from "./api.js";
 import { casesFor, loadCases, openCase, openCaseOn, wireCases } from "./cases.js";
 import { openIdentity, wireIdentity } from "./identity.js";
@@ -7,6 +8,7 @@ import { openNetwork, wireNetwork } from "./network.js";
 import { loadQueue, queueFor, wireQueue } from "./queue.js";
 import { openReport } from "./report.js";
 import { wireSearch } from "./search.js";
+import { finishIdp, offerIdp } from "./signin.js";
 
 const QUEUE_ROLES = ["analyst", "member_analyst"];
 const SEARCH_ROLES = ["analyst", "member_analyst", "recruiter"];
@@ -29,19 +31,22 @@ async function signIn(event) {
   await start();
 }
 
-function signOut() {
+function signOut(why = "") {
   sessionStorage.removeItem(KEY);
   role = null;
   $("who").textContent = "";
   $("sign-out").hidden = true;
+  $("sign-in-error").textContent = why;
   location.hash = "";
   show("sign-in");
+  offerIdp();
   $("key").focus();
 }
 
 async function start() {
   if (!sessionStorage.getItem(KEY)) {
     show("sign-in");
+    await offerIdp();
     return;
   }
   let me;
@@ -52,14 +57,17 @@ async function start() {
     $("sign-in-error").textContent =
       error.status === 401 ? "That key was not accepted." : error.message;
     show("sign-in");
+    await offerIdp();
     return;
   }
   role = me.role;
   casesFor(me.key_id);
   queueFor(role);
   $("sign-in-error").textContent = "";
-  $("who").textContent =
-    `Signed in with key ${me.key_id}, role ${me.role}` + (me.member ? ` of ${me.member}` : "");
+  const through = me.key_id.startsWith("oidc:")
+    ? `Signed in as ${me.key_id.slice(5)} through your organisation`
+    : `Signed in with key ${me.key_id}`;
+  $("who").textContent = `${through}, role ${me.role}` + (me.member ? ` of ${me.member}` : "");
   $("sign-out").hidden = false;
   await route();
 }
@@ -93,7 +101,11 @@ async function route() {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("sign-in-form").addEventListener("submit", signIn);
-  $("sign-out").addEventListener("click", signOut);
+  $("sign-out").addEventListener("click", () => signOut());
+  // A key revoked or a sign-in expired while the console is open (api.js says so).
+  window.addEventListener("fauxhire:expired", () => {
+    if (role) signOut("Your sign-in has ended (it expired or the key was revoked). Sign in again.");
+  });
   wireQueue();
   wireIdentity();
   wireNetwork();
@@ -110,5 +122,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
   window.addEventListener("hashchange", route);
-  start();
+  finishIdp().then((failed) => {
+    $("sign-in-error").textContent = failed;
+    return start();
+  });
 });
