@@ -4,14 +4,15 @@ a generated input folder run through the whole pipeline, on SQLite and on Postgr
 After an erasure no table holds the person's e-mails or phones (searched for in every text
 column with raw SQL), the audit chain still verifies, re-ingesting the same files or a new
 copy of them does not bring the person back, a preview changes no record, and erasing again
-changes nothing."""
+changes nothing. A case on the person's identity goes with its notes and files; a case on
+their network moves to an application that stays."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +20,23 @@ import pytest
 from sqlalchemy import String, Text, func, select, text
 
 from fauxhire.domain.erasure import parse_selector
-from fauxhire.errors import ConfigError
+from fauxhire.errors import ConfigError, NotFound
+from fauxhire.services.analyst_actions import Acting
 from fauxhire.services.assess import assess_store, load_ruleset
 from fauxhire.services.audit import verify_audit
+from fauxhire.services.cases import attach, case, note, open_case
 from fauxhire.services.erasure import Actor, erase_applicant
+from fauxhire.services.keys import Principal
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, run_pipeline
 from fauxhire.services.retention import RetentionPolicy, apply_retention
 from fauxhire.store import SqlStore
 from fauxhire.store import schema as s
+from fauxhire.store.case_tables import case_entries as s_case_entries
 from fauxhire.store.types import JsonText
 from support.clock import Ticks
 from support.folder import write_folder
+from support.members_world import NOW, store_world
 
 KEY = b"erasure test key"
 ACTOR = Actor("dpo@hub")
@@ -326,3 +332,50 @@ def test_long_lookups_stay_within_sqlites_expression_depth(db_url: str) -> None:
             )
     finally:
         store.close()
+
+
+def test_an_erasure_moves_a_networks_case_and_removes_the_persons_own(db_url: str) -> None:
+    """members_world: i-1's applications anchor a case on i-1 and one on its network net-7,
+    which i-2 and i-3 stay in."""
+    store, now, network = SqlStore.open(db_url), NOW, "net-7"
+    store_world(store)
+    try:
+        _erase_with_cases(store, now, network)
+    finally:
+        store.close()
+
+
+def _erase_with_cases(store: SqlStore, now: datetime, network: str) -> None:
+    acting = Acting(Principal("fk_analyst", "analyst", None, ()), None, now)
+    on_network = open_case(store, "network", network, "Payroll ring", acting)
+    anchored = f"SELECT anchor_app FROM cases WHERE case_id = {on_network.row.case_id}"
+    anchor = _one(store, anchored)[0]
+    person = _one(store, f"SELECT identity_id FROM links WHERE app_key = '{anchor}'")[0]
+    own = open_case(store, "identity", person, "The person's own review", acting)
+    note(store, own.row.case_id, "Called the number on the resume", acting)
+    attach(store, own.row.case_id, "id.txt", "text/plain", b"a copy of an ID", acting)
+    note(store, on_network.row.case_id, "Shares a payout account", acting)
+    before = _counts(store) | {"cases": store.count("cases")}
+    selector = parse_selector("identity", [person])
+
+    preview = erase_applicant(
+        store, selector, actor=ACTOR, purpose="ticket 2", key=KEY, now=now, confirm=False
+    )
+    assert (preview.counts["cases"], preview.counts["case_entries"]) == (1, 3)
+    assert _counts(store) | {"cases": store.count("cases")} == before
+    done = erase_applicant(
+        store, selector, actor=ACTOR, purpose="ticket 2", key=KEY, now=now, confirm=True
+    )
+    assert done.counts == preview.counts
+
+    with pytest.raises(NotFound):
+        case(store, own.row.case_id, acting)
+    for gone in ("Called the number", "The person's own review"):
+        assert _tables_holding(store, gone) == [], gone
+    assert store.count("case_entries", s_case_entries.c.file_name == "id.txt") == 0
+    kept = case(store, on_network.row.case_id, acting)
+    assert [entry.text for entry in kept.entries][-1] == "Shares a payout account"
+    moved = _one(store, anchored)[0]
+    assert moved != anchor
+    assert _one(store, f"SELECT network_id FROM links WHERE app_key = '{moved}'")[0] == network
+    assert kept.row.current_id == network, "the case still finds its network"

@@ -36,6 +36,9 @@ from fauxhire.store.views import identity_applications, link_view
 STATES: Final = ("new", "investigating", "escalated", "closed")
 FINDINGS: Final = ("confirmed", "cleared")
 MAX_FILE: Final = 2 * 1024 * 1024  # bytes: evidence files (a screenshot, a PDF), not archives
+# The purpose an entry's audit event gives instead of its text, where that text is content
+# (a note, a file's name) rather than the reason for a decision.
+_CONTENT_UNSAID: Final = {"note": "note added", "file": "file attached"}
 SubjectKind = Literal["identity", "network"]
 
 
@@ -201,8 +204,10 @@ def _open(
     }  # fmt: skip
     said = f"opened on {kind} {subject_id}" + (f", assigned to {assignee}" if assignee else "")
     case_id = add_case(store, row, {"at": now, "actor": actor, "kind": "opened", "text": said})
+    # The audit trail outlives an erasure: it says what was done, never what was written
+    # (the title, a note, a file's name may name the person; the case's entries hold them).
     store.append_audit(
-        acting.event("case:open", f"case:{case_id}", title, (f"{kind}:{subject_id}",))
+        acting.event("case:open", f"case:{case_id}", "opened", (f"{kind}:{subject_id}",))
     )
     return case_id
 
@@ -242,8 +247,9 @@ def _append(
 ) -> None:
     row = {"at": acting.now, "actor": acting.caller.key_id, "kind": kind, "text": text}
     entry_id = add_entry(store, case_id, {**row, **(entry or {})}, **changed)
+    purpose = _CONTENT_UNSAID.get(kind, text[:500])
     store.append_audit(
-        acting.event(f"case:{kind}", f"case:{case_id}", text[:500], (f"entry:{entry_id}",))
+        acting.event(f"case:{kind}", f"case:{case_id}", purpose, (f"entry:{entry_id}",))
     )
 
 

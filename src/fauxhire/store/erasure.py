@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, exists, or_, sel
 
 from fauxhire.ports import Erased
 from fauxhire.store import schema
+from fauxhire.store.erasure_cases import erase_cases
 from fauxhire.store.erasure_outputs import (
     delete_in,
     erase_outputs,
@@ -90,6 +91,7 @@ def erase_records(
         counts = erase_quarantined(conn, records, shown if thorough else set())
         if thorough:
             counts |= erase_subject_values(conn, [(v.kind, v.key) for v in values], ids)
+        counts |= erase_cases(conn, keys)  # before erase_outputs: it reads their links
         counts |= erase_outputs(conn, keys)
         counts |= erase_webhook_rows(conn, keys, refused=refused)
         counts["applicant_values"] = delete_in(conn, _V, _V.c.app_ref, ids)
