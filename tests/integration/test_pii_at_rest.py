@@ -1,7 +1,7 @@
 """Contact details sealed at rest (docs/security.md), on a SQLite file and on PostgreSQL: what
 the tables hold read with plain SQL, the round trip, a rotation (old rows readable before it
 ends, every row under the new key after, resumable, idempotent, audited), and the errors of a
-wrong or missing key."""
+wrong or missing key. A case's title, notes and files are sealed as well."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from fauxhire.domain.values import Value, ValueKind
 from fauxhire.enrich.pii import Keyring, PiiError, Sealer, load_keyring, save_keyring
 from fauxhire.services import pii_keys
 from fauxhire.store import SqlStore
+from fauxhire.store.cases import add_case, add_entry, read_cases, read_entries, read_file
 from fauxhire.store.database import normalise_url
 from fauxhire.store.keyring_file import rotate_keyring
 from support.records import application  # tests/ is on sys.path (its conftest.py)
@@ -169,3 +170,47 @@ def test_a_wrong_or_missing_key_is_a_clear_error(
     store.sealer = None  # a store opened without its keyring
     with pytest.raises(PiiError, match="no PII keyring was given"):
         pii_keys.status(store)
+
+
+def test_a_cases_title_notes_and_files_are_sealed(
+    db_url: str, store: SqlStore, keyring: Path
+) -> None:
+    """What analysts write in a case may name the applicant: sealed as contact details are,
+    the file's bytes too, and opened to what was written; a rotation reseals the texts, and
+    a file sealed under the old key still opens."""
+    opened = {"at": NOW, "actor": "fk_a", "kind": "opened", "text": "opened on identity i-1"}
+    case_id = add_case(store, {
+        "subject_kind": "identity", "subject_id": "i-1", "anchor_app": "c-1:a-1",
+        "title": "Ana Reyes", "state": "new", "finding": None, "assignee": None,
+        "opened_by": "fk_a", "opened_at": NOW, "updated_at": NOW,
+    }, opened)  # fmt: skip
+    note = {"at": NOW, "actor": "fk_a", "kind": "note", "text": f"Wrote to {EMAIL}"}
+    add_entry(store, case_id, note)
+    scan = f"A scan of an ID, phone {PHONE}".encode()
+    attached = {"at": NOW, "actor": "fk_a", "kind": "file", "text": "attached ana-id.txt",
+                "file_name": "ana-id.txt", "media_type": "text/plain", "content": scan}  # fmt: skip
+    entry_id = add_entry(store, case_id, attached)
+
+    texts = [str(v) for (v,) in _raw(db_url, "SELECT title FROM cases")]
+    texts += [str(v) for (v,) in _raw(db_url, "SELECT text FROM case_entries")]
+    texts += [str(v) for (v,) in _raw(db_url, "SELECT file_name FROM case_entries "
+                                              "WHERE file_name IS NOT NULL")]  # fmt: skip
+    assert len(texts) == 5 and all(t.startswith("pii1:k1:") for t in texts)
+    ((content, size),) = _raw(db_url, "SELECT content, size FROM case_entries WHERE size > 0")
+    assert bytes(content).startswith(b"pii1:k1:") and PHONE.encode() not in bytes(content)
+    assert size == len(scan)
+
+    assert read_cases(store, case_ids=[case_id])[0].title == "Ana Reyes"
+    entries = read_entries(store, case_id)
+    assert [e.text for e in entries][1] == f"Wrote to {EMAIL}"
+    assert (entries[2].file_name, entries[2].size) == ("ana-id.txt", len(scan))
+    assert read_file(store, case_id, entry_id) == ("ana-id.txt", "text/plain", scan)
+
+    rotate_keyring(db_url, keyring, NOW)
+    store.sealer = Sealer(load_keyring(keyring, "test"))
+    assert pii_keys.reseal_all(store, actor="ana", now=NOW) == 5 + 5  # and the contacts
+    assert read_cases(store, case_ids=[case_id])[0].title == "Ana Reyes"
+    assert read_file(store, case_id, entry_id) == ("ana-id.txt", "text/plain", scan)
+    store.sealer = None
+    with pytest.raises(PiiError, match="no PII keyring"):
+        read_file(store, case_id, entry_id)

@@ -1,6 +1,8 @@
 """The analysts' cases (issue 18, item 5): an investigation of an identity or a network,
 with its state, its assignee, and an append-only list of what was done in it (notes, files,
-linked employer reports, assignments, moves between states). Migration 0022."""
+linked employer reports, assignments, moves between states). Migration 0022; 0023 the size.
+
+Titles, entries' texts, file names and files are sealed at rest (store/sealed.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ case_entries = Table(
     Column("text", Text, nullable=False),  # the note, the reason, the new state in words
     Column("file_name", Text),
     Column("media_type", Text),
-    Column("content", LargeBinary),  # a file's bytes (at most cases.MAX_FILE)
+    Column("content", LargeBinary),  # a file's bytes (at most cases.MAX_FILE), sealed
+    Column("size", Integer),  # the file's size in bytes (its sealed content is longer)
     Column("sha256", String(64)),
     Column("report_key", Text),  # a linked employer report's stored key
     Index("ix_case_entries_case", "case_id", "entry_id"),

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from fauxhire.store import schema
 from fauxhire.store.case_tables import case_entries, cases
+from fauxhire.store.sealed import RowSealer, open_file, seal_file
 from fauxhire.store.store import Store
 
 
@@ -49,6 +50,8 @@ _COLUMNS = (
 
 def add_case(store: Store, row: dict[str, Any], first: dict[str, Any]) -> int:
     """A new case and its first entry; its id."""
+    sealing = RowSealer(store.sealer)
+    row, first = sealing.seal_mapping("cases", row), sealing.seal_mapping("case_entries", first)
     with store.transaction("add_case") as conn:
         case_id = int(conn.execute(insert(cases).returning(cases.c.case_id), [row]).scalar_one())
         conn.execute(insert(case_entries), [{**first, "case_id": case_id}])
@@ -57,6 +60,10 @@ def add_case(store: Store, row: dict[str, Any], first: dict[str, Any]) -> int:
 
 def add_entry(store: Store, case_id: int, entry: dict[str, Any], **changed: Any) -> int:
     """An entry appended to a case, and the case's columns ``changed`` with it."""
+    entry = RowSealer(store.sealer).seal_mapping("case_entries", entry)
+    if entry.get("content") is not None:
+        entry["size"] = len(entry["content"])
+        entry["content"] = seal_file(store.sealer, entry["content"])
     with store.transaction("add_case_entry") as conn:
         made = conn.execute(
             insert(case_entries).returning(case_entries.c.entry_id), [{**entry, "case_id": case_id}]
@@ -93,13 +100,14 @@ def read_cases(
     with store.transaction("read_cases") as conn:
         rows = conn.execute(query.limit(limit).offset(offset)).all()
         current = _holders(conn, [(row.subject_kind, row.anchor_app) for row in rows])
+    titles = [row[0] for row in _opened(store, "cases", ["title"], [[r.title] for r in rows])]
     return [
         CaseRow(
             row.case_id,
             row.subject_kind,
             row.subject_id,
             current.get((row.subject_kind, row.anchor_app)),
-            row.title,
+            title,
             row.state,
             row.finding,
             row.assignee,
@@ -107,7 +115,7 @@ def read_cases(
             row.opened_at,
             row.updated_at,
         )
-        for row in rows
+        for row, title in zip(rows, titles, strict=True)
     ]
 
 
@@ -122,7 +130,7 @@ def read_entries(store: Store, case_id: int) -> list[Entry]:
             e.c.text,
             e.c.file_name,
             e.c.media_type,
-            func.length(e.c.content),
+            e.c.size,
             e.c.sha256,
             e.c.report_key,
         )
@@ -130,7 +138,9 @@ def read_entries(store: Store, case_id: int) -> list[Entry]:
         .order_by(e.c.entry_id)
     )
     with store.transaction("read_case_entries") as conn:
-        return [Entry._make(row) for row in conn.execute(query)]
+        rows = conn.execute(query).all()
+    columns = [c.name for c in query.selected_columns]
+    return [Entry._make(row) for row in _opened(store, "case_entries", columns, rows)]
 
 
 def read_file(store: Store, case_id: int, entry_id: int) -> tuple[str, str, bytes] | None:
@@ -141,7 +151,15 @@ def read_file(store: Store, case_id: int, entry_id: int) -> tuple[str, str, byte
     )
     with store.transaction("read_case_file") as conn:
         row = conn.execute(query).first()
-    return None if row is None else (str(row[0]), str(row[1]), bytes(row[2]))
+    if row is None:
+        return None
+    columns = ["file_name", "media_type", "content"]
+    ((name, media_type, _),) = _opened(store, "case_entries", columns, [row])
+    return str(name), str(media_type), open_file(store.sealer, bytes(row[2]))
+
+
+def _opened(store: Store, table: str, columns: Sequence[str], rows: Sequence[Any]) -> list[Any]:
+    return RowSealer(store.sealer).open_rows(table, columns, rows)
 
 
 def open_case_on(store: Store, kind: str, anchors: Sequence[str]) -> dict[str, int]:

@@ -11,10 +11,11 @@ wrote; the product's composition root always gives one (``bootstrap.open_app``).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from fauxhire.enrich.pii import Sealer, key_id_of, require_sealer
+from fauxhire.enrich.pii import PREFIX, Sealer, key_id_of, require_sealer
 from fauxhire.store import schema
 
 SEALED: Final[Mapping[str, tuple[str, ...]]] = {
@@ -23,6 +24,10 @@ SEALED: Final[Mapping[str, tuple[str, ...]]] = {
     "meeting_participants": ("email_display",),
     "signin_events": ("user_display",),
     "hires": ("work_email_display", "shipping_address_display"),
+    # What analysts write in a case may name the applicant (its file contents are sealed
+    # too, as bytes: ``seal_file``).
+    "cases": ("title",),
+    "case_entries": ("text", "file_name"),
 }
 MASK: Final = "(contact detail, encrypted at rest)"
 
@@ -94,6 +99,28 @@ class RowSealer:
             for row, value in zip(out, done, strict=True):
                 row[index] = value
         return out
+
+
+FILE_LABEL: Final = "case_entries.content"
+
+
+def seal_file(sealer: Sealer | None, content: bytes) -> bytes:
+    """A case file's bytes as stored: sealed (as the base64 text of the file, then sealed
+    as any value) when there is a keyring, else as they are."""
+    if sealer is None:
+        return content
+    (sealed,) = sealer.seal_many([base64.b64encode(content).decode()], FILE_LABEL)
+    assert sealed is not None
+    return sealed.encode()
+
+
+def open_file(sealer: Sealer | None, stored: bytes) -> bytes:
+    """A case file's bytes as attached; one sealed with no keyring to open it is an error."""
+    if not stored.startswith(PREFIX.encode()):
+        return stored  # attached before files were sealed, or by a store without a keyring
+    (opened,) = require_sealer(sealer, FILE_LABEL).open_many([stored.decode()], FILE_LABEL)
+    assert opened is not None
+    return base64.b64decode(opened)
 
 
 def _plain(values: list[Any], column: str) -> list[Any]:
