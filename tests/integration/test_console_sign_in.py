@@ -153,3 +153,18 @@ def test_without_a_console_client_only_keys_are_offered(issuer: Issuer, tmp_path
         status, said = _post(server, "/v1/sign-in/token", exchange)
         assert (status, said["code"]) == (404, "not_found")
     assert issuer.redeemed == [], "nothing was sent to the IdP"
+
+
+def test_an_idp_that_cannot_be_used_is_a_502_asked_of_it_once_a_while(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    """A discovery document that names another issuer (served by someone else) is refused;
+    the routes need no credential, so a refusal is not tried again at once for every caller."""
+    wrong = {"issuer": "https://elsewhere.example", "authorization_endpoint": issuer.url}
+    issuer.discovery = lambda: wrong  # type: ignore[method-assign]
+    with serving(tmp_path, _settings(issuer, console_client_id=CLIENT_ID)) as server:
+        for _ in range(3):
+            status, said = server.get("/v1/sign-in")
+            assert (status, said["code"]) == (502, "vendor_error")
+        assert "elsewhere" not in said["message"]
+    assert issuer.fetches.count("/.well-known/openid-configuration") == 1

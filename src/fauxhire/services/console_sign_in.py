@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from fauxhire.services.keys import Principal
 from fauxhire.services.oidc import OidcVerifier, discovered
 
 _TIMEOUT_SECONDS: Final = 10
+_RETRY_SECONDS: Final = 30.0
 _ENDPOINTS: Final = ("authorization_endpoint", "token_endpoint")
 # OAuth error codes (RFC 6749 section 5.2) passed back as they are: anything else the IdP
 # says is reduced to "invalid_request", so a page never shows the IdP's free text as ours.
@@ -65,6 +67,7 @@ class ConsoleSignIn:
         self.verifier, self.client = verifier, client
         self._lock = threading.Lock()
         self._endpoints: dict[str, str] | None = None
+        self._retry_at = 0.0  # time.monotonic() after which a failed discovery is tried again
 
     def offer(self) -> dict[str, str]:
         """What the page needs to send the browser to the IdP (nothing secret)."""
@@ -77,12 +80,17 @@ class ConsoleSignIn:
         }
 
     def endpoints(self) -> dict[str, str]:
-        """The IdP's authorization and token endpoints, discovered once."""
+        """The IdP's authorization and token endpoints, discovered once. A failed discovery
+        is not tried again for a while: the routes that ask need no credential, and must not
+        turn anyone's requests into as many requests to the IdP."""
         with self._lock:
             if self._endpoints is None:
+                if time.monotonic() < self._retry_at:
+                    raise VendorError("the identity provider could not be reached (recently)")
                 try:
                     self._endpoints = discovered(self.verifier.config.issuer, _ENDPOINTS)
                 except AuthenticationError as exc:
+                    self._retry_at = time.monotonic() + _RETRY_SECONDS
                     raise VendorError(
                         "the identity provider could not be reached", **exc.detail
                     ) from None
