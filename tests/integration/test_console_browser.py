@@ -146,6 +146,22 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     _accessible(browser)
     _shot(browser, "console-identity-analyst", tmp_path)
 
+    # The analyst judges one of i-1's applications and one of i-2's to be two people.
+    a = "acme/app-acme-17"
+    assert a in [o.text for o in Select(browser.find_element(By.ID, "judge-a")).options]
+    Select(browser.find_element(By.ID, "judge-a")).select_by_value(a)
+    browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=apart]").click()
+    browser.find_element(By.ID, "judge-b").send_keys("globex/app-glx-40")
+    browser.find_element(By.ID, "judge-reason").send_keys("Two people: different payroll")
+    browser.find_element(By.CSS_SELECTOR, "#judge-form button").click()
+    WebDriverWait(browser, WAIT).until(
+        shown.text_to_be_present_in_element((By.ID, "judge-status"), "Recorded")
+    )
+    assert browser.find_element(By.ID, "judge-status").text == (
+        f"Recorded: {a} and globex/app-glx-40 kept apart (1 judgement added), "
+        "applied at the next linking run."
+    )
+
     browser.find_element(By.CSS_SELECTOR, "input[name=disposition][value=cleared]").click()
     browser.find_element(By.ID, "dispose-reason").send_keys("Payroll and egress checked: real")
     browser.find_element(By.CSS_SELECTOR, "#dispose-form button").click()

@@ -125,6 +125,14 @@ def test_the_analyst_assigns_from_the_queue_then_works_and_closes_a_case(
     )
 
     _page(browser, demo_server, f"#identity/{PERSONA}", ("identity-status", "human review"))
+    # Each link's evidence offers to keep its two applications apart: the form, filled in.
+    first_link = browser.find_element(By.CSS_SELECTOR, "#identity-link-list li")
+    a, b = first_link.text.split(":")[0].split(" and ")
+    first_link.find_element(By.TAG_NAME, "button").click()
+    assert browser.switch_to.active_element.get_attribute("id") == "judge-reason"
+    assert browser.find_element(By.ID, "judge-a").get_attribute("value") == a
+    assert browser.find_element(By.ID, "judge-b").get_attribute("value") == b
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=apart]").is_selected()
     browser.find_element(By.ID, "case-identity").click()
     WebDriverWait(browser, WAIT).until(
         shown.text_to_be_present_in_element((By.ID, "case-title"), f"Review of identity {PERSONA}")

@@ -1,10 +1,11 @@
 // An identity's page: the verdict, each indicator's contribution in words and as a
 // waterfall, the records behind it on a timeline, its contact values with where each was
 // seen, why its applications are linked (and which were split off as borrowed), who looked
-// and who decided, and the analyst's disposition. Three reads of the API, made together.
+// and who decided, and the analyst's judgements and disposition. Three reads of the API, made together.
 import {
   $, ApiError, api, element, identityHash, item, link, networkHash, row, terms, when,
 } from "./api.js";
+import { apartButton, offerJudgements, wireJudge } from "./judge.js";
 import { waterfall } from "./waterfall.js";
 
 const HUB = "analyst";
@@ -94,8 +95,13 @@ function links(found) {
     if (said.length) li.append(element("br"), said.slice(0, 6).join("; "));
     return li;
   };
+  const judged = (edge) => {
+    const li = described(edge);
+    li.append(" ", apartButton(edge));
+    return li;
+  };
   $("identity-link-list").replaceChildren(
-    ...(found.links.length ? found.links.slice(0, 100).map(described)
+    ...(found.links.length ? found.links.slice(0, 100).map(judged)
       : [item("A single application: nothing links it to another.")]),
   );
   $("identity-borrowed").replaceChildren(
@@ -152,6 +158,7 @@ export async function openIdentity(id, role) {
   timeline(records);
   values(records);
   links(found);
+  offerJudgements(found);
   history(records);
   $("identity-status").textContent = view.recommendation;
   $("identity").setAttribute("aria-busy", "false");
@@ -179,6 +186,7 @@ async function dispose(event) {
 
 export function wireIdentity() {
   $("dispose-form").addEventListener("submit", dispose);
+  wireJudge();
   $("print").addEventListener("click", () => window.print());
   $("back").addEventListener("click", () => {
     location.hash = "";
