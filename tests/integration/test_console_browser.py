@@ -176,6 +176,18 @@ def test_the_hub_analyst_works_the_queue_and_reads_the_evidence(
     assert [(r[0], r[6], r[7]) for r in again] == [
         ("i-3", "none", "new"), ("i-1", "cleared", ""), ("i-2", "none", "new")
     ]  # fmt: skip
+    # The hub's filters: by disposition, then by member (umbrella's candidate is i-3).
+    Select(browser.find_element(By.ID, "filter-disposition")).select_by_value("cleared")
+    browser.find_element(By.CSS_SELECTOR, "#queue-filters button").click()
+    assert [r[0] for r in _queue_rows(browser, 1, until=lambda rows: rows[0][0] == "i-1")] == [
+        "i-1"
+    ]
+    Select(browser.find_element(By.ID, "filter-disposition")).select_by_value("")
+    browser.find_element(By.ID, "filter-member").send_keys("umbrella")
+    browser.find_element(By.CSS_SELECTOR, "#queue-filters button").click()
+    assert [r[0] for r in _queue_rows(browser, 1, until=lambda rows: rows[0][0] == "i-3")] == [
+        "i-3"
+    ]
 
     browser.find_element(By.ID, "sign-out").click()
     assert browser.find_element(By.ID, "sign-in").is_displayed()
@@ -193,6 +205,7 @@ def test_a_member_sees_its_own_a_recruiter_no_queue_and_a_bad_key_nothing(
     for hidden in ("net-7", "globex", "initech", "umbrella", "i-3"):
         assert hidden not in page, hidden
     assert not browser.find_element(By.ID, "assign-form").is_displayed()  # the hub's to assign
+    assert not browser.find_element(By.ID, "hub-filters").is_displayed()  # and to filter so
     _shot(browser, "console-queue-member", tmp_path)
     browser.find_element(By.LINK_TEXT, "i-1").click()
     WebDriverWait(browser, WAIT).until(

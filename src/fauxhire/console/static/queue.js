@@ -11,6 +11,12 @@ function query(at) {
   }
   const indicator = $("indicator").value.trim();
   if (indicator) params.set("indicator", indicator);
+  if (!$("hub-filters").hidden) {  // the hub's analyst's filters: a member's queue has none
+    for (const name of ["member", "sector", "network", "disposition"]) {
+      const given = $(`filter-${name}`).value.trim();
+      if (given) params.set(name, given);
+    }
+  }
   params.set("limit", String(PAGE));
   params.set("offset", String(at));
   return params;
@@ -81,10 +87,12 @@ async function assign(event) {
   }
 }
 
-// The hub's analyst assigns from the queue; a member's analyst has no cases.
+// The hub's analyst assigns from the queue and filters it by member, sector, network and
+// disposition; a member's analyst has no cases, and filters by level and indicator only.
 export function queueFor(role) {
   const hub = role === "analyst";
   $("assign-form").hidden = !hub;
+  $("hub-filters").hidden = !hub;
   $("queue-table").classList.toggle("no-select", !hub);
 }
 
