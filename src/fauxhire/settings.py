@@ -55,6 +55,20 @@ class Settings(BaseSettings):
         description="the sharing community's key for keyed hashes of contact details "
         "(HMAC-SHA256); without it, partner indicators given as keyed hashes cannot match",
     )
+    community_key_id: str = Field(
+        "community-key-v1",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="the id partners know the community key by, carried by every keyed hash "
+        "fauxhire shares",
+    )
+    share_producer: str = Field(
+        "fauxhire hub",
+        min_length=1,
+        max_length=200,
+        description="the name partners know this hub by: the producer of what it shares",
+    )
     erasure_key: SecretStr | None = Field(
         None,
         description="the key of erasure tombstones (keyed hashes of what an erasure removed, "

@@ -157,6 +157,8 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     # The vendor's signature, not a key, lets a delivery in: every key is refused alike.
     "/v1/webhooks/{vendor}/{member}": (401, dict.fromkeys(ROLES, 401)),
     "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
+    # This server has no community key: the analyst's answer is the 404 that says so.
+    "/v1/share/exports": (401, _HUB_ANALYST_ONLY | {"analyst": 404}),
     "/v1/queue": (401, _HUB_ANALYST_ONLY | {"member_analyst": 200}),
     "/v1/identities/{identity_id}/dossier": (
         401,
@@ -199,6 +201,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/v1/screen": {"application": {}},
     "/v1/webhooks/{vendor}/{member}": {"action": "ping"},
     "/v1/erasures": {"identity": ["i-404"], "purpose": "request 1"},  # a preview of no one
+    "/v1/share/exports": {"purpose": "agreement 1"},
     "/v1/sign-in/token": {
         "code": "c", "code_verifier": "v" * 43, "redirect_uri": "http://127.0.0.1:1/console/"
     },

@@ -40,6 +40,7 @@ from fauxhire.api.schemas import (
     errors,
 )
 from fauxhire.api.screen import screening
+from fauxhire.api.share import share
 from fauxhire.api.sign_in import sign_in
 from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
@@ -166,6 +167,7 @@ ROUTERS = (
     webhooks,
     erasures,
     queue,
+    share,
 )
 
 

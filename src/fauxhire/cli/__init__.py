@@ -1,6 +1,6 @@
 """The command line: `fauxhire ingest`, `run`, `link`, `assess`, `judge`, `disposition`,
 `rules`, `show`, `export`, `report`, `stats`, `quarantine list`, `keys`, `members`, `audit verify`,
-`webhooks`, `erase`, `retention apply`, `serve`, and the lab's `demo`, `evaluate`.
+`webhooks`, `erase`, `retention apply`, `share export`, `serve`, and the lab's `demo`, `evaluate`.
 
 Errors of our tree are printed as one clear line on stderr with a non-zero exit; progress and
 logs go to stderr, results to stdout, so output composes with other tools.
@@ -32,6 +32,7 @@ from fauxhire.cli import (
     rules,
     run,
     serve,
+    share,
     show,
     stats,
     webhooks,
@@ -73,6 +74,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("audit", audit.app),
         ("webhooks", webhooks.app),
         ("retention", retention.app),
+        ("share", share.app),
     )
     contributed = load_contributed(contributions, {name for name, _ in (*commands, *groups)})
     for name, command in (*commands, *contributed.commands):

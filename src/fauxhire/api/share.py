@@ -1,0 +1,68 @@
+"""POST /v1/share/exports: the hub's analyst exports flagged personas and their networks for
+partners, as the STIX 2.1 bundle `fauxhire share export` writes (services/share_export.py).
+It is a disclosure, audited with the purpose given; partners themselves will pull through
+TAXII (issue 19, item 3), not through this route."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.queue import Level
+from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
+from fauxhire.bootstrap import App
+from fauxhire.errors import NotFound
+from fauxhire.services.erasure import Actor
+from fauxhire.services.keys import Principal
+from fauxhire.services.share_export import DEFAULT_VALID_DAYS, ExportRequest, export
+
+MEDIA_TYPE = "application/stix+json;version=2.1"
+
+share = APIRouter(prefix="/v1/share", dependencies=[Depends(principal)], responses=PROTECTED_ERRORS)
+
+
+class ExportBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NUL_FREE),
+    ] = Field(description="Why it is shared: the agreement or ticket, never a person")
+    min_level: Level = "likely"
+    tlp: Literal["clear", "green", "amber", "amber+strict", "red"] = "amber"
+    valid_days: int = Field(DEFAULT_VALID_DAYS, ge=1, le=3650)
+
+
+@share.post(
+    "/exports",
+    response_class=Response,
+    responses={
+        **errors(400, 403, 404, 422),
+        200: {"content": {MEDIA_TYPE: {}}, "description": "A STIX 2.1 bundle"},
+    },
+)
+def export_bundle(
+    body: ExportBody,
+    request: Request,
+    caller: Annotated[Principal, Depends(role_in("analyst"))],
+    opened: Annotated[App, Depends(opened_app)],
+) -> Response:
+    """The personas assessed at ``min_level`` or higher (none an analyst cleared), their
+    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
+    if opened.community_key is None:
+        # Not configured here, as an unconfigured sign-in is: a 404 that says so.
+        raise NotFound("sharing is not configured on this server: it has no community key")
+    actor = Actor(
+        caller.key_id, caller.role, caller.member, getattr(request.state, "request_id", None)
+    )
+    settings = opened.settings
+    done = export(
+        opened.store, ExportRequest(body.purpose, body.min_level, body.tlp, body.valid_days),
+        key=opened.community_key, key_id=settings.community_key_id,
+        producer=settings.share_producer, actor=actor, now=opened.now(),
+    )  # fmt: skip
+    return Response(orjson.dumps(done.bundle), media_type=MEDIA_TYPE)

@@ -1,0 +1,67 @@
+"""`fauxhire share export`: flagged personas and their networks for partners, as a STIX 2.1
+bundle of keyed hashes (docs/sharing.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fauxhire.cli.console import err, group, open_app
+from fauxhire.cli.options import DbOption, analyst_or_os_user
+
+app = group("Sharing with partners: STIX 2.1 bundles of keyed hashes (docs/sharing.md).")
+
+
+@app.command("export")
+def export(
+    out_file: Annotated[Path, typer.Option("--out", help="The bundle's JSON file to write.")],
+    purpose: Annotated[
+        str,
+        typer.Option(
+            "--purpose", help="Why it is shared, for the audit trail: the agreement or ticket."
+        ),
+    ],
+    min_level: Annotated[
+        str, typer.Option("--min-level", help="Personas at this level or higher.")
+    ] = "likely",
+    tlp: Annotated[
+        str,
+        typer.Option("--tlp", help="The TLP 2.0 marking: clear, green, amber, amber+strict, red."),
+    ] = "amber",
+    valid_days: Annotated[
+        int,
+        typer.Option(
+            "--valid-days",
+            min=1,
+            max=3650,
+            help="Days an indicator holds after the persona's last assessment.",
+        ),
+    ] = 180,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who shares, for the audit trail (default: you).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the personas assessed at --min-level or higher (none an analyst cleared), their
+    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
+    from fauxhire.services.erasure import Actor
+    from fauxhire.services.share_export import ExportRequest
+    from fauxhire.services.share_export import export as export_bundle
+
+    request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
+    with open_app(db) as opened:
+        settings = opened.settings
+        done = export_bundle(
+            opened.store, request, key=opened.community_key, key_id=settings.community_key_id,
+            producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
+            now=opened.now(),
+        )  # fmt: skip
+    out_file.write_text(json.dumps(done.bundle, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    err.print(
+        f"wrote {done.personas:,} personas, {done.networks:,} networks and {done.indicators:,} "
+        f"indicators to {out_file} (left out, cleared by an analyst: {done.left_out_cleared:,})",
+        markup=False,
+    )
