@@ -159,6 +159,16 @@ STATUS: dict[str, tuple[int, dict[str, int]]] = {
     "/v1/erasures": (401, _HUB_ANALYST_ONLY | {"admin": 200}),
     # This server has no community key: the analyst's answer is the 404 that says so.
     "/v1/share/exports": (401, _HUB_ANALYST_ONLY | {"analyst": 404}),
+    # TAXII: the hub's analyst and partners read; without TAXII's Accept, the 406 it asks for.
+    **{
+        path: (401, _HUB_ANALYST_ONLY | {"analyst": 406, "partner": 406})
+        for path in (
+            "/taxii2/", "/taxii2/api/", "/taxii2/api/collections/",
+            "/taxii2/api/collections/{collection_id}/",
+            "/taxii2/api/collections/{collection_id}/objects/",
+            "/taxii2/api/collections/{collection_id}/manifest/",
+        )
+    },
     "/v1/queue": (401, _HUB_ANALYST_ONLY | {"member_analyst": 200}),
     "/v1/identities/{identity_id}/dossier": (
         401,

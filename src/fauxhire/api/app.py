@@ -42,6 +42,7 @@ from fauxhire.api.schemas import (
 from fauxhire.api.screen import screening
 from fauxhire.api.share import share
 from fauxhire.api.sign_in import sign_in
+from fauxhire.api.taxii import TaxiiError, taxii, taxii_error
 from fauxhire.api.webhooks import webhooks
 from fauxhire.bootstrap import App
 from fauxhire.console import STATIC
@@ -168,6 +169,7 @@ ROUTERS = (
     erasures,
     queue,
     share,
+    taxii,
 )
 
 
@@ -224,6 +226,7 @@ def create_app(
     guards.install(app, limits)
     app.middleware("http")(_logged)  # added last, so outermost: it logs what guards refuse
     app.add_exception_handler(FauxhireError, _our_error)
+    app.add_exception_handler(TaxiiError, taxii_error)
     app.add_exception_handler(Exception, _unexpected)
     return app
 

@@ -15,34 +15,40 @@ from fauxhire.cli.options import DbOption, analyst_or_os_user
 app = group("Sharing with partners: STIX 2.1 bundles of keyed hashes (docs/sharing.md).")
 
 
+PurposeOption = Annotated[
+    str,
+    typer.Option(
+        "--purpose", help="Why it is shared, for the audit trail: the agreement or ticket."
+    ),
+]
+MinLevelOption = Annotated[
+    str, typer.Option("--min-level", help="Personas at this level or higher.")
+]
+ValidDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--valid-days",
+        min=1,
+        max=3650,
+        help="Days an indicator holds after the persona's last assessment.",
+    ),
+]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who shares, for the audit trail (default: you).")
+]
+
+
 @app.command("export")
 def export(
     out_file: Annotated[Path, typer.Option("--out", help="The bundle's JSON file to write.")],
-    purpose: Annotated[
-        str,
-        typer.Option(
-            "--purpose", help="Why it is shared, for the audit trail: the agreement or ticket."
-        ),
-    ],
-    min_level: Annotated[
-        str, typer.Option("--min-level", help="Personas at this level or higher.")
-    ] = "likely",
+    purpose: PurposeOption,
+    min_level: MinLevelOption = "likely",
     tlp: Annotated[
         str,
         typer.Option("--tlp", help="The TLP 2.0 marking: clear, green, amber, amber+strict, red."),
     ] = "amber",
-    valid_days: Annotated[
-        int,
-        typer.Option(
-            "--valid-days",
-            min=1,
-            max=3650,
-            help="Days an indicator holds after the persona's last assessment.",
-        ),
-    ] = 180,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Who shares, for the audit trail (default: you).")
-    ] = None,
+    valid_days: ValidDaysOption = 180,
+    by: ByOption = None,
     db: DbOption = None,
 ) -> None:
     """Write the personas assessed at --min-level or higher (none an analyst cleared), their
@@ -63,5 +69,38 @@ def export(
     err.print(
         f"wrote {done.personas:,} personas, {done.networks:,} networks and {done.indicators:,} "
         f"indicators to {out_file} (left out, cleared by an analyst: {done.left_out_cleared:,})",
+        markup=False,
+    )
+
+
+@app.command("publish")
+def publish(
+    purpose: PurposeOption,
+    min_level: MinLevelOption = "likely",
+    tlp: Annotated[
+        str, typer.Option("--tlp", help="The collection: clear, green, amber or amber+strict.")
+    ] = "amber",
+    valid_days: ValidDaysOption = 180,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish the export to the community's TAXII collection of its TLP, which partners
+    pull from `fauxhire serve` (/taxii2/): new objects and newer versions are added, the
+    same versions left as they are. Audited."""
+    from fauxhire.services.erasure import Actor
+    from fauxhire.services.share_export import ExportRequest
+    from fauxhire.services.taxii import publish_export
+
+    request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
+    with open_app(db) as opened:
+        settings = opened.settings
+        collection, done, published = publish_export(
+            opened.store, request, key=opened.community_key, key_id=settings.community_key_id,
+            producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
+            now=opened.now(),
+        )  # fmt: skip
+    err.print(
+        f"published {done.personas:,} personas to {collection.title} ({collection.id}): "
+        f"{published.added:,} objects added, {published.unchanged:,} unchanged",
         markup=False,
     )

@@ -57,8 +57,10 @@ def export(
     producer: str,
     actor: Actor,
     now: datetime,
+    action: str = "share:export",
 ) -> Exported:
-    """The bundle of the identities at ``request.min_level`` or higher, audited."""
+    """The bundle of the identities at ``request.min_level`` or higher, audited as
+    ``action`` (a publication to partners is audited as one, in its unit of work)."""
     levels = _levels_from(request.min_level)
     if request.tlp not in TLP_MARKINGS:
         choices = ", ".join(TLP_MARKINGS)
@@ -81,7 +83,7 @@ def export(
     records = tuple(f"identity:{p.identity_id}" for p in personas)
     counts = (f"count:personas={len(personas)}", f"count:indicators={indicators}")
     with store.unit_of_work():
-        store.append_audit(actor.event("share:export", "share", request.purpose, now,
+        store.append_audit(actor.event(action, "share", request.purpose, now,
                                        (*counts, *records)))  # fmt: skip
     log.info("exported %d personas, %d indicators", len(personas), indicators)
     return Exported(made, len(personas), len(networks), indicators, len(identities) - len(shared))

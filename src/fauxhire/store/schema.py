@@ -38,6 +38,7 @@ from fauxhire.store.output_tables import (  # the later stages' tables, with the
 )
 from fauxhire.store.output_tables import members as members
 from fauxhire.store.output_tables import reports as reports
+from fauxhire.store.shared_tables import shared_objects as shared_objects
 from fauxhire.store.table_base import KEY_SEP as KEY_SEP
 from fauxhire.store.table_base import (
     identity_columns,
