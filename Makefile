@@ -12,7 +12,7 @@ LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febr
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
 	bench/stix bench/cli_start \
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
-	bench/console
+	bench/console bench/share
 
 .PHONY: demo test setup browser lint clean bench-ingest
 
