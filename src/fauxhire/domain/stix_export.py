@@ -6,7 +6,7 @@ service's (services/share_export.py).
 What a partner learns of a persona: that this hub assessed an applicant persona (by the
 hub's own id, never a name) at a level, with a confidence; how many applications,
 interviews and member companies it was seen at, and when (a sighting, never where); keyed
-hashes of its e-mails, phones and profile handles, each an indicator a partner holding the
+hashes of its e-mails, phones and GitHub handles, each an indicator a partner holding the
 community key can match and no one else can read; its network; and an analyst's confirmed
 finding as an opinion. Nothing else of the applicant leaves.
 
@@ -42,11 +42,9 @@ NORMALISATION: Final = {  # how each kind is normalised before its keyed hash (d
     "email": "nfkc-trim-lower",
     "phone": "e164",
     "github": "handle-lower",
-    "linkedin": "profile-url-lower",
 }
 _KIND_WORDS: Final = {
     "email": "e-mail", "phone": "phone number", "github": "GitHub handle",
-    "linkedin": "LinkedIn profile",
 }  # fmt: skip
 
 

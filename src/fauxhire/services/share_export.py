@@ -4,7 +4,7 @@ cleared, hash their contact values with the community key, say it as a bundle
 (domain/stix_export.py), and append one audit event with the purpose given. Exporting is a
 disclosure, so it is audited like a read of personal data, though no personal data leaves.
 
-Only keyed hashes of e-mails, phones and profile handles leave, and only of values no
+Only keyed hashes of e-mails, phones and GitHub handles leave, and only of values no
 identity below the level (or cleared) holds as well: such a value may be a borrowed
 identity's victim's, or an innocent's who shares a household or an agency with a persona.
 """
@@ -26,7 +26,9 @@ from fauxhire.store.dispositions import current_dispositions
 from fauxhire.store.share_reads import Flagged, activity, contact_keys, flagged
 
 log = logging.getLogger(__name__)
-SHARED_KINDS: Final = ("email", "phone", "github", "linkedin")
+# Not LinkedIn: a persona borrows a real person's profile with their name and address (an
+# identity theft), and its hash would point partners at the victim wherever they apply.
+SHARED_KINDS: Final = ("email", "phone", "github")
 DEFAULT_LEVEL: Final = "likely"
 DEFAULT_VALID_DAYS: Final = 180
 
