@@ -9,13 +9,26 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
 
 from fauxhire.domain.sectors import TECH_DEFAULT
 from fauxhire.errors import ConfigError
 from fauxhire.ingest.base import InputLimits
 from fauxhire.project import PROJECT_FILE
+
+
+class ShareFeed(BaseModel):
+    """A partner's TAXII collection that `fauxhire share pull` reads (docs/sharing.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="the feed's name")
+    url: str = Field(description="the collection's URL: https://HOST/.../collections/ID/")
+    token_env: str = Field(
+        pattern=r"^[A-Z_][A-Z0-9_]{0,63}$",
+        description="the environment variable that holds the bearer token (never the token)",
+    )
 
 
 class Settings(BaseSettings):
@@ -68,6 +81,15 @@ class Settings(BaseSettings):
         min_length=1,
         max_length=200,
         description="the name partners know this hub by: the producer of what it shares",
+    )
+    share_feeds: list[ShareFeed] = Field(
+        default_factory=list,
+        description="partners' TAXII collections `fauxhire share pull` reads, as JSON in the "
+        'environment ([{"name", "url", "token_env"}]) or [[share_feeds]] tables',
+    )
+    share_inbox: Path = Field(
+        Path("pulled"),
+        description="where `fauxhire share pull` keeps what it pulled, a folder a feed",
     )
     erasure_key: SecretStr | None = Field(
         None,

@@ -23,8 +23,7 @@ from fauxhire.api.schemas import PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.outcomes import AuditEvent
 from fauxhire.services.keys import Principal
-from fauxhire.services.taxii import READERS, Collection, readable
-from fauxhire.store.shared_objects import Shared, page
+from fauxhire.services.taxii import READERS, Collection, Shared, read_page, readable
 
 TAXII: Final = "application/taxii+json;version=2.1"
 STIX: Final = "application/stix+json;version=2.1"
@@ -163,8 +162,8 @@ def _page(
     """One page of the collection, its read audited (what was read, never what it says)."""
     found = _readable(caller, collection_id)
     after = _parsed_time(asked.added_after, "added_after") if asked.added_after else None
-    shared, more = page(
-        opened.store, found.id, added_after=after, after=_parsed_cursor(asked.next_page),
+    shared, more = read_page(
+        opened.store, found, added_after=after, after=_parsed_cursor(asked.next_page),
         limit=asked.limit, types=_listed(asked.types), ids=_listed(asked.ids),
     )  # fmt: skip
     event = AuditEvent(

@@ -104,3 +104,46 @@ def publish(
         f"{published.added:,} objects added, {published.unchanged:,} unchanged",
         markup=False,
     )
+
+
+@app.command("pull")
+def pull(
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="Only this feed (repeatable).")
+    ] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Pull what each partner feed (share_feeds) added since the last pull, keep it in the
+    feed's inbox folder (share_inbox) and ingest it as partner intelligence. Indicators of
+    non-applicant clusters (Contagious Interview) are left out, and logged. Audited."""
+    from fauxhire.ingest.registry import get_format
+    from fauxhire.services.erasure import Actor
+    from fauxhire.services.pipeline import ingest_and_join
+    from fauxhire.services.share_pull import Feed, pull_feed
+
+    with open_app(db) as opened:
+        feeds = [f for f in opened.settings.share_feeds if not feed or f.name in feed]
+        if not feeds:
+            raise typer.BadParameter("no such feed in share_feeds", param_hint="--feed")
+        for one in feeds:
+            pulled = pull_feed(Feed(one.name, one.url, one.token_env), opened.settings.share_inbox)
+            records = 0
+            if pulled.file is not None:
+                results = ingest_and_join(
+                    opened.store, get_format("stix"), [pulled.file], company_id=None,
+                    clock=opened.now, options=opened.ingest,
+                )  # fmt: skip
+                records = sum(r.records for r in results)
+            counts = (f"count:objects={pulled.objects}", f"count:left_out={pulled.left_out}")
+            event = Actor(analyst_or_os_user(by)).event(
+                "share:pull", f"feed:{one.name}", "scheduled pull", opened.now(), counts
+            )
+            with opened.store.unit_of_work():
+                opened.store.append_audit(event)
+            err.print(
+                f"{one.name}: {pulled.objects:,} objects ({records:,} records ingested), "
+                f"{pulled.left_out:,} indicators of non-applicant clusters left out"
+                + (f"; kept in {pulled.file}" if pulled.file else "; nothing new"),
+                markup=False,
+            )

@@ -17,7 +17,8 @@ from fauxhire.services.erasure import Actor
 from fauxhire.services.keys import Principal
 from fauxhire.services.share_export import Exported, ExportRequest, export
 from fauxhire.store import SqlStore
-from fauxhire.store.shared_objects import Published, publish
+from fauxhire.store.shared_objects import Published, page, publish
+from fauxhire.store.shared_objects import Shared as Shared  # a page of read_page
 
 _NAMESPACE: Final = uuid.UUID("0b5c1d9e-4f3a-5e6b-8c7d-2a1f0e9d8c7b")
 AUDIENCE: Final = "community"
@@ -89,3 +90,18 @@ def publish_export(
         )  # fmt: skip
         published = publish(store, collection.id, done.bundle["objects"], now)
     return collection, done, published
+
+
+def read_page(
+    store: SqlStore,
+    collection: Collection,
+    *,
+    added_after: datetime | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+    types: list[str],
+    ids: list[str],
+) -> tuple[list[Shared], bool]:
+    """A page of the collection's objects, in the order they were added; whether more follow."""
+    return page(store, collection.id, added_after=added_after, after=after, limit=limit,
+                types=types, ids=ids)  # fmt: skip
