@@ -125,10 +125,12 @@ def objects(
     """The collection's objects added after ``added_after``, a page at a time (latest
     versions only: the server keeps no other)."""
     shared, more = _page(request, caller, opened, collection_id, asked, "taxii:objects")
-    body: dict[str, Any] = {"more": more, "objects": [orjson.loads(s.body) for s in shared]}
-    if more:
-        body["next"] = _cursor(shared[-1])
-    return answer(body, _added_headers(shared))
+    # The objects as stored, spliced in unparsed: parsing a thousand objects a page only to
+    # write them out again cost a millisecond or two, and a garbage collection now and then.
+    head: dict[str, Any] = {"more": more} | ({"next": _cursor(shared[-1])} if more else {})
+    objects = b",".join(s.body.encode() for s in shared)
+    body = orjson.dumps(head)[:-1] + b',"objects":[' + objects + b"]}"
+    return Response(body, media_type=TAXII, headers=_added_headers(shared))
 
 
 @taxii.get(
