@@ -27,6 +27,13 @@ from typing import TYPE_CHECKING, Final
 from pydantic import SecretStr
 
 from fauxhire.assess.ruleset import LoadedRuleset, Problem
+from fauxhire.enrich.keyed import MatchKeys
+from fauxhire.enrich.share_keys import (
+    COMMUNITY,
+    ShareKeyring,
+    from_settings,
+    load_share_keyring,
+)
 from fauxhire.errors import ConfigError
 from fauxhire.project import PROJECT_FILE
 from fauxhire.services.assess import check_ruleset_file, load_ruleset
@@ -66,9 +73,17 @@ class Config:
     settings: Settings
     now: Callable[[], datetime]
     linker: Linker
-    community_key: bytes | None  # the sharing community's key for keyed hashes (HMAC-SHA256)
+    # The keys partners' keyed hashes match with (HMAC-SHA256): the community's active key,
+    # and a rotated one within its overlap (enrich/share_keys.py).
+    community_key: MatchKeys
     oidc: OidcVerifier | None  # the IdP's access tokens, beside API keys (None: keys only)
     erasure_key: bytes | None  # the key of erasure tombstones (services/erasure.py)
+    share_keys: ShareKeyring  # the keys of what is shared: a community's, a partner's
+
+    def share_key(self, audience: str = COMMUNITY) -> tuple[bytes | None, str]:
+        """The key and key id hashes shared with ``audience`` are made with (None: none)."""
+        key = self.share_keys.active(audience)
+        return (None, "") if key is None else (key.raw, key.key_id)
 
     @property
     def ingest(self) -> IngestOptions:
@@ -130,13 +145,15 @@ def configure(
         settings = settings.model_copy(update={"db": db})
     if log_handler is not None:
         logging.basicConfig(level=settings.log_level.upper(), handlers=[log_handler], force=True)
+    share_keys = _share_keys(settings, clock())
     return Config(
         settings=settings,
         now=clock,
         linker=Linker(),
-        community_key=_secret(settings.community_key),
+        community_key=share_keys.matching(clock()) or None,
         oidc=_oidc(settings),
         erasure_key=_secret(settings.erasure_key),
+        share_keys=share_keys,
     )
 
 
@@ -170,6 +187,7 @@ def open_app(
             community_key=config.community_key,
             oidc=config.oidc,
             erasure_key=config.erasure_key,
+            share_keys=config.share_keys,
             store=store,
         )
     finally:
@@ -178,6 +196,15 @@ def open_app(
 
 def _secret(value: SecretStr | None) -> bytes | None:
     return value.get_secret_value().encode() if value else None
+
+
+def _share_keys(settings: Settings, now: datetime) -> ShareKeyring:
+    """The keyring the settings name, else their one community key (or none)."""
+    if settings.share_keyring is not None:  # named, not made yet: no key until one is added
+        if not settings.share_keyring.exists():
+            return ShareKeyring()
+        return load_share_keyring(settings.share_keyring, "FAUXHIRE_SHARE_KEYRING")
+    return from_settings(_secret(settings.community_key), settings.community_key_id, now)
 
 
 def _oidc(settings: Settings) -> OidcVerifier | None:
@@ -217,6 +244,12 @@ def console_sign_in(config: Config) -> ConsoleSignIn | None:
         secret=secret.get_secret_value() if secret else None,
     )
     return ConsoleSignIn(config.oidc, client)
+
+
+def named_secret(variable: str) -> str | None:
+    """The value of the environment variable a setting or an option names (a partner feed's
+    token, an agreed key): read here, where the environment is read, and nowhere else."""
+    return os.environ.get(variable) or None
 
 
 def db_named_by_environment() -> bool:

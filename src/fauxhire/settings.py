@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         max_length=200,
         description="the name partners know this hub by: the producer of what it shares",
     )
+    share_keyring: Path | None = Field(
+        None,
+        description="the file of the keys shared hashes are made and matched with "
+        "(`fauxhire keys share`); unset: community_key is the one key",
+    )
     share_feeds: list[ShareFeed] = Field(
         default_factory=list,
         description="partners' TAXII collections `fauxhire share pull` reads, as JSON in the "

@@ -137,10 +137,13 @@ def test_db_given_wins_over_the_environment_and_the_project_file(
 def test_the_community_key_comes_from_the_settings_as_bytes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Without a share keyring, the one key the assessment matches with, and the one an
+    export hashes with under its id."""
     monkeypatch.setenv("FAUXHIRE_COMMUNITY_KEY", COMMUNITY_KEY.decode())
     config = configure()
-    assert config.community_key == COMMUNITY_KEY
-    assert config.plan().community_key == COMMUNITY_KEY
+    assert config.community_key == (COMMUNITY_KEY,)
+    assert config.plan().community_key == (COMMUNITY_KEY,)
+    assert config.share_key() == (COMMUNITY_KEY, "community-key-v1")
 
 
 def test_the_plan_carries_the_settings(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:

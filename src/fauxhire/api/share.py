@@ -53,16 +53,17 @@ def export_bundle(
 ) -> Response:
     """The personas assessed at ``min_level`` or higher (none an analyst cleared), their
     networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
-    if opened.community_key is None:
+    if opened.share_key()[0] is None:
         # Not configured here, as an unconfigured sign-in is: a 404 that says so.
         raise NotFound("sharing is not configured on this server: it has no community key")
     actor = Actor(
         caller.key_id, caller.role, caller.member, getattr(request.state, "request_id", None)
     )
     settings = opened.settings
+    key, key_id = opened.share_key()
     done = export(
         opened.store, ExportRequest(body.purpose, body.min_level, body.tlp, body.valid_days),
-        key=opened.community_key, key_id=settings.community_key_id,
+        key=key, key_id=key_id,
         producer=settings.share_producer, actor=actor, now=opened.now(),
     )  # fmt: skip
     return Response(orjson.dumps(done.bundle), media_type=MEDIA_TYPE)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fauxhire.cli import pii_keys
+from fauxhire.cli import pii_keys, share_keys
 from fauxhire.cli.console import err, group, open_app, out
 from fauxhire.cli.options import DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
@@ -22,6 +22,7 @@ app = group(
     "keyring that seals contact details at rest."
 )
 app.add_typer(pii_keys.app, name="pii")
+app.add_typer(share_keys.app, name="share")
 
 ByOption = Annotated[
     str | None,

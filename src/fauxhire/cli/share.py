@@ -48,6 +48,10 @@ def export(
         typer.Option("--tlp", help="The TLP 2.0 marking: clear, green, amber, amber+strict, red."),
     ] = "amber",
     valid_days: ValidDaysOption = 180,
+    audience: Annotated[
+        str,
+        typer.Option("--audience", help="community, or partner:NAME: whose key hashes it."),
+    ] = "community",
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
@@ -60,8 +64,9 @@ def export(
     request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
     with open_app(db) as opened:
         settings = opened.settings
+        key, key_id = opened.share_key(audience)
         done = export_bundle(
-            opened.store, request, key=opened.community_key, key_id=settings.community_key_id,
+            opened.store, request, key=key, key_id=key_id,
             producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
             now=opened.now(),
         )  # fmt: skip
@@ -94,8 +99,9 @@ def publish(
     request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
     with open_app(db) as opened:
         settings = opened.settings
+        key, key_id = opened.share_key()
         collection, done, published = publish_export(
-            opened.store, request, key=opened.community_key, key_id=settings.community_key_id,
+            opened.store, request, key=key, key_id=key_id,
             producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
             now=opened.now(),
         )  # fmt: skip
@@ -117,6 +123,7 @@ def pull(
     """Pull what each partner feed (share_feeds) added since the last pull, keep it in the
     feed's inbox folder (share_inbox) and ingest it as partner intelligence. Indicators of
     non-applicant clusters (Contagious Interview) are left out, and logged. Audited."""
+    from fauxhire.bootstrap import named_secret
     from fauxhire.ingest.registry import get_format
     from fauxhire.services.erasure import Actor
     from fauxhire.services.pipeline import ingest_and_join
@@ -127,7 +134,9 @@ def pull(
         if not feeds:
             raise typer.BadParameter("no such feed in share_feeds", param_hint="--feed")
         for one in feeds:
-            pulled = pull_feed(Feed(one.name, one.url, one.token_env), opened.settings.share_inbox)
+            token = named_secret(one.token_env)
+            feed_of = Feed(one.name, one.url, one.token_env)
+            pulled = pull_feed(feed_of, token, opened.settings.share_inbox)
             records = 0
             if pulled.file is not None:
                 results = ingest_and_join(

@@ -9,6 +9,16 @@ import hmac
 
 import polars as pl
 
+# The keys partners' keyed hashes are matched with: one, several (a rotation's overlap), none.
+MatchKeys = bytes | tuple[bytes, ...] | None
+
+
+def match_keys(keys: MatchKeys) -> tuple[bytes, ...]:
+    """The keys, as a tuple (empty for none)."""
+    if keys is None:
+        return ()
+    return (keys,) if isinstance(keys, bytes) else keys
+
 
 def keyed_hash(key: bytes, kind: str, value: str) -> str:
     """The hex digest partners exchange for one normalised contact value of ``kind``."""

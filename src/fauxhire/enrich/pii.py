@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -82,43 +82,58 @@ def _data_key(number: int, now: datetime) -> DataKey:
 
 def load_keyring(path: Path, setting: str) -> Keyring:
     """The keyring in ``path``; a clear error naming the file and the setting otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"no PII keyring at {path} (named by {setting}); create one with "
-            "`fauxhire keys pii init`",
-            path=str(path),
-        ) from None
-    except OSError as exc:
-        reason = f"cannot read the PII keyring {path}: {exc.strerror}"
-        raise ConfigError(reason, path=str(path)) from exc
-    try:
-        return Keyring.model_validate_json(text)
-    except ValidationError as exc:
-        where = ", ".join(".".join(map(str, e["loc"])) or "(file)" for e in exc.errors())
-        # Only where it is wrong: pydantic's message would quote the secret it found there.
-        reason = f"the PII keyring {path} is not valid at {where}"
-        raise ConfigError(reason, path=str(path)) from None
+    return load_model(
+        path,
+        Keyring,
+        f"PII keyring (named by {setting})",
+        "create one with `fauxhire keys pii init`",
+    )
 
 
 def save_keyring(path: Path, keyring: Keyring, *, replace: bool) -> None:
-    """Write the keyring readable by its owner only, atomically: a rotation killed part-way
+    """Write the keyring readable by its owner only, atomically (``save_model``). Without
+    ``replace``, an existing file is refused."""
+    save_model(path, keyring, "PII keyring", replace=replace)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M], what: str, remedy: str) -> M:
+    """A key file of ``model`` in ``path``; a clear error naming the file otherwise, which
+    never quotes what the file holds (it would be a secret)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"no {what} at {path}; {remedy}", path=str(path)) from None
+    except OSError as exc:
+        reason = f"cannot read the {what} {path}: {exc.strerror}"
+        raise ConfigError(reason, path=str(path)) from exc
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        where = ", ".join(".".join(map(str, e["loc"])) or "(file)" for e in exc.errors())
+        # Only where it is wrong: pydantic's message would quote the secret it found there.
+        raise ConfigError(f"the {what} {path} is not valid at {where}", path=str(path)) from None
+
+
+def save_model(path: Path, keys: BaseModel, what: str, *, replace: bool) -> None:
+    """Write a key file readable by its owner only, atomically: a rotation killed part-way
     leaves the old file whole. Without ``replace``, an existing file is refused."""
     if path.exists() and not replace:
-        raise ConfigError(f"a PII keyring exists at {path} already: rotate it", path=str(path))
+        raise ConfigError(f"a {what} exists at {path} already: rotate it", path=str(path))
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(keyring.model_dump_json(indent=2))
+            file.write(keys.model_dump_json(indent=2))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        reason = f"cannot write the PII keyring {path}: {exc.strerror}"
+        reason = f"cannot write the {what} {path}: {exc.strerror}"
         raise ConfigError(reason, path=str(path)) from exc
 
 

@@ -19,6 +19,7 @@ import polars as pl
 from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.ruleset import LoadedRuleset, Problem, parse_ruleset
 from fauxhire.assess.score import LIKELY, assess
+from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.errors import RuleError
 from fauxhire.ports import AssessingStore, AssessmentRow
 from fauxhire.services.facts import read_facts
@@ -77,7 +78,7 @@ def assess_store(
     *,
     now: datetime,
     ruleset: LoadedRuleset | None = None,
-    community_key: bytes | None = None,
+    community_key: MatchKeys = None,
 ) -> AssessSummary:
     began = time.perf_counter()
     loaded = ruleset or load_ruleset()

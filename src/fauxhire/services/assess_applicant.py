@@ -42,7 +42,7 @@ from fauxhire.assess.reassess import (
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain import evidence
 from fauxhire.domain.evidence import IndicatorEvidence
-from fauxhire.enrich.keyed import keyed_hash
+from fauxhire.enrich.keyed import MatchKeys, keyed_hash, match_keys
 from fauxhire.enrich.places import place_of
 from fauxhire.enrich.timezones import local_hour_at
 from fauxhire.ports import ApplicantReader, ApplicantRows, AssessmentRow, OutcomeReader
@@ -66,7 +66,7 @@ def assess_applicant_identity(
     *,
     now: datetime,
     ruleset: LoadedRuleset,
-    community_key: bytes | None = None,
+    community_key: MatchKeys = None,
 ) -> PlainAssessed | None:
     """The assessment ``assess_identities`` would store for ``identity_id``, or None where it
     is more than an applicant or the ruleset has an indicator the plain path does not know.
@@ -87,7 +87,7 @@ def reassess_identity(
     *,
     now: datetime,
     ruleset: LoadedRuleset,
-    community_key: bytes | None = None,
+    community_key: MatchKeys = None,
 ) -> PlainAssessed | None:
     """The assessments ``assess_identities`` would store for ``identity_id`` and its network
     after a screen added the applications ``new`` (keys) to it, from the stored assessments
@@ -141,7 +141,7 @@ def _row(
 
 
 def applicant_facts(
-    store: ApplicantReader, rows: ApplicantRows, *, now: datetime, community_key: bytes | None
+    store: ApplicantReader, rows: ApplicantRows, *, now: datetime, community_key: MatchKeys
 ) -> ApplicantFacts:
     """The rows as the facts hold them: times in UTC, the claimed home's country and the
     local hour, each contact with its application's time, and the partner matches."""
@@ -163,18 +163,20 @@ def _partner(
     store: ApplicantReader,
     contacts: Sequence[ContactFact],
     now: datetime,
-    community_key: bytes | None,
+    community_key: MatchKeys,
 ) -> list[PartnerFact]:
     """As ``facts._partner`` for contacts: a partner indicator giving the e-mail, or the
     keyed hash of an e-mail or phone under the community key."""
     emails = [c for c in contacts if c.kind == "email"]
-    keyed = {}
-    if community_key is not None:
-        # A persona gives the same e-mail on a hundred applications: each value hashed once.
+    keyed: dict[ContactFact, list[str]] = {}
+    if keys := match_keys(community_key):
+        # A persona gives the same e-mail on a hundred applications: each value hashed once,
+        # under each key that matches (a rotation's overlap holds two).
         values = {(c.kind, c.key) for c in contacts if c.kind in ("email", "phone")}
-        digests = {value: keyed_hash(community_key, *value) for value in values}
+        digests = {value: [keyed_hash(key, *value) for key in keys] for value in values}
         keyed = {c: digests[(c.kind, c.key)] for c in contacts if (c.kind, c.key) in digests}
-    found = store.partner_observables(sorted({c.key for c in emails}), sorted(set(keyed.values())))
+    hashes = sorted({digest for listed in keyed.values() for digest in listed})
+    found = store.partner_observables(sorted({c.key for c in emails}), hashes)
     by_email: dict[str, list[tuple[float | None, bool]]] = {}
     by_digest: dict[str, list[tuple[float | None, bool]]] = {}
     for _, valid_until, confidence, path, value in found:
@@ -190,7 +192,8 @@ def _partner(
     ]
     matches += [
         PartnerFact(c.source, f"{c.kind} (keyed hash)", confidence, stale, False)
-        for c, digest in keyed.items()
+        for c, listed in keyed.items()
+        for digest in listed
         for confidence, stale in by_digest.get(digest, [])
     ]
     return matches

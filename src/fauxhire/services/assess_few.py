@@ -28,6 +28,7 @@ from fauxhire.assess.applicant import store_wide_indicators
 from fauxhire.assess.detectors.context import ReferralParams
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.assess.score import assess
+from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.ports import AssessmentRow, FactFrame, ScopedAssessingStore
 from fauxhire.services.assess import assessment_rows
 from fauxhire.services.facts import shape_facts
@@ -46,7 +47,7 @@ def assess_identities(
     *,
     now: datetime,
     ruleset: LoadedRuleset,
-    community_key: bytes | None = None,
+    community_key: MatchKeys = None,
 ) -> FewAssessed:
     """Assess ``identities`` and their networks as a whole-store assessment would, and store
     those assessments (and only those). Read first, then write, in one unit of work."""

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from fauxhire.assess.ruleset import LoadedRuleset
+from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.ports import ScopedAssessingStore
 from fauxhire.services.assess_applicant import (
     ApplicantStore,
@@ -40,7 +41,7 @@ def assess_screened(
     *,
     now: datetime,
     ruleset: LoadedRuleset,
-    community_key: bytes | None = None,
+    community_key: MatchKeys = None,
 ) -> ScreenedAssessment:
     """Assess each identity of ``new_of`` (identity to the keys of the applications the
     screen added to it), and store the assessments."""

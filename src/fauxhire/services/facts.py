@@ -16,7 +16,7 @@ import polars as pl
 from fauxhire.assess.facts import Facts
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.enrich import ipintel, timezones
-from fauxhire.enrich.keyed import with_keyed_hashes
+from fauxhire.enrich.keyed import MatchKeys, match_keys, with_keyed_hashes
 from fauxhire.enrich.places import places as enrich_places
 from fauxhire.ports import FactFrame, FactReader
 from fauxhire.store.schema import KEY_SEP
@@ -24,7 +24,7 @@ from fauxhire.store.schema import KEY_SEP
 _S = pl.String
 
 
-def read_facts(reader: FactReader, *, now: datetime, community_key: bytes | None = None) -> Facts:
+def read_facts(reader: FactReader, *, now: datetime, community_key: MatchKeys = None) -> Facts:
     """Read what the assessment needs, then shape it (``shape_facts``): reads first, no store
     access while computing."""
     frames = {name: reader.fact_frame(name) for name in get_args(FactFrame)}
@@ -32,7 +32,7 @@ def read_facts(reader: FactReader, *, now: datetime, community_key: bytes | None
 
 
 def shape_facts(
-    frames: dict[str, pl.DataFrame], *, now: datetime, community_key: bytes | None = None
+    frames: dict[str, pl.DataFrame], *, now: datetime, community_key: MatchKeys = None
 ) -> Facts:
     """The frames of ``FactReader.fact_frame`` (``FactFrame``: the linked records and the
     current dispositions) as the facts the
@@ -171,7 +171,7 @@ def _partner(
     contacts: pl.DataFrame,
     egress: pl.DataFrame,
     now: datetime,
-    community_key: bytes | None,
+    community_key: MatchKeys,
 ) -> pl.DataFrame:
     """Identities matching a partner indicator: its IP in their egress, its e-mail among their
     contacts, or its keyed hash among the keyed hashes of their contacts."""
@@ -212,8 +212,8 @@ def _partner(
     )
     parts = [by_ip, by_email]
     hashed = indicators.filter(pl.col("path") == "hashed-identifier:hmac_sha256")
-    if community_key is not None and hashed.height:
-        parts.append(_by_hash(hashed, contacts, community_key))
+    if hashed.height:  # under each key that matches: a rotation's overlap holds two
+        parts += [_by_hash(hashed, contacts, key) for key in match_keys(community_key)]
     return pl.concat(parts, how="vertical_relaxed")
 
 

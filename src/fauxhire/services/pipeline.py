@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from fauxhire.assess.ruleset import LoadedRuleset
 from fauxhire.domain.sectors import TECH_DEFAULT
+from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.ingest import Format, IngestContext, InputLimits
 from fauxhire.ingest.base import DEFAULT_MAX_FIELD_BYTES
 from fauxhire.services.assess import AssessSummary, assess_store
@@ -69,7 +70,7 @@ class Plan:
     clock: Clock
     linker: Linker
     ruleset: Callable[[], LoadedRuleset]
-    community_key: bytes | None = None  # for partner indicators given as keyed hashes
+    community_key: MatchKeys = None  # for partner indicators given as keyed hashes
     ingest: IngestOptions = field(default_factory=IngestOptions)
     report: ReportRequest | None = None
 

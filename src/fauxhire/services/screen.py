@@ -40,6 +40,7 @@ from fauxhire.domain import Application
 from fauxhire.domain.api_roles import MEMBER_ROLES
 from fauxhire.domain.evidence import ComparisonEvidence
 from fauxhire.domain.quarantine import Quarantined
+from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.errors import FauxhireError, IngestError, PermissionDenied, StoreNotReady
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
@@ -112,7 +113,7 @@ class Screener:
 
     ruleset: LoadedRuleset
     linker: Linker = field(default_factory=Linker)
-    community_key: bytes | None = None
+    community_key: MatchKeys = None
     erasure_key: bytes | None = None  # the key of the store's tombstones (App.erasure_key)
     lock: threading.Lock = field(default_factory=threading.Lock)
     scorers: ScorerCache = field(default_factory=ScorerCache)  # the fast link's, kept

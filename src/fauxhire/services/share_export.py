@@ -69,8 +69,9 @@ def export(
         raise InvalidQuery(f"unknown TLP {request.tlp!r}: one of {choices}", field="tlp")
     if key is None:
         raise ConfigError(
-            "sharing needs the community key (FAUXHIRE_COMMUNITY_KEY): partners match keyed "
-            "hashes, and without the key there is nothing they could match"
+            "sharing needs the community key (FAUXHIRE_COMMUNITY_KEY), or a key of the share "
+            "keyring for its audience (`fauxhire keys share add`): partners match keyed hashes, "
+            "and without the key there is nothing they could match"
         )
     identities = flagged(store, "identity", levels)
     dispositions = current_dispositions(store)

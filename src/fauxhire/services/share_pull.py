@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,12 +57,12 @@ class Feed:
     token_env: str
 
 
-def pull_feed(feed: Feed, inbox: Path) -> Pulled:
-    """What the feed's collection added since the last pull, written to the inbox."""
+def pull_feed(feed: Feed, token: str | None, inbox: Path) -> Pulled:
+    """What the feed's collection added since the last pull, written to the inbox, read with
+    ``token`` (the value of the feed's ``token_env``)."""
     from taxii2client.v21 import Collection, as_pages
 
     check_url(feed.url)
-    token = os.environ.get(feed.token_env)
     if not token:
         raise ConfigError(
             f"feed {feed.name}: the environment variable {feed.token_env} holds no token",
