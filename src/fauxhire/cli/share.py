@@ -156,3 +156,39 @@ def pull(
                 + (f"; kept in {pulled.file}" if pulled.file else "; nothing new"),
                 markup=False,
             )
+
+
+@app.command("hunting")
+def hunting(
+    out_dir: Annotated[Path, typer.Option("--out", help="The folder to write the content to.")],
+    purpose: PurposeOption,
+    min_level: MinLevelOption = "likely",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Hunting content for the members' own tools: the anonymiser and hosting egress that only
+    flagged personas used, as a Sigma rule and Sentinel (KQL) and Splunk (SPL) queries for
+    sign-ins and meetings. Audited."""
+    from fauxhire.services.erasure import Actor
+    from fauxhire.services.hunting import hunting_content
+
+    with open_app(db) as opened:
+        content, egress = hunting_content(
+            opened.store, min_level=min_level, producer=opened.settings.share_producer,
+            actor=Actor(analyst_or_os_user(by)), purpose=purpose.strip(), now=opened.now(),
+        )  # fmt: skip
+    if content is None:
+        err.print("no anonymiser or hosting egress is used by flagged personas alone: nothing "
+                  "written", markup=False)  # fmt: skip
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "fauxhire-egress-signins.sigma.yml": content.sigma,
+        "sentinel-signins.kql": content.sentinel_signins,
+        "sentinel-meetings.kql": content.sentinel_meetings,
+        "splunk-signins.spl": content.splunk_signins,
+        "splunk-meetings.spl": content.splunk_meetings,
+    }
+    for name, text in files.items():
+        (out_dir / name).write_text(text + "\n", encoding="utf-8")
+    err.print(f"wrote {len(files)} files for {len(egress):,} egress IPs to {out_dir}", markup=False)

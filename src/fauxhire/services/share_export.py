@@ -63,7 +63,7 @@ def export(
 ) -> Exported:
     """The bundle of the identities at ``request.min_level`` or higher, audited as
     ``action`` (a publication to partners is audited as one, in its unit of work)."""
-    levels = _levels_from(request.min_level)
+    levels = levels_from(request.min_level)
     if request.tlp not in TLP_MARKINGS:
         choices = ", ".join(TLP_MARKINGS)
         raise InvalidQuery(f"unknown TLP {request.tlp!r}: one of {choices}", field="tlp")
@@ -73,11 +73,7 @@ def export(
             "keyring for its audience (`fauxhire keys share add`): partners match keyed hashes, "
             "and without the key there is nothing they could match"
         )
-    identities = flagged(store, "identity", levels)
-    dispositions = current_dispositions(store)
-    findings = {row["identity_id"]: row for row in dispositions.iter_rows(named=True)}
-    cleared = {i for i, row in findings.items() if row["disposition"] == "cleared"}
-    shared = [f for f in identities if f.subject_id not in cleared]
+    identities, shared, findings = shareable(store, levels)
     personas = _personas(store, shared, findings, key)
     networks = _networks(store, {p.network_id for p in personas if p.network_id})
     sharing = Sharing(producer, request.tlp, key_id, request.valid_days, now)
@@ -92,7 +88,19 @@ def export(
     return Exported(made, len(personas), len(networks), indicators, len(identities) - len(shared))
 
 
-def _levels_from(term: str) -> tuple[str, ...]:
+def shareable(
+    store: SqlStore, levels: tuple[str, ...]
+) -> tuple[list[Flagged], list[Flagged], dict[str, Any]]:
+    """The identities assessed at ``levels``, those of them an analyst did not clear, and
+    each identity's current disposition."""
+    identities = flagged(store, "identity", levels)
+    dispositions = current_dispositions(store)
+    findings = {row["identity_id"]: row for row in dispositions.iter_rows(named=True)}
+    cleared = {i for i, row in findings.items() if row["disposition"] == "cleared"}
+    return identities, [f for f in identities if f.subject_id not in cleared], findings
+
+
+def levels_from(term: str) -> tuple[str, ...]:
     if term not in ESTIMATIVE_TERMS:
         raise InvalidQuery(
             f"not an estimative level: {term!r} (one of {', '.join(ESTIMATIVE_TERMS)})",

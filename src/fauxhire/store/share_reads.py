@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Integer, cast, func, or_, select
+from sqlalchemy import Connection, Integer, bindparam, cast, func, or_, select, text
 
 from fauxhire.store import schema
 from fauxhire.store.erasure_outputs import select_in
@@ -110,3 +110,46 @@ def _held_elsewhere(
         rows: list[Any] = select_in(conn, holders, _V.c.key, keys)
         elsewhere |= {(kind, row.key) for row in rows if row.identity_id not in inside}
     return elsewhere
+
+
+def _egress_sql(meetings: str, signins: str) -> str:
+    """Identity and egress IP of meetings and of sign-ins (a hire's, through its
+    applications), each kept by its own condition on ``:values``."""
+    return (
+        "SELECT l.identity_id, m.ip_address FROM meeting_participants m "
+        f"JOIN links l ON l.app_key = m.app_key WHERE m.ip_address IS NOT NULL AND {meetings} "
+        "UNION "
+        "SELECT l.identity_id, s.ip_address FROM signin_events s "
+        "JOIN hires h ON h.key = s.hire_key "
+        "JOIN applications a ON a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
+        f"JOIN links l ON l.app_key = a.key WHERE s.ip_address IS NOT NULL AND {signins}"
+    )
+
+
+_BY_IDENTITY = _egress_sql("l.identity_id IN :values", "l.identity_id IN :values")
+_BY_IP = _egress_sql("m.ip_address IN :values", "s.ip_address IN :values")
+
+
+def egress(store: Store, identity_ids: Sequence[str]) -> dict[str, set[str]]:
+    """The egress IPs each of ``identity_ids`` was seen at (meetings and sign-ins)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for identity, ip in _rows_of(store, _BY_IDENTITY, identity_ids):
+        found[identity].add(ip)
+    return dict(found)
+
+
+def egress_holders(store: Store, ips: Sequence[str]) -> dict[str, set[str]]:
+    """The identities each of ``ips`` was seen for (by the IP indexes of migration 0021)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for identity, ip in _rows_of(store, _BY_IP, ips):
+        found[ip].add(identity)
+    return dict(found)
+
+
+def _rows_of(store: Store, sql: str, values: Sequence[str]) -> list[Any]:
+    query = text(sql).bindparams(bindparam("values", expanding=True))
+    rows: list[Any] = []
+    with store.transaction("share_egress") as conn:
+        for start in range(0, len(values), 500):
+            rows += conn.execute(query, {"values": list(values[start : start + 500])}).all()
+    return rows
