@@ -58,7 +58,8 @@ def _versioned(
     obj: dict[str, Any], held: tuple[str, str] | None, now: datetime
 ) -> dict[str, Any] | None:
     """The object to add: itself if the collection lacks it or holds an older version; None
-    if it holds the same content. The same content but ``modified`` is the same version.
+    if it holds the same content, ``modified`` aside (every assessment moves every persona's
+    time, and partners need not pull everything again for it).
     Other content under a version not newer (the export's options changed: a TLP, a
     validity) is a new version in STIX's terms: published with ``modified`` set to now."""
     if held is None:
