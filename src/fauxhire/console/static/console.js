@@ -122,7 +122,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
   window.addEventListener("hashchange", route);
-  finishIdp().then((failed) => {
+  finishIdp().catch((error) => `The sign-in did not complete: ${error.message}.`).then((failed) => {
     $("sign-in-error").textContent = failed;
     return start();
   });
