@@ -7,10 +7,12 @@ personal data, and every keyed hash in it is of a value only personas hold at th
 legitimate applicant is disclosed, even hashed). With those hashes each hub finds, among its
 own applicants, the personas that applied at both: precision 1.0 (only personas, only ones the
 other hub shared) and recall at least 0.95 of the personas with a contact value at both hubs.
-A third hub without the key pulls too, and can match nothing."""
+Then A rotates its key and publishes again: B, still on the old key, pulls hashes it cannot
+match. A third hub without the key pulls too, and can match nothing."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -19,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,13 @@ from test_taxii import KEY, _publish, _scoped_partner
 
 from fauxhire.enrich.keyed import keyed_hash
 from fauxhire.enrich.pii import Sealer
+from fauxhire.enrich.share_keys import ShareKey, ShareKeyring
 from fauxhire.services.taxii import BY_TLP
 from fauxhire.store import SqlStore
 from support.personal_data import personal_values
 
 KINDS = ("email", "phone", "github")
+NEW_KEY = b"the community key after rotation"
 
 
 def _fauxhire(*args: str, env: dict[str, str]) -> None:
@@ -101,6 +106,7 @@ def test_two_hubs_find_the_personas_that_applied_at_both_and_nothing_else(
         serving(tmp_path / "b", env, db=urls["b"]) as b,
     ):
         served = {"a": a, "b": b}
+        pullers: dict[str, dict[str, str]] = {}
         for hub, other in (("a", "b"), ("b", "a"), ("c", "a")):
             collection = f"/taxii2/api/collections/{BY_TLP['amber'].id}/"
             feed = {"name": f"hub-{other}", "token_env": "FEED_TOKEN",
@@ -118,6 +124,13 @@ def test_two_hubs_find_the_personas_that_applied_at_both_and_nothing_else(
                           env=puller)  # fmt: skip
                 continue
             _fauxhire("share", "pull", "--db", urls[hub], env=puller)
+            pullers[hub] = puller
+
+        # A rotates its community key (the old one matching a week more) and publishes again;
+        # B, which has not rotated yet, pulls the new hashes and can match none of them.
+        rotated = _rotated_keyring(tmp_path / "a" / "share-keys.json")
+        _publish(urls["a"], env | {"FAUXHIRE_SHARE_KEYRING": str(rotated)}, "amber")
+        _fauxhire("share", "pull", "--db", urls["b"], env=pullers["b"])
 
     truth = _truth(demo_world)
     held = {hub: _values(url, pii_sealer) for hub, url in urls.items()}
@@ -134,7 +147,8 @@ def test_two_hubs_find_the_personas_that_applied_at_both_and_nothing_else(
         finally:
             store.close()
         assert [n for n in needles if n in text.lower()] == []
-        disclosed = {app for h in hashes for app in held[sender][digest[sender][h]]}
+        under = {keyed_hash(key, *v): v for key in (KEY.encode(), NEW_KEY) for v in held[sender]}
+        disclosed = {app for h in hashes for app in held[sender][under[h]]}
         assert {truth[app][1] for app in disclosed} == {"dprk"}, "only personas, even hashed"
         # What the receiver finds among its own applicants: personas the sender shared.
         matched = {app for h in hashes if h in digest[hub] for app in held[hub][digest[hub][h]]}
@@ -147,9 +161,29 @@ def test_two_hubs_find_the_personas_that_applied_at_both_and_nothing_else(
     recall = len(found & both) / len(both)
     assert recall >= 0.95, (recall, sorted(both - found))
 
+    # After A's rotation: B's second pull holds hashes under A's new key, which B cannot match.
+    pulls = sorted((tmp_path / "b" / "inbox" / "hub-a").glob("*.stix.json"))
+    assert len(pulls) == 2
+    after_rotation = set(re.findall(r"hmac_sha256 = '([0-9a-f]{64})'", pulls[1].read_text()))
+    assert after_rotation and "key_id = 'ck-2'" in pulls[1].read_text()
+    assert not after_rotation & set(digest["b"]), "B, on the old key, matches none"
+
     # Hub C pulled A's hashes but holds no key: its assessment matches none of them.
     _, c_hashes = _crossed(tmp_path / "c" / "inbox")
     assert c_hashes and "(keyed hash)" not in _assessed_without_a_key(tmp_path / "c" / "hub.db")
+
+
+def _rotated_keyring(path: Path) -> Path:
+    """A's keyring after a rotation: the community key it shared with B, matching for a week
+    more, and a new one that makes its hashes from now on."""
+    now = datetime.now(UTC)
+    old = ShareKey(key_id="ck-1", audience="community", added_at=now,
+                   secret=base64.b64encode(KEY.encode()).decode())  # fmt: skip
+    new = ShareKey(key_id="ck-2", audience="community", added_at=now,
+                   secret=base64.b64encode(NEW_KEY).decode())  # fmt: skip
+    ring = ShareKeyring().added(old, timedelta(days=7), now).added(new, timedelta(days=7), now)
+    path.write_text(ring.model_dump_json(), encoding="utf-8")
+    return path
 
 
 def _personas_with_a_value_at_both(
