@@ -11,7 +11,7 @@ from rich.table import Table
 
 from fauxhire.cli import pii_keys, share_keys
 from fauxhire.cli.console import err, group, open_app, out
-from fauxhire.cli.options import DbOption, analyst_or_os_user
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
 from fauxhire.domain.api_roles import ROLES
 from fauxhire.terminal import cells
@@ -23,11 +23,6 @@ app = group(
 )
 app.add_typer(pii_keys.app, name="pii")
 app.add_typer(share_keys.app, name="share")
-
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="Who does this, for the audit trail (default: the OS user)."),
-]
 
 
 @app.command("create")

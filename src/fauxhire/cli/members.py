@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from fauxhire.cli.console import group, open_app, out
-from fauxhire.cli.options import DbOption, analyst_or_os_user
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 from fauxhire.cli.printing import when
 from fauxhire.terminal import cells
 
@@ -21,10 +21,6 @@ app = group(
 
 MemberArgument = Annotated[
     str, typer.Argument(help="The member's company id, as its records carry it.")
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="Who does this, for the audit trail (default: the OS user)."),
 ]
 
 

@@ -28,6 +28,12 @@ AnalystOption = Annotated[
 ]
 
 
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who does this, for the audit trail (default: the OS user)."),
+]
+
+
 def analyst_or_os_user(analyst: str | None) -> str:
     """The analyst named, else the OS user: who a judgement or decision is kept with."""
     if analyst is not None:

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fauxhire.cli.console import err, group, log_handler, open_app, out
-from fauxhire.cli.options import DbOption, analyst_or_os_user
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 from fauxhire.terminal import cells
 
 app = group(
@@ -18,10 +18,6 @@ app = group(
     "again under it), and see which key seals how many values."
 )
 
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="Who does this, for the audit trail (default: the OS user)."),
-]
 ResumeOption = Annotated[
     bool,
     typer.Option(

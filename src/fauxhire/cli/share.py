@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from fauxhire.cli.console import err, group, open_app
-from fauxhire.cli.options import DbOption, analyst_or_os_user
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 
 app = group("Sharing with partners: STIX 2.1 bundles of keyed hashes (docs/sharing.md).")
 
@@ -32,9 +32,6 @@ ValidDaysOption = Annotated[
         max=3650,
         help="Days an indicator holds after the persona's last assessment.",
     ),
-]
-ByOption = Annotated[
-    str | None, typer.Option("--by", help="Who shares, for the audit trail (default: you).")
 ]
 
 

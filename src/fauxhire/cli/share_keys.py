@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from fauxhire.cli.console import err, group, open_app, out
-from fauxhire.cli.options import DbOption, analyst_or_os_user
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 
 app = group(
     "The share keyring: the community's key and partners' keys, with ids and rotation; hashes "
@@ -41,7 +41,7 @@ def share_add(
             help="Days the key it replaces still matches partners' hashes.",
         ),
     ] = 30,
-    by: Annotated[str | None, typer.Option("--by", help="Who adds it (default: you).")] = None,
+    by: ByOption = None,
     db: DbOption = None,
 ) -> None:
     """Add a key to the share keyring (FAUXHIRE_SHARE_KEYRING): it makes the audience's hashes
