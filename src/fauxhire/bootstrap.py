@@ -39,6 +39,7 @@ from fauxhire.project import PROJECT_FILE
 from fauxhire.services.assess import check_ruleset_file, load_ruleset
 from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
+from fauxhire.services.share_export import Sharer
 from fauxhire.services.yaml_bounds import check_ruleset_file_size
 from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
 from fauxhire.store import SqlStore
@@ -84,6 +85,10 @@ class Config:
         """The key and key id hashes shared with ``audience`` are made with (None: none)."""
         key = self.share_keys.active(audience)
         return (None, "") if key is None else (key.raw, key.key_id)
+
+    def sharer(self, audience: str = COMMUNITY) -> Sharer:
+        """This hub sharing with ``audience``: its name and that audience's key."""
+        return Sharer(self.settings.share_producer, *self.share_key(audience))
 
     @property
     def ingest(self) -> IngestOptions:

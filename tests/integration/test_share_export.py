@@ -32,7 +32,7 @@ from fauxhire.errors import ConfigError, InvalidQuery
 from fauxhire.ingest.stix_validation import object_checker
 from fauxhire.services import dispositions
 from fauxhire.services.erasure import Actor
-from fauxhire.services.share_export import Exported, ExportRequest, export
+from fauxhire.services.share_export import Exported, ExportRequest, Sharer, export
 from fauxhire.store import SqlStore
 from support.members_world import store_world
 from support.personal_data import personal_values
@@ -57,8 +57,8 @@ def demo(demo_world: Path, tmp_path: Path, pii_sealer: Sealer) -> Iterator[SqlSt
 
 def _export(store: SqlStore, **request: Any) -> Exported:
     return export(
-        store, ExportRequest("sharing agreement 7", **request), key=KEY,
-        key_id="community-key-v1", producer="Test hub", actor=Actor("ana"), now=NOW,
+        store, ExportRequest("sharing agreement 7", **request),
+        Sharer("Test hub", KEY, "community-key-v1"), actor=Actor("ana"), now=NOW,
     )  # fmt: skip
 
 
@@ -176,8 +176,7 @@ def test_a_bad_request_or_no_key_is_refused(tmp_path: Path) -> None:
             _export(store, tlp="white")
         assert tlp.value.detail["field"] == "tlp"
         with pytest.raises(ConfigError, match="community key"):
-            export(store, ExportRequest("p"), key=None, key_id="k", producer="h",
-                   actor=Actor("ana"), now=NOW)  # fmt: skip
+            export(store, ExportRequest("p"), Sharer("h", None, "k"), actor=Actor("ana"), now=NOW)
         assert store.audit_trail() == [], "a refused export records nothing"
     finally:
         store.close()

@@ -24,7 +24,7 @@ from fauxhire.ingest.registry import get_format
 from fauxhire.services.assess import assess_store
 from fauxhire.services.erasure import Actor
 from fauxhire.services.pipeline import IngestOptions, ingest_and_join
-from fauxhire.services.share_export import ExportRequest, export
+from fauxhire.services.share_export import ExportRequest, Sharer, export
 from fauxhire.store import SqlStore
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -85,8 +85,8 @@ def test_hashes_under_a_replaced_key_match_during_the_overlap_only(
     store = SqlStore.open(f"sqlite:///{tmp_path / 'hub.db'}")
     try:
         # A partner that has not rotated yet shares its personas under the old key.
-        shared = export(store, ExportRequest("pact"), key=OLD, key_id="ck-1", producer="partner",
-                        actor=Actor("ana"), now=NOW).bundle  # fmt: skip
+        sharer = Sharer("partner", OLD, "ck-1")
+        shared = export(store, ExportRequest("pact"), sharer, actor=Actor("ana"), now=NOW).bundle
         (tmp_path / "feed").mkdir()
         bundle = tmp_path / "feed" / "partner.stix.json"
         bundle.write_text(json.dumps(shared), encoding="utf-8")

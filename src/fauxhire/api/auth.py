@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fauxhire.bootstrap import App
 from fauxhire.errors import AuthenticationError, PermissionDenied
 from fauxhire.services.analyst_actions import Acting
+from fauxhire.services.erasure import Actor
 from fauxhire.services.keys import KEY_PREFIX, Principal, authenticate
 
 log = logging.getLogger(__name__)
@@ -85,3 +86,11 @@ def acting_as(request: Request, caller: Principal, opened: App) -> Acting:
     """Who acts (the caller's credential), for which request, when: what the analyst's
     actions record and audit."""
     return Acting(caller, getattr(request.state, "request_id", None), opened.now())
+
+
+def actor_of(request: Request, caller: Principal) -> Actor:
+    """The caller as the audit trail of an erasure or a disclosure names it: key, role,
+    member and this request (any role; ``acting_as`` is the hub analyst's actions')."""
+    return Actor(
+        caller.key_id, caller.role, caller.member, getattr(request.state, "request_id", None)
+    )

@@ -9,11 +9,11 @@ from typing import Annotated, Any, Final, Self
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.auth import actor_of, opened_app, principal, role_in
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.domain.erasure import SELECTOR_KINDS, parse_selector
-from fauxhire.services.erasure import Actor, erase_applicant
+from fauxhire.services.erasure import erase_applicant
 from fauxhire.services.keys import Principal
 
 # The hub's roles that hold every member's data; a member's roles see only their own
@@ -68,9 +68,7 @@ def erasure(
     table. A preview deletes nothing; both are audited, neither with the values given."""
     kind = next(kind for kind in SELECTOR_KINDS if getattr(body, kind))
     selector = parse_selector(kind, getattr(body, kind))
-    actor = Actor(
-        caller.key_id, caller.role, caller.member, getattr(request.state, "request_id", None)
-    )
+    actor = actor_of(request, caller)
     outcome = erase_applicant(
         opened.store, selector, actor=actor, purpose=body.purpose, key=opened.erasure_key,
         now=opened.now(), confirm=body.confirm,

@@ -11,12 +11,11 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fauxhire.api.auth import opened_app, principal, role_in
+from fauxhire.api.auth import actor_of, opened_app, principal, role_in
 from fauxhire.api.queue import Level
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
 from fauxhire.errors import NotFound
-from fauxhire.services.erasure import Actor
 from fauxhire.services.keys import Principal
 from fauxhire.services.share_export import DEFAULT_VALID_DAYS, ExportRequest, export
 
@@ -53,17 +52,12 @@ def export_bundle(
 ) -> Response:
     """The personas assessed at ``min_level`` or higher (none an analyst cleared), their
     networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
-    if opened.share_key()[0] is None:
+    sharer = opened.sharer()
+    if sharer.key is None:
         # Not configured here, as an unconfigured sign-in is: a 404 that says so.
         raise NotFound("sharing is not configured on this server: it has no community key")
-    actor = Actor(
-        caller.key_id, caller.role, caller.member, getattr(request.state, "request_id", None)
-    )
-    settings = opened.settings
-    key, key_id = opened.share_key()
+    request_of = ExportRequest(body.purpose, body.min_level, body.tlp, body.valid_days)
     done = export(
-        opened.store, ExportRequest(body.purpose, body.min_level, body.tlp, body.valid_days),
-        key=key, key_id=key_id,
-        producer=settings.share_producer, actor=actor, now=opened.now(),
-    )  # fmt: skip
+        opened.store, request_of, sharer, actor=actor_of(request, caller), now=opened.now()
+    )
     return Response(orjson.dumps(done.bundle), media_type=MEDIA_TYPE)

@@ -60,12 +60,9 @@ def export(
 
     request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
     with open_app(db) as opened:
-        settings = opened.settings
-        key, key_id = opened.share_key(audience)
         done = export_bundle(
-            opened.store, request, key=key, key_id=key_id,
-            producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
-            now=opened.now(),
+            opened.store, request, opened.sharer(audience),
+            actor=Actor(analyst_or_os_user(by)), now=opened.now(),
         )  # fmt: skip
     out_file.write_text(json.dumps(done.bundle, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     err.print(
@@ -95,12 +92,9 @@ def publish(
 
     request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
     with open_app(db) as opened:
-        settings = opened.settings
-        key, key_id = opened.share_key()
         collection, done, published = publish_export(
-            opened.store, request, key=key, key_id=key_id,
-            producer=settings.share_producer, actor=Actor(analyst_or_os_user(by)),
-            now=opened.now(),
+            opened.store, request, opened.sharer(),
+            actor=Actor(analyst_or_os_user(by)), now=opened.now(),
         )  # fmt: skip
     err.print(
         f"published {done.personas:,} personas to {collection.title} ({collection.id}): "

@@ -42,6 +42,16 @@ class ExportRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class Sharer:
+    """Who shares, and with which key: the hub's name as partners know it, and the key (and
+    its id) its hashes are made with for the audience (None: it holds none)."""
+
+    producer: str
+    key: bytes | None
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Exported:
     bundle: dict[str, Any]
     personas: int
@@ -53,10 +63,8 @@ class Exported:
 def export(
     store: SqlStore,
     request: ExportRequest,
+    sharer: Sharer,
     *,
-    key: bytes | None,
-    key_id: str,
-    producer: str,
     actor: Actor,
     now: datetime,
     action: str = "share:export",
@@ -67,16 +75,16 @@ def export(
     if request.tlp not in TLP_MARKINGS:
         choices = ", ".join(TLP_MARKINGS)
         raise InvalidQuery(f"unknown TLP {request.tlp!r}: one of {choices}", field="tlp")
-    if key is None:
+    if sharer.key is None:
         raise ConfigError(
             "sharing needs the community key (FAUXHIRE_COMMUNITY_KEY), or a key of the share "
             "keyring for its audience (`fauxhire keys share add`): partners match keyed hashes, "
             "and without the key there is nothing they could match"
         )
     identities, shared, findings = shareable(store, levels)
-    personas = _personas(store, shared, findings, key)
+    personas = _personas(store, shared, findings, sharer.key)
     networks = _networks(store, {p.network_id for p in personas if p.network_id})
-    sharing = Sharing(producer, request.tlp, key_id, request.valid_days, now)
+    sharing = Sharing(sharer.producer, request.tlp, sharer.key_id, request.valid_days, now)
     made = bundle(sharing, personas, networks)
     indicators = sum(len(p.hashes) for p in personas)
     records = tuple(f"identity:{p.identity_id}" for p in personas)

@@ -15,7 +15,7 @@ from typing import Final
 from fauxhire.errors import InvalidQuery
 from fauxhire.services.erasure import Actor
 from fauxhire.services.keys import Principal
-from fauxhire.services.share_export import Exported, ExportRequest, export
+from fauxhire.services.share_export import Exported, ExportRequest, Sharer, export
 from fauxhire.store import SqlStore
 from fauxhire.store.shared_objects import Published, page, publish
 from fauxhire.store.shared_objects import Shared as Shared  # a page of read_page
@@ -65,14 +65,7 @@ def readable(caller: Principal) -> list[Collection]:
 
 
 def publish_export(
-    store: SqlStore,
-    request: ExportRequest,
-    *,
-    key: bytes | None,
-    key_id: str,
-    producer: str,
-    actor: Actor,
-    now: datetime,
+    store: SqlStore, request: ExportRequest, sharer: Sharer, *, actor: Actor, now: datetime
 ) -> tuple[Collection, Exported, Published]:
     """The export of ``request`` into the community's collection of its TLP, audited as
     ``share:publish`` in the same unit of work: partners see the objects when the event is
@@ -84,10 +77,7 @@ def publish_export(
         )
     collection = BY_TLP[request.tlp]
     with store.unit_of_work():
-        done = export(
-            store, request, key=key, key_id=key_id, producer=producer, actor=actor, now=now,
-            action="share:publish",
-        )  # fmt: skip
+        done = export(store, request, sharer, actor=actor, now=now, action="share:publish")
         published = publish(store, collection.id, done.bundle["objects"], now)
     return collection, done, published
 
