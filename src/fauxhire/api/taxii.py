@@ -127,9 +127,8 @@ def objects(
     shared, more = _page(request, caller, opened, collection_id, asked, "taxii:objects")
     # The objects as stored, spliced in unparsed: parsing a thousand objects a page only to
     # write them out again cost a millisecond or two, and a garbage collection now and then.
-    head: dict[str, Any] = {"more": more} | ({"next": _cursor(shared[-1])} if more else {})
     objects = b",".join(s.body.encode() for s in shared)
-    body = orjson.dumps(head)[:-1] + b',"objects":[' + objects + b"]}"
+    body = orjson.dumps(_paging(shared, more))[:-1] + b',"objects":[' + objects + b"]}"
     return Response(body, media_type=TAXII, headers=_added_headers(shared))
 
 
@@ -151,10 +150,7 @@ def manifest(
          "media_type": STIX}
         for s in shared
     ]  # fmt: skip
-    body: dict[str, Any] = {"more": more, "objects": listed}
-    if more:
-        body["next"] = _cursor(shared[-1])
-    return answer(body, _added_headers(shared))
+    return answer(_paging(shared, more) | {"objects": listed}, _added_headers(shared))
 
 
 def _page(
@@ -207,6 +203,11 @@ def _added_headers(shared: list[Shared]) -> dict[str, str]:
         "X-TAXII-Date-Added-First": _timestamp(shared[0].date_added),
         "X-TAXII-Date-Added-Last": _timestamp(shared[-1].date_added),
     }
+
+
+def _paging(shared: list[Shared], more: bool) -> dict[str, Any]:
+    """An envelope's ``more``, and its ``next`` when more follow."""
+    return {"more": more} | ({"next": _cursor(shared[-1])} if more else {})
 
 
 def _cursor(last: Shared) -> str:

@@ -21,7 +21,7 @@ import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 # fauxhire's namespace for the ids of the objects it makes; STIX's own for SCO ids (2.1, 2.9).
@@ -35,7 +35,10 @@ TLP_MARKINGS: Final = {  # the TLP 2.0 marking definitions, ids fixed by their e
     "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
-_TLP_CREATED: Final = "2022-10-01T00:00:00.000Z"  # as the TLP 2.0 extension defines them
+_TLP_CREATED: Final = "2022-10-01T00:00:00.000Z"
+# When the hub's identity and the extension's definition were made, said the same in every
+# bundle: their ids never change, so neither may their versions.
+_DEFINED: Final = datetime(2021, 1, 1, tzinfo=UTC)  # as the TLP 2.0 extension defines them
 # The community's definition of the new SCO (docs/formats.md section 10): its id is the contract.
 HASHED_EXTENSION: Final = "extension-definition--3cc7aa4a-ea58-4eea-8d08-a84584677dc9"
 NORMALISATION: Final = {  # how each kind is normalised before its keyed hash (docs/sharing.md)
@@ -134,12 +137,12 @@ class _Made:
         }  # fmt: skip
 
     def producer_identity(self) -> dict[str, Any]:
-        at = datetime(2021, 1, 1, tzinfo=self.sharing.now.tzinfo)  # fixed: the id never changes
+        at = _DEFINED
         made = self._common("identity", self.producer, at, at)
         return made | {"name": self.sharing.producer, "identity_class": "organization"}
 
     def extension(self) -> dict[str, Any]:
-        at = datetime(2021, 1, 1, tzinfo=self.sharing.now.tzinfo)
+        at = _DEFINED
         made = self._common("extension-definition", HASHED_EXTENSION, at, at)
         del made["object_marking_refs"]
         return made | {

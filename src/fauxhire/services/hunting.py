@@ -6,6 +6,7 @@ and an exit an innocent shares is no lead. Written by domain/hunting.py; audited
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 import polars as pl
@@ -24,10 +25,7 @@ def flagged_egress(store: SqlStore, min_level: str) -> list[Egress]:
     _, shared, _ = shareable(store, levels_from(min_level))
     inside = {f.subject_id for f in shared}
     seen = egress(store, sorted(inside))
-    by_ip: dict[str, int] = {}
-    for ips in seen.values():
-        for ip in ips:
-            by_ip[ip] = by_ip.get(ip, 0) + 1
+    by_ip = Counter(ip for ips in seen.values() for ip in ips)  # flagged identities an IP
     holders = egress_holders(store, sorted(by_ip))
     only_flagged = sorted(ip for ip, held in holders.items() if held <= inside)
     if not only_flagged:
