@@ -23,8 +23,9 @@ $(UV):
 # --compile-bytecode: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
 # none is ever written, so every command (and every ingest worker) would compile SQLAlchemy,
 # pydantic and the rest anew: 1.5-2.5 s of CPU a process start.
+# --all-extras: the optional extras (misp) are tested, so the working environment holds them.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --compile-bytecode
+	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
 	touch $@
 
 setup: $(VENV)/.synced
