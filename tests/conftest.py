@@ -212,3 +212,16 @@ def demo_store_url(demo_world: Path, tmp_path: Path, request: pytest.FixtureRequ
     result = CliRunner().invoke(app, ["run", str(demo_world / "input"), "--db", url])
     assert result.exit_code == 0, result.output
     return url
+
+
+@pytest.fixture
+def demo_store(demo_world: Path, tmp_path: Path, pii_sealer: Sealer) -> Iterator[SqlStore]:
+    """A copy of the demo world's store, sealed with the session's keyring, for a test that
+    writes to it (an export appends to its audit trail)."""
+    db = tmp_path / "fauxhire.db"
+    shutil.copyfile(demo_world / "fauxhire.db", db)
+    store = SqlStore.open(f"sqlite:///{db}", sealer=pii_sealer)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,9 @@ import pytest
 from sqlalchemy import text
 from test_identity_views import _fetch
 from test_review_queue_api import _stored
-from test_serve import serving
+from test_serve import Server, serving
 
 from fauxhire.enrich.keyed import keyed_hash
-from fauxhire.enrich.pii import Sealer
 from fauxhire.errors import ConfigError, InvalidQuery
 from fauxhire.ingest.stix_validation import object_checker
 from fauxhire.services import dispositions
@@ -40,19 +38,6 @@ from support.personal_data import personal_values
 KEY = b"demo-community-key-v1-DO-NOT-USE"  # the demo world's (fauxhire_lab.world.feeds)
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 FLAGGED = ("likely", "very likely", "almost certain")
-
-
-@pytest.fixture
-def demo(demo_world: Path, tmp_path: Path, pii_sealer: Sealer) -> Iterator[SqlStore]:
-    """A copy of the demo world's store (sealed with the session's keyring): the export
-    appends to its audit trail."""
-    db = tmp_path / "fauxhire.db"
-    shutil.copyfile(demo_world / "fauxhire.db", db)
-    store = SqlStore.open(f"sqlite:///{db}", sealer=pii_sealer)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _export(store: SqlStore, **request: Any) -> Exported:
@@ -71,8 +56,8 @@ def _by_type(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [o for o in bundle["objects"] if o["type"] == kind]
 
 
-def test_the_bundle_is_valid_stix_and_says_what_the_store_holds(demo: SqlStore) -> None:
-    done = _export(demo)
+def test_the_bundle_is_valid_stix_and_says_what_the_store_holds(demo_store: SqlStore) -> None:
+    done = _export(demo_store)
     bundle = done.bundle
     # Each object as a partner's fauxhire checks it on ingest (stix2-validator, object by
     # object); the whole bundle by the validator's own command, in the CLI test below.
@@ -87,7 +72,7 @@ def test_the_bundle_is_valid_stix_and_says_what_the_store_holds(demo: SqlStore) 
 
     levels = ", ".join(f"'{level}'" for level in FLAGGED)
     flagged = {row[0] for row in _rows(
-        demo, f"SELECT subject_id FROM assessments WHERE subject_kind = 'identity' "
+        demo_store, f"SELECT subject_id FROM assessments WHERE subject_kind = 'identity' "
               f"AND level IN ({levels})",
     )}  # fmt: skip
     actors = _by_type(bundle, "threat-actor")
@@ -95,7 +80,9 @@ def test_the_bundle_is_valid_stix_and_says_what_the_store_holds(demo: SqlStore) 
     assert done.personas == len(flagged) > 0 and done.left_out_cleared == 0
     # One persona, checked against the store: its sighting's count and its hashes.
     persona = sorted(flagged)[0]
-    (applications,) = _rows(demo, f"SELECT count(*) FROM links WHERE identity_id = '{persona}'")[0]
+    (applications,) = _rows(
+        demo_store, f"SELECT count(*) FROM links WHERE identity_id = '{persona}'"
+    )[0]
     actor = next(a for a in actors if a["name"] == f"Applicant persona {persona}")
     sighting = next(s for s in _by_type(bundle, "sighting") if s["sighting_of_ref"] == actor["id"])
     assert sighting["count"] == applications
@@ -105,14 +92,14 @@ def test_the_bundle_is_valid_stix_and_says_what_the_store_holds(demo: SqlStore) 
     }  # fmt: skip
     patterns = {i["pattern"] for i in _by_type(bundle, "indicator") if i["id"] in indicated}
     digests = {re.search(r"hmac_sha256 = '([0-9a-f]{64})'", p)[1] for p in patterns}  # type: ignore[index]
-    held = _rows(demo, f"""
+    held = _rows(demo_store, f"""
         SELECT v.kind, v.key FROM applicant_values v JOIN applications a ON a.id = v.app_ref
         JOIN links l ON l.app_key = a.key WHERE l.identity_id = '{persona}'
           AND v.kind IN ('email', 'phone', 'github', 'linkedin')""")  # fmt: skip
     assert digests and digests <= {keyed_hash(KEY, kind, key) for kind, key in held}
 
-    assert _export(demo).bundle == bundle, "the same store exports the same bundle"
-    event = demo.audit_trail()[-1].event
+    assert _export(demo_store).bundle == bundle, "the same store exports the same bundle"
+    event = demo_store.audit_trail()[-1].event
     assert (event.action, event.actor, event.purpose) == (
         "share:export",
         "ana",
@@ -132,11 +119,11 @@ def _refs(obj: dict[str, Any]) -> list[str]:
     return found
 
 
-def test_no_applicants_personal_data_leaves(demo: SqlStore) -> None:
+def test_no_applicants_personal_data_leaves(demo_store: SqlStore) -> None:
     """Every e-mail, phone, name, address and profile the store holds, as presented and as
     normalised, and every name and work account of a hire, looked for in the bundle's bytes."""
-    raw = json.dumps(_export(demo, min_level="almost no chance").bundle).lower()
-    needles = personal_values(demo)
+    raw = json.dumps(_export(demo_store, min_level="almost no chance").bundle).lower()
+    needles = personal_values(demo_store)
     assert len(needles) > 1000
     assert [n for n in needles if n in raw] == []
 
@@ -221,18 +208,25 @@ def test_the_command_line_writes_a_bundle_the_validator_passes(
         store.close()
 
 
+SERVED_ENV = {"FAUXHIRE_COMMUNITY_KEY": KEY.decode(), "FAUXHIRE_SHARE_PRODUCER": "Hub X"}
+
+
+def exported(server: Server, token: str, body: dict[str, Any]) -> tuple[str, Any]:
+    """The media type and the parsed body of an export over the API."""
+    asked = urllib.request.Request(
+        server.base + "/v1/share/exports", data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(asked, timeout=60) as answer:
+        return answer.headers["Content-Type"], json.loads(answer.read())
+
+
 def test_the_api_exports_for_the_hubs_analyst_only(tmp_path: Path) -> None:
-    env = {**os.environ, "FAUXHIRE_COMMUNITY_KEY": KEY.decode(), "FAUXHIRE_SHARE_PRODUCER": "Hub X"}
-    with serving(tmp_path, env) as server:
+    with serving(tmp_path, {**os.environ, **SERVED_ENV}) as server:
         _stored(server)
         analyst = server.key("--role", "analyst")
-        asked = urllib.request.Request(
-            server.base + "/v1/share/exports", data=json.dumps({"purpose": "pact 3"}).encode(),
-            headers={"Authorization": f"Bearer {analyst}", "Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(asked, timeout=30) as answer:
-            assert answer.headers["Content-Type"] == "application/stix+json;version=2.1"
-            bundle = json.loads(answer.read())
+        media_type, bundle = exported(server, analyst, {"purpose": "pact 3"})
+        assert media_type == "application/stix+json;version=2.1"
         assert _by_type(bundle, "identity")[0]["name"] == "Hub X"
         assert {a["name"] for a in _by_type(bundle, "threat-actor")} >= {"Applicant persona i-1"}
         for role, member in (("member_analyst", "acme"), ("recruiter", "acme"), ("partner", None)):

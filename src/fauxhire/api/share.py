@@ -15,9 +15,10 @@ from fauxhire.api.auth import actor_of, opened_app, principal, role_in
 from fauxhire.api.queue import Level
 from fauxhire.api.schemas import NUL_FREE, PROTECTED_ERRORS, errors
 from fauxhire.bootstrap import App
-from fauxhire.errors import NotFound
+from fauxhire.errors import InvalidQuery, NotFound
 from fauxhire.services.keys import Principal
 from fauxhire.services.share_export import DEFAULT_VALID_DAYS, ExportRequest, export
+from fauxhire.services.share_misp import INSTALL_HINT, available, misp_event, misp_title
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 
@@ -34,6 +35,9 @@ class ExportBody(BaseModel):
     min_level: Level = "likely"
     tlp: Literal["clear", "green", "amber", "amber+strict", "red"] = "amber"
     valid_days: int = Field(DEFAULT_VALID_DAYS, ge=1, le=3650)
+    format: Literal["stix", "misp"] = Field(
+        "stix", description="stix: a STIX 2.1 bundle; misp: a MISP event (needs misp-stix)"
+    )
 
 
 @share.post(
@@ -41,7 +45,10 @@ class ExportBody(BaseModel):
     response_class=Response,
     responses={
         **errors(400, 403, 404, 422),
-        200: {"content": {MEDIA_TYPE: {}}, "description": "A STIX 2.1 bundle"},
+        200: {
+            "content": {MEDIA_TYPE: {}, "application/json": {}},
+            "description": "A STIX 2.1 bundle, or a MISP event (`format` misp)",
+        },
     },
 )
 def export_bundle(
@@ -51,13 +58,19 @@ def export_bundle(
     opened: Annotated[App, Depends(opened_app)],
 ) -> Response:
     """The personas assessed at ``min_level`` or higher (none an analyst cleared), their
-    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
+    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle or, with ``format``
+    misp, one MISP event converted by misp-stix. Audited."""
     sharer = opened.sharer()
     if sharer.key is None:
         # Not configured here, as an unconfigured sign-in is: a 404 that says so.
         raise NotFound("sharing is not configured on this server: it has no community key")
+    if body.format == "misp" and not available():
+        raise InvalidQuery(f"this server has no misp-stix ({INSTALL_HINT})", field="format")
     request_of = ExportRequest(body.purpose, body.min_level, body.tlp, body.valid_days)
     done = export(
         opened.store, request_of, sharer, actor=actor_of(request, caller), now=opened.now()
     )
+    if body.format == "misp":
+        event = misp_event(done.bundle, title=misp_title(done.bundle)).event
+        return Response(orjson.dumps(event), media_type="application/json")
     return Response(orjson.dumps(done.bundle), media_type=MEDIA_TYPE)

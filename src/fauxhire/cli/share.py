@@ -4,15 +4,22 @@ bundle of keyed hashes (docs/sharing.md)."""
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from fauxhire.cli.console import err, group, open_app
 from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
+from fauxhire.errors import ConfigError
 
 app = group("Sharing with partners: STIX 2.1 bundles of keyed hashes (docs/sharing.md).")
+
+
+class ExportFormat(StrEnum):
+    stix = "stix"
+    misp = "misp"
 
 
 PurposeOption = Annotated[
@@ -49,27 +56,53 @@ def export(
         str,
         typer.Option("--audience", help="community, or partner:NAME: whose key hashes it."),
     ] = "community",
+    out_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="stix: a STIX 2.1 bundle; misp: a MISP event, converted by misp-stix "
+            "(the optional extra `misp`).",
+        ),
+    ] = ExportFormat.stix,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
     """Write the personas assessed at --min-level or higher (none an analyst cleared), their
-    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle. Audited."""
+    networks, sightings and keyed-hash indicators, as one STIX 2.1 bundle or one MISP event.
+    Audited."""
     from fauxhire.services.erasure import Actor
     from fauxhire.services.share_export import ExportRequest
     from fauxhire.services.share_export import export as export_bundle
+    from fauxhire.services.share_misp import INSTALL_HINT, available
 
+    if out_format is ExportFormat.misp and not available():
+        raise ConfigError(f"--format misp needs misp-stix, the optional extra: {INSTALL_HINT}")
     request = ExportRequest(purpose.strip(), min_level, tlp, valid_days)
     with open_app(db) as opened:
         done = export_bundle(
             opened.store, request, opened.sharer(audience),
             actor=Actor(analyst_or_os_user(by)), now=opened.now(),
         )  # fmt: skip
-    out_file.write_text(json.dumps(done.bundle, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    written = done.bundle if out_format is ExportFormat.stix else _as_misp(done.bundle)
+    out_file.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     err.print(
         f"wrote {done.personas:,} personas, {done.networks:,} networks and {done.indicators:,} "
         f"indicators to {out_file} (left out, cleared by an analyst: {done.left_out_cleared:,})",
         markup=False,
     )
+
+
+def _as_misp(bundle: dict[str, Any]) -> dict[str, Any]:
+    from fauxhire.services.share_misp import misp_event, misp_title
+
+    converted = misp_event(bundle, title=misp_title(bundle))
+    if converted.converter_errors:
+        err.print(
+            f"misp-stix could not convert {len(converted.converter_errors):,} objects "
+            "(logged above): the event lacks them",
+            markup=False,
+        )
+    return converted.event
 
 
 @app.command("publish")
