@@ -14,7 +14,7 @@ LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febr
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
 	bench/console bench/share
 
-.PHONY: demo test setup browser lint clean bench-ingest
+.PHONY: demo test setup browser java lint clean bench-ingest
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,18 @@ browser:
 	  else echo "no chromium and not root: the browser test will be skipped" >&2; fi; \
 	fi
 
+# The Spark engine's tests run PySpark in local mode, which needs a JDK 17 or later: the
+# machine's, or Debian's, installed where we may.
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing openjdk-17-jre-headless (Debian package)" >&2; \
+	    apt-get install -y -q --no-install-recommends openjdk-17-jre-headless >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && \
+	      apt-get install -y -q --no-install-recommends openjdk-17-jre-headless >/dev/null; }; \
+	  else echo "no java and not root: the Spark engine's tests will fail" >&2; fi; \
+	fi
+
 demo: setup
 	rm -rf demo-out
 	$(RUN) fauxhire demo --size small --seed 1 --out demo-out
@@ -53,7 +65,7 @@ lint: setup
 	$(RUN) mypy src
 	$(RUN) lint-imports
 
-test: lint browser
+test: lint browser java
 	$(RUN) pytest -n auto --dist loadfile
 
 bench-ingest: setup
