@@ -25,6 +25,7 @@ from fauxhire.cli import app
 from fauxhire.services.assess import load_ruleset
 from fauxhire.store import SqlStore
 from fauxhire_lab.services.evaluate import evaluate_store
+from support.engine_agreement import spark_against_embedded
 
 ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "validation" / "v1-default-6k.tar.xz"
 
@@ -129,3 +130,14 @@ def test_applicants_are_assessed_in_plain_python_as_the_detectors_assess_them(
     assert all(
         fired[i] > 0 for i in TWINNED if i not in ("partner-intel-match", "application-volume")
     ), fired
+
+
+def test_the_spark_engine_links_it_as_the_embedded_one_does(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """Issue 20: identity pairwise F1 of the engines against each other at least 0.999,
+    network B-cubed F1 at least 0.99, on a world neither engine was shaped on."""
+    agreed = spark_against_embedded(world["root"] / "fauxhire.db", tmp_path)
+    assert agreed.applications == 19355
+    assert agreed.identity_f1 >= 0.999, agreed
+    assert agreed.network_f1 >= 0.99, agreed

@@ -31,8 +31,22 @@ EngineOption = Annotated[
 ]
 
 
+MasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--master",
+        metavar="URL",
+        help="Where the spark engine runs: a Spark master URL (spark://..., yarn, "
+        "k8s://...); local mode on every core by default.",
+    ),
+]
+
+
 def link(
-    db: DbOption = None, new: NewOption = False, engine: EngineOption = engines.DEFAULT
+    db: DbOption = None,
+    new: NewOption = False,
+    engine: EngineOption = engines.DEFAULT,
+    master: MasterOption = None,
 ) -> None:
     """Resolve applications into identities and identities into networks, with evidence.
 
@@ -40,7 +54,7 @@ def link(
     """
     from fauxhire.services.linker import Linker
 
-    linker = Linker(engine)  # an unknown engine is refused before the store is opened
+    linker = Linker(engine, master)  # an unknown engine is refused before the store is opened
     with open_app(db) as app:
         if new:
             print_increment(linker.link_new(app.store, now=app.now()))

@@ -25,10 +25,11 @@ class Linker:
     ``ConfigError`` naming the known ones, raised here, before any work)."""
 
     name: str = engines.DEFAULT
+    master: str | None = None  # where the engine runs, for one that runs on a cluster
     engine: Engine = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "engine", engines.engine(self.name))
+        object.__setattr__(self, "engine", engines.engine(self.name, self.master))
 
     def link(self, store: LinkingStore, *, now: datetime) -> LinkSummary:
         """Every application into identities and networks; ids stable where members are."""

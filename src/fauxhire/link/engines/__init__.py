@@ -22,13 +22,28 @@ if TYPE_CHECKING:
 DEFAULT = "embedded"
 
 
-def _embedded() -> Engine:
+def _embedded(master: str | None = None) -> Engine:
     from fauxhire.link.engines.embedded import EmbeddedEngine
 
+    if master is not None:
+        raise ConfigError("the embedded engine runs in this process: it takes no master")
     return EmbeddedEngine()
 
 
-_ENGINES: dict[str, Callable[[], Engine]] = {"embedded": _embedded}
+def _spark(master: str | None = None) -> Engine:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as missing:
+        raise ConfigError(
+            "the Spark engine needs pyspark: pip install 'fauxhire[spark]' (and a JDK 17 or later)",
+            engine="spark",
+        ) from missing
+    from fauxhire.link.engines.spark import SparkEngine
+
+    return SparkEngine(master)
+
+
+_ENGINES: dict[str, Callable[[str | None], Engine]] = {"embedded": _embedded, "spark": _spark}
 
 
 def names() -> tuple[str, ...]:
@@ -36,8 +51,9 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(_ENGINES))
 
 
-def engine(name: str = DEFAULT) -> Engine:
-    """The engine called ``name``; a ``ConfigError`` naming the known ones if there is none."""
+def engine(name: str = DEFAULT, master: str | None = None) -> Engine:
+    """The engine called ``name``, on ``master`` where it is a cluster's (Spark: a master URL,
+    local mode by default); a ``ConfigError`` naming the known ones if there is none."""
     make = _ENGINES.get(name)
     if make is None:
         known = ", ".join(names())
@@ -46,4 +62,4 @@ def engine(name: str = DEFAULT) -> Engine:
             engine=name,
             known=list(names()),
         )
-    return make()
+    return make(master)

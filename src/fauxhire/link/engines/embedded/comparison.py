@@ -123,7 +123,7 @@ def _single_value_levels(
             encoded[comparison.column] = encode(records.get_column(comparison.column))
         column = encoded[comparison.column]
         ca, cb = column.codes[a], column.codes[b]
-        out.append(pl.Series(level_column(comparison), _coded_levels(ca, cb, column, comparison)))
+        out.append(pl.Series(level_column(comparison), coded_levels(ca, cb, column, comparison)))
         tf = (
             column.frequencies(frequencies.get(comparison.column))
             if comparison.term_frequency
@@ -167,7 +167,7 @@ def _list_levels(
 _PAIR_SLICE = 1_000_000
 
 
-def _coded_levels(
+def coded_levels(
     a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], column: Encoded, comparison: Comparison
 ) -> npt.NDArray[np.int8]:
     """Levels of a single-value comparison from the codes of both sides."""

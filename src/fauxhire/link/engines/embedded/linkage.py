@@ -55,13 +55,27 @@ def resolve(
     """Train, score, apply the judgements and cluster (``Engine.resolve``)."""
     judgements = judgements or Judgements.none()
     model, compared, report = train(records, spec, seed)
-    links = _with_judgements(score(compared, model, spec.threshold), judgements)
+    scored = score(compared, model, spec.threshold)
+    return resolution_of(records, model, scored, judgements, report, compared.height)
+
+
+def resolution_of(
+    records: pl.DataFrame,
+    model: Model,
+    scored: pl.DataFrame,
+    judgements: Judgements,
+    report: BlockingReport,
+    candidates: int,
+) -> Resolution:
+    """A run's result from its scored links at the threshold: judgements applied, clustered.
+    Any engine that scores its pairs elsewhere finishes its run here."""
+    links = _with_judgements(scored, judgements)
     return Resolution(
         model=model,
         links=links,
         clusters=clusters_of(records.get_column("rec"), links, judgements),
         blocking=report,
-        candidate_pairs=compared.height,
+        candidate_pairs=candidates,
     )
 
 
