@@ -12,7 +12,7 @@ LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febr
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
 	bench/stix bench/cli_start \
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
-	bench/console bench/share
+	bench/console bench/share bench/engines
 
 .PHONY: demo test setup browser java lint clean bench-ingest
 
