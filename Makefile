@@ -14,7 +14,7 @@ LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febr
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
 	bench/console bench/share bench/engines
 
-.PHONY: demo test setup browser java lint clean bench-ingest
+.PHONY: demo test test-spark setup browser java lint clean bench-ingest
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -23,9 +23,10 @@ $(UV):
 # --compile-bytecode: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
 # none is ever written, so every command (and every ingest worker) would compile SQLAlchemy,
 # pydantic and the rest anew: 1.5-2.5 s of CPU a process start.
-# --all-extras: the optional extras (misp) are tested, so the working environment holds them.
+# --extra misp: the MISP export is tested by make test, so the environment holds it. The
+# spark extra (a 450 MB download) is installed by make test-spark, which alone needs it.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
+	$(UV) sync --frozen --quiet --compile-bytecode --extra misp
 	touch $@
 
 setup: $(VENV)/.synced
@@ -66,7 +67,12 @@ lint: setup
 	$(RUN) lint-imports
 
 test: lint browser java
-	$(RUN) pytest -n auto --dist loadfile
+	$(RUN) pytest -n auto --dist loadfile --durations=25
+
+# The Spark engine's tests, apart: each worker that runs one starts a JVM (tests/conftest.py).
+test-spark: setup java
+	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
+	FAUXHIRE_TEST_SPARK=1 $(RUN) pytest -n auto --dist loadfile -m spark
 
 bench-ingest: setup
 	$(RUN) python bench/ingest --rows 1000000

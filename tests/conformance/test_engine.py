@@ -71,7 +71,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         store.close()
 
 
-@pytest.fixture(params=engines.names())
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=pytest.mark.spark) if name == "spark" else name
+        for name in engines.names()
+    ]
+)
 def engine(request: pytest.FixtureRequest) -> Engine:
     return engines.engine(request.param)
 

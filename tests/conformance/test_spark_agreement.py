@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fauxhire.enrich.pii import Sealer
 from support.engine_agreement import spark_against_embedded
+
+pytestmark = pytest.mark.spark
 
 
 def test_the_demo_world_links_the_same_on_spark(

@@ -18,6 +18,8 @@ from fauxhire.link.engines.embedded.comparison import compare as embedded_compar
 from fauxhire.link.engines.embedded.comparison import term_frequencies as embedded_tf
 from fauxhire.link.spec import ORDER, Blocking, Comparison, LinkSpec
 
+pytestmark = pytest.mark.spark
+
 SPEC = LinkSpec(
     name="edges",
     version="1",

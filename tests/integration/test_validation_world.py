@@ -132,6 +132,7 @@ def test_applicants_are_assessed_in_plain_python_as_the_detectors_assess_them(
     ), fired
 
 
+@pytest.mark.spark
 def test_the_spark_engine_links_it_as_the_embedded_one_does(
     world: dict[str, Any], tmp_path: Path
 ) -> None:
