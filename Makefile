@@ -66,8 +66,10 @@ lint: setup
 	$(RUN) mypy src
 	$(RUN) lint-imports
 
+# Three workers on two cores: most of the suite's wall time is waiting (servers starting and
+# killed, subprocesses, PostgreSQL, the browser), and two workers left the cores half idle.
 test: lint browser java
-	$(RUN) pytest -n auto --dist loadfile --durations=25
+	$(RUN) pytest -n 3 --dist loadfile --durations=25
 
 # The Spark engine's tests, apart: each worker that runs one starts a JVM (tests/conftest.py).
 test-spark: setup java
