@@ -48,9 +48,9 @@ def spark_against_embedded(db: Path, work: Path, sealer: Sealer | None = None) -
     compare."""
     copy = work / "spark.db"
     shutil.copyfile(db, copy)
-    for suffix in (".pii-keyring.json",):
-        if (db.parent / f"{db.name}{suffix}").exists():
-            shutil.copyfile(db.parent / f"{db.name}{suffix}", work / f"spark.db{suffix}")
+    keyring = db.parent / f"{db.name}.pii-keyring.json"
+    if keyring.exists():
+        shutil.copyfile(keyring, work / "spark.db.pii-keyring.json")
     store = SqlStore.open(f"sqlite:///{copy}", sealer=sealer)
     try:
         Linker("spark").link(store, now=datetime(2026, 12, 6, tzinfo=UTC))

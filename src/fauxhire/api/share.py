@@ -18,7 +18,7 @@ from fauxhire.bootstrap import App
 from fauxhire.errors import InvalidQuery, NotFound
 from fauxhire.services.keys import Principal
 from fauxhire.services.share_export import DEFAULT_VALID_DAYS, ExportRequest, export
-from fauxhire.services.share_misp import INSTALL_HINT, available, misp_event, misp_title
+from fauxhire.services.share_misp import INSTALL_HINT, available, misp_event
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 
@@ -71,6 +71,6 @@ def export_bundle(
         opened.store, request_of, sharer, actor=actor_of(request, caller), now=opened.now()
     )
     if body.format == "misp":
-        event = misp_event(done.bundle, title=misp_title(done.bundle)).event
+        event = misp_event(done.bundle).event
         return Response(orjson.dumps(event), media_type="application/json")
     return Response(orjson.dumps(done.bundle), media_type=MEDIA_TYPE)

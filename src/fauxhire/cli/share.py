@@ -93,9 +93,9 @@ def export(
 
 
 def _as_misp(bundle: dict[str, Any]) -> dict[str, Any]:
-    from fauxhire.services.share_misp import misp_event, misp_title
+    from fauxhire.services.share_misp import misp_event
 
-    converted = misp_event(bundle, title=misp_title(bundle))
+    converted = misp_event(bundle)
     if converted.converter_errors:
         err.print(
             f"misp-stix could not convert {len(converted.converter_errors):,} objects "

@@ -52,8 +52,9 @@ def available() -> bool:
     return True
 
 
-def misp_event(bundle: Mapping[str, Any], *, title: str) -> MispEvent:
-    """The bundle as one MISP event titled ``title``. Raises ConfigError without misp-stix."""
+def misp_event(bundle: Mapping[str, Any], *, title: str | None = None) -> MispEvent:
+    """The bundle as one MISP event, titled ``title`` (by default ``misp_title``'s). Raises
+    ConfigError without misp-stix."""
     try:
         from misp_stix_converter import ExternalSTIX2toMISPParser
         from misp_stix_converter.tools.stix2_loading_helpers import load_stix2_content
@@ -67,7 +68,7 @@ def misp_event(bundle: Mapping[str, Any], *, title: str) -> MispEvent:
     parser = ExternalSTIX2toMISPParser()
     parser.load_stix_bundle(load_stix2_content({**bundle, "objects": kept}))
     parser.parse_stix_bundle(
-        single_event=True, title=title, producer=producer["name"],
+        single_event=True, title=title or misp_title(bundle), producer=producer["name"],
         organisation_uuid=producer["id"].split("--", 1)[1],
         distribution=0, cluster_distribution=0,  # this organisation only, until MISP shares it
         cluster_sharing_group_id=None, sharing_group_id=None,

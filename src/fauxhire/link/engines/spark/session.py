@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from fauxhire.errors import ConfigError
 from fauxhire.link.spec import ORDER
 
 if TYPE_CHECKING:
@@ -27,17 +26,14 @@ log = logging.getLogger(__name__)
 DEFAULT_MASTER: Final = "local[*]"
 DRIVER_MEMORY: Final = "4g"
 _TOP_BIT: Final = 1 << 63
-INSTALL_HINT: Final = "pip install 'fauxhire[spark]' (and a JDK 17 or later)"
 
 
 def session(master: str | None = None) -> SparkSession:
     """The process's Spark session, made on first use: on ``master`` (a cluster URL), or in
     local mode on every core. Shuffles are few partitions at our sizes on one machine; the
     UI is off (a port per session, nothing reads it in a batch)."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as missing:
-        raise ConfigError(f"the Spark engine needs pyspark: {INSTALL_HINT}") from missing
+    from pyspark.sql import SparkSession  # the registry said whether it is installed
+
     partitions = os.cpu_count() or 2
     builder = (
         SparkSession.builder.appName("fauxhire-link")
