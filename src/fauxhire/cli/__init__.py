@@ -56,6 +56,7 @@ def make_app(contributions: Iterable[EntryPoint]) -> typer.Typer:
         ("ingest", ingest.ingest),
         ("run", run.run),
         ("link", link.link),
+        ("resolve", link.resolve),
         ("assess", assess.assess),
         ("report", report.report),
         ("stats", stats.stats),

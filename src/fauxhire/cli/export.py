@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fauxhire.cli.console import err, group, open_app
-from fauxhire.cli.options import DbOption
+from fauxhire.cli.options import ByOption, DbOption, analyst_or_os_user
 
 app = group("Outputs in the formats of docs/formats.md section 11.")
 
@@ -47,3 +47,29 @@ def export_assessments(
     with open_app(db, read_only=True) as opened:
         written = write_assessments_jsonl(opened.store, out_file, min_probability=floor)
     err.print(f"wrote {written:,} identity assessments to {out_file}", markup=False)
+
+
+@app.command("records")
+def export_records(
+    out_dir: Annotated[Path, typer.Option("--out", help="The records folder to write.")],
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why they leave the store, for the audit trail.")
+    ] = "linking on a cluster",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """The identity records and the analysts' judgements as Parquet, for `fauxhire resolve`
+    on a cluster (docs/linking-at-scale.md). They hold applicants' contact details as
+    linking compares them: the export is an event in the audit trail; keep the folder where
+    the store is kept."""
+    from fauxhire.services.link_files import export_records as write_records
+
+    with open_app(db) as opened, opened.store.unit_of_work():
+        written = write_records(
+            opened.store,
+            out_dir,
+            actor=analyst_or_os_user(by),
+            purpose=purpose,
+            now=opened.now(),
+        )
+    err.print(f"wrote {written:,} records to {out_dir}", markup=False)

@@ -8,7 +8,8 @@ stays outside every engine is data or small arithmetic: the specs (``spec``, ``i
 "apart" judgements (``cluster``), and, in the services, the store, the ids that stay stable
 across runs and the reading of a link for an analyst.
 
-An engine reads no store, file or setting. Frames come in, frames and the typed results below
+An engine reads no store or setting, and no file but those ``resolve_files`` is pointed at
+(``link.record_files`` says what is in them). Frames come in, frames and the typed results below
 go out, and an analyst's judgements come in as frames too, so the same run can be replayed
 on any engine. Frames at the seam are polars DataFrames (what the services hold); an engine
 that works elsewhere, like the Spark engine docs/linking-at-scale.md designs, converts at its
@@ -94,6 +95,16 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class ResolvedFiles:
+    """What ``Engine.resolve_files`` wrote, counted."""
+
+    records: int
+    links: int
+    clusters: int
+    model: Model
+
+
+@dataclass(frozen=True)
 class Borrowed:
     """Clusters with the parts that present a borrowed identity split off."""
 
@@ -158,6 +169,17 @@ class Engine(Protocol):
         match share by EM over the candidate pairs), score the candidate pairs, keep the links
         at the spec's threshold under ``judgements``, and cluster the records: pairs judged
         together are always linked, pairs judged apart never end in one cluster."""
+        ...
+
+    def resolve_files(
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+    ) -> ResolvedFiles:
+        """``resolve`` the records folder ``records`` (``link.record_files``: the records and
+        their judgements) and write the resolution folder ``out``: for records that live
+        where the engine runs rather than in this process. ``records`` is a path or, for an
+        engine on a cluster, a URI it reads (s3a://, abfss://, hdfs://); ``out`` is a path
+        this process writes. Records that are not a spec's are a ``ValueError`` naming the
+        column."""
         ...
 
     def split_borrowed(

@@ -14,16 +14,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from fauxhire.link import engines
-from fauxhire.link.engine import Borrowed, Engine, Judgements, NetworkLinks, Resolution
+from fauxhire.link.engine import Borrowed, Engine, NetworkLinks, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.link.networks import NETWORK_SPEC
 from fauxhire.ports import Judgement, LinkingStore, OutcomeWriter
 from fauxhire.services.link_edges import borrowed_edges, identity_edge_frame, network_edges
+from fauxhire.services.link_files import judged_pairs, stored_resolution
 from fauxhire.services.network_evidence import network_apart, network_evidence, sightings
 
 log = logging.getLogger(__name__)
@@ -64,11 +66,18 @@ class _Linked:
 
 
 def link_store(
-    store: LinkingStore, *, seed: int = 0, now: datetime | None = None, engine: Engine | None = None
+    store: LinkingStore,
+    *,
+    seed: int = 0,
+    now: datetime | None = None,
+    engine: Engine | None = None,
+    resolution: Path | None = None,
 ) -> LinkSummary:
     """Resolve every application into identities and networks with ``engine`` (the default
     engine when none is given), and write the result: links, edges and the run in one unit
-    of work, so a reader sees the previous run or this one whole."""
+    of work, so a reader sees the previous run or this one whole. With ``resolution``, a
+    folder an engine resolved the store's records into (``services.link_files``), the
+    identities are that folder's, and the rest of the run is as ever."""
     now = now or datetime.now(UTC)
     engine = engine or engines.engine()
     summary = LinkSummary()
@@ -86,8 +95,8 @@ def link_store(
         summary.judgements = len(judgements)
         by_key = apps.select("key", "rec")
         clock.lap("read")
-        resolution, borrowed, identities, previous = _identities(
-            store, engine, records, judgements, by_key, seed
+        resolved, borrowed, identities, previous = _identities(
+            store, engine, records, judgements, by_key, seed, resolution
         )
         del records
         clock.lap("identities")
@@ -107,7 +116,7 @@ def link_store(
     )
     clock.lap("networks")
 
-    linked = _Linked(resolution, borrowed, identities, per_identity, network, network_ids)
+    linked = _Linked(resolved, borrowed, identities, per_identity, network, network_ids)
     with store.unit_of_work():
         _write(store, engine, apps, linked, now)
         _count(summary, apps, linked)
@@ -115,7 +124,7 @@ def link_store(
         store.save_link_run(
             mode="full",
             spec=_SPECS,
-            model=resolution.model.to_json(),
+            model=resolved.model.to_json(),
             summary=summary.to_json(),
             now=now,
         )
@@ -130,11 +139,16 @@ def _identities(
     judgements: list[Judgement],
     by_key: pl.DataFrame,
     seed: int,
+    folder: Path | None,
 ) -> tuple[Resolution, Borrowed, pl.DataFrame, pl.DataFrame]:
-    """The identities: resolved, borrowed ones split off, numbered with stable ids (rec,
-    cluster, id); with the resolution, the split and the previous run's links."""
-    judged = _pairs(judgements, by_key)
-    resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
+    """The identities: resolved (or read from ``folder``), borrowed ones split off, numbered
+    with stable ids (rec, cluster, id); with the resolution, the split and the previous
+    run's links."""
+    judged = judged_pairs(judgements, by_key)
+    if folder is not None:
+        resolution = stored_resolution(folder, records, judged)
+    else:
+        resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
     borrowed = engine.split_borrowed(
         resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
     )
@@ -228,23 +242,6 @@ class _Clock:
         self.summary.seconds[name] = round(now - self.last, 3)
         log.info("link: %s took %.1f s", name, now - self.last)
         self.last = now
-
-
-def _pairs(judgements: list[Judgement], by_key: pl.DataFrame) -> Judgements:
-    """Application-key judgements as record pairs (rec_a < rec_b)."""
-
-    def frame(kind: str) -> pl.DataFrame:
-        rows = [(j.a, j.b) for j in judgements if j.kind == kind]
-        pairs = pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String}, orient="row")
-        joined = pairs.join(by_key, left_on="a", right_on="key").join(
-            by_key, left_on="b", right_on="key", suffix="_b"
-        )
-        return joined.select(
-            pl.min_horizontal("rec", "rec_b").alias("rec_a"),
-            pl.max_horizontal("rec", "rec_b").alias("rec_b"),
-        ).unique()
-
-    return Judgements(together=frame("together"), apart=frame("apart"))
 
 
 def _previous_networks(previous: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:

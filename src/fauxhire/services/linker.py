@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from fauxhire.link import engines
 from fauxhire.link.engine import Engine
@@ -31,9 +32,12 @@ class Linker:
     def __post_init__(self) -> None:
         object.__setattr__(self, "engine", engines.engine(self.name, self.master))
 
-    def link(self, store: LinkingStore, *, now: datetime) -> LinkSummary:
-        """Every application into identities and networks; ids stable where members are."""
-        return link_store(store, now=now, engine=self.engine)
+    def link(
+        self, store: LinkingStore, *, now: datetime, resolution: Path | None = None
+    ) -> LinkSummary:
+        """Every application into identities and networks; ids stable where members are.
+        With ``resolution``, the identities of a folder `fauxhire resolve` wrote."""
+        return link_store(store, now=now, engine=self.engine, resolution=resolution)
 
     def link_new(self, store: LinkingStore, *, now: datetime) -> IncrementSummary:
         """The applications stored since the last run, into that run's identities."""

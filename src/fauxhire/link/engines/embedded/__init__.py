@@ -13,9 +13,11 @@ minutes on a laptop.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import polars as pl
 
+from fauxhire.link import record_files
 from fauxhire.link.engine import (
     BatchLinks,
     Borrowed,
@@ -24,6 +26,7 @@ from fauxhire.link.engine import (
     NetworkEvidence,
     NetworkLinks,
     Resolution,
+    ResolvedFiles,
 )
 from fauxhire.link.engines.embedded import borrowed, linkage, networks
 from fauxhire.link.model import Model
@@ -45,6 +48,13 @@ class EmbeddedEngine:
         judgements: Judgements | None = None,
     ) -> Resolution:
         return linkage.resolve(records, spec, seed=seed, judgements=judgements)
+
+    def resolve_files(
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+    ) -> ResolvedFiles:
+        frame, judgements = record_files.read_records(records, spec)
+        resolution = self.resolve(frame, spec, seed=seed, judgements=judgements)
+        return record_files.write_resolution(Path(out), resolution, self.name)
 
     def split_borrowed(
         self,

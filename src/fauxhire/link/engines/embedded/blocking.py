@@ -26,7 +26,8 @@ from fauxhire.link.engines.embedded.vectors import (
     windowed_pairs,
 )
 from fauxhire.link.positions import RecordIndex
-from fauxhire.link.spec import ORDER, Blocking, LinkSpec
+from fauxhire.link.record_files import content_order
+from fauxhire.link.spec import Blocking, LinkSpec
 
 Floats = npt.NDArray[np.float64]
 
@@ -49,7 +50,7 @@ def candidate_pairs(
     """
     report = BlockingReport()
     records = records.sort("rec")  # positions in rec order: a < b means rec_a < rec_b
-    records = records.with_columns(_content_order(records, spec))
+    records = records.with_columns(content_order(records, spec))
     is_new = None
     if new is not None:
         is_new = np.zeros(records.height, dtype=bool)
@@ -97,18 +98,6 @@ def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
     joined = np.concatenate(parts)
     parts.clear()
     return joined
-
-
-def _content_order(records: pl.DataFrame, spec: LinkSpec) -> pl.Expr:
-    """A number per record, the same in every store that holds it, whatever row id it got
-    there: the order windows take neighbours in. The records' ``ORDER`` column where they
-    have one; else a hash of what they hold (lists in sorted order), which on a million
-    applications costs 11 s."""
-    if ORDER in records.columns:
-        return pl.col(ORDER).alias("_order")
-    columns = sorted(c for c in records.columns if c != "rec" and not c.startswith("_"))
-    held = [pl.col(c).list.sort() if c in spec.list_columns else pl.col(c) for c in columns]
-    return pl.struct(held).hash(seed=0).alias("_order")
 
 
 def _represented(
@@ -262,10 +251,10 @@ def _empty_pairs() -> pl.DataFrame:
 def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFrame:
     """About ``spec.random_pairs`` pairs of distinct records drawn uniformly, from the pairs
     the spec compares: to estimate u (nearly no matches). Drawn over the records in their
-    stable order (``_content_order``), so that the sample, and with it the model, is the same
-    in every store that holds them, however it numbered them (u stops sampling early, so which
-    pairs come first matters)."""
-    records = records.with_columns(_content_order(records, spec)).sort("_order", "rec")
+    stable order (``record_files.content_order``), so that the sample, and with it the
+    model, is the same in every store that holds them, however it numbered them (u stops
+    sampling early, so which pairs come first matters)."""
+    records = records.with_columns(content_order(records, spec)).sort("_order", "rec")
     recs = records.get_column("rec").to_numpy()
     if len(recs) < 2:
         return _empty_pairs()

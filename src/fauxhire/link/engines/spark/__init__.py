@@ -3,10 +3,11 @@ links (issue 20; docs/linking-at-scale.md).
 
 What grows with the pairs runs on Spark: blocking (``blocking``), comparison and term
 frequencies (``comparison``), the comparison of the u sample and the pattern counts EM reads
-(``training``), and scoring (the embedded engine's scorer over Arrow batches, so that weights
-agree to the bit). What is small, or is arithmetic on counts, runs on the driver with the
-code every engine shares: the model's estimation, the random sample's indexes, the
-judgements, and clustering of the links (``cluster``). The steps that work on identities
+(``training``), scoring (the embedded engine's scorer over Arrow batches, so that weights
+agree to the bit), the judgements, and connected components of the links (``cluster``).
+What is small, or is arithmetic on counts, runs on the driver with the code every engine
+shares: the model's estimation, the random sample's indexes, and the rebuilding of the few
+components that hold a pair an analyst judged apart. The steps that work on identities
 rather than applications (borrowed identities, a batch against a stored model, the evidence
 forest, networks) run on the driver with the embedded engine's code, as the design says
 they may: there are far fewer of them.
@@ -15,26 +16,30 @@ they may: there are far fewer of them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
 from pyspark.sql import functions as F
 
-from fauxhire.link.engine import Engine, Judgements, Resolution
+from fauxhire.link import record_files
+from fauxhire.link.engine import BlockingReport, Engine, Judgements, Resolution, ResolvedFiles
 from fauxhire.link.engines.embedded import EmbeddedEngine
-from fauxhire.link.engines.embedded.blocking import _content_order, possible_pairs
-from fauxhire.link.engines.embedded.linkage import resolution_of
+from fauxhire.link.engines.embedded.blocking import possible_pairs
 from fauxhire.link.engines.embedded.scoring import score
 from fauxhire.link.engines.spark.blocking import candidate_pairs
+from fauxhire.link.engines.spark.cluster import clusters
 from fauxhire.link.engines.spark.comparison import compare, eligible, term_frequencies
 from fauxhire.link.engines.spark.session import session, to_polars, to_spark
 from fauxhire.link.engines.spark.training import rule_samples, sampled_u
 from fauxhire.link.model import Model, estimate
+from fauxhire.link.record_files import content_order
 from fauxhire.link.spec import ORDER, LinkSpec
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import DataFrame, SparkSession
 
 
 class SparkEngine(EmbeddedEngine):
@@ -57,19 +62,106 @@ class SparkEngine(EmbeddedEngine):
     ) -> Resolution:
         spark = session(self._master)
         if ORDER not in records.columns:  # windows and samples follow content (embedded)
-            records = records.with_columns(_content_order(records, spec).alias(ORDER))
-        on_spark = to_spark(spark, records).persist()
-        pairs, report = candidate_pairs(on_spark, spec)
-        frequencies = term_frequencies(on_spark, spec, records.height)
-        compared = eligible(compare(pairs, on_spark, spec, frequencies), spec).persist()
-        u = sampled_u(spark, records, on_spark, spec, seed)
-        model = estimate(spec, rule_samples(compared, spec), u, possible_pairs(records, spec))
-        scored = to_polars(_scored(compared.drop("represents"), model)).sort("rec_a", "rec_b")
-        candidates = compared.count()
-        compared.unpersist()
-        on_spark.unpersist()
-        judged = judgements or Judgements.none()
-        return resolution_of(records, model, scored, judged, report, candidates)
+            records = records.with_columns(content_order(records, spec).alias(ORDER))
+        run = _run(to_spark(spark, records), spec, seed, judgements or Judgements.none())
+        resolution = Resolution(
+            model=run.model,
+            # The embedded engine's order: scored links by pair, then the confirmed ones.
+            links=to_polars(run.links).sort(pl.col("weight").is_infinite(), "rec_a", "rec_b"),
+            clusters=to_polars(run.clusters).sort("rec"),
+            blocking=run.blocking,
+            candidate_pairs=run.candidates,
+        )
+        run.release()
+        return resolution
+
+    def resolve_files(
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+    ) -> ResolvedFiles:
+        spark = session(self._master)
+        path = f"{records}/{record_files.RECORDS}"
+        on_spark = spark.read.parquet(path)
+        record_files.check_records(on_spark.columns, spec, path)
+        run = _run(on_spark, spec, seed, _judgements(spark, records))
+        folder = Path(out)
+        run.links.write.mode("overwrite").parquet(str(folder / record_files.LINKS))
+        run.clusters.write.mode("overwrite").parquet(str(folder / record_files.CLUSTERS))
+        document = record_files.run_document(run.model, run.blocking, run.candidates, self.name)
+        record_files.write_run(folder, document)
+        written = ResolvedFiles(
+            records=run.clusters.count(),
+            links=run.links.count(),
+            clusters=run.clusters.select("cluster").distinct().count(),
+            model=run.model,
+        )
+        run.release()
+        return written
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One run's result, on Spark: the links and clusters persisted until released."""
+
+    model: Model
+    blocking: BlockingReport
+    candidates: int
+    links: DataFrame
+    clusters: DataFrame
+    held: tuple[DataFrame, ...]
+
+    def release(self) -> None:
+        for frame in self.held:
+            frame.unpersist()
+
+
+def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> _Run:
+    """Block, compare, train, score, judge and cluster records held by Spark. The driver
+    holds only each record's id, stable order and source (for the u sample's indexes)."""
+    spark = on_spark.sparkSession
+    on_spark = on_spark.persist()
+    kept = ["rec", ORDER, *([spec.across] if spec.across else [])]
+    skeleton = to_polars(on_spark.select(*kept))
+    pairs, report = candidate_pairs(on_spark, spec)
+    frequencies = term_frequencies(on_spark, spec, skeleton.height)
+    compared = eligible(compare(pairs, on_spark, spec, frequencies), spec).persist()
+    u = sampled_u(spark, skeleton, on_spark, spec, seed)
+    model = estimate(spec, rule_samples(compared, spec), u, possible_pairs(skeleton, spec))
+    links = _judged(_scored(compared.drop("represents"), model), judged).persist()
+    return _Run(
+        model=model,
+        blocking=report,
+        candidates=compared.count(),
+        links=links,
+        clusters=clusters(on_spark, links, judged.apart),
+        held=(links, compared, on_spark),
+    )
+
+
+def _judgements(spark: SparkSession, records: str) -> Judgements:
+    """A records folder's judgements (a small file, read to the driver); none without one."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        frame = spark.read.parquet(f"{records}/{record_files.JUDGEMENTS}")
+    except AnalysisException:  # no such file: a pipeline that records no judgements
+        return Judgements.none()
+    return record_files.judgements_of(to_polars(frame))
+
+
+def _judged(links: DataFrame, judgements: Judgements) -> DataFrame:
+    """Links minus the pairs judged apart, plus the pairs judged together (weight +inf,
+    probability 1, no levels), as ``embedded.linkage`` applies them."""
+    spark = links.sparkSession
+    pairs = ["rec_a", "rec_b"]
+    if judgements.apart.height:
+        links = links.join(to_spark(spark, judgements.apart.select(pairs)), pairs, "left_anti")
+    if judgements.together.height == 0:
+        return links
+    confirmed = to_spark(spark, judgements.together.select(pairs)).join(links, pairs, "left_anti")
+    confirmed = confirmed.select(
+        *pairs, F.lit(float("inf")).alias("weight"), F.lit(1.0).alias("probability")
+    )
+    return links.unionByName(confirmed, allowMissingColumns=True)
 
 
 def _scored(compared: DataFrame, model: Model) -> DataFrame:

@@ -1,10 +1,8 @@
 """The Spark engine's edge: a session, and frames across it (polars in, Spark inside).
 
-Records arrive at the seam as polars, as the services read them; they go to Spark through
-Arrow. Two column types Spark has no match for are made signed there: resume line hashes
-(``List(UInt64)``, compared for equality only: the same bits as Int64) and the stable order
-(``UInt64``, whose order matters: its top bit is flipped, so the signed numbers sort as the
-unsigned ones did).
+Records arrive at the seam as polars, as the services read them, and go to Spark through
+Arrow; or Spark reads them from a records file. Either way they are signed as the files
+store them (``link.record_files`` says how): Spark has no unsigned integers.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from fauxhire.link.spec import ORDER
+from fauxhire.link.record_files import signed
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -25,7 +23,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MASTER: Final = "local[*]"
 DRIVER_MEMORY: Final = "4g"
-_TOP_BIT: Final = 1 << 63
 
 
 def session(master: str | None = None) -> SparkSession:
@@ -58,18 +55,9 @@ def session(master: str | None = None) -> SparkSession:
 
 
 def to_spark(spark: SparkSession, frame: pl.DataFrame) -> DataFrame:
-    """``frame`` as a Spark DataFrame, its unsigned columns made signed (the module says how)."""
-    fixed = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.UInt64 and name == ORDER:
-            fixed.append((pl.col(name) ^ _TOP_BIT).reinterpret(signed=True).alias(name))
-        elif dtype == pl.List(pl.UInt64):
-            fixed.append(pl.col(name).list.eval(pl.element().reinterpret(signed=True)))
-        elif dtype in (pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64):
-            fixed.append(pl.col(name).cast(pl.Int64))
-    if fixed:
-        frame = frame.with_columns(fixed)
-    return spark.createDataFrame(frame.to_arrow())
+    """``frame`` as a Spark DataFrame, its unsigned columns made signed as the record files
+    store them (``link.record_files.signed``)."""
+    return spark.createDataFrame(signed(frame).to_arrow())
 
 
 def to_polars(frame: DataFrame) -> pl.DataFrame:
