@@ -23,10 +23,10 @@ $(UV):
 # --compile-bytecode: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
 # none is ever written, so every command (and every ingest worker) would compile SQLAlchemy,
 # pydantic and the rest anew: 1.5-2.5 s of CPU a process start.
-# --extra misp: the MISP export is tested by make test, so the environment holds it. The
-# spark extra (a 450 MB download) is installed by make test-spark, which alone needs it.
+# --all-extras: make test tests the MISP export and the Spark engine, so the environment
+# holds misp-stix and PySpark (a 450 MB download, once: uv keeps it in its cache).
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --compile-bytecode --extra misp
+	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
 	touch $@
 
 setup: $(VENV)/.synced
@@ -71,10 +71,9 @@ lint: setup
 test: lint browser java
 	$(RUN) pytest -n 3 --dist loadfile --durations=25
 
-# The Spark engine's tests, apart: each worker that runs one starts a JVM (tests/conftest.py).
+# The Spark engine's tests alone, on one JVM (make test runs them too, in one worker).
 test-spark: setup java
-	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
-	FAUXHIRE_TEST_SPARK=1 $(RUN) pytest -n auto --dist loadfile -m spark
+	$(RUN) pytest -m spark
 
 bench-ingest: setup
 	$(RUN) python bench/ingest --rows 1000000

@@ -227,16 +227,52 @@ def demo_store(demo_world: Path, tmp_path: Path, pii_sealer: Sealer) -> Iterator
         store.close()
 
 
-SPARK_ENV = "FAUXHIRE_TEST_SPARK"
+SPARK_REQUIRED_ENV = "FAUXHIRE_REQUIRE_SPARK"
+# One xdist scope for the tests that start Spark, wherever they are: each worker that runs
+# one starts a JVM with a 4 GB heap, and on a 2-core machine two of them, each using every
+# core, took `make test` past CI's 25 minutes. One worker runs them all, on one JVM.
+SPARK_SCOPE = "spark"
+SPARK_FILES = (
+    "tests/conformance/",
+    "tests/integration/test_validation_world.py",
+)
+
+
+def _spark_missing() -> str | None:
+    """Why the Spark engine's tests cannot run here, or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (make setup installs the spark extra)"
+    if shutil.which("java") is None:
+        return "no java on the PATH (make test installs a JDK where it may)"
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``spark`` run only with FAUXHIRE_TEST_SPARK=1 (``make test-spark``): each
-    xdist worker that runs one starts a JVM with a 4 GB heap, and together they added some
-    ten minutes to ``make test`` on a 2-core machine, past CI's budget (bench/RESULTS.md)."""
-    if os.environ.get(SPARK_ENV) == "1":
+    """Tests marked ``spark`` run where PySpark and a JDK are; where they are not, they are
+    skipped and say why, unless FAUXHIRE_REQUIRE_SPARK is set (CI), when the run fails."""
+    spark = [item for item in items if "spark" in item.keywords]
+    missing = _spark_missing() if spark else None
+    if missing is None:
         return
-    skip = pytest.mark.skip(reason=f"the Spark engine's tests run with {SPARK_ENV}=1")
-    for item in items:
-        if "spark" in item.keywords:
-            item.add_marker(skip)
+    if os.environ.get(SPARK_REQUIRED_ENV):
+        raise pytest.UsageError(f"{SPARK_REQUIRED_ENV} is set but {missing}")
+    for item in spark:
+        item.add_marker(pytest.mark.skip(reason=missing))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` (make test's), except that the files that start Spark are one
+    scope; any other distribution as xdist makes it."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SparkTogether(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SPARK_FILES):
+                return SPARK_SCOPE
+            return str(super()._split_scope(nodeid))
+
+    return SparkTogether(config, log)

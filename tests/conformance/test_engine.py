@@ -136,25 +136,25 @@ def test_identities_are_the_people_the_world_holds(engine: Engine, world: World)
     assert tree.height == clusters.height - clusters.get_column("cluster").n_unique()
 
 
-def test_a_pair_judged_together_ends_in_one_identity(engine: Engine, world: World) -> None:
+def test_pairs_judged_together_and_apart_end_as_judged(engine: Engine, world: World) -> None:
+    """One run with both kinds of judgement (a Spark run is tens of seconds): two people the
+    engine keeps apart, judged together, end in one identity; two linked records judged
+    apart end in two, and their link is gone."""
     resolution, _ = _identities(engine, world)
     cluster_of = _cluster_of(resolution.clusters)
     a, b = world.truth.unique("person", keep="first").sort("rec").get_column("rec").head(2)
-    assert cluster_of[a] != cluster_of[b]  # two people the engine keeps apart
-    judged = Judgements(together=_pair(a, b), apart=Judgements.none().apart)
+    assert cluster_of[a] != cluster_of[b]
+    c, d = resolution.links.sort("rec_a", "rec_b").row(0)[:2]
+    assert cluster_of[c] == cluster_of[d]
+    assert not {a, b} & {c, d}
+    judged = Judgements(together=_pair(a, b), apart=_pair(c, d))
     after = engine.resolve(world.records, IDENTITY_SPEC, seed=0, judgements=judged)
-    assert _cluster_of(after.clusters)[a] == _cluster_of(after.clusters)[b]
-
-
-def test_a_pair_judged_apart_ends_in_two_identities(engine: Engine, world: World) -> None:
-    resolution, _ = _identities(engine, world)
-    cluster_of = _cluster_of(resolution.clusters)
-    a, b = resolution.links.sort("rec_a", "rec_b").row(0)[:2]
-    assert cluster_of[a] == cluster_of[b]
-    judged = Judgements(together=Judgements.none().together, apart=_pair(a, b))
-    after = engine.resolve(world.records, IDENTITY_SPEC, seed=0, judgements=judged)
-    assert _cluster_of(after.clusters)[a] != _cluster_of(after.clusters)[b]
-    assert after.links.join(_pair(a, b), on=["rec_a", "rec_b"]).height == 0
+    clustered = _cluster_of(after.clusters)
+    assert clustered[a] == clustered[b]
+    assert clustered[c] != clustered[d]
+    assert after.links.join(_pair(c, d), on=["rec_a", "rec_b"]).height == 0
+    together = after.links.join(_pair(a, b), on=["rec_a", "rec_b"])
+    assert together.get_column("weight").to_list() == [float("inf")]
 
 
 def test_networks_are_the_operators_identities(engine: Engine, world: World) -> None:

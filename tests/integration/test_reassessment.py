@@ -106,7 +106,13 @@ def _without_referrals(folder: Path) -> LoadedRuleset:
     return changed_ruleset(folder, "no-referral.yaml", off)
 
 
-@pytest.mark.parametrize("rules", ["default", "no referral"])
+# Each store with the default rules, and the rules without referrals on one: what the rules
+# change is the detectors', the same on either store (the store suite checks the stores).
+@pytest.mark.parametrize(
+    ("store", "rules"),
+    [("sqlite", "default"), ("postgresql", "default"), ("sqlite", "no referral")],
+    indirect=["store"],
+)
 def test_each_screened_identity_is_reassessed_as_the_detectors_assess_it(
     world: Path, store: SqlStore, rules: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
