@@ -12,7 +12,7 @@ LINTED := src tests bench bench/queue bench/ingest bench/demo bench/linking/febr
 	bench/assess_fit bench/detection bench/report bench/folder bench/meetings bench/ipintel \
 	bench/stix bench/cli_start \
 	bench/same_outputs bench/screen bench/screen_link bench/screen_assess bench/cross_member \
-	bench/console bench/share bench/engines
+	bench/console bench/share bench/engines bench/spark_stages
 
 .PHONY: demo test test-spark setup browser java lint clean bench-ingest
 
@@ -66,10 +66,11 @@ lint: setup
 	$(RUN) mypy src
 	$(RUN) lint-imports
 
-# Three workers on two cores: most of the suite's wall time is waiting (servers starting and
-# killed, subprocesses, PostgreSQL, the browser), and two workers left the cores half idle.
+# Four workers on two cores: much of the suite's wall time is waiting (servers starting and
+# killed, subprocesses, PostgreSQL, the browser); with three, the cores were busy 73% of
+# the run. One of the four runs every Spark test, on one JVM (tests/conftest.py).
 test: lint browser java
-	$(RUN) pytest -n 3 --dist loadfile --durations=25
+	$(RUN) pytest -n 4 --dist loadfile --durations=25
 
 # The Spark engine's tests alone, on one JVM (make test runs them too, in one worker).
 test-spark: setup java

@@ -117,6 +117,20 @@ def link_store(
     clock.lap("networks")
 
     linked = _Linked(resolved, borrowed, identities, per_identity, network, network_ids)
+    _save(store, engine, apps, linked, clock, now)
+    return summary
+
+
+def _save(
+    store: LinkingStore,
+    engine: Engine,
+    apps: pl.DataFrame,
+    linked: _Linked,
+    clock: _Clock,
+    now: datetime,
+) -> None:
+    """The run's links, edges and record, in one unit of work."""
+    summary = clock.summary
     with store.unit_of_work():
         _write(store, engine, apps, linked, now)
         _count(summary, apps, linked)
@@ -124,12 +138,11 @@ def link_store(
         store.save_link_run(
             mode="full",
             spec=_SPECS,
-            model=resolved.model.to_json(),
+            model=linked.resolution.model.to_json(),
             summary=summary.to_json(),
             now=now,
         )
     store.refresh_statistics("links")
-    return summary
 
 
 def _identities(
