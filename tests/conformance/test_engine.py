@@ -246,6 +246,19 @@ def _frequencies(records: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return out
 
 
+def test_records_that_are_not_there_or_lack_a_column_are_refused(
+    engine: Engine, world: World, tmp_path: Path
+) -> None:
+    out = str(tmp_path / "out")
+    with pytest.raises(ValueError, match="no such records file"):
+        engine.resolve_files(str(tmp_path / "nowhere"), out, IDENTITY_SPEC)
+    records = tmp_path / "records"
+    lacking = world.records.drop("phones")
+    record_files.write_records(records, lacking, Judgements.none(), IDENTITY_SPEC)
+    with pytest.raises(ValueError, match="no column 'phones'"):
+        engine.resolve_files(str(records), out, IDENTITY_SPEC)
+
+
 def test_the_registry_names_its_engines_and_refuses_others() -> None:
     assert engines.DEFAULT in engines.names()
     for name in engines.names():

@@ -164,6 +164,8 @@ def read_records(folder: str, spec: LinkSpec) -> tuple[pl.DataFrame, Judgements]
     """A records folder's records, as the seam holds them, and its judgements (none when it
     has no judgements file)."""
     path = f"{folder}/{RECORDS}"
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such records file")
     records = unsigned(pl.read_parquet(path))
     check_records(records.columns, spec, path)
     judged = Path(folder, JUDGEMENTS)

@@ -80,7 +80,9 @@ class SparkEngine(EmbeddedEngine):
     ) -> ResolvedFiles:
         spark = session(self._master)
         path = f"{records}/{record_files.RECORDS}"
-        on_spark = spark.read.parquet(path)
+        on_spark = _read(spark, path)
+        if on_spark is None:
+            raise ValueError(f"{path}: no such records file")
         record_files.check_records(on_spark.columns, spec, path)
         run = _run(on_spark, spec, seed, _judgements(spark, records))
         folder = Path(out)
@@ -138,14 +140,22 @@ def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> 
 
 
 def _judgements(spark: SparkSession, records: str) -> Judgements:
-    """A records folder's judgements (a small file, read to the driver); none without one."""
+    """A records folder's judgements (a small file, read to the driver); none without one
+    (a pipeline of the user's that records no judgements)."""
+    frame = _read(spark, f"{records}/{record_files.JUDGEMENTS}")
+    return Judgements.none() if frame is None else record_files.judgements_of(to_polars(frame))
+
+
+def _read(spark: SparkSession, path: str) -> DataFrame | None:
+    """A Parquet file or folder read by Spark; None where there is none."""
     from pyspark.errors import AnalysisException
 
     try:
-        frame = spark.read.parquet(f"{records}/{record_files.JUDGEMENTS}")
-    except AnalysisException:  # no such file: a pipeline that records no judgements
-        return Judgements.none()
-    return record_files.judgements_of(to_polars(frame))
+        return spark.read.parquet(path)
+    except AnalysisException as missing:
+        if getattr(missing, "getCondition", lambda: None)() == "PATH_NOT_FOUND":
+            return None
+        raise ValueError(f"{path}: {missing}") from missing
 
 
 def _judged(links: DataFrame, judgements: Judgements) -> DataFrame:
