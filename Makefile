@@ -66,11 +66,12 @@ lint: setup
 	$(RUN) mypy src
 	$(RUN) lint-imports
 
-# Four workers on two cores: much of the suite's wall time is waiting (servers starting and
-# killed, subprocesses, PostgreSQL, the browser); with three, the cores were busy 73% of
-# the run. One of the four runs every Spark test, on one JVM (tests/conftest.py).
+# Three workers on two cores: much of the suite's wall time is waiting (servers starting
+# and killed, subprocesses, PostgreSQL, the browser); four were no faster (1,366 s of
+# pytest against 1,318 s), the cores being busy with the Spark engine's tests, which one
+# worker runs on one JVM (tests/conftest.py).
 test: lint browser java
-	$(RUN) pytest -n 4 --dist loadfile --durations=25
+	$(RUN) pytest -n 3 --dist loadfile --durations=25
 
 # The Spark engine's tests alone, on one JVM (make test runs them too, in one worker).
 test-spark: setup java

@@ -122,7 +122,9 @@ def test_applicants_are_assessed_in_plain_python_as_the_detectors_assess_them(
     shutil.copyfile(world["root"] / "fauxhire.db", tmp_path / "copy.db")
     store = SqlStore.open(f"sqlite:///{tmp_path / 'copy.db'}")
     try:
-        rows, everyone = compare_applicant_assessments(store, load_ruleset(), every=10)
+        # Every applicant with evidence is compared, and one in 20 of the rest: one in 10
+        # took 80 to 130 s of CI's budget for identities that all assess to nothing.
+        rows, everyone = compare_applicant_assessments(store, load_ruleset(), every=20)
     finally:
         store.close()
     fired = fired_indicators(rows)
