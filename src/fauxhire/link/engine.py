@@ -59,6 +59,12 @@ def weight_column(comparison: Comparison) -> str:
     return f"w_{comparison.name}"
 
 
+def in_link_order(links: pl.DataFrame) -> pl.DataFrame:
+    """Links in the order ``Resolution.links`` keeps them: the scored ones by pair, then the
+    pairs judged together (infinite weight). Clustering breaks ties in weight by it."""
+    return links.sort(pl.col("weight").is_infinite(), "rec_a", "rec_b")
+
+
 @dataclass
 class BlockingReport:
     """Per rule, the candidate pairs it proposed and the blocks skipped as too common."""

@@ -24,7 +24,13 @@ from typing import Any, Final
 
 import polars as pl
 
-from fauxhire.link.engine import BlockingReport, Judgements, Resolution, ResolvedFiles
+from fauxhire.link.engine import (
+    BlockingReport,
+    Judgements,
+    Resolution,
+    ResolvedFiles,
+    in_link_order,
+)
 from fauxhire.link.model import Model
 from fauxhire.link.spec import ORDER, LinkSpec
 
@@ -124,7 +130,7 @@ def resolution_of(
     blocking = run["blocking"]
     return Resolution(
         model=Model.from_json(spec, run["model"]),
-        links=links.sort(pl.col("weight").is_infinite(), "rec_a", "rec_b"),
+        links=in_link_order(links),
         clusters=clusters.select(
             pl.col("rec").cast(pl.Int64), pl.col("cluster").cast(pl.Int64)
         ).sort("rec"),
@@ -139,11 +145,7 @@ def resolution_of(
 
 def check_records(columns: Collection[str], spec: LinkSpec, where: str) -> None:
     """A ``ValueError`` naming the columns a records file lacks for ``spec``."""
-    needed = ["rec", ORDER, *sorted({c.column for c in spec.comparisons})]
-    for rule in spec.blocking:
-        needed += [c for c in rule.columns if c not in needed]
-    if spec.across is not None:
-        needed.append(spec.across)
+    needed = ["rec", ORDER, *spec.columns]
     missing = [c for c in needed if c not in columns]
     if missing:
         raise ValueError(f"{where}: no column {', '.join(map(repr, missing))} (spec {spec.name})")

@@ -184,6 +184,15 @@ class LinkSpec(BaseModel):
                 )
         return self
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The record columns the spec reads (besides ``rec`` and ``ORDER``): those it
+        compares, blocks on and links across, each once, in that order."""
+        named = [c.column for c in self.comparisons]
+        named += [column for rule in self.blocking for column in rule.columns]
+        named += [self.across] if self.across is not None else []
+        return tuple(dict.fromkeys(named))
+
     def comparison(self, name: str) -> Comparison:
         return next(c for c in self.comparisons if c.name == name)
 

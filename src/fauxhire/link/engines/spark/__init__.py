@@ -25,7 +25,14 @@ import pyarrow as pa
 from pyspark.sql import functions as F
 
 from fauxhire.link import record_files
-from fauxhire.link.engine import BlockingReport, Engine, Judgements, Resolution, ResolvedFiles
+from fauxhire.link.engine import (
+    BlockingReport,
+    Engine,
+    Judgements,
+    Resolution,
+    ResolvedFiles,
+    in_link_order,
+)
 from fauxhire.link.engines.embedded import EmbeddedEngine
 from fauxhire.link.engines.embedded.blocking import possible_pairs
 from fauxhire.link.engines.embedded.scoring import score
@@ -66,8 +73,7 @@ class SparkEngine(EmbeddedEngine):
         run = _run(to_spark(spark, records), spec, seed, judgements or Judgements.none())
         resolution = Resolution(
             model=run.model,
-            # The embedded engine's order: scored links by pair, then the confirmed ones.
-            links=to_polars(run.links).sort(pl.col("weight").is_infinite(), "rec_a", "rec_b"),
+            links=in_link_order(to_polars(run.links)),
             clusters=to_polars(run.clusters).sort("rec"),
             blocking=run.blocking,
             candidate_pairs=run.candidates,
@@ -153,7 +159,7 @@ def _read(spark: SparkSession, path: str) -> DataFrame | None:
     try:
         return spark.read.parquet(path)
     except AnalysisException as missing:
-        if getattr(missing, "getCondition", lambda: None)() == "PATH_NOT_FOUND":
+        if missing.getCondition() == "PATH_NOT_FOUND":
             return None
         raise ValueError(f"{path}: {missing}") from missing
 

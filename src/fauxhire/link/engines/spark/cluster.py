@@ -23,6 +23,7 @@ import polars as pl
 from pyspark.sql import functions as F
 
 from fauxhire.link.cluster import cluster_ids
+from fauxhire.link.engine import in_link_order
 from fauxhire.link.engines.spark.session import to_polars, to_spark
 
 if TYPE_CHECKING:
@@ -134,9 +135,8 @@ def _rebuilt(
         .join(members.withColumnRenamed("rec", "rec_a"), "rec_a")
         .join(members.withColumnRenamed("rec", "rec_b"), "rec_b")
     )
-    # The embedded engine's order: links by pair, the confirmed ones (infinite weight) last;
-    # ``cluster`` sorts by weight stably, so ties fall as they do there.
-    edges = to_polars(inside).sort(pl.col("weight").is_infinite(), "rec_a", "rec_b")
+    # The embedded engine's order: ``cluster`` sorts by weight stably, so ties fall as there.
+    edges = in_link_order(to_polars(inside))
     recs = to_polars(members).get_column("rec").sort()
     parts = cluster_ids(
         recs.to_numpy().astype(np.int64),
