@@ -24,6 +24,7 @@ VENVS = HERE.parent / ".venvs"
 REQUIREMENTS = {
     "splink4": HERE / "requirements-splink4.txt",
     "splink5": HERE / "requirements-splink5.txt",
+    "splink4-spark": HERE / "requirements-splink4-spark.txt",
 }
 STAMP = "requirements.sha256"
 
