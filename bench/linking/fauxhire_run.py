@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from fauxhire.link import engines
+from fauxhire.link import engines, record_files
 from fauxhire.link.engine import Engine, Judgements, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC
 from fauxhire.link.spec import Blocking, Comparison, LinkSpec
@@ -152,6 +154,28 @@ def identities(
     return records, borrowed.clusters, IDENTITY_SPEC, resolution
 
 
+def resolved_via_files(
+    engine: Engine,
+    records: pl.DataFrame,
+    spec: LinkSpec,
+    args: argparse.Namespace,
+    stages: dict[str, float],
+) -> tuple[pl.DataFrame, int, Any]:
+    """Write the records folder (timed as its own stage: the user's pipeline would), resolve it
+    to a resolution folder, and read the clusters back: the path of `fauxhire resolve`."""
+    started = time.perf_counter()
+    folder = args.files.resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    record_files.write_records(folder / "records", records, Judgements.none(), spec)
+    stages["write_records"] = time.perf_counter() - started
+    written = engine.resolve_files(
+        str(folder / "records"), str(folder / "out"), spec, seed=args.seed
+    )
+    clusters = pl.read_parquet(folder / "out" / record_files.CLUSTERS / "*.parquet")
+    run = json.loads((folder / "out" / record_files.RUN).read_text())
+    return clusters.select("rec", "cluster"), int(run["candidate_pairs"]), written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=Path, required=True, help="input Parquet")
@@ -167,19 +191,31 @@ def main() -> int:
     parser.add_argument(
         "--engine", choices=engines.names(), default=engines.DEFAULT, help="the linking engine"
     )
+    parser.add_argument(
+        "--files",
+        type=Path,
+        help="FEBRL spec: go through a records folder here (export's format) and the engine's "
+        "resolve_files, as at scale, rather than resolve in memory",
+    )
     args = parser.parse_args()
     engine = engines.engine(args.engine)
     started = time.perf_counter()
     stages: dict[str, float] = {}
     if args.spec == "identity":
         records, clusters, spec, resolution = identities(args.records, args.seed, engine)
+        candidates = resolution.candidate_pairs
     else:
         records = records_of(args.records)
         stages["read"] = time.perf_counter() - started
         spec = _spec(args.mode)
-        resolution = engine.resolve(records, spec, seed=args.seed)
-        clusters = resolution.clusters
-    stages["resolve"] = time.perf_counter() - started - stages.get("read", 0.0)
+        if args.files is None:
+            resolution = engine.resolve(records, spec, seed=args.seed)
+            clusters, candidates = resolution.clusters, resolution.candidate_pairs
+        else:
+            clusters, candidates, resolution = resolved_via_files(
+                engine, records, spec, args, stages
+            )
+    stages["resolve"] = time.perf_counter() - started - sum(stages.values())
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     records.select("rec_id", "rec").join(clusters, on="rec").select(
@@ -190,7 +226,7 @@ def main() -> int:
         "engine": "fauxhire",
         "records": records.height,
         "seconds": round(seconds, 2),
-        "candidate_pairs": resolution.candidate_pairs,
+        "candidate_pairs": candidates,
         "threshold": spec.threshold,
         "out": str(out),
         "stages": {name: round(value, 2) for name, value in stages.items()},
