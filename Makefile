@@ -43,8 +43,9 @@ browser:
 	  else echo "no chromium and not root: the browser test will be skipped" >&2; fi; \
 	fi
 
-# The Spark engine's tests run PySpark in local mode, which needs a JDK 17 or later: the
-# machine's, or Debian's, installed where we may.
+# The Spark engine's tests run PySpark in local mode, which needs a JDK 17 or later, and read
+# records tables over JDBC with PostgreSQL's driver: the machine's, or Debian's, installed
+# where we may.
 java:
 	@if ! command -v java >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -53,6 +54,14 @@ java:
 	    { apt-get update -q >/dev/null && \
 	      apt-get install -y -q --no-install-recommends openjdk-17-jre-headless >/dev/null; }; \
 	  else echo "no java and not root: the Spark engine's tests will fail" >&2; fi; \
+	fi
+	@if [ ! -f /usr/share/java/postgresql.jar ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing libpostgresql-jdbc-java (Debian package)" >&2; \
+	    apt-get install -y -q --no-install-recommends libpostgresql-jdbc-java >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && \
+	      apt-get install -y -q --no-install-recommends libpostgresql-jdbc-java >/dev/null; }; \
+	  else echo "no PostgreSQL JDBC driver and not root: the JDBC test will fail" >&2; fi; \
 	fi
 
 demo: setup

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -117,3 +118,67 @@ def test_records_without_a_compared_column_are_refused_naming_it(
     result = CliRunner().invoke(app, ["resolve", str(tmp_path), "--out", str(tmp_path / "o")])
     assert isinstance(result.exception, ConfigError)
     assert "no column 'emails'" in str(result.exception)
+
+
+def test_records_tables_are_written_to_postgresql_exactly_and_audited(
+    demo_world: Path, pg_empty_url: str, tmp_path: Path
+) -> None:
+    """`export records --table` writes the records and judgements into PostgreSQL for Spark
+    to read over JDBC (the Spark run itself: tests/conformance/test_engine.py). The rows are
+    the folder's exactly, arrays and signed hashes included; the export is audited naming
+    the database without its password, which appears nowhere."""
+    db = tmp_path / "store.db"
+    db.write_bytes((demo_world / "fauxhire.db").read_bytes())
+    secret = pg_empty_url.replace("://postgres@", "://postgres:sekrit@")
+    args = ["export", "records", "--table", "link_records", "--to", secret, "--db", str(db)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "records"
+    assert CliRunner().invoke(app, ["export", "records", "--out", str(folder), "--db", str(db)])
+    expected = pl.read_parquet(folder / record_files.RECORDS)
+    with psycopg.connect(pg_empty_url) as con:
+        rows = con.execute("SELECT * FROM link_records ORDER BY rec").fetchall()
+        columns = [d.name for d in con.execute("SELECT * FROM link_records LIMIT 0").description]
+        (judged,) = con.execute("SELECT count(*) FROM link_records_judgements").fetchone()
+    table = pl.DataFrame(rows, schema=columns, orient="row").select(expected.columns)
+    assert table.equals(expected.sort("rec"), null_equal=True)
+    assert judged == 0
+    with sqlite3.connect(db) as con:
+        details = [
+            d
+            for (d,) in con.execute(
+                "SELECT purpose FROM audit_events WHERE action = 'link:records-export'"
+            )
+        ]
+    assert len(details) == 2 and any("table link_records in postgresql" in d for d in details)
+    assert not any("sekrit" in d for d in details) and "sekrit" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--table", "applications", "--to", "PG"], "one of the store's own tables"),
+        (["--table", "Bad-Name", "--to", "PG"], "not a table name"),
+        (["--table", "link_records"], "records tables are for PostgreSQL"),
+        (["--table", "link_records", "--out", "DIR"], "one of --out DIR and --table NAME"),
+    ],
+)
+def test_a_records_table_that_is_not_one_is_refused_saying_why(
+    demo_world: Path, tmp_path: Path, args: list[str], reason: str
+) -> None:
+    db = tmp_path / "store.db"
+    db.write_bytes((demo_world / "fauxhire.db").read_bytes())
+    given = [str(tmp_path / "o") if a == "DIR" else a for a in args]
+    given = ["postgresql://nobody@127.0.0.1:1/none" if a == "PG" else a for a in given]
+    result = CliRunner().invoke(app, ["export", "records", *given, "--db", str(db)])
+    assert result.exit_code != 0
+    assert reason in result.output + str(result.exception)
+
+
+def test_the_embedded_engine_says_records_tables_are_read_by_spark(tmp_path: Path) -> None:
+    url = "postgresql://postgres:sekrit@127.0.0.1:5432/test"
+    args = ["resolve", url, "--table", "link_records", "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, ConfigError)
+    assert "over JDBC by the spark engine" in str(result.exception)
+    assert "sekrit" not in str(result.exception)

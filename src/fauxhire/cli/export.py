@@ -1,4 +1,5 @@
-"""`fauxhire export links|assessments`: outputs in the formats of docs/formats.md section 11."""
+"""`fauxhire export links|assessments|records`: outputs in the formats of docs/formats.md
+section 11, and the records for linking on a cluster."""
 
 from __future__ import annotations
 
@@ -51,25 +52,48 @@ def export_assessments(
 
 @app.command("records")
 def export_records(
-    out_dir: Annotated[Path, typer.Option("--out", help="The records folder to write.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="The records folder to write (Parquet).")
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="Write PostgreSQL tables TABLE and TABLE_judgements instead of a folder, "
+            "for the Spark engine to read over JDBC (`fauxhire resolve URL --table TABLE`).",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="With --table: the PostgreSQL database (default: the store's)."),
+    ] = None,
     purpose: Annotated[
         str, typer.Option("--purpose", help="Why they leave the store, for the audit trail.")
     ] = "linking on a cluster",
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """The identity records and the analysts' judgements as Parquet, for `fauxhire resolve`
-    on a cluster (docs/linking-at-scale.md). They hold applicants' contact details as
-    linking compares them: the export is an event in the audit trail; keep the folder where
-    the store is kept."""
-    from fauxhire.services.link_files import export_records as write_records
+    """The identity records and the analysts' judgements, for `fauxhire resolve` on a
+    cluster (docs/linking-at-scale.md): a folder of Parquet, or tables in PostgreSQL. They
+    hold applicants' contact details as linking compares them: the export is an event in the
+    audit trail; keep them where the store is kept."""
+    from fauxhire.services.link_files import export_records as write_folder
+    from fauxhire.services.link_files import export_records_table
 
+    if (out_dir is None) == (table is None):
+        raise typer.BadParameter("give one of --out DIR and --table NAME", param_hint="--out")
+    if to is not None and table is None:
+        raise typer.BadParameter("--to goes with --table", param_hint="--to")
     with open_app(db) as opened, opened.store.unit_of_work():
-        written = write_records(
-            opened.store,
-            out_dir,
-            actor=analyst_or_os_user(by),
-            purpose=purpose,
-            now=opened.now(),
-        )
-    err.print(f"wrote {written:,} records to {out_dir}", markup=False)
+        actor, now = analyst_or_os_user(by), opened.now()
+        if table is not None:
+            target = to or opened.settings.db
+            written = export_records_table(
+                opened.store, target, table, actor=actor, purpose=purpose, now=now
+            )
+            where = f"table {table}"
+        else:
+            assert out_dir is not None
+            written = write_folder(opened.store, out_dir, actor=actor, purpose=purpose, now=now)
+            where = str(out_dir)
+    err.print(f"wrote {written:,} records to {where}", markup=False)

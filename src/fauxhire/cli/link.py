@@ -85,7 +85,8 @@ def resolve(
         typer.Argument(
             metavar="RECORDS",
             help="A records folder (`fauxhire export records`): a path, or for the spark "
-            "engine any URI its cluster reads (s3a://, abfss://, hdfs://).",
+            "engine any URI its cluster reads (s3a://, abfss://, hdfs://); with --table, a "
+            "PostgreSQL URL (postgresql://... or jdbc:postgresql://...).",
         ),
     ],
     out_dir: Annotated[
@@ -94,17 +95,27 @@ def resolve(
     engine: EngineOption = engines.DEFAULT,
     master: MasterOption = None,
     seed: Annotated[int, typer.Option("--seed", help="The u sample's random seed.")] = 0,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="Read the records from this table of the PostgreSQL database RECORDS names "
+            "(`fauxhire export records --table`), over JDBC: the spark engine.",
+        ),
+    ] = None,
 ) -> None:
-    """Resolve a records folder into identities, with no store: the step of a link that
-    grows with the data, for an engine on a cluster. `fauxhire link --resolution DIR`
-    finishes the run in the store."""
+    """Resolve a records folder, or records tables in PostgreSQL, into identities, with no
+    store: the step of a link that grows with the data, for an engine on a cluster.
+    `fauxhire link --resolution DIR` finishes the run in the store."""
     from fauxhire.link.identities import IDENTITY_SPEC
 
     chosen = engines.engine(engine, master)
+    # A database URL may hold a password: name only the table (the engine's messages hide it).
+    source = records if table is None else f"table {table}"
     try:
-        written = chosen.resolve_files(records, str(out_dir), IDENTITY_SPEC, seed=seed)
+        written = chosen.resolve_files(records, str(out_dir), IDENTITY_SPEC, seed=seed, table=table)
     except (ValueError, FileNotFoundError) as exc:
-        raise ConfigError(f"cannot resolve {records}: {exc}", path=records) from exc
+        raise ConfigError(f"cannot resolve {source}: {exc}", path=source) from exc
     err.print(
         f"resolved {written.records:,} records into {written.clusters:,} identities "
         f"({written.links:,} links) in {out_dir}",

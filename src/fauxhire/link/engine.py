@@ -178,14 +178,16 @@ class Engine(Protocol):
         ...
 
     def resolve_files(
-        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0, table: str | None = None
     ) -> ResolvedFiles:
         """``resolve`` the records folder ``records`` (``link.record_files``: the records and
         their judgements) and write the resolution folder ``out``: for records that live
         where the engine runs rather than in this process. ``records`` is a path or, for an
-        engine on a cluster, a URI it reads (s3a://, abfss://, hdfs://); ``out`` is a path
-        this process writes. Records that are not a spec's are a ``ValueError`` naming the
-        column."""
+        engine on a cluster, a URI it reads (s3a://, abfss://, hdfs://); with ``table``, a
+        PostgreSQL database whose tables ``table`` and ``table_judgements`` hold them, for
+        an engine that reads over JDBC. ``out`` is a path this process writes. Records that
+        are not a spec's are a ``ValueError`` naming the column; a source the engine cannot
+        read is a ``ValueError`` saying so."""
         ...
 
     def split_borrowed(

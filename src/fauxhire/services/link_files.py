@@ -1,12 +1,13 @@
 """Linking away from the store: the records written out for an engine on a cluster, and the
 resolution it wrote read back (docs/linking-at-scale.md, section 0).
 
-`fauxhire link records --out DIR` writes the identity records and the analysts' judgements
-(``link.record_files``); the records hold applicants' contact details as the linking
-compares them, so writing them is a read of personal data, audited. `fauxhire link resolve`
-runs an engine over such a folder with no store. `fauxhire link --resolution DIR` finishes
-the run in the store: borrowed identities, stable ids, networks and evidence, from the
-identities the folder holds, which must be the store's applications exactly.
+`fauxhire export records --out DIR` writes the identity records and the analysts' judgements
+(``link.record_files``), or with ``--table NAME`` the same into PostgreSQL tables for Spark
+to read over JDBC (``store.record_tables``). The records hold applicants' contact details as
+linking compares them, so writing them is a read of personal data, audited. `fauxhire
+resolve` runs an engine over such a folder with no store. `fauxhire link --resolution DIR`
+finishes the run in the store: borrowed identities, stable ids, networks and evidence, from
+the identities the folder holds, which must be the store's applications exactly.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from fauxhire.link import record_files
 from fauxhire.link.engine import Judgements, Resolution
 from fauxhire.link.identities import IDENTITY_SPEC, application_records
 from fauxhire.ports import AuditEvent, AuditLog, Judgement, LinkingInputs
+from fauxhire.store.database import shown_url
+from fauxhire.store.record_tables import write_record_tables
 
 ACTION: Final = "link:records-export"
 
@@ -34,13 +37,31 @@ def export_records(
     store: RecordsStore, folder: Path, *, actor: str, purpose: str, now: datetime
 ) -> int:
     """Write the store's identity records and judgements to ``folder``; one audit event."""
-    apps = store.linking_frame("applications")
-    records = application_records(apps, store.linking_frame("applicant_values"))
-    judged = judged_pairs(store.judgements(), apps.select("key", "rec"))
+    records, judged = _records(store)
     written = record_files.write_records(folder, records, judged, IDENTITY_SPEC)
     subject = f"applications:{written}"
     store.append_audit(AuditEvent(actor, ACTION, subject, f"{purpose} ({folder})", now))
     return written
+
+
+def export_records_table(
+    store: RecordsStore, url: str, table: str, *, actor: str, purpose: str, now: datetime
+) -> int:
+    """Write the store's identity records and judgements as tables ``table`` and
+    ``table_judgements`` of the PostgreSQL database at ``url`` (``store.record_tables``),
+    for the Spark engine to read over JDBC; one audit event, naming the database without
+    its password."""
+    records, judged = _records(store)
+    written = write_record_tables(url, table, records, judged, IDENTITY_SPEC)
+    detail = f"{purpose} (table {table} in {shown_url(url)})"
+    store.append_audit(AuditEvent(actor, ACTION, f"applications:{written}", detail, now))
+    return written
+
+
+def _records(store: RecordsStore) -> tuple[pl.DataFrame, Judgements]:
+    apps = store.linking_frame("applications")
+    records = application_records(apps, store.linking_frame("applicant_values"))
+    return records, judged_pairs(store.judgements(), apps.select("key", "rec"))
 
 
 def judged_pairs(judgements: list[Judgement], by_key: pl.DataFrame) -> Judgements:

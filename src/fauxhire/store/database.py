@@ -48,6 +48,11 @@ def parse_url(given: str) -> URL:
     return parsed
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed or audited: its password hidden."""
+    return parse_url(url).render_as_string(hide_password=True)
+
+
 def sqlite_file(parsed: URL) -> Path | None:
     """The file of a SQLite URL; None for PostgreSQL and in-memory SQLite."""
     database = parsed.database or ""

@@ -50,8 +50,13 @@ class EmbeddedEngine:
         return linkage.resolve(records, spec, seed=seed, judgements=judgements)
 
     def resolve_files(
-        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0, table: str | None = None
     ) -> ResolvedFiles:
+        if table is not None:
+            raise ValueError(
+                f"the {self.name} engine reads records folders; records tables are read over "
+                "JDBC by the spark engine (or write a folder: fauxhire export records --out)"
+            )
         frame, judgements = record_files.read_records(records, spec)
         resolution = self.resolve(frame, spec, seed=seed, judgements=judgements)
         return record_files.write_resolution(Path(out), resolution, self.name)

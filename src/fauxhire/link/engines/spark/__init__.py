@@ -36,10 +36,11 @@ from fauxhire.link.engine import (
 from fauxhire.link.engines.embedded import EmbeddedEngine
 from fauxhire.link.engines.embedded.blocking import possible_pairs
 from fauxhire.link.engines.embedded.scoring import score
+from fauxhire.link.engines.spark import jdbc
 from fauxhire.link.engines.spark.blocking import candidate_pairs
 from fauxhire.link.engines.spark.cluster import clusters
 from fauxhire.link.engines.spark.comparison import compare, eligible, term_frequencies
-from fauxhire.link.engines.spark.session import session, to_polars, to_spark
+from fauxhire.link.engines.spark.session import fit_shuffle, session, to_polars, to_spark
 from fauxhire.link.engines.spark.training import rule_samples, sampled_u
 from fauxhire.link.model import Model, estimate
 from fauxhire.link.record_files import content_order
@@ -82,15 +83,11 @@ class SparkEngine(EmbeddedEngine):
         return resolution
 
     def resolve_files(
-        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0
+        self, records: str, out: str, spec: LinkSpec, *, seed: int = 0, table: str | None = None
     ) -> ResolvedFiles:
         spark = session(self._master)
-        path = f"{records}/{record_files.RECORDS}"
-        on_spark = _read(spark, path)
-        if on_spark is None:
-            raise ValueError(f"{path}: no such records file")
-        record_files.check_records(on_spark.columns, spec, path)
-        run = _run(on_spark, spec, seed, _judgements(spark, records))
+        on_spark, judged = _source(spark, records, table, spec)
+        run = _run(on_spark, spec, seed, judged)
         folder = Path(out)
         run.links.write.mode("overwrite").parquet(str(folder / record_files.LINKS))
         run.clusters.write.mode("overwrite").parquet(str(folder / record_files.CLUSTERS))
@@ -129,6 +126,7 @@ def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> 
     on_spark = on_spark.persist()
     kept = ["rec", ORDER, *([spec.across] if spec.across else [])]
     skeleton = to_polars(on_spark.select(*kept))
+    fit_shuffle(spark, skeleton.height)
     pairs, report = candidate_pairs(on_spark, spec)
     frequencies = term_frequencies(on_spark, spec, skeleton.height)
     compared = eligible(compare(pairs, on_spark, spec, frequencies), spec).persist()
@@ -145,10 +143,32 @@ def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> 
     )
 
 
-def _judgements(spark: SparkSession, records: str) -> Judgements:
-    """A records folder's judgements (a small file, read to the driver); none without one
-    (a pipeline of the user's that records no judgements)."""
-    frame = _read(spark, f"{records}/{record_files.JUDGEMENTS}")
+def _source(
+    spark: SparkSession, records: str, table: str | None, spec: LinkSpec
+) -> tuple[DataFrame, Judgements]:
+    """The records and judgements of a records folder, or of a database's tables; a
+    ``ValueError`` when there are none, or they lack a column ``spec`` compares."""
+    if table is None:
+        path = f"{records}/{record_files.RECORDS}"
+        on_spark = _read(spark, path)
+        if on_spark is None:
+            raise ValueError(f"{path}: no such records file")
+        judged = _judgements(_read(spark, f"{records}/{record_files.JUDGEMENTS}"))
+        where = path
+    else:
+        db = jdbc.database(records)
+        on_spark = jdbc.read_records(spark, db, table)
+        if on_spark is None:
+            raise ValueError(f"{db.shown}: no table {table!r}")
+        judged = _judgements(jdbc.read_judgements(spark, db, table))
+        where = f"table {table} in {db.shown}"
+    record_files.check_records(on_spark.columns, spec, where)
+    return on_spark, judged
+
+
+def _judgements(frame: DataFrame | None) -> Judgements:
+    """Judgements read by Spark (a small file or table, collected to the driver); none
+    without one (a pipeline of the user's that records no judgements)."""
     return Judgements.none() if frame is None else record_files.judgements_of(to_polars(frame))
 
 

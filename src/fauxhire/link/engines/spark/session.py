@@ -8,8 +8,10 @@ store them (``link.record_files`` says how): Spark has no unsigned integers.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import polars as pl
@@ -23,6 +25,25 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MASTER: Final = "local[*]"
 DRIVER_MEMORY: Final = "4g"
+# A shuffle task's share at 1M records on 4 partitions, where the engine was measured
+# (bench/RESULTS.md): past it, more partitions rather than larger ones.
+RECORDS_PER_PARTITION: Final = 250_000
+# PostgreSQL's JDBC driver where Debian's libpostgresql-jdbc-java puts it: records tables are
+# read over JDBC (``jdbc``). Elsewhere the deployment puts a driver on the classpath.
+MACHINE_JARS: Final = (Path("/usr/share/java/postgresql.jar"),)
+
+
+def few_partitions() -> int:
+    return max((os.cpu_count() or 2) * 2, 4)
+
+
+def fit_shuffle(spark: SparkSession, records: int) -> int:
+    """Set the shuffle partitions for a run over ``records``: the session's few up to a
+    million, then one more per quarter million, so that a task holds as many records' pairs
+    at 10M as at 1M. Adaptive execution merges partitions that come out small."""
+    partitions = max(few_partitions(), math.ceil(records / RECORDS_PER_PARTITION))
+    spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+    return partitions
 
 
 def session(master: str | None = None) -> SparkSession:
@@ -31,12 +52,11 @@ def session(master: str | None = None) -> SparkSession:
     UI is off (a port per session, nothing reads it in a batch)."""
     from pyspark.sql import SparkSession  # the registry said whether it is installed
 
-    partitions = os.cpu_count() or 2
     builder = (
         SparkSession.builder.appName("fauxhire-link")
         .master(master or DEFAULT_MASTER)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(max(partitions * 2, 4)))
+        .config("spark.sql.shuffle.partitions", str(few_partitions()))
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.ui.showConsoleProgress", "false")  # progress is ours to show
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -44,6 +64,9 @@ def session(master: str | None = None) -> SparkSession:
         # Local mode runs the executors in the driver's JVM: its heap is the engine's memory.
         .config("spark.driver.memory", DRIVER_MEMORY)
     )
+    jars = [str(jar) for jar in MACHINE_JARS if jar.is_file()]
+    if jars:
+        builder = builder.config("spark.jars", ",".join(jars))
     spark = builder.getOrCreate()
     if master is None:
         # Local mode: the Python workers must be this interpreter, which has fauxhire and its
