@@ -25,7 +25,7 @@ from fauxhire.link.spec import LinkSpec
 from fauxhire.store.database import make_engine, parse_url, shown_url
 from fauxhire.store.table_base import metadata
 
-JUDGEMENTS_SUFFIX: Final = "_judgements"
+JUDGEMENTS_SUFFIX: Final = record_files.JUDGEMENTS_TABLE_SUFFIX
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,49}$")  # room for the suffix in 63 bytes
 _SCALARS: Final[dict[Any, str]] = {pl.Int64: "bigint", pl.String: "text", pl.Boolean: "boolean"}
 _SLICE: Final = 100_000  # rows per COPY chunk: a bounded buffer whatever the records

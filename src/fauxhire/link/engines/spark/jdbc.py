@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from fauxhire.link import record_files
 from fauxhire.link.engines.spark.session import RECORDS_PER_PARTITION, few_partitions
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DRIVER: Final = "org.postgresql.Driver"
-JUDGEMENTS_SUFFIX: Final = "_judgements"  # as store.record_tables writes them
 _SCHEMES: Final = ("postgresql://", "postgres://", "postgresql+psycopg://")
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _SECRET_KEYS: Final = frozenset({"password", "sslpassword"})
@@ -96,7 +96,7 @@ def read_records(spark: SparkSession, db: Database, table: str) -> DataFrame | N
 
 def read_judgements(spark: SparkSession, db: Database, table: str) -> DataFrame | None:
     """The table's judgements (``TABLE_judgements``); None when a pipeline wrote none."""
-    return _read(spark, db, quoted(table + JUDGEMENTS_SUFFIX))
+    return _read(spark, db, quoted(table + record_files.JUDGEMENTS_TABLE_SUFFIX))
 
 
 def _read(spark: SparkSession, db: Database, table: str) -> DataFrame | None:
