@@ -15,7 +15,13 @@ def test_a_store_url_becomes_a_jdbc_url_with_its_credentials_as_properties() -> 
     db = jdbc.database("postgresql://ana:s%40cret@db.example:6543/hub?sslmode=require")
     assert db.url == "jdbc:postgresql://db.example:6543/hub?sslmode=require"
     assert db.properties == {"driver": jdbc.DRIVER, "user": "ana", "password": "s@cret"}
-    assert "cret" not in db.shown and "cret" not in repr(db)
+    assert "cret" not in db.url and "cret" not in repr(db)
+
+
+def test_a_password_in_a_store_urls_query_leaves_the_url_too() -> None:
+    db = jdbc.database("postgresql://h/hub?user=ana&password=s3cret&sslmode=require")
+    assert db.url == "jdbc:postgresql://h/hub?sslmode=require"
+    assert db.properties == {"driver": jdbc.DRIVER, "user": "ana", "password": "s3cret"}
 
 
 def test_a_jdbc_url_keeps_its_options_and_loses_its_password_to_the_properties() -> None:

@@ -49,8 +49,10 @@ def parse_url(given: str) -> URL:
 
 
 def shown_url(url: str) -> str:
-    """``url`` as it may be printed or audited: its password hidden."""
-    return parse_url(url).render_as_string(hide_password=True)
+    """``url`` as it may be printed or audited: its password hidden in the user part, and
+    left out of the query, where the drivers take one too."""
+    parsed = parse_url(url).difference_update_query(["password", "sslpassword"])
+    return parsed.render_as_string(hide_password=True)
 
 
 def sqlite_file(parsed: URL) -> Path | None:

@@ -159,9 +159,9 @@ def _source(
         db = jdbc.database(records)
         on_spark = jdbc.read_records(spark, db, table)
         if on_spark is None:
-            raise ValueError(f"{db.shown}: no table {table!r}")
+            raise ValueError(f"{db.url}: no table {table!r}")
         judged = _judgements(jdbc.read_judgements(spark, db, table))
-        where = f"table {table} in {db.shown}"
+        where = f"table {table} in {db.url}"
     record_files.check_records(on_spark.columns, spec, where)
     return on_spark, judged
 

@@ -33,8 +33,7 @@ _SECRET_KEYS: Final = frozenset({"password", "sslpassword"})
 class Database:
     """A PostgreSQL database as Spark's JDBC reader takes it."""
 
-    url: str  # jdbc:postgresql://host:port/db, without credentials
-    shown: str  # for messages: the same, its password hidden
+    url: str  # jdbc:postgresql://host:port/db, without credentials: safe in messages
     properties: dict[str, str] = field(repr=False)
 
 
@@ -46,23 +45,25 @@ def database(records: str) -> Database:
     """The database ``records`` names; a ``ValueError`` when it names none."""
     if records.startswith("jdbc:postgresql:"):
         split = urlsplit(records.removeprefix("jdbc:"))
-        query = dict(parse_qsl(split.query))
-        credentials = {k: query.pop(k) for k in ("user", *_SECRET_KEYS) if k in query}
     elif records.startswith(_SCHEMES):
         split = urlsplit(records)
-        query = dict(parse_qsl(split.query))
-        credentials = {"user": unquote(split.username or "")}
-        if split.password:
-            credentials["password"] = unquote(split.password)
     else:
         raise ValueError(f"not a PostgreSQL URL: {records.split('://')[0]}://...")
+    # Credentials may come in the user part or, as libpq and JDBC both allow, in the query:
+    # either way they leave the URL, which messages show, for the driver's properties.
+    query = dict(parse_qsl(split.query))
+    credentials = {k: query.pop(k) for k in ("user", *_SECRET_KEYS) if k in query}
+    if split.username:
+        credentials["user"] = unquote(split.username)
+    if split.password:
+        credentials["password"] = unquote(split.password)
     if not split.hostname or not split.path.strip("/"):
         raise ValueError("a PostgreSQL URL names a host and a database")
     port = f":{split.port}" if split.port else ""
     url = f"jdbc:postgresql://{split.hostname}{port}{split.path}"
     url += f"?{urlencode(query)}" if query else ""
     properties = {"driver": DRIVER, **{k: v for k, v in credentials.items() if v}}
-    return Database(url=url, shown=url, properties=properties)
+    return Database(url=url, properties=properties)
 
 
 def quoted(table: str) -> str:
@@ -111,7 +112,7 @@ def _read(spark: SparkSession, db: Database, table: str) -> DataFrame | None:
         reason = _reason(str(exc))
         if "does not exist" in reason and "relation" in reason:
             return None
-        raise ValueError(f"cannot read {table} over JDBC from {db.shown}: {reason}") from exc
+        raise ValueError(f"cannot read {table} over JDBC from {db.url}: {reason}") from exc
 
 
 def _reason(message: str) -> str:
