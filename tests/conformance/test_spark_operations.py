@@ -19,6 +19,7 @@ from fauxhire.link.engines.embedded.comparison import term_frequencies as embedd
 from fauxhire.link.spec import ORDER, Blocking, Comparison, LinkSpec
 
 pytestmark = pytest.mark.spark
+COALESCE = "spark.sql.adaptive.coalescePartitions.enabled"
 
 SPEC = LinkSpec(
     name="edges",
@@ -120,3 +121,42 @@ def test_levels_and_term_frequencies_are_the_embedded_engines(
     levels = set(expected.get_column("lv_lines").to_list())
     assert {-1, 0, 1, 2} <= levels  # missing, none, at 2/5 exactly, and above 0.7
     assert set(expected.get_column("lv_name").to_list()) >= {-1, 0, 2, 3}
+
+
+@pytest.mark.parametrize("across", [None, "source"])
+def test_the_random_pairs_of_u_are_the_embedded_engines(across: str | None) -> None:
+    """Spark numbers the records in their stable order over many partitions, with ties of
+    ORDER broken by rec, and finds the same drawn pairs the embedded engine does, in the
+    order drawn (u stops early, so the order counts), keeping only pairs across sources when
+    the spec links sources."""
+    from fauxhire.link.engines.embedded.blocking import random_pairs
+    from fauxhire.link.engines.spark.session import session, to_spark
+    from fauxhire.link.engines.spark.training import _random_pairs, _stable_positions
+
+    n = 3_000
+    records = pl.DataFrame(
+        {
+            "rec": [(104_729 * i) % 1_000_003 for i in range(n)],  # ids not in any order
+            ORDER: [(7919 * i) % 997 for i in range(n)],  # three records to most orders
+            "source": [f"s{i % 3}" for i in range(n)],
+        },
+        schema_overrides={ORDER: pl.UInt64},
+    )
+    spec = SPEC.model_copy(update={"random_pairs": 20_000, "across": across})
+    spark = session()
+    # Seven sorted partitions, which adaptive execution would merge into one at this size.
+    settings = {"spark.sql.shuffle.partitions": "7", COALESCE: "false"}
+    kept = {key: spark.conf.get(key) for key in settings}
+    try:
+        for key, value in settings.items():
+            spark.conf.set(key, value)
+        on_spark = to_spark(spark, records).repartition(5)
+        got = _random_pairs(on_spark, n, spec, seed=3)
+        parts = _stable_positions(on_spark, spec).rdd.getNumPartitions()
+    finally:
+        for key, value in kept.items():
+            spark.conf.set(key, value)
+    assert parts > 1
+    expected = random_pairs(records, spec, seed=3)
+    assert got.equals(expected)
+    assert expected.height == (20_000 if across is None else pytest.approx(20_000 * 2 / 3, 0.05))

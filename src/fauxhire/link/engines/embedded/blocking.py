@@ -161,14 +161,25 @@ def _kept(size: Ints, window: int | None) -> Floats:
     return np.asarray(windowed_pairs(size, window) / np.maximum(every, 1), dtype=np.float64)
 
 
+def random_positions(records: int, count: int, seed: int) -> tuple[Ints, Ints]:
+    """``count`` pairs of two distinct positions among ``records``, drawn uniformly with
+    ``seed``: ``random_pairs`` by position in the stable order, which the Spark engine finds
+    on Spark and so draws the same pairs without holding the records."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, records, count)
+    b = rng.integers(0, records - 1, count)
+    return a, b + (b >= a)  # never a record with itself
+
+
 def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
     """The pairs that join two sources, when the spec links sources; else all of them."""
     if spec.across is None:
         return pairs
     source = records.select("rec", pl.col(spec.across).alias("source"))
     return (
-        pairs.join(source, left_on="rec_a", right_on="rec")
-        .join(source, left_on="rec_b", right_on="rec", suffix="_b")
+        # In the pairs' order, which sets u's stopping point (polars keeps none by default).
+        pairs.join(source, left_on="rec_a", right_on="rec", maintain_order="left")
+        .join(source, left_on="rec_b", right_on="rec", suffix="_b", maintain_order="left")
         .filter(pl.col("source") != pl.col("source_b"))
         .select(pairs.columns)
     )
@@ -176,10 +187,19 @@ def across_sources(pairs: pl.DataFrame, records: pl.DataFrame, spec: LinkSpec) -
 
 def possible_pairs(records: pl.DataFrame, spec: LinkSpec) -> float:
     """How many pairs the spec could compare at all: the denominator of a random pair's prior."""
-    n = float(records.height)
     if spec.across is None:
+        return pairs_between(records.height)
+    sizes = records.group_by(spec.across).len().get_column("len")
+    return pairs_between(records.height, sizes.to_numpy())
+
+
+def pairs_between(records: int, source_sizes: Ints | None = None) -> float:
+    """The pairs of ``records``, or, given the sizes of their sources, the pairs that join two
+    sources (``possible_pairs``)."""
+    n = float(records)
+    if source_sizes is None:
         return n * (n - 1) / 2
-    sizes = records.group_by(spec.across).len().get_column("len").cast(pl.Float64)
+    sizes = source_sizes.astype(np.float64)
     return (n * n - float((sizes * sizes).sum())) / 2
 
 
@@ -258,11 +278,7 @@ def random_pairs(records: pl.DataFrame, spec: LinkSpec, seed: int) -> pl.DataFra
     recs = records.get_column("rec").to_numpy()
     if len(recs) < 2:
         return _empty_pairs()
-    rng = np.random.default_rng(seed)
-    count = spec.random_pairs
-    a = rng.integers(0, len(recs), count)
-    b = rng.integers(0, len(recs) - 1, count)
-    b = b + (b >= a)  # never a record with itself
+    a, b = random_positions(len(recs), spec.random_pairs, seed)
     pairs = pl.DataFrame(
         {"rec_a": recs[a], "rec_b": recs[b]}, schema={"rec_a": pl.Int64, "rec_b": pl.Int64}
     )

@@ -34,7 +34,7 @@ from fauxhire.link.engine import (
     in_link_order,
 )
 from fauxhire.link.engines.embedded import EmbeddedEngine
-from fauxhire.link.engines.embedded.blocking import possible_pairs
+from fauxhire.link.engines.embedded.blocking import pairs_between
 from fauxhire.link.engines.embedded.scoring import score
 from fauxhire.link.engines.spark import jdbc
 from fauxhire.link.engines.spark.blocking import candidate_pairs
@@ -121,17 +121,16 @@ class _Run:
 
 def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> _Run:
     """Block, compare, train, score, judge and cluster records held by Spark. The driver
-    holds only each record's id, stable order and source (for the u sample's indexes)."""
+    holds counts and samples, never a column of the records."""
     spark = on_spark.sparkSession
     on_spark = on_spark.persist()
-    kept = ["rec", ORDER, *([spec.across] if spec.across else [])]
-    skeleton = to_polars(on_spark.select(*kept))
-    fit_shuffle(spark, skeleton.height)
+    total = on_spark.count()
+    fit_shuffle(spark, total)
     pairs, report = candidate_pairs(on_spark, spec)
-    frequencies = term_frequencies(on_spark, spec, skeleton.height)
+    frequencies = term_frequencies(on_spark, spec, total)
     compared = eligible(compare(pairs, on_spark, spec, frequencies), spec).persist()
-    u = sampled_u(spark, skeleton, on_spark, spec, seed)
-    model = estimate(spec, rule_samples(compared, spec), u, possible_pairs(skeleton, spec))
+    u = sampled_u(spark, on_spark, total, spec, seed)
+    model = estimate(spec, rule_samples(compared, spec), u, _possible_pairs(on_spark, total, spec))
     links = _judged(_scored(compared.drop("represents"), model), judged).persist()
     return _Run(
         model=model,
@@ -141,6 +140,15 @@ def _run(on_spark: DataFrame, spec: LinkSpec, seed: int, judged: Judgements) -> 
         clusters=clusters(on_spark, links, judged.apart),
         held=(links, compared, on_spark),
     )
+
+
+def _possible_pairs(on_spark: DataFrame, total: int, spec: LinkSpec) -> float:
+    """``embedded.blocking.possible_pairs``, from the records' count and, when the spec links
+    sources, each source's (a few rows)."""
+    if spec.across is None:
+        return pairs_between(total)
+    sizes = to_polars(on_spark.groupBy(spec.across).count()).get_column("count")
+    return pairs_between(total, sizes.to_numpy())
 
 
 def _source(

@@ -1,10 +1,12 @@
 """The Spark engine's side of training: the counts the model is estimated from, the embedded
 engine's counts (``embedded/training.py``), made by Spark and read on the driver.
 
-u: the embedded engine's own random pairs (drawn on the driver from the records' stable
-order: indexes only), compared by Spark in one pass with the tenth of the sample each pair
-belongs to; the embedded engine's stopping rule (a comparison stops once each of its levels
-was seen U_OBSERVATIONS times) is then replayed on the counts per tenth, so u is the same.
+u: the embedded engine's own random pairs, the same positions in the records' stable order
+drawn on the driver, found by Spark (which numbers the records in that order), so that the
+driver holds the sample and never the records; compared by Spark in one pass with the tenth
+of the sample each pair belongs to; the embedded engine's stopping rule (a comparison stops
+once each of its levels was seen U_OBSERVATIONS times) is then replayed on the counts per
+tenth, so u is the same.
 EM: the level patterns of the candidate pairs per set of proposing rules, weighed by what
 each pair represents, grouped by Spark (a few thousand rows) and cut into the embedded
 engine's per-rule samples on the driver.
@@ -19,23 +21,23 @@ import polars as pl
 from pyspark.sql import functions as F
 
 from fauxhire.link.engine import level_column
-from fauxhire.link.engines.embedded.blocking import random_pairs
+from fauxhire.link.engines.embedded.blocking import random_positions
 from fauxhire.link.engines.embedded.training import _U_CHUNKS, U_OBSERVATIONS, training_samples
 from fauxhire.link.engines.spark.comparison import compare
 from fauxhire.link.engines.spark.session import to_polars, to_spark
 from fauxhire.link.model import RuleSample, shares
-from fauxhire.link.spec import MISSING, LinkSpec
+from fauxhire.link.spec import MISSING, ORDER, LinkSpec
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 
 def sampled_u(
-    spark: SparkSession, local: pl.DataFrame, records: DataFrame, spec: LinkSpec, seed: int
+    spark: SparkSession, records: DataFrame, total: int, spec: LinkSpec, seed: int
 ) -> list[np.ndarray]:
-    """u of every comparison, as ``embedded.training.sampled_u`` gives it for ``local`` (the
-    records at the seam; ``records``, the same on Spark)."""
-    pairs = random_pairs(local, spec, seed)
+    """u of every comparison, as ``embedded.training.sampled_u`` gives it for the same
+    ``total`` records."""
+    pairs = _random_pairs(records, total, spec, seed)
     chunk = np.zeros(pairs.height, dtype=np.int64)
     for index, part in enumerate(np.array_split(np.arange(pairs.height), _U_CHUNKS)):
         chunk[part] = index
@@ -44,6 +46,52 @@ def sampled_u(
     levels = [level_column(c) for c in spec.comparisons]
     counts = to_polars(compared.groupBy("chunk", *levels).agg(F.count("*").alias("pairs")))
     return _replayed(counts, spec)
+
+
+def _random_pairs(records: DataFrame, total: int, spec: LinkSpec, seed: int) -> pl.DataFrame:
+    """``embedded.blocking.random_pairs`` of the records: rec_a, rec_b in the order drawn."""
+    empty = pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
+    if total < 2:
+        return empty
+    a, b = random_positions(total, spec.random_pairs, seed)
+    draws = pl.DataFrame({"draw": np.arange(len(a)), "pos_a": a, "pos_b": b})
+    placed = _stable_positions(records, spec)
+    sides = []
+    for side in ("a", "b"):
+        source = [F.col(spec.across).alias(f"source_{side}")] if spec.across else []
+        sides.append(
+            placed.select(
+                F.col("pos").alias(f"pos_{side}"), F.col("rec").alias(f"rec_{side}"), *source
+            )
+        )
+    pairs = to_spark(records.sparkSession, draws).join(sides[0], "pos_a").join(sides[1], "pos_b")
+    if spec.across:
+        pairs = pairs.where(F.col("source_a") != F.col("source_b"))
+    found = to_polars(pairs.select("draw", "rec_a", "rec_b"))
+    placed.unpersist()
+    return empty.vstack(found.sort("draw").select(pl.col("rec_a", "rec_b").cast(pl.Int64)))
+
+
+def _stable_positions(records: DataFrame, spec: LinkSpec) -> DataFrame:
+    """pos, rec (and the source): each record's position, 0 to n-1, in the stable order the
+    embedded engine draws from (ORDER, then rec). A sort leaves consecutive ranges in its
+    partitions, so a record's position is its row in its partition (the low 33 bits of
+    ``monotonically_increasing_id``; the partition is above them) plus the rows of the
+    partitions before it: one count per partition on the driver, not a global window."""
+    kept = ["rec", ORDER, *([spec.across] if spec.across else [])]
+    ordered = records.select(*kept).orderBy(ORDER, "rec")
+    numbered = ordered.withColumn("_id", F.monotonically_increasing_id()).persist()
+    part = F.shiftrightunsigned("_id", 33).alias("_part")
+    rows = to_polars(numbered.groupBy(part).agg(F.count("*").alias("rows"))).sort("_part")
+    offsets = rows.select("_part", (pl.col("rows").cum_sum() - pl.col("rows")).alias("_before"))
+    row = F.col("_id").bitwiseAND((1 << 33) - 1)
+    placed = numbered.withColumn("_part", part).join(
+        F.broadcast(to_spark(records.sparkSession, offsets)), "_part"
+    )
+    placed = placed.select((F.col("_before") + row).alias("pos"), *kept).persist()
+    placed.count()  # numbered, and then placed, once each
+    numbered.unpersist()
+    return placed
 
 
 def _replayed(counts: pl.DataFrame, spec: LinkSpec) -> list[np.ndarray]:
