@@ -39,7 +39,7 @@ JUDGEMENTS: Final = "judgements.parquet"
 LINKS: Final = "links"
 CLUSTERS: Final = "clusters"
 RUN: Final = "run.json"
-JUDGEMENTS_TABLE_SUFFIX = "_judgements"  # records tables: NAME and NAME_judgements
+JUDGEMENTS_TABLE_SUFFIX: Final = "_judgements"  # records tables: NAME and NAME_judgements
 FORMAT: Final = "fauxhire-resolution/1"
 _TOP_BIT: Final = 1 << 63
 

@@ -25,7 +25,6 @@ from fauxhire.link.spec import LinkSpec
 from fauxhire.store.database import make_engine, parse_url, shown_url
 from fauxhire.store.table_base import metadata
 
-JUDGEMENTS_SUFFIX: Final = record_files.JUDGEMENTS_TABLE_SUFFIX
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,49}$")  # room for the suffix in 63 bytes
 _SCALARS: Final[dict[Any, str]] = {pl.Int64: "bigint", pl.String: "text", pl.Boolean: "boolean"}
 _SLICE: Final = 100_000  # rows per COPY chunk: a bounded buffer whatever the records
@@ -39,7 +38,7 @@ def check_table_name(name: str) -> None:
             f"not a table name: {name!r} (lower-case letters, digits and _, at most 50)",
             table=name,
         )
-    for taken in (name, name + JUDGEMENTS_SUFFIX):
+    for taken in (name, name + record_files.JUDGEMENTS_TABLE_SUFFIX):
         if taken in metadata.tables or taken == "alembic_version":
             raise ConfigError(f"{taken!r} is one of the store's own tables", table=name)
 
@@ -59,7 +58,7 @@ def write_record_tables(
     ordered = records.with_columns(record_files.content_order(records, spec).alias("order"))
     frames = {
         name: record_files.signed(ordered),
-        name + JUDGEMENTS_SUFFIX: record_files.judgement_frame(judgements),
+        name + record_files.JUDGEMENTS_TABLE_SUFFIX: record_files.judgement_frame(judgements),
     }
     engine = make_engine(url)
     try:

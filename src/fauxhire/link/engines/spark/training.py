@@ -50,26 +50,21 @@ def sampled_u(
 
 def _random_pairs(records: DataFrame, total: int, spec: LinkSpec, seed: int) -> pl.DataFrame:
     """``embedded.blocking.random_pairs`` of the records: rec_a, rec_b in the order drawn."""
-    empty = pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
     if total < 2:
-        return empty
+        return pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
     a, b = random_positions(total, spec.random_pairs, seed)
     draws = pl.DataFrame({"draw": np.arange(len(a)), "pos_a": a, "pos_b": b})
     placed = _stable_positions(records, spec)
-    sides = []
+    pairs = to_spark(records.sparkSession, draws)
     for side in ("a", "b"):
         source = [F.col(spec.across).alias(f"source_{side}")] if spec.across else []
-        sides.append(
-            placed.select(
-                F.col("pos").alias(f"pos_{side}"), F.col("rec").alias(f"rec_{side}"), *source
-            )
-        )
-    pairs = to_spark(records.sparkSession, draws).join(sides[0], "pos_a").join(sides[1], "pos_b")
+        at = [F.col("pos").alias(f"pos_{side}"), F.col("rec").alias(f"rec_{side}"), *source]
+        pairs = pairs.join(placed.select(*at), f"pos_{side}")
     if spec.across:
         pairs = pairs.where(F.col("source_a") != F.col("source_b"))
     found = to_polars(pairs.select("draw", "rec_a", "rec_b"))
     placed.unpersist()
-    return empty.vstack(found.sort("draw").select(pl.col("rec_a", "rec_b").cast(pl.Int64)))
+    return found.sort("draw").select(pl.col("rec_a", "rec_b").cast(pl.Int64))
 
 
 def _stable_positions(records: DataFrame, spec: LinkSpec) -> DataFrame:
