@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 import pytest
 
 from fauxhire.assess.applicant import (
@@ -17,7 +18,13 @@ from fauxhire.assess.applicant import (
     ContactFact,
     PartnerFact,
 )
-from fauxhire.assess.reassess import context_now, context_stands, network_verdict, reassess
+from fauxhire.assess.reassess import (
+    context_now,
+    context_stands,
+    network_verdict,
+    reassess,
+    shown_tenths,
+)
 from support.rulesets import shipped_ruleset
 
 T0 = datetime(2025, 3, 3, 15, tzinfo=UTC)
@@ -126,20 +133,38 @@ def test_a_network_is_as_suspect_as_its_best_evidenced_members() -> None:
     assert alone.evidence == () and alone.probability < verdict.probability
 
 
-def test_network_context_is_recomputed_where_the_peer_s_rounded_evidence_tells_it_exactly() -> None:
+def test_network_context_is_recomputed_from_the_peer_s_stored_evidence() -> None:
     report = Carried("employer-report", 6.5, "Reported.", ("report:r-1",))
     camera = replace(CAMERA, weight=2.0)
     members = {"i-1": [], "i-2": [report], "i-3": [camera]}
-    (lent,) = context_now("i-1", "net-1", members, 1.0, RULESET) or [None]
-    assert lent is not None
+    (lent,) = context_now("i-1", "net-1", members, 1.0, RULESET)
     # The edge's score over full_link (2.0) is the strength: the peer's 6.5 is past full_gain.
     assert lent.weight == 3.0 * 0.5 and lent.sources == ("identity:i-2",)
     assert lent.detail == "Its network holds i-2 in net-1 (own log-odds +6.5)."
     assert context_now("i-1", "net-1", members, None, RULESET) == []  # no edge: no context
     quiet = {"i-1": [], "i-2": [], "i-3": []}
     assert context_now("i-1", "net-1", quiet, 1.0, RULESET) == []  # no one's own evidence
-    # Below full_gain the strength reads the peer's log-odds, known only to the rounding.
-    assert context_now("i-1", "net-1", {**members, "i-2": [camera]}, 1.0, RULESET) is None
-    # 6.25 to one decimal is a near tie that the rounding could tip either way.
+    # Below full_gain the strength reads the peer's log-odds, summed from its stored weights
+    # as the detector sums them: 2.0 of full_gain's 5.0, on a tie of half strength.
+    (below,) = context_now("i-1", "net-1", {**members, "i-2": [camera]}, 1.0, RULESET)
+    assert below.weight == 3.0 * (0.5 * (2.0 / 5.0))
+    assert below.detail == "Its network holds i-2 in net-1 (own log-odds +2.0)."
+    # Weights off four decimals (a twin's, unstored) count as they would be stored.
+    fine = [replace(CAMERA, weight=1.00004), replace(CAMERA, weight=1.00004)]
+    (summed,) = context_now("i-1", "net-1", {**members, "i-2": fine}, 1.0, RULESET)
+    assert summed.weight == 3.0 * (0.5 * (2.0 / 5.0))
+    # 6.25 to one decimal is shown as polars shows it: a half to even.
     tie = {**members, "i-2": [replace(report, weight=6.25)]}
-    assert context_now("i-1", "net-1", tie, 1.0, RULESET) is None
+    (shown,) = context_now("i-1", "net-1", tie, 1.0, RULESET)
+    assert shown.detail == "Its network holds i-2 in net-1 (own log-odds +6.2)."
+
+
+def test_a_gain_is_shown_to_one_decimal_as_polars_shows_it() -> None:
+    halves = [k / 20 for k in range(400)]  # every half-tenth to 20, where rounding rules differ
+    grid = [k / 10_000 for k in range(200_000)]
+    values = halves + grid + [0.15, 0.05, 2.25, 2.35, 1e-9]
+    shown = pl.Series(values).round(1)
+    assert [shown_tenths(v) for v in values] == shown.to_list()
+    spelled = shown.head(len(halves)).cast(pl.String).to_list()
+    assert [str(shown_tenths(v)) for v in halves] == spelled
+    assert round(0.05, 1) != shown_tenths(0.05)  # why Python's own round would not do

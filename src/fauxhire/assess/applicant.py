@@ -30,7 +30,7 @@ from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.detectors.behavioural import LocationParams, SwitchParams, VolumeParams
 from fauxhire.assess.detectors.technical import ApplicationHoursParams, PartnerParams
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
-from fauxhire.domain.evidence import IndicatorEvidence
+from fauxhire.domain.evidence import WEIGHT_DECIMALS, IndicatorEvidence
 from fauxhire.domain.levels import estimative_level
 
 
@@ -148,7 +148,7 @@ def scored(
     prior = loaded.ruleset.network_prior if network else loaded.ruleset.prior
     probability = 1.0 / (1.0 + math.exp(-(logit(prior) + total)))
     evidence = tuple(
-        IndicatorEvidence(indicator, round(weight, 4), detail, sources)
+        IndicatorEvidence(indicator, round(weight, WEIGHT_DECIMALS), detail, sources)
         for weight, indicator, detail, sources in kept
     )
     return Verdict(probability, estimative_level(probability), evidence, len(carried))

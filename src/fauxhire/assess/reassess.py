@@ -40,9 +40,8 @@ Pure; no I/O.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Final, NamedTuple
 
@@ -59,6 +58,7 @@ from fauxhire.assess.applicant import (
 from fauxhire.assess.detectors import DETECTORS
 from fauxhire.assess.detectors.context import ContextParams
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, Ruleset
+from fauxhire.domain.evidence import WEIGHT_DECIMALS
 
 # Detectors that read applications or contact details beside records of other kinds.
 HOME: Final = "egress_country"
@@ -67,7 +67,6 @@ PARTNER: Final = "partner_match"
 CONTEXT: Final = "network_context"
 # The twins graded again: partner-match is carried (the check above keeps it as it was).
 REGRADED: Final = TWINNED - {PARTNER}
-_ROUNDING: Final = 5e-5  # the most a stored weight is off by: rounded to four decimals
 NETWORK_SOURCES: Final = 20  # the members a network's evidence names (``score._networks``)
 
 
@@ -188,39 +187,35 @@ def context_now(
     members: Mapping[str, Sequence[Carried]],
     strongest: float | None,
     loaded: LoadedRuleset,
-) -> list[Carried] | None:
+) -> list[Carried]:
     """The identity's network context now (``network_context``), from its members' stored
-    contributions and its strongest network edge's score: [] where it does not fire, None
-    where it cannot be told exactly. A stored weight is rounded to four decimals, so the peer's
-    own log-odds is known to that rounding: exact only where it reaches ``full_gain`` (the
-    strength is then the edge's alone) and its one decimal in the detail is not a near tie."""
+    contributions and its strongest network edge's score: [] where it does not fire. The
+    detector reads a peer's own log-odds summed from its
+    weights to four decimals, as they are stored (``score.assess``), so the stored evidence
+    gives it to the bit, and the one decimal the detail shows is rounded as polars rounds it
+    (``shown_tenths``)."""
     peer = _peer(identity, members, loaded)
-    if peer is None or strongest is None:
-        return []
-    rounding = _ROUNDING * peer.items
-    if peer.gain - rounding <= 0:
-        return []  # no evidence of its own: it lends none (a tie at zero is no doubt)
-    tenths = peer.gain * 10 - math.floor(peer.gain * 10)
-    value = f"{peer.identity} in {network} (own log-odds +{round(peer.gain, 1)})"
+    if peer is None or strongest is None or peer.gain <= 0:
+        return []  # no peer, no tie, or no evidence of its own: it lends none
+    value = f"{peer.identity} in {network} (own log-odds +{shown_tenths(peer.gain)})"
     found: list[Carried] = []
     for indicator in loaded.ruleset.active:
         if indicator.detector != CONTEXT:
             continue
         params = ContextParams.model_validate(indicator.params)
-        if peer.gain - rounding < params.full_gain or abs(tenths - 0.5) <= rounding * 10:
-            return None
+        # As the detector computes it, operation for operation: the same floats.
         link = min(max(strongest / params.full_link, 0.0), 1.0)
-        if link > 0:
+        strength = link * min(max(peer.gain / params.full_gain, 0.0), 1.0)
+        if strength > 0:
             detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
             lent = (f"identity:{peer.identity}",)
-            found.append(Carried(indicator.id, indicator.weight * link, detail, lent))
+            found.append(Carried(indicator.id, indicator.weight * strength, detail, lent))
     return found
 
 
 class _Peer(NamedTuple):
     identity: str
-    gain: float  # its own log-odds (clipped at 0), summed from its stored, rounded weights
-    items: int  # how many weights that sum holds
+    gain: float  # its own log-odds (clipped at 0), summed from its stored weights
 
 
 def _peer(
@@ -229,12 +224,28 @@ def _peer(
     """The member other than ``identity`` with the most own evidence (ties by id), as
     ``network_context`` ranks them; None where there is no other."""
     own = _own(loaded)
-    items = {m: [c.weight for c in cs if c.indicator in own] for m, cs in members.items()}
-    gains = {m: max(0.0, sum(weights)) for m, weights in items.items() if m != identity}
+    gains = {
+        m: max(0.0, gain(c.weight for c in cs if c.indicator in own))
+        for m, cs in members.items()
+        if m != identity
+    }
     if not gains:
         return None
     peer = min(gains, key=lambda member: (-gains[member], member))
-    return _Peer(peer, gains[peer], len(items[peer]))
+    return _Peer(peer, gains[peer])
+
+
+def shown_tenths(value: float) -> float:
+    """``value`` to one decimal as polars' ``round(1)`` gives it: the value times ten, a half
+    to even. Python's ``round(value, 1)`` rounds the exact binary value instead, and 0.05 and
+    0.15 go the other way (tests/unit/test_reassess.py holds the two to each other)."""
+    return round(value * 10.0) / 10.0
+
+
+def gain(weights: Iterable[float]) -> float:
+    """An identity's own log-odds from its weights, as ``score.assess`` sums them: each to
+    four decimals, and the sum (so that the order of adding cannot show in the last bit)."""
+    return round(sum(round(weight, WEIGHT_DECIMALS) for weight in weights), WEIGHT_DECIMALS)
 
 
 def _own(loaded: LoadedRuleset) -> dict[str, Indicator]:

@@ -21,7 +21,7 @@ from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
 from fauxhire.assess.facts import Facts
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
 from fauxhire.domain import evidence
-from fauxhire.domain.evidence import IndicatorEvidence
+from fauxhire.domain.evidence import WEIGHT_DECIMALS, IndicatorEvidence
 from fauxhire.domain.levels import ESTIMATIVE_TERMS, level_floor
 
 LIKELY = level_floor("likely")
@@ -71,7 +71,12 @@ def assess(facts: Facts, loaded: LoadedRuleset, carried: pl.DataFrame | None = N
     own = pl.concat([own, kept["own"]])
     first_pass = (
         subjects.join(
-            own.group_by("identity_id").agg(pl.col("weight").sum().alias("gain")),
+            # The gain as the identity's evidence shows it: each weight to four decimals, as
+            # stored. A screen then recomputes a peer's gain from its stored evidence to the
+            # bit (assess/reassess.py), where unrounded weights were known only to 5e-5 each.
+            own.group_by("identity_id").agg(
+                pl.col("weight").round(WEIGHT_DECIMALS).sum().round(WEIGHT_DECIMALS).alias("gain")
+            ),
             on="identity_id",
             how="left",
         )
@@ -153,7 +158,9 @@ def _subjects(
         .group_by(key, maintain_order=True)
         .agg(
             pl.col("weight").sum().alias("_total"),
-            evidence.encoded(IndicatorEvidence, weight=pl.col("weight").round(4)).alias("_items"),
+            evidence.encoded(
+                IndicatorEvidence, weight=pl.col("weight").round(WEIGHT_DECIMALS)
+            ).alias("_items"),
         )
         .with_columns(evidence.listed(pl.col("_items")).alias("evidence"))
         .select(key, "_total", "evidence")

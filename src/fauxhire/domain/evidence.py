@@ -44,6 +44,9 @@ class IndicatorEvidence:
 
 
 MISSING_LEVEL: Final = -1  # a comparison's level when either side has no value
+# An indicator's weight as evidence shows and stores it; a member's own log-odds, which the
+# context indicators read, is summed from weights so rounded (assess/score.py).
+WEIGHT_DECIMALS: Final = 4
 
 
 @dataclass(frozen=True, slots=True)

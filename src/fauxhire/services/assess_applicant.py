@@ -107,8 +107,6 @@ def reassess_identity(
         edges = store.edges("network", since.network_id, touching=identity_id)
         strongest = max((edge.score for edge in edges), default=None)
         lent = context_now(identity_id, since.network_id, stored, strongest, ruleset)
-        if lent is None:
-            return None
         contexts = {i.id for i in ruleset.ruleset.active if i.detector == CONTEXT}
         mine = [c for c in mine if c.indicator not in contexts] + lent
     after = applicant_facts(store, since.rows, now=now, community_key=community_key)
