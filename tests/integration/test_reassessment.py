@@ -23,8 +23,10 @@ from typing import Any
 import orjson
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from fauxhire.assess.ruleset import LoadedRuleset
+from fauxhire.cli import app
 from fauxhire.domain import Application
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
@@ -304,6 +306,14 @@ def _holds_all(store: SqlStore, identity: str) -> bool:
         return all(conn.execute(sa.text(q), {"id": identity}).scalar() for q in held.values())
 
 
+def _assessed_copy(db: Path, folder: Path, ruleset: LoadedRuleset) -> SqlStore:
+    """A copy of the store ``db`` in ``folder``, assessed whole with ``ruleset``: open."""
+    shutil.copyfile(db, folder / "store.db")
+    store = SqlStore.open(f"sqlite:///{folder / 'store.db'}")
+    assess_store(store, now=_start(store), ruleset=ruleset, community_key=COMMUNITY_KEY)
+    return store
+
+
 def test_a_hired_candidate_applying_again_is_reassessed_as_the_detectors_assess_it(
     world: Path, tmp_path: Path
 ) -> None:
@@ -311,10 +321,8 @@ def test_a_hired_candidate_applying_again_is_reassessed_as_the_detectors_assess_
     network member's, with the same name and claimed home) ties the hire to it too: the
     identity holds that hire already, and the plain way takes it, as the detectors do."""
     ruleset = _without_referrals(tmp_path)
-    shutil.copyfile(world / "base.db", tmp_path / "store.db")
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'store.db'}")
+    store = _assessed_copy(world / "base.db", tmp_path, ruleset)
     try:
-        assess_store(store, now=_start(store), ruleset=ruleset, community_key=COMMUNITY_KEY)
         now = _start(store)
         with store.engine.connect() as conn:
             hired = set(conn.execute(sa.text("SELECT company_id, candidate_id FROM hires")).all())
@@ -338,3 +346,67 @@ def test_a_hired_candidate_applying_again_is_reassessed_as_the_detectors_assess_
     finally:
         store.close()
     assert taken >= 5
+
+
+@pytest.fixture(scope="module")
+def borrowed_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo world where every persona presents a real applicant's name, home and profile:
+    linking splits several of them from the people they borrowed from (3,000 applicants)."""
+    out = tmp_path_factory.mktemp("borrowed") / "demo"
+    argv = ["demo", "--size", "3000", "--seed", "5", "--out", str(out)]
+    ran = CliRunner().invoke(app, [*argv, "--set", "operation.borrowed_identities=1"], env=_KEYED)
+    assert ran.exit_code == 0, ran.output
+    return out
+
+
+def test_an_identity_split_as_borrowed_applying_again_is_reassessed_as_the_detectors_do(
+    borrowed_world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Linking splits a persona from the real person whose name and home it presents
+    (a borrowed-identity edge); the detector weighs the two sides' own evidence. An
+    application of either side, again under a new id, is reassessed from the stored
+    evidence of both, as the detectors assess it: the persona keeps the evidence, and the
+    person whose identity was borrowed never gets it."""
+    world = borrowed_world
+    ruleset = _without_referrals(tmp_path)
+    store = _assessed_copy(world / "fauxhire.db", tmp_path, ruleset)
+    try:
+        now = _start(store)
+        with store.engine.connect() as conn:
+            tied = dict(conn.execute(sa.text(_BORROWED_APPS)).all())
+        assert tied, "the demo world holds no identity split as borrowed"
+        per_identity: Counter[str] = Counter()
+        again = []
+        for part in sorted((world / "input" / "applications").glob("*.jsonl")):
+            for app in get_format("applications").adapter(SourceFile(part, "in"), IngestContext()):
+                identity = tied.get(join_key(app.key)) if isinstance(app, Application) else None
+                if identity is not None and per_identity[identity] < 3:
+                    per_identity[identity] += 1  # each applies again up to three times
+                    again.append(replace(app, application_id=f"again-{app.application_id}"))
+        ways: Counter[str] = Counter()
+        for i, application in enumerate(again):
+            at = now + timedelta(minutes=i)
+            identity = _screened(store, application, ScorerCache(), at)
+            args = {"now": at, "ruleset": ruleset, "community_key": COMMUNITY_KEY}
+            done = reassess_identity(store, identity, [join_key(application.key)], **args)
+            expected = assess_identities(store, [identity], **args).rows
+            if done is None:
+                ways["declined"] += 1
+                continue
+            told = "borrowed-identity" in str(done.row.evidence)
+            ways["borrower" if told else "not ahead"] += 1
+            assert not _differ(done.row, expected[0]), (done.row, expected[0])
+            if done.network is not None:
+                assert not _differ(done.network, expected[1])
+    finally:
+        store.close()
+    with capsys.disabled():
+        print(f"\nborrowed ties screened again: {dict(ways)}")
+    assert ways["borrower"] >= 10 and ways["not ahead"] >= 2  # both sides, told from stored
+
+
+# The applications of each identity that a borrowed-identity edge ties to another.
+_BORROWED_APPS = (
+    "SELECT DISTINCT l.app_key, l.identity_id FROM links l JOIN link_edges e "
+    "ON e.stage = 'borrowed' AND l.identity_id IN (e.a, e.b)"
+)

@@ -19,12 +19,14 @@ from fauxhire.assess.applicant import (
     PartnerFact,
 )
 from fauxhire.assess.reassess import (
+    borrowed_now,
     context_now,
     context_stands,
     network_verdict,
     reassess,
     shown_tenths,
 )
+from fauxhire.domain.evidence import IndicatorEvidence
 from support.rulesets import shipped_ruleset
 
 T0 = datetime(2025, 3, 3, 15, tzinfo=UTC)
@@ -168,3 +170,23 @@ def test_a_gain_is_shown_to_one_decimal_as_polars_shows_it() -> None:
     spelled = shown.head(len(halves)).cast(pl.String).to_list()
     assert [str(shown_tenths(v)) for v in halves] == spelled
     assert round(0.05, 1) != shown_tenths(0.05)  # why Python's own round would not do
+
+
+def test_borrowed_identity_evidence_weighs_own_evidence_now_against_the_partner_s() -> None:
+    report = IndicatorEvidence("employer-report", 4.0, "Reported.", ("report:r-1",))
+    context = IndicatorEvidence("network-context", 3.0, "Its network holds i-9.", ())
+    camera = replace(CAMERA, weight=1.99996)  # stored as 2.0: the detector reads it so
+    (told,) = borrowed_now("i-1", [report], {"i-2": [camera]}, RULESET)
+    # The shipped margin is 2.0: own 4.0 reaches the partner's 2.0 plus the margin exactly.
+    assert told.indicator == "borrowed-identity" and told.weight == 1.5
+    assert told.detail == (
+        "Split from an identity presenting the same person: presents the identity of i-2."
+    )
+    assert told.sources == ("identity:i-2",)
+    # Evidence lent by the network is no evidence of its own: 1.0 of own is not ahead.
+    lesser = replace(report, weight=1.0)
+    assert borrowed_now("i-1", [lesser, context], {"i-2": [camera]}, RULESET) == []
+    # The partner, perhaps the person whose identity was borrowed, with less: never named.
+    assert borrowed_now("i-1", [replace(report, weight=3.9999)], {"i-2": [camera]}, RULESET) == []
+    # Ahead of two partners at once: which the detector names first is not told here.
+    assert borrowed_now("i-1", [report], {"i-2": [camera], "i-3": []}, RULESET) is None

@@ -25,8 +25,11 @@ detectors read from applications and contact details:
   Those read meetings, sign-ins, hires, reports, dispositions, network edges, the store's
   resumes and referrals, and the network's other members' records: none of which a screened
   application brings. Network context names the member of most own evidence among the others
-  (``context_stands``: the same one, unchanged since, or None); whom an identity's referral
-  names is read only where a name few hold is in it, and then the store declines.
+  (``context_stands``: the same one, unchanged since; else ``context_now`` tells it again
+  from the members' stored evidence); the borrowed-identity evidence weighs the identity's
+  own evidence now against its partners' stored (``borrowed_now``); whom an identity's
+  referral names is read only where a name few hold is in it, and then the store declines.
+  Both tell a gain to the bit: the detectors sum it from weights to four decimals, as stored.
 
 Its network's assessment is summed from the members' stored ones and its own new one
 (``network_verdict``), as ``score._networks`` sums them.
@@ -56,15 +59,16 @@ from fauxhire.assess.applicant import (
     twin_contribution,
 )
 from fauxhire.assess.detectors import DETECTORS
-from fauxhire.assess.detectors.context import ContextParams
+from fauxhire.assess.detectors.context import BorrowedParams, ContextParams
 from fauxhire.assess.ruleset import Indicator, LoadedRuleset, Ruleset
-from fauxhire.domain.evidence import WEIGHT_DECIMALS
+from fauxhire.domain.evidence import WEIGHT_DECIMALS, IndicatorEvidence
 
 # Detectors that read applications or contact details beside records of other kinds.
 HOME: Final = "egress_country"
 ADDRESSES: Final = "shipping_not_home"
 PARTNER: Final = "partner_match"
 CONTEXT: Final = "network_context"
+BORROWED: Final = "borrowed_identity"
 # The twins graded again: partner-match is carried (the check above keeps it as it was).
 REGRADED: Final = TWINNED - {PARTNER}
 NETWORK_SOURCES: Final = 20  # the members a network's evidence names (``score._networks``)
@@ -210,6 +214,39 @@ def context_now(
             detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
             lent = (f"identity:{peer.identity}",)
             found.append(Carried(indicator.id, indicator.weight * strength, detail, lent))
+    return found
+
+
+def borrowed_now(
+    identity: str,
+    evidence: Sequence[IndicatorEvidence],
+    partners: Mapping[str, Sequence[Carried]],
+    loaded: LoadedRuleset,
+) -> list[Carried] | None:
+    """The identity's borrowed-identity evidence now (``borrowed_identity``): it fires where
+    the identity's own log-odds (from ``evidence``, its assessment without it) is ahead of a
+    partner's (from the partner's stored contributions) by the margin. [] where it does not;
+    None where it fires for more than one partner: the order in which the detector names
+    them is not told here."""
+    own = _own(loaded)
+    mine = max(0.0, gain(e.weight for e in evidence if e.indicator in own))
+    theirs = {
+        partner: max(0.0, gain(c.weight for c in contributions if c.indicator in own))
+        for partner, contributions in partners.items()
+        if partner != identity
+    }
+    found: list[Carried] = []
+    for indicator in loaded.ruleset.active:
+        if indicator.detector != BORROWED:
+            continue
+        margin = BorrowedParams.model_validate(indicator.params).margin
+        behind = [partner for partner, theirs_ in theirs.items() if mine >= theirs_ + margin]
+        if len(behind) > 1:
+            return None
+        for other in behind:
+            values = f"presents the identity of {other}"
+            detail = indicator.detail.replace("{values}", values).replace("{count}", "1")
+            found.append(Carried(indicator.id, indicator.weight, detail, (f"identity:{other}",)))
     return found
 
 

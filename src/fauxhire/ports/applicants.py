@@ -26,6 +26,7 @@ class SinceAssessed(NamedTuple):
     network_id: str | None
     members: list[str]
     changed: list[str]  # members assessed again after it (screened since)
+    borrowed: tuple[str, ...] = ()  # identities a borrowed-identity edge ties it to
 
 
 class ApplicantReader(Protocol):

@@ -19,7 +19,7 @@ tests/integration/test_reassessment.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
@@ -33,7 +33,9 @@ from fauxhire.assess.applicant import (
     assess_applicant,
 )
 from fauxhire.assess.reassess import (
+    BORROWED,
     CONTEXT,
+    borrowed_now,
     context_now,
     context_stands,
     network_verdict,
@@ -101,6 +103,11 @@ def reassess_identity(
     mine = stored.get(identity_id)
     if mine is None or len(stored) < len(since.members):
         return None
+    partners = _stored(store, since.borrowed, ruleset)
+    if len(partners) < len(since.borrowed):
+        return None
+    borrowed = {i.id for i in ruleset.ruleset.active if i.detector == BORROWED}
+    mine = [c for c in mine if c.indicator not in borrowed]  # told again below, as it is now
     if since.network_id is not None and not context_stands(
         identity_id, stored, since.changed, ruleset
     ):
@@ -117,6 +124,8 @@ def reassess_identity(
         [p for p in after.partner if p.source not in fresh],
     )
     verdict = reassess(before, after, ruleset, mine)
+    if verdict is not None and partners:
+        verdict = _with_borrowed(identity_id, verdict, partners, (before, after), mine, ruleset)
     if verdict is None:
         return None
     network = None
@@ -126,6 +135,22 @@ def reassess_identity(
         network = _row("network", since.network_id, since.network_id, grouped, ruleset).row
     done = _row("identity", identity_id, since.network_id, verdict, ruleset)
     return done._replace(network=network)
+
+
+def _with_borrowed(
+    identity_id: str,
+    verdict: Verdict,
+    partners: Mapping[str, Sequence[Carried]],
+    facts: tuple[ApplicantFacts, ApplicantFacts],
+    carried: Sequence[Carried],
+    ruleset: LoadedRuleset,
+) -> Verdict | None:
+    """The verdict with the borrowed-identity evidence the identity's own, as now, gives it
+    against its partners' stored evidence (``borrowed_now``); None where that is not told."""
+    told = borrowed_now(identity_id, verdict.evidence, partners, ruleset)
+    if told is None:
+        return None
+    return reassess(*facts, ruleset, [*carried, *told]) if told else verdict
 
 
 def _row(

@@ -8,11 +8,13 @@ assessment of the identity it belongs to, and no meeting, hire, sign-in, employe
 disposition after that assessment or the screened identity's (whose carried context read
 them).
 
-Four statements: the identity's applications, and its assessment's time; one pass over the
-links of the identity and its network, each with its identity's assessment (its time,
-whether a link came after it, and whether a link after the identity's assessment brought a
-record of another kind with it); and one of probes, where each kind of record is read from
-its index on time: only the records that came after the oldest of those assessments (none,
+Five statements (six for an identity tied as borrowed): the identity's applications, and its
+assessment's time; one pass over the links of the identity and its network, each with its
+identity's assessment (its time, whether a link came after it, and whether a link after the
+identity's assessment brought a record of another kind with it); the identities a
+borrowed-identity edge ties it to, and the same pass over theirs (the detector weighs their
+own evidence against its); and one of probes, where each kind of record is read from its
+index on time: only the records that came after the oldest of those assessments (none,
 in a store where nothing but screens came since the last refresh), each then compared with
 its own identity's.
 """
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import BindParameter, Connection, Text, bindparam, text
 
 from fauxhire.domain.normalise import name as name_norm
 from fauxhire.ports import ApplicantRows, SinceAssessed
@@ -67,14 +69,32 @@ _BROUGHT = " OR ".join(
         f"AND NOT EXISTS ({_HELD_ALREADY})",
     )
 )
-_MEMBERS = text(
+_CHECKED = (
     "SELECT l.identity_id, MIN(s.assessed_at), MAX(CASE WHEN l.app_key NOT IN :new "
     "AND l.linked_at > s.assessed_at THEN 1 ELSE 0 END), "
     f"MAX(CASE WHEN l.linked_at > :mine AND ({_BROUGHT}) THEN 1 ELSE 0 END) "
     "FROM links l LEFT JOIN assessments s ON s.subject_kind = 'identity' "
-    "AND s.subject_id = l.identity_id WHERE l.identity_id = :id OR l.network_id = :net "
-    "GROUP BY l.identity_id"
-).bindparams(bindparam("new", expanding=True))
+    "AND s.subject_id = l.identity_id WHERE {scope} GROUP BY l.identity_id"
+)
+_MEMBERS = text(_CHECKED.format(scope="l.identity_id = :id OR l.network_id = :net")).bindparams(
+    bindparam("new", expanding=True)
+)
+# The identities a borrowed-identity edge ties it to: the detector weighs its own evidence
+# against theirs, so their stored assessments must have seen all they hold, as members'.
+_PARTNERS = text(
+    "SELECT b FROM link_edges WHERE stage = 'borrowed' AND a = :id "
+    "UNION SELECT a FROM link_edges WHERE stage = 'borrowed' AND b = :id"
+)
+
+
+def _partners_param() -> BindParameter[str]:
+    # Typed: an empty list is an empty set of text on PostgreSQL, not of integers.
+    return bindparam("partners", expanding=True, type_=Text())
+
+
+_PARTNERS_CHECKED = text(_CHECKED.format(scope="l.identity_id IN :partners")).bindparams(
+    bindparam("new", expanding=True), _partners_param()
+)
 
 # A record's time came after its identity's assessment or the screened identity's (:mine).
 _AFTER = "({t} > s.assessed_at OR {t} > :mine)"
@@ -83,7 +103,7 @@ _AFTER = "({t} > s.assessed_at OR {t} > :mine)"
 # from the index on their time, then their links by key.
 _IN_SCOPE = (
     "CROSS JOIN links l CROSS JOIN assessments s WHERE {on} "
-    "AND (l.identity_id = :id OR l.network_id = :net) "
+    "AND (l.identity_id = :id OR l.network_id = :net OR l.identity_id IN :partners) "
     "AND s.subject_kind = 'identity' AND s.subject_id = l.identity_id"
 )
 _HIRED = "a.company_id = h.company_id AND a.candidate_id = h.candidate_id AND l.app_key = a.key"
@@ -107,7 +127,6 @@ _UNSEEN = text(
     + " OR ".join(
         f"EXISTS (SELECT 1 {query})"
         for query in (
-            "FROM link_edges WHERE stage = 'borrowed' AND (a = :id OR b = :id)",
             *_CAME_AFTER,
             # An ingest (not a screen's records) joins what waited, a meeting to an
             # application a screen stored, and may bring IP intelligence, which classes every
@@ -120,7 +139,7 @@ _UNSEEN = text(
         )
     )
     + " THEN 1 ELSE 0 END"
-).bindparams(bindparam("now", type_=UtcDateTime()))
+).bindparams(bindparam("now", type_=UtcDateTime()), _partners_param())
 
 
 def rows_since_assessed(
@@ -143,11 +162,20 @@ def rows_since_assessed(
             return None
         scope = {"id": identity_id, "net": network, "new": wanted, "mine": mine}
         members = conn.execute(_MEMBERS, scope).all()
-        if any(at is None or late or brought for _, at, late, brought in members):
+        partners = sorted(conn.execute(_PARTNERS, {"id": identity_id}).scalars())
+        checked = list(members)
+        if partners:
+            checked += conn.execute(_PARTNERS_CHECKED, {**scope, "partners": partners}).all()
+            if len({row[0] for row in checked} & set(partners)) < len(partners):
+                return None  # a partner holds no application: the batch way decides
+        if any(at is None or late or brought for _, at, late, brought in checked):
             return None  # one has no stored assessment, a link it did not see, or a record
         times: dict[str, Any] = {member: at for member, at, _, _ in members}
-        oldest = min(times.values())
-        probes = {"id": identity_id, "net": network, "mine": mine, "oldest": oldest, "now": now}
+        oldest = min(at for _, at, _, _ in checked)
+        probes = {
+            "id": identity_id, "net": network, "mine": mine, "oldest": oldest, "now": now,
+            "partners": partners,
+        }  # fmt: skip
         if conn.execute(_UNSEEN, probes).scalar():
             return None
         key_of = {row[0]: row[1] for row in apps}
@@ -157,7 +185,7 @@ def rows_since_assessed(
         contacts=[(key_of[ref], kind, key) for ref, kind, key in contacts],
     )
     changed = sorted(member for member, at in times.items() if at > mine)
-    return SinceAssessed(rows, network, sorted(times), changed)
+    return SinceAssessed(rows, network, sorted(times), changed, tuple(partners))
 
 
 def _read(conn: Connection, name: str, identity_id: str, namesakes: int) -> bool:
