@@ -194,10 +194,9 @@ def context_now(
 ) -> list[Carried]:
     """The identity's network context now (``network_context``), from its members' stored
     contributions and its strongest network edge's score: [] where it does not fire. The
-    detector reads a peer's own log-odds summed from its
-    weights to four decimals, as they are stored (``score.assess``), so the stored evidence
-    gives it to the bit, and the one decimal the detail shows is rounded as polars rounds it
-    (``shown_tenths``)."""
+    detector reads a peer's own log-odds summed from its weights to four decimals, as they
+    are stored (``score.assess``), so the stored evidence gives it to the bit, and the one
+    decimal the detail shows is rounded as polars rounds it (``shown_tenths``)."""
     peer = _peer(identity, members, loaded)
     if peer is None or strongest is None or peer.gain <= 0:
         return []  # no peer, no tie, or no evidence of its own: it lends none
@@ -240,7 +239,7 @@ def borrowed_now(
         if indicator.detector != BORROWED:
             continue
         margin = BorrowedParams.model_validate(indicator.params).margin
-        behind = [partner for partner, theirs_ in theirs.items() if mine >= theirs_ + margin]
+        behind = [partner for partner, its in theirs.items() if mine >= its + margin]
         if len(behind) > 1:
             return None
         for other in behind:
