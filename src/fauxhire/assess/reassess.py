@@ -151,7 +151,7 @@ def context_stands(
     one, and its evidence has not changed since (it is not among ``changed``). ``members``:
     each member's stored contributions. Whether it is the same member does not depend on the
     identity's own evidence, which a screen changes: the detector ranks the others."""
-    ids = {i.id for i in loaded.ruleset.active if i.detector == CONTEXT}
+    ids = indicator_ids(loaded, CONTEXT)
     peer = _peer(identity, members, loaded)
     if not ids or peer is None:
         return True
@@ -210,9 +210,10 @@ def context_now(
         link = min(max(strongest / params.full_link, 0.0), 1.0)
         strength = link * min(max(peer.gain / params.full_gain, 0.0), 1.0)
         if strength > 0:
-            detail = indicator.detail.replace("{values}", value).replace("{count}", "1")
             lent = (f"identity:{peer.identity}",)
-            found.append(Carried(indicator.id, indicator.weight * strength, detail, lent))
+            found.append(
+                Carried(indicator.id, indicator.weight * strength, _named(indicator, value), lent)
+            )
     return found
 
 
@@ -243,10 +244,19 @@ def borrowed_now(
         if len(behind) > 1:
             return None
         for other in behind:
-            values = f"presents the identity of {other}"
-            detail = indicator.detail.replace("{values}", values).replace("{count}", "1")
+            detail = _named(indicator, f"presents the identity of {other}")
             found.append(Carried(indicator.id, indicator.weight, detail, (f"identity:{other}",)))
     return found
+
+
+def indicator_ids(loaded: LoadedRuleset, detector: str) -> set[str]:
+    """The ids of the active indicators that ``detector`` runs."""
+    return {i.id for i in loaded.ruleset.active if i.detector == detector}
+
+
+def _named(indicator: Indicator, value: str) -> str:
+    """The indicator's sentence naming one value, as ``score._filled`` fills it."""
+    return indicator.detail.replace("{values}", value).replace("{count}", "1")
 
 
 class _Peer(NamedTuple):

@@ -38,6 +38,7 @@ from fauxhire.assess.reassess import (
     borrowed_now,
     context_now,
     context_stands,
+    indicator_ids,
     network_verdict,
     reassess,
 )
@@ -106,7 +107,7 @@ def reassess_identity(
     partners = _stored(store, since.borrowed, ruleset)
     if len(partners) < len(since.borrowed):
         return None
-    borrowed = {i.id for i in ruleset.ruleset.active if i.detector == BORROWED}
+    borrowed = indicator_ids(ruleset, BORROWED)
     mine = [c for c in mine if c.indicator not in borrowed]  # told again below, as it is now
     if since.network_id is not None and not context_stands(
         identity_id, stored, since.changed, ruleset
@@ -114,7 +115,7 @@ def reassess_identity(
         edges = store.edges("network", since.network_id, touching=identity_id)
         strongest = max((edge.score for edge in edges), default=None)
         lent = context_now(identity_id, since.network_id, stored, strongest, ruleset)
-        contexts = {i.id for i in ruleset.ruleset.active if i.detector == CONTEXT}
+        contexts = indicator_ids(ruleset, CONTEXT)
         mine = [c for c in mine if c.indicator not in contexts] + lent
     after = applicant_facts(store, since.rows, now=now, community_key=community_key)
     fresh = {_cited(key) for key in new}
