@@ -8,15 +8,15 @@ assessment of the identity it belongs to, and no meeting, hire, sign-in, employe
 disposition after that assessment or the screened identity's (whose carried context read
 them).
 
-Five statements (six for an identity tied as borrowed): the identity's applications, and its
-assessment's time; one pass over the links of the identity and its network, each with its
-identity's assessment (its time, whether a link came after it, and whether a link after the
-identity's assessment brought a record of another kind with it); the identities a
-borrowed-identity edge ties it to, and the same pass over theirs (the detector weighs their
-own evidence against its); and one of probes, where each kind of record is read from its
-index on time: only the records that came after the oldest of those assessments (none,
-in a store where nothing but screens came since the last refresh), each then compared with
-its own identity's.
+The statements: the identity's applications, and its assessment's time; one pass over the
+links of the identity and its network, grouped by identity before each identity's
+assessment is joined (its time, whether a link came after it, whether a link came after
+the screened identity's); the identities a borrowed-identity edge ties it to, and the same
+pass over theirs (the detector weighs their own evidence against its); where a link came
+after the screened identity's assessment, whether one brought a record of another kind
+with it; and one of probes, each read from an index on time: whether anything came after
+the oldest of those assessments at all (nothing, in a store where only screens came since
+the last refresh), and only then which records, each compared with its own identity's.
 """
 
 from __future__ import annotations
@@ -43,14 +43,28 @@ _MINE = text(
     "SELECT assessed_at FROM assessments WHERE subject_kind = 'identity' AND subject_id = :id"
 )
 # Per identity of the scope (the identity, and its network's members): its assessment's time
-# (NULL: none); whether a link of it other than the new ones came after that; and whether an
-# application linked after the identity's assessment (:mine: a screen's, its own or a
-# member's) is named by a record of another kind, which it brought into the network (a hire
-# of its candidate, a meeting or report joined to it, a disposition). Those checks run only
-# on links after :mine: few. A hire names its candidate, not an application: one that an
-# application of the same identity, linked before, names with the same name and claimed home
-# was held already, and the facts read it the same (they keep one row a hire, from any of
-# its applications: services/facts.py).
+# (NULL: none); whether a link of it other than the new ones came after that; and whether a
+# link of it came after :mine (the screened identity's assessment). The links are grouped
+# before the assessments are joined: one lookup an identity, not one a link.
+_CHECKED = (
+    "SELECT g.identity_id, s.assessed_at, "
+    "CASE WHEN g.last_linked > s.assessed_at THEN 1 ELSE 0 END, g.recent FROM ("
+    "SELECT l.identity_id, MAX(CASE WHEN l.app_key NOT IN :new THEN l.linked_at END) "
+    "AS last_linked, MAX(CASE WHEN l.linked_at > :mine THEN 1 ELSE 0 END) AS recent "
+    "FROM links l WHERE {scope} GROUP BY l.identity_id) g "
+    "LEFT JOIN assessments s ON s.subject_kind = 'identity' AND s.subject_id = g.identity_id"
+)
+_MEMBERS = text(_CHECKED.format(scope="l.identity_id = :id OR l.network_id = :net")).bindparams(
+    bindparam("new", expanding=True)
+)
+# Whether an application linked after :mine (a screen's, its own or a member's) is named by
+# a record of another kind, which it brought into the network: a hire of its candidate, a
+# meeting or report joined to it, a disposition. Asked apart, and only where such links are
+# (``recent``): folded into the pass above, PostgreSQL planned each check as a hash of its
+# whole table, built for the first link to reach it. A hire names its candidate, not an
+# application: one that an application of the same identity, linked before, names with the
+# same name and claimed home was held already, and the facts read it the same (they keep one
+# row a hire, from any of its applications: services/facts.py).
 _HELD_ALREADY = (
     "SELECT 1 FROM applications b JOIN links k ON k.app_key = b.key "
     "WHERE b.company_id = a.company_id AND b.candidate_id = a.candidate_id "
@@ -69,16 +83,6 @@ _BROUGHT = " OR ".join(
         f"AND NOT EXISTS ({_HELD_ALREADY})",
     )
 )
-_CHECKED = (
-    "SELECT l.identity_id, MIN(s.assessed_at), MAX(CASE WHEN l.app_key NOT IN :new "
-    "AND l.linked_at > s.assessed_at THEN 1 ELSE 0 END), "
-    f"MAX(CASE WHEN l.linked_at > :mine AND ({_BROUGHT}) THEN 1 ELSE 0 END) "
-    "FROM links l LEFT JOIN assessments s ON s.subject_kind = 'identity' "
-    "AND s.subject_id = l.identity_id WHERE {scope} GROUP BY l.identity_id"
-)
-_MEMBERS = text(_CHECKED.format(scope="l.identity_id = :id OR l.network_id = :net")).bindparams(
-    bindparam("new", expanding=True)
-)
 # The identities a borrowed-identity edge ties it to: the detector weighs its own evidence
 # against theirs, so their stored assessments must have seen all they hold, as members'.
 _PARTNERS = text(
@@ -95,6 +99,13 @@ def _partners_param() -> BindParameter[str]:
 _PARTNERS_CHECKED = text(_CHECKED.format(scope="l.identity_id IN :partners")).bindparams(
     bindparam("new", expanding=True), _partners_param()
 )
+_SCOPE = "(l.identity_id = :id OR l.network_id = :net OR l.identity_id IN :partners)"
+# The identity and its partners in one list, never empty: PostgreSQL reads an empty list
+# as a subquery, which no index serves, and passed over every link.
+_BROUGHT_SINCE = text(
+    "SELECT 1 FROM links l WHERE (l.identity_id IN :ids OR l.network_id = :net) "
+    f"AND l.linked_at > :mine AND ({_BROUGHT}) LIMIT 1"
+).bindparams(bindparam("ids", expanding=True))
 
 # A record's time came after its identity's assessment or the screened identity's (:mine).
 _AFTER = "({t} > s.assessed_at OR {t} > :mine)"
@@ -102,8 +113,7 @@ _AFTER = "({t} > s.assessed_at OR {t} > :mine)"
 # identity's assessment. CROSS JOIN keeps SQLite's order: the records after :oldest first,
 # from the index on their time, then their links by key.
 _IN_SCOPE = (
-    "CROSS JOIN links l CROSS JOIN assessments s WHERE {on} "
-    "AND (l.identity_id = :id OR l.network_id = :net OR l.identity_id IN :partners) "
+    "CROSS JOIN links l CROSS JOIN assessments s WHERE {on} AND " + _SCOPE + " "
     "AND s.subject_kind = 'identity' AND s.subject_id = l.identity_id"
 )
 _HIRED = "a.company_id = h.company_id AND a.candidate_id = h.candidate_id AND l.app_key = a.key"
@@ -124,22 +134,42 @@ _CAME_AFTER = [
 ]  # fmt: skip
 _UNSEEN = text(
     "SELECT CASE WHEN "
-    + " OR ".join(
-        f"EXISTS (SELECT 1 {query})"
-        for query in (
-            *_CAME_AFTER,
-            # An ingest (not a screen's records) joins what waited, a meeting to an
-            # application a screen stored, and may bring IP intelligence, which classes every
-            # egress IP; an analyst's decision may replace a record. An indicator that came or
-            # expired changes a partner match (graded by the clock), which is carried.
-            "FROM ingest_files WHERE format <> 'records' AND started_at > :oldest",
-            "FROM quarantine_decisions WHERE decided_at > :oldest",
-            "FROM indicators WHERE ingested_at > :oldest",
-            "FROM indicators WHERE valid_until > :oldest AND valid_until <= :now",
-        )
-    )
+    + " OR ".join(f"EXISTS (SELECT 1 {query})" for query in _CAME_AFTER)
     + " THEN 1 ELSE 0 END"
-).bindparams(bindparam("now", type_=UtcDateTime()), _partners_param())
+).bindparams(_partners_param())
+# Whether anything came after :oldest at all, from each table's latest time (read off its
+# index): nothing did, in a store where only screens came since the last refresh, and the
+# scoped probes (milliseconds of planning on PostgreSQL) are then not asked. The latest
+# time, not "EXISTS ... > :oldest": PostgreSQL's generic plan of a prepared statement
+# guesses a third of the rows newer than a parameter and scans the whole table for one.
+_RECORD_TIMES = (
+    ("meeting_participants", "ingested_at", ""),
+    ("hires", "ingested_at", ""),
+    ("signin_events", "ingested_at", ""),
+    ("employer_reports", "ingested_at", ""),
+    ("dispositions", "created_at", ""),
+)
+_STORE_WIDE = (
+    # An ingest (not a screen's records) joins what waited, a meeting to an application a
+    # screen stored, and may bring IP intelligence, which classes every egress IP; an
+    # analyst's decision may replace a record. An indicator that came or expired changes a
+    # partner match (graded by the clock), which is carried.
+    ("ingest_files", "started_at", " WHERE format <> 'records'"),
+    ("quarantine_decisions", "decided_at", ""),
+    ("indicators", "ingested_at", ""),
+)
+
+
+def _any_later(times: Sequence[tuple[str, str, str]]) -> str:
+    return " OR ".join(f"(SELECT MAX({c}) FROM {t}{where}) > :oldest" for t, c, where in times)
+
+
+_CAME = text(
+    f"SELECT CASE WHEN {_any_later(_STORE_WIDE)} OR EXISTS (SELECT 1 FROM indicators "
+    "WHERE valid_until > :oldest AND valid_until <= :now) THEN 2 "
+    f"WHEN {_any_later(_RECORD_TIMES)} THEN 1 ELSE 0 END"
+).bindparams(bindparam("now", type_=UtcDateTime()))
+_STORE_WIDE_CHANGE, _RECORDS_CAME = 2, 1
 
 
 def rows_since_assessed(
@@ -168,15 +198,23 @@ def rows_since_assessed(
             checked += conn.execute(_PARTNERS_CHECKED, {**scope, "partners": partners}).all()
             if len({row[0] for row in checked} & set(partners)) < len(partners):
                 return None  # a partner holds no application: the batch way decides
-        if any(at is None or late or brought for _, at, late, brought in checked):
-            return None  # one has no stored assessment, a link it did not see, or a record
+        if any(at is None or late for _, at, late, _ in checked):
+            return None  # one has no stored assessment, or a link it did not see
         times: dict[str, Any] = {member: at for member, at, _, _ in members}
         oldest = min(at for _, at, _, _ in checked)
         probes = {
             "id": identity_id, "net": network, "mine": mine, "oldest": oldest, "now": now,
             "partners": partners,
         }  # fmt: skip
-        if conn.execute(_UNSEEN, probes).scalar():
+        if (
+            any(recent for *_, recent in checked)
+            and conn.execute(
+                _BROUGHT_SINCE, {"ids": [identity_id, *partners], "net": network, "mine": mine}
+            ).first()
+        ):
+            return None  # a link since brought a record with it
+        came = conn.execute(_CAME, {"oldest": oldest, "now": now}).scalar()
+        if came == _STORE_WIDE_CHANGE or (came and conn.execute(_UNSEEN, probes).scalar()):
             return None
         key_of = {row[0]: row[1] for row in apps}
         contacts = conn.execute(CONTACTS, {"refs": list(key_of)}).all()
