@@ -187,7 +187,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with bootstrap.open_app(db, clock=clock) as opened:
+        # The SQLite log is checkpointed by a thread, not inside the commit of a request.
+        with (
+            bootstrap.open_app(db, clock=clock) as opened,
+            opened.store.checkpoints_in_background(),
+        ):
             app.state.fauxhire = opened
             screener = Screener(
                 ruleset=opened.load_ruleset(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, NamedTuple, Self
@@ -18,6 +18,7 @@ from fauxhire.enrich.pii import Sealer
 from fauxhire.errors import StoreError
 from fauxhire.ports import Written
 from fauxhire.store import schema
+from fauxhire.store.checkpoints import background_checkpoints
 from fauxhire.store.database import check_readable, make_engine, make_reader, migrate
 from fauxhire.store.prepare import Prepared, Preparer
 from fauxhire.store.writer import ID_BATCH, ChunkWriter, FileProgress, QuarantineEntry
@@ -135,6 +136,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def checkpoints_in_background(self) -> AbstractContextManager[None]:
+        """A service's: the SQLite log copied into the database by a thread of its own, not
+        inside a request's commit (``checkpoints.py``); nothing on PostgreSQL."""
+        return background_checkpoints(self.engine)
 
     @contextmanager
     def transaction(self, operation: str) -> Iterator[Connection]:
