@@ -100,12 +100,15 @@ _PARTNERS_CHECKED = text(_CHECKED.format(scope="l.identity_id IN :partners")).bi
     bindparam("new", expanding=True), _partners_param()
 )
 _SCOPE = "(l.identity_id = :id OR l.network_id = :net OR l.identity_id IN :partners)"
-# The identity and its partners in one list, never empty: PostgreSQL reads an empty list
-# as a subquery, which no index serves, and passed over every link.
+# Read through the identities that have such links (:recent, from the pass above: never
+# empty), not the whole network's: a screened identity's own links, not the 2,000 of a
+# network. The scope as above, with the identity and its partners in one list (:own): an
+# empty list is a subquery on PostgreSQL, which no index serves.
 _BROUGHT_SINCE = text(
-    "SELECT 1 FROM links l WHERE (l.identity_id IN :ids OR l.network_id = :net) "
+    "SELECT 1 FROM links l WHERE l.identity_id IN :recent "
+    "AND (l.identity_id IN :own OR l.network_id = :net) "
     f"AND l.linked_at > :mine AND ({_BROUGHT}) LIMIT 1"
-).bindparams(bindparam("ids", expanding=True))
+).bindparams(bindparam("recent", expanding=True), bindparam("own", expanding=True))
 
 # A record's time came after its identity's assessment or the screened identity's (:mine).
 _AFTER = "({t} > s.assessed_at OR {t} > :mine)"
@@ -206,12 +209,9 @@ def rows_since_assessed(
             "id": identity_id, "net": network, "mine": mine, "oldest": oldest, "now": now,
             "partners": partners,
         }  # fmt: skip
-        if (
-            any(recent for *_, recent in checked)
-            and conn.execute(
-                _BROUGHT_SINCE, {"ids": [identity_id, *partners], "net": network, "mine": mine}
-            ).first()
-        ):
+        recent = sorted({member for member, *_, since in checked if since})
+        brought = {"recent": recent, "own": [identity_id, *partners], "net": network, "mine": mine}
+        if recent and conn.execute(_BROUGHT_SINCE, brought).first():
             return None  # a link since brought a record with it
         came = conn.execute(_CAME, {"oldest": oldest, "now": now}).scalar()
         if came == _STORE_WIDE_CHANGE or (came and conn.execute(_UNSEEN, probes).scalar()):
