@@ -7,6 +7,7 @@ never echoes the value."""
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import socket
@@ -116,6 +117,22 @@ def test_a_streamed_body_is_counted_as_it_comes(tmp_path: Path) -> None:
         )
     assert (small.status, small.json()) == (200, {"size": 900})
     assert large.status == 413 and "body_too_large" in large.text
+
+
+def test_the_start_up_heap_is_frozen_while_serving_and_thawed_after(tmp_path: Path) -> None:
+    """The collector skips what start-up made while the server runs (api/app.py), and gets it
+    back at shutdown, so that a process serving again does not keep its garbage forever."""
+    app = create_app(f"sqlite:///{tmp_path / 'frozen.db'}")
+
+    @app.post("/v1/frozen")
+    def frozen() -> dict[str, int]:
+        return {"frozen": gc.get_freeze_count()}
+
+    assert gc.get_freeze_count() == 0
+    with _in_process(app) as port:
+        reply = _post(port, "/v1/frozen")
+    assert reply.status == 200 and reply.json()["frozen"] > 1000
+    assert gc.get_freeze_count() == 0
 
 
 def test_an_unexpected_error_has_the_headers_too(tmp_path: Path) -> None:

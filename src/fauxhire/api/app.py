@@ -5,11 +5,12 @@ anything else with a bare 500, and the trace goes to the log."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -173,6 +174,20 @@ ROUTERS = (
 )
 
 
+@contextmanager
+def _start_up_frozen() -> Iterator[None]:
+    """While serving, the objects made at start-up (routes, models, the ruleset, the store's
+    engine) are out of the collector's reach: they live as long as the process, and a full
+    collection that walked them took some 40 ms of a screen every ~150 screens at a million
+    applications. Thawed at shutdown, so a process that serves again collects them."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def create_app(
     db: str | None = None,
     *,
@@ -212,7 +227,8 @@ def create_app(
             to_thread.current_default_thread_limiter().total_tokens = WAITING_REQUESTS
             log.info("store opened")
             try:
-                yield
+                with _start_up_frozen():
+                    yield
             finally:
                 app.state.screens.stop()
                 if refresher is not None:
