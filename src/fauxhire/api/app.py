@@ -174,6 +174,16 @@ ROUTERS = (
 )
 
 
+def _screener(opened: App) -> Screener:
+    """What every screen of this process shares (services/screen.py)."""
+    return Screener(
+        ruleset=opened.load_ruleset(),
+        linker=opened.linker,
+        community_key=opened.community_key,
+        erasure_key=opened.erasure_key,
+    )
+
+
 @contextmanager
 def _start_up_frozen() -> Iterator[None]:
     """While serving, the objects made at start-up (routes, models, the ruleset, the store's
@@ -208,12 +218,7 @@ def create_app(
             opened.store.checkpoints_in_background(),
         ):
             app.state.fauxhire = opened
-            screener = Screener(
-                ruleset=opened.load_ruleset(),
-                linker=opened.linker,
-                community_key=opened.community_key,
-                erasure_key=opened.erasure_key,
-            )
+            screener = _screener(opened)
             app.state.sign_in = bootstrap.console_sign_in(opened)
             app.state.titles = screener.titles  # the identity views' plain words, read once
             app.state.screens = ScreenQueue(opened.store, screener, opened.now)
