@@ -167,10 +167,7 @@ def store_wide_indicators(loaded: LoadedRuleset) -> dict[str, str]:
 def _contribution(indicator: Indicator, found: _Fired, shown: int) -> Contribution:
     """As ``score._contributions``: the weight at the strength it fired with, the sentence
     filled in with the first values and the count of its records, the first records."""
-    filled = {"{values}": "; ".join(found.values[:shown]), "{count}": str(len(found.sources))}
-    detail = indicator.detail
-    for placeholder, text in filled.items():
-        detail = detail.replace(placeholder, text)
+    detail = indicator.filled("; ".join(found.values[:shown]), len(found.sources))
     return (indicator.weight * found.strength, indicator.id, detail, tuple(found.sources[:shown]))
 
 

@@ -212,7 +212,7 @@ def context_now(
         if strength > 0:
             lent = (f"identity:{peer.identity}",)
             found.append(
-                Carried(indicator.id, indicator.weight * strength, _named(indicator, value), lent)
+                Carried(indicator.id, indicator.weight * strength, indicator.filled(value, 1), lent)
             )
     return found
 
@@ -244,7 +244,7 @@ def borrowed_now(
         if len(behind) > 1:
             return None
         for other in behind:
-            detail = _named(indicator, f"presents the identity of {other}")
+            detail = indicator.filled(f"presents the identity of {other}", 1)
             found.append(Carried(indicator.id, indicator.weight, detail, (f"identity:{other}",)))
     return found
 
@@ -252,11 +252,6 @@ def borrowed_now(
 def indicator_ids(loaded: LoadedRuleset, detector: str) -> set[str]:
     """The ids of the active indicators that ``detector`` runs."""
     return {i.id for i in loaded.ruleset.active if i.detector == detector}
-
-
-def _named(indicator: Indicator, value: str) -> str:
-    """The indicator's sentence naming one value, as ``score._filled`` fills it."""
-    return indicator.detail.replace("{values}", value).replace("{count}", "1")
 
 
 class _Peer(NamedTuple):

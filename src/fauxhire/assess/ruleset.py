@@ -36,6 +36,10 @@ FORBIDDEN_ROOTS = ("nationalit", "ethnic", "religio", "citizenship")
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
+VALUES, COUNT = "{values}", "{count}"  # the detail's placeholders
+_PLACEHOLDER = re.compile(r"(\{values\}|\{count\})")
+
+
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -50,6 +54,17 @@ class Indicator(BaseModel):
     )
     explanation: str = Field(min_length=10, description="why it is evidence, and its limits")
     enabled: bool = True
+
+    def detail_parts(self) -> list[str]:
+        """The detail sentence cut at its placeholders, each kept as a part of its own: the
+        detectors fill them a row at a time (``score._filled``), the plain paths one at a
+        time (``filled``); what a value holds is never read as a placeholder."""
+        return [part for part in _PLACEHOLDER.split(self.detail) if part]
+
+    def filled(self, values: str, count: int) -> str:
+        """The detail sentence naming ``values`` and ``count``."""
+        given = {VALUES: values, COUNT: str(count)}
+        return "".join(given.get(part, part) for part in self.detail_parts())
 
 
 class Ruleset(BaseModel):

@@ -10,7 +10,6 @@ only the indicators of evidence against (a clearance) have negative weights.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -19,7 +18,7 @@ from polars.expr.whenthen import ChainedThen, Then
 
 from fauxhire.assess.detectors import DETECTORS, Detector, run_detector
 from fauxhire.assess.facts import Facts
-from fauxhire.assess.ruleset import Indicator, LoadedRuleset, logit
+from fauxhire.assess.ruleset import COUNT, VALUES, Indicator, LoadedRuleset, logit
 from fauxhire.domain import evidence
 from fauxhire.domain.evidence import WEIGHT_DECIMALS, IndicatorEvidence
 from fauxhire.domain.levels import ESTIMATIVE_TERMS, level_floor
@@ -134,18 +133,17 @@ def _contributions(
                 pl.lit(indicator.id).alias("indicator"),
                 pl.lit(indicator.family).alias("family"),
                 (pl.lit(indicator.weight) * pl.col("strength")).alias("weight"),
-                _filled(indicator.detail).alias("detail"),
+                _filled(indicator).alias("detail"),
                 pl.col("sources").list.head(shown),
             )
         )
     return pl.concat(parts)
 
 
-def _filled(template: str) -> pl.Expr:
+def _filled(indicator: Indicator) -> pl.Expr:
     """The indicator's sentence with {values} and {count} filled in, row by row."""
-    parts = re.split(r"(\{values\}|\{count\})", template)
-    columns = {"{values}": pl.col("_values"), "{count}": pl.col("_count")}
-    return pl.concat_str([columns.get(part, pl.lit(part)) for part in parts if part])
+    columns = {VALUES: pl.col("_values"), COUNT: pl.col("_count")}
+    return pl.concat_str([columns.get(part, pl.lit(part)) for part in indicator.detail_parts()])
 
 
 def _subjects(
