@@ -214,7 +214,9 @@ def rows_since_assessed(
         if recent and conn.execute(_BROUGHT_SINCE, brought).first():
             return None  # a link since brought a record with it
         came = conn.execute(_CAME, {"oldest": oldest, "now": now}).scalar()
-        if came == _STORE_WIDE_CHANGE or (came and conn.execute(_UNSEEN, probes).scalar()):
+        if came == _STORE_WIDE_CHANGE or (
+            came == _RECORDS_CAME and conn.execute(_UNSEEN, probes).scalar()
+        ):
             return None
         key_of = {row[0]: row[1] for row in apps}
         contacts = conn.execute(CONTACTS, {"refs": list(key_of)}).all()
