@@ -30,6 +30,7 @@ from fauxhire.assess.ruleset import LoadedRuleset, Problem
 from fauxhire.enrich.keyed import MatchKeys
 from fauxhire.enrich.share_keys import (
     COMMUNITY,
+    MatchingKeys,
     ShareKeyring,
     from_settings,
     load_share_keyring,
@@ -85,6 +86,12 @@ class Config:
         """The key and key id hashes shared with ``audience`` are made with (None: none)."""
         key = self.share_keys.active(audience)
         return (None, "") if key is None else (key.raw, key.key_id)
+
+    def matching_keys(self) -> MatchingKeys:
+        """The keys partners' hashes match with, for a long-running process: the keyring
+        file the settings name is followed as it changes (``community_key`` is the keys at
+        the start, for a command that runs once)."""
+        return MatchingKeys(self.share_keys, self.settings.share_keyring)
 
     def sharer(self, audience: str = COMMUNITY) -> Sharer:
         """This hub sharing with ``audience``: its name and that audience's key."""

@@ -179,7 +179,7 @@ def _screener(opened: App) -> Screener:
     return Screener(
         ruleset=opened.load_ruleset(),
         linker=opened.linker,
-        community_key=opened.community_key,
+        keys=opened.matching_keys(),
         erasure_key=opened.erasure_key,
     )
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -19,6 +21,9 @@ from typing import Final
 from pydantic import BaseModel, Field, field_validator
 
 from fauxhire.enrich.pii import load_model, save_model
+from fauxhire.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 COMMUNITY: Final = "community"
 MIN_SECRET_BYTES: Final = 16
@@ -111,3 +116,54 @@ def from_settings(secret: bytes | None, key_id: str, now: datetime) -> ShareKeyr
         keys=[ShareKey.model_construct(key_id=key_id, audience=COMMUNITY, secret=encoded,
                                        added_at=now, retired_at=None, match_until=None)],
     )  # fmt: skip
+
+
+class MatchingKeys:
+    """The keys partners' hashes match with, for a process that runs for days (``fauxhire
+    serve``), kept current without a restart: the keyring file is read again once it has
+    changed (``fauxhire keys share add`` replaces it whole), and a replaced key stops
+    matching when its overlap ends. Without a file, ``keyring`` is the keys for good.
+
+    A file that cannot be read leaves the keys last read in use, and is logged once: a
+    screen must not fail, nor silently match under no key, for a bad edit of the file."""
+
+    def __init__(self, keyring: ShareKeyring | None = None, path: Path | None = None) -> None:
+        self._keyring = keyring or ShareKeyring()
+        self._path = path
+        self._seen: tuple[int, int, int] | None = None  # the file last read, by _signature
+        self._lock = threading.Lock()
+
+    def at(self, now: datetime) -> tuple[bytes, ...] | None:
+        """The keys that match at ``now`` (None: none)."""
+        if self._path is not None:
+            self._read_if_changed(self._path)
+        return self._keyring.matching(now) or None
+
+    def _read_if_changed(self, path: Path) -> None:
+        seen = _signature(path)
+        if seen == self._seen:
+            return
+        with self._lock:
+            if seen == self._seen:
+                return
+            self._seen = seen
+            if seen == _ABSENT:  # named, not made yet (or removed): no key, as at start
+                self._keyring = ShareKeyring()
+                return
+            try:
+                self._keyring = load_share_keyring(path, "FAUXHIRE_SHARE_KEYRING")
+            except ConfigError as exc:
+                log.error("share keyring not read again, the keys read before still match: %s",
+                          exc.message)  # fmt: skip
+
+
+_ABSENT: Final = (0, 0, 0)
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    """What changes when the file is replaced or written: its inode, size and time."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return _ABSENT
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)

@@ -34,7 +34,8 @@ def refresh(store: RefreshingStore, screener: Screener, *, now: datetime) -> dic
         started = time.perf_counter()
         screener.linker.link(store, now=now)
         linked = time.perf_counter()
-        assess_store(store, now=now, ruleset=screener.ruleset, community_key=screener.community_key)
+        keys = screener.keys.at(now)
+        assess_store(store, now=now, ruleset=screener.ruleset, community_key=keys)
         done = time.perf_counter()
     return {"link": round(linked - started, 3), "assess": round(done - linked, 3)}
 

@@ -40,7 +40,7 @@ from fauxhire.domain import Application
 from fauxhire.domain.api_roles import MEMBER_ROLES
 from fauxhire.domain.evidence import ComparisonEvidence
 from fauxhire.domain.quarantine import Quarantined
-from fauxhire.enrich.keyed import MatchKeys
+from fauxhire.enrich.share_keys import MatchingKeys
 from fauxhire.errors import FauxhireError, IngestError, PermissionDenied, StoreNotReady
 from fauxhire.ingest.base import IngestContext, SourceFile
 from fauxhire.ingest.registry import get_format
@@ -113,7 +113,8 @@ class Screener:
 
     ruleset: LoadedRuleset
     linker: Linker = field(default_factory=Linker)
-    community_key: MatchKeys = None
+    # The keys partners' hashes match with, read again as the keyring changes.
+    keys: MatchingKeys = field(default_factory=MatchingKeys)
     erasure_key: bytes | None = None  # the key of the store's tombstones (App.erasure_key)
     lock: threading.Lock = field(default_factory=threading.Lock)
     scorers: ScorerCache = field(default_factory=ScorerCache)  # the fast link's, kept
@@ -193,7 +194,7 @@ def screen_batch(
             new_of.setdefault(identity, []).append(key)
         done = assess_screened(
             store, new_of, now=now, ruleset=screener.ruleset,
-            community_key=screener.community_key,
+            community_key=screener.keys.at(now),
         )  # fmt: skip
     assessed = {"scope": done.scope, "carried": done.carried}
     # The answers' reads and their audit events commit once, not once a candidate.
