@@ -28,6 +28,7 @@ from psycopg import sql
 
 from fauxhire.assess.facts import Facts
 from fauxhire.enrich.pii import Keyring, Sealer, load_keyring, save_keyring
+from fauxhire.settings import CEILING_ENV
 from fauxhire.store import SqlStore, Store
 
 # Tests check behaviour, not speed (that is bench/'s): on a shared machine under load one
@@ -53,6 +54,19 @@ def pii_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop(PII_KEYRING_ENV, None)
     else:
         os.environ[PII_KEYRING_ENV] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_file_ceiling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No project file above the session's temporary folders reaches a test (nor a command
+    it starts): a `fauxhire.toml` left in /tmp would otherwise name every test's store."""
+    before = os.environ.get(CEILING_ENV)
+    os.environ[CEILING_ENV] = str(tmp_path_factory.getbasetemp().parent)
+    yield
+    if before is None:
+        os.environ.pop(CEILING_ENV, None)
+    else:
+        os.environ[CEILING_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -168,10 +168,20 @@ class Settings(BaseSettings):
         )
 
 
+CEILING_ENV = "FAUXHIRE_CEILING_DIRECTORIES"
+
+
 def find_project_file(start: Path) -> Path | None:
     """The project file in ``start`` or the nearest folder above it, as git finds its folder:
-    a command run anywhere in a project reads the store the project names."""
+    a command run anywhere in a project reads the store the project names. As git's
+    GIT_CEILING_DIRECTORIES, the folders FAUXHIRE_CEILING_DIRECTORIES lists (separated as
+    PATH is) stop the search: it looks in none of them nor above them, so a project file
+    left in a shared folder (``/tmp``) does not reach the folders made below it."""
+    listed = os.environ.get(CEILING_ENV, "").split(os.pathsep)
+    ceilings = {Path(given).resolve() for given in listed if given}
     for folder in (start, *start.parents):
+        if ceilings and folder.resolve() in ceilings:
+            return None
         candidate = folder / PROJECT_FILE
         if candidate.is_file():
             return candidate

@@ -3,6 +3,7 @@ folder or below it; the environment and --db override it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ def test_the_nearest_project_file_above_is_found(tmp_path: Path) -> None:
     below.mkdir(parents=True)
     assert find_project_file(below) == tmp_path / "fauxhire.toml"
     assert find_project_file(tmp_path.parent) != tmp_path / "fauxhire.toml"
+
+
+def test_the_search_stops_below_a_ceiling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fauxhire.toml").write_text('db = "x.db"\n', encoding="utf-8")
+    below = tmp_path / "shared" / "a"
+    below.mkdir(parents=True)
+    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", f"/nowhere{os.pathsep}{below.parent}")
+    assert find_project_file(below) is None  # the ceiling, and above it, are not looked in
+    (below / "fauxhire.toml").write_text('db = "y.db"\n', encoding="utf-8")
+    assert find_project_file(below) == below / "fauxhire.toml"  # below it, as ever
+    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", "")
+    assert find_project_file(below.parent) == tmp_path / "fauxhire.toml"
 
 
 def test_a_relative_store_is_relative_to_the_file(
