@@ -37,26 +37,42 @@ def few_partitions() -> int:
     return max((os.cpu_count() or 2) * 2, 4)
 
 
+SHUFFLE_PARTITIONS: Final = "spark.sql.shuffle.partitions"
+
+
 def fit_shuffle(spark: SparkSession, records: int) -> int:
     """Set the shuffle partitions for a run over ``records``: the session's few up to a
     million, then one more per quarter million, so that a task holds as many records' pairs
-    at 10M as at 1M. Adaptive execution merges partitions that come out small."""
+    at 10M as at 1M. Adaptive execution merges partitions that come out small.
+
+    A count the operator gave Spark (``--conf`` in PYSPARK_SUBMIT_ARGS, spark-defaults.conf)
+    is kept as given: on a cluster it comes from the executors' memory, which we cannot see."""
+    given = _operators_shuffle(spark)
+    if given is not None:
+        return given
     partitions = max(few_partitions(), math.ceil(records / RECORDS_PER_PARTITION))
-    spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+    spark.conf.set(SHUFFLE_PARTITIONS, str(partitions))
     return partitions
+
+
+def _operators_shuffle(spark: SparkSession) -> int | None:
+    """The shuffle partitions the Spark context was started with, if any were given: the
+    session below never sets them there, only in each run's SQL settings."""
+    given = spark.sparkContext.getConf().get(SHUFFLE_PARTITIONS)
+    return None if given is None else int(given)
 
 
 def session(master: str | None = None) -> SparkSession:
     """The process's Spark session, made on first use: on ``master`` (a cluster URL), or in
-    local mode on every core. Shuffles are few partitions at our sizes on one machine; the
-    UI is off (a port per session, nothing reads it in a batch)."""
+    local mode on every core. Shuffles are few partitions at our sizes on one machine, unless
+    the operator gave Spark a count (``fit_shuffle``); the UI is off (a port per session,
+    nothing reads it in a batch)."""
     from pyspark.sql import SparkSession  # the registry said whether it is installed
 
     builder = (
         SparkSession.builder.appName("fauxhire-link")
         .master(master or DEFAULT_MASTER)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(few_partitions()))
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.ui.showConsoleProgress", "false")  # progress is ours to show
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -74,6 +90,8 @@ def session(master: str | None = None) -> SparkSession:
         # on the PATH. On a cluster the deployment names it (docs/linking-at-scale.md).
         spark.sparkContext.pythonExec = sys.executable
     spark.sparkContext.setLogLevel("ERROR")
+    if _operators_shuffle(spark) is None:  # the session's few, until a run fits them
+        spark.conf.set(SHUFFLE_PARTITIONS, str(few_partitions()))
     return spark
 
 
