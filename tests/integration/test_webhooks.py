@@ -31,7 +31,7 @@ from fauxhire.store import SqlStore
 from fauxhire.store.schema import join_key
 from support.fake_ats import FakeAts, fake_ats  # tests/ is on sys.path (its conftest.py)
 
-API_KEY = "ats-key-for-tests"
+API_KEY = "ats-client:ats-key-for-tests"  # as Greenhouse: CLIENT_ID:CLIENT_SECRET
 FLAGGED = ("likely", "very likely", "almost certain")
 DENIED = {"detail": {"code": "authentication_failed", "message": "invalid or missing signature"}}
 
@@ -65,10 +65,12 @@ def _cli(server: Server, *args: str, env: dict[str, str] | None = None) -> str:
 def _configure(server: Server, member: str, vendor: str, fake: FakeAts) -> str:
     """The member's secret for the vendor (printed once), and its write-back to ``fake``."""
     secret = _cli(server, "add", "--member", member, "--vendor", vendor)
-    extra = ("--on-behalf-of", "4242") if vendor == "greenhouse" else ()
+    # Greenhouse's user and tag are its ids (numbers); Ashby's tag is its own id.
+    extra = ("--on-behalf-of", "4242", "--tag-id", "17") if vendor == "greenhouse" else (
+        "--tag-id", "tag-fraud-review")  # fmt: skip
     _cli(
         server, "write-back", "--member", member, "--vendor", vendor, "--api-base", fake.base,
-        "--tag-id", "tag-fraud-review", "--link-base", "https://hub.example", *extra,
+        "--link-base", "https://hub.example", *extra,
         env={"FAUXHIRE_ATS_API_KEY": API_KEY},
     )  # fmt: skip
     return secret
@@ -198,20 +200,18 @@ def test_a_greenhouse_delivery_is_screened_written_back_once_and_a_replay_change
         assert answer["level"] in FLAGGED and answer["write_back"] == "queued"
         assert "human review" in answer["recommendation"]
         note, tag = fake.wait_for(2)
-        assert (note.method, note.path) == (
-            "POST",
-            f"/v1/candidates/{candidate_id}/activity_feed/notes",
-        )
-        assert note.headers["On-Behalf-Of"] == "4242"
-        assert note.body["user_id"] == "4242" and note.body["visibility"] == "admin_only"
-        assert note.body["body"].startswith(
-            f"fauxhire: {answer['level']} — recommendation for human review"
-        )
-        assert "https://hub.example/v1/identities/" in note.body["body"]
-        assert (tag.method, tag.path) == (
-            "PUT",
-            f"/v1/candidates/{candidate_id}/tags/tag-fraud-review",
-        )
+        assert (note.method, note.path) == ("POST", "/v3/notes")
+        assert note.headers["Authorization"] == "Bearer token-1"  # from /token, not the key
+        text = note.body.pop("body")
+        assert note.body == {
+            "candidate_id": int(candidate_id), "application_id": int(application_id),
+            "note_type": "NOTE", "visibility": "admin_only", "user_id": 4242,
+        }  # fmt: skip
+        assert text.startswith(f"fauxhire: {answer['level']} — recommendation for human review")
+        assert "https://hub.example/v1/identities/" in text
+        assert (tag.method, tag.path) == ("POST", "/v3/applied_candidate_tags")
+        assert tag.body == {"candidate_id": int(candidate_id), "candidate_tag_id": 17}
+        assert fake.tokens == ["token-1"]  # one token for both calls
 
         again = _deliver(server, "greenhouse", member, body, _signed(secret, body, "greenhouse"))
         assert again[0] == 200 and again[1]["status"] == "duplicate"

@@ -134,15 +134,17 @@ def webhooks_write_back(
             prompt="vendor API key",
             hide_input=True,
             envvar="FAUXHIRE_ATS_API_KEY",
-            help="The vendor API key (asked for, or FAUXHIRE_ATS_API_KEY; never an argument "
-            "a process list would show).",
+            help="The vendor API credential: Ashby's API key; Greenhouse's Harvest v3 client id "
+            "and secret as CLIENT_ID:CLIENT_SECRET (asked for, or FAUXHIRE_ATS_API_KEY; never "
+            "an argument a process list would show).",
         ),
     ],
     api_base: Annotated[
         str | None, typer.Option("--api-base", help="The vendor API's base URL (default: its own).")
     ] = None,
     on_behalf_of: Annotated[
-        str | None, typer.Option("--on-behalf-of", help="Greenhouse: the user id notes are by.")
+        str | None,
+        typer.Option("--on-behalf-of", help="Greenhouse: the user id notes are by (needed)."),
     ] = None,
     tag_id: Annotated[
         str | None, typer.Option("--tag-id", help="The tag put on a candidate of likely or above.")
@@ -156,8 +158,9 @@ def webhooks_write_back(
     """Where screens are written back for the member: the vendor's API and its key."""
     from fauxhire.ports.hub import WebhookTarget
     from fauxhire.services import webhook_secrets
-    from fauxhire.services.writeback import DEFAULT_API
+    from fauxhire.services.writeback import DEFAULT_API, check_target
 
+    check_target(vendor.value, api_key, on_behalf_of, tag_id)
     with open_app(db) as opened:
         target = WebhookTarget(
             member, vendor.value, api_base or DEFAULT_API[vendor.value], api_key, on_behalf_of,

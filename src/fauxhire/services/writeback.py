@@ -3,13 +3,15 @@ queues one item an application): a note on the candidate, "fauxhire: <level> —
 for human review, see <link>", and, for a level of likely or above, a tag when the member
 configured one.
 
-- Greenhouse (Harvest API): ``POST /v1/candidates/{id}/activity_feed/notes`` with
-  ``visibility: admin_only``, written as the user ``On-Behalf-Of`` names; the tag with
-  ``PUT /v1/candidates/{id}/tags/{tag_id}``.
+- Greenhouse (Harvest API v3, services/harvest.py): ``POST /v3/notes`` on the candidate and
+  the application, ``visibility: admin_only``, written as the user ``--on-behalf-of`` names;
+  the tag with ``POST /v3/applied_candidate_tags``. An OAuth access token from the member's
+  client id and secret.
 - Ashby: ``POST /candidate.createNote``; the tag with ``POST /candidate.addTag``; an answer
-  whose ``success`` is false is a failure.
+  whose ``success`` is false is a failure. HTTP Basic auth with the API key as the user name
+  and no password.
 
-Both take HTTP Basic auth with the API key as the user name and no password. A failure (the
+A failure (the
 vendor down, a 4xx or 5xx) keeps the item pending with the reason (the vendor and the status,
 never the credentials) for the next drain: after the next delivery of the member, or
 `fauxhire webhooks retry`. Sending is at least once: an item is claimed for a few minutes by
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,16 +40,17 @@ import orjson
 from fauxhire.errors import VendorError
 from fauxhire.ports import AuditEvent
 from fauxhire.ports.hub import OutboxItem, Webhooks, WebhookTarget
+from fauxhire.services.harvest import HARVEST, Harvest, answer_of, number, split_credential
+from fauxhire.store.schema import split_key
 
 log = logging.getLogger(__name__)
 
 FLAGGED: Final = ("likely", "very likely", "almost certain")
 DEFAULT_API: Final = {
-    "greenhouse": "https://harvest.greenhouse.io",
+    "greenhouse": HARVEST,
     "ashby": "https://api.ashbyhq.com",
 }
 CLAIM: Final = timedelta(minutes=5)  # how long a sender holds an item
-TIMEOUT: Final = 10.0  # seconds a vendor's API is given to answer
 
 Sender = Callable[[WebhookTarget, OutboxItem], None]
 
@@ -100,19 +102,27 @@ def drain_outbox(
     return drained
 
 
+def check_target(
+    vendor: str, credential: str, on_behalf_of: str | None, tag_id: str | None
+) -> None:
+    """What a write-back's settings must hold before they are kept: for Greenhouse, a client
+    id and secret, and the user and tag as Greenhouse's ids; ``VendorError`` naming what."""
+    if vendor != "greenhouse":
+        return
+    split_credential(credential)
+    number(on_behalf_of, "--on-behalf-of user")
+    if tag_id is not None:
+        number(tag_id, "--tag-id tag")
+
+
 def send_write_back(target: WebhookTarget, item: OutboxItem) -> None:
     """The note, and the tag when due, through the vendor's API; ``VendorError`` if refused."""
     text = note_text(item.level, item.identity_id, target.link_base)
     tagged = bool(target.tag_id) and item.level in FLAGGED
-    base, ref = target.api_base.rstrip("/"), quote(item.candidate_ref, safe="")
     if target.vendor == "greenhouse":
-        user = {"On-Behalf-Of": target.on_behalf_of or ""}
-        note = {"user_id": target.on_behalf_of, "body": text, "visibility": "admin_only"}
-        _call(target, "POST", f"{base}/v1/candidates/{ref}/activity_feed/notes", note, user)
-        if tagged:
-            tag = quote(target.tag_id or "", safe="")
-            _call(target, "PUT", f"{base}/v1/candidates/{ref}/tags/{tag}", None, user)
+        _greenhouse(target, item, text, tagged)
         return
+    base = target.api_base.rstrip("/")
     _succeeded(_call(target, "POST", f"{base}/candidate.createNote",
                      {"candidateId": item.candidate_ref, "note": text}))  # fmt: skip
     if tagged:
@@ -120,13 +130,24 @@ def send_write_back(target: WebhookTarget, item: OutboxItem) -> None:
         _succeeded(_call(target, "POST", f"{base}/candidate.addTag", added))
 
 
-def _call(
-    target: WebhookTarget,
-    method: str,
-    url: str,
-    body: dict[str, Any] | None,
-    headers: dict[str, str] | None = None,
-) -> Any:
+def _greenhouse(target: WebhookTarget, item: OutboxItem, text: str, tagged: bool) -> None:
+    """The note on the candidate and its application, and the tag, through Harvest v3."""
+    harvest = Harvest(target.api_base, target.api_key)
+    candidate = number(item.candidate_ref, "candidate")
+    note: dict[str, Any] = {
+        "candidate_id": candidate, "body": text, "note_type": "NOTE",
+        "visibility": "admin_only", "user_id": number(target.on_behalf_of, "--on-behalf-of user"),
+    }  # fmt: skip
+    application = split_key(item.application_key)[1]
+    if application.isdigit():  # the vendor's own id, as its webhook gave it
+        note["application_id"] = int(application)
+    harvest.post("/notes", note)
+    if tagged:
+        tag = {"candidate_id": candidate, "candidate_tag_id": number(target.tag_id, "tag")}
+        harvest.post("/applied_candidate_tags", tag)
+
+
+def _call(target: WebhookTarget, method: str, url: str, body: dict[str, Any] | None) -> Any:
     token = base64.b64encode(f"{target.api_key}:".encode()).decode()
     request = urllib.request.Request(
         url,
@@ -136,20 +157,9 @@ def _call(
             "Authorization": f"Basic {token}",
             "Content-Type": "application/json",
             "Accept": "application/json",
-            **(headers or {}),
         },
     )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            raw = response.read()
-    except urllib.error.HTTPError as refused:
-        raise VendorError(f"{target.vendor} answered {refused.code}", status=refused.code) from None
-    except OSError as failed:  # refused, unreachable, timed out: the reason's kind, not its text
-        raise VendorError(f"{target.vendor} unreachable ({type(failed).__name__})") from None
-    try:
-        return orjson.loads(raw) if raw else None
-    except orjson.JSONDecodeError:
-        return None
+    return answer_of(request, target.vendor)
 
 
 def _succeeded(answer: Any) -> None:
