@@ -1,7 +1,8 @@
 """Contact details sealed at rest (docs/security.md), on a SQLite file and on PostgreSQL: what
 the tables hold read with plain SQL, the round trip, a rotation (old rows readable before it
 ends, every row under the new key after, resumable, idempotent, audited), and the errors of a
-wrong or missing key. A case's title, notes and files are sealed as well."""
+wrong or missing key. A case's title, notes and files are sealed as well, and so is a member's
+ATS credential."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, text
 from fauxhire.domain import Hire, Provenance
 from fauxhire.domain.values import Value, ValueKind
 from fauxhire.enrich.pii import Keyring, PiiError, Sealer, load_keyring, save_keyring
+from fauxhire.ports.hub import WebhookTarget
 from fauxhire.services import pii_keys
 from fauxhire.store import SqlStore
 from fauxhire.store.cases import add_case, add_entry, read_cases, read_entries, read_file
@@ -214,3 +216,22 @@ def test_a_cases_title_notes_and_files_are_sealed(
     store.sealer = None
     with pytest.raises(PiiError, match="no PII keyring"):
         read_file(store, case_id, entry_id)
+
+
+def test_a_members_ats_credential_is_sealed(db_url: str, store: SqlStore, keyring: Path) -> None:
+    """The write-back's vendor credential is a secret: sealed as contact details are, opened
+    to what was set, and resealed by a rotation."""
+    credential = "client-7:the-client-secret"
+    target = WebhookTarget("acme", "greenhouse", "https://harvest.greenhouse.io", credential,
+                           "4242", "17", None, NOW, "ana")  # fmt: skip
+    store.set_webhook_target(target)
+    ((stored,),) = _raw(db_url, "SELECT api_key FROM webhook_targets")
+    assert str(stored).startswith("pii1:k1:") and "the-client-secret" not in str(stored)
+    assert store.webhook_target("acme", "greenhouse") == target
+
+    rotate_keyring(db_url, keyring, NOW)
+    store.sealer = Sealer(load_keyring(keyring, "test"))
+    assert pii_keys.reseal_all(store, actor="ana", now=NOW) == 5 + 1  # the contacts, and it
+    ((resealed,),) = _raw(db_url, "SELECT api_key FROM webhook_targets")
+    assert str(resealed).startswith("pii1:") and not str(resealed).startswith("pii1:k1:")
+    assert store.webhook_target("acme", "greenhouse") == target

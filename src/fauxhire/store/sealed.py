@@ -1,7 +1,8 @@
 """Which columns hold contact details sealed at rest (``enrich.pii``), and the sealing and
 opening of rows of them as the writer, the quarantine and the key rotation move them.
 
-Sealed: the contact details as presented (``display`` columns). Not sealed: the normalised
+Sealed: the contact details as presented (``display`` columns), and the members' ATS
+credentials (``webhook_targets.api_key``). Not sealed: the normalised
 ``key`` columns beside them, which linking, the joins and partner matching compare, and the
 payout account, which linking and assessment compare; docs/security.md says why.
 
@@ -28,6 +29,8 @@ SEALED: Final[Mapping[str, tuple[str, ...]]] = {
     # too, as bytes: ``seal_file``).
     "cases": ("title",),
     "case_entries": ("text", "file_name"),
+    # Not a contact detail, a secret: the member's ATS credential the write-back uses.
+    "webhook_targets": ("api_key",),
 }
 MASK: Final = "(contact detail, encrypted at rest)"
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fauxhire.ports.hub import Delivery, OutboxItem, WebhookSecret, WebhookTarget
 from fauxhire.store import schema
+from fauxhire.store.sealed import RowSealer
 from fauxhire.store.store import Store
 
 _SECRETS, _TARGETS = schema.webhook_secrets, schema.webhook_targets
@@ -51,8 +52,8 @@ def remove(store: Store, member: str, vendor: str) -> int:
 
 
 def set_target(store: Store, target: WebhookTarget) -> None:
-    """Insert or replace the member's settings for the vendor."""
-    row = target._asdict()
+    """Insert or replace the member's settings for the vendor, its credential sealed."""
+    row = RowSealer(store.sealer).seal_mapping("webhook_targets", target._asdict())
     statement = _insert(store, _TARGETS).values(row)
     statement = statement.on_conflict_do_update(
         index_elements=["member", "vendor"],
@@ -68,7 +69,10 @@ def target(store: Store, member: str, vendor: str) -> WebhookTarget | None:
     )
     with store.transaction("webhook_target") as conn:
         row = conn.execute(query).first()
-    return None if row is None else WebhookTarget(*row)
+    if row is None:
+        return None
+    (opened,) = RowSealer(store.sealer).open_rows("webhook_targets", WebhookTarget._fields, [row])
+    return WebhookTarget(*opened)
 
 
 def delivery(store: Store, member: str, vendor: str, body_sha256: str) -> Delivery | None:
