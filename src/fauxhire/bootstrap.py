@@ -42,7 +42,13 @@ from fauxhire.services.linker import Linker
 from fauxhire.services.pipeline import IngestOptions, Plan, ReportRequest
 from fauxhire.services.share_export import Sharer
 from fauxhire.services.yaml_bounds import check_ruleset_file_size
-from fauxhire.settings import Settings, find_project_file, load_settings, read_project_file
+from fauxhire.settings import (
+    CEILING_ENV,
+    Settings,
+    find_project_file,
+    load_settings,
+    read_project_file,
+)
 from fauxhire.store import SqlStore
 from fauxhire.store.keyring_file import keyring_path, open_sealer
 
@@ -152,7 +158,7 @@ def configure(
 ) -> Config:
     """The settings (``db``, when given, over every other source) and what they configure.
     With ``log_handler``, logging goes there at the settings' level."""
-    settings = load_settings(find_project_file(Path.cwd()))
+    settings = load_settings(find_project_file(Path.cwd(), _ceilings()))
     if db:
         settings = settings.model_copy(update={"db": db})
     if log_handler is not None:
@@ -208,6 +214,13 @@ def open_app(
 
 def _secret(value: SecretStr | None) -> bytes | None:
     return value.get_secret_value().encode() if value else None
+
+
+def _ceilings() -> list[Path]:
+    """The folders above which no project file is looked for (settings.CEILING_ENV), as
+    PATH separates them."""
+    listed = os.environ.get(CEILING_ENV, "").split(os.pathsep)
+    return [Path(given) for given in listed if given]
 
 
 def _share_keys(settings: Settings, now: datetime) -> ShareKeyring:
@@ -275,7 +288,7 @@ def _db_origin(db: str | None) -> str:
         return "named by --db"
     if db_named_by_environment():
         return f"named by {DB_VARIABLE}"
-    project = find_project_file(Path.cwd())
+    project = find_project_file(Path.cwd(), _ceilings())
     if project is not None and "db" in read_project_file(project):
         return f"named by {project}"
     return (

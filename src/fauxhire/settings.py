@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -171,16 +172,15 @@ class Settings(BaseSettings):
 CEILING_ENV = "FAUXHIRE_CEILING_DIRECTORIES"
 
 
-def find_project_file(start: Path) -> Path | None:
+def find_project_file(start: Path, ceilings: Iterable[Path] = ()) -> Path | None:
     """The project file in ``start`` or the nearest folder above it, as git finds its folder:
     a command run anywhere in a project reads the store the project names. As git's
-    GIT_CEILING_DIRECTORIES, the folders FAUXHIRE_CEILING_DIRECTORIES lists (separated as
-    PATH is) stop the search: it looks in none of them nor above them, so a project file
-    left in a shared folder (``/tmp``) does not reach the folders made below it."""
-    listed = os.environ.get(CEILING_ENV, "").split(os.pathsep)
-    ceilings = {Path(given).resolve() for given in listed if given}
+    GIT_CEILING_DIRECTORIES, ``ceilings`` (FAUXHIRE_CEILING_DIRECTORIES, which bootstrap
+    reads) stop the search: it looks in none of them nor above them, so a project file left
+    in a shared folder (``/tmp``) does not reach the folders made below it."""
+    stops = {ceiling.resolve() for ceiling in ceilings}
     for folder in (start, *start.parents):
-        if ceilings and folder.resolve() in ceilings:
+        if stops and folder.resolve() in stops:
             return None
         candidate = folder / PROJECT_FILE
         if candidate.is_file():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fauxhire.bootstrap import configure
 from fauxhire.errors import ConfigError
 from fauxhire.settings import find_project_file, load_settings
 
@@ -20,16 +21,29 @@ def test_the_nearest_project_file_above_is_found(tmp_path: Path) -> None:
     assert find_project_file(tmp_path.parent) != tmp_path / "fauxhire.toml"
 
 
-def test_the_search_stops_below_a_ceiling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_search_stops_below_a_ceiling(tmp_path: Path) -> None:
     (tmp_path / "fauxhire.toml").write_text('db = "x.db"\n', encoding="utf-8")
     below = tmp_path / "shared" / "a"
     below.mkdir(parents=True)
-    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", f"/nowhere{os.pathsep}{below.parent}")
-    assert find_project_file(below) is None  # the ceiling, and above it, are not looked in
+    ceilings = [Path("/nowhere"), below.parent]
+    assert find_project_file(below, ceilings) is None  # the ceiling, and above it: not looked in
     (below / "fauxhire.toml").write_text('db = "y.db"\n', encoding="utf-8")
-    assert find_project_file(below) == below / "fauxhire.toml"  # below it, as ever
-    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", "")
+    assert find_project_file(below, ceilings) == below / "fauxhire.toml"  # below it, as ever
     assert find_project_file(below.parent) == tmp_path / "fauxhire.toml"
+
+
+def test_bootstrap_takes_the_ceilings_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "fauxhire.toml").write_text('db = "named.db"\n', encoding="utf-8")
+    below = tmp_path / "shared" / "a"
+    below.mkdir(parents=True)
+    monkeypatch.delenv("FAUXHIRE_DB", raising=False)
+    monkeypatch.chdir(below)
+    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", f"/nowhere{os.pathsep}{below.parent}")
+    assert not configure().settings.db.endswith("named.db")
+    monkeypatch.setenv("FAUXHIRE_CEILING_DIRECTORIES", "")
+    assert configure().settings.db.endswith("named.db")
 
 
 def test_a_relative_store_is_relative_to_the_file(
