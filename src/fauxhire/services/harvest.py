@@ -20,20 +20,17 @@ import base64
 import hashlib
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlencode
 
-import orjson
-
 from fauxhire.errors import VendorError
+from fauxhire.services.vendor_http import answer_of, post_json
 
 HARVEST: Final = "https://harvest.greenhouse.io"
 TOKEN_URL: Final = "https://auth.greenhouse.io/token"
 MARGIN: Final = 60.0  # seconds before its expiry a token is no longer used
-TIMEOUT: Final = 10.0
 
 Clock = Callable[[], float]
 
@@ -67,8 +64,11 @@ class Harvest:
     """Calls to Harvest v3 with one credential, its token kept between calls."""
 
     def __init__(self, api_base: str, credential: str, clock: Clock = time.monotonic) -> None:
+        split_credential(credential)  # refused here, before any call, if it is not one
         self._base = api_base.rstrip("/")
-        self._client = split_credential(credential)
+        self._basic = base64.b64encode(credential.encode()).decode()
+        # Tokens are kept by the credential's digest, with where: never by the credential.
+        self._key = hashlib.sha256(f"{self._base}\0{credential}".encode()).hexdigest()
         self._clock = clock
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
@@ -83,22 +83,16 @@ class Harvest:
             except _Unauthorised:
                 raise VendorError("greenhouse answered 401", status=401) from None
 
-    @property
-    def _key(self) -> str:
-        # The credential itself is never a key of anything kept: its digest, with where.
-        return hashlib.sha256(f"{self._base}\0{':'.join(self._client)}".encode()).hexdigest()
-
     def _token(self) -> str:
         return _TOKENS.get(self._key, self._clock, self._fetch)
 
     def _fetch(self) -> tuple[str, float]:
-        basic = base64.b64encode(":".join(self._client).encode()).decode()
         request = urllib.request.Request(
             token_url(self._base),
             data=urlencode({"grant_type": "client_credentials"}).encode(),
             method="POST",
             headers={
-                "Authorization": f"Basic {basic}",
+                "Authorization": f"Basic {self._basic}",
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
             },
@@ -139,36 +133,4 @@ class _Unauthorised(Exception):
 
 
 def _send(url: str, body: dict[str, Any], token: str) -> Any:
-    request = urllib.request.Request(
-        url,
-        data=orjson.dumps(body),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        },
-    )
-    return answer_of(request, "greenhouse", unauthorised=_Unauthorised)
-
-
-def answer_of(
-    request: urllib.request.Request, who: str, unauthorised: type[Exception] | None = None
-) -> Any:
-    """A vendor's answer to ``request``, as JSON (None if it is not); ``VendorError`` naming
-    ``who`` and the status or the kind of failure, never the request's credentials. With
-    ``unauthorised``, a 401 raises that instead."""
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            raw = response.read()
-    except urllib.error.HTTPError as refused:
-        refused.close()  # its answer's socket, which nothing reads
-        if refused.code == 401 and unauthorised is not None:
-            raise unauthorised from None
-        raise VendorError(f"{who} answered {refused.code}", status=refused.code) from None
-    except OSError as failed:  # refused, unreachable, timed out: the reason's kind, not its text
-        raise VendorError(f"{who} unreachable ({type(failed).__name__})") from None
-    try:
-        return orjson.loads(raw) if raw else None
-    except orjson.JSONDecodeError:
-        return None
+    return post_json(url, body, f"Bearer {token}", "greenhouse", unauthorised=_Unauthorised)

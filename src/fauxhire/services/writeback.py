@@ -11,12 +11,11 @@ configured one.
   whose ``success`` is false is a failure. HTTP Basic auth with the API key as the user name
   and no password.
 
-A failure (the
-vendor down, a 4xx or 5xx) keeps the item pending with the reason (the vendor and the status,
-never the credentials) for the next drain: after the next delivery of the member, or
-`fauxhire webhooks retry`. Sending is at least once: an item is claimed for a few minutes by
-one conditional update, so two drains never send it at the same time, but a vendor that took
-a note and whose answer was lost gets it again on the retry.
+A failure (the vendor down, a 4xx or 5xx) keeps the item pending with the reason (the vendor
+and the status, never the credentials: services/vendor_http.py) for the next drain: after the
+next delivery of the member, or `fauxhire webhooks retry`. Sending is at least once: an item
+is claimed for a few minutes by one conditional update, so two drains never send it at the
+same time, but a vendor that took a note and whose answer was lost gets it again on the retry.
 
 An erasure deletes the write-backs of the applications it removes (store/erasure_webhooks.py):
 an item erased before a sender claims it is never sent, since the claim is an update of its
@@ -28,19 +27,17 @@ from __future__ import annotations
 
 import base64
 import logging
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 from urllib.parse import quote
 
-import orjson
-
 from fauxhire.errors import VendorError
 from fauxhire.ports import AuditEvent
 from fauxhire.ports.hub import OutboxItem, Webhooks, WebhookTarget
-from fauxhire.services.harvest import HARVEST, Harvest, answer_of, number, split_credential
+from fauxhire.services.harvest import HARVEST, Harvest, number, split_credential
+from fauxhire.services.vendor_http import post_json
 from fauxhire.store.schema import split_key
 
 log = logging.getLogger(__name__)
@@ -123,11 +120,11 @@ def send_write_back(target: WebhookTarget, item: OutboxItem) -> None:
         _greenhouse(target, item, text, tagged)
         return
     base = target.api_base.rstrip("/")
-    _succeeded(_call(target, "POST", f"{base}/candidate.createNote",
+    _succeeded(_call(target, f"{base}/candidate.createNote",
                      {"candidateId": item.candidate_ref, "note": text}))  # fmt: skip
     if tagged:
         added = {"candidateId": item.candidate_ref, "tagId": target.tag_id}
-        _succeeded(_call(target, "POST", f"{base}/candidate.addTag", added))
+        _succeeded(_call(target, f"{base}/candidate.addTag", added))
 
 
 def _greenhouse(target: WebhookTarget, item: OutboxItem, text: str, tagged: bool) -> None:
@@ -147,19 +144,10 @@ def _greenhouse(target: WebhookTarget, item: OutboxItem, text: str, tagged: bool
         harvest.post("/applied_candidate_tags", tag)
 
 
-def _call(target: WebhookTarget, method: str, url: str, body: dict[str, Any] | None) -> Any:
+def _call(target: WebhookTarget, url: str, body: dict[str, Any]) -> Any:
+    """An Ashby call: HTTP Basic auth, the API key as the user name and no password."""
     token = base64.b64encode(f"{target.api_key}:".encode()).decode()
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else orjson.dumps(body),
-        method=method,
-        headers={
-            "Authorization": f"Basic {token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        },
-    )
-    return answer_of(request, target.vendor)
+    return post_json(url, body, f"Basic {token}", target.vendor)
 
 
 def _succeeded(answer: Any) -> None:
