@@ -33,7 +33,7 @@ from fauxhire.enrich.share_keys import (
     MatchingKeys,
     ShareKeyring,
     from_settings,
-    load_share_keyring,
+    read_share_keyring,
 )
 from fauxhire.errors import ConfigError
 from fauxhire.project import PROJECT_FILE
@@ -225,10 +225,8 @@ def _ceilings() -> list[Path]:
 
 def _share_keys(settings: Settings, now: datetime) -> ShareKeyring:
     """The keyring the settings name, else their one community key (or none)."""
-    if settings.share_keyring is not None:  # named, not made yet: no key until one is added
-        if not settings.share_keyring.exists():
-            return ShareKeyring()
-        return load_share_keyring(settings.share_keyring, "FAUXHIRE_SHARE_KEYRING")
+    if settings.share_keyring is not None:
+        return read_share_keyring(settings.share_keyring)
     return from_settings(_secret(settings.community_key), settings.community_key_id, now)
 
 

@@ -102,6 +102,14 @@ def load_share_keyring(path: Path, setting: str) -> ShareKeyring:
                       "create one with `fauxhire keys share add`")  # fmt: skip
 
 
+def read_share_keyring(path: Path) -> ShareKeyring:
+    """The keyring the settings name: empty while it is named but not made yet (no key
+    until one is added), else as the file holds it."""
+    if not path.exists():
+        return ShareKeyring()
+    return load_share_keyring(path, "FAUXHIRE_SHARE_KEYRING")
+
+
 def save_share_keyring(path: Path, keyring: ShareKeyring) -> None:
     save_model(path, keyring, "share keyring", replace=True)
 
@@ -147,23 +155,18 @@ class MatchingKeys:
             if seen == self._seen:
                 return
             self._seen = seen
-            if seen == _ABSENT:  # named, not made yet (or removed): no key, as at start
-                self._keyring = ShareKeyring()
-                return
             try:
-                self._keyring = load_share_keyring(path, "FAUXHIRE_SHARE_KEYRING")
+                self._keyring = read_share_keyring(path)  # removed: no key, as at start
             except ConfigError as exc:
                 log.error("share keyring not read again, the keys read before still match: %s",
                           exc.message)  # fmt: skip
 
 
-_ABSENT: Final = (0, 0, 0)
-
-
 def _signature(path: Path) -> tuple[int, int, int]:
-    """What changes when the file is replaced or written: its inode, size and time."""
+    """What changes when the file is replaced or written: its inode, size and time (all 0
+    while there is no file)."""
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return _ABSENT
+        return (0, 0, 0)
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
