@@ -11,21 +11,14 @@ import pytest
 from fauxhire.errors import VendorError
 from fauxhire.services.harvest import MARGIN, Harvest, token_url
 from fauxhire.services.writeback import check_target
+from support.clock import Seconds
 from support.fake_ats import fake_ats
 
 CREDENTIAL = "harvest-client:harvest-secret-for-tests"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_a_token_is_kept_until_it_is_about_to_expire() -> None:
-    clock = Clock()
+    clock = Seconds()
     with fake_ats(CREDENTIAL) as fake:
         harvest = Harvest(fake.base, CREDENTIAL, clock)
         harvest.post("/notes", {"candidate_id": 1})
@@ -44,7 +37,7 @@ def test_a_token_is_kept_until_it_is_about_to_expire() -> None:
 
 def test_a_revoked_token_is_replaced_once_and_the_call_tried_again() -> None:
     with fake_ats(CREDENTIAL) as fake:
-        harvest = Harvest(fake.base, CREDENTIAL, Clock())
+        harvest = Harvest(fake.base, CREDENTIAL, Seconds())
         harvest.post("/notes", {"candidate_id": 1})
         fake.revoke_tokens()
         harvest.post("/applied_candidate_tags", {"candidate_id": 1, "candidate_tag_id": 7})
@@ -60,11 +53,11 @@ def test_a_refused_credential_or_a_vendor_down_is_an_error_without_the_secret() 
     with fake_ats(CREDENTIAL) as fake:
         wrong = "harvest-client:not-the-secret-at-all"
         with pytest.raises(VendorError) as refused:
-            Harvest(fake.base, wrong, Clock()).post("/notes", {"candidate_id": 1})
+            Harvest(fake.base, wrong, Seconds()).post("/notes", {"candidate_id": 1})
         assert refused.value.message == "greenhouse's token endpoint answered 401"
         fake.down = True
         with pytest.raises(VendorError) as down:
-            Harvest(fake.base, CREDENTIAL, Clock()).post("/notes", {"candidate_id": 1})
+            Harvest(fake.base, CREDENTIAL, Seconds()).post("/notes", {"candidate_id": 1})
         assert down.value.message == "greenhouse's token endpoint answered 503"
         assert fake.received == []
     for error in (refused.value, down.value):

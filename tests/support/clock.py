@@ -1,4 +1,4 @@
-"""A clock for tests that tells commits apart."""
+"""Clocks for tests: one that tells commits apart, one that a test moves by hand."""
 
 from __future__ import annotations
 
@@ -13,4 +13,14 @@ class Ticks:
 
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)
+        return self.now
+
+
+class Seconds:
+    """A monotonic clock in seconds that stands still until the test moves ``now``."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
         return self.now

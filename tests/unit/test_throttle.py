@@ -7,18 +7,11 @@ import pytest
 
 from fauxhire.api.throttle import Buckets
 from fauxhire.errors import ConfigError
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from support.clock import Seconds
 
 
 def test_a_burst_then_the_rate() -> None:
-    clock = Clock()
+    clock = Seconds()
     buckets = Buckets(rate=2.0, burst=3, clock=clock)
     assert [buckets.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert buckets.take("a") == pytest.approx(0.5)  # one token comes every half second
@@ -31,7 +24,7 @@ def test_a_burst_then_the_rate() -> None:
 
 
 def test_wait_looks_without_taking_and_names_are_apart() -> None:
-    clock = Clock()
+    clock = Seconds()
     buckets = Buckets(rate=1.0, burst=1, clock=clock)
     assert buckets.wait("a") == 0.0 and buckets.wait("a") == 0.0
     assert buckets.take("a") == 0.0 and buckets.wait("a") == pytest.approx(1.0)
@@ -39,7 +32,7 @@ def test_wait_looks_without_taking_and_names_are_apart() -> None:
 
 
 def test_the_least_recently_seen_name_is_forgotten_past_the_capacity() -> None:
-    clock = Clock()
+    clock = Seconds()
     buckets = Buckets(rate=1.0, burst=1, clock=clock, capacity=2)
     for name in ("a", "b"):
         buckets.take(name)
@@ -51,4 +44,4 @@ def test_the_least_recently_seen_name_is_forgotten_past_the_capacity() -> None:
 
 def test_a_rate_that_could_never_refill_is_refused() -> None:
     with pytest.raises(ConfigError):
-        Buckets(rate=0, burst=5, clock=Clock())
+        Buckets(rate=0, burst=5, clock=Seconds())
