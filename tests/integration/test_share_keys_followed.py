@@ -7,7 +7,6 @@ its first screen."""
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import shutil
@@ -16,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_share_keys import NEW, OLD, _key
+from test_share_keys import _matched_by_hash as matched_by_hash
 
 from fauxhire.enrich.share_keys import (
     MatchingKeys,
-    ShareKey,
     ShareKeyring,
     save_share_keyring,
 )
@@ -33,13 +33,7 @@ from fauxhire.services.screen import Candidate, Screener, ScreenResult, prepare,
 from fauxhire.services.share_export import ExportRequest, Sharer, export
 from fauxhire.store import SqlStore
 
-OLD, NEW = b"the community's key of last year", b"the community's key of this year"
 ANALYST = Principal("k-analyst", "analyst", None, ())
-
-
-def _key(key_id: str, secret: bytes, at: datetime) -> ShareKey:
-    return ShareKey(key_id=key_id, audience="community",
-                    secret=base64.b64encode(secret).decode(), added_at=at)  # fmt: skip
 
 
 def test_keys_follow_the_file_and_the_clock(tmp_path: Path) -> None:
@@ -47,10 +41,10 @@ def test_keys_follow_the_file_and_the_clock(tmp_path: Path) -> None:
     path = tmp_path / "share-keys.json"
     keys = MatchingKeys(path=path)
     assert keys.at(now) is None  # named, not made yet
-    ring = ShareKeyring().added(_key("ck-1", OLD, now), timedelta(days=7), now)
+    ring = ShareKeyring().added(_key("ck-1", OLD), timedelta(days=7), now)
     save_share_keyring(path, ring)
     assert keys.at(now) == (OLD,)
-    save_share_keyring(path, ring.added(_key("ck-2", NEW, now), timedelta(days=7), now))
+    save_share_keyring(path, ring.added(_key("ck-2", NEW), timedelta(days=7), now))
     assert keys.at(now) == (OLD, NEW)  # the replaced key, within its overlap
     assert keys.at(now + timedelta(days=8)) == (NEW,)  # and after it
     assert MatchingKeys(ring).at(now) == (OLD,)  # no file: the keys given, for good
@@ -61,7 +55,7 @@ def test_a_file_that_cannot_be_read_leaves_the_keys_read_before(
 ) -> None:
     now = datetime(2026, 12, 1, tzinfo=UTC)
     path = tmp_path / "share-keys.json"
-    save_share_keyring(path, ShareKeyring().added(_key("ck-1", OLD, now), timedelta(0), now))
+    save_share_keyring(path, ShareKeyring().added(_key("ck-1", OLD), timedelta(0), now))
     keys = MatchingKeys(path=path)
     assert keys.at(now) == (OLD,)
     path.write_text('{"version": 1, "keys": [{"key_id": "ck-2", "secret": "c2hvcnQ="}]}')
@@ -84,7 +78,7 @@ def test_a_key_added_while_screening_matches_from_the_next_screen(
     try:
         persona = _partner_shares_under_new_key(store, tmp_path, now)
         path = tmp_path / "share-keys.json"
-        ring = ShareKeyring().added(_key("ck-1", OLD, now), timedelta(days=7), now)
+        ring = ShareKeyring().added(_key("ck-1", OLD), timedelta(days=7), now)
         save_share_keyring(path, ring)
         screener = Screener(ruleset=load_ruleset(), keys=MatchingKeys(path=path))
         payload = _application_of(demo_world, store, persona)
@@ -95,7 +89,7 @@ def test_a_key_added_while_screening_matches_from_the_next_screen(
 
         # The hub adds the key its partner rotated to, while the service runs.
         later = now + timedelta(minutes=1)
-        save_share_keyring(path, ring.added(_key("ck-2", NEW, later), timedelta(days=7), later))
+        save_share_keyring(path, ring.added(_key("ck-2", NEW), timedelta(days=7), later))
         after = _screen(store, screener, {**payload, "application_id": "again-2"}, later)
         assert after.identity.identity_id == persona
         assert _matched_by_hash(store, persona)
@@ -141,9 +135,4 @@ def _screen(
 
 
 def _matched_by_hash(store: SqlStore, identity: str) -> bool:
-    with store.transaction("test") as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT evidence FROM assessments WHERE subject_kind = 'identity' "
-            "AND subject_id = ?", (identity,)
-        ).all()  # fmt: skip
-    return any("(keyed hash)" in str(evidence) for (evidence,) in rows)
+    return identity in matched_by_hash(store)
