@@ -85,14 +85,14 @@ def test_detection_meets_its_targets(world: dict[str, Any]) -> None:
 def test_networks_hold_their_personas(world: dict[str, Any]) -> None:
     networks = world["scores"]["networks"]
     assert networks["bcubed"]["precision"] >= 0.99
-    assert networks["bcubed"]["f1"] >= 0.85
+    assert networks["bcubed"]["f1"] >= 0.94
     assert networks["legitimate_in_network"]["count"] == 0
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: 0.90 network B-cubed F1 on v1; a dozen personas share nothing "
-    "fauxhire observes with their network (own devices, own contacts, common phrasing only)",
+    reason="not met yet: 0.948 network B-cubed F1 on v1; eight personas share nothing "
+    "fauxhire weighs with their network, or only a few VPN exits, no rarer than chance",
 )
 def test_networks_meet_their_target(world: dict[str, Any]) -> None:
     assert world["scores"]["networks"]["bcubed"]["f1"] >= 0.95
@@ -106,7 +106,7 @@ def test_the_report_counts_interviews_and_companies(world: dict[str, Any]) -> No
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: v1's report counts 142 identities of 150 (5.3% off, target 3%); the "
+    reason="not met yet: v1's report counts 144 identities of 150 (4.0% off, target 3%); the "
     "personas missed are quiet ones whose records show nothing fauxhire weighs",
 )
 def test_the_report_counts_identities_within_three_percent(world: dict[str, Any]) -> None:

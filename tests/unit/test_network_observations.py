@@ -23,7 +23,7 @@ def test_resume_lines_are_the_ones_an_identity_presents_without_its_dated_histor
     assert lines == [template.lower()]  # no dated entry; one added line in three is drift
 
 
-def test_egress_in_ranges_shared_by_design_is_left_out() -> None:
+def test_exits_shared_by_design_are_no_private_address_and_hidden_ones_name_a_provider() -> None:
     ranges = pl.DataFrame(
         {
             "network": ["45.134.0.0/17", "23.112.0.0/13", "128.210.0.0/16"],
@@ -44,6 +44,13 @@ def test_egress_in_ranges_shared_by_design_is_left_out() -> None:
         }
     )
     kept = _private_egress(meetings, signins, ranges)
-    assert set(kept.get_column("kind")) == {"egress_ip"}
-    assert set(kept.get_column("value")) == {"23.116.75.124", "2001:db8::1", "10.0.0.1"}
+    private = kept.filter(pl.col("kind") == "egress_ip")
+    assert set(private.get_column("value")) == {"23.116.75.124", "2001:db8::1", "10.0.0.1"}
+    # A VPN's exits are kept apart, named with their provider (the range's own, or the kind
+    # where it names none) for the network spec to read their rarity among its users.
+    hidden = kept.filter(pl.col("kind") == "hidden_egress")
+    assert dict(zip(hidden.get_column("rec"), hidden.get_column("value"), strict=True)) == {
+        0: "vpn 45.134.9.1",
+        10: "NordVPN 198.51.100.7",
+    }
     assert sorted(kept.filter(pl.col("value") == "23.116.75.124").get_column("rec")) == [1, 11]

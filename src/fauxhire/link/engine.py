@@ -132,7 +132,8 @@ class NetworkEvidence:
     number). Only ``observations`` is needed; the rest sharpen the grouping."""
 
     # identity, kind, value (String): the infrastructure each identity was seen with; kinds
-    # are the spec's signals (phone, email, payout, shipping, egress_ip, device, resume).
+    # are the spec's signals (phone, email, payout, shipping, egress_ip, hidden_egress,
+    # device, resume).
     observations: pl.DataFrame
     # identity (the referred), referrer, value (the name as written): referrals already
     # resolved to the identities whose name they give.

@@ -19,6 +19,11 @@ Links join groups, round by round, until no two groups are linked. A value's rar
 outside the two groups it would join: a resume line or a farm address that twenty identities
 of one network hold and nobody else does is, for joining a twenty-first, as rare as a value two
 identities share; an agency phone held by sixty strangers stays common however groups form.
+The exits of VPNs, proxies and rented servers count by overlap: two groups' exits of one
+provider drawn at random from the exits its users are seen at would meet in a few, as strangers
+on one VPN do; an operator's personas come back through the same handful for years, an overlap
+chance would give far more rarely than the chance margin over every pair of its users.
+
 Identities that are one person the identity stage left split start as one group (an email
 address hardly anyone else holds, or a value under a name word too rare for strangers to share
 both by chance in a store this size), and a network needs two persons or more.
@@ -53,6 +58,13 @@ class Signal(BaseModel):
     # Values of such signals that share holders belong to one organisation (an agency's phone,
     # its mailboxes): each counts as held by every identity the organisation's values reach.
     organisation: bool = False
+    # Values drawn from a pool (a provider's exits), many per identity: two groups' shared
+    # values count by how much rarer than chance their overlap is (``overlap_worth``), in nats
+    # over ``full_nats`` of the pool's users, to at most ``weight``.
+    overlap: bool = False
+    # A regex whose first group names the pool a value is drawn from and its rarity counted in
+    # (an exit among the exits and users of its own provider). None: the kind's.
+    scope: str | None = None
 
 
 class NetworkSpec(BaseModel):
@@ -82,7 +94,7 @@ class NetworkSpec(BaseModel):
         alone = [
             s.kind
             for s in self.signals
-            if s.weight >= self.threshold and not (s.adds or s.personal)
+            if s.weight >= self.threshold and not (s.adds or s.personal or s.overlap)
         ]
         if alone:
             raise ValueError(
@@ -96,9 +108,13 @@ class NetworkSpec(BaseModel):
         return next(s for s in self.signals if s.kind == kind)
 
 
+# A hidden exit's value is its provider and its address ("Mullvad 23.164.201.9"): the provider
+# is the pool.
+HIDDEN_EGRESS_PROVIDER: Final = r"^(.*) [^ ]+$"
+
 NETWORK_SPEC = NetworkSpec(
     name="network",
-    version="5",
+    version="6",
     threshold=1.0,
     signals=(
         # A twenty-persona network pays a dozen hires into one account and ships their laptops
@@ -116,6 +132,18 @@ NETWORK_SPEC = NetworkSpec(
         Signal(kind="device", family="device", weight=1.0, cap=60, personal=True),
         # A template of rare lines under other names links alone; a common phrase, or two, never.
         Signal(kind="resume", family="resume", weight=1.0, cap=80, adds=True),
+        # The exits of a VPN, proxy or host ("Astrill VPN 45.134.9.1"): strangers on one
+        # provider meet on some by design, as often as its pool of exits and their use of it
+        # make likely. An operator's personas keep coming back through the same few, year
+        # after year: an overlap far past chance links alone.
+        Signal(
+            kind="hidden_egress",
+            family="hidden_egress",
+            weight=1.0,
+            cap=20,
+            overlap=True,
+            scope=HIDDEN_EGRESS_PROVIDER,
+        ),
         Signal(kind="referral", family="referral", weight=0.6, cap=3),
     ),
 )

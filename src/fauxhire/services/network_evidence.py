@@ -187,9 +187,11 @@ def _homes(hires: pl.DataFrame, values: pl.DataFrame, identities: pl.DataFrame) 
 def _private_egress(
     meetings: pl.DataFrame, signins: pl.DataFrame, customer_ranges: pl.DataFrame
 ) -> pl.DataFrame:
-    """(rec, kind, value) of the egress addresses that tie identities together: those not of a
-    kind many people share by design (``ipintel.SHARED_BY_DESIGN``). Classed by
-    ``ipintel.classify`` on the ranges assessment uses too, so an address both read is one kind."""
+    """(rec, kind, value) of the egress addresses that tie identities together: as
+    ``egress_ip``, those not of a kind many people share by design (``ipintel.SHARED_BY_DESIGN``);
+    as ``hidden_egress``, the exits of VPNs, proxies and hosts, named with their provider
+    (``_hidden``). Classed by ``ipintel.classify`` on the ranges assessment uses too, so an
+    address both read is one kind."""
     seen = pl.concat(
         [
             meetings.select("rec", pl.col("ip_address").alias("ip"),
@@ -199,12 +201,33 @@ def _private_egress(
                            pl.col("asn").cast(pl.Int64, strict=False), "event_country"),
         ]
     ).drop_nulls("ip")  # fmt: skip
-    classed = ipintel.classify(seen, ipintel.known_ranges(customer_ranges))
+    ranges = ipintel.known_ranges(customer_ranges)
+    classed = ipintel.classify(seen, ranges)
     # An address any sighting shows shared by design (its AS may be known on one sign-in only)
-    # ties nobody.
+    # ties nobody as a private address.
     shared = classed.filter(pl.col("kind").is_in(ipintel.SHARED_BY_DESIGN)).select("ip")
-    return seen.join(shared, on="ip", how="anti").select(
+    private = seen.join(shared, on="ip", how="anti").select(
         "rec", pl.lit("egress_ip").alias("kind"), pl.col("ip").alias("value")
+    )
+    return pl.concat([private, _hidden(seen, classed, ranges)])
+
+
+def _hidden(seen: pl.DataFrame, classed: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+    """(rec, kind, value) of the exits of VPNs, proxies and hosts (``ipintel.HIDING``), each
+    valued as its provider (or, unnamed, the network's owner, or the kind) and the address:
+    the network spec weighs an exit within its provider's pool."""
+    hiding = (
+        classed.filter(pl.col("kind").is_in(ipintel.HIDING))
+        .group_by("ip")
+        .agg(pl.col("provider").drop_nulls().first(), pl.col("kind").first())
+    )
+    if hiding.height == 0:
+        return pl.DataFrame(schema={"rec": pl.Int64, "kind": pl.String, "value": pl.String})
+    owners = ipintel.lookup(hiding.get_column("ip"), ranges).select("ip", "as_org")
+    named = hiding.join(owners, on="ip", how="left")
+    value = pl.concat_str(pl.coalesce("provider", "as_org", "kind"), "ip", separator=" ")
+    return seen.join(named.select("ip", value.alias("value")), on="ip").select(
+        pl.col("rec").cast(pl.Int64), pl.lit("hidden_egress").alias("kind"), "value"
     )
 
 

@@ -36,7 +36,7 @@ class IdentityNode:
 @dataclass(frozen=True, slots=True)
 class ValueNode:
     value_id: str  # "v-<n>": the graph's own name for it
-    kind: str  # payout, shipping, egress_ip, device, phone, email, resume, referral
+    kind: str  # payout, shipping, egress_ip, hidden_egress, device, phone, email, resume, referral
     family: str
     value: str
     shared_by: int  # identities seen with it, in the whole store

@@ -69,7 +69,7 @@ const STYLE = [
     height: "data(size)", "background-color": "#d9d9d9", "border-width": 1,
     "border-color": "#4d4d4d" } },
   { selector: "node.payout, node.shipping", style: { shape: "diamond" } },
-  { selector: "node.egress_ip, node.device", style: { shape: "hexagon" } },
+  { selector: "node.egress_ip, node.hidden_egress, node.device", style: { shape: "hexagon" } },
   { selector: "edge", style: { width: 1, "line-color": "#9a9a9a" } },
   { selector: ":selected", style: { "border-width": 4, "border-color": "#0b5394",
     "overlay-opacity": 0 } },

@@ -33,10 +33,11 @@ def same_person(
     """Identities that are one person the identity stage left split: one email address hardly
     anyone else holds, or, under names that share a word (a nickname, a typo, the words in
     another order), one email address, any other value (a payout account, a home connection:
-    one person holding several jobs) or a resume of rare lines worth ``full_nats``. Two
-    personas of a network keep two mailboxes and two names; an agency's mailbox carries many
-    names; a person keeps a name. A word counts with a value only where it is rare enough
-    that strangers would seldom share both (``_telling_words``)."""
+    one person holding several jobs; not a VPN's exit, which strangers share by design) or a
+    resume of rare lines worth ``full_nats``. Two personas of a network keep two mailboxes
+    and two names; an agency's mailbox carries many names; a person keeps a name. A word
+    counts with a value only where it is rare enough that strangers would seldom share both
+    (``_telling_words``)."""
     emails = shared.filter(pl.col("kind") == "email")
     few = emails.filter(pl.col("shared_by") <= spec.same_person_email_up_to).select(
         pl.col("value").alias("key"), "identity"
@@ -44,7 +45,8 @@ def same_person(
     joins = [first_holder(few)]
     if names is not None and names.height:
         words = name_words(names)
-        values = shared.filter(~pl.col("adds") & (pl.col("shared_by") <= pl.col("cap")))
+        single = ~pl.col("adds") & ~pl.col("overlap") & (pl.col("shared_by") <= pl.col("cap"))
+        values = shared.filter(single)
         candidates = pl.concat([emails.select(values.columns), values])
         named = (
             candidates.join(words, on="identity")

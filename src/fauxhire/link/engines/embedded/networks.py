@@ -24,6 +24,7 @@ from fauxhire.link.engines.embedded.network_values import (
     personal_values,
     same_person,
 )
+from fauxhire.link.engines.embedded.overlap import overlap_worth, pools
 from fauxhire.link.networks import NETWORK_SPEC, NetworkSpec
 
 
@@ -70,7 +71,8 @@ def link_networks(
     # pairs kept apart may share one (a persona declaring its victim's home is no second party
     # beside the victim's family).
     parties = _groups(ids_np, pl.concat([joins, households(homes, ids, spec, shared)]), [])
-    groups, links = _join_rounds(shared, referred, spec, ids_np, joins, apart)
+    drawn = pools(observations, spec)
+    groups, links = _join_rounds(shared, drawn, referred, spec, ids_np, joins, apart)
     return _result(groups, parties, links)
 
 
@@ -83,7 +85,16 @@ def _shared_values(
     signals = pl.DataFrame(
         [
             s.model_dump(
-                include={"kind", "family", "weight", "cap", "adds", "personal", "organisation"}
+                include={
+                    "kind",
+                    "family",
+                    "weight",
+                    "cap",
+                    "adds",
+                    "personal",
+                    "organisation",
+                    "overlap",
+                }
             )
             for s in spec.signals
         ]
@@ -103,6 +114,7 @@ def _shared_values(
 
 def _join_rounds(
     shared: pl.DataFrame,
+    drawn: pl.DataFrame,
     referred: pl.DataFrame,
     spec: NetworkSpec,
     ids: np.ndarray,
@@ -110,14 +122,15 @@ def _join_rounds(
     apart: list[tuple[int, int]],
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """The groups (identity, group) once no two are linked, from the persons ``joins`` make,
-    and the links of each round that joined some."""
+    and the links of each round that joined some. ``drawn``: the values of overlap signals
+    (``overlap.pools``), whose worth depends on the groups as they stand."""
     groups, links = _groups(ids, joins, apart), []
     while True:  # each round joins groups linked at the threshold; stop when none are
         found = pl.concat(
             [_group_pairs(shared, groups, spec), _referrals_between(referred, groups)],
             how="vertical_relaxed",
         )
-        scored = _score(found, spec)
+        scored = _score(overlap_worth(found, drawn, groups, spec), spec)
         if scored.height == 0:
             break
         joins = pl.concat([joins, scored.select("identity_a", "identity_b", "score")])
