@@ -84,18 +84,7 @@ def _shared_values(
     ``network_values`` says: organisations spread, chance names held back, personal ones out."""
     signals = pl.DataFrame(
         [
-            s.model_dump(
-                include={
-                    "kind",
-                    "family",
-                    "weight",
-                    "cap",
-                    "adds",
-                    "personal",
-                    "organisation",
-                    "overlap",
-                }
-            )
+            s.model_dump(exclude={"scope"})  # every field but the regex, a frame column each
             for s in spec.signals
         ]
     )

@@ -24,8 +24,14 @@ from fauxhire.link.engines.embedded.network_values import full_nats
 from fauxhire.link.networks import NetworkSpec
 
 
-def scoped(spec: NetworkSpec) -> pl.Expr:
-    """The pool each value is drawn from (its signal's ``scope`` regex), null where none."""
+def _overlapping(spec: NetworkSpec) -> pl.Expr:
+    """Whether a row's value is of an overlap signal."""
+    return pl.col("kind").is_in([s.kind for s in spec.signals if s.overlap])
+
+
+def _scope(spec: NetworkSpec) -> pl.Expr:
+    """``scope``: the pool each value is drawn from (its signal's ``scope`` regex), "" where
+    its signal names none."""
     scope = pl.lit(None, pl.String)
     for signal in spec.signals:
         if signal.scope:
@@ -34,17 +40,21 @@ def scoped(spec: NetworkSpec) -> pl.Expr:
                 .then(pl.col("value").str.extract(signal.scope, 1))
                 .otherwise(scope)
             )
-    return scope
+    return scope.fill_null("").alias("scope")
 
 
 def pools(observations: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
-    """identity, kind, scope, value: every value of an overlap signal each identity holds,
-    shared or not (what a group draws from its pool)."""
-    kinds = [s.kind for s in spec.signals if s.overlap]
+    """identity, kind, scope, value, pool, users: every value of an overlap signal each
+    identity holds, shared or not (what a group draws from its pool), with how many values
+    its pool holds and how many identities draw from it. Read once: groups do not change it."""
     return (
-        observations.filter(pl.col("kind").is_in(kinds))
-        .select("identity", "kind", scoped(spec).fill_null("").alias("scope"), "value")
+        observations.filter(_overlapping(spec))
+        .select("identity", "kind", _scope(spec), "value")
         .unique()
+        .with_columns(
+            pl.col("value").n_unique().over("kind", "scope").alias("pool"),
+            pl.col("identity").n_unique().over("kind", "scope").alias("users"),
+        )
     )
 
 
@@ -53,22 +63,17 @@ def overlap_worth(
 ) -> pl.DataFrame:
     """``found`` (values two groups share) with the rows of overlap signals worth what the
     overlap of the two groups' values in their pool is; other rows as they were."""
-    kinds = [s.kind for s in spec.signals if s.overlap]
-    mine = pl.col("kind").is_in(kinds)
+    mine = _overlapping(spec)
     if drawn.height == 0 or found.filter(mine).height == 0:
         return found
-    pooled = drawn.with_columns(
-        pl.col("value").n_unique().over("kind", "scope").alias("pool"),
-        pl.col("identity").n_unique().over("kind", "scope").alias("users"),
-    )
     held = (
-        pooled.join(groups, on="identity")
+        drawn.join(groups, on="identity")
         .group_by("group", "kind", "scope")
         .agg(pl.col("value").n_unique().alias("k"), pl.col("pool").first(), pl.col("users").first())
     )
     overlaps = (
         found.filter(mine)
-        .with_columns(scoped(spec).fill_null("").alias("scope"))
+        .with_columns(_scope(spec))
         .group_by("group", "group_b", "kind", "scope")
         .agg(pl.col("value").n_unique().alias("shared"))
         .join(held, on=["group", "kind", "scope"])
