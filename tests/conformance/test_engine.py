@@ -111,7 +111,7 @@ def _resolved(engine: Engine, world: World) -> tuple[Resolution, pl.DataFrame]:
     resolution = engine.resolve(world.records, IDENTITY_SPEC, seed=0)
     none = Judgements.none()
     split = engine.split_borrowed(
-        resolution.clusters, resolution.links, IDENTITY_SPEC, none.together
+        resolution.clusters, resolution.links, IDENTITY_SPEC, none.together, world.records
     )
     return resolution, split.clusters
 
@@ -209,7 +209,9 @@ def test_runs_are_replayed_exactly_from_record_files(
     assert first.clusters.sort("rec").equals(second.clusters.sort("rec"))
     assert first.links.sort("rec_a", "rec_b").equals(second.links.sort("rec_a", "rec_b"))
     none = Judgements.none().together
-    again = engine.split_borrowed(second.clusters, second.links, IDENTITY_SPEC, none).clusters
+    again = engine.split_borrowed(
+        second.clusters, second.links, IDENTITY_SPEC, none, world.records
+    ).clusters
     assert clusters.sort("rec").equals(again.sort("rec"))
     evidence = world.evidence(clusters)
     one = engine.group_networks(evidence, NO_APART, NETWORK_SPEC)

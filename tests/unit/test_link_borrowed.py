@@ -1,5 +1,6 @@
 """A persona on a real applicant's identity is split from that applicant: same name, address and
-profile, no email, phone or resume line in common."""
+profile, no email, phone or resume line in common; across a link that shows no contact on one
+side (an agency's application), where the parts it bridges keep nothing alike."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ from fauxhire.link.engines.embedded.borrowed import split_borrowed
 from fauxhire.link.identities import IDENTITY_SPEC
 
 NONE = pl.DataFrame(schema={"rec_a": pl.Int64, "rec_b": pl.Int64})
+KEPT = ("emails", "phones", "resume", "history")
+
+
+def _records(**kept: dict[int, list[str]]) -> pl.DataFrame:
+    """Records 1 to 6 with the kept values given per column (rec -> values), else none."""
+    recs = list(range(1, 7))
+    columns = {c: [kept.get(c, {}).get(rec) for rec in recs] for c in KEPT}
+    return pl.DataFrame(
+        {"rec": recs, **columns}, schema={"rec": pl.Int64, **{c: pl.List(pl.String) for c in KEPT}}
+    )
+
+
+SILENT = _records()
 
 
 def _link(a: int, b: int, **levels: int) -> dict[str, int]:
@@ -19,10 +33,13 @@ def _link(a: int, b: int, **levels: int) -> dict[str, int]:
     return {"rec_a": a, "rec_b": b, **row}
 
 
-def _split(links: list[dict[str, int]], together: pl.DataFrame = NONE) -> list[set[int]]:
+def _split(
+    links: list[dict[str, int]], together: pl.DataFrame = NONE, records: pl.DataFrame = SILENT
+) -> list[set[int]]:
     recs = sorted({r for link in links for r in (link["rec_a"], link["rec_b"])})
     clusters = pl.DataFrame({"rec": recs, "cluster": [0] * len(recs)})
-    found = split_borrowed(clusters, pl.DataFrame(links), IDENTITY_SPEC, together).clusters
+    found = split_borrowed(clusters, pl.DataFrame(links), IDENTITY_SPEC, together, records)
+    found = found.clusters
     groups = found.group_by("cluster").agg(pl.col("rec")).get_column("rec").to_list()
     return sorted((set(g) for g in groups), key=min)
 
@@ -41,7 +58,8 @@ def test_a_borrowed_identity_is_split_from_the_person() -> None:
 def test_the_pair_split_is_reported() -> None:
     recs = [1, 2, 3, 4]
     clusters = pl.DataFrame({"rec": recs, "cluster": [7] * 4})
-    result = split_borrowed(clusters, pl.DataFrame([PERSON, PERSONA, ACROSS]), IDENTITY_SPEC, NONE)
+    links = pl.DataFrame([PERSON, PERSONA, ACROSS])
+    result = split_borrowed(clusters, links, IDENTITY_SPEC, NONE, SILENT)
     assert result.pairs.height == 1
     assert result.clusters.get_column("cluster").n_unique() == 2
 
@@ -60,3 +78,60 @@ def test_a_side_without_contact_details_says_nothing() -> None:
 def test_an_analysts_word_holds_the_parts_together() -> None:
     together = pl.DataFrame({"rec_a": [2], "rec_b": [3]})
     assert _split([PERSON, PERSONA, ACROSS], together) == [{1, 2, 3, 4}]
+
+
+# A victim who applied twice through an agency (5, 6: the agency's mailbox is no one's own, so
+# their records hold none; their resumes agree) and the persona on their identity (3, 4: its
+# own phone). The one link across shows the persona's phone, no phone on the agency's side.
+VICTIM = _link(5, 6, name=3, resume=1, address=1, handle=1)
+AGENCY_BRIDGE = _link(3, 6, name=3, address=1, handle=1)
+PERSONA_OWN = {
+    "phones": {3: ["+15550100"], 4: ["+15550100"]},
+    "resume": {
+        3: ["shipped the persona's template line"],
+        4: ["shipped the persona's template line"],
+    },
+    "history": {3: ["globex:2019"]},
+}
+
+
+def _kept(**more: dict[int, list[str]]) -> pl.DataFrame:
+    """The persona's own values, and ``more`` per column beside them."""
+    columns = {c: {**PERSONA_OWN.get(c, {}), **more.get(c, {})} for c in KEPT}
+    return _records(**columns)
+
+
+def test_an_agency_bridge_between_parts_that_keep_nothing_alike_splits_them() -> None:
+    victim = _kept(resume={5: ["the victim's own line"], 6: ["the victim's own line"]})
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=victim) == [{3, 4}, {5, 6}]
+
+
+def test_dated_history_alone_tells_the_parts_apart() -> None:
+    victim = _records(
+        phones=PERSONA_OWN["phones"], history={3: ["globex:2019"], 5: ["initech:2015"]}
+    )
+    assert _split(
+        [PERSONA, VICTIM, AGENCY_BRIDGE], records=_kept(history={5: ["globex:2019"]})
+    ) == [{3, 4, 5, 6}]
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=victim) == [{3, 4}, {5, 6}]
+
+
+def test_an_agency_bridge_between_parts_keeping_one_employer_holds() -> None:
+    # One person: their own applications and those an agency sent with a resume it rewrote,
+    # the same employer in both histories.
+    one = _kept(resume={5: ["rewritten by the agency"]}, history={6: ["globex:2019"]})
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=one) == [{3, 4, 5, 6}]
+
+
+def test_an_agency_bridge_to_a_part_that_shows_nothing_of_its_own_holds() -> None:
+    # The agency's applications came with no resume and no history: nothing to weigh.
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=_kept()) == [{3, 4, 5, 6}]
+
+
+def test_the_split_across_an_agency_bridge_is_reported_as_borrowed() -> None:
+    victim = _kept(resume={5: ["the victim's own line"]})
+    recs = [3, 4, 5, 6]
+    clusters = pl.DataFrame({"rec": recs, "cluster": [2] * 4})
+    links = pl.DataFrame([PERSONA, VICTIM, AGENCY_BRIDGE])
+    result = split_borrowed(clusters, links, IDENTITY_SPEC, NONE, victim)
+    assert result.pairs.height == 1

@@ -197,11 +197,14 @@ class Engine(Protocol):
         links: pl.DataFrame,
         spec: LinkSpec,
         together: pl.DataFrame,
+        records: pl.DataFrame,
     ) -> Borrowed:
         """Split off the parts of each cluster that share a presented identity (name, address,
         profile) but no email, phone or resume line: a persona borrowing a real person's
         identity. ``links`` are a ``Resolution``'s; ``together`` (rec_a, rec_b) are pairs an
-        analyst judged one identity: never split."""
+        analyst judged one identity: never split. ``records``: the records resolved (rec and
+        the list columns), whose parts' own values weigh a link that shows no contact on one
+        side (``embedded.borrowed``)."""
         ...
 
     def link_batch(

@@ -163,7 +163,7 @@ def _identities(
     else:
         resolution = engine.resolve(records, IDENTITY_SPEC, seed=seed, judgements=judged)
     borrowed = engine.split_borrowed(
-        resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together
+        resolution.clusters, resolution.links, IDENTITY_SPEC, judged.together, records
     )
     previous = store.linking_frame("links")  # rec, identity_id, network_id
     identity_ids = _stable_ids(

@@ -67,8 +67,9 @@ class EmbeddedEngine:
         links: pl.DataFrame,
         spec: LinkSpec,
         together: pl.DataFrame,
+        records: pl.DataFrame,
     ) -> Borrowed:
-        return borrowed.split_borrowed(clusters, links, spec, together)
+        return borrowed.split_borrowed(clusters, links, spec, together, records)
 
     def link_batch(
         self,

@@ -8,52 +8,66 @@ line, are two people: one who is that person and one who borrows the identity. W
 is not for linking to say; the assessment weighs it with each side's own evidence.
 
 A person who changes email and phone keeps a resume, and one who rewrites the resume keeps an
-email or a phone: the parts stay one. Input and output are polars frames.
+email or a phone: the parts stay one.
+
+A link whose one side shows no email or phone (an application through a staffing agency,
+whose mailbox is the agency's, or from an ATS that keeps none) cannot part two people by
+itself, and agrees only on what a borrower copies. So it is weighed by the parts it bridges:
+the applications held together by what a person keeps. Where both parts show mailboxes,
+numbers, resume lines or dated employers and schools, and share none of those they both show,
+they are two people: a victim applying through an agency is not merged into the persona that
+borrowed their name. Where either part shows nothing of its own, it holds, as before.
+
+Input and output are polars frames.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from fauxhire.link.borrowing import contact_differs, shares_own
 from fauxhire.link.cluster import components
 from fauxhire.link.engine import Borrowed, level_column
 from fauxhire.link.spec import LinkSpec
 
-# What a person keeps and a borrower cannot: their own mailbox, number and resume.
-OWN = ("email", "phone", "resume")
+# What a part keeps, as record columns: mailboxes and numbers (an organisation's are not in a
+# record), resume lines, and the employers and schools of its history with their years.
+KEPT = ("emails", "phones", "resume", "history")
 
 
 def split_borrowed(
-    clusters: pl.DataFrame, links: pl.DataFrame, spec: LinkSpec, together: pl.DataFrame
+    clusters: pl.DataFrame,
+    links: pl.DataFrame,
+    spec: LinkSpec,
+    together: pl.DataFrame,
+    records: pl.DataFrame,
 ) -> Borrowed:
     """Split each cluster (rec, cluster) into the parts its links (rec_a, rec_b and the level
     columns of ``spec``) hold together, when there are several. A link holds its two records
-    together unless both show emails or phones and no email, phone or resume line agrees.
-    ``together``: pairs an analyst judged one identity (rec_a, rec_b), which hold their parts
-    together whatever they share."""
-    level = {name: pl.col(level_column(spec.comparison(name))).fill_null(-1) for name in OWN}
+    together unless both show emails or phones and no email, phone or resume line agrees; a
+    link that shows no email or phone on one side, and agrees on none of them, holds unless
+    the parts it bridges show they are two people (the module says how; ``records``: rec and
+    the list columns of ``KEPT``). ``together``: pairs an analyst judged one identity
+    (rec_a, rec_b), which hold their parts together whatever they share."""
     # A link parts two people where it shows a mailbox or number on both sides and none of
-    # them, nor any resume line, agree: a side with no contact details says nothing of whose
-    # they are. What they do present alike (the name, the address, the profile) is borrowed.
-    shares = pl.any_horizontal([own >= 1 for own in level.values()])
-    parts_them = ~shares & ((level["email"] == 0) | (level["phone"] == 0))
-    held = pl.concat(
-        [
-            links.filter(~parts_them).select("rec_a", "rec_b"),
-            together.select("rec_a", "rec_b"),
-        ]
+    # them, nor any resume line, agree (``borrowing``). What they do present alike (the name,
+    # the address, the profile) is borrowed.
+    shares, contact = shares_own(spec), contact_differs(spec)
+    kept = pl.concat(
+        [links.filter(shares).select("rec_a", "rec_b"), together.select("rec_a", "rec_b")]
     )
+    bridges = links.filter(~shares & ~contact).select("rec_a", "rec_b")
     recs = clusters.get_column("rec").to_numpy().astype(np.int64)
     order = np.argsort(recs)
     position = pl.DataFrame({"rec": recs[order], "_at": np.arange(len(recs), dtype=np.int64)})
-    ends = held.join(position, left_on="rec_a", right_on="rec").join(
-        position, left_on="rec_b", right_on="rec", suffix="_b"
-    )
-    parts = components(
-        len(recs), ends.get_column("_at").to_numpy(), ends.get_column("_at_b").to_numpy()
-    )
+    cores = _components(len(recs), kept, position)
+    core_of = position.with_columns(pl.Series("core", cores)).select("rec", "core")
+    held = pl.concat([kept, _holding(bridges, core_of, records)])
+    parts = _components(len(recs), held, position)
     labelled = clusters.join(position.with_columns(pl.Series("_part", parts)), on="rec")
+
     split = labelled.with_columns(pl.col("_part").n_unique().over("cluster").alias("_parts"))
     # Parts keep their cluster's number when it is whole; split parts are numbered after
     # every cluster, by their part label (stable for one input).
@@ -66,6 +80,49 @@ def split_borrowed(
     )
     clusters = renumbered.select("rec", pl.col("_new").alias("cluster"))
     return Borrowed(clusters=clusters, pairs=_one_name_apart(links, clusters, spec))
+
+
+def _components(nodes: int, pairs: pl.DataFrame, position: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """The component of each record (by its position) that ``pairs`` (rec_a, rec_b) hold."""
+    ends = pairs.join(position, left_on="rec_a", right_on="rec").join(
+        position, left_on="rec_b", right_on="rec", suffix="_b"
+    )
+    return components(nodes, ends.get_column("_at").to_numpy(), ends.get_column("_at_b").to_numpy())
+
+
+def _holding(bridges: pl.DataFrame, core_of: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """The bridges (rec_a, rec_b) whose two parts (``core_of``: rec, core) do not show two
+    people: no kind of ``KEPT`` shown on both sides, or one that agrees."""
+    ends = (
+        bridges.join(core_of, left_on="rec_a", right_on="rec")
+        .join(core_of, left_on="rec_b", right_on="rec", suffix="_b")
+        .filter(pl.col("core") != pl.col("core_b"))
+    )
+    if ends.is_empty():
+        return bridges.head(0)
+    pairs = ends.select("core", "core_b").unique()
+    touched = pl.concat([pairs.get_column("core"), pairs.get_column("core_b")]).unique()
+    owned = (
+        records.select("rec", *KEPT)
+        .join(core_of.filter(pl.col("core").is_in(touched.implode())), on="rec")
+        .unpivot(index="core", on=list(KEPT), variable_name="kind", value_name="value")
+        .explode("value")
+        .drop_nulls("value")
+        .unique()
+    )
+    shown = owned.select("core", "kind").unique()
+    both = pairs.join(shown, on="core").join(
+        shown.rename({"core": "core_b"}), on=["core_b", "kind"]
+    )
+    agree = pairs.join(owned, on="core").join(
+        owned.rename({"core": "core_b"}), on=["core_b", "kind", "value"]
+    )
+    apart = (
+        both.select("core", "core_b")
+        .unique()
+        .join(agree.select("core", "core_b").unique(), on=["core", "core_b"], how="anti")
+    )
+    return ends.join(apart, on=["core", "core_b"], how="anti").select("rec_a", "rec_b")
 
 
 def _one_name_apart(links: pl.DataFrame, clusters: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
