@@ -222,3 +222,81 @@ def test_a_judgement_naming_the_application_declines_and_writes_nothing(
         conn.execute(sa.text("DELETE FROM judgements"))
     linked = link_screened(store, scorers, now=NOW)
     assert linked is not None and linked.joined
+
+
+def _presented(world: Path, store: SqlStore) -> dict[str, Any]:
+    """A stored canonical application presenting a LinkedIn profile, an e-mail and a phone,
+    of the identity that presents them least often (its name and home are rare, so they weigh
+    most): an identity as a persona presents the one it borrows."""
+    rows = []
+    for path in sorted((world / "input" / "applications").glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [
+        r for r in rows
+        if r.get("emails") and r.get("phones") and any("linkedin" in u for u in r.get("urls", []))
+    ]  # fmt: skip
+    identity = store.links_of_keys([join_key((r["company_id"], r["application_id"])) for r in rows])
+    held = Counter(identity.values())
+    rows = [r for r in rows if join_key((r["company_id"], r["application_id"])) in identity]
+    assert rows, "the demo world has applications presenting a profile"
+    return min(rows, key=lambda r: held[identity[join_key((r["company_id"], r["application_id"]))]])
+
+
+def test_the_person_whose_identity_another_presents_is_never_joined_to_it(
+    world: Path, tmp_path: Path
+) -> None:
+    """The person applies under their own name, home and profile, with their own mailbox and
+    number: no link of theirs to the other's applications agrees on anything a person keeps,
+    so neither a screen nor link_new joins them (a persona on a borrowed identity is never
+    merged with the person, nor the person flagged with it)."""
+    stores = []
+    for name in ("batch", "fast"):
+        shutil.copyfile(world / "base.db", tmp_path / f"{name}.db")
+        stores.append(SqlStore.open(f"sqlite:///{tmp_path / f'{name}.db'}"))
+    batch, fast = stores
+    try:
+        presented = _presented(world, batch)
+        other = batch.links_of_keys(
+            [join_key((presented["company_id"], presented["application_id"]))]
+        )
+        (other_identity,) = other.values()
+        size = batch.identity_sizes([other_identity])[other_identity]
+        own = {
+            "emails": ["someone.real.1987@example.org"],
+            "phones": ["+1 415 555 0199"],
+            "urls": [u for u in presented["urls"] if "linkedin" in u],
+        }
+        kept = (
+            "company_id",
+            "applied_at",
+            "job_title",
+            "stage",
+            "first_name",
+            "last_name",
+            "address",
+        )
+        person = {
+            **{f: presented[f] for f in kept},
+            **own,
+            "application_id": "person-1",
+            "candidate_id": "person-1",
+        }
+        again = {**person, "application_id": "person-2", "candidate_id": "person-2"}
+        scorers = ScorerCache()
+        for i, payload in enumerate((person, again)):
+            now = NOW + timedelta(minutes=i)
+            for store in (batch, fast):
+                _write_payload(store, payload)
+            link_new(batch, now=now)
+            if link_screened(fast, scorers, now=now) is None:
+                link_new(fast, now=now)
+            assert _outputs(fast) == _outputs(batch), payload["application_id"]
+        found = batch.links_of_keys(
+            [join_key((person["company_id"], a)) for a in ("person-1", "person-2")]
+        )
+        assert len(set(found.values())) == 1  # the person's two applications are one identity
+        assert other_identity not in found.values()
+        assert batch.identity_sizes([other_identity])[other_identity] == size
+    finally:
+        batch.close()
+        fast.close()

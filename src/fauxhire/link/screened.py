@@ -27,6 +27,7 @@ import numpy as np
 
 from fauxhire.domain import evidence
 from fauxhire.domain.evidence import ComparisonEvidence
+from fauxhire.link.borrowing import parts_people
 from fauxhire.link.identities import BLOCK_CAPS, MAX_NAMES_PER_VALUE, VALUE_COLUMNS
 from fauxhire.link.proposals import BlockIndex
 from fauxhire.link.single import Frequencies, Record, Scored, SingleScorer
@@ -143,7 +144,8 @@ def compare(
     new: int, held: Mapping[int, Record], scorer: SingleScorer, frequencies: Frequencies
 ) -> Compared:
     """The pairs of ``new`` with the other records of ``held`` that the engine's blocking
-    proposes over ``held``, scored; each pair (rec_a < rec_b) graded in the engine's order."""
+    proposes over ``held``, scored; each pair (rec_a < rec_b) graded in the engine's order. A
+    link that shows two people on one identity (``link.borrowing``) is not one of them."""
     index = BlockIndex(scorer.spec, around=held[new])
     for rec, record in held.items():
         index.add(rec, record)
@@ -155,9 +157,15 @@ def compare(
         if scored is None:
             continue
         eligible += 1
-        if scorer.links(scored):
+        if scorer.links(scored) and not _parts_people(scorer.spec, scored):
             links.append(Linked(other, scored))
     return Compared(eligible, tuple(links))
+
+
+def _parts_people(spec: LinkSpec, scored: Scored) -> bool:
+    """A link that shows two people on one identity joins nothing, as in ``link_new``."""
+    names = (c.name for c in spec.comparisons)
+    return parts_people(dict(zip(names, scored.levels, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)

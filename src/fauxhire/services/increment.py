@@ -7,7 +7,8 @@ of their emails, phones, addresses or profile handles, or their name (store.subs
 application joins the identity it links to; one that links two identities merges them (the
 larger keeps its id, and analysts' "apart" judgements still hold); one that links to nothing
 starts an identity, numbered after every id given so far. Ids of untouched identities do not
-move.
+move. A link that shows two people on one identity (a persona and the person whose name and
+home it borrows: ``link.borrowing``) joins nothing, as the full run would split it out.
 
 What waits for the next full run: blocking on resume lines and on dated employers and schools
 (they are not indexed, so a new application whose only tie is its resume or its history joins
@@ -30,6 +31,7 @@ import polars as pl
 
 from fauxhire.errors import NotFound
 from fauxhire.link import engines
+from fauxhire.link.borrowing import parts_people_expr
 from fauxhire.link.cluster import cluster
 from fauxhire.link.engine import Engine
 from fauxhire.link.identities import (
@@ -236,8 +238,11 @@ def _scored_links(
     # the store's; its frequency is the store's count.
     batch = engine.link_batch(records, new.to_frame("rec"), model, related.frequencies)
     summary.candidate_pairs = batch.candidate_pairs
-    summary.links = batch.links.height
-    return batch.links
+    # A link that shows two people on one identity (a persona and the person whose name it
+    # borrowed) never joins them: the full run would split it out (``link.borrowing``).
+    links = batch.links.filter(~parts_people_expr(model.spec))
+    summary.links = links.height
+    return links
 
 
 def _identities_after(
