@@ -456,6 +456,24 @@ def test_a_personal_machine_ties_no_one(device: str, names: dict[int, str]) -> N
     assert link_networks(obs, names=_named(names)).networks.height == 0
 
 
+def test_a_machine_of_unrelated_names_stays_an_operators_though_two_share_a_surname() -> None:
+    # Four personas on one machine; two of them happen to be called Hall. The machine is not
+    # one person's: it ties the four.
+    machine = "DESKTOP-7F3K2LQ"
+    obs = _observations([(i, "device", machine) for i in (1, 2, 3, 4)])
+    names = {1: "nicole hall", 2: "eric hall", 3: "ryan clark", 4: "yu nguyen"}
+    found = link_networks(obs, names=_named(names))
+    assert set(found.networks.get_column("identity").to_list()) == {1, 2, 3, 4}
+    assert found.networks.get_column("network").n_unique() == 1
+
+
+def test_a_machine_whose_holders_are_all_namesakes_one_to_the_next_ties_no_one() -> None:
+    # Ana and Joao Silva, and Joao's split identity under his nickname: one family's laptop.
+    obs = _observations([(i, "device", "DESKTOP-7F3K2LQ") for i in (1, 2, 3)])
+    names = {1: "ana silva", 2: "joao silva", 3: "joao s"}
+    assert link_networks(obs, names=_named(names)).networks.height == 0
+
+
 def test_an_organisation_counts_as_common_as_all_it_reaches() -> None:
     # An agency: one phone on twenty-seven candidates, a mailbox on seven of them and another
     # on seven more; each mailbox looks rare, the agency is not. With its template header a

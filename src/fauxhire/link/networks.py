@@ -52,8 +52,9 @@ class Signal(BaseModel):
     # Values add up, each worth its rarity in nats over the spec's ``full_nats``, to at most
     # ``weight``: resume lines, where a template is many rare lines and a phrase one common one.
     adds: bool = False
-    # A value that names its holder, or that holders under names sharing a word hold, is one
-    # person's or a namesake's (a laptop called "Sarahs-MacBook-Pro"): no tie between personas.
+    # A value that names its holder, or whose holders are all namesakes (tied one to the next
+    # by a word of their names), is one person's or a family's (a laptop called
+    # "Sarahs-MacBook-Pro"): no tie between personas.
     personal: bool = False
     # Values of such signals that share holders belong to one organisation (an agency's phone,
     # its mailboxes): each counts as held by every identity the organisation's values reach.
@@ -127,8 +128,9 @@ NETWORK_SPEC = NetworkSpec(
         Signal(kind="email", family="contact", weight=0.6, cap=60, organisation=True),
         Signal(kind="egress_ip", family="egress", weight=0.5, cap=60),
         # A machine's name ("DESKTOP-7F3K2LQ") used to interview as people with unrelated names:
-        # one machine, one operator. Laptops called after their owner, or shared by namesakes
-        # and one person's split identities, are personal and left out.
+        # one machine, one operator. Laptops called after their owner, or shared only by
+        # namesakes (one person's split identities, a family), are personal and left out; two
+        # of an operator's personas sharing a surname do not make its machine theirs.
         Signal(kind="device", family="device", weight=1.0, cap=60, personal=True),
         # A template of rare lines under other names links alone; a common phrase, or two, never.
         Signal(kind="resume", family="resume", weight=1.0, cap=80, adds=True),

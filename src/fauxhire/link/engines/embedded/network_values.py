@@ -177,19 +177,41 @@ def below_chance(shared: pl.DataFrame, spec: NetworkSpec) -> pl.DataFrame:
 
 
 def personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
-    """kind, value: values of personal signals that name a holder or that holders under names
-    sharing a word hold."""
-    held = (
-        shared.filter(pl.col("personal"))
-        .select("kind", "value", "identity")
-        .join(words, on="identity")
-    )
+    """kind, value: values of personal signals that name a holder, or whose holders are all
+    namesakes: tied, one to the next, by a word of their names (one person split, a family).
+    A machine that namesakes share and people of unrelated names use too is not theirs alone:
+    it stays evidence, as an operator's laptop two of whose personas happen to share a
+    surname."""
+    holders = shared.filter(pl.col("personal")).select("kind", "value", "identity").unique()
+    held = holders.join(words, on="identity")
     naming = held.filter(
         (pl.col("word").str.len_chars() >= 3)
         & pl.col("value").str.to_lowercase().str.contains(pl.col("word"), literal=True)
     )
-    namesakes = held.filter(pl.col("identity").n_unique().over("kind", "value", "word") >= 2)
-    return pl.concat([naming, namesakes]).select("kind", "value").unique()
+    return pl.concat([naming.select("kind", "value"), _namesakes_only(holders, held)]).unique()
+
+
+def _namesakes_only(holders: pl.DataFrame, held: pl.DataFrame) -> pl.DataFrame:
+    """kind, value: of the values of ``holders`` (kind, value, identity), those whose holders
+    form one component when two holding under a common name word (``held``: with word) are
+    tied."""
+    holders = holders.with_row_index("_node")
+    at = held.join(holders, on=["kind", "value", "identity"])
+    ties = at.join(at, on=["kind", "value", "word"], suffix="_b").filter(
+        pl.col("_node") < pl.col("_node_b")
+    )
+    labels = components(
+        holders.height,
+        ties.get_column("_node").to_numpy().astype(np.int64),
+        ties.get_column("_node_b").to_numpy().astype(np.int64),
+    )
+    return (
+        holders.with_columns(pl.Series("_part", labels))
+        .group_by("kind", "value")
+        .agg(pl.col("_part").n_unique().alias("_parts"))
+        .filter(pl.col("_parts") == 1)
+        .select("kind", "value")
+    )
 
 
 def households(
