@@ -170,6 +170,21 @@ def test_edges_replace_one_stage_and_read_strongest_first(port: Port) -> None:
     )
 
 
+def test_borrowed_pairs_among_the_identities_asked_for(port: Port) -> None:
+    evidence = _EVIDENCE["identity"]
+    port.replace_edges(
+        "borrowed",
+        [
+            Edge("borrowed", "i-1", "i-2", "i-1", 5.0, 0.9, evidence),
+            Edge("borrowed", "i-3", "i-4", "i-3", 5.0, 0.9, evidence),
+        ],
+    )
+    port.replace_edges("identity", [Edge("identity", "i-1", "i-5", "i-1", 9.0, 1.0, evidence)])
+    assert port.borrowed_pairs(["i-1", "i-2", "i-3", "i-5"]) == [("i-1", "i-2")]
+    assert port.borrowed_pairs(["i-2", "i-4"]) == []
+    assert port.borrowed_pairs([]) == []
+
+
 def test_a_failed_unit_of_work_leaves_the_previous_outcome(port: Port) -> None:
     port.write_records(APPLICATIONS[:2], now=T1)
     before = [Link("c-1", "a-1", "i-1", None), Link("c-1", "a-2", "i-1", None)]

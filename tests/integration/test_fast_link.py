@@ -33,6 +33,7 @@ from fauxhire.ingest.registry import get_format
 from fauxhire.ports import Judgement
 from fauxhire.services.fast_link import ScorerCache, link_screened
 from fauxhire.services.increment import link_new
+from fauxhire.services.link import link_store
 from fauxhire.store import SqlStore
 from fauxhire.store.judgements import add_judgements
 from fauxhire.store.schema import join_key
@@ -300,3 +301,41 @@ def test_the_person_whose_identity_another_presents_is_never_joined_to_it(
     finally:
         batch.close()
         fast.close()
+
+
+def test_an_agencys_application_of_the_person_never_merges_them_back_with_the_persona(
+    store: SqlStore,
+) -> None:
+    """A persona applied twice under a person's name, home and profile, with its own mailbox
+    and number and no resume; the person applied with theirs, and the full run split the two.
+    Then an agency sends the person's resume with none of their contact details: it agrees
+    with the person on their resume and with the persona on what it presents. link_new puts
+    it with the person, and never merges the person back into the persona."""
+    presented = {
+        "company_id": "c-00001", "applied_at": "2025-06-01T10:00:00Z", "job_title": "Accountant",
+        "stage": "applied", "first_name": "Quintessa", "last_name": "Vollmerhausen",
+        "address": "4410 Larkspur Ridge Rd, Boise, ID 83702, US",
+        "urls": ["https://www.linkedin.com/in/quintessa-vollmerhausen-4410"],
+    }  # fmt: skip
+    persona = {**presented, "emails": ["q.vollmer.work@example.net"], "phones": ["+1 208 555 0142"]}
+    resume = "Quintessa Vollmerhausen\nReconciled the ledgers of eleven credit unions by hand.\n"
+    person = {
+        **presented, "emails": ["quintessa.v@example.org"], "phones": ["+1 208 555 0177"],
+        "resume_text": resume,
+    }  # fmt: skip
+    for n, payload in enumerate((persona, persona, person)):
+        _write_payload(store, {**payload, "application_id": f"q-{n}", "candidate_id": f"q-{n}"})
+    link_store(store, now=NOW)
+    keys = [join_key(("c-00001", f"q-{n}")) for n in range(4)]
+    split = store.links_of_keys(keys[:3])
+    persona_identity, person_identity = split[keys[0]], split[keys[2]]
+    assert split[keys[1]] == persona_identity != person_identity
+    assert store.borrowed_pairs([persona_identity, person_identity])  # the run split them
+    agency = {**presented, "emails": [], "phones": [], "resume_text": resume}
+    _write_payload(store, {**agency, "application_id": "q-3", "candidate_id": "q-3"})
+    summary = link_new(store, now=NOW + timedelta(minutes=1))
+    assert summary.links >= 2  # it is tied to both
+    assert summary.merged_identities == 0
+    after = store.links_of_keys(keys)
+    assert after[keys[3]] == after[keys[2]] == person_identity
+    assert after[keys[0]] == after[keys[1]] == persona_identity

@@ -170,6 +170,10 @@ class BatchInputs(LinkingInputs, OutcomeReader, Protocol):
 
     def identity_sizes(self, identity_ids: Sequence[str]) -> dict[str, int]: ...
 
+    def borrowed_pairs(self, identity_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(a, b): pairs of these identities split apart as a possibly borrowed identity."""
+        ...
+
 
 class FactReader(Protocol):
     """What the assessment reads: the linked records, each row tied to its identity."""

@@ -258,7 +258,8 @@ def _identities_after(
     (old id to kept id), and the network of each kept identity.
 
     The nodes clustered are the new applications and the existing identities they touch;
-    analysts' judgements are kept: together adds a link, apart forbids a merge."""
+    analysts' judgements are kept: together adds a link, apart forbids a merge, and so does a
+    borrowed identity split from the person it presents."""
     new_recs = new.to_list()
     old_ids = sorted(set(previous.get_column("identity_id").to_list()))
     node_of_new = {rec: i for i, rec in enumerate(new_recs)}
@@ -278,6 +279,10 @@ def _identities_after(
         if j.kind == "together" and all(end in node_of_rec for end in ends):
             edges.append((node_of_rec[ends[0]], node_of_rec[ends[1]], float("inf")))
     apart = _apart_nodes(store, judgements, key_to_rec, node_of_new, node_of_id)
+    # A persona and the person whose identity it borrows, split by the last full run, stay
+    # two: a new application tied to both (the person's, sent by an agency with none of their
+    # own contact details) joins the one it is closer to, as an analyst's "apart" would have it.
+    apart += [(node_of_id[a], node_of_id[b]) for a, b in store.borrowed_pairs(old_ids)]
     count = len(new_recs) + len(old_ids)
     a = np.array([e[0] for e in edges], dtype=np.int64)
     b = np.array([e[1] for e in edges], dtype=np.int64)

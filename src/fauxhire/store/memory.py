@@ -190,6 +190,11 @@ class MemoryStore(ScopedFrames, MemoryMembers, MemoryQueue):
         rows = self._state.rows.get("links", [])
         return {r["app_key"]: r["identity_id"] for r in rows if r["app_key"] in wanted}
 
+    def borrowed_pairs(self, identity_ids: Sequence[str]) -> list[tuple[str, str]]:
+        edges, wanted = self._state.rows.get("link_edges", []), set(identity_ids)
+        found = {(r["a"], r["b"]) for r in edges if r["stage"] == "borrowed" and r["a"] in wanted}
+        return sorted(pair for pair in found if pair[1] in wanted)
+
     def identity_sizes(self, identity_ids: Sequence[str]) -> dict[str, int]:
         wanted = set(identity_ids)
         sizes: dict[str, int] = {}

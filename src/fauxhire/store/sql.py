@@ -103,6 +103,9 @@ class SqlStore(Store):
     def identity_sizes(self, identity_ids: Sequence[str]) -> dict[str, int]:
         return subsets.identity_sizes(self, identity_ids)
 
+    def borrowed_pairs(self, identity_ids: Sequence[str]) -> list[tuple[str, str]]:
+        return subsets.borrowed_pairs(self, identity_ids)
+
     # -- OutcomeReader ----------------------------------------------------------------------
 
     def links(self, identity_id: str | None = None) -> list[Link]:

@@ -123,6 +123,15 @@ def identity_sizes(store: Store, identity_ids: Sequence[str]) -> dict[str, int]:
     return {identity: int(n) for identity, n in _chunked(store, query, "ids", identity_ids)}
 
 
+def borrowed_pairs(store: Store, identity_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(a, b): the pairs of these identities the last full run split apart as a possibly
+    borrowed identity (its ``borrowed`` edges name the lower id ``a``)."""
+    query = "SELECT a, b FROM link_edges WHERE stage = 'borrowed' AND a IN :ids"
+    wanted = set(identity_ids)
+    found = _chunked(store, query, "ids", identity_ids)
+    return sorted({(str(a), str(b)) for a, b in found if b in wanted})
+
+
 def add_links(
     store: Store,
     links: Iterable[tuple[str, str, str | None]],
