@@ -28,6 +28,7 @@ from test_dossier_api import demo_server as demo_server  # a server over the dem
 from test_identity_views import _fetch
 from test_serve import Server
 
+from fauxhire.domain.evidence import SHARED_KINDS
 from support.browser import chromium
 
 NETWORK = "net-1"
@@ -204,6 +205,10 @@ def test_the_analyst_splits_an_identity_off_the_network_from_the_graph(
     )
     rows = _table(browser, "network-identities")
     assert {r[0] for r in rows} == members
+    # What they share, each kind in words as the graph's values name it.
+    shared = _table(browser, "network-values")
+    assert {r[0] for r in shared} == {v["label"] for v in graph["values"]}
+    assert {r[0] for r in shared} <= set(SHARED_KINDS.values())
     _accessible(browser)
     _shot(browser, "console-network-analyst", tmp_path)
 

@@ -86,6 +86,7 @@ def test_show_explains_an_identity_and_a_network(world: Path) -> None:
     net = runner.invoke(app, ["show", "network", networked["network_id"], *_db(world)])
     assert net.exit_code == 0, net.output
     assert "shared" in net.output and networked["identity_id"] in net.output
+    assert "held by" in net.output and "hidden_egress" not in net.output  # kinds in words
     missing = runner.invoke(app, ["show", "identity", "i-999999", *_db(world)])
     assert missing.exit_code != 0
 

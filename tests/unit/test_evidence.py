@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from fauxhire.domain import evidence
 from fauxhire.domain.evidence import (
     JUDGED_TOGETHER,
+    SHARED_KINDS,
     ComparisonEvidence,
     Evidence,
     IndicatorEvidence,
     SharedEvidence,
 )
+from fauxhire.link.networks import NETWORK_SPEC
 
 # Finite weights, as scoring and linking write them (rounded, never NaN or infinite).
 weights = st.floats(-50, 50, allow_nan=False).map(lambda w: round(w, 4))
@@ -146,3 +148,10 @@ def test_an_item_of_another_shape_is_refused() -> None:
         evidence.from_json(evidence.to_json([JUDGED_TOGETHER]), IndicatorEvidence)
     with pytest.raises(ValueError, match="no field"):
         evidence.encoded(SharedEvidence, indicator=pl.lit("x"))
+
+
+def test_every_kind_a_network_shares_reads_in_words() -> None:
+    """An analyst reads "VPN, proxy or host exits", never the signal's name hidden_egress."""
+    assert {s.kind for s in NETWORK_SPEC.signals} == set(SHARED_KINDS)
+    shared = SharedEvidence("hidden_egress", "hidden_egress", "Mullvad 1.2.3.4", 3, 1.0)
+    assert shared.words == "VPN, proxy or host exits"

@@ -136,7 +136,7 @@ def _print_network_edge(edge: LinkEdge[SharedEvidence]) -> None:
     out.print(f"- {edge.a} ~ {edge.b}: score {edge.score:.2f}", markup=False)
     for item in sorted(edge.evidence, key=lambda e: -e.weight):
         out.print(
-            f"    {item.weight:+5.2f}  shared {item.kind} {item.value!r} "
-            f"(seen with {item.shared_by} identities)",
+            f"    {item.weight:+5.2f}  shared {item.words} {item.value!r} "
+            f"(held by {item.shared_by} identit{'y' if item.shared_by == 1 else 'ies'})",
             markup=False,
         )

@@ -69,6 +69,25 @@ class SharedEvidence:
     shared_by: int  # how many identities were seen with it
     weight: float  # what it added to the link's score
 
+    @property
+    def words(self) -> str:
+        """The kind as an analyst reads it ("VPN, proxy or host exits", not hidden_egress)."""
+        return SHARED_KINDS.get(self.kind, self.kind)
+
+
+# Each kind of value a network link may share, in words (``link.networks``' signals).
+SHARED_KINDS: Final[Mapping[str, str]] = {
+    "payout": "payout account",
+    "shipping": "drop shipping address",
+    "phone": "phone number",
+    "email": "email address",
+    "egress_ip": "connection (egress IP)",
+    "hidden_egress": "VPN, proxy or host exits",
+    "device": "meeting machine",
+    "resume": "resume lines",
+    "referral": "referral",
+}
+
 
 Evidence = IndicatorEvidence | ComparisonEvidence | SharedEvidence
 E = TypeVar("E", bound=Evidence)

@@ -37,6 +37,7 @@ class IdentityNode:
 class ValueNode:
     value_id: str  # "v-<n>": the graph's own name for it
     kind: str  # payout, shipping, egress_ip, hidden_egress, device, phone, email, resume, referral
+    label: str  # the kind in words (domain.evidence.SHARED_KINDS)
     family: str
     value: str
     shared_by: int  # identities seen with it, in the whole store
@@ -69,8 +70,9 @@ def network_graph(store: SqlStore, network_id: str, acting: Acting) -> NetworkGr
             if node is None or shared.weight > node.weight:
                 name = node.value_id if node else f"v-{len(values) + 1}"
                 values[key] = ValueNode(
-                    name, shared.kind, shared.family, shared.value, shared.shared_by, shared.weight
-                )
+                    name, shared.kind, shared.words, shared.family, shared.value,
+                    shared.shared_by, shared.weight,
+                )  # fmt: skip
             ties |= {(edge.a, values[key].value_id), (edge.b, values[key].value_id)}
     identities = [
         IdentityNode(

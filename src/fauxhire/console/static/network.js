@@ -45,7 +45,7 @@ function valueNode(value) {
     data: {
       id: valueNodeId(value.kind, value.value), type: "value", kind: value.kind,
       value: value.value, sharedBy: value.shared_by, weight: value.weight,
-      label: `${value.kind}: ${short}`, size: 14 + Math.round(36 * Math.min(value.weight, 1)),
+      label: `${value.label ?? value.kind}: ${short}`, size: 14 + Math.round(36 * Math.min(value.weight, 1)),
     },
     classes: `value ${value.kind}`,
   };
@@ -93,7 +93,8 @@ function tables(drawn) {
     }),
   );
   $("network-values").tBodies[0].replaceChildren(
-    ...drawn.values.map((v) => row(v.kind, v.value, String(v.shared_by), v.weight.toFixed(2))),
+    ...drawn.values.map((v) => row(v.label ?? v.kind, v.value, String(v.shared_by),
+      v.weight.toFixed(2))),
   );
 }
 
