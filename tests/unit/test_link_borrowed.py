@@ -135,3 +135,19 @@ def test_the_split_across_an_agency_bridge_is_reported_as_borrowed() -> None:
     links = pl.DataFrame([PERSONA, VICTIM, AGENCY_BRIDGE])
     result = split_borrowed(clusters, links, IDENTITY_SPEC, NONE, victim)
     assert result.pairs.height == 1
+
+
+def test_a_common_phrase_in_both_resumes_is_no_agreement() -> None:
+    # The victim's resume and the persona's share one stock line; the rest is their own.
+    stock = "delivered projects on time and on budget."
+    persona = ["shipped the persona's template line", "a second template line", stock]
+    victim = ["the victim's own line", "another of the victim's", "a third", stock]
+    kept = _kept(resume={3: persona, 4: persona, 5: victim, 6: victim})
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=kept) == [{3, 4}, {5, 6}]
+
+
+def test_a_resume_the_agency_rewrote_keeps_half_its_lines_and_holds() -> None:
+    own = ["line one", "line two", "line three", "line four"]
+    rewritten = ["line one", "line two", "a new summary the agency wrote"]
+    kept = _kept(resume={3: own, 4: own, 5: rewritten})
+    assert _split([PERSONA, VICTIM, AGENCY_BRIDGE], records=kept) == [{3, 4, 5, 6}]

@@ -14,9 +14,11 @@ A link whose one side shows no email or phone (an application through a staffing
 whose mailbox is the agency's, or from an ATS that keeps none) cannot part two people by
 itself, and agrees only on what a borrower copies. So it is weighed by the parts it bridges:
 the applications held together by what a person keeps. Where both parts show mailboxes,
-numbers, resume lines or dated employers and schools, and share none of those they both show,
-they are two people: a victim applying through an agency is not merged into the persona that
-borrowed their name. Where either part shows nothing of its own, it holds, as before.
+numbers, resume lines or dated employers and schools, and agree on none of those they both
+show (a value in common; for resumes, half the lines of the fewer, since strangers share a
+common phrase or two), they are two people: a victim applying through an agency is not merged
+into the persona that borrowed their name. Where either part shows nothing of its own, it
+holds, as before.
 
 Input and output are polars frames.
 """
@@ -35,6 +37,9 @@ from fauxhire.link.spec import LinkSpec
 # What a part keeps, as record columns: mailboxes and numbers (an organisation's are not in a
 # record), resume lines, and the employers and schools of its history with their years.
 KEPT = ("emails", "phones", "resume", "history")
+# The share of the smaller part's resume lines the other part must hold for their resumes to
+# agree: a rewritten resume keeps much of its text, two strangers a common phrase or two.
+RESUME_SHARE = 0.5
 
 
 def split_borrowed(
@@ -92,7 +97,8 @@ def _components(nodes: int, pairs: pl.DataFrame, position: pl.DataFrame) -> npt.
 
 def _holding(bridges: pl.DataFrame, core_of: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     """The bridges (rec_a, rec_b) whose two parts (``core_of``: rec, core) do not show two
-    people: no kind of ``KEPT`` shown on both sides, or one that agrees."""
+    people: no kind of ``KEPT`` shown on both sides, or one that agrees (a value in common;
+    for resume lines, ``RESUME_SHARE`` of the fewer)."""
     ends = (
         bridges.join(core_of, left_on="rec_a", right_on="rec")
         .join(core_of, left_on="rec_b", right_on="rec", suffix="_b")
@@ -110,13 +116,26 @@ def _holding(bridges: pl.DataFrame, core_of: pl.DataFrame, records: pl.DataFrame
         .drop_nulls("value")
         .unique()
     )
-    shown = owned.select("core", "kind").unique()
+    shown = owned.group_by("core", "kind").agg(pl.len().alias("held"))
     both = pairs.join(shown, on="core").join(
-        shown.rename({"core": "core_b"}), on=["core_b", "kind"]
+        shown.rename({"core": "core_b", "held": "held_b"}), on=["core_b", "kind"]
     )
-    agree = pairs.join(owned, on="core").join(
-        owned.rename({"core": "core_b"}), on=["core_b", "kind", "value"]
+    common = (
+        pairs.join(owned, on="core")
+        .join(owned.rename({"core": "core_b"}), on=["core_b", "kind", "value"])
+        .group_by("core", "core_b", "kind")
+        .agg(pl.len().alias("common"))
     )
+    # One mailbox, number or dated employer in common is one person's. Resume lines are
+    # phrasing too, that strangers share ("delivered projects on time"): the parts agree on
+    # their resumes where half the lines of the smaller set are in the other.
+    fewer = pl.min_horizontal("held", "held_b").cast(pl.Float64)
+    agreeing = (
+        pl.when(pl.col("kind") == "resume")
+        .then(pl.col("common") >= RESUME_SHARE * fewer)
+        .otherwise(pl.col("common") >= 1)
+    )
+    agree = both.join(common, on=["core", "core_b", "kind"]).filter(agreeing)
     apart = (
         both.select("core", "core_b")
         .unique()
