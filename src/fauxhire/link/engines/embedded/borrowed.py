@@ -32,6 +32,7 @@ import polars as pl
 from fauxhire.link.borrowing import contact_differs, shares_own
 from fauxhire.link.cluster import components
 from fauxhire.link.engine import Borrowed, level_column
+from fauxhire.link.positions import RecordIndex
 from fauxhire.link.spec import LinkSpec
 
 # What a part keeps, as record columns: mailboxes and numbers (an organisation's are not in a
@@ -60,19 +61,17 @@ def split_borrowed(
     # them, nor any resume line, agree (``borrowing``). What they do present alike (the name,
     # the address, the profile) is borrowed.
     shares, contact = shares_own(spec), contact_differs(spec)
-    kept = pl.concat(
+    tied = pl.concat(
         [links.filter(shares).select("rec_a", "rec_b"), together.select("rec_a", "rec_b")]
     )
     bridges = links.filter(~shares & ~contact).select("rec_a", "rec_b")
-    recs = clusters.get_column("rec").to_numpy().astype(np.int64)
-    order = np.argsort(recs)
-    position = pl.DataFrame({"rec": recs[order], "_at": np.arange(len(recs), dtype=np.int64)})
-    cores = _components(len(recs), kept, position)
-    core_of = position.with_columns(pl.Series("core", cores)).select("rec", "core")
-    held = pl.concat([kept, _holding(bridges, core_of, records)])
-    parts = _components(len(recs), held, position)
-    labelled = clusters.join(position.with_columns(pl.Series("_part", parts)), on="rec")
-
+    recs = clusters.get_column("rec")
+    # Records numbered in rec order, so that parts are labelled alike whatever the row order.
+    index = RecordIndex(np.sort(recs.to_numpy().astype(np.int64)))
+    at = index.positions(recs)
+    core_of = pl.DataFrame({"rec": recs, "core": _components(index, tied)[at]})
+    held = pl.concat([tied, _holding(bridges, core_of, records)])
+    labelled = clusters.with_columns(pl.Series("_part", _components(index, held)[at]))
     split = labelled.with_columns(pl.col("_part").n_unique().over("cluster").alias("_parts"))
     # Parts keep their cluster's number when it is whole; split parts are numbered after
     # every cluster, by their part label (stable for one input).
@@ -87,12 +86,11 @@ def split_borrowed(
     return Borrowed(clusters=clusters, pairs=_one_name_apart(links, clusters, spec))
 
 
-def _components(nodes: int, pairs: pl.DataFrame, position: pl.DataFrame) -> npt.NDArray[np.int64]:
-    """The component of each record (by its position) that ``pairs`` (rec_a, rec_b) hold."""
-    ends = pairs.join(position, left_on="rec_a", right_on="rec").join(
-        position, left_on="rec_b", right_on="rec", suffix="_b"
-    )
-    return components(nodes, ends.get_column("_at").to_numpy(), ends.get_column("_at_b").to_numpy())
+def _components(index: RecordIndex, pairs: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """The component of each record (by its position in ``index``) that ``pairs`` (rec_a,
+    rec_b) hold together."""
+    ends = [index.positions(pairs.get_column(end)) for end in ("rec_a", "rec_b")]
+    return components(index.size, *ends)
 
 
 def _holding(bridges: pl.DataFrame, core_of: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
