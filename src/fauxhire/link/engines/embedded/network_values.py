@@ -194,19 +194,19 @@ def personal_values(shared: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
 def _namesakes_only(holders: pl.DataFrame, held: pl.DataFrame) -> pl.DataFrame:
     """kind, value: of the values of ``holders`` (kind, value, identity), those whose holders
     form one component when two holding under a common name word (``held``: with word) are
-    tied."""
+    tied. Each holder is tied to a node of its value and word, not to every other holder of
+    both: a machine name thousands hold, under a common first name, made millions of pairs."""
     holders = holders.with_row_index("_node")
     at = held.join(holders, on=["kind", "value", "identity"])
-    ties = at.join(at, on=["kind", "value", "word"], suffix="_b").filter(
-        pl.col("_node") < pl.col("_node_b")
-    )
+    words = at.select("kind", "value", "word").unique().with_row_index("_word")
+    ties = at.join(words, on=["kind", "value", "word"])
     labels = components(
-        holders.height,
+        holders.height + words.height,
         ties.get_column("_node").to_numpy().astype(np.int64),
-        ties.get_column("_node_b").to_numpy().astype(np.int64),
+        (ties.get_column("_word").cast(pl.Int64) + holders.height).to_numpy(),
     )
     return (
-        holders.with_columns(pl.Series("_part", labels))
+        holders.with_columns(pl.Series("_part", labels[: holders.height]))
         .group_by("kind", "value")
         .agg(pl.col("_part").n_unique().alias("_parts"))
         .filter(pl.col("_parts") == 1)
