@@ -24,10 +24,21 @@ from fauxhire.store import SqlStore
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
 
 
+# What shipping-not-home says of a hire shipped to a mail-receiving building: its count of
+# other identities shipping there is the store's, which the few identities' facts must read.
+RECEIVING = "other identities ship to)"
+
+
+def _receiving(assessment: Assessment) -> bool:
+    return any(RECEIVING in e.detail for e in assessment.evidence)
+
+
 def _chosen(store: SqlStore) -> list[str]:
-    """Every identity whose score reads others' (flagged, networked, tied) and every 7th."""
+    """Every identity whose score reads others' (flagged, networked, tied, shipping to a
+    building many use) and every 7th."""
     assessed = store.assessments("identity")
     picked = {a.subject_id for a in assessed if a.probability >= 0.2 or a.network_id}
+    picked |= {a.subject_id for a in assessed if _receiving(a)}
     picked |= {a.subject_id for i, a in enumerate(assessed) if i % 7 == 0}
     for stage in ("borrowed",):
         edges = store.fact_frame(stage)
@@ -91,6 +102,46 @@ def test_a_mates_referral_under_a_common_name_is_not_read_as_its_holders(
         few = assess_identities(store, [holder], now=NOW, ruleset=ruleset)
         assert _as_compared(store.assessments("identity", holder)[0]) == expected
         assert few.scope > networked.filter(pl.col("network_id") == network).height
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("demo_store_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_building_many_ship_to_is_weighed_alone_as_in_the_whole_store(
+    demo_store_url: str,
+) -> None:
+    """Eight hired identities in no network, each giving a home, have their equipment sent to
+    their own boxes in one building: a mail-receiving service's. The whole store counts seven
+    others at the building for each and weighs the shipping half. Assessed alone, an
+    identity's facts hold its own hires only: the building's other holders must be read too,
+    or its shipping would weigh in full."""
+    store = SqlStore.open(demo_store_url)
+    try:
+        ruleset, _, apps = _assessed_whole(store)
+        hires = store.fact_frame("hires")
+        homes = store.fact_frame("contacts").filter(pl.col("kind") == "address")
+        with_home = set(apps.join(homes, on="rec")["identity_id"])
+        loners = set(apps.filter(pl.col("network_id").is_null())["identity_id"])
+        chosen = sorted(set(hires["identity_id"]) & loners & with_home)[:8]
+        assert len(chosen) == 8
+        building = "23764 vernon st jacksonville fl 32230"
+        with store.transaction("test") as conn:
+            for box, identity in enumerate(chosen):
+                for source in hires.filter(pl.col("identity_id") == identity)["source"]:
+                    conn.execute(
+                        text(
+                            "UPDATE hires SET shipping_address_key = :address, "
+                            "shipping_building_key = :building WHERE key = :key"
+                        ),
+                        {"address": f"{building} pmb {box}", "building": building, "key": source},
+                    )
+        assess_store(store, now=NOW, ruleset=ruleset)
+        expected = {i: _as_compared(store.assessments("identity", i)[0]) for i in chosen}
+        shipped = [d for i in chosen for _, _, d in expected[i][2] if RECEIVING in d]
+        assert len(shipped) == 8, shipped
+        for identity in chosen:
+            assess_identities(store, [identity], now=NOW, ruleset=ruleset)
+            assert _as_compared(store.assessments("identity", identity)[0]) == expected[identity]
     finally:
         store.close()
 

@@ -222,3 +222,33 @@ def test_key_ignores_case_and_surrounding_whitespace(
     raw: str, change: Callable[[str], str], pad: str
 ) -> None:
     assert outcome(pad + change(raw) + pad) == outcome(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # One mail-receiving service's boxes, written every way its customers write them.
+        (
+            "23764 Vernon St, Unit 204, PMB 79979, Jacksonville, FL 32230",
+            "23764 vernon st jacksonville fl 32230",
+        ),
+        (
+            "23764 Vernon Street #204 Box 77528 Jacksonville FL 32230 USA",
+            "23764 vernon st jacksonville fl 32230",
+        ),
+        ("23764 vernon st, jacksonville, fl 32230", "23764 vernon st jacksonville fl 32230"),
+        # A block of flats: each flat's building is the block.
+        ("100 Example Street, Apt. 4B, Austin, Texas, USA", "100 example st austin tx"),
+        ("Unit 5, 100 Main St", "100 main st"),
+        # A house is its own building.
+        ("4476 Spring Ct, Portland, OR 97204", "4476 spring ct portland or 97204"),
+    ],
+)
+def test_building_drops_unit_mailbox_and_box_numbers(raw: str, expected: str) -> None:
+    assert address.building(address.key(raw)) == expected
+
+
+@given(addresses())
+def test_building_of_a_building_is_itself(raw: str) -> None:
+    once = address.building(address.key(raw))
+    assert address.building(once) == once

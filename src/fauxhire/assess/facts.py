@@ -40,8 +40,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "hires": {
         "identity_id": _S, "source": _S, "company_id": _S, "shipping_key": _S,
-        "payout_account": _S, "legal_name_key": _S, "name_key": _S,
+        "shipping_building": _S, "payout_account": _S, "legal_name_key": _S, "name_key": _S,
     },
+    # Every identity shipping to a building a hire of the facts ships to (the store's, not
+    # only the facts' identities'): how widely a building is used.
+    "buildings": {"building": _S, "identity_id": _S, "network_id": _S},
     # Employer reports tied to the identity holding the reported application.
     "reports": {
         "identity_id": _S, "source": _S, "company_id": _S, "disposition": _S, "confidence": _S,
@@ -69,6 +72,7 @@ class Facts:
     meetings: pl.DataFrame
     signins: pl.DataFrame
     hires: pl.DataFrame
+    buildings: pl.DataFrame
     reports: pl.DataFrame
     partner: pl.DataFrame
     edges: pl.DataFrame

@@ -42,6 +42,7 @@ FactFrame = Literal[
     "meetings",
     "signins",
     "hires",
+    "buildings",
     "reports",
     "observables",
     "ip_ranges",

@@ -61,6 +61,7 @@ def shape_facts(
         meetings=meetings,
         signins=_signins(signins, places),
         hires=frames["hires"].unique("source").with_columns(_reference("hire", pl.col("source"))),
+        buildings=frames["buildings"],
         reports=_reports(frames["reports"]),
         partner=_partner(frames["observables"], contacts, egress, now, community_key),
         edges=frames["edges"],

@@ -101,7 +101,8 @@ _HIRED_APPS = (
 )
 _HIRE_COLUMNS = (
     "SELECT l.identity_id, h.key AS source, h.company_id, "
-    "h.shipping_address_key AS shipping_key, h.payout_account, h.legal_name_key, a.name_key"
+    "h.shipping_address_key AS shipping_key, h.shipping_building_key AS shipping_building, "
+    "h.payout_account, h.legal_name_key, a.name_key"
 )
 # The hires of a few identities (store/scoped_facts.py): from their links, by index. The
 # whole store's order above, from every hire, read 68,000 hires at a million applications
@@ -157,8 +158,17 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         "WHERE a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
         "AND l.app_key = a.key",
         dict.fromkeys(
-            ("identity_id", "source", "company_id", "shipping_key", "payout_account",
-             "legal_name_key", "name_key"), _S),
+            ("identity_id", "source", "company_id", "shipping_key", "shipping_building",
+             "payout_account", "legal_name_key", "name_key"), _S),
+    ),
+    # Who ships to each building a hire's equipment went to: a building many identities use
+    # is a mail-receiving service's. The scoped twin keeps the buildings of the scope's hires.
+    "buildings": (
+        "SELECT DISTINCT h.shipping_building_key AS building, l.identity_id, l.network_id "
+        "FROM hires h CROSS JOIN applications a CROSS JOIN links l "
+        "WHERE a.company_id = h.company_id AND a.candidate_id = h.candidate_id "
+        "AND l.app_key = a.key AND h.shipping_building_key IS NOT NULL",
+        dict.fromkeys(("building", "identity_id", "network_id"), _S),
     ),
     "reports": (
         "SELECT l.identity_id, r.key AS source, r.reporting_company_id AS company_id, "

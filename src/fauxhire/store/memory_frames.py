@@ -53,6 +53,11 @@ def scoped_frame(read: FrameReader, name: str, identities: Sequence[str]) -> pl.
     if name == "reports":  # every match of a report that touches the scope, as the SQL reads
         touching = frame.filter(pl.col("identity_id").is_in(ids)).get_column("source")
         return frame.filter(pl.col("source").is_in(touching.to_list()))
+    if name == "buildings":  # every holder of a building the scope's hires ship to
+        held = read("hires").filter(pl.col("identity_id").is_in(ids))
+        return frame.filter(
+            pl.col("building").is_in(held.get_column("shipping_building").to_list())
+        )
     if name == "contacts":
         recs = read("applications").filter(pl.col("identity_id").is_in(ids)).get_column("rec")
         return frame.filter(pl.col("rec").is_in(recs.to_list()))

@@ -26,6 +26,7 @@ from fauxhire.domain import (
     Value,
     ValueKind,
 )
+from fauxhire.domain.normalise import address
 from fauxhire.store import schema
 from fauxhire.store.schema import join_key
 
@@ -179,6 +180,7 @@ def _hire(r: Hire) -> tuple[Any, ...]:
         r.start_date,
         r.end_date,
         *_vals(r.shipping_address),
+        address.building(r.shipping_address.key) if r.shipping_address is not None else None,
         r.payout_method,
         r.payout_account,
         r.device_id,

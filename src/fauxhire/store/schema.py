@@ -277,6 +277,9 @@ hires = Table(
     Column("end_date", Date),
     Column("shipping_address_display", Text),
     Column("shipping_address_key", Text),
+    # The address's building (``normalise.address.building``): how many identities' equipment
+    # goes to one building tells a mail-receiving service from a home or a farm.
+    Column("shipping_building_key", Text),
     Column("payout_method", String(16)),
     Column("payout_account", Text),
     Column("device_id", Text),
@@ -288,6 +291,7 @@ hires = Table(
     # account or address (services/cross_member.py): found by index, not by a scan of hires.
     Index("ix_hires_payout_account", "payout_account"),
     Index("ix_hires_shipping_address", "shipping_address_key"),
+    Index("ix_hires_shipping_building", "shipping_building_key"),
     Index("ix_hires_ingested_at", "ingested_at"),
 )
 

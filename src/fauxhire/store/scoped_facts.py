@@ -37,6 +37,12 @@ _SCOPES: dict[str, str] = {
         "WHERE m.report_key IN (SELECT n.report_key FROM report_matches n "
         "JOIN links l ON l.app_key = n.app_key WHERE l.identity_id IN :ids)"
     ),
+    "buildings": (
+        "AND h.shipping_building_key IN (SELECT h2.shipping_building_key FROM links l2 "
+        "JOIN applications a2 ON a2.key = l2.app_key JOIN hires h2 ON "
+        "h2.company_id = a2.company_id AND h2.candidate_id = a2.candidate_id "
+        "WHERE l2.identity_id IN :ids)"
+    ),
     "edges": "AND (a IN :ids OR b IN :ids)",
     "borrowed": "AND (a IN :ids OR b IN :ids)",
 }

@@ -53,23 +53,83 @@ def shared_payout(facts: Facts, params: SharedParams) -> pl.DataFrame:
     )
 
 
-def shipping_not_home(facts: Facts, params: NoParams) -> pl.DataFrame:
+class ShippingParams(Params):
+    household: int = Field(
+        6, ge=1, description="identities outside a hire's network that may ship to one building"
+    )
+    receiving_share: float = Field(
+        0.5, gt=0, le=1, description="what a hire shipped to a mail-receiving building counts for"
+    )
+
+
+def shipping_not_home(facts: Facts, params: ShippingParams) -> pl.DataFrame:
     """Equipment shipped to an address that none of the identity's applications gives as home.
-    Identities with no home address on record are not judged."""
+    Identities with no home address on record are not judged. A hire shipped to a building
+    that more identities than a household ship to, none of them of its network, counts for
+    ``receiving_share``: a mail-receiving service, whose customers (travellers, the relocated,
+    people between homes) ship there by design. A farm's address is one network's."""
     homes = facts.contacts.filter(pl.col("kind") == "address").select(
         "identity_id", pl.col("key").alias("shipping_key"), pl.lit(True).alias("_home")
     )
     with_home = facts.hires.drop_nulls("shipping_key").join(
         homes.select("identity_id").unique(), on="identity_id", how="semi"
     )
-    checked = with_home.join(homes.unique(), on=["identity_id", "shipping_key"], how="left")
-    return share_of_records(
-        checked,
-        pl.col("_home").is_null(),
-        pl.col("shipping_key"),
-        min_records=1,
-        min_share=0.01,
-        full_share=1.0,
+    checked = with_home.join(homes.unique(), on=["identity_id", "shipping_key"], how="left").join(
+        _building_others(facts), on=["identity_id", "shipping_building"], how="left"
+    )
+    away = pl.col("_home").is_null()
+    receiving = pl.col("_others").fill_null(0) > params.household
+    value = pl.when(receiving).then(
+        pl.col("shipping_key")
+        + " (a building "
+        + pl.col("_others").cast(pl.String)
+        + " other identities ship to)"
+    )
+    per_identity = (
+        checked.with_columns(
+            pl.when(~away)
+            .then(0.0)
+            .when(receiving)
+            .then(params.receiving_share)
+            .otherwise(1.0)
+            .alias("_counted")
+        )
+        .group_by("identity_id")
+        .agg(
+            (pl.col("_counted").sum() / pl.len()).alias("strength"),
+            value.otherwise(pl.col("shipping_key")).filter(away).alias("values"),
+            pl.col("source").filter(away).alias("sources"),
+        )
+        .filter(pl.col("sources").list.len() > 0)
+    )
+    return fired(per_identity)
+
+
+def _building_others(facts: Facts) -> pl.DataFrame:
+    """identity_id, shipping_building, _others: how many identities outside the identity's
+    network (and other than it) ship to each building its hires ship to. Counted, not
+    paired: a building of thousands costs its holders, not their square."""
+    held = facts.buildings.drop_nulls("building").unique(["building", "identity_id"])
+    total = held.group_by("building").agg(pl.len().alias("_total"))
+    mates = (
+        held.drop_nulls("network_id")
+        .group_by("building", "network_id")
+        .agg(pl.len().alias("_mates"))
+    )
+    own = (
+        facts.hires.select("identity_id", pl.col("shipping_building").alias("building"))
+        .drop_nulls()
+        .unique()
+        .join(held.select("identity_id", "network_id").unique("identity_id"), on="identity_id")
+    )
+    return (
+        own.join(total, on="building")
+        .join(mates, on=["building", "network_id"], how="left")
+        .select(
+            "identity_id",
+            pl.col("building").alias("shipping_building"),
+            (pl.col("_total") - pl.col("_mates").fill_null(1)).alias("_others"),
+        )
     )
 
 
@@ -237,9 +297,12 @@ DETECTORS = {
         ("hires.source", "hires.company_id", "hires.payout_account", "applications.network_id"),
     ),
     "shipping_not_home": Entry(
-        NoParams,
+        ShippingParams,
         shipping_not_home,
-        ("hires.source", "hires.shipping_key", "contacts.kind", "contacts.key"),
+        (
+            "hires.source", "hires.shipping_key", "hires.shipping_building", "contacts.kind",
+            "contacts.key", "buildings.building", "buildings.identity_id", "buildings.network_id",
+        ),
     ),
     "legal_name_differs": Entry(
         NoParams, legal_name_differs, ("hires.source", "hires.legal_name_key", "hires.name_key")

@@ -11,6 +11,8 @@ Austin, Texas, USA" and "100 example st #4b austin tx us" match:
 - street types and directionals to their USPS abbreviations, US state names to their codes,
   and the names of the United States to ``us``.
 Words keep their order: the key does not parse the address, it only spells it one way.
+``building`` drops a key's unit, private mailbox and box numbers: the flats of one building,
+and the boxes of one mail-receiving service, share it.
 The display only tidies: whitespace collapsed, line breaks and commas written as ", ".
 """
 
@@ -111,6 +113,29 @@ def key(raw: str) -> str:
     # Commas stay as words until here so that no phrase or unit spans two parts.
     found = _mark_units(_replace_phrases(split_words(text, singles="#,")))
     return " ".join(word for word in found if word != ",")
+
+
+# Words a unit's, a private mailbox's or a box's number follows in a key ("unit 204",
+# "pmb 79979", "box 25175"): what tells the tenants of one building apart.
+_TENANT_WORDS: Final = frozenset({"unit", "pmb", "box"})
+
+
+def building(address_key: str) -> str:
+    """The building of an address key: the key without the numbers of its units, private
+    mailboxes and boxes, nor a closing "us" (a country given or not). Many people's equipment
+    sent to one building under their own box numbers is a mail-receiving service's."""
+    words = address_key.split()
+    kept: list[str] = []
+    at = 0
+    while at < len(words):
+        if words[at] in _TENANT_WORDS and at + 1 < len(words):
+            at += 2
+            continue
+        kept.append(words[at])
+        at += 1
+    while len(kept) > 1 and kept[-1] == "us":
+        kept.pop()
+    return " ".join(kept)
 
 
 def _display(raw: str) -> str:
