@@ -50,21 +50,25 @@ def share_of_records(
     min_records: int,
     min_share: float,
     full_share: float,
+    counted: pl.Expr | None = None,
 ) -> pl.DataFrame:
     """Fire on identities where ``hit`` holds for at least ``min_records`` of their records and
-    at least ``min_share`` of them; full strength at ``full_share`` of them."""
+    at least ``min_share`` of them; full strength at ``full_share`` of them. ``counted``: what
+    each hit counts for in the strength (1 unless given)."""
+    weight = pl.lit(1.0) if counted is None else counted.cast(pl.Float64)
     per_identity = (
-        frame.with_columns(hit.fill_null(False).alias("_hit"))
+        frame.with_columns(hit.fill_null(False).alias("_hit"), weight.alias("_counted"))
         .group_by("identity_id")
         .agg(
             pl.len().alias("_total"),
             pl.col("_hit").sum().alias("_hits"),
+            pl.col("_counted").filter(pl.col("_hit")).sum().alias("_weighed"),
             value.filter(pl.col("_hit")).drop_nulls().alias("values"),
             pl.col("source").filter(pl.col("_hit")).alias("sources"),
         )
         .with_columns((pl.col("_hits") / pl.col("_total")).alias("_share"))
         .filter((pl.col("_hits") >= min_records) & (pl.col("_share") >= min_share))
-        .with_columns((pl.col("_share") / full_share).alias("strength"))
+        .with_columns((pl.col("_weighed") / pl.col("_total") / full_share).alias("strength"))
     )
     return fired(per_identity)
 

@@ -77,32 +77,21 @@ def shipping_not_home(facts: Facts, params: ShippingParams) -> pl.DataFrame:
     checked = with_home.join(homes.unique(), on=["identity_id", "shipping_key"], how="left").join(
         _building_others(facts), on=["identity_id", "shipping_building"], how="left"
     )
-    away = pl.col("_home").is_null()
     receiving = pl.col("_others").fill_null(0) > params.household
-    value = pl.when(receiving).then(
-        pl.col("shipping_key")
-        + " (a building "
-        + pl.col("_others").cast(pl.String)
-        + " other identities ship to)"
+    value = (
+        pl.when(receiving)
+        .then(pl.format("{} (a building {} other identities ship to)", "shipping_key", "_others"))
+        .otherwise(pl.col("shipping_key"))
     )
-    per_identity = (
-        checked.with_columns(
-            pl.when(~away)
-            .then(0.0)
-            .when(receiving)
-            .then(params.receiving_share)
-            .otherwise(1.0)
-            .alias("_counted")
-        )
-        .group_by("identity_id")
-        .agg(
-            (pl.col("_counted").sum() / pl.len()).alias("strength"),
-            value.otherwise(pl.col("shipping_key")).filter(away).alias("values"),
-            pl.col("source").filter(away).alias("sources"),
-        )
-        .filter(pl.col("sources").list.len() > 0)
+    return share_of_records(
+        checked,
+        pl.col("_home").is_null(),
+        value,
+        min_records=1,
+        min_share=0.01,
+        full_share=1.0,
+        counted=pl.when(receiving).then(params.receiving_share).otherwise(1.0),
     )
-    return fired(per_identity)
 
 
 def _building_others(facts: Facts) -> pl.DataFrame:
