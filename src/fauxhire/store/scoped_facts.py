@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, TextClause, bindparam, text
 
 from fauxhire.domain.normalise import name as name_norm
-from fauxhire.store.frames import FACT_QUERIES, SCOPED_HIRES
+from fauxhire.store.frames import FACT_QUERIES, SCOPED_HIRES, SCOPED_HIRES_FROM
 from fauxhire.store.store import Store
 
 _IN_SCOPE = "l.identity_id IN :ids"
@@ -37,11 +37,10 @@ _SCOPES: dict[str, str] = {
         "WHERE m.report_key IN (SELECT n.report_key FROM report_matches n "
         "JOIN links l ON l.app_key = n.app_key WHERE l.identity_id IN :ids)"
     ),
+    # The buildings the scope's hires ship to, found as the scope's hires are (the subquery's
+    # aliases are its own: it does not refer to the outer hire).
     "buildings": (
-        "AND h.shipping_building_key IN (SELECT h2.shipping_building_key FROM links l2 "
-        "JOIN applications a2 ON a2.key = l2.app_key JOIN hires h2 ON "
-        "h2.company_id = a2.company_id AND h2.candidate_id = a2.candidate_id "
-        "WHERE l2.identity_id IN :ids)"
+        f"AND h.shipping_building_key IN (SELECT h.shipping_building_key {SCOPED_HIRES_FROM})"
     ),
     "edges": "AND (a IN :ids OR b IN :ids)",
     "borrowed": "AND (a IN :ids OR b IN :ids)",
